@@ -1,0 +1,144 @@
+"""The `mercato-int` command: global options, error rendering and exit codes.
+
+Command modules register themselves on `app`; each keeps its heavy imports inside the command
+function, so `mercato-int --help` loads neither the store nor the registry."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from mercato_int import __version__
+from mercato_int.errors import ExitCode, MercatoIntError
+
+if TYPE_CHECKING:
+    from mercato_int.services import Services
+
+
+class MercatoGroup(TyperGroup):
+    """Renders every error a user can cause as one line on stderr plus a documented exit code."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        from mercato_int.cli.output import error_line
+
+        try:
+            rv = super().main(*args, standalone_mode=False, **kwargs)
+        except MercatoIntError as exc:
+            error_line(str(exc))
+            code: int = exc.exit_code
+        except typer.TyperException as exc:  # click's usage errors
+            error_line(exc.format_message())
+            ctx = getattr(exc, "ctx", None)
+            command = ctx.command_path if ctx is not None else "mercato-int"
+            from mercato_int.cli.output import note
+
+            note(f"Try '{command} --help' for help.")
+            code = getattr(exc, "exit_code", ExitCode.USAGE) or ExitCode.USAGE
+        except (KeyboardInterrupt, typer.Abort):
+            error_line("interrupted")
+            code = ExitCode.INTERRUPTED
+        except BrokenPipeError:
+            code = ExitCode.OK
+        else:
+            code = rv if isinstance(rv, int) else ExitCode.OK
+        if not standalone_mode:
+            return code
+        sys.exit(int(code))
+
+
+app = typer.Typer(
+    cls=MercatoGroup,
+    name="mercato-int",
+    help="Operate the integration marketplace: registry, credentials, state, health, logs.",
+    no_args_is_help=True,
+    add_completion=True,
+    # Tracebacks with locals could show secrets: never.
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass
+class CliState:
+    """The global options; services are built on first use, from them."""
+
+    db: str | None = None
+    tenant: str | None = None
+    org: str | None = None
+    actor: str | None = None
+    _services: Services | None = field(default=None, repr=False)
+
+    def services(self) -> Services:
+        if self._services is None:
+            from mercato_int.services import Services
+            from mercato_int.settings import Settings
+
+            settings = Settings.load(
+                database_url=self.db, tenant=self.tenant, org=self.org, actor=self.actor
+            )
+            self._services = Services(settings)
+        return self._services
+
+
+def services(ctx: typer.Context) -> Services:
+    """The services container of this invocation."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, CliState):
+        root.obj = CliState()
+    return root.obj.services()
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"mercato-int {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="SQLAlchemy URL of the store [env: MERCATO_INT_DATABASE_URL]"),
+    ] = None,
+    tenant: Annotated[
+        str | None, typer.Option("--tenant", help="Tenant id [env: MERCATO_INT_TENANT]")
+    ] = None,
+    org: Annotated[
+        str | None, typer.Option("--org", help="Organization id [env: MERCATO_INT_ORG]")
+    ] = None,
+    actor: Annotated[
+        str | None,
+        typer.Option("--actor", help="Who acts, for audit [env: MERCATO_INT_ACTOR]"),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Operate the integration marketplace: registry, credentials, state, health, logs.
+
+    Exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 store, 5 key, 6 not allowed,
+    130 interrupted.
+    """
+    ctx.obj = CliState(db=db, tenant=tenant, org=org, actor=actor)
+    ctx.call_on_close(lambda: ctx.obj._services and ctx.obj._services.close())
+
+
+def _register() -> None:
+    # Each module adds its commands to `app`; importing them is cheap (no services).
+    from mercato_int.cli import catalog, db  # noqa: F401
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="mercato-int")

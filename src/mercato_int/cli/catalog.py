@@ -1,0 +1,295 @@
+"""`list`, `show` and `validate`: the marketplace and the registry."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from mercato_int.cli.app import app, services
+from mercato_int.cli.output import err, humanize, out, print_json, warn
+from mercato_int.errors import ExitCode
+
+if TYPE_CHECKING:
+    from mercato_int.registry import Registry
+    from mercato_int.services.marketplace import MarketItem, Marketplace
+
+ENABLED = "[green]● Enabled [/]"
+DISABLED = "[dim]○ Disabled[/]"
+HEALTH_STYLE = {
+    "healthy": "green",
+    "degraded": "yellow",
+    "unhealthy": "red",
+    "unconfigured": "dim",
+}
+
+
+def warn_problems(registry: Registry) -> None:
+    """Broken providers don't hide the others, but the operator hears about them."""
+    for problem in registry.problems:
+        warn(str(problem))
+    if registry.problems:
+        warn("run `mercato-int validate` for every problem with what to change")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
+    search: Annotated[
+        str | None, typer.Option(help="Text in id, title, description or tags.")
+    ] = None,
+    bundle: Annotated[
+        str | None, typer.Option(help="Only the integrations of this bundle.")
+    ] = None,
+    enabled: Annotated[
+        bool | None,
+        typer.Option("--enabled/--disabled", help="Only enabled, or only disabled, integrations."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON: {items, bundles, total}.")] = False,
+) -> None:
+    """Show the marketplace: bundles with their integrations, then standalone integrations."""
+    svc = services(ctx)
+    registry = svc.registry
+    warn_problems(registry)
+    if category and category not in registry.categories():
+        warn(f"no integration has category {category!r}; known: {', '.join(registry.categories())}")
+    market = svc.marketplace.overview(
+        svc.scope, search=search, category=category, bundle_id=bundle, enabled=enabled
+    )
+    if as_json:
+        print_json(market.to_json())
+        return
+    render_marketplace(market)
+
+
+def _flags(item: MarketItem) -> str:
+    creds = "creds ✓" if item.has_credentials else "[dim]creds —[/]"
+    status = item.state.health_status
+    if not status:
+        return creds
+    return f"{creds} [{HEALTH_STYLE.get(status, 'white')}]{status}[/]"
+
+
+def _short_title(item: MarketItem, bundle_title: str | None) -> str:
+    from rich.markup import escape
+
+    title = item.definition.title
+    if bundle_title and title.startswith(bundle_title):
+        title = title[len(bundle_title) :].lstrip(" —-:") or title
+    return escape(title)
+
+
+def _add_rows(table: object, items: list[MarketItem], bundle_title: str | None) -> None:
+    table.add_column(no_wrap=True)  # type: ignore[attr-defined]
+    table.add_column(ratio=1, overflow="fold")  # type: ignore[attr-defined]
+    table.add_column(no_wrap=True, style="bold")  # type: ignore[attr-defined]
+    table.add_column(no_wrap=True)  # type: ignore[attr-defined]
+    table.add_column(no_wrap=True)  # type: ignore[attr-defined]
+    for item in items:
+        table.add_row(  # type: ignore[attr-defined]
+            ENABLED if item.state.is_enabled else DISABLED,
+            _short_title(item, bundle_title),
+            item.definition.id,
+            humanize(item.definition.category),
+            _flags(item),
+        )
+
+
+def render_marketplace(market: Marketplace) -> None:
+    from rich.markup import escape
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    console = out()
+    console.print(f"[bold]Integrations[/] · {market.scope}")
+    if not market.items:
+        console.print("[dim]No integration matches.[/]")
+        return
+    for group in market.bundles:
+        b = group.bundle
+        table = Table.grid(padding=(0, 2))
+        _add_rows(table, group.items, b.title)
+        pkg = " ".join(p for p in (b.package, f"v{b.version}" if b.version else None) if p)
+        header = Text.from_markup(
+            f"{escape(b.description)}\n"
+            f"[dim]{escape(pkg)}{' · ' if pkg else ''}"
+            f"credentials: {'set' if group.has_credentials else 'not set'}[/]"
+        )
+        from rich.console import Group
+
+        console.print(
+            Panel(
+                Group(header, Text(""), table),
+                title=f"[bold]{escape(b.title)}[/] ({b.id})",
+                title_align="left",
+                subtitle=f"{group.integration_count} integrations, {group.enabled_count} enabled",
+                subtitle_align="right",
+                expand=False,
+            )
+        )
+    if market.standalone:
+        table = Table.grid(padding=(0, 2))
+        _add_rows(table, market.standalone, None)
+        console.print(Panel(table, title="[bold]Standalone[/]", title_align="left", expand=False))
+    console.print(f"[dim]{len(market.items)} integrations · `mercato-int show ID` for details[/]")
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    item_id: Annotated[str, typer.Argument(metavar="ID", help="Integration or bundle id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+) -> None:
+    """Show one integration or bundle: definition, credentials schema and state in the scope."""
+    svc = services(ctx)
+    registry = svc.registry
+    item = registry.get(item_id)
+    scope = svc.scope
+    if registry.is_bundle(item_id):
+        members = registry.members(item_id)
+        states = svc.state.all_states(scope)
+        data = {
+            **item.to_json(),
+            "kind": "bundle",
+            "scope": scope.as_dict(),
+            "integrations": [
+                {"id": m.id, "title": m.title, "category": m.category, **states[m.id].to_json()}
+                for m in members
+            ],
+        }
+    else:
+        state = svc.state.get(item_id, scope)
+        bundle = registry.bundle_of(item_id)
+        data = {
+            **item.to_json(),
+            "kind": "integration",
+            "scope": scope.as_dict(),
+            "state": state.to_json(),
+            "bundle": bundle.to_json() if bundle else None,
+        }
+    if as_json:
+        print_json(data)
+        return
+    _render_show(registry, item_id, data)
+
+
+def _render_show(registry: Registry, item_id: str, data: dict) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = out()
+    item = registry.get(item_id)
+    console.print(f"[bold]{escape(item.title)}[/] ({item.id}) · {data['kind']} · {_scope(data)}")
+    if item.description:
+        console.print(escape(item.description))
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="dim")
+    facts.add_column()
+    for label, key in (
+        ("category", "category"),
+        ("hub", "hub"),
+        ("provider key", "providerKey"),
+        ("package", "package"),
+        ("version", "version"),
+        ("author", "author"),
+        ("license", "license"),
+        ("docs", "docsUrl"),
+        ("bundle", "bundleId"),
+    ):
+        if data.get(key):
+            facts.add_row(label, escape(str(data[key])))
+    if data.get("tags"):
+        facts.add_row("tags", ", ".join(data["tags"]))
+    check = registry.health_check_config(item_id)
+    facts.add_row("health check", f"{check[1].service} ({check[0]})" if check else "none")
+    source = registry.sources.get(item_id)
+    if source:
+        facts.add_row("provider file", source.file)
+    console.print(facts)
+    fields = item.fields
+    if fields:
+        table = Table(title="Credentials", title_justify="left", box=None, padding=(0, 2))
+        for col in ("key", "label", "type", "required", "options"):
+            table.add_column(col)
+        for f in fields:
+            table.add_row(
+                f.key,
+                escape(f.label),
+                f.type,
+                "yes" if f.required else "",
+                ", ".join(o.value for o in f.options or ()),
+            )
+        console.print(table)
+    elif data.get("bundleId"):
+        console.print(
+            f"Credentials: shared with bundle {data['bundleId']} "
+            f"(`mercato-int show {data['bundleId']}`)"
+        )
+    if data["kind"] == "bundle":
+        table = Table(title="Integrations", title_justify="left", box=None, padding=(0, 2))
+        for col in ("state", "id", "title", "category"):
+            table.add_column(col)
+        for m in data["integrations"]:
+            table.add_row(
+                ENABLED if m["isEnabled"] else DISABLED,
+                m["id"],
+                escape(m["title"]),
+                humanize(m["category"]),
+            )
+        console.print(table)
+    else:
+        state = data["state"]
+        line = ENABLED if state["isEnabled"] else DISABLED
+        if state["enabledBy"]:
+            line += f" by {escape(state['enabledBy'])} at {state['enabledAt']}"
+        if state["healthStatus"]:
+            line += f" · health: {state['healthStatus']} at {state['lastHealthCheckAt']}"
+        console.print(f"State: {line}")
+
+
+def _scope(data: dict) -> str:
+    s = data["scope"]
+    return f"tenant {s['tenantId']} · org {s['organizationId']}"
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="JSON: {ok, integrations, bundles, problems}.")
+    ] = False,
+) -> None:
+    """Check every provider; list each problem with file, id, field and what to change.
+
+    Exit 0 when clean, 1 on any problem. Does not open the store.
+    """
+    from mercato_int.registry.discovery import check_health_checks
+
+    registry = services(ctx).registry
+    problems = [*registry.problems, *check_health_checks(registry)]
+    providers = len({s.file for s in registry.sources.values()})
+    if as_json:
+        print_json(
+            {
+                "ok": not problems,
+                "integrations": len(registry.integrations),
+                "bundles": len(registry.bundles),
+                "providers": providers,
+                "problems": [p.to_json() for p in problems],
+            }
+        )
+    else:
+        for p in problems:
+            err().print(f"[red]✗[/] {p}", markup=True, highlight=False)
+        summary = (
+            f"{len(registry.integrations)} integrations and {len(registry.bundles)} bundles "
+            f"from {providers} providers"
+        )
+        if problems:
+            err().print(f"{len(problems)} problem(s); {summary}")
+        else:
+            out().print(f"ok: {summary}, no problems")
+    if problems:
+        raise typer.Exit(ExitCode.FAILED)

@@ -1,0 +1,49 @@
+"""Where output goes: data on stdout, talk on stderr; colour only on a TTY, never with NO_COLOR."""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import cache
+from typing import Any
+
+from rich.console import Console
+
+
+@cache
+def out() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+@cache
+def err() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def print_json(data: Any) -> None:
+    """Exactly the documented JSON shape on stdout, nothing else."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def warn(message: str) -> None:
+    err().print(f"[yellow]warning:[/] {message}", markup=True, highlight=False)
+
+
+def note(message: str) -> None:
+    err().print(message, markup=False, highlight=False)
+
+
+def error_line(message: str) -> None:
+    err().print(f"[bold red]error:[/] {_escape(message)}")
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def humanize(value: str) -> str:
+    """`data_sync` -> `Data Sync`."""
+    return value.replace("_", " ").title()

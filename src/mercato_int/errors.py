@@ -1,0 +1,61 @@
+"""The one error family of mercato-int and its documented exit codes.
+
+The core raises these; the front ends render them (the CLI as one line on stderr plus an exit
+code, the TUI as a notification). Messages say what happened and what to do next, and never
+carry a secret value.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Exit codes of every `mercato-int` command (documented in the README)."""
+
+    OK = 0
+    FAILED = 1  # the operation ran and failed: unhealthy check, validation problems, prune error
+    USAGE = 2  # bad usage or input
+    NOT_FOUND = 3
+    STORE = 4  # store unreachable or schema out of date
+    KEY = 5  # no master key, wrong key, tampered ciphertext
+    NOT_ALLOWED = 6  # access control
+    INTERRUPTED = 130
+
+
+class MercatoIntError(Exception):
+    """Base of every error a user can cause. `hint` says what to do next."""
+
+    exit_code: ExitCode = ExitCode.FAILED
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message} ({self.hint})"
+
+
+class OperationFailed(MercatoIntError):
+    exit_code = ExitCode.FAILED
+
+
+class InvalidInput(MercatoIntError):
+    exit_code = ExitCode.USAGE
+
+
+class NotFound(MercatoIntError):
+    exit_code = ExitCode.NOT_FOUND
+
+
+class StoreError(MercatoIntError):
+    exit_code = ExitCode.STORE
+
+
+class KeyProblem(MercatoIntError):
+    exit_code = ExitCode.KEY
+
+
+class NotAllowed(MercatoIntError):
+    exit_code = ExitCode.NOT_ALLOWED

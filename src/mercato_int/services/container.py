@@ -1,0 +1,78 @@
+"""The services container: one object built from Settings, used by the CLI and the TUI.
+
+Everything is built lazily, so a command pays only for what it touches (a `--help` builds
+nothing; `validate` never opens the store)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from mercato_int.settings import Settings
+
+if TYPE_CHECKING:
+    from mercato_int.registry import Registry
+    from mercato_int.services.events import EventsService
+    from mercato_int.services.marketplace import MarketplaceService
+    from mercato_int.services.state import StateService
+    from mercato_int.store.engine import Store
+
+
+class Services:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        registry: Registry | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.settings = settings
+        if registry is not None:
+            self.__dict__["registry"] = registry
+        from mercato_int.store.types import utcnow
+
+        self.clock: Callable[[], datetime] = clock or utcnow
+
+    @property
+    def scope(self):
+        return self.settings.scope
+
+    @property
+    def actor(self) -> str:
+        return self.settings.actor
+
+    @cached_property
+    def registry(self) -> Registry:
+        from mercato_int.registry.discovery import discover
+
+        return discover(self.settings.providers_path)
+
+    @cached_property
+    def store(self) -> Store:
+        from mercato_int.store.engine import open_store
+
+        return open_store(self.settings.database_url)
+
+    @cached_property
+    def state(self) -> StateService:
+        from mercato_int.services.state import StateService
+
+        return StateService(store=self.store, registry=self.registry, clock=self.clock)
+
+    @cached_property
+    def events(self) -> EventsService:
+        from mercato_int.services.events import EventsService
+
+        return EventsService(store=self.store, clock=self.clock)
+
+    @cached_property
+    def marketplace(self) -> MarketplaceService:
+        from mercato_int.services.marketplace import MarketplaceService
+
+        return MarketplaceService(store=self.store, registry=self.registry, state=self.state)
+
+    def close(self) -> None:
+        if "store" in self.__dict__:
+            self.store.dispose()

@@ -1,0 +1,143 @@
+"""The engine: SQLite by default (WAL, busy timeout, migrated on first use), any SQLAlchemy URL
+otherwise (Postgres via psycopg 3). A store whose schema is behind refuses to run (exit 4)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlmodel import Session
+
+from mercato_int.errors import InvalidInput, StoreError
+from mercato_int.store.revisions import HEAD_REVISION, KNOWN_REVISIONS
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def redact_url(url: str) -> str:
+    """The URL with any password replaced, for messages."""
+    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+
+
+def normalize_url(url: str) -> str:
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+def create_store_engine(url: str) -> Engine:
+    """An engine for `url`, with the SQLite pragmas set on every connection."""
+    url = normalize_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise InvalidInput(
+            f"not a database URL: {redact_url(url)!r}",
+            hint="use e.g. sqlite:///path/to.db or postgresql://user@host/db",
+        ) from None
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        return engine
+    connect_args: dict[str, Any] = {}
+    if parsed.get_backend_name() == "postgresql":
+        connect_args["connect_timeout"] = 5
+    try:
+        return create_engine(parsed, connect_args=connect_args, pool_pre_ping=True)
+    except (ArgumentError, ImportError) as exc:
+        raise InvalidInput(f"cannot use database URL {redact_url(url)!r}: {exc}") from None
+
+
+class Store:
+    """An engine whose schema has been checked, and sessions on it."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session that commits on success and rolls back on error."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision recorded in the store, or None for an empty store."""
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except OperationalError as exc:
+        raise _unreachable(engine, exc) from None
+    except SQLAlchemyError as exc:
+        raise _unreachable(engine, exc) from None
+
+
+def open_store(url: str, *, auto_migrate: bool | None = None) -> Store:
+    """Open the store at `url`, checking that its schema is current.
+
+    SQLite stores are created and migrated on first use (`auto_migrate` defaults to True for
+    SQLite); any other store whose schema is behind raises StoreError (exit 4)."""
+    engine = create_store_engine(url)
+    if auto_migrate is None:
+        auto_migrate = engine.dialect.name == "sqlite"
+    revision = current_revision(engine)
+    if revision == HEAD_REVISION:
+        return Store(engine)
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        raise StoreError(
+            f"the store at {redact_url(url)} has schema revision {revision}, newer than this "
+            "mercato-int knows",
+            hint="upgrade mercato-int",
+        )
+    if auto_migrate:
+        from mercato_int.store.migrate import upgrade
+
+        upgrade(engine)
+        return Store(engine)
+    raise StoreError(
+        f"the store at {redact_url(url)} has schema revision {revision or 'none'}, "
+        f"expected {HEAD_REVISION}",
+        hint="run `mercato-int db upgrade`",
+    )
+
+
+def _unreachable(engine: Engine, exc: Exception) -> StoreError:
+    url = redact_url(engine.url.render_as_string(hide_password=True))
+    reason = str(getattr(exc, "orig", exc)).strip().splitlines()
+    return StoreError(
+        f"cannot reach the store at {url}: {reason[0] if reason else type(exc).__name__}",
+        hint="check --db / MERCATO_INT_DATABASE_URL and that the server is running",
+    )

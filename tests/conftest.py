@@ -1,0 +1,173 @@
+"""Test isolation: every test gets its own MERCATO_INT_HOME, no keyring, no real home, and a
+store that is a real SQLite file or a fresh schema on the real Postgres server.
+
+Postgres tests are skipped when the server is unreachable, except under CI=true, where that is
+a failure."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+PG_ADMIN_URL = os.environ.get(
+    "MERCATO_INT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def isolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private home, an empty environment for our variables, and no OS keyring."""
+    for name in list(os.environ):
+        if name.startswith("MERCATO_INT_") and name != "MERCATO_INT_TEST_PG_URL":
+            monkeypatch.delenv(name)
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("MERCATO_INT_HOME", str(home))
+    monkeypatch.setenv("HOME", str(tmp_path / "user-home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.setenv("MERCATO_INT_ACTOR", "tester")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "120")
+    return home
+
+
+# --- Postgres ------------------------------------------------------------------------------
+_pg_state: dict[str, object] = {}
+
+
+def _pg_database() -> str | None:
+    """A database created for this test run (dropped at exit), or None when unreachable."""
+    if "url" in _pg_state:
+        return _pg_state["url"]  # type: ignore[return-value]
+    import sqlalchemy as sa
+
+    name = f"mercato_test_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        _pg_state["url"] = None
+        _pg_state["error"] = str(exc).splitlines()[0]
+        return None
+    _pg_state["admin"] = admin
+    _pg_state["name"] = name
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    _pg_state["url"] = url
+    return url
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    admin = _pg_state.get("admin")
+    if admin is not None:
+        import sqlalchemy as sa
+
+        with admin.connect() as conn:  # type: ignore[attr-defined]
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{_pg_state["name"]}" WITH (FORCE)'))
+        admin.dispose()  # type: ignore[attr-defined]
+
+
+def postgres_url() -> str:
+    """The URL of a fresh, empty schema on the test run's Postgres database."""
+    base = _pg_database()
+    if base is None:
+        reason = f"Postgres unreachable at {PG_ADMIN_URL}: {_pg_state.get('error')}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason + " (CI=true: Postgres tests must run)")
+        pytest.skip(reason)
+    import sqlalchemy as sa
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    return f"{base}?options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture
+def pg_url() -> str:
+    return postgres_url()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A real store: a SQLite file, or a fresh schema on the Postgres server (migrated)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    url = postgres_url()
+    from mercato_int.store.engine import create_store_engine
+    from mercato_int.store.migrate import upgrade
+
+    engine = create_store_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def services(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """The services container on `db_url`, scope default/default, actor `tester`."""
+    from mercato_int.services import Services
+    from mercato_int.settings import Settings
+
+    monkeypatch.setenv("MERCATO_INT_DATABASE_URL", db_url)
+    svc = Services(Settings.load())
+    yield svc
+    svc.close()
+
+
+# --- CLI -----------------------------------------------------------------------------------
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> object:
+        import json
+
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def cli(db_url: str, monkeypatch: pytest.MonkeyPatch):
+    """Run `mercato-int ARGS...` in-process against `db_url`; returns exit code and streams."""
+    from typer.testing import CliRunner
+
+    from mercato_int.cli.app import app
+
+    monkeypatch.setenv("MERCATO_INT_DATABASE_URL", db_url)
+
+    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Run:
+        result = CliRunner().invoke(app, list(args), input=input, env=env)
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    return run
+
+
+@pytest.fixture
+def providers_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A folder on MERCATO_INT_PROVIDERS_PATH; call it with {name: integration.py source}."""
+    root = tmp_path / "providers"
+    root.mkdir()
+    monkeypatch.setenv("MERCATO_INT_PROVIDERS_PATH", str(root))
+
+    def write(files: dict[str, str]) -> Path:
+        for name, source in files.items():
+            folder = root / name
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "integration.py").write_text(source)
+        return root
+
+    return write
