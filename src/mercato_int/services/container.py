@@ -15,6 +15,7 @@ from mercato_int.settings import Settings
 if TYPE_CHECKING:
     from mercato_int.registry import Registry
     from mercato_int.services.events import EventsService
+    from mercato_int.services.logs import LogService
     from mercato_int.services.marketplace import MarketplaceService
     from mercato_int.services.state import StateService
     from mercato_int.store.engine import Store
@@ -66,6 +67,12 @@ class Services:
         from mercato_int.services.events import EventsService
 
         return EventsService(store=self.store, clock=self.clock)
+
+    @cached_property
+    def logs(self) -> LogService:
+        from mercato_int.services.logs import LogService
+
+        return LogService(store=self.store, registry=self.registry, clock=self.clock)
 
     @cached_property
     def marketplace(self) -> MarketplaceService:
