@@ -14,10 +14,13 @@ from mercato_int.settings import Settings
 
 if TYPE_CHECKING:
     from mercato_int.registry import Registry
+    from mercato_int.scope import TenantScope
     from mercato_int.services.events import EventsService
     from mercato_int.services.logs import LogService
     from mercato_int.services.marketplace import MarketplaceService
+    from mercato_int.services.retention import RetentionService
     from mercato_int.services.state import StateService
+    from mercato_int.services.tenant_settings import TenantSettingsService
     from mercato_int.store.engine import Store
 
 
@@ -72,7 +75,38 @@ class Services:
     def logs(self) -> LogService:
         from mercato_int.services.logs import LogService
 
-        return LogService(store=self.store, registry=self.registry, clock=self.clock)
+        return LogService(
+            store=self.store,
+            registry=self.registry,
+            clock=self.clock,
+            secret_values=self._log_secret_values,
+        )
+
+    def _log_secret_values(self, integration_id: str, scope: TenantScope) -> list[str]:
+        """The secret values of an integration's resolved credentials in `scope`, for the log
+        service to mask (nothing when it has none)."""
+        if not hasattr(type(self), "credentials"):
+            return []  # no credentials service in this build: nothing can be resolved
+        from mercato_int.errors import NotFound
+
+        try:
+            values = self.credentials.resolve(integration_id, scope)  # type: ignore[attr-defined]
+        except NotFound:
+            return []
+        keys = self.registry.secret_keys(integration_id)
+        return [v for k, v in (values or {}).items() if k in keys and isinstance(v, str)]
+
+    @cached_property
+    def tenant_settings(self) -> TenantSettingsService:
+        from mercato_int.services.tenant_settings import TenantSettingsService
+
+        return TenantSettingsService(store=self.store, clock=self.clock)
+
+    @cached_property
+    def retention(self) -> RetentionService:
+        from mercato_int.services.retention import RetentionService
+
+        return RetentionService(store=self.store, settings=self.tenant_settings, clock=self.clock)
 
     @cached_property
     def marketplace(self) -> MarketplaceService:
