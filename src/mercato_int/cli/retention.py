@@ -18,6 +18,10 @@ settings_app = typer.Typer(
 app.add_typer(settings_app, name="settings")
 
 
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count:,} {one if count == 1 else many}"
+
+
 def _say(text: str) -> None:
     out().print(text, markup=False, highlight=False)
 
@@ -51,16 +55,17 @@ def prune(
         print_json(report.to_json())
     else:
         levels = ", ".join(f"{lv} {n:,}" for lv, n in report.by_level().items()) or "nothing"
-        where = f"{len(scopes)} tenants" if all_tenants else str(svc.scope)
+        where = _n(len(scopes), "tenant", "tenants") if all_tenants else str(svc.scope)
         if dry_run:
             for t in report.tenants:
                 per = ", ".join(f"{lv} {n:,}" for lv, n in sorted(t.by_level.items()))
                 _say(f"{t.scope}: would prune {t.total:,} ({per or 'nothing'})")
-            _say(f"dry run: would prune {report.total:,} entries in {where} ({levels})")
+            total = _n(report.total, "entry", "entries")
+            _say(f"dry run: would prune {total} in {where} ({levels})")
         else:
             reclaimed = report.reclaim.get("vacuum")
             tail = f"; space reclaimed ({reclaimed})" if reclaimed else ""
-            _say(f"pruned {report.total:,} entries in {where} ({levels}){tail}")
+            _say(f"pruned {_n(report.total, 'entry', 'entries')} in {where} ({levels}){tail}")
         for t in report.tenants:
             if t.error:
                 error_line(f"prune failed for {t.scope}: {t.error}")

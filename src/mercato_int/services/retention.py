@@ -187,7 +187,7 @@ class RetentionService:
         about TARGET_BATCH_SECONDS, oldest first, with a pause between them."""
         postgres = self.store.dialect == "postgresql"
         for errors, when in ((False, item.cutoff), (True, item.error_cutoff)):
-            batch = 1000
+            batch = min(MAX_BATCH, max(MIN_BATCH, 1000))
             while True:
                 ids = (
                     sa.select(T.c.id)
@@ -232,8 +232,8 @@ class RetentionService:
                 for _ in range(free // 500 + 10):  # bounded, even if others free pages too
                     if free <= 0:
                         break
-                    raw.execute("PRAGMA incremental_vacuum(500)").fetchall()
-                    raw.commit()
+                    # executescript steps the pragma to the end; execute() frees one page
+                    raw.executescript("PRAGMA incremental_vacuum(500);")
                     free = raw.execute("PRAGMA freelist_count").fetchone()[0]
                     self.sleep(PAUSE_SECONDS / 3)
                 out["vacuum"] = "incremental"
