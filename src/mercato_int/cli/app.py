@@ -58,6 +58,9 @@ app = typer.Typer(
     add_completion=True,
     # Tracebacks with locals could show secrets: never.
     pretty_exceptions_enable=False,
+    # Plain help: Rich-formatted help loads typer.rich_utils (rich.markdown, rich.syntax,
+    # rich.traceback: ~60 ms, most of a `--help`). Sub-apps inherit this from the root.
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

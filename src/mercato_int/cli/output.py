@@ -5,18 +5,26 @@ from __future__ import annotations
 import json
 import sys
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 @cache
 def out() -> Console:
+    """The console for data (stdout)."""
+    # rich.console costs ~20 ms; `--help` and `--json` never need it.
+    from rich.console import Console
+
     return Console(highlight=False, soft_wrap=True)
 
 
 @cache
 def err() -> Console:
+    """The console for talk (stderr): warnings, errors, progress."""
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False)
 
 

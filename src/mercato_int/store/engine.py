@@ -7,15 +7,17 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event, inspect, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
-from sqlmodel import Session
 
 from mercato_int.errors import InvalidInput, StoreError
 from mercato_int.store.revisions import HEAD_REVISION, KNOWN_REVISIONS
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -80,6 +82,9 @@ class Store:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session that commits on success and rolls back on error."""
+        # The ORM costs ~130 ms to import; read-only paths use `connect()` instead.
+        from sqlmodel import Session
+
         with Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
@@ -87,6 +92,15 @@ class Store:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A Core connection for reads (no ORM); store errors become StoreError (exit 4)."""
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise _unreachable(self.engine, exc) from None
 
     def dispose(self) -> None:
         self.engine.dispose()
