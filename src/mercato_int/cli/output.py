@@ -25,7 +25,8 @@ def err() -> Console:
     """The console for talk (stderr): warnings, errors, progress."""
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False)
+    # soft_wrap: one message is one line, however narrow the terminal (grep-able logs)
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def print_json(data: Any) -> None:
@@ -35,7 +36,7 @@ def print_json(data: Any) -> None:
 
 
 def warn(message: str) -> None:
-    err().print(f"[yellow]warning:[/] {message}", markup=True, highlight=False)
+    err().print(f"[yellow]warning:[/] {_escape(message)}", markup=True, highlight=False)
 
 
 def note(message: str) -> None:
@@ -50,6 +51,11 @@ def _escape(text: str) -> str:
     from rich.markup import escape
 
     return escape(text)
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 bundle`, `2 bundles`."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def humanize(value: str) -> str:
