@@ -13,7 +13,10 @@ MEDUSA = [
 ]
 ALL_IDS = [*MEDUSA, "carrier_dhl", "gateway_stripe"]
 
-ORPHAN = "integration = {'id': 'orphan_one', 'title': 'Orphan', 'category': 'crm', 'bundleId': 'ghost'}\n"
+ORPHAN = (
+    "integration = {'id': 'orphan_one', 'title': 'Orphan', 'category': 'crm',"
+    " 'bundleId': 'ghost'}\n"
+)
 SYNTAX = "integration = {\n    'id': 'broken',,\n}\n"
 GOOD = "integration = {'id': 'good_extra', 'title': 'Good Extra', 'category': 'crm'}\n"
 
