@@ -124,12 +124,18 @@ def rotate(
     if result.key is None:
         out().print("No master key and no credentials yet: nothing to rotate.")
         return
-    verb = "finished the interrupted rotation:" if result.resumed else "rotated:"
     rate = result.rows / result.seconds if result.seconds > 0 else 0.0
-    out().print(
-        f"{verb} {result.rows} rows now use key {result.key.kid} ({result.key.source}); "
-        f"{result.seconds:.1f}s, {rate:,.0f} rows/s"
-    )
+    timing = f"in {result.seconds:.1f}s ({rate:,.0f} rows/s)"
+    if result.resumed:
+        out().print(
+            f"finished rotating to key {result.key.kid} ({result.key.source}): {result.rows} "
+            f"rows that still used an older key re-encrypted {timing}"
+        )
+    else:
+        out().print(
+            f"rotated to a new key {result.key.kid} ({result.key.source}): {result.rows} rows "
+            f"re-encrypted {timing}"
+        )
     if result.old_keys:
         out().print(
             f"old key{'s' if len(result.old_keys) > 1 else ''} {', '.join(result.old_keys)} "
