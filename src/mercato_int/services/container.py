@@ -6,22 +6,29 @@ nothing; `validate` never opens the store)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from mercato_int.settings import Settings
 
 if TYPE_CHECKING:
+    from mercato_int.keys import MasterKeys
     from mercato_int.registry import Registry
-    from mercato_int.scope import TenantScope
+    from mercato_int.services.credentials import CredentialsService
     from mercato_int.services.events import EventsService
+    from mercato_int.services.keys import KeysService
     from mercato_int.services.logs import LogService
     from mercato_int.services.marketplace import MarketplaceService
     from mercato_int.services.retention import RetentionService
     from mercato_int.services.state import StateService
     from mercato_int.services.tenant_settings import TenantSettingsService
     from mercato_int.store.engine import Store
+
+
+def _utcnow() -> datetime:
+    # not store.types.utcnow: that module loads SQLAlchemy, which `validate` never needs
+    return datetime.now(UTC)
 
 
 class Services:
@@ -31,13 +38,14 @@ class Services:
         *,
         registry: Registry | None = None,
         clock: Callable[[], datetime] | None = None,
+        master_keys: MasterKeys | None = None,
     ) -> None:
         self.settings = settings
         if registry is not None:
             self.__dict__["registry"] = registry
-        from mercato_int.store.types import utcnow
-
-        self.clock: Callable[[], datetime] = clock or utcnow
+        if master_keys is not None:
+            self.__dict__["master_keys"] = master_keys
+        self.clock: Callable[[], datetime] = clock or _utcnow
 
     @property
     def scope(self):
@@ -79,22 +87,9 @@ class Services:
             store=self.store,
             registry=self.registry,
             clock=self.clock,
-            secret_values=self._log_secret_values,
+            # resolved lazily, per (integration, scope), by whoever writes
+            secret_values=lambda i, scope: self.credentials.secret_values(i, scope),
         )
-
-    def _log_secret_values(self, integration_id: str, scope: TenantScope) -> list[str]:
-        """The secret values of an integration's resolved credentials in `scope`, for the log
-        service to mask (nothing when it has none)."""
-        if not hasattr(type(self), "credentials"):
-            return []  # no credentials service in this build: nothing can be resolved
-        from mercato_int.errors import NotFound
-
-        try:
-            values = self.credentials.resolve(integration_id, scope)  # type: ignore[attr-defined]
-        except NotFound:
-            return []
-        keys = self.registry.secret_keys(integration_id)
-        return [v for k, v in (values or {}).items() if k in keys and isinstance(v, str)]
 
     @cached_property
     def tenant_settings(self) -> TenantSettingsService:
@@ -112,7 +107,34 @@ class Services:
     def marketplace(self) -> MarketplaceService:
         from mercato_int.services.marketplace import MarketplaceService
 
-        return MarketplaceService(store=self.store, registry=self.registry, state=self.state)
+        return MarketplaceService(store=self.store, registry=self.registry)
+
+    @cached_property
+    def master_keys(self) -> MasterKeys:
+        """Environment, OS keyring, key file in the config dir (inject another in tests)."""
+        from mercato_int.keys import MasterKeys
+
+        return MasterKeys.default(
+            env_value=self.settings.master_keys_env, config_dir=self.settings.config_dir
+        )
+
+    @cached_property
+    def credentials(self) -> CredentialsService:
+        from mercato_int.services.credentials import CredentialsService
+
+        return CredentialsService(
+            store=self.store,
+            registry=self.registry,
+            keys=self.master_keys,
+            events=self.events,
+            clock=self.clock,
+        )
+
+    @cached_property
+    def keys(self) -> KeysService:
+        from mercato_int.services.keys import KeysService
+
+        return KeysService(store=self.store, keys=self.master_keys, clock=self.clock)
 
     def close(self) -> None:
         if "store" in self.__dict__:
