@@ -216,6 +216,7 @@ def seed(services) -> None:
         (LogFilter(until=T0 + timedelta(minutes=1)), ["failed"]),
         (LogFilter(search="PRODUCT"), ["item_failed"]),
         (LogFilter(search="100%"), ["batch"]),
+        (LogFilter(search="batch*"), []),  # search text is literal, not a glob
     ],
 )
 def test_query_filters_newest_first(services, f: LogFilter, operations: list[str]) -> None:
