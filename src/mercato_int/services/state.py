@@ -5,14 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import select
 
 from mercato_int.registry import Registry
 from mercato_int.scope import TenantScope
+from mercato_int.services.state_changes import CredentialsResolver, StateChange, StateWriter
 from mercato_int.store.engine import Store
 from mercato_int.store.tables import IntegrationState
+
+if TYPE_CHECKING:
+    from mercato_int.services.events import EventsService
+
+__all__ = ["StateChange", "StateService", "StateView"]
 
 
 @dataclass(frozen=True)
@@ -45,11 +51,22 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value else None
 
 
-class StateService:
-    def __init__(self, *, store: Store, registry: Registry, clock: Callable[[], datetime]) -> None:
+class StateService(StateWriter):
+    def __init__(
+        self,
+        *,
+        store: Store,
+        registry: Registry,
+        clock: Callable[[], datetime],
+        events: EventsService | None = None,
+        credentials: Callable[[], CredentialsResolver] | None = None,
+    ) -> None:
         self.store = store
         self.registry = registry
         self.clock = clock
+        self.events = events
+        # A getter: reading credentials needs the master key, which only `enable` pays for.
+        self._credentials = credentials
 
     def _view(self, integration_id: str, row: IntegrationState | None) -> StateView:
         if row is None:
