@@ -120,14 +120,14 @@ def test_a_subscriber_that_raises_does_not_undo_the_change(services) -> None:
     assert_untouched(services)
 
 
-DEFAULT_ON = '''
+DEFAULT_ON = """
 integration = {
     "id": "webhook_ping",
     "title": "Ping",
     "category": "webhook",
     "defaultEnabled": True,
 }
-'''
+"""
 
 
 def test_a_definition_default_state_is_respected(providers_dir, services) -> None:
