@@ -83,7 +83,7 @@ def test_events_filters_by_type_and_since(cli) -> None:
     )
     bad = cli("events", "--since", "yesterday")
     assert bad.exit_code == 2
-    assert bad.stderr.startswith("error: cannot read time 'yesterday'")
+    assert bad.stderr.startswith("error: not a time or age: 'yesterday'")
     assert_other_tenant_untouched(cli)
 
 
