@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, or_, select, true, update
 
 from mercato_int.errors import KeyProblem
 from mercato_int.keys import MasterKey, MasterKeys
@@ -138,10 +138,14 @@ class KeysService:
         done = 0
         if on_progress:
             on_progress(done, pending)
+        after = None  # keyset paging: each batch starts past the last id of the one before
         while True:
-            n = self._rotate_batch(active, batch_size)
+            n, after = self._rotate_batch(active, batch_size, after)
             if n == 0:
-                break
+                if after is None:
+                    break
+                after = None  # one more pass from the start catches rows saved meanwhile
+                continue
             done += n
             if on_progress:
                 on_progress(min(done, max(pending, done)), max(pending, done))
@@ -153,10 +157,10 @@ class KeysService:
         _drop_guard(self._counts(), kid)
         return self.keys.drop(kid)
 
-    def _rotate_batch(self, target: MasterKey, batch_size: int) -> int:
+    def _rotate_batch(self, target: MasterKey, batch_size: int, after: Any) -> tuple[int, Any]:
         """Re-encrypt up to `batch_size` rows not yet under `target`, in one transaction.
         The write only applies if the row still has the key it was read with, so a save made
-        meanwhile is never overwritten with stale values."""
+        meanwhile is never overwritten with stale values. Returns (rows done, last id)."""
         with self.store.session() as session:
             found = session.execute(
                 select(
@@ -168,11 +172,12 @@ class KeysService:
                     _T.c.key_id,
                 )
                 .where(or_(_T.c.key_id != target.kid, _T.c.key_id.is_(None)))
+                .where(_T.c.id > after if after is not None else true())
                 .order_by(_T.c.id)
                 .limit(batch_size)
             ).all()
             if not found:
-                return 0
+                return 0, after
             params = []
             for row in found:
                 old_kid = row.key_id or (row.encrypted_values or {}).get("kid")
@@ -207,7 +212,7 @@ class KeysService:
                 .values(encrypted_values=bindparam("b_env"), key_id=bindparam("b_kid"))
             )
             session.connection().execute(stmt, params)
-            return len(found)
+            return len(found), found[-1].id
 
 
 def _drop_guard(counts: dict[str, int], kid: str) -> None:
