@@ -252,3 +252,30 @@ def test_rotation_of_10000_rows_killed_midway_and_rerun_completes(cli, db_url) -
         == "sk_4242"
     )
     svc.close()
+
+
+def test_first_save_creates_the_key_in_a_working_keyring(cli, memory_keyring) -> None:
+    run = cli("creds", "set", "gateway_stripe", *ARGS)
+    assert run.exit_code == 0, run.stderr
+    kid = cli("keys", "status", "--json").json()["activeKeyId"]
+    assert run.stderr == (
+        f"warning: created master key {kid} in the OS keyring (service mercato-int); back it "
+        "up: without it the stored credentials cannot be read\n"
+    )
+    assert ("mercato-int", "master-keys") in memory_keyring.entries
+    assert not (_home() / "master.key").exists()
+    assert cli("creds", "get", "gateway_stripe").exit_code == 0
+
+
+def test_a_keyring_that_drops_writes_leads_to_the_key_file(cli, dropping_keyring) -> None:
+    run = cli("creds", "set", "gateway_stripe", *ARGS)
+    assert run.exit_code == 0, run.stderr
+    key_file = _home() / "master.key"
+    assert f"in key file {key_file}; back it up" in run.stderr
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert (
+        cli("creds", "get", "gateway_stripe", "--reveal", "--json").json()["credentials"][
+            "secretKey"
+        ]
+        == "sk_live_ROT8"
+    )
