@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from mercato_int.registry import Registry
     from mercato_int.services.credentials import CredentialsService
     from mercato_int.services.events import EventsService
+    from mercato_int.services.health import HealthService
     from mercato_int.services.keys import KeysService
     from mercato_int.services.logs import LogService
     from mercato_int.services.marketplace import MarketplaceService
@@ -69,7 +70,28 @@ class Services:
     def state(self) -> StateService:
         from mercato_int.services.state import StateService
 
-        return StateService(store=self.store, registry=self.registry, clock=self.clock)
+        return StateService(
+            store=self.store,
+            registry=self.registry,
+            clock=self.clock,
+            events=self.events,
+            # a getter: only `enable` reads credentials (and so needs the master key)
+            credentials=lambda: self.credentials,
+        )
+
+    @cached_property
+    def health(self) -> HealthService:
+        from mercato_int.services.health import HealthService
+
+        return HealthService(
+            registry=self.registry,
+            state=self.state,
+            events=self.events,
+            logs=self.logs,
+            credentials=lambda: self.credentials,
+            store=self.store,
+            clock=self.clock,
+        )
 
     @cached_property
     def events(self) -> EventsService:
