@@ -35,7 +35,8 @@ def note(message: str) -> None:
 
 
 def error_line(message: str) -> None:
-    err().print(f"[bold red]error:[/] {_escape(message)}")
+    # One line whatever the width: scripts read the first line of stderr.
+    err().print(f"[bold red]error:[/] {_escape(message)}", soft_wrap=True)
 
 
 def _escape(text: str) -> str:
