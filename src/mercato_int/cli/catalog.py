@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mercato_int.cli.app import app, services
+from mercato_int.cli.complete import complete_bundle_ids, complete_categories, complete_ids
 from mercato_int.cli.output import err, humanize, out, print_json, warn
 from mercato_int.errors import ExitCode
 
@@ -35,12 +36,17 @@ def warn_problems(registry: Registry) -> None:
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
+    category: Annotated[
+        str | None, typer.Option(help="Only this category.", autocompletion=complete_categories)
+    ] = None,
     search: Annotated[
         str | None, typer.Option(help="Text in id, title, description or tags.")
     ] = None,
     bundle: Annotated[
-        str | None, typer.Option(help="Only the integrations of this bundle.")
+        str | None,
+        typer.Option(
+            help="Only the integrations of this bundle.", autocompletion=complete_bundle_ids
+        ),
     ] = None,
     enabled: Annotated[
         bool | None,
@@ -139,7 +145,10 @@ def render_marketplace(market: Marketplace) -> None:
 @app.command()
 def show(
     ctx: typer.Context,
-    item_id: Annotated[str, typer.Argument(metavar="ID", help="Integration or bundle id.")],
+    item_id: Annotated[
+        str,
+        typer.Argument(metavar="ID", help="Integration or bundle id.", autocompletion=complete_ids),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
     """Show one integration or bundle: definition, credentials schema and state in the scope."""
