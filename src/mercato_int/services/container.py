@@ -14,6 +14,7 @@ from mercato_int.settings import Settings
 
 if TYPE_CHECKING:
     from mercato_int.registry import Registry
+    from mercato_int.services.acl import AclService
     from mercato_int.services.events import EventsService
     from mercato_int.services.logs import LogService
     from mercato_int.services.marketplace import MarketplaceService
@@ -79,6 +80,12 @@ class Services:
         from mercato_int.services.marketplace import MarketplaceService
 
         return MarketplaceService(store=self.store, registry=self.registry, state=self.state)
+
+    @cached_property
+    def acl(self) -> AclService:
+        from mercato_int.services.acl import AclService
+
+        return AclService(store=self.store, events=self.events, clock=self.clock)
 
     def close(self) -> None:
         if "store" in self.__dict__:
