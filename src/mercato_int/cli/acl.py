@@ -9,6 +9,7 @@ import typer
 from mercato_int.cli.access import MANAGE, VIEW, require
 from mercato_int.cli.app import app, services
 from mercato_int.cli.output import note, out, print_json, warn
+from mercato_int.i18n import scope_text, t
 
 acl_app = typer.Typer(
     name="acl",
@@ -46,10 +47,11 @@ def grant(ctx: typer.Context, actor: ActorArg, role_or_feature: GrantArg) -> Non
     require(ctx, MANAGE)
     svc = services(ctx)
     created = svc.acl.grant(svc.scope, actor, role_or_feature, by=svc.actor)
-    verb = "granted" if created else "already had"
-    out().print(f"{actor} {verb} {role_or_feature} · {svc.scope}", markup=False)
+    scope = scope_text(svc.scope)
+    key = "acl.granted" if created else "acl.already"
+    out().print(t(key, actor=actor, grant=role_or_feature, scope=scope), markup=False)
     if created and svc.actor != actor and not svc.acl.allows(MANAGE, svc.scope, svc.actor):
-        warn(f"you ({svc.actor}) have no grant to manage {svc.scope}")
+        warn(t("acl.you_cannot_manage", actor=svc.actor, scope=scope))
 
 
 @acl_app.command("revoke")
@@ -58,9 +60,10 @@ def revoke(ctx: typer.Context, actor: ActorArg, role_or_feature: GrantArg) -> No
     require(ctx, MANAGE)
     svc = services(ctx)
     svc.acl.revoke(svc.scope, actor, role_or_feature, by=svc.actor)
-    out().print(f"{actor} lost {role_or_feature} · {svc.scope}", markup=False)
+    scope = scope_text(svc.scope)
+    out().print(t("acl.lost", actor=actor, grant=role_or_feature, scope=scope), markup=False)
     if not svc.acl.has_policy(svc.scope):
-        note(f"{svc.scope} has no policy any more: everyone may do everything")
+        note(t("acl.policy_gone", scope=scope))
 
 
 @acl_app.command("list")
@@ -89,17 +92,14 @@ def list_(
         return
     console = out()
     if not grants:
-        console.print(
-            f"No policy in {svc.scope}: every actor may do everything. "
-            "`mercato-int acl grant ACTOR admin` starts one.",
-            markup=False,
-        )
+        console.print(t("acl.no_policy", scope=scope_text(svc.scope)), markup=False)
         return
     from rich.table import Table
 
-    table = Table(title=f"Access · {svc.scope}", title_justify="left", box=None, padding=(0, 2))
-    for col in ("actor", "grant", "features", "granted by", "at"):
-        table.add_column(col)
+    title = t("acl.title", scope=scope_text(svc.scope))
+    table = Table(title=title, title_justify="left", box=None, padding=(0, 2))
+    for col in ("actor", "grant", "features", "by", "at"):
+        table.add_column(t(f"acl.col.{col}"))
     for g in grants:
         table.add_row(
             g.actor,

@@ -27,7 +27,9 @@ def print_json(data: Any) -> None:
 
 
 def warn(message: str) -> None:
-    err().print(f"[yellow]warning:[/] {message}", markup=True, highlight=False)
+    from mercato_int.i18n import t
+
+    err().print(f"[yellow]{t('cli.warning')}[/] {message}", markup=True, highlight=False)
 
 
 def note(message: str) -> None:
@@ -36,7 +38,9 @@ def note(message: str) -> None:
 
 def error_line(message: str) -> None:
     # One line whatever the width: scripts read the first line of stderr.
-    err().print(f"[bold red]error:[/] {_escape(message)}", soft_wrap=True)
+    from mercato_int.i18n import t
+
+    err().print(f"[bold red]{t('cli.error')}[/] {_escape(message)}", soft_wrap=True)
 
 
 def _escape(text: str) -> str:

@@ -16,6 +16,7 @@ import typer
 from mercato_int.cli.app import app, services
 from mercato_int.cli.output import note, out, print_json
 from mercato_int.errors import InvalidInput
+from mercato_int.i18n import t
 
 
 def can_prompt() -> bool:
@@ -29,7 +30,7 @@ def _ask(value: str | None, flag: str, question: str, default: str | None = None
     if value:
         return value
     if not can_prompt():
-        raise InvalidInput(f"missing {flag} (scaffold prompts only on a terminal)")
+        raise InvalidInput(t("scaffold.missing", flag=flag))
     return str(typer.prompt(question, default=default, err=True))
 
 
@@ -39,7 +40,7 @@ def _ask_many(values: list[str], question: str, default: str | None) -> list[str
     answers: list[str] = []
     while True:
         answer = typer.prompt(
-            question + " (empty to finish)",
+            t("scaffold.prompt.finish", question=question),
             default=default if not answers and default else "",
             show_default=bool(default and not answers),
             err=True,
@@ -105,19 +106,21 @@ def scaffold(
     """
     from mercato_int.scaffolding import build_plan, check_id, write_provider
 
-    name = check_id(_ask(name, "NAME", "Id (e.g. crm_acme)"))
-    title = _ask(title, "--title", "Title", default=name.replace("_", " ").title())
+    name = check_id(_ask(name, "NAME", t("scaffold.prompt.id")))
+    title = _ask(
+        title, "--title", t("scaffold.prompt.title"), default=name.replace("_", " ").title()
+    )
     if not bundle:
-        category = _ask(category, "--category", "Category (e.g. payment)")
-    hub = _ask(hub, "--hub", "Hub (e.g. payment_gateways)", default=category)
+        category = _ask(category, "--category", t("scaffold.prompt.category"))
+    hub = _ask(hub, "--hub", t("scaffold.prompt.hub"), default=category)
     field_specs = _ask_many(
-        list(fields or ()), "Credentials field KEY:TYPE[:required]", "apiKey:secret:required"
+        list(fields or ()), t("scaffold.prompt.field"), "apiKey:secret:required"
     )
     member_specs = list(members or ())
     if bundle and not member_specs:
-        member_specs = _ask_many([], "Integration ID:TITLE:CATEGORY", None)
+        member_specs = _ask_many([], t("scaffold.prompt.member"), None)
     if health_url is None and can_prompt() and not any(":url" in f for f in field_specs):
-        health_url = _ask(None, "--health-url", "Health check URL (https://...)")
+        health_url = _ask(None, "--health-url", t("scaffold.prompt.health_url"))
     plan = build_plan(
         name=name,
         title=title,
@@ -147,10 +150,7 @@ def scaffold(
         )
         return
     kind = "bundle" if plan.is_bundle else "integration"
-    out().print(f"created {kind} {plan.name} in {result.folder}", markup=False)
+    out().print(t(f"scaffold.created.{kind}", name=plan.name, folder=result.folder), markup=False)
     for f in result.files:
         out().print(f"  {f.name}", markup=False)
-    note(
-        f"next: add {result.folder.parent} to MERCATO_INT_PROVIDERS_PATH, run "
-        f"`mercato-int validate` and `pytest {test_file}`"
-    )
+    note(t("scaffold.next", parent=result.folder.parent, test=test_file))
