@@ -31,7 +31,7 @@ def test_json_is_never_translated(cli) -> None:
 
 def test_validate_and_errors_in_polish(cli) -> None:
     ok = cli("--lang", "pl", "validate")
-    assert ok.stdout == "ok: integracje: 7, pakiety: 1, dostawcy: 3, bez problemów\n"
+    assert ok.stdout == "ok: 7 integracji i 1 pakiet od 3 dostawców, bez problemów\n"
     missing = cli("--lang", "pl", "show", "nope")
     assert missing.exit_code == 3
     assert missing.stderr.startswith("błąd: no integration or bundle with id 'nope'")

@@ -289,6 +289,8 @@ def validate(
 
     Exit 0 when clean, 1 on any problem. Does not open the store.
     """
+    from rich.markup import escape
+
     from mercato_int.registry.discovery import check_health_checks
 
     registry = services(ctx).registry
@@ -306,15 +308,18 @@ def validate(
         )
     else:
         for p in problems:
-            err().print(f"[red]✗[/] {p}", markup=True, highlight=False)
+            err().print(f"[red]✗[/] {escape(str(p))}", markup=True, highlight=False)
         summary = t(
             "validate.summary",
-            integrations=len(registry.integrations),
-            bundles=len(registry.bundles),
-            providers=providers,
+            integrations=tn("count.integrations", len(registry.integrations)),
+            bundles=tn("count.bundles", len(registry.bundles)),
+            providers=tn("count.providers", providers),
         )
         if problems:
-            err().print(t("validate.problems", n=len(problems), summary=summary))
+            problems_text = tn("count.problems", len(problems))
+            err().print(
+                t("validate.problems", problems=problems_text, summary=summary), markup=False
+            )
         else:
             out().print(t("validate.ok", summary=summary))
     if problems:

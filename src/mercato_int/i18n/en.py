@@ -41,10 +41,13 @@ MESSAGES: dict[str, Any] = {
     "category.marketing": "Marketing",
     "category.analytics": "Analytics",
     # validate
-    "validate.summary": "{integrations} integrations and {bundles} bundles from {providers} "
-    "providers",
-    "validate.problems": "{n} problem(s); {summary}",
+    "validate.summary": "{integrations} and {bundles} from {providers}",
+    "validate.problems": "{problems}; {summary}",
     "validate.ok": "ok: {summary}, no problems",
+    "count.integrations": {"one": "{n} integration", "other": "{n} integrations"},
+    "count.bundles": {"one": "{n} bundle", "other": "{n} bundles"},
+    "count.providers": {"one": "{n} provider", "other": "{n} providers"},
+    "count.problems": {"one": "{n} problem", "other": "{n} problems"},
     # scaffold
     "scaffold.missing": "missing {flag} (scaffold prompts only on a terminal)",
     "scaffold.prompt.id": "Id (e.g. crm_acme)",

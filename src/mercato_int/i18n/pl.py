@@ -43,9 +43,18 @@ MESSAGES: dict[str, Any] = {
     "category.marketing": "Marketing",
     "category.analytics": "Analityka",
     # validate
-    "validate.summary": "integracje: {integrations}, pakiety: {bundles}, dostawcy: {providers}",
-    "validate.problems": "problemy: {n}; {summary}",
+    "validate.summary": "{integrations} i {bundles} od {providers}",
+    "validate.problems": "{problems}; {summary}",
     "validate.ok": "ok: {summary}, bez problemów",
+    "count.integrations": {
+        "one": "{n} integracja",
+        "few": "{n} integracje",
+        "many": "{n} integracji",
+    },
+    "count.bundles": {"one": "{n} pakiet", "few": "{n} pakiety", "many": "{n} pakietów"},
+    # genitive after "od": od 1 dostawcy, od 3 dostawców
+    "count.providers": {"one": "{n} dostawcy", "few": "{n} dostawców", "many": "{n} dostawców"},
+    "count.problems": {"one": "{n} problem", "few": "{n} problemy", "many": "{n} problemów"},
     # scaffold
     "scaffold.missing": "brak {flag} (scaffold pyta tylko w terminalu)",
     "scaffold.prompt.id": "Identyfikator (np. crm_acme)",
