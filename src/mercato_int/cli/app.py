@@ -23,8 +23,9 @@ class MercatoGroup(TyperGroup):
     """Renders every error a user can cause as one line on stderr plus a documented exit code."""
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
-        from mercato_int.cli.output import error_line
+        from mercato_int.cli.output import error_line, reset
 
+        reset()
         try:
             rv = super().main(*args, standalone_mode=False, **kwargs)
         except MercatoIntError as exc:

@@ -29,6 +29,13 @@ def err() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def reset() -> None:
+    """Forget the consoles, so the next command sees the terminal (width, NO_COLOR) afresh
+    (several invocations share one process in tests and in the TUI)."""
+    out.cache_clear()
+    err.cache_clear()
+
+
 def print_json(data: Any) -> None:
     """Exactly the documented JSON shape on stdout, nothing else."""
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
