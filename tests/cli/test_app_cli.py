@@ -127,3 +127,16 @@ def test_a_file_that_is_not_a_database_exits_4(tmp_path: Path) -> None:
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"error: cannot reach the store at sqlite:///{bogus}: ")
     assert "file is not a database" in line
+
+
+@pytest.mark.parametrize("args", [["list"], ["list", "--json"], ["show", "sync_medusa"]])
+def test_a_reader_that_goes_away_is_not_an_error(args: list[str]) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mercato_int", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    proc.stdout.close()  # before the command has written anything: its first write fails
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0, stderr
+    assert stderr == ""

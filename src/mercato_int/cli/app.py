@@ -5,6 +5,7 @@ function, so `mercato-int --help` loads neither the store nor the registry."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any
@@ -23,7 +24,7 @@ class MercatoGroup(TyperGroup):
     """Renders every error a user can cause as one line on stderr plus a documented exit code."""
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
-        from mercato_int.cli.output import error_line, reset
+        from mercato_int.cli.output import closed_stdout, error_line, reset
 
         reset()
         try:
@@ -45,7 +46,9 @@ class MercatoGroup(TyperGroup):
         except (KeyboardInterrupt, typer.Abort):
             error_line("interrupted")
             code = ExitCode.INTERRUPTED
-        except BrokenPipeError:
+        except BrokenPipeError:  # `mercato-int list --json | head`
+            with contextlib.suppress(OSError, ValueError):  # OSError: BrokenPipeError itself
+                closed_stdout()
             code = ExitCode.OK
         else:
             code = rv if isinstance(rv, int) else ExitCode.OK
