@@ -208,6 +208,7 @@ def test_show_integration(cli) -> None:
         "  enableApplePay  Enable Apple Pay  boolean",
         "",
         "State: ○ Disabled",
+        "Last changes: none",
     ]
 
 
