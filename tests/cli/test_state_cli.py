@@ -100,7 +100,7 @@ def test_show_lists_the_last_changes_of_the_id(cli) -> None:
     assert "integrations.integration.disabled  gateway_stripe  by bob" in tail[1]
     data = cli("show", "sync_medusa", "--json").json()
     assert data["recentEvents"] == []
-    assert "Last changes: none" in cli("--tenant", "other", "show", "gateway_stripe").stdout
+    assert "Last changes" not in cli("--tenant", "other", "show", "gateway_stripe").stdout
 
 
 SUBSCRIBER = """

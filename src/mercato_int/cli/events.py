@@ -143,10 +143,9 @@ def render_recent_changes(items: list[dict[str, Any]]) -> None:
     from mercato_int.scope import TenantScope
     from mercato_int.services.events import Event
 
-    console = out()
     if not items:
-        console.print("Last changes: [dim]none[/]")
-        return
+        return  # nothing changed yet: no block at all
+    console = out()
     console.print("Last changes:")
     for d in items:
         e = Event(
