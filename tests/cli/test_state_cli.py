@@ -157,3 +157,43 @@ def test_a_failing_subscriber_is_reported_and_the_change_kept(cli, tmp_path, mon
     ) in run.stderr.replace("\n", " ")
     assert cli("list", "--json").json()["items"][-1]["isEnabled"] is True
     assert_other_tenant_untouched(cli)
+
+
+def test_events_follow_prints_new_events_until_interrupted(cli) -> None:
+    import json
+    import os
+    import queue
+    import signal
+    import subprocess
+    import threading
+
+    cli("enable", "carrier_dhl")  # the backlog: its line shows the follower is running
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mercato_int", "events", "-f", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout], daemon=True).start()
+    try:
+        first = json.loads(lines.get(timeout=60))
+        assert (first["type"], first["subjectId"]) == (
+            "integrations.integration.enabled",
+            "carrier_dhl",
+        )
+        cli("--actor", "dana", "disable", "carrier_dhl")
+        cli("--tenant", "other", "enable", "gateway_stripe")  # another tenant: not shown
+        second = json.loads(lines.get(timeout=60))
+        assert (second["type"], second["subjectId"], second["actor"]) == (
+            "integrations.integration.disabled",
+            "carrier_dhl",
+            "dana",
+        )
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert lines.empty()
+    assert "Traceback" not in stderr
