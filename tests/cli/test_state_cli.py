@@ -111,7 +111,7 @@ def test_events_filters_by_type_and_since(cli) -> None:
     )
     bad = cli("events", "--since", "yesterday")
     assert bad.exit_code == 2
-    assert bad.stderr.startswith("error: cannot read time 'yesterday'")
+    assert bad.stderr.startswith("error: not a time or age: 'yesterday'")
     assert_other_tenant_untouched(cli)
 
 
@@ -128,7 +128,7 @@ def test_show_lists_the_last_changes_of_the_id(cli) -> None:
     assert "integrations.integration.disabled  gateway_stripe  by bob" in tail[1]
     data = cli("show", "sync_medusa", "--json").json()
     assert data["recentEvents"] == []
-    assert "Last changes" not in cli("--tenant", "other", "show", "gateway_stripe").stdout
+    assert "Last changes: none" in cli("--tenant", "other", "show", "gateway_stripe").stdout
 
 
 SUBSCRIBER = """

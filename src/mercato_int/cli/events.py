@@ -27,13 +27,23 @@ def _type(value: str) -> str:
     return check_type(value)
 
 
+def _complete_types(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from mercato_int.services.events import AUDIT_EVENT_TYPES, EVENT_TYPES
+
+    known = {**EVENT_TYPES, **AUDIT_EVENT_TYPES}
+    return [(t, label) for t, label in known.items() if t.startswith(incomplete)]
+
+
 @app.command()
 def events(
     ctx: typer.Context,
     types: Annotated[
         list[str] | None,
         typer.Option(
-            "--type", metavar="T", help="Only this type (repeatable), e.g. integration.enabled."
+            "--type",
+            metavar="T",
+            help="Only this type (repeatable), e.g. integration.enabled.",
+            autocompletion=_complete_types,
         ),
     ] = None,
     since: Annotated[
@@ -143,9 +153,10 @@ def render_recent_changes(items: list[dict[str, Any]]) -> None:
     from mercato_int.scope import TenantScope
     from mercato_int.services.events import Event
 
-    if not items:
-        return  # nothing changed yet: no block at all
     console = out()
+    if not items:
+        console.print("Last changes: [dim]none[/]")
+        return
     console.print("Last changes:")
     for d in items:
         e = Event(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mercato_int.cli.app import app, services
+from mercato_int.cli.complete import complete_ids
 from mercato_int.cli.output import err, note, out, plural, print_json
 from mercato_int.errors import ExitCode, InvalidInput
 
@@ -27,6 +28,7 @@ def health(
         typer.Argument(
             metavar="[ID|BUNDLE]...",
             help="Integrations or bundles to check (a bundle's check runs once).",
+            autocompletion=complete_ids,
         ),
     ] = None,
     all_: Annotated[

@@ -15,13 +15,17 @@ from mercato_int.settings import Settings
 if TYPE_CHECKING:
     from mercato_int.keys import MasterKeys
     from mercato_int.registry import Registry
+    from mercato_int.scope import TenantScope
+    from mercato_int.services.acl import AclService
     from mercato_int.services.credentials import CredentialsService
     from mercato_int.services.events import EventsService
     from mercato_int.services.health import HealthService
     from mercato_int.services.keys import KeysService
     from mercato_int.services.logs import LogService
     from mercato_int.services.marketplace import MarketplaceService
+    from mercato_int.services.retention import RetentionService
     from mercato_int.services.state import StateService
+    from mercato_int.services.tenant_settings import TenantSettingsService
     from mercato_int.store.engine import Store
 
 
@@ -103,7 +107,29 @@ class Services:
     def logs(self) -> LogService:
         from mercato_int.services.logs import LogService
 
-        return LogService(store=self.store, registry=self.registry, clock=self.clock)
+        return LogService(
+            store=self.store,
+            registry=self.registry,
+            clock=self.clock,
+            secret_values=self._log_secret_values,
+        )
+
+    def _log_secret_values(self, integration_id: str, scope: TenantScope) -> set[str]:
+        """The current secret values of an integration's resolved credentials in `scope`, for
+        the log service to mask (decrypting only when a credentials row exists)."""
+        return self.credentials.secret_values(integration_id, scope)
+
+    @cached_property
+    def tenant_settings(self) -> TenantSettingsService:
+        from mercato_int.services.tenant_settings import TenantSettingsService
+
+        return TenantSettingsService(store=self.store, clock=self.clock)
+
+    @cached_property
+    def retention(self) -> RetentionService:
+        from mercato_int.services.retention import RetentionService
+
+        return RetentionService(store=self.store, settings=self.tenant_settings, clock=self.clock)
 
     @cached_property
     def marketplace(self) -> MarketplaceService:
@@ -137,6 +163,12 @@ class Services:
         from mercato_int.services.keys import KeysService
 
         return KeysService(store=self.store, keys=self.master_keys, clock=self.clock)
+
+    @cached_property
+    def acl(self) -> AclService:
+        from mercato_int.services.acl import AclService
+
+        return AclService(store=self.store, events=self.events, clock=self.clock)
 
     def close(self) -> None:
         if "store" in self.__dict__:

@@ -58,6 +58,17 @@ EVENT_TYPES: dict[str, str] = {
     CREDENTIALS_REVEALED: "Credentials Revealed (audit)",
 }
 
+# Audit-only events, outside the seven of the spec: access control decisions and changes.
+ACCESS_DENIED = "integrations.access.denied"
+ACCESS_GRANTED = "integrations.access.granted"
+ACCESS_REVOKED = "integrations.access.revoked"
+
+AUDIT_EVENT_TYPES: dict[str, str] = {
+    ACCESS_DENIED: "Access Denied",
+    ACCESS_GRANTED: "Access Granted",
+    ACCESS_REVOKED: "Access Revoked",
+}
+
 log = logging.getLogger(__name__)
 
 Subscriber = Callable[["Event"], Any]
@@ -114,7 +125,7 @@ class EventsService:
         and only if the change does. Call `deliver` with the result after the commit."""
         from mercato_int.store.tables import IntegrationEvent
 
-        if type not in EVENT_TYPES:
+        if type not in EVENT_TYPES and type not in AUDIT_EVENT_TYPES:
             raise ValueError(f"unknown event type {type!r}")
         row = IntegrationEvent(
             type=type,
@@ -237,13 +248,13 @@ class EventsService:
 
 
 def check_type(type: str) -> str:
-    """`type` if it is one of the seven event types; InvalidInput naming them otherwise."""
-    if type not in EVENT_TYPES:
+    """`type` if it is a known event type (the seven of the spec or an audit-only one);
+    InvalidInput naming them otherwise."""
+    if type not in EVENT_TYPES and type not in AUDIT_EVENT_TYPES:
         from mercato_int.errors import InvalidInput
 
-        raise InvalidInput(
-            f"unknown event type {type!r}", hint=f"use one of {', '.join(EVENT_TYPES)}"
-        )
+        known = [*EVENT_TYPES, *AUDIT_EVENT_TYPES]
+        raise InvalidInput(f"unknown event type {type!r}", hint=f"use one of {', '.join(known)}")
     return type
 
 

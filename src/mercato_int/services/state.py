@@ -18,7 +18,7 @@ from mercato_int.store.engine import Store
 if TYPE_CHECKING:
     from mercato_int.services.events import EventsService
 
-__all__ = ["StateChange", "StateService", "StateView"]
+__all__ = ["CredentialsResolver", "StateChange", "StateService", "StateView"]
 
 
 class StateService(StateWriter):
