@@ -13,9 +13,10 @@
 #   db
 #   db current --json
 #   db upgrade --json
-#   disable ID... --json
-#   enable ID... --json
-#   events --type --since --limit -f/--follow --json
+#   disable ID...* --json
+#   enable ID...* --json
+#   events --type* --since --limit -f/--follow --json
+#   health [ID|BUNDLE]...* --all --all-tenants --timeout --concurrency --json
 #   keys
 #   keys drop KEY_ID --yes/-y
 #   keys rotate --yes/-y --batch-size

@@ -249,6 +249,7 @@ def _register() -> None:
         creds,
         db,
         events,
+        health,
         keys,
         logs,
         retention,
