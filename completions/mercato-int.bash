@@ -5,11 +5,33 @@
 #   acl grant ACTOR ROLE|FEATURE*
 #   acl list --json
 #   acl revoke ACTOR ROLE|FEATURE*
+#   creds
+#   creds explain INTEGRATION_ID* --json
+#   creds get INTEGRATION_ID* --json --reveal
+#   creds set INTEGRATION_ID* ASSIGNMENTS --prompt
+#   creds unset INTEGRATION_ID* --yes/-y
 #   db
 #   db current --json
 #   db upgrade --json
+#   disable ID...* --json
+#   enable ID...* --json
+#   events --type --since --limit -f/--follow --json
+#   keys
+#   keys drop KEY_ID --yes/-y
+#   keys rotate --yes/-y --batch-size
+#   keys status --json --verify
 #   list --category* --search --bundle* --enabled/--disabled --json
+#   logs
+#   logs audit --all-tenants --json
+#   logs ingest [FILE|-]
+#   logs show [ID]* --level* --min-level* --operation --correlation --entity-type --entity-id --since --until --search --limit --offset --cursor -f/--follow --details --json --jsonl
+#   logs write ID* --level* --operation --message --details --correlation --entity-type --entity-id --duration-ms
+#   prune --all-tenants --dry-run --older-than --json
 #   scaffold NAME --title --category --hub --field --health-url --dir --bundle --integration --json
+#   settings
+#   settings get KEY --json
+#   settings list --json
+#   settings set KEY VALUE --json
 #   show ID* --json
 #   validate --json
 

@@ -171,7 +171,18 @@ def _root(
 
 def _register() -> None:
     # Each module adds its commands to `app`; importing them is cheap (no services).
-    from mercato_int.cli import acl, catalog, db, scaffold  # noqa: F401
+    from mercato_int.cli import (  # noqa: F401
+        acl,
+        catalog,
+        creds,
+        db,
+        events,
+        keys,
+        logs,
+        retention,
+        scaffold,
+        state,
+    )
 
 
 _register()

@@ -38,15 +38,20 @@ def print_json(data: Any) -> None:
 def warn(message: str) -> None:
     from mercato_int.i18n import t
 
-    err().print(f"[yellow]{t('cli.warning')}[/] {_escape(message)}", markup=True, highlight=False)
+    err().print(
+        f"[yellow]{t('cli.warning')}[/] {_escape(message)}",
+        markup=True,
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def note(message: str) -> None:
-    err().print(message, markup=False, highlight=False)
+    err().print(message, markup=False, highlight=False, soft_wrap=True)
 
 
 def error_line(message: str) -> None:
-    # One line whatever the width: scripts read the first line of stderr.
+    # one line, however long: scripts read the first line of stderr
     from mercato_int.i18n import t
 
     err().print(f"[bold red]{t('cli.error')}[/] {_escape(message)}", soft_wrap=True)

@@ -13,12 +13,19 @@ from typing import TYPE_CHECKING
 from mercato_int.settings import Settings
 
 if TYPE_CHECKING:
+    from mercato_int.keys import MasterKeys
     from mercato_int.registry import Registry
+    from mercato_int.scope import TenantScope
     from mercato_int.services.acl import AclService
+    from mercato_int.services.credentials import CredentialsService
     from mercato_int.services.events import EventsService
+    from mercato_int.services.health import HealthService
+    from mercato_int.services.keys import KeysService
     from mercato_int.services.logs import LogService
     from mercato_int.services.marketplace import MarketplaceService
+    from mercato_int.services.retention import RetentionService
     from mercato_int.services.state import StateService
+    from mercato_int.services.tenant_settings import TenantSettingsService
     from mercato_int.store.engine import Store
 
 
@@ -34,10 +41,13 @@ class Services:
         *,
         registry: Registry | None = None,
         clock: Callable[[], datetime] | None = None,
+        master_keys: MasterKeys | None = None,
     ) -> None:
         self.settings = settings
         if registry is not None:
             self.__dict__["registry"] = registry
+        if master_keys is not None:
+            self.__dict__["master_keys"] = master_keys
         self.clock: Callable[[], datetime] = clock or _utcnow
 
     @property
@@ -64,7 +74,28 @@ class Services:
     def state(self) -> StateService:
         from mercato_int.services.state import StateService
 
-        return StateService(store=self.store, registry=self.registry, clock=self.clock)
+        return StateService(
+            store=self.store,
+            registry=self.registry,
+            clock=self.clock,
+            events=self.events,
+            # a getter: only `enable` reads credentials (and so needs the master key)
+            credentials=lambda: self.credentials,
+        )
+
+    @cached_property
+    def health(self) -> HealthService:
+        from mercato_int.services.health import HealthService
+
+        return HealthService(
+            registry=self.registry,
+            state=self.state,
+            events=self.events,
+            logs=self.logs,
+            credentials=lambda: self.credentials,
+            store=self.store,
+            clock=self.clock,
+        )
 
     @cached_property
     def events(self) -> EventsService:
@@ -76,13 +107,62 @@ class Services:
     def logs(self) -> LogService:
         from mercato_int.services.logs import LogService
 
-        return LogService(store=self.store, registry=self.registry, clock=self.clock)
+        return LogService(
+            store=self.store,
+            registry=self.registry,
+            clock=self.clock,
+            secret_values=self._log_secret_values,
+        )
+
+    def _log_secret_values(self, integration_id: str, scope: TenantScope) -> set[str]:
+        """The current secret values of an integration's resolved credentials in `scope`, for
+        the log service to mask (decrypting only when a credentials row exists)."""
+        return self.credentials.secret_values(integration_id, scope)
+
+    @cached_property
+    def tenant_settings(self) -> TenantSettingsService:
+        from mercato_int.services.tenant_settings import TenantSettingsService
+
+        return TenantSettingsService(store=self.store, clock=self.clock)
+
+    @cached_property
+    def retention(self) -> RetentionService:
+        from mercato_int.services.retention import RetentionService
+
+        return RetentionService(store=self.store, settings=self.tenant_settings, clock=self.clock)
 
     @cached_property
     def marketplace(self) -> MarketplaceService:
         from mercato_int.services.marketplace import MarketplaceService
 
         return MarketplaceService(store=self.store, registry=self.registry)
+
+    @cached_property
+    def master_keys(self) -> MasterKeys:
+        """Environment, OS keyring, key file in the config dir (inject another in tests)."""
+        from mercato_int.keys import MasterKeys
+
+        return MasterKeys.default(
+            env_value=self.settings.master_keys_env, config_dir=self.settings.config_dir
+        )
+
+    @cached_property
+    def credentials(self) -> CredentialsService:
+        from mercato_int.services.credentials import CredentialsService
+
+        return CredentialsService(
+            store=self.store,
+            registry=self.registry,
+            keys=self.master_keys,
+            events=self.events,
+            clock=self.clock,
+        )
+
+    @cached_property
+    def keys(self) -> KeysService:
+        from mercato_int.services.keys import KeysService
+
+        return KeysService(store=self.store, keys=self.master_keys, clock=self.clock)
 
     @cached_property
     def acl(self) -> AclService:
