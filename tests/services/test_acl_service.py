@@ -89,3 +89,12 @@ def test_the_policy_always_keeps_someone_who_can_manage_it(services) -> None:
 def test_unknown_role_or_feature_is_rejected(services) -> None:
     with pytest.raises(InvalidInput, match="unknown role or feature 'superuser'"):
         services.acl.grant(T1, "alice", "superuser", by="root")
+
+
+def test_all_tenant_runs_need_the_feature_wherever_there_is_a_policy(services) -> None:
+    services.acl.require_everywhere(MANAGE, "cron")  # no policy anywhere
+    services.acl.grant(T1, "cron", "admin", by="root")
+    services.acl.require_everywhere(MANAGE, "cron")
+    services.acl.grant(T2, "alice", "admin", by="root")
+    with pytest.raises(NotAllowed, match=r"cron lacks integrations\.manage in tenant t2"):
+        services.acl.require_everywhere(MANAGE, "cron")

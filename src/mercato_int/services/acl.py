@@ -139,6 +139,18 @@ class AclService:
             hint=f"an admin can run `mercato-int acl grant {actor} {feature}` or grant a role",
         )
 
+    def require_everywhere(self, feature: str, actor: str, *, action: str | None = None) -> None:
+        """`require` in every tenant that has a policy (for `--all-tenants` runs): the first
+        tenant that refuses raises NotAllowed, after recording the refusal there."""
+        with self.store.session() as session:
+            scopes = session.execute(
+                select(AclGrant.organization_id, AclGrant.tenant_id)
+                .distinct()
+                .order_by(AclGrant.organization_id, AclGrant.tenant_id)
+            ).all()
+        for org, tenant in scopes:
+            self.require(feature, TenantScope(org, tenant), actor, action=action)
+
     def grant(self, scope: TenantScope, actor: str, grant: str, *, by: str) -> bool:
         """Give `actor` a role or feature in `scope`; False when it already had it."""
         check_grant(grant)
