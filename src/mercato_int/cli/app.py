@@ -50,9 +50,40 @@ class MercatoGroup(TyperGroup):
             code = ExitCode.INTERRUPTED
         except BrokenPipeError:
             code = ExitCode.OK
+        except Exception as exc:
+            code = _unexpected(exc)
         else:
             code = rv if isinstance(rv, int) else ExitCode.OK
         return _exit(code, standalone_mode)
+
+
+def _unexpected(exc: Exception) -> int:
+    """A store failure mid-command is exit 4; anything else is a bug, reported in one line
+    without a traceback (tracebacks can carry secrets) unless MERCATO_INT_DEBUG=1."""
+    import os
+
+    from mercato_int.cli.output import error_line
+
+    if os.environ.get("MERCATO_INT_DEBUG") == "1":
+        raise exc
+    name = type(exc).__name__
+    # any error the database driver raised (sqlalchemy.exc.DBAPIError and its kin), without
+    # importing sqlalchemy here
+    if any(
+        k.__module__ == "sqlalchemy.exc" and k.__name__ in {"DBAPIError", "DisconnectionError"}
+        for k in type(exc).__mro__
+    ):
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines() or [name]
+        error_line(
+            f"the store failed: {reason[0]} (check that it is reachable and not locked, "
+            "then run the command again)"
+        )
+        return ExitCode.STORE
+    error_line(
+        f"internal error ({name}); nothing secret is shown here: run again with "
+        "MERCATO_INT_DEBUG=1 for the traceback, and report it"
+    )
+    return ExitCode.FAILED
 
 
 def _exit(code: int, standalone_mode: bool) -> Any:
