@@ -163,7 +163,7 @@ class Services:
     def acl(self) -> AclService:
         from mercato_int.services.acl import AclService
 
-        return AclService(store=self.store, events=self.events, clock=self.clock)
+        return AclService(store=self.store, events=lambda: self.events, clock=self.clock)
 
     def close(self) -> None:
         if "store" in self.__dict__:
