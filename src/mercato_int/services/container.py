@@ -15,6 +15,7 @@ from mercato_int.settings import Settings
 if TYPE_CHECKING:
     from mercato_int.registry import Registry
     from mercato_int.services.events import EventsService
+    from mercato_int.services.log_activity import LogActivityService
     from mercato_int.services.logs import LogService
     from mercato_int.services.marketplace import MarketplaceService
     from mercato_int.services.state import StateService
@@ -73,6 +74,12 @@ class Services:
         from mercato_int.services.logs import LogService
 
         return LogService(store=self.store, registry=self.registry, clock=self.clock)
+
+    @cached_property
+    def log_activity(self) -> LogActivityService:
+        from mercato_int.services.log_activity import LogActivityService
+
+        return LogActivityService(store=self.store, clock=self.clock)
 
     @cached_property
     def marketplace(self) -> MarketplaceService:
