@@ -31,6 +31,9 @@ class MercatoGroup(TyperGroup):
             error_line(str(exc))
             code: int = exc.exit_code
         except typer.TyperException as exc:  # click's usage errors
+            if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help, as click
+                typer.echo(exc.format_message(), err=True)  # does (the class is private)
+                return _exit(ExitCode.USAGE, standalone_mode)
             error_line(exc.format_message())
             ctx = getattr(exc, "ctx", None)
             command = ctx.command_path if ctx is not None else "mercato-int"
@@ -45,9 +48,13 @@ class MercatoGroup(TyperGroup):
             code = ExitCode.OK
         else:
             code = rv if isinstance(rv, int) else ExitCode.OK
-        if not standalone_mode:
-            return code
-        sys.exit(int(code))
+        return _exit(code, standalone_mode)
+
+
+def _exit(code: int, standalone_mode: bool) -> Any:
+    if not standalone_mode:
+        return code
+    sys.exit(int(code))
 
 
 app = typer.Typer(
@@ -58,6 +65,9 @@ app = typer.Typer(
     add_completion=True,
     # Tracebacks with locals could show secrets: never.
     pretty_exceptions_enable=False,
+    # Plain help: Rich-formatted help loads typer.rich_utils (rich.markdown, rich.syntax,
+    # rich.traceback: ~60 ms, most of a `--help`). Sub-apps inherit this from the root.
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mercato_int.cli.app import app, services
-from mercato_int.cli.output import err, humanize, out, print_json, warn
+from mercato_int.cli.output import err, humanize, out, plural, print_json, warn
 from mercato_int.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -265,6 +265,8 @@ def validate(
 
     Exit 0 when clean, 1 on any problem. Does not open the store.
     """
+    from rich.markup import escape
+
     from mercato_int.registry.discovery import check_health_checks
 
     registry = services(ctx).registry
@@ -282,13 +284,13 @@ def validate(
         )
     else:
         for p in problems:
-            err().print(f"[red]✗[/] {p}", markup=True, highlight=False)
+            err().print(f"[red]✗[/] {escape(str(p))}", markup=True, highlight=False)
         summary = (
-            f"{len(registry.integrations)} integrations and {len(registry.bundles)} bundles "
-            f"from {providers} providers"
+            f"{plural(len(registry.integrations), 'integration')} and "
+            f"{plural(len(registry.bundles), 'bundle')} from {plural(providers, 'provider')}"
         )
         if problems:
-            err().print(f"{len(problems)} problem(s); {summary}")
+            err().print(f"{plural(len(problems), 'problem')}; {summary}", markup=False)
         else:
             out().print(f"ok: {summary}, no problems")
     if problems:

@@ -5,19 +5,28 @@ from __future__ import annotations
 import json
 import sys
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 @cache
 def out() -> Console:
+    """The console for data (stdout)."""
+    # rich.console costs ~20 ms; `--help` and `--json` never need it.
+    from rich.console import Console
+
     return Console(highlight=False, soft_wrap=True)
 
 
 @cache
 def err() -> Console:
-    return Console(stderr=True, highlight=False)
+    """The console for talk (stderr): warnings, errors, progress."""
+    from rich.console import Console
+
+    # soft_wrap: one message is one line, however narrow the terminal (grep-able logs)
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def print_json(data: Any) -> None:
@@ -27,7 +36,7 @@ def print_json(data: Any) -> None:
 
 
 def warn(message: str) -> None:
-    err().print(f"[yellow]warning:[/] {message}", markup=True, highlight=False)
+    err().print(f"[yellow]warning:[/] {_escape(message)}", markup=True, highlight=False)
 
 
 def note(message: str) -> None:
@@ -42,6 +51,11 @@ def _escape(text: str) -> str:
     from rich.markup import escape
 
     return escape(text)
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 bundle`, `2 bundles`."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def humanize(value: str) -> str:

@@ -37,11 +37,15 @@ class Registry:
     def all_ids(self) -> list[str]:
         return sorted([*self.integrations, *self.bundles])
 
-    def closest_ids(self, wanted: str, n: int = 3) -> list[str]:
-        return difflib.get_close_matches(wanted, self.all_ids(), n=n, cutoff=0.5)
+    def closest_ids(
+        self, wanted: str, n: int = 3, *, among: Iterable[str] | None = None
+    ) -> list[str]:
+        """Up to `n` ids like `wanted` (all ids, or those in `among`), closest first."""
+        pool = sorted(among) if among is not None else self.all_ids()
+        return difflib.get_close_matches(wanted, pool, n=n, cutoff=0.5)
 
-    def _not_found(self, wanted: str, kind: str) -> NotFound:
-        close = self.closest_ids(wanted)
+    def _not_found(self, wanted: str, kind: str, among: Iterable[str] | None = None) -> NotFound:
+        close = self.closest_ids(wanted, among=among)
         hint = (
             f"did you mean {', '.join(close)}?"
             if close
@@ -53,13 +57,13 @@ class Registry:
         try:
             return self.integrations[integration_id]
         except KeyError:
-            raise self._not_found(integration_id, "integration") from None
+            raise self._not_found(integration_id, "integration", self.integrations) from None
 
     def get_bundle(self, bundle_id: str) -> IntegrationBundle:
         try:
             return self.bundles[bundle_id]
         except KeyError:
-            raise self._not_found(bundle_id, "bundle") from None
+            raise self._not_found(bundle_id, "bundle", self.bundles) from None
 
     def get(self, some_id: str) -> IntegrationDefinition | IntegrationBundle:
         """An integration or a bundle by id; NotFound (exit 3) with suggestions otherwise."""

@@ -265,15 +265,26 @@ def _add(
 
 
 def _check_references(registry: Registry) -> None:
+    # ids that a provider declared but that did not make it into the registry
+    rejected = {p.id for p in registry.problems if p.id}
     for item in registry.integrations.values():
         if item.bundle_id and item.bundle_id not in registry.bundles:
+            if item.bundle_id in rejected:
+                message = (
+                    f"bundle {item.bundle_id!r} is declared but invalid; fix the problem "
+                    "reported for it"
+                )
+            else:
+                message = (
+                    f"bundle {item.bundle_id!r} is not declared by any provider; "
+                    "declare it or remove bundleId"
+                )
             registry.problems.append(
                 Problem(
                     file=registry.sources[item.id].file,
                     id=item.id,
                     field="bundleId",
-                    message=f"bundle {item.bundle_id!r} is not declared by any provider; "
-                    "declare it or remove bundleId",
+                    message=message,
                 )
             )
     for bundle in registry.bundles.values():

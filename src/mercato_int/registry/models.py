@@ -85,7 +85,9 @@ class CredentialsSchema(_Model):
         keys = [f.key for f in self.fields]
         dupes = sorted({k for k in keys if keys.count(k) > 1})
         if dupes:
-            raise ValueError(f"duplicate credential key(s) {', '.join(dupes)}")
+            raise ValueError(
+                f"duplicate credential key(s) {', '.join(dupes)}; each field needs its own key"
+            )
         return self
 
 

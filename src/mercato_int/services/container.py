@@ -6,7 +6,7 @@ nothing; `validate` never opens the store)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,11 @@ if TYPE_CHECKING:
     from mercato_int.store.engine import Store
 
 
+def _utcnow() -> datetime:
+    # not store.types.utcnow: that module loads SQLAlchemy, which `validate` never needs
+    return datetime.now(UTC)
+
+
 class Services:
     def __init__(
         self,
@@ -33,9 +38,7 @@ class Services:
         self.settings = settings
         if registry is not None:
             self.__dict__["registry"] = registry
-        from mercato_int.store.types import utcnow
-
-        self.clock: Callable[[], datetime] = clock or utcnow
+        self.clock: Callable[[], datetime] = clock or _utcnow
 
     @property
     def scope(self):
@@ -85,7 +88,7 @@ class Services:
     def marketplace(self) -> MarketplaceService:
         from mercato_int.services.marketplace import MarketplaceService
 
-        return MarketplaceService(store=self.store, registry=self.registry, state=self.state)
+        return MarketplaceService(store=self.store, registry=self.registry)
 
     def close(self) -> None:
         if "store" in self.__dict__:

@@ -5,13 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import select
-
 from mercato_int.registry import IntegrationBundle, IntegrationDefinition, Registry
 from mercato_int.scope import TenantScope
-from mercato_int.services.state import StateService, StateView
+from mercato_int.services.state_view import StateView, read_configured_ids, read_state_rows
 from mercato_int.store.engine import Store
-from mercato_int.store.tables import IntegrationCredentials
 
 
 @dataclass(frozen=True)
@@ -71,22 +68,23 @@ class Marketplace:
 
 
 class MarketplaceService:
-    def __init__(self, *, store: Store, registry: Registry, state: StateService) -> None:
+    """Read-only: one connection, two Core queries, no ORM (see `state_view`)."""
+
+    def __init__(self, *, store: Store, registry: Registry) -> None:
         self.store = store
         self.registry = registry
-        self.state = state
 
     def configured_ids(self, scope: TenantScope) -> set[str]:
         """Integration and bundle ids that have a credentials row in `scope`."""
-        with self.store.session() as session:
-            return set(
-                session.exec(
-                    select(IntegrationCredentials.integration_id).where(
-                        IntegrationCredentials.organization_id == scope.organization_id,
-                        IntegrationCredentials.tenant_id == scope.tenant_id,
-                    )
-                ).all()
-            )
+        with self.store.connect() as conn:
+            return read_configured_ids(conn, scope=scope)
+
+    def _effective(self, rows: dict[str, StateView]) -> dict[str, StateView]:
+        # an integration with no state row has its definition's default
+        return {
+            i: rows.get(i) or StateView(integration_id=i, is_enabled=d.default_enabled)
+            for i, d in self.registry.integrations.items()
+        }
 
     def overview(
         self,
@@ -99,8 +97,10 @@ class MarketplaceService:
     ) -> Marketplace:
         """Bundles (with their matching members) and standalone integrations, each with its
         state in `scope`, filtered like `GET /api/integrations`."""
-        states = self.state.all_states(scope)
-        configured = self.configured_ids(scope)
+        with self.store.connect() as conn:
+            rows = read_state_rows(conn, scope=scope)
+            configured = read_configured_ids(conn, scope=scope)
+        states = self._effective(rows)
         matches = self.registry.search(query=search, category=category, bundle_id=bundle_id)
 
         def item(d: IntegrationDefinition) -> MarketItem:

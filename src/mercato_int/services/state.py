@@ -3,46 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-from sqlmodel import select
 
 from mercato_int.registry import Registry
 from mercato_int.scope import TenantScope
+from mercato_int.services.state_view import StateView, read_state_rows
 from mercato_int.store.engine import Store
-from mercato_int.store.tables import IntegrationState
 
-
-@dataclass(frozen=True)
-class StateView:
-    """The effective state of one integration in one scope (defaults when no row exists)."""
-
-    integration_id: str
-    is_enabled: bool
-    enabled_at: datetime | None = None
-    enabled_by: str | None = None
-    last_health_check: dict[str, Any] | None = None
-    last_health_check_at: datetime | None = None
-
-    @property
-    def health_status(self) -> str | None:
-        return (self.last_health_check or {}).get("status")
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "isEnabled": self.is_enabled,
-            "enabledAt": _iso(self.enabled_at),
-            "enabledBy": self.enabled_by,
-            "healthStatus": self.health_status,
-            "lastHealthCheck": self.last_health_check,
-            "lastHealthCheckAt": _iso(self.last_health_check_at),
-        }
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
+__all__ = ["StateService", "StateView"]
 
 
 class StateService:
@@ -51,43 +19,22 @@ class StateService:
         self.registry = registry
         self.clock = clock
 
-    def _view(self, integration_id: str, row: IntegrationState | None) -> StateView:
-        if row is None:
-            definition = self.registry.integrations.get(integration_id)
-            return StateView(
-                integration_id=integration_id,
-                is_enabled=bool(definition and definition.default_enabled),
-            )
+    def _default(self, integration_id: str) -> StateView:
+        definition = self.registry.integrations.get(integration_id)
         return StateView(
             integration_id=integration_id,
-            is_enabled=row.is_enabled,
-            enabled_at=row.enabled_at,
-            enabled_by=row.enabled_by,
-            last_health_check=row.last_health_check,
-            last_health_check_at=row.last_health_check_at,
+            is_enabled=bool(definition and definition.default_enabled),
         )
 
     def all_states(self, scope: TenantScope) -> dict[str, StateView]:
         """The effective state of every registered integration in `scope`."""
-        with self.store.session() as session:
-            rows = session.exec(
-                select(IntegrationState).where(
-                    IntegrationState.organization_id == scope.organization_id,
-                    IntegrationState.tenant_id == scope.tenant_id,
-                )
-            ).all()
-        by_id = {r.integration_id: r for r in rows}
-        return {i: self._view(i, by_id.get(i)) for i in self.registry.integrations}
+        with self.store.connect() as conn:
+            rows = read_state_rows(conn, scope=scope)
+        return {i: rows.get(i) or self._default(i) for i in self.registry.integrations}
 
     def get(self, integration_id: str, scope: TenantScope) -> StateView:
         """The effective state of one integration in `scope`."""
         self.registry.get_integration(integration_id)
-        with self.store.session() as session:
-            row = session.exec(
-                select(IntegrationState).where(
-                    IntegrationState.integration_id == integration_id,
-                    IntegrationState.organization_id == scope.organization_id,
-                    IntegrationState.tenant_id == scope.tenant_id,
-                )
-            ).first()
-        return self._view(integration_id, row)
+        with self.store.connect() as conn:
+            rows = read_state_rows(conn, scope=scope, integration_id=integration_id)
+        return rows.get(integration_id) or self._default(integration_id)

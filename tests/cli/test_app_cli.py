@@ -1,0 +1,129 @@
+"""The `mercato-int` command itself: version, entry points, global options, error rendering."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mercato_int import __version__
+from mercato_int.cli.app import app
+
+
+def run(*args: str):
+    """In-process, with only the isolation fixture's environment (default SQLite store)."""
+    return CliRunner().invoke(app, list(args))
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert (result.exit_code, result.stdout) == (0, f"mercato-int {__version__}\n")
+
+
+def test_python_dash_m_help() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "mercato_int", "--help"], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("Usage: mercato-int [OPTIONS] COMMAND [ARGS]...")
+    for command in ("list", "show", "validate", "db"):
+        assert f"\n  {command} " in proc.stdout
+    assert "[env: MERCATO_INT_TENANT]" in proc.stdout
+
+
+@pytest.mark.parametrize("args", [[], ["db"]])
+def test_a_bare_group_shows_its_help_and_exits_2(args: list[str]) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Usage: mercato-int {' '.join([*args, ''])}[OPTIONS] COMMAND")
+    assert "error" not in result.stderr
+
+
+def test_bad_usage_exits_2_with_a_hint() -> None:
+    result = run("list", "--colour")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "error: No such option: --colour",
+        "Try 'mercato-int list --help' for help.",
+    ]
+
+
+def test_bad_tenant_exits_2() -> None:
+    result = run("--tenant", "acme corp", "list")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "error: invalid tenant 'acme corp' (use 1-100 letters, digits or _ . : @ - for the tenant)"
+    ]
+    assert result.stdout == ""
+
+
+def test_bad_config_file_exits_2(isolation: Path) -> None:
+    (isolation / "config.toml").write_text("tenant = [\n")
+    result = run("list")
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: cannot read config file {isolation / 'config.toml'}: ")
+    assert line.endswith("(fix or remove the file)")
+
+
+def test_config_file_sets_the_scope(isolation: Path) -> None:
+    (isolation / "config.toml").write_text('tenant = "from_config"\norg = "eu"\n')
+    result = run("list")
+    assert result.stdout.splitlines()[0] == "Integrations · tenant from_config · org eu"
+    result = run("--tenant", "flagged", "list")
+    assert result.stdout.splitlines()[0] == "Integrations · tenant flagged · org eu"
+
+
+def test_home_holds_the_default_store(isolation: Path, tmp_path: Path) -> None:
+    assert run("list").exit_code == 0
+    assert (isolation / "mercato-int.db").is_file()
+    # nothing escaped to the user's real directories
+    for other in ("user-home", "xdg-config", "xdg-data"):
+        assert not (tmp_path / other).exists()
+
+
+def test_a_bad_database_url_exits_2() -> None:
+    result = run("--db", "nonsense", "list")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "error: not a database URL: 'nonsense' (use e.g. sqlite:///path/to.db or "
+        "postgresql://user@host/db)"
+    ]
+
+
+@pytest.mark.parametrize("command", [["list"], ["show", "gateway_stripe"], ["db", "current"]])
+def test_an_unreachable_store_exits_4_in_one_line(command: list[str]) -> None:
+    url = "postgresql://postgres:hunter2@127.0.0.1:1/x"
+    result = run("--db", url, *command)
+    assert result.exit_code == 4
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(
+        "error: cannot reach the store at postgresql+psycopg://postgres:***@127.0.0.1:1/x: "
+    )
+    assert line.endswith("(check --db / MERCATO_INT_DATABASE_URL and that the server is running)")
+    assert "hunter2" not in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unwritable_sqlite_store_exits_4(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = run("--db", f"sqlite:///{blocker}/sub/store.db", "list")
+    assert result.exit_code == 4
+    assert result.stderr.splitlines() == [
+        f"error: cannot create the folder of the SQLite store {blocker}/sub: Not a directory "
+        "(check --db / MERCATO_INT_DATABASE_URL or MERCATO_INT_HOME)"
+    ]
+
+
+def test_a_file_that_is_not_a_database_exits_4(tmp_path: Path) -> None:
+    bogus = tmp_path / "bogus.db"
+    bogus.write_text("this is not sqlite " * 100)
+    result = run("--db", f"sqlite:///{bogus}", "list")
+    assert result.exit_code == 4
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: cannot reach the store at sqlite:///{bogus}: ")
+    assert "file is not a database" in line

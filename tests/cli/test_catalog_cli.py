@@ -1,0 +1,239 @@
+"""`list`, `show` and `validate` as a user sees them: exact lines, exit codes, JSON shapes."""
+
+from __future__ import annotations
+
+import pytest
+
+MEDUSA = [
+    "sync_medusa_products",
+    "sync_medusa_customers",
+    "sync_medusa_orders",
+    "sync_medusa_inventory",
+    "sync_medusa_webhooks",
+]
+ALL_IDS = [*MEDUSA, "carrier_dhl", "gateway_stripe"]
+
+ORPHAN = (
+    "integration = {'id': 'orphan_one', 'title': 'Orphan', 'category': 'crm',"
+    " 'bundleId': 'ghost'}\n"
+)
+SYNTAX = "integration = {\n    'id': 'broken',,\n}\n"
+GOOD = "integration = {'id': 'good_extra', 'title': 'Good Extra', 'category': 'crm'}\n"
+
+
+def _ids(run) -> list[str]:
+    assert run.exit_code == 0, run.stderr
+    return [i["id"] for i in run.json()["items"]]
+
+
+# --- list ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--category", "shipping"], ["carrier_dhl"]),
+        (["--category", "data_sync"], MEDUSA[:4]),
+        (["--search", "stripe"], ["gateway_stripe"]),  # id and title
+        (["--search", "Apple Pay"], ["gateway_stripe"]),  # description
+        (["--search", "tracking"], ["carrier_dhl"]),  # tag
+        (["--search", "ORDERS"], ["sync_medusa_orders"]),
+        (["--bundle", "sync_medusa"], MEDUSA),
+        (["--bundle", "sync_medusa", "--search", "webhook"], ["sync_medusa_webhooks"]),
+        (["--disabled"], ALL_IDS),
+        (["--enabled"], []),
+    ],
+)
+def test_list_filters(cli, args: list[str], expected: list[str]) -> None:
+    run = cli("list", *args, "--json")
+    assert _ids(run) == expected
+    assert run.json()["total"] == len(expected)
+
+
+def test_list_filters_keep_the_bundle_counts_whole(cli) -> None:
+    data = cli("list", "--search", "orders", "--json").json()
+    (bundle,) = data["bundles"]
+    assert bundle["integrationIds"] == ["sync_medusa_orders"]
+    assert (bundle["integrationCount"], bundle["enabledCount"]) == (5, 0)
+    assert bundle["hasCredentials"] is False
+
+
+def test_list_unknown_bundle_exits_3(cli) -> None:
+    run = cli("list", "--bundle", "sync_medusa_x")
+    assert run.exit_code == 3
+    assert run.stderr.splitlines() == [
+        "error: no bundle with id 'sync_medusa_x' (did you mean sync_medusa?)"
+    ]
+    assert run.stdout == ""
+
+
+def test_list_unknown_category_warns_and_shows_nothing(cli) -> None:
+    run = cli("list", "--category", "payments")
+    assert run.exit_code == 0
+    assert run.stderr.splitlines() == [
+        "warning: no integration has category 'payments'; known: data_sync, payment, "
+        "shipping, webhook"
+    ]
+    assert "No integration matches." in run.stdout
+
+
+def test_list_human_output_names_scope_and_states(cli) -> None:
+    run = cli("--tenant", "acme", "--org", "eu", "list", "--bundle", "sync_medusa")
+    assert run.exit_code == 0
+    lines = run.stdout.splitlines()
+    assert lines[0] == "Integrations · tenant acme · org eu"
+    assert "MedusaJS (sync_medusa)" in lines[1]
+    assert "5 integrations, 0 enabled" in run.stdout
+    assert "@open-mercato/sync-medusa v1.0.0 · credentials: not set" in run.stdout
+    row = next(line for line in lines if "sync_medusa_orders" in line)
+    assert "○ Disabled" in row and "Orders" in row and "Data Sync" in row
+    assert "Standalone" not in run.stdout
+
+
+def test_list_json_items_carry_the_state_keys(cli) -> None:
+    data = cli("list", "--json").json()
+    for item in data["items"]:
+        assert item["isEnabled"] is False
+        assert item["hasCredentials"] is False
+        assert item["healthStatus"] is None
+        assert item["lastHealthCheckAt"] is None
+    dhl = next(i for i in data["items"] if i["id"] == "carrier_dhl")
+    assert [f["key"] for f in dhl["credentials"]["fields"]] == [
+        "apiKey",
+        "accountNumber",
+        "environment",
+    ]
+    assert dhl["credentials"]["fields"][2]["options"] == [
+        {"value": "sandbox", "label": "Sandbox"},
+        {"value": "production", "label": "Production"},
+    ]
+
+
+# --- broken providers ------------------------------------------------------------------------
+def test_validate_names_both_broken_files_and_exits_1(cli, providers_dir) -> None:
+    root = providers_dir({"orphan": ORPHAN, "syntax": SYNTAX, "good": GOOD}).resolve()
+    run = cli("validate")
+    assert run.exit_code == 1
+    assert run.stdout == ""
+    assert run.stderr.splitlines() == [
+        f"✗ {root}/syntax/integration.py:2: syntax error: invalid syntax; fix the file",
+        f"✗ {root}/orphan/integration.py: [orphan_one] bundleId: bundle 'ghost' is not "
+        "declared by any provider; declare it or remove bundleId",
+        "2 problems; 9 integrations and 1 bundle from 5 providers",
+    ]
+
+
+def test_validate_json_for_ci(cli, providers_dir) -> None:
+    root = providers_dir({"orphan": ORPHAN, "syntax": SYNTAX}).resolve()
+    run = cli("validate", "--json")
+    assert run.exit_code == 1
+    assert run.stderr == ""
+    assert run.json() == {
+        "ok": False,
+        "integrations": 8,
+        "bundles": 1,
+        "providers": 4,
+        "problems": [
+            {
+                "file": f"{root}/syntax/integration.py",
+                "line": 2,
+                "id": None,
+                "field": None,
+                "message": "syntax error: invalid syntax; fix the file",
+            },
+            {
+                "file": f"{root}/orphan/integration.py",
+                "line": None,
+                "id": "orphan_one",
+                "field": "bundleId",
+                "message": "bundle 'ghost' is not declared by any provider; "
+                "declare it or remove bundleId",
+            },
+        ],
+    }
+
+
+def test_validate_clean(cli) -> None:
+    run = cli("validate")
+    assert (run.exit_code, run.stderr) == (0, "")
+    assert run.stdout == "ok: 7 integrations and 1 bundle from 3 providers, no problems\n"
+    data = cli("validate", "--json").json()
+    assert data == {"ok": True, "integrations": 7, "bundles": 1, "providers": 3, "problems": []}
+
+
+def test_list_shows_every_good_provider_and_warns(cli, providers_dir) -> None:
+    root = providers_dir({"orphan": ORPHAN, "syntax": SYNTAX, "good": GOOD}).resolve()
+    run = cli("list", "--json")
+    assert run.exit_code == 0
+    assert _ids(run) == [*MEDUSA, "carrier_dhl", "gateway_stripe", "good_extra", "orphan_one"]
+    assert run.stderr.splitlines() == [
+        f"warning: {root}/syntax/integration.py:2: syntax error: invalid syntax; fix the file",
+        f"warning: {root}/orphan/integration.py: [orphan_one] bundleId: bundle 'ghost' is not "
+        "declared by any provider; declare it or remove bundleId",
+        "warning: run `mercato-int validate` for every problem with what to change",
+    ]
+    human = cli("list")
+    assert human.exit_code == 0
+    for some_id in ["gateway_stripe", "carrier_dhl", "good_extra", *MEDUSA]:
+        assert some_id in human.stdout
+    assert human.stderr == run.stderr
+
+
+# --- show ------------------------------------------------------------------------------------
+def test_show_integration(cli) -> None:
+    run = cli("show", "gateway_stripe")
+    assert run.exit_code == 0, run.stderr
+    lines = [line.rstrip() for line in run.stdout.splitlines()]
+    assert lines[0] == "Stripe (gateway_stripe) · integration · tenant default · org default"
+    assert lines[1] == "Accept card payments, Apple Pay, and Google Pay via Stripe Checkout."
+    assert "health check   stripeHealthCheck (gateway_stripe)" in lines
+    assert any(line.split() == ["secretKey", "Secret", "Key", "secret", "yes"] for line in lines)
+    assert lines[-1] == "State: ○ Disabled"
+
+
+def test_show_integration_json(cli) -> None:
+    data = cli("--tenant", "acme", "show", "sync_medusa_orders", "--json").json()
+    assert data["kind"] == "integration"
+    assert data["id"] == "sync_medusa_orders"
+    assert data["bundleId"] == "sync_medusa"
+    assert data["scope"] == {"organizationId": "default", "tenantId": "acme"}
+    assert data["state"] == {
+        "isEnabled": False,
+        "enabledAt": None,
+        "enabledBy": None,
+        "healthStatus": None,
+        "lastHealthCheck": None,
+        "lastHealthCheckAt": None,
+    }
+    assert data["bundle"]["id"] == "sync_medusa"
+    assert [f["key"] for f in data["bundle"]["credentials"]["fields"]] == [
+        "medusaApiUrl",
+        "medusaApiKey",
+        "medusaWebhookSecret",
+    ]
+
+
+def test_show_bundle(cli) -> None:
+    run = cli("show", "sync_medusa")
+    assert run.exit_code == 0, run.stderr
+    lines = [line.rstrip() for line in run.stdout.splitlines()]
+    assert lines[0] == "MedusaJS (sync_medusa) · bundle · tenant default · org default"
+    for member in MEDUSA:
+        assert any(member in line and "○ Disabled" in line for line in lines)
+    data = cli("show", "sync_medusa", "--json").json()
+    assert data["kind"] == "bundle"
+    assert [m["id"] for m in data["integrations"]] == MEDUSA
+    assert data["integrations"][0]["isEnabled"] is False
+
+
+def test_show_a_member_points_at_its_bundle_credentials(cli) -> None:
+    run = cli("show", "sync_medusa_orders")
+    assert "Credentials: shared with bundle sync_medusa (`mercato-int show sync_medusa`)" in (
+        run.stdout
+    )
+
+
+def test_show_unknown_id_exits_3(cli) -> None:
+    run = cli("show", "carrier_dh1", "--json")
+    assert (run.exit_code, run.stdout) == (3, "")
+    assert run.stderr == (
+        "error: no integration or bundle with id 'carrier_dh1' (did you mean carrier_dhl?)\n"
+    )
