@@ -3,6 +3,8 @@ with a fixed clock and UTC local time so timelines and snapshots are stable."""
 
 from __future__ import annotations
 
+import base64
+import importlib.util
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -11,6 +13,13 @@ from pathlib import Path
 import pytest
 
 NOW = datetime(2026, 11, 26, 14, 30, tzinfo=UTC)
+TEST_MASTER_KEY = base64.urlsafe_b64encode(bytes(range(32))).decode()
+
+
+def needs(service: str) -> pytest.MarkDecorator:
+    """Skip until `mercato_int.services.<service>` exists in this build."""
+    missing = importlib.util.find_spec(f"mercato_int.services.{service}") is None
+    return pytest.mark.skipif(missing, reason=f"the {service} service is not in this build")
 
 
 @pytest.fixture
@@ -31,6 +40,7 @@ def tui_services(db_url: str, clock: list[datetime], monkeypatch: pytest.MonkeyP
     from mercato_int.settings import Settings
 
     monkeypatch.setenv("MERCATO_INT_DATABASE_URL", db_url)
+    monkeypatch.setenv("MERCATO_INT_MASTER_KEY", TEST_MASTER_KEY)
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
     svc = Services(Settings.load(), clock=lambda: clock[0])

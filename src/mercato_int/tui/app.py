@@ -67,6 +67,11 @@ class MercatoApp(App[None]):
     def guard(self) -> Guard:
         return Guard(self)
 
+    def warn_all(self, warnings: list[str]) -> None:
+        """Warnings from a service (e.g. required credentials not set) as notifications."""
+        for message in warnings:
+            self.notify(message, title="Warning", severity="warning", timeout=8, markup=False)
+
     def report(self, exc: Exception) -> None:
         """Show an error as a notification (safe to call from a worker thread's callback)."""
         if isinstance(exc, MercatoIntError):

@@ -91,6 +91,9 @@ class BundleScreen(Screen[None]):
         self.query_one(CredentialsForm).load()
         self.query_one(HealthPanel).load()
 
+    def on_health_panel_checked(self) -> None:
+        self.load_states()
+
     def on_screen_resume(self) -> None:
         self.load_states()
 
@@ -113,21 +116,23 @@ class BundleScreen(Screen[None]):
             return
         integration_id = event.switch.id.removeprefix("sw-")
         with self.app.guard() as g:
-            self.app.calls.set_enabled([integration_id], event.value, self.app.scope)
+            warnings = self.app.calls.set_enabled([integration_id], event.value, self.app.scope)
         if g.failed:
             self.load_states()
             return
         word = "Enabled" if event.value else "Disabled"
         self.notify(f"{word} {integration_id} in {self.app.scope}", timeout=3)
+        self.app.warn_all(warnings)
 
     def action_bulk(self, enable: bool) -> None:
         with self.app.guard() as g:
-            self.app.calls.set_enabled([self.bundle_id], enable, self.app.scope)
+            warnings = self.app.calls.set_enabled([self.bundle_id], enable, self.app.scope)
         if g.failed:
             return
         self.load_states()
         word = "Enabled" if enable else "Disabled"
         self.notify(f"{word} all integrations of {self.bundle_id}", timeout=3)
+        self.app.warn_all(warnings)
 
     @on(Button.Pressed, "#enable-all")
     def _enable_all(self, event: Button.Pressed) -> None:

@@ -69,57 +69,58 @@ class ServiceCalls:
         return self.services.registry.categories()
 
     # --- state ---------------------------------------------------------------------------------
-    def set_enabled(self, ids: list[str], enabled: bool, scope: TenantScope) -> None:
-        """Enable or disable integrations (a bundle id means all of its integrations)."""
+    def set_enabled(self, ids: list[str], enabled: bool, scope: TenantScope) -> list[str]:
+        """Enable or disable integrations (a bundle id means all of its integrations).
+        Returns warnings to show (required credentials that are not set)."""
         state = self.services.state
         method = getattr(state, "enable" if enabled else "disable", None)
         if method is None:
             raise _missing("enable/disable service")
-        method(ids, scope, actor=self.services.actor)
+        change = method(ids, scope, actor=self.services.actor)
+        warnings = [m.message for m in getattr(change, "missing_credentials", [])]
+        return warnings + list(getattr(change, "notes", []))
 
     # --- credentials ---------------------------------------------------------------------------
+    def _credentials_service(self) -> Any:
+        if not hasattr(type(self.services), "credentials"):
+            raise _missing("credentials service")
+        return self.services.credentials
+
     def credentials(self, some_id: str, scope: TenantScope) -> CredentialsView:
+        """The masked credentials that apply to `some_id` (own, else its bundle's)."""
         fields = self.services.registry.credential_fields(some_id)
-        svc = getattr(self.services, "credentials", None)
-        if svc is None:
+        if not hasattr(type(self.services), "credentials"):
             return CredentialsView(integration_id=some_id, fields=fields)
-        masked = svc.read_masked(some_id, scope)
-        data = masked.to_json() if hasattr(masked, "to_json") else dict(masked)
-        values = dict(data.get("credentials") or {})
-        secrets = {
-            f.key
-            for f in fields
-            if f.is_secret and (data.get("secretFieldsConfigured") or {}).get(f.key)
-        }
+        view = self._credentials_service().read_masked(some_id, scope)
+        configured = view.secret_fields_configured or {}
         return CredentialsView(
             integration_id=some_id,
             fields=fields,
-            values={k: v for k, v in values.items() if v != MASK},
-            secrets_set=frozenset(secrets),
-            source=data.get("source") or "none",
-            updated_at=data.get("updatedAt"),
-            updated_by=data.get("updatedBy"),
+            values={k: v for k, v in view.values.items() if v != MASK},
+            secrets_set=frozenset(k for k, is_set in configured.items() if is_set),
+            source=view.source,
+            updated_at=_iso(view.updated_at),
+            updated_by=view.updated_by,
         )
 
     def save_credentials(self, some_id: str, values: dict[str, str], scope: TenantScope) -> None:
-        svc = getattr(self.services, "credentials", None)
-        if svc is None:
-            raise _missing("credentials service")
-        svc.save(some_id, values, scope, actor=self.services.actor)
+        self._credentials_service().save(some_id, values, scope, actor=self.services.actor)
 
     def remove_credentials(self, some_id: str, scope: TenantScope) -> None:
-        svc = getattr(self.services, "credentials", None)
-        if svc is None:
-            raise _missing("credentials service")
-        svc.remove(some_id, scope, actor=self.services.actor)
+        self._credentials_service().remove(some_id, scope, actor=self.services.actor)
 
     # --- health --------------------------------------------------------------------------------
-    def run_health(self, some_id: str, scope: TenantScope) -> dict[str, Any]:
-        svc = getattr(self.services, "health", None)
-        if svc is None:
+    async def run_health(self, some_id: str, scope: TenantScope) -> dict[str, Any]:
+        """Run the check that applies to an integration or bundle (a bundle's runs once,
+        against the shared credentials); the result as stored in `lastHealthCheck`."""
+        if not hasattr(type(self.services), "health"):
             raise _missing("health service")
-        result = svc.check(some_id, scope, actor=self.services.actor)
-        return result.to_json() if hasattr(result, "to_json") else dict(result)
+        health = self.services.health
+        jobs = health.plan([some_id], scope)
+        run = await health.arun(jobs, actor=self.services.actor)
+        if not run.outcomes:
+            raise OperationFailed(f"{some_id} has nothing to check")
+        return run.outcomes[0].result_json()
 
     def last_health(self, some_id: str, scope: TenantScope) -> dict[str, Any] | None:
         registry = self.services.registry
@@ -148,20 +149,20 @@ class ServiceCalls:
         limit: int = 25,
         offset: int = 0,
     ) -> LogPage:
-        svc = self.services.logs
-        if not hasattr(svc, "query"):
-            raise _missing("log query")
-        result = svc.query(
-            scope=scope,
-            integration_id=integration_id,
-            level=level or None,
-            search=search or None,
-            limit=limit,
-            offset=offset,
+        """One page of an integration's operation logs, newest first, with the total."""
+        try:
+            from mercato_int.services.log_query import LogFilter
+        except ImportError:
+            raise _missing("log query") from None
+        filters = LogFilter(
+            integration_id=integration_id, level=level or None, search=search or None
         )
-        data = result.to_json() if hasattr(result, "to_json") else result
+        page = self.services.logs.query(scope=scope, filters=filters, limit=limit, offset=offset)
         return LogPage(
-            items=list(data["items"]), total=int(data["total"]), offset=offset, limit=limit
+            items=[e.to_json() for e in page.items],
+            total=int(page.total or 0),
+            offset=offset,
+            limit=limit,
         )
 
 

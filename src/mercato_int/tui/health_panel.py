@@ -9,6 +9,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Button, Static
 
 from mercato_int.tui.cards import health_mark
@@ -38,6 +39,9 @@ class HealthPanel(Vertical):
     """Health of one integration or bundle (`owner_id`) in the app's scope."""
 
     app: MercatoApp  # type: ignore[assignment]
+
+    class Checked(Message):
+        """A check finished and its result is on the state: screens refresh their marks."""
 
     def __init__(self, owner_id: str, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="health-panel")
@@ -74,15 +78,16 @@ class HealthPanel(Vertical):
         self.query_one("#check-progress", Static).update(Text(" checking…", "yellow"))
         self._check()
 
-    @work(thread=True, exclusive=True, group="health")
-    def _check(self) -> None:
-        # The check talks to the network (up to its timeout): off the UI thread.
+    @work(exclusive=True, group="health")
+    async def _check(self) -> None:
+        # The service runs the check itself off the event loop (threads for sync checks), cut
+        # at its timeout: the screen stays responsive meanwhile.
         try:
-            result = self.app.calls.run_health(self.owner_id, self.app.scope)
+            result = await self.app.calls.run_health(self.owner_id, self.app.scope)
         except Exception as exc:
-            self.app.call_from_thread(self._done, None, exc)
+            self._done(None, exc)
         else:
-            self.app.call_from_thread(self._done, result, None)
+            self._done(result, None)
 
     def _done(self, result: dict[str, Any] | None, exc: Exception | None) -> None:
         self.running = False
@@ -91,6 +96,7 @@ class HealthPanel(Vertical):
             self.app.report(exc)
             return
         self.show(result)
+        self.post_message(self.Checked())
         status = (result or {}).get("status", "unknown")
         self.notify(
             f"Health of {self.owner_id}: {status}",

@@ -44,6 +44,9 @@ class IntegrationScreen(Screen[None]):
         Binding("f1", "tab('credentials')", "Creds"),
         Binding("f2", "tab('health')", "Health"),
         Binding("f3", "tab('logs')", "Logs"),
+        Binding("n", "logs_page(1)", "Next page"),
+        Binding("p", "logs_page(-1)", "Prev page"),
+        Binding("l", "logs_level", "Level"),
     ]
 
     app: MercatoApp  # type: ignore[assignment]
@@ -159,13 +162,16 @@ class IntegrationScreen(Screen[None]):
         if self._syncing:
             return
         with self.app.guard() as g:
-            self.app.calls.set_enabled([self.integration_id], event.value, self.app.scope)
+            warnings = self.app.calls.set_enabled(
+                [self.integration_id], event.value, self.app.scope
+            )
         if g.failed:
             self.load_state()
             return
         word = "Enabled" if event.value else "Disabled"
         self.query_one("#enabled-label", Label).update(state_mark(event.value))
         self.notify(f"{word} {self.integration_id} in {self.app.scope}", timeout=3)
+        self.app.warn_all(warnings)
 
     def action_toggle_enabled(self) -> None:
         switch = self.query_one("#enabled", Switch)
@@ -176,6 +182,21 @@ class IntegrationScreen(Screen[None]):
 
     def action_tab(self, tab: str) -> None:
         self.query_one("#tabs", TabbedContent).active = tab
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("logs_page", "logs_level"):
+            return self.query_one("#tabs", TabbedContent).active == "logs"
+        return True
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        self.refresh_bindings()
+
+    async def action_logs_page(self, step: int) -> None:
+        await self.query_one(LogsPanel).action_page(step)
+
+    def action_logs_level(self) -> None:
+        self.query_one(LogsPanel).action_next_level()
 
     def action_save(self) -> None:
         forms = self.query(CredentialsForm)
@@ -199,6 +220,9 @@ class IntegrationScreen(Screen[None]):
     def _to_bundle(self, event: Button.Pressed) -> None:
         event.stop()
         self.action_open_bundle()
+
+    def on_health_panel_checked(self) -> None:
+        self.load_state()
 
     def on_screen_resume(self) -> None:
         self.load_state()

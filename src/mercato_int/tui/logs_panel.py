@@ -96,11 +96,7 @@ class LogEntry(Widget, can_focus=True):
 class LogsPanel(Vertical):
     """Operation logs of one integration in the app's scope."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "page(1)", "Next page"),
-        Binding("p", "page(-1)", "Prev page"),
-        Binding("l", "next_level", "Level"),
-    ]
+    # n / p / l are bound on the integration screen, shown while this tab is open.
 
     app: MercatoApp  # type: ignore[assignment]
 
@@ -159,9 +155,9 @@ class LogsPanel(Vertical):
         if page is None:
             self.query_one("#log-count", Static).update("Logs unavailable")
             return
-        await self._render(page)
+        await self._show_page(page)
 
-    async def _render(self, page: LogPage) -> None:
+    async def _show_page(self, page: LogPage) -> None:
         self.page = page
         self.newest_id = page.items[0].get("id") if page.items else None
         box = self.query_one("#log-entries", VerticalScroll)
@@ -196,7 +192,7 @@ class LogsPanel(Vertical):
         if page.total == self.page.total and newest == self.newest_id:
             return
         if self.start == 0:
-            await self._render(page)
+            await self._show_page(page)
         else:
             self.page = page
             self.query_one("#log-count", Static).update(

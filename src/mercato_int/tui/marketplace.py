@@ -176,11 +176,12 @@ class MarketplaceScreen(Screen[None]):
 
     async def _set_enabled(self, ids: list[str], enable: bool) -> None:
         with self.app.guard() as g:
-            self.app.calls.set_enabled(ids, enable, self.app.scope)
+            warnings = self.app.calls.set_enabled(ids, enable, self.app.scope)
         if g.failed:
             return
         word = "Enabled" if enable else "Disabled"
         self.notify(f"{word} {', '.join(ids)} in {self.app.scope}", timeout=3)
+        self.app.warn_all(warnings)
         await self.reload()
 
     async def on_screen_resume(self) -> None:
