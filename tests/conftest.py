@@ -171,3 +171,65 @@ def providers_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         return root
 
     return write
+
+
+# --- keyring ---------------------------------------------------------------------------------
+class MemoryKeyring:
+    """An in-memory keyring backend (the real `keyring` API, no OS store)."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.entries.pop((service, username), None)
+
+
+class DroppingKeyring(MemoryKeyring):
+    """A backend that accepts every write and keeps none (some real ones do)."""
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        return None
+
+
+def _install_keyring(backend: object) -> Iterator[object]:
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class Adapter(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return backend.get_password(service, username)  # type: ignore[attr-defined]
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            backend.set_password(service, username, password)  # type: ignore[attr-defined]
+
+        def delete_password(self, service: str, username: str) -> None:
+            backend.delete_password(service, username)  # type: ignore[attr-defined]
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(Adapter())
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """The process-wide keyring set to an in-memory backend for this test."""
+    yield from _install_keyring(MemoryKeyring())  # type: ignore[misc]
+
+
+@pytest.fixture
+def dropping_keyring() -> Iterator[DroppingKeyring]:
+    """The process-wide keyring set to a backend that silently drops writes."""
+    yield from _install_keyring(DroppingKeyring())  # type: ignore[misc]

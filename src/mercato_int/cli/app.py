@@ -143,7 +143,7 @@ def _root(
 
 def _register() -> None:
     # Each module adds its commands to `app`; importing them is cheap (no services).
-    from mercato_int.cli import catalog, db, tui  # noqa: F401
+    from mercato_int.cli import catalog, creds, db, keys, tui  # noqa: F401
 
 
 _register()

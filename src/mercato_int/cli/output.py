@@ -36,15 +36,18 @@ def print_json(data: Any) -> None:
 
 
 def warn(message: str) -> None:
-    err().print(f"[yellow]warning:[/] {_escape(message)}", markup=True, highlight=False)
+    err().print(
+        f"[yellow]warning:[/] {_escape(message)}", markup=True, highlight=False, soft_wrap=True
+    )
 
 
 def note(message: str) -> None:
-    err().print(message, markup=False, highlight=False)
+    err().print(message, markup=False, highlight=False, soft_wrap=True)
 
 
 def error_line(message: str) -> None:
-    err().print(f"[bold red]error:[/] {_escape(message)}")
+    # one line, however long: scripts read the first line of stderr
+    err().print(f"[bold red]error:[/] {_escape(message)}", soft_wrap=True)
 
 
 def _escape(text: str) -> str:

@@ -13,8 +13,11 @@ from typing import TYPE_CHECKING
 from mercato_int.settings import Settings
 
 if TYPE_CHECKING:
+    from mercato_int.keys import MasterKeys
     from mercato_int.registry import Registry
+    from mercato_int.services.credentials import CredentialsService
     from mercato_int.services.events import EventsService
+    from mercato_int.services.keys import KeysService
     from mercato_int.services.log_activity import LogActivityService
     from mercato_int.services.logs import LogService
     from mercato_int.services.marketplace import MarketplaceService
@@ -34,10 +37,13 @@ class Services:
         *,
         registry: Registry | None = None,
         clock: Callable[[], datetime] | None = None,
+        master_keys: MasterKeys | None = None,
     ) -> None:
         self.settings = settings
         if registry is not None:
             self.__dict__["registry"] = registry
+        if master_keys is not None:
+            self.__dict__["master_keys"] = master_keys
         self.clock: Callable[[], datetime] = clock or _utcnow
 
     @property
@@ -89,6 +95,33 @@ class Services:
         from mercato_int.services.marketplace import MarketplaceService
 
         return MarketplaceService(store=self.store, registry=self.registry)
+
+    @cached_property
+    def master_keys(self) -> MasterKeys:
+        """Environment, OS keyring, key file in the config dir (inject another in tests)."""
+        from mercato_int.keys import MasterKeys
+
+        return MasterKeys.default(
+            env_value=self.settings.master_keys_env, config_dir=self.settings.config_dir
+        )
+
+    @cached_property
+    def credentials(self) -> CredentialsService:
+        from mercato_int.services.credentials import CredentialsService
+
+        return CredentialsService(
+            store=self.store,
+            registry=self.registry,
+            keys=self.master_keys,
+            events=self.events,
+            clock=self.clock,
+        )
+
+    @cached_property
+    def keys(self) -> KeysService:
+        from mercato_int.services.keys import KeysService
+
+        return KeysService(store=self.store, keys=self.master_keys, clock=self.clock)
 
     def close(self) -> None:
         if "store" in self.__dict__:

@@ -24,6 +24,8 @@ CREDENTIALS_REMOVED = "integrations.credentials.removed"
 HEALTH_CHECKED = "integrations.health.checked"
 BUNDLE_ENABLED = "integrations.bundle.enabled"
 BUNDLE_DISABLED = "integrations.bundle.disabled"
+# Not one of the spec's seven: the audit entry of `creds get --reveal` (who saw which fields).
+CREDENTIALS_REVEALED = "integrations.credentials.revealed"
 
 EVENT_TYPES: dict[str, str] = {
     INTEGRATION_ENABLED: "Integration Enabled",
@@ -33,6 +35,7 @@ EVENT_TYPES: dict[str, str] = {
     HEALTH_CHECKED: "Health Check Completed",
     BUNDLE_ENABLED: "Bundle Enabled",
     BUNDLE_DISABLED: "Bundle Disabled",
+    CREDENTIALS_REVEALED: "Credentials Revealed (audit)",
 }
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,152 @@
+"""Checking credential values against a field schema, and masking them for display.
+
+Error messages name the field and never repeat a value: a value may be a secret typed into
+the wrong field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from mercato_int.errors import InvalidInput
+from mercato_int.registry import CredentialField
+
+MASK = "••••••••"
+MAX_KEYS = 200
+MAX_KEY_LENGTH = 128
+MAX_VALUE_LENGTH = 20_000
+TRUE_WORDS = {"true", "yes", "1"}
+FALSE_WORDS = {"false", "no", "0"}
+
+
+class Credentials(dict[str, Any]):
+    """Decrypted credential values: a plain dict whose repr() and str() mask the secrets, so
+    a stray print, log line or traceback shows `••••••••` instead."""
+
+    def __init__(self, values: Mapping[str, Any] = (), *, secret_keys: Iterable[str] = ()) -> None:
+        super().__init__(values)
+        self.secret_keys = frozenset(secret_keys)
+
+    def masked(self) -> dict[str, Any]:
+        return {
+            k: MASK if k in self.secret_keys and v not in (None, "") else v for k, v in self.items()
+        }
+
+    def __repr__(self) -> str:
+        return f"Credentials({self.masked()!r})"
+
+    __str__ = __repr__
+
+
+def _check_url(f: CredentialField, value: str) -> str:
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        raise InvalidInput(f"field {f.key!r} is not a valid URL") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidInput(
+            f"field {f.key!r} must be an http:// or https:// URL with a host",
+            hint="e.g. https://api.example.com",
+        )
+    if parts.username is not None or parts.password is not None:
+        raise InvalidInput(
+            f"field {f.key!r} must not contain user:password in the URL",
+            hint="put the secret in its own field",
+        )
+    return value
+
+
+def _check_value(f: CredentialField, value: Any) -> Any:
+    """A normalised value for field `f`: booleans become True/False, the rest stay text."""
+    if f.type == "boolean":
+        if isinstance(value, bool):
+            return value
+        word = str(value).strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise InvalidInput(f"field {f.key!r} must be true/false, yes/no or 1/0")
+    if not isinstance(value, str):
+        raise InvalidInput(f"field {f.key!r} must be text")
+    if len(value) > MAX_VALUE_LENGTH:
+        raise InvalidInput(
+            f"field {f.key!r} is {len(value)} characters long; at most {MAX_VALUE_LENGTH} allowed"
+        )
+    if f.type == "select":
+        allowed = [o.value for o in f.options or ()]
+        if value not in allowed:
+            raise InvalidInput(f"field {f.key!r} must be one of {', '.join(allowed)}")
+    if f.type == "url":
+        return _check_url(f, value)
+    return value
+
+
+def merge_values(
+    owner_id: str,
+    fields: tuple[CredentialField, ...],
+    stored: Mapping[str, Any],
+    given: Mapping[str, Any],
+) -> tuple[dict[str, Any], list[str]]:
+    """The stored values with `given` applied (None or "" clears a field), checked against
+    `fields`. Returns (merged values, keys that changed). InvalidInput names the field."""
+    if len(given) > MAX_KEYS:
+        raise InvalidInput(f"{len(given)} fields given; at most {MAX_KEYS} allowed")
+    by_key = {f.key: f for f in fields}
+    for key in given:
+        if len(key) > MAX_KEY_LENGTH:
+            raise InvalidInput(
+                f"field name {key[:32]!r}… is longer than {MAX_KEY_LENGTH} characters"
+            )
+        if key not in by_key:
+            known = ", ".join(by_key) or "none"
+            raise InvalidInput(
+                f"unknown field {key!r} for {owner_id}", hint=f"known fields: {known}"
+            )
+    merged = {k: v for k, v in stored.items() if k in by_key}
+    changed: list[str] = []
+    for key, value in given.items():
+        if value is None or value == "":
+            if key in merged:
+                del merged[key]
+                changed.append(key)
+            continue
+        clean = _check_value(by_key[key], value)
+        if merged.get(key) != clean:
+            changed.append(key)
+        merged[key] = clean
+    missing = [f.key for f in fields if f.required and merged.get(f.key) in (None, "")]
+    if missing:
+        raise InvalidInput(
+            f"missing required field{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"for {owner_id}",
+            hint=f"set {'them' if len(missing) > 1 else 'it'} with KEY=VALUE",
+        )
+    return merged, changed
+
+
+def mask_value(f: CredentialField | None, value: Any) -> Any:
+    """What a masked read shows: secrets as MASK, URLs without their userinfo."""
+    if value in (None, ""):
+        return value
+    if f is None or f.is_secret:  # a key the schema no longer knows may have been a secret
+        return MASK
+    if f is not None and f.type == "url" and isinstance(value, str):
+        return strip_userinfo(value)
+    return value
+
+
+def strip_userinfo(url: str) -> str:
+    try:
+        parts = urlsplit(url)
+        if parts.username is None and parts.password is None:
+            return url
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+        return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    except ValueError:
+        return MASK

@@ -1,0 +1,404 @@
+"""Credentials (spec §2): encrypted at rest, checked against the field schema, masked on read,
+and falling through from a bundled integration to its bundle's row.
+
+Every call is scoped. Decrypted values only leave this module as `Credentials` (a dict whose
+repr masks the secrets); errors name the integration and scope, never a value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from mercato_int.errors import InvalidInput, KeyProblem, NotFound
+from mercato_int.keys import MasterKey, MasterKeys
+from mercato_int.keys.envelope import EnvelopeError, associated_data, envelope_kid, open_envelope
+from mercato_int.keys.envelope import seal as seal_envelope
+from mercato_int.registry import CredentialField, IntegrationDefinition, Registry
+from mercato_int.scope import TenantScope
+from mercato_int.services import credential_rows as rows
+from mercato_int.services.credential_schema import Credentials, mask_value, merge_values
+from mercato_int.services.events import (
+    CREDENTIALS_REMOVED,
+    CREDENTIALS_REVEALED,
+    CREDENTIALS_UPDATED,
+    EventsService,
+)
+from mercato_int.store.engine import Store
+from mercato_int.store.tables import IntegrationCredentials
+
+OWN, BUNDLE, NONE = "own", "bundle", "none"
+
+
+@dataclass(frozen=True)
+class CredentialsView:
+    """The effective credentials of an integration in a scope, masked unless revealed."""
+
+    integration_id: str
+    owner_id: str  # whose form the values belong to: the integration or its bundle
+    source: str  # own | bundle | none
+    fields: tuple[CredentialField, ...]
+    values: dict[str, Any]
+    secret_fields_configured: dict[str, bool]
+    updated_at: datetime | None = None
+    updated_by: str | None = None
+    revealed: bool = False
+
+    def __repr__(self) -> str:
+        shown = self.values if not self.revealed else {k: "<revealed>" for k in self.values}
+        return f"CredentialsView({self.integration_id!r}, source={self.source!r}, values={shown})"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "integrationId": self.integration_id,
+            "credentials": self.values,
+            "secretFieldsConfigured": self.secret_fields_configured,
+            "source": self.source,
+            "updatedAt": _iso(self.updated_at),
+        }
+
+
+@dataclass(frozen=True)
+class FieldOrigin:
+    """Where one field's effective value comes from (`creds explain`)."""
+
+    field: CredentialField
+    source: str  # own | bundle | unset
+    source_id: str | None
+    value: Any  # masked
+    shadowed_by_own: bool = False  # the bundle has a value the own row hides
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.field.key,
+            "label": self.field.label,
+            "type": self.field.type,
+            "required": self.field.required,
+            "source": self.source,
+            "sourceId": self.source_id,
+            "value": self.value,
+            "bundleValueShadowed": self.shadowed_by_own,
+        }
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    owner_id: str
+    changed: list[str]
+    created_key: MasterKey | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+class CredentialsService:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        registry: Registry,
+        keys: MasterKeys,
+        events: EventsService,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.store = store
+        self.registry = registry
+        self.keys = keys
+        self.events = events
+        self.clock = clock
+
+    # --- schema -------------------------------------------------------------------------------
+    def _bundle_id(self, integration_id: str) -> str | None:
+        item = self.registry.get(integration_id)
+        if isinstance(item, IntegrationDefinition) and item.bundle_id in self.registry.bundles:
+            return item.bundle_id
+        return None
+
+    def write_target(
+        self, integration_id: str, *, command: str = "set"
+    ) -> tuple[str, tuple[CredentialField, ...]]:
+        """(owner id, fields) a save to `integration_id` writes: its own form. A member of a
+        bundle with no fields of its own is refused with the command that works."""
+        item = self.registry.get(integration_id)
+        bundle_id = self._bundle_id(integration_id)
+        if not item.fields and bundle_id:
+            raise InvalidInput(
+                f"{integration_id} has no credentials of its own: they live on its bundle "
+                f"{bundle_id}",
+                hint=f"run `mercato-int creds {command} {bundle_id}"
+                + (" KEY=VALUE...`" if command == "set" else "`"),
+            )
+        if not item.fields:
+            raise InvalidInput(f"{integration_id} takes no credentials")
+        return item.id, item.fields
+
+    def _fields_of(self, owner_id: str) -> tuple[CredentialField, ...]:
+        return self.registry.get(owner_id).fields
+
+    # --- decryption ---------------------------------------------------------------------------
+    def _open(self, row: IntegrationCredentials, scope: TenantScope) -> dict[str, Any]:
+        kid = envelope_kid(row.encrypted_values) or row.key_id
+        key = self.keys.find(kid) if kid else None
+        if key is None:
+            raise KeyProblem(
+                f"cannot read the credentials of {row.integration_id} in {scope}: they are "
+                f"encrypted under key {kid}, which is in none of the places looked "
+                f"({self.keys.places()})",
+                hint="restore that key, e.g. in MERCATO_INT_MASTER_KEY",
+            )
+        aad = associated_data(row.integration_id, row.organization_id, row.tenant_id)
+        try:
+            return open_envelope(row.encrypted_values, key=key.material, aad=aad)
+        except EnvelopeError as exc:
+            raise KeyProblem(
+                f"cannot decrypt the credentials of {row.integration_id} in {scope} with key "
+                f"{kid}: {exc}",
+                hint=f"set them again with `mercato-int creds set {row.integration_id} ...`",
+            ) from None
+
+    def _seal(self, values: dict[str, Any], key: MasterKey, owner_id: str, scope: TenantScope):
+        aad = associated_data(owner_id, scope.organization_id, scope.tenant_id)
+        return seal_envelope(values, key=key.material, kid=key.kid, aad=aad)
+
+    def _writing_key(self, session: Any) -> tuple[MasterKey, bool]:
+        """The active key; on a first save with no key anywhere, a new one. Never a new key
+        while rows encrypted under a key that cannot be found exist."""
+        active = self.keys.active()
+        if active is not None:
+            return active, False
+        in_use = {k: n for k, n in rows.count_by_key(session=session).items() if n}
+        if in_use:
+            kids = ", ".join(
+                f"{k or 'unknown'} ({n} row{'s' if n > 1 else ''})" for k, n in in_use.items()
+            )
+            raise KeyProblem(
+                f"no master key found, and the store holds credentials encrypted under key "
+                f"{kids}; looked in: {self.keys.places()}",
+                hint="restore that key; mercato-int will not create a new one while data "
+                "needs the old one",
+            )
+        return self.keys.create()
+
+    # --- reads --------------------------------------------------------------------------------
+    def _effective(
+        self, integration_id: str, scope: TenantScope
+    ) -> tuple[str, IntegrationCredentials | None, dict[str, IntegrationCredentials]]:
+        """(source, row that applies, all rows found) for the integration and its bundle."""
+        bundle_id = self._bundle_id(integration_id)
+        ids = [integration_id] + ([bundle_id] if bundle_id else [])
+        with self.store.session() as session:
+            found = rows.find_rows(session=session, owner_ids=ids, scope=scope)
+        if integration_id in found:
+            return OWN, found[integration_id], found
+        if bundle_id and bundle_id in found:
+            return BUNDLE, found[bundle_id], found
+        return NONE, None, found
+
+    def resolve(self, integration_id: str, scope: TenantScope) -> Credentials:
+        """The decrypted values that apply: the integration's own row, else its bundle's row,
+        else empty. The result is a dict whose repr() masks the secrets."""
+        _, row, _ = self._effective(integration_id, scope)
+        if row is None:
+            return Credentials()
+        values = self._open(row, scope)
+        return Credentials(values, secret_keys=self._secret_keys(row.integration_id, values))
+
+    def _secret_keys(self, owner_id: str, values: Mapping[str, Any]) -> set[str]:
+        by_key = {f.key: f for f in self._fields_of(owner_id)}
+        # a stored key the schema no longer declares is treated as a secret
+        return {k for k in values if k not in by_key or by_key[k].is_secret}
+
+    def secret_values(self, integration_id: str, scope: TenantScope) -> set[str]:
+        """The current secret values of an integration in `scope` (own row or bundle row), for
+        redacting logs. Empty when nothing is stored or the integration is unknown."""
+        if integration_id not in self.registry.integrations and not self.registry.is_bundle(
+            integration_id
+        ):
+            return set()
+        creds = self.resolve(integration_id, scope)
+        return {str(creds[k]) for k in creds.secret_keys if creds.get(k) not in (None, "")}
+
+    def _view(self, integration_id: str, scope: TenantScope, *, reveal: bool) -> CredentialsView:
+        source, row, _ = self._effective(integration_id, scope)
+        if row is None:
+            item = self.registry.get(integration_id)
+            bundle_id = self._bundle_id(integration_id)
+            fields = item.fields or (self._fields_of(bundle_id) if bundle_id else ())
+            return CredentialsView(
+                integration_id=integration_id,
+                owner_id=item.id if item.fields or not bundle_id else bundle_id,
+                source=NONE,
+                fields=fields,
+                values={},
+                secret_fields_configured={f.key: False for f in fields if f.is_secret},
+            )
+        values = self._open(row, scope)
+        fields = self._fields_of(row.integration_id)
+        by_key = {f.key: f for f in fields}
+        shown = {
+            k: v if reveal else mask_value(by_key.get(k), v)
+            for k, v in values.items()
+            if v not in (None, "")
+        }
+        return CredentialsView(
+            integration_id=integration_id,
+            owner_id=row.integration_id,
+            source=source,
+            fields=fields,
+            values=shown,
+            secret_fields_configured={
+                f.key: values.get(f.key) not in (None, "") for f in fields if f.is_secret
+            },
+            updated_at=row.updated_at,
+            updated_by=row.updated_by,
+            revealed=reveal,
+        )
+
+    def read_masked(self, integration_id: str, scope: TenantScope) -> CredentialsView:
+        """The effective credentials with every configured secret as `••••••••` and URLs
+        without user:password."""
+        return self._view(integration_id, scope, reveal=False)
+
+    def reveal(self, integration_id: str, scope: TenantScope, *, actor: str) -> CredentialsView:
+        """The effective credentials in plaintext. An audit entry (who, when, which fields) is
+        committed before the values are handed out."""
+        view = self._view(integration_id, scope, reveal=True)
+        if view.source == NONE:
+            return view
+        with self.store.session() as session:
+            ev = self.events.record(
+                session,
+                CREDENTIALS_REVEALED,
+                scope=scope,
+                actor=actor,
+                subject_id=view.owner_id,
+                payload={
+                    "integrationId": integration_id,
+                    "credentialsOf": view.owner_id,
+                    "source": view.source,
+                    "fields": sorted(view.values),
+                    "actor": actor,
+                    **scope.as_dict(),
+                },
+            )
+        self.events.deliver([ev])
+        return view
+
+    def explain(self, integration_id: str, scope: TenantScope) -> list[FieldOrigin]:
+        """Per field of the integration and its bundle: where the effective value comes from
+        (this integration's row, its bundle's row, or unset), masked."""
+        item = self.registry.get(integration_id)
+        bundle_id = self._bundle_id(integration_id)
+        _, _, found = self._effective(integration_id, scope)
+        own = self._open(found[integration_id], scope) if integration_id in found else None
+        bundle = self._open(found[bundle_id], scope) if bundle_id and bundle_id in found else None
+        out: list[FieldOrigin] = []
+        for f in item.fields:
+            value = (own or {}).get(f.key)
+            set_here = own is not None and value not in (None, "")
+            out.append(
+                FieldOrigin(
+                    field=f,
+                    source=OWN if set_here else "unset",
+                    source_id=integration_id if set_here else None,
+                    value=mask_value(f, value) if set_here else None,
+                )
+            )
+        for f in self._fields_of(bundle_id) if bundle_id else ():
+            value = (bundle or {}).get(f.key)
+            has = bundle is not None and value not in (None, "")
+            used = has and own is None
+            out.append(
+                FieldOrigin(
+                    field=f,
+                    source=BUNDLE if used else "unset",
+                    source_id=bundle_id if used else None,
+                    value=mask_value(f, value) if used else None,
+                    shadowed_by_own=has and own is not None,
+                )
+            )
+        return out
+
+    # --- writes -------------------------------------------------------------------------------
+    def save(
+        self,
+        integration_id: str,
+        values: Mapping[str, Any],
+        scope: TenantScope,
+        *,
+        actor: str,
+    ) -> SaveResult:
+        """Check `values` against the schema, merge them into the stored ones (None or ""
+        clears a field), encrypt and upsert, in one transaction; emits
+        `integrations.credentials.updated` with the changed field keys (never values)."""
+        owner_id, fields = self.write_target(integration_id)
+        if not values:
+            raise InvalidInput(
+                f"no fields given for {owner_id}",
+                hint=f"give KEY=VALUE pairs; fields: {', '.join(f.key for f in fields)}",
+            )
+        created: MasterKey | None = None
+        with self.store.session() as session:
+            rows.lock_row(session=session, owner_id=owner_id, scope=scope)
+            found = rows.find_rows(session=session, owner_ids=[owner_id], scope=scope)
+            stored = self._open(found[owner_id], scope) if owner_id in found else {}
+            merged, changed = merge_values(owner_id, fields, stored, values)
+            if not changed and owner_id in found:
+                return SaveResult(owner_id=owner_id, changed=[])
+            key, is_new = self._writing_key(session)
+            created = key if is_new else None
+            rows.upsert_row(
+                session=session,
+                owner_id=owner_id,
+                scope=scope,
+                envelope=self._seal(merged, key, owner_id, scope),
+                kid=key.kid,
+                actor=actor,
+                now=self.clock(),
+            )
+            ev = self.events.record(
+                session,
+                CREDENTIALS_UPDATED,
+                scope=scope,
+                actor=actor,
+                subject_id=owner_id,
+                payload={
+                    "integrationId": owner_id,
+                    "changedFields": sorted(changed),
+                    "actor": actor,
+                    **scope.as_dict(),
+                },
+            )
+        self.events.deliver([ev])
+        return SaveResult(owner_id=owner_id, changed=sorted(changed), created_key=created)
+
+    def remove(self, integration_id: str, scope: TenantScope, *, actor: str) -> str:
+        """Hard-delete the integration's own row (a bundle id: the bundle's row); emits
+        `integrations.credentials.removed`. Returns the id whose row was removed."""
+        owner_id, _ = self.write_target(integration_id, command="unset")
+        with self.store.session() as session:
+            removed = rows.delete_row(session=session, owner_id=owner_id, scope=scope)
+            if not removed:
+                bundle_id = self._bundle_id(owner_id)
+                raise NotFound(
+                    f"no credentials of {owner_id} are set in {scope}",
+                    hint=(
+                        f"{owner_id} uses its bundle's: `mercato-int creds unset {bundle_id}`"
+                        if bundle_id
+                        else None
+                    ),
+                )
+            ev = self.events.record(
+                session,
+                CREDENTIALS_REMOVED,
+                scope=scope,
+                actor=actor,
+                subject_id=owner_id,
+                payload={"integrationId": owner_id, "actor": actor, **scope.as_dict()},
+            )
+        self.events.deliver([ev])
+        return owner_id

@@ -1,0 +1,220 @@
+"""Master key status and rotation across the whole store (keys belong to the host, so these
+span every tenant; no value is ever decrypted for display).
+
+Rotation makes a new key active, then re-encrypts every row in batches, each its own
+transaction: interrupted at any point (Ctrl-C, kill -9) and run again, it carries on with the
+same key until no row is left under an old one. Old keys stay readable until dropped.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, or_, select, update
+
+from mercato_int.errors import KeyProblem
+from mercato_int.keys import MasterKey, MasterKeys
+from mercato_int.keys.envelope import EnvelopeError, associated_data, open_envelope, seal
+from mercato_int.scope import TenantScope
+from mercato_int.services import credential_rows as rows
+from mercato_int.store.engine import Store
+from mercato_int.store.tables import IntegrationCredentials
+
+DEFAULT_BATCH = 500
+_T = IntegrationCredentials.__table__  # type: ignore[attr-defined]
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class KeyUse:
+    kid: str
+    source: str
+    active: bool
+    rows: int
+
+    @property
+    def can_drop(self) -> bool:
+        return not self.active and self.rows == 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "keyId": self.kid,
+            "source": self.source,
+            "active": self.active,
+            "rows": self.rows,
+            "canDrop": self.can_drop,
+        }
+
+
+@dataclass(frozen=True)
+class KeyStatus:
+    active: MasterKey | None
+    keys: list[KeyUse]
+    unreadable: dict[str, int]  # key id -> rows that no available key opens
+    places: str
+
+    @property
+    def total_rows(self) -> int:
+        return sum(k.rows for k in self.keys) + sum(self.unreadable.values())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "activeKeyId": self.active.kid if self.active else None,
+            "activeKeySource": self.active.source if self.active else None,
+            "keys": [k.to_json() for k in self.keys],
+            "unreadable": [{"keyId": k, "rows": n} for k, n in self.unreadable.items()],
+            "unreadableRows": sum(self.unreadable.values()),
+            "totalRows": self.total_rows,
+            "lookedIn": self.places,
+        }
+
+
+@dataclass(frozen=True)
+class RotationResult:
+    key: MasterKey | None  # the key every row now uses; None: nothing to rotate
+    resumed: bool  # carried on with a rotation an earlier run did not finish
+    rows: int
+    seconds: float
+    old_keys: list[str]
+
+
+class KeysService:
+    def __init__(self, *, store: Store, keys: MasterKeys, clock: Callable[[], datetime]) -> None:
+        self.store = store
+        self.keys = keys
+        self.clock = clock
+
+    def _counts(self) -> dict[str, int]:
+        with self.store.session() as session:
+            counts = rows.count_by_key(session=session)
+        return {(kid or "unknown"): n for kid, n in counts.items() if n}
+
+    def status(self) -> KeyStatus:
+        """The active key and its source, every key id in use with its row count, and the
+        rows that no available key opens."""
+        counts = self._counts()
+        active = self.keys.active()
+        available = self.keys.available()
+        known = {k.kid for k in available}
+        uses = [
+            KeyUse(
+                k.kid, k.source, active is not None and k.kid == active.kid, counts.get(k.kid, 0)
+            )
+            for k in available
+        ]
+        unreadable = {kid: n for kid, n in counts.items() if kid not in known}
+        return KeyStatus(active, uses, unreadable, self.keys.places())
+
+    def rotate(
+        self, *, batch_size: int = DEFAULT_BATCH, on_progress: Progress | None = None
+    ) -> RotationResult:
+        """Make a new key active (or carry on with an unfinished rotation) and re-encrypt every
+        row under it, one transaction per batch."""
+        started = time.perf_counter()
+        counts = self._counts()
+        self.keys.reload()
+        known = {k.kid for k in self.keys.available()}
+        missing = {kid: n for kid, n in counts.items() if kid not in known}
+        if missing:
+            listed = ", ".join(f"{kid} ({n} rows)" for kid, n in missing.items())
+            raise KeyProblem(
+                f"cannot rotate: rows are encrypted under key {listed}, which is in none of the "
+                f"places looked ({self.keys.places()})",
+                hint="restore that key first, or remove those credentials",
+            )
+        active = self.keys.active()
+        if active is None:
+            return RotationResult(None, False, 0, 0.0, [])
+        pending = sum(n for kid, n in counts.items() if kid != active.kid)
+        resumed = pending > 0
+        if not resumed:
+            active = self.keys.add_active()
+            pending = sum(counts.values())
+        done = 0
+        if on_progress:
+            on_progress(done, pending)
+        while True:
+            n = self._rotate_batch(active, batch_size)
+            if n == 0:
+                break
+            done += n
+            if on_progress:
+                on_progress(min(done, max(pending, done)), max(pending, done))
+        old = sorted(k.kid for k in self.keys.available() if k.kid != active.kid)
+        return RotationResult(active, resumed, done, time.perf_counter() - started, old)
+
+    def drop(self, kid: str) -> str:
+        """Remove an old key from its source, refused while any row still uses it."""
+        _drop_guard(self._counts(), kid)
+        return self.keys.drop(kid)
+
+    def _rotate_batch(self, target: MasterKey, batch_size: int) -> int:
+        """Re-encrypt up to `batch_size` rows not yet under `target`, in one transaction.
+        The write only applies if the row still has the key it was read with, so a save made
+        meanwhile is never overwritten with stale values."""
+        with self.store.session() as session:
+            found = session.execute(
+                select(
+                    _T.c.id,
+                    _T.c.integration_id,
+                    _T.c.organization_id,
+                    _T.c.tenant_id,
+                    _T.c.encrypted_values,
+                    _T.c.key_id,
+                )
+                .where(or_(_T.c.key_id != target.kid, _T.c.key_id.is_(None)))
+                .order_by(_T.c.id)
+                .limit(batch_size)
+            ).all()
+            if not found:
+                return 0
+            params = []
+            for row in found:
+                old_kid = row.key_id or (row.encrypted_values or {}).get("kid")
+                key = self.keys.find(old_kid) if old_kid else None
+                scope = TenantScope(row.organization_id, row.tenant_id)
+                aad = associated_data(row.integration_id, row.organization_id, row.tenant_id)
+                if key is None:
+                    raise KeyProblem(
+                        f"cannot rotate the credentials of {row.integration_id} in {scope}: "
+                        f"key {old_kid} is in none of the places looked ({self.keys.places()})"
+                    )
+                try:
+                    values = open_envelope(row.encrypted_values, key=key.material, aad=aad)
+                except EnvelopeError as exc:
+                    raise KeyProblem(
+                        f"cannot rotate the credentials of {row.integration_id} in {scope}: {exc}",
+                        hint=f"set them again with `mercato-int creds set {row.integration_id}"
+                        " ...` in that scope, or remove them, then run `keys rotate` again",
+                    ) from None
+                params.append(
+                    {
+                        "b_id": row.id,
+                        "b_old": row.key_id,
+                        "b_env": seal(values, key=target.material, kid=target.kid, aad=aad),
+                        "b_kid": target.kid,
+                    }
+                )
+            stmt = (
+                update(_T)
+                .where(_T.c.id == bindparam("b_id"))
+                .where(_T.c.key_id.is_not_distinct_from(bindparam("b_old")))
+                .values(encrypted_values=bindparam("b_env"), key_id=bindparam("b_kid"))
+            )
+            session.connection().execute(stmt, params)
+            return len(found)
+
+
+def _drop_guard(counts: dict[str, int], kid: str) -> None:
+    from mercato_int.errors import InvalidInput
+
+    if counts.get(kid):
+        raise InvalidInput(
+            f"key {kid} still encrypts {counts[kid]} rows",
+            hint="run `mercato-int keys rotate` first",
+        )
