@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static, Switch
 
-from mercato_int.tui.cards import health_mark, humanize, short_title
+from mercato_int.tui.cards import health_mark, humanize, short_title, state_mark
 from mercato_int.tui.credentials_form import CredentialsForm
 from mercato_int.tui.health_panel import HealthPanel
 
@@ -35,7 +35,7 @@ class BundleScreen(Screen[None]):
     def __init__(self, bundle_id: str) -> None:
         super().__init__()
         self.bundle_id = bundle_id
-        self._syncing = False
+        self._enabled: dict[str, bool] = {}
 
     def compose(self) -> ComposeResult:
         registry = self.app.services.registry
@@ -65,6 +65,7 @@ class BundleScreen(Screen[None]):
                 for m in registry.members(self.bundle_id):
                     with Horizontal(classes="member-row"):
                         yield Switch(id=f"sw-{m.id}", classes="member-switch")
+                        yield Static("", id=f"st-{m.id}", classes="member-state")
                         yield Static(
                             Text.assemble(
                                 (short_title(m.title, b.title), "bold"),
@@ -102,24 +103,26 @@ class BundleScreen(Screen[None]):
             states = self.app.calls.services.state.all_states(self.app.scope)
         if g.failed:
             return
-        self._syncing = True
-        try:
-            for m in self.app.services.registry.members(self.bundle_id):
-                self.query_one(f"#sw-{m.id}", Switch).value = states[m.id].is_enabled
-                self.query_one(f"#h-{m.id}", Static).update(health_mark(states[m.id].health_status))
-        finally:
-            self._syncing = False
+        for m in self.app.services.registry.members(self.bundle_id):
+            self._enabled[m.id] = states[m.id].is_enabled
+            self.query_one(f"#sw-{m.id}", Switch).value = states[m.id].is_enabled
+            self.query_one(f"#st-{m.id}", Static).update(state_mark(states[m.id].is_enabled))
+            self.query_one(f"#h-{m.id}", Static).update(health_mark(states[m.id].health_status))
 
     @on(Switch.Changed, ".member-switch")
     def _member_switched(self, event: Switch.Changed) -> None:
-        if self._syncing or event.switch.id is None:
+        if event.switch.id is None:
             return
         integration_id = event.switch.id.removeprefix("sw-")
+        if self._enabled.get(integration_id) == event.value:
+            return  # the switch was set from the stored state, not by the user
         with self.app.guard() as g:
             warnings = self.app.calls.set_enabled([integration_id], event.value, self.app.scope)
         if g.failed:
             self.load_states()
             return
+        self._enabled[integration_id] = event.value
+        self.query_one(f"#st-{integration_id}", Static).update(state_mark(event.value))
         word = "Enabled" if event.value else "Disabled"
         self.notify(f"{word} {integration_id} in {self.app.scope}", timeout=3)
         self.app.warn_all(warnings)

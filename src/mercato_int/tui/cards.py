@@ -32,7 +32,7 @@ def humanize(value: str) -> str:
 
 def health_mark(status: str | None, *, short: bool = False) -> Text:
     if not status:
-        return Text("· unchecked" if not short else "·", style="grey50")
+        return Text("" if short else "· unchecked", style="grey50")
     label, style = HEALTH_MARKS.get(status, (status, "white"))
     return Text(label.split(" ")[0] if short else label, style=style)
 
@@ -62,7 +62,7 @@ class IntegrationTile(Widget, can_focus=True):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open"),
-        Binding("space", "toggle", "Enable/Disable"),
+        Binding("space", "toggle", "On/Off"),
     ]
 
     class Toggle(Message):
@@ -92,9 +92,9 @@ class IntegrationTile(Widget, can_focus=True):
         yield Static(state_mark(self.item.state.is_enabled), classes="tile-state")
         third = Text(humanize(d.category))
         if self.bundle_title is None:
-            third.append(" · ")
+            third.append("  ")
             third.append(
-                "creds set" if self.item.has_credentials else "no creds",
+                "creds ✓" if self.item.has_credentials else "no creds",
                 style="green" if self.item.has_credentials else "grey50",
             )
         yield Static(third, classes="tile-category")

@@ -41,11 +41,12 @@ class IntegrationScreen(Screen[None]):
         Binding("ctrl+r", "check", "Check", priority=True),
         Binding("ctrl+o", "toggle_enabled", "On/Off", priority=True),
         Binding("ctrl+b", "open_bundle", "Bundle", priority=True),
-        Binding("f1", "tab('credentials')", "Creds"),
-        Binding("f2", "tab('health')", "Health"),
-        Binding("f3", "tab('logs')", "Logs"),
-        Binding("n", "logs_page(1)", "Next page"),
-        Binding("p", "logs_page(-1)", "Prev page"),
+        # the tab titles name f1-f3; the footer has no room for them at 80 columns
+        Binding("f1", "tab('credentials')", "Credentials", show=False),
+        Binding("f2", "tab('health')", "Health", show=False),
+        Binding("f3", "tab('logs')", "Logs", show=False),
+        Binding("n", "logs_page(1)", "Next"),
+        Binding("p", "logs_page(-1)", "Prev"),
         Binding("l", "logs_level", "Level"),
     ]
 
@@ -54,7 +55,7 @@ class IntegrationScreen(Screen[None]):
     def __init__(self, integration_id: str) -> None:
         super().__init__()
         self.integration_id = integration_id
-        self._syncing = False
+        self._enabled: bool | None = None
 
     @property
     def definition(self) -> IntegrationDefinition:
@@ -83,7 +84,7 @@ class IntegrationScreen(Screen[None]):
             if bundle is not None:
                 yield Button(f"Part of {bundle.title} (ctrl+b)", id="to-bundle", compact=True)
         with TabbedContent(initial="credentials", id="tabs"):
-            with TabPane("Credentials", id="credentials"), VerticalScroll():
+            with TabPane("Credentials f1", id="credentials"), VerticalScroll():
                 if d.fields or bundle is None:
                     yield CredentialsForm(d.id, id="form")
                 else:
@@ -103,9 +104,9 @@ class IntegrationScreen(Screen[None]):
                         variant="primary",
                         compact=True,
                     )
-            with TabPane("Health", id="health"):
+            with TabPane("Health f2", id="health"):
                 yield HealthPanel(d.id, id="health-panel")
-            with TabPane("Logs", id="logs"):
+            with TabPane("Logs f3", id="logs"):
                 yield LogsPanel(d.id, id="logs-panel")
         yield Footer()
 
@@ -129,9 +130,8 @@ class IntegrationScreen(Screen[None]):
             state = self.app.calls.services.state.get(self.integration_id, self.app.scope)
         if g.failed:
             return
-        self._syncing = True
+        self._enabled = state.is_enabled
         self.query_one("#enabled", Switch).value = state.is_enabled
-        self._syncing = False
         self.query_one("#enabled-label", Label).update(state_mark(state.is_enabled))
         self.query_one("#detail-health", Static).update(health_mark(state.health_status))
 
@@ -159,8 +159,8 @@ class IntegrationScreen(Screen[None]):
 
     @on(Switch.Changed, "#enabled")
     def _enabled_changed(self, event: Switch.Changed) -> None:
-        if self._syncing:
-            return
+        if event.value == self._enabled:
+            return  # the switch was set from the stored state, not by the user
         with self.app.guard() as g:
             warnings = self.app.calls.set_enabled(
                 [self.integration_id], event.value, self.app.scope
@@ -168,6 +168,7 @@ class IntegrationScreen(Screen[None]):
         if g.failed:
             self.load_state()
             return
+        self._enabled = event.value
         word = "Enabled" if event.value else "Disabled"
         self.query_one("#enabled-label", Label).update(state_mark(event.value))
         self.notify(f"{word} {self.integration_id} in {self.app.scope}", timeout=3)
@@ -186,6 +187,8 @@ class IntegrationScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("logs_page", "logs_level"):
             return self.query_one("#tabs", TabbedContent).active == "logs"
+        if action == "open_bundle":
+            return self.definition.bundle_id is not None
         return True
 
     @on(TabbedContent.TabActivated)

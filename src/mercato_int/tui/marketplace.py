@@ -24,12 +24,13 @@ ALL = "__all__"
 class MarketplaceScreen(Screen[None]):
     AUTO_FOCUS = ""  # the first tile gets the focus once the cards are mounted
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_search", "Search"),
-        Binding("c", "next_category", "Category"),
+        # The search box says "/" and F5 is universal: the footer keeps its room at 80 columns.
+        Binding("slash", "focus_search", "Search", show=False),
+        Binding("a", "bulk(True)", "All on"),
+        Binding("x", "bulk(False)", "All off"),
         Binding("b", "open_bundle", "Bundle"),
-        Binding("a", "bulk(True)", "Enable all"),
-        Binding("x", "bulk(False)", "Disable all"),
-        Binding("f5,ctrl+r", "reload", "Refresh"),
+        Binding("c", "next_category", "Filter"),
+        Binding("f5,ctrl+r", "reload", "Refresh", show=False),
         Binding("escape", "clear_filters", "Clear", show=False),
     ]
 
