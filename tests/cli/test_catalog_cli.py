@@ -186,7 +186,7 @@ def test_show_integration(cli) -> None:
     assert lines[1] == "Accept card payments, Apple Pay, and Google Pay via Stripe Checkout."
     assert "health check   stripeHealthCheck (gateway_stripe)" in lines
     assert any(line.split() == ["secretKey", "Secret", "Key", "secret", "yes"] for line in lines)
-    assert lines[-1] == "State: ○ Disabled"
+    assert lines[-2:] == ["State: ○ Disabled", "Last changes: none"]
 
 
 def test_show_integration_json(cli) -> None:

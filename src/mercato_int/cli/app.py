@@ -143,7 +143,17 @@ def _root(
 
 def _register() -> None:
     # Each module adds its commands to `app`; importing them is cheap (no services).
-    from mercato_int.cli import catalog, creds, db, keys, tui  # noqa: F401
+    from mercato_int.cli import (  # noqa: F401
+        catalog,
+        creds,
+        db,
+        events,
+        keys,
+        logs,
+        retention,
+        state,
+        tui,
+    )
 
 
 _register()

@@ -169,10 +169,15 @@ def show(
             "state": state.to_json(),
             "bundle": bundle.to_json() if bundle else None,
         }
+    # The last changes (audit events) of this id: cli/events.py builds and renders them.
+    from mercato_int.cli.events import recent_changes, render_recent_changes
+
+    data["recentEvents"] = [e.to_json() for e in recent_changes(svc, item_id)]
     if as_json:
         print_json(data)
         return
     _render_show(registry, item_id, data)
+    render_recent_changes(data["recentEvents"])
 
 
 def _render_show(registry: Registry, item_id: str, data: dict) -> None:

@@ -45,7 +45,10 @@ def parse_assignments(args: list[str]) -> dict[str, str]:
                     f"fields {from_stdin!r} and {key!r} both read stdin; only one field can"
                 )
             from_stdin = key
-            value = _chomp(typer.get_text_stream("stdin").read())
+            stdin = typer.get_text_stream("stdin")
+            if stdin.isatty():
+                note(f"reading {key} from stdin; end with Ctrl-D")
+            value = _chomp(stdin.read())
         elif value.startswith("@@"):
             value = value[1:]  # a literal value that starts with @
         elif value.startswith("@"):

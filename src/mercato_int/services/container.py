@@ -15,13 +15,17 @@ from mercato_int.settings import Settings
 if TYPE_CHECKING:
     from mercato_int.keys import MasterKeys
     from mercato_int.registry import Registry
+    from mercato_int.scope import TenantScope
     from mercato_int.services.credentials import CredentialsService
     from mercato_int.services.events import EventsService
+    from mercato_int.services.health import HealthService
     from mercato_int.services.keys import KeysService
     from mercato_int.services.log_activity import LogActivityService
     from mercato_int.services.logs import LogService
     from mercato_int.services.marketplace import MarketplaceService
+    from mercato_int.services.retention import RetentionService
     from mercato_int.services.state import StateService
+    from mercato_int.services.tenant_settings import TenantSettingsService
     from mercato_int.store.engine import Store
 
 
@@ -70,7 +74,28 @@ class Services:
     def state(self) -> StateService:
         from mercato_int.services.state import StateService
 
-        return StateService(store=self.store, registry=self.registry, clock=self.clock)
+        return StateService(
+            store=self.store,
+            registry=self.registry,
+            clock=self.clock,
+            events=self.events,
+            # a getter: only `enable` reads credentials (and so needs the master key)
+            credentials=lambda: self.credentials,
+        )
+
+    @cached_property
+    def health(self) -> HealthService:
+        from mercato_int.services.health import HealthService
+
+        return HealthService(
+            registry=self.registry,
+            state=self.state,
+            events=self.events,
+            logs=self.logs,
+            credentials=lambda: self.credentials,
+            store=self.store,
+            clock=self.clock,
+        )
 
     @cached_property
     def events(self) -> EventsService:
@@ -82,7 +107,29 @@ class Services:
     def logs(self) -> LogService:
         from mercato_int.services.logs import LogService
 
-        return LogService(store=self.store, registry=self.registry, clock=self.clock)
+        return LogService(
+            store=self.store,
+            registry=self.registry,
+            clock=self.clock,
+            secret_values=self._log_secret_values,
+        )
+
+    def _log_secret_values(self, integration_id: str, scope: TenantScope) -> set[str]:
+        """The current secret values of an integration's resolved credentials in `scope`, for
+        the log service to mask (decrypting only when a credentials row exists)."""
+        return self.credentials.secret_values(integration_id, scope)
+
+    @cached_property
+    def tenant_settings(self) -> TenantSettingsService:
+        from mercato_int.services.tenant_settings import TenantSettingsService
+
+        return TenantSettingsService(store=self.store, clock=self.clock)
+
+    @cached_property
+    def retention(self) -> RetentionService:
+        from mercato_int.services.retention import RetentionService
+
+        return RetentionService(store=self.store, settings=self.tenant_settings, clock=self.clock)
 
     @cached_property
     def log_activity(self) -> LogActivityService:

@@ -4,12 +4,14 @@ delivered to in-process subscribers after the change they describe has been comm
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
 
 from mercato_int.scope import TenantScope
 from mercato_int.store.engine import Store
@@ -125,9 +127,90 @@ class EventsService:
                 except Exception as exc:
                     name = getattr(subscriber, "__qualname__", repr(subscriber))
                     failures.append(DeliveryFailure(event, name, f"{type(exc).__name__}: {exc}"))
-                    log.warning("subscriber %s failed on %s: %s", name, event.type, exc)
+                    # Reported to the caller (the CLI warns on stderr); debug here, not twice.
+                    log.debug("subscriber %s failed on %s: %s", name, event.type, exc)
         self.failures.extend(failures)
+        self._mark_delivered(events)
         return failures
+
+    def _mark_delivered(self, events: list[Event]) -> None:
+        import uuid
+
+        if not events:
+            return
+        ids = [uuid.UUID(e.id) for e in events]
+        with self.store.session() as session:
+            session.execute(
+                update(IntegrationEvent)
+                .where(col(IntegrationEvent.id).in_(ids))
+                .values(delivered_at=self.clock())
+            )
+
+    # --- the audit trail --------------------------------------------------------------------
+    def query(
+        self,
+        scope: TenantScope,
+        *,
+        types: Sequence[str] | None = None,
+        subject_ids: Sequence[str] | None = None,
+        since: datetime | None = None,
+        limit: int | None = None,
+    ) -> tuple[list[Event], int]:
+        """Events of `scope`, oldest first: the last `limit` of those matching, and how many
+        match in all."""
+        for t in types or ():
+            check_type(t)
+        where = [
+            IntegrationEvent.organization_id == scope.organization_id,
+            IntegrationEvent.tenant_id == scope.tenant_id,
+        ]
+        if types:
+            where.append(col(IntegrationEvent.type).in_(list(types)))
+        if subject_ids:
+            where.append(col(IntegrationEvent.subject_id).in_(list(subject_ids)))
+        if since is not None:
+            where.append(col(IntegrationEvent.created_at) >= since)
+        with self.store.session() as session:
+            total = session.exec(select(func.count()).select_from(IntegrationEvent).where(*where))
+            stmt = (
+                select(IntegrationEvent)
+                .where(*where)
+                .order_by(col(IntegrationEvent.created_at).desc(), col(IntegrationEvent.id).desc())
+            )
+            if limit is not None:
+                stmt = stmt.limit(limit)
+            rows = list(session.exec(stmt).all())
+            count = int(total.one())
+        return [_event(r, scope) for r in reversed(rows)], count
+
+    def follow(
+        self,
+        scope: TenantScope,
+        *,
+        types: Sequence[str] | None = None,
+        since: datetime,
+        interval: float = 1.0,
+        stop: Callable[[], bool] = lambda: False,
+    ) -> Iterator[Event]:
+        """New events of `scope` as they are committed, oldest first, until `stop()`.
+
+        Polls with a look-back window, so an event committed late with an earlier timestamp
+        (a slower concurrent writer) is still seen once."""
+        window = timedelta(seconds=max(30.0, interval * 10))
+        seen: dict[str, datetime] = {}
+        cursor = since
+        while not stop():
+            events, _ = self.query(scope, types=types, since=cursor - window)
+            for e in events:
+                if e.id in seen or e.created_at < since:
+                    continue
+                seen[e.id] = e.created_at
+                yield e
+            if events:
+                cursor = max(cursor, events[-1].created_at)
+            horizon = cursor - window
+            seen = {k: v for k, v in seen.items() if v >= horizon}
+            time.sleep(interval)
 
     def subscribe(self, subscriber: Subscriber) -> None:
         self._subscribers().append(subscriber)
@@ -136,6 +219,29 @@ class EventsService:
         if self.subscribers is None:
             self.subscribers = load_subscribers()
         return self.subscribers
+
+
+def check_type(type: str) -> str:
+    """`type` if it is one of the seven event types; InvalidInput naming them otherwise."""
+    if type not in EVENT_TYPES:
+        from mercato_int.errors import InvalidInput
+
+        raise InvalidInput(
+            f"unknown event type {type!r}", hint=f"use one of {', '.join(EVENT_TYPES)}"
+        )
+    return type
+
+
+def _event(row: IntegrationEvent, scope: TenantScope) -> Event:
+    return Event(
+        id=str(row.id),
+        type=row.type,
+        subject_id=row.subject_id,
+        scope=scope,
+        actor=row.actor,
+        payload=row.payload,
+        created_at=row.created_at,
+    )
 
 
 def load_subscribers() -> list[Subscriber]:

@@ -91,6 +91,7 @@ class IntegrationLog(SQLModel, table=True):
             "integration_id",
             "level",
             "created_at",
+            "id",
         ),
         # tenant-wide queries and the per-tenant prune by created_at
         Index("ix_logs_scope_created", "tenant_id", "organization_id", "created_at", "id"),

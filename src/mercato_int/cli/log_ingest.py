@@ -1,0 +1,67 @@
+"""The reading side of `logs ingest`: a file (with a progress bar on stderr) or stdin."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from mercato_int.cli.output import err, note
+from mercato_int.errors import InvalidInput
+
+MAX_REPORTED = 50  # bad lines listed one by one; beyond that only counted
+
+
+def _lines(fh: Any, progress: Any, task: Any) -> Iterator[str]:
+    done = 0
+    for number, raw in enumerate(fh, start=1):
+        done += len(raw)
+        if progress is not None and number % 2000 == 0:
+            progress.update(task, completed=done)
+        yield raw.decode("utf-8", errors="replace")
+    if progress is not None:
+        progress.update(task, completed=done)
+
+
+def run_ingest(svc: Any, source: str) -> tuple[int, int]:
+    """Ingest `source` into the scope; returns (written, rejected) after reporting bad lines."""
+    from mercato_int.services.log_ingest import ingest_lines
+
+    scope = svc.scope
+    progress = task = None
+    if source == "-":
+        fh: Any = sys.stdin.buffer
+    else:
+        path = Path(source)
+        try:
+            fh = path.open("rb")
+        except OSError as exc:
+            raise InvalidInput(f"cannot read {source}: {exc.strerror}") from None
+        from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+        progress = Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+            console=err(),
+            transient=True,
+            disable=not err().is_terminal,
+        )
+        task = progress.add_task(f"ingesting {path.name}", total=path.stat().st_size)
+    try:
+        if progress is not None:
+            progress.start()
+        with svc.logs.writer(batch_size=5000) as writer:
+            result = ingest_lines(writer, _lines(fh, progress, task), scope, now=svc.clock())
+    finally:
+        if progress is not None:
+            progress.stop()
+        if fh is not sys.stdin.buffer:
+            fh.close()
+    for number, reason in result.rejected[:MAX_REPORTED]:
+        note(f"line {number}: {reason}")
+    if len(result.rejected) > MAX_REPORTED:
+        note(f"... and {len(result.rejected) - MAX_REPORTED:,} more rejected lines")
+    return result.written, len(result.rejected)

@@ -1,0 +1,264 @@
+"""`logs`: the timeline of operation logs (filters, pages, --follow), and `logs write`,
+`logs ingest` and `logs audit`."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from mercato_int.cli.app import app, services
+from mercato_int.cli.output import note, out, print_json
+from mercato_int.errors import ExitCode, InvalidInput
+
+if TYPE_CHECKING:
+    from mercato_int.services.log_query import LogEntry
+
+
+class LogsGroup(TyperGroup):
+    """`logs [ID] [OPTIONS]` means `logs show [ID] [OPTIONS]`; `logs write|ingest|audit` are
+    the other commands."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
+            args = ["show", *args]
+        return super().parse_args(ctx, args)
+
+
+logs_app = typer.Typer(
+    cls=LogsGroup,
+    help="Operation logs: `logs [ID] [filters]` shows them (see `logs show --help`).",
+)
+app.add_typer(logs_app, name="logs")
+
+MARKS = {"error": ("✗", "red"), "warning": ("!", "yellow"), "info": ("✓", "green")}
+MARKS["debug"] = ("·", "dim")
+
+
+def render(entry: LogEntry, *, details: bool, with_integration: bool) -> Any:
+    """One timeline item (spec §3.7): mark, local time, operation, message, correlation."""
+    from datetime import datetime
+
+    from rich.text import Text
+
+    mark, colour = MARKS.get(entry.level, ("?", ""))
+    local = entry.created_at.astimezone()
+    today = datetime.now(local.tzinfo).date() == local.date()
+    stamp = local.strftime("%H:%M:%S" if today else "%Y-%m-%d %H:%M:%S")
+    text = Text()
+    text.append(f"{mark} ", style=colour)
+    text.append(f"{stamp}  ", style="dim")
+    text.append(entry.operation, style="bold")
+    if with_integration:
+        text.append(f"  [{entry.integration_id}]", style="cyan")
+    text.append(f"\n    {entry.message}")
+    extra = []
+    if entry.correlation_id:
+        extra.append(f"Correlation: {entry.correlation_id}")
+    if entry.duration_ms is not None:
+        extra.append(f"Duration: {entry.duration_ms}ms")
+    if entry.entity_type or entry.entity_id:
+        extra.append(f"Entity: {entry.entity_type or '?'} {entry.entity_id or ''}".rstrip())
+    if extra:
+        text.append("\n    " + "  •  ".join(extra), style="dim")
+    if details and entry.details is not None:
+        body = json.dumps(entry.details, indent=2, ensure_ascii=False, default=str)
+        text.append("\n    ▾ Details\n" + "\n".join("      " + ln for ln in body.splitlines()))
+    elif entry.details:
+        text.append("\n    ▸ Details", style="dim")
+    return text
+
+
+@logs_app.command("show")
+def show(
+    ctx: typer.Context,
+    integration_id: Annotated[
+        str | None, typer.Argument(metavar="[ID]", help="Integration id (default: all).")
+    ] = None,
+    level: Annotated[str | None, typer.Option(help="Exactly this level.")] = None,
+    min_level: Annotated[
+        str | None, typer.Option("--min-level", help="This level or above.")
+    ] = None,
+    operation: Annotated[
+        str | None, typer.Option(help="Operation, exact or a glob like sync.import.*")
+    ] = None,
+    correlation: Annotated[str | None, typer.Option(help="Correlation id.")] = None,
+    entity_type: Annotated[str | None, typer.Option("--entity-type")] = None,
+    entity_id: Annotated[str | None, typer.Option("--entity-id")] = None,
+    since: Annotated[str | None, typer.Option(help="ISO 8601 or an age: 90s, 15m, 2h, 7d.")] = None,
+    until: Annotated[str | None, typer.Option(help="ISO 8601 or an age: 90s, 15m, 2h, 7d.")] = None,
+    search: Annotated[str | None, typer.Option(help="Text in the message.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Page size (default 50).")] = None,
+    offset: Annotated[int, typer.Option(help="Skip this many entries.")] = 0,
+    cursor: Annotated[
+        str | None, typer.Option(help="Continue after a previous page (deep pages).")
+    ] = None,
+    follow: Annotated[
+        bool, typer.Option("-f", "--follow", help="Keep printing new entries (Ctrl-C stops).")
+    ] = False,
+    show_details: Annotated[bool, typer.Option("--details", help="Expand details.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="{items, total}.")] = False,
+    as_jsonl: Annotated[bool, typer.Option("--jsonl", help="One entry a line.")] = False,
+) -> None:
+    """(default) Show log entries of the scope, newest first; -f follows new ones."""
+    from mercato_int.services.log_query import LogFilter
+    from mercato_int.when import parse_when
+
+    if as_json and as_jsonl:
+        raise InvalidInput("--json and --jsonl exclude each other", hint="pick one")
+    if follow and as_json:
+        raise InvalidInput("--follow prints a stream", hint="use --jsonl with --follow")
+    if level and min_level:
+        raise InvalidInput("--level and --min-level exclude each other", hint="pick one")
+    svc = services(ctx)
+    scope = svc.scope
+    if integration_id:
+        svc.registry.get(integration_id)  # NotFound names the known ids
+    now = svc.clock()
+    filters = LogFilter(
+        integration_id=integration_id,
+        level=level,
+        min_level=min_level,
+        operation=operation,
+        correlation_id=correlation,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        since=parse_when(since, now) if since else None,
+        until=parse_when(until, now) if until else None,
+        search=search,
+    )
+    emit = _emitter(as_jsonl, show_details, with_integration=not integration_id)
+    if follow:
+        _follow(svc, scope, filters, 10 if limit is None else limit, emit)
+        return
+    page = svc.logs.query(
+        scope=scope, filters=filters, limit=limit or 50, offset=offset, cursor=cursor
+    )
+    if as_json:
+        print_json(page.to_json())
+        return
+    for entry in page.items:
+        emit(entry)
+    if as_jsonl:
+        return
+    out().print(
+        f"── Showing {len(page.items):,} of {page.total:,} entries · {scope} ──",
+        markup=False,
+        highlight=False,
+    )
+    if page.next_cursor:
+        note(f"next page: --cursor {page.next_cursor}")
+
+
+def _emitter(as_jsonl: bool, show_details: bool, *, with_integration: bool) -> Any:
+    import sys
+
+    def emit(entry: LogEntry) -> None:
+        if as_jsonl:
+            sys.stdout.write(json.dumps(entry.to_json(), ensure_ascii=False, default=str) + "\n")
+            sys.stdout.flush()
+        else:
+            out().print(render(entry, details=show_details, with_integration=with_integration))
+
+    return emit
+
+
+def _follow(svc: Any, scope: Any, filters: Any, backlog: int, emit: Any) -> None:
+    note(f"following logs of {scope} (Ctrl-C stops)")
+    try:
+        for entry in svc.logs.follow(scope=scope, filters=filters, backlog=backlog):
+            emit(entry)
+    except KeyboardInterrupt:
+        # the normal way to stop following: no "error:" line, the documented exit code
+        raise typer.Exit(ExitCode.INTERRUPTED) from None
+
+
+@logs_app.command("write")
+def write(
+    ctx: typer.Context,
+    integration_id: Annotated[str, typer.Argument(metavar="ID", help="Integration id.")],
+    level: Annotated[str, typer.Option(help="debug, info, warning or error.")],
+    operation: Annotated[str, typer.Option(help="e.g. sync.import or webhook.received.")],
+    message: Annotated[str, typer.Option(help="Human-readable summary.")],
+    details: Annotated[str | None, typer.Option(help="A JSON object.")] = None,
+    correlation: Annotated[str | None, typer.Option(help="Correlation id.")] = None,
+    entity_type: Annotated[str | None, typer.Option("--entity-type")] = None,
+    entity_id: Annotated[str | None, typer.Option("--entity-id")] = None,
+    duration_ms: Annotated[int | None, typer.Option("--duration-ms", min=0)] = None,
+) -> None:
+    """Write one log entry (secrets are stripped and masked before it is stored)."""
+    parsed = None
+    if details is not None:
+        try:
+            parsed = json.loads(details)
+        except json.JSONDecodeError as exc:
+            raise InvalidInput(
+                f"--details is not valid JSON: {exc}", hint="give an object"
+            ) from None
+    svc = services(ctx)
+    svc.logs.log(
+        integration_id=integration_id,
+        level=level,
+        operation=operation,
+        message=message,
+        scope=svc.scope,
+        details=parsed,
+        correlation_id=correlation,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        duration_ms=duration_ms,
+    )
+    note(f"logged {level} {operation} for {integration_id} in {svc.scope}")
+
+
+@logs_app.command("ingest")
+def ingest(
+    ctx: typer.Context,
+    source: Annotated[
+        str, typer.Argument(metavar="[FILE|-]", help="JSON lines (- = stdin).")
+    ] = "-",
+) -> None:
+    """Write entries from JSON lines (camelCase fields as `logs --jsonl` prints them, an
+    optional createdAt), batched, in the command's scope. Exit 1 if any line was rejected."""
+    from mercato_int.cli.log_ingest import run_ingest
+
+    svc = services(ctx)
+    written, rejected = run_ingest(svc, source)
+    note(f"ingested {written:,} entries into {svc.scope}; rejected {rejected:,} lines")
+    if rejected:
+        raise typer.Exit(ExitCode.FAILED)
+
+
+@logs_app.command("audit")
+def audit_cmd(
+    ctx: typer.Context,
+    all_tenants: Annotated[bool, typer.Option("--all-tenants", help="Every tenant.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+) -> None:
+    """Scan stored entries for current secret values; exit 1 if any is found."""
+    from mercato_int.services.log_audit import audit
+
+    svc = services(ctx)
+    scopes = svc.logs.scopes() if all_tenants else [svc.scope]
+    report = audit(svc.logs, scopes)
+    if as_json:
+        print_json(report.to_json())
+    else:
+        where = "all tenants" if all_tenants else str(svc.scope)
+        for f in report.findings:
+            out().print(
+                f"secret in {f.where}: entry {f.entry_id} ({f.integration_id}, "
+                f"{f.scope}, {f.created_at})",
+                markup=False,
+                highlight=False,
+            )
+        verdict = "clean" if report.clean else f"{len(report.findings)} findings"
+        out().print(
+            f"audit of {where}: {report.scanned:,} entries scanned, {verdict}",
+            markup=False,
+            highlight=False,
+        )
+    if not report.clean:
+        raise typer.Exit(ExitCode.FAILED)

@@ -1,0 +1,104 @@
+"""What keeps secrets out of the log store (spec §3.8): secret field keys are stripped from
+details at any depth, and current secret values are masked wherever they appear in text."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+MASK = "••••••••"
+# Shorter values are left alone: an empty or tiny secret must not shred every log line.
+MIN_SECRET_LENGTH = 6
+
+
+@dataclass(frozen=True)
+class Redactor:
+    """Strips `secret_keys` from details and masks `secret_values` in every string."""
+
+    secret_keys: frozenset[str]
+    pattern: re.Pattern[str] | None
+    key_pattern: re.Pattern[str] | None = None
+    # a secret value that JSON escapes (quote, backslash, control) can hide from a text scan
+    escapes: bool = False
+
+    @classmethod
+    def build(cls, secret_keys: Iterable[str], secret_values: Iterable[Any]) -> Redactor:
+        values = {v for v in secret_values if isinstance(v, str) and len(v) >= MIN_SECRET_LENGTH}
+        pattern = None
+        if values:
+            # Longest first, so a secret that contains another is masked whole.
+            alternatives = sorted(values, key=len, reverse=True)
+            pattern = re.compile("|".join(re.escape(v) for v in alternatives))
+        keys = frozenset(k.lower() for k in secret_keys)
+        key_pattern = None
+        if keys:
+            names = "|".join(
+                re.escape(json.dumps(k, ensure_ascii=False)[1:-1]) for k in sorted(keys)
+            )
+            key_pattern = re.compile(f'"(?:{names})"\\s*:', re.IGNORECASE)
+        escapes = any(json.dumps(v, ensure_ascii=False)[1:-1] != v for v in values)
+        return cls(keys, pattern, key_pattern, escapes)
+
+    @property
+    def is_noop(self) -> bool:
+        return not self.secret_keys and self.pattern is None
+
+    def text(self, value: str | None) -> str | None:
+        """`value` with every secret value masked."""
+        if value is None or self.pattern is None:
+            return value
+        return self.pattern.sub(MASK, value)
+
+    def details(self, value: Any) -> Any:
+        """A copy of `value` without secret keys (at any depth, inside lists too) and with
+        every secret value masked in its strings, keys included."""
+        if self.is_noop:
+            return value
+        return self._walk(value)
+
+    def details_json(self, value: dict[str, Any], dumps: Callable[[Any], str]) -> str:
+        """`details(value)` serialized by `dumps`. Serializes first and walks the structure
+        only when the text shows a secret key or value might be in it (the common case,
+        clean details, costs one regex scan)."""
+        text = dumps(value)
+        if self.is_noop:
+            return text
+        suspicious = (self.key_pattern is not None and self.key_pattern.search(text)) or (
+            self.pattern is not None and (self.escapes or self.pattern.search(text))
+        )
+        return dumps(self._walk(value)) if suspicious else text
+
+    def _walk(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, dict):
+            return {
+                self.text(str(k)): self._walk(v)
+                for k, v in value.items()
+                if str(k).lower() not in self.secret_keys
+            }
+        if isinstance(value, list | tuple):
+            return [self._walk(v) for v in value]
+        return value
+
+    def findings(self, *texts: str | None) -> int:
+        """How many secret values occur in `texts` (for the audit)."""
+        if self.pattern is None:
+            return 0
+        return sum(len(self.pattern.findall(t)) for t in texts if t)
+
+    def stray_keys(self, value: Any) -> list[str]:
+        """Secret keys present in `value` at any depth (for the audit)."""
+        found: list[str] = []
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if str(k).lower() in self.secret_keys:
+                    found.append(str(k))
+                found.extend(self.stray_keys(v))
+        elif isinstance(value, list):
+            for v in value:
+                found.extend(self.stray_keys(v))
+        return found

@@ -1,0 +1,166 @@
+"""Per-tenant settings (`settings list|get|set`): a small, validated set of keys such as
+`log.retention_days`, stored in integration_settings and upserted atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from mercato_int.errors import InvalidInput, NotFound
+from mercato_int.scope import TenantScope
+from mercato_int.store.engine import Store
+from mercato_int.store.tables import TenantSetting
+
+T = TenantSetting.__table__
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    default: int
+    minimum: int
+    maximum: int
+    help: str
+
+    def parse(self, raw: Any) -> int:
+        """A valid value from user input (text or number), or InvalidInput."""
+        text = str(raw).strip()
+        if isinstance(raw, bool) or not text.lstrip("+").isdigit():
+            raise InvalidInput(
+                f"{self.key} must be a whole number of days, not {raw!r}",
+                hint=f"use {self.minimum}-{self.maximum}",
+            )
+        value = int(text)
+        if not self.minimum <= value <= self.maximum:
+            raise InvalidInput(
+                f"{self.key} must be between {self.minimum} and {self.maximum}, not {value}",
+                hint=f"use {self.minimum}-{self.maximum} days",
+            )
+        return value
+
+
+SPECS: dict[str, SettingSpec] = {
+    s.key: s
+    for s in (
+        SettingSpec("log.retention_days", 30, 1, 3650, "days to keep log entries below error"),
+        SettingSpec("log.error_retention_days", 90, 1, 3650, "days to keep error entries"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class SettingValue:
+    key: str
+    value: int
+    default: int
+    is_default: bool
+    help: str
+    updated_at: datetime | None = None
+    updated_by: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "value": self.value,
+            "default": self.default,
+            "isDefault": self.is_default,
+            "updatedAt": self.updated_at.isoformat().replace("+00:00", "Z")
+            if self.updated_at
+            else None,
+            "updatedBy": self.updated_by,
+        }
+
+
+def spec_for(key: str) -> SettingSpec:
+    try:
+        return SPECS[key]
+    except KeyError:
+        raise NotFound(
+            f"no setting {key!r}", hint=f"known settings: {', '.join(sorted(SPECS))}"
+        ) from None
+
+
+class TenantSettingsService:
+    def __init__(self, *, store: Store, clock: Callable[[], datetime]) -> None:
+        self.store = store
+        self.clock = clock
+
+    def list(self, *, scope: TenantScope) -> list[SettingValue]:
+        """Every known setting with its value in the scope (or its default)."""
+        stmt = sa.select(T.c.key, T.c.value, T.c.updated_at, T.c.updated_by).where(
+            T.c.tenant_id == scope.tenant_id, T.c.organization_id == scope.organization_id
+        )
+        with self.store.engine.connect() as conn:
+            stored = {r.key: r for r in conn.execute(stmt)}
+        values = []
+        for key, spec in sorted(SPECS.items()):
+            row = stored.get(key)
+            if row is None or not _valid(spec, row.value):
+                values.append(SettingValue(key, spec.default, spec.default, True, spec.help))
+            else:
+                values.append(
+                    SettingValue(
+                        key,
+                        int(row.value),
+                        spec.default,
+                        False,
+                        spec.help,
+                        row.updated_at,
+                        row.updated_by,
+                    )
+                )
+        return values
+
+    def get(self, *, scope: TenantScope, key: str) -> SettingValue:
+        spec_for(key)
+        return next(v for v in self.list(scope=scope) if v.key == key)
+
+    def value(self, *, scope: TenantScope, key: str) -> int:
+        return self.get(scope=scope, key=key).value
+
+    def set(self, *, scope: TenantScope, key: str, value: Any, actor: str | None) -> SettingValue:
+        """Validate and store a value for the scope (an atomic upsert)."""
+        spec = spec_for(key)
+        parsed = spec.parse(value)
+        dialect = self.store.dialect
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        now = self.clock()
+        import uuid
+
+        stmt = insert(T).values(
+            id=uuid.uuid4(),
+            key=key,
+            value=parsed,
+            organization_id=scope.organization_id,
+            tenant_id=scope.tenant_id,
+            updated_at=now,
+            updated_by=actor,
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["organization_id", "tenant_id", "key"],
+            set_={"value": parsed, "updated_at": now, "updated_by": actor},
+        )
+        with self.store.engine.begin() as conn:
+            conn.execute(stmt)
+        return self.get(scope=scope, key=key)
+
+    def scopes(self) -> list[TenantScope]:
+        """Every (organization, tenant) with a stored setting."""
+        stmt = sa.select(T.c.organization_id, T.c.tenant_id).distinct()
+        with self.store.engine.connect() as conn:
+            return [TenantScope(o, t) for o, t in sorted(conn.execute(stmt).all())]
+
+
+def _valid(spec: SettingSpec, value: Any) -> bool:
+    try:
+        spec.parse(value)
+    except InvalidInput:
+        return False
+    return True

@@ -1,0 +1,206 @@
+"""`logs`, `logs write`, `logs ingest`, `logs audit`, `settings` and `prune` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+def write(cli, *extra: str) -> None:
+    base = ["logs", "write", "gateway_stripe", "--level", "info", "--operation", "webhook.received"]
+    run = cli(*base, "--message", "Received", *extra)
+    assert run.exit_code == 0, run.stderr
+
+
+def test_write_then_timeline_json_and_jsonl(cli) -> None:
+    write(cli, "--correlation", "evt_1", "--duration-ms", "340", "--details", '{"a": {"b": 1}}')
+    run = cli(
+        "logs",
+        "write",
+        "gateway_stripe",
+        "--level",
+        "error",
+        "--operation",
+        "webhook.failed",
+        "--message",
+        "Failed: Timeout",
+    )
+    assert run.exit_code == 0
+    assert run.stderr.strip() == (
+        "logged error webhook.failed for gateway_stripe in tenant default · org default"
+    )
+
+    timeline = cli("logs")
+    assert timeline.exit_code == 0
+    lines = timeline.stdout.splitlines()
+    assert lines[0].startswith("✗ ") and lines[0].endswith("webhook.failed  [gateway_stripe]")
+    assert lines[1] == "    Failed: Timeout"
+    assert lines[3] == "    Received"
+    assert lines[4] == "    Correlation: evt_1  •  Duration: 340ms"
+    assert lines[5] == "    ▸ Details"
+    assert lines[-1] == "── Showing 2 of 2 entries · tenant default · org default ──"
+
+    detailed = cli("logs", "gateway_stripe", "--level", "info", "--details")
+    assert '        "b": 1' in detailed.stdout
+    assert "[gateway_stripe]" not in detailed.stdout  # one integration: no need to name it
+
+    doc = cli("logs", "--json", "--limit", "1").json()
+    assert set(doc) == {"items", "total"} and doc["total"] == 2
+    assert doc["items"][0]["operation"] == "webhook.failed"
+
+    rows = [json.loads(line) for line in cli("logs", "--jsonl").stdout.splitlines()]
+    assert [r["level"] for r in rows] == ["error", "info"]
+    assert rows[1]["details"] == {"a": {"b": 1}} and rows[1]["durationMs"] == 340
+
+
+def test_timeline_paging_hints_the_next_cursor(cli) -> None:
+    for _ in range(3):
+        write(cli)
+    first = cli("logs", "--limit", "2")
+    assert "Showing 2 of 3 entries" in first.stdout
+    cursor = first.stderr.strip().removeprefix("next page: --cursor ")
+    rest = cli("logs", "--limit", "2", "--cursor", cursor, "--json").json()
+    assert len(rest["items"]) == 1 and rest["total"] == 3
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "first_line"),
+    [
+        (["logs", "--since", "3x"], 2, "error: not a time or age: '3x'"),
+        (["logs", "--json", "--jsonl"], 2, "error: --json and --jsonl exclude each other"),
+        (["logs", "-f", "--json"], 2, "error: --follow prints a stream"),
+        (["logs", "--level", "loud"], 2, "error: unknown level 'loud'"),
+        (["logs", "nope"], 3, "error: no integration or bundle with id 'nope'"),
+        (["logs", "--cursor", "zz"], 2, "error: not a log cursor: 'zz'"),
+        (
+            [
+                "logs",
+                "write",
+                "gateway_stripe",
+                "--level",
+                "info",
+                "--operation",
+                "o",
+                "--message",
+                "m",
+                "--details",
+                "{",
+            ],
+            2,
+            "error: --details is not valid JSON",
+        ),
+    ],
+)
+def test_usage_errors(cli, args: list[str], code: int, first_line: str) -> None:
+    run = cli(*args)
+    assert run.exit_code == code
+    assert run.stderr.splitlines()[0].startswith(first_line)
+
+
+def test_ingest_reports_bad_lines_and_still_writes_the_rest(cli, tmp_path) -> None:
+    good = {"integrationId": "gateway_stripe", "level": "info", "operation": "o", "message": "m"}
+    lines = [
+        json.dumps(good | {"createdAt": "2026-01-02T03:04:05Z", "details": {"n": 1}}),
+        "not json",
+        "",
+        json.dumps(good | {"integrationId": "nope"}),
+        json.dumps(good | {"tenantId": "other"}),
+        json.dumps(good | {"level": "loud"}),
+        json.dumps(good),
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    run = cli("logs", "ingest", str(path))
+    assert run.exit_code == 1
+    assert run.stderr.splitlines() == [
+        "line 2: not JSON (Expecting value at column 1)",
+        "line 4: no integration or bundle with id 'nope' (run `mercato-int list` to see the ids "
+        "that exist)",
+        "line 5: tenantId 'other' is not the command's scope (tenant default · org default)",
+        "line 6: unknown level 'loud' (use one of debug, info, warning, error)",
+        "ingested 2 entries into tenant default · org default; rejected 4 lines",
+    ]
+    doc = cli("logs", "--json").json()
+    assert doc["total"] == 2
+    assert doc["items"][1]["createdAt"] == "2026-01-02T03:04:05Z"
+
+
+def test_ingest_from_stdin_round_trips_jsonl(cli) -> None:
+    write(cli, "--details", '{"x": [1, 2]}')
+    exported = cli("logs", "--jsonl").stdout
+    run = cli(
+        "--tenant",
+        "copy",
+        "logs",
+        "ingest",
+        "-",
+        input=exported.replace('"tenantId": "default"', '"tenantId": "copy"'),
+    )
+    assert run.exit_code == 0, run.stderr
+    copied = cli("--tenant", "copy", "logs", "--json").json()["items"][0]
+    assert copied["details"] == {"x": [1, 2]} and copied["tenantId"] == "copy"
+
+
+def test_settings_commands(cli) -> None:
+    assert cli("settings", "get", "log.retention_days").stdout == "30\n"
+    run = cli("settings", "set", "log.retention_days", "0")
+    assert run.exit_code == 2
+    assert run.stderr.startswith("error: log.retention_days must be between 1 and 3650, not 0")
+    run = cli("settings", "set", "log.error_retention_days", "120")
+    assert run.stdout == "log.error_retention_days = 120 for tenant default · org default\n"
+    listing = cli("settings", "list", "--json").json()
+    assert [(i["key"], i["value"], i["isDefault"]) for i in listing["items"]] == [
+        ("log.error_retention_days", 120, False),
+        ("log.retention_days", 30, True),
+    ]
+    assert cli("settings", "get", "nope").exit_code == 3
+
+
+def test_prune_dry_run_and_summary(cli, tmp_path) -> None:
+    old = {
+        "integrationId": "gateway_stripe",
+        "operation": "o",
+        "message": "m",
+        "createdAt": "2020-01-01T00:00:00Z",
+    }
+    path = tmp_path / "old.jsonl"
+    path.write_text(
+        "\n".join(json.dumps(old | {"level": lv}) for lv in ("info", "info", "error")) + "\n"
+    )
+    assert cli("logs", "ingest", str(path)).exit_code == 0
+    assert cli("--tenant", "b", "logs", "ingest", str(path)).exit_code == 0
+    write(cli)
+
+    dry = cli("prune", "--all-tenants", "--dry-run")
+    assert dry.exit_code == 0
+    assert dry.stdout.splitlines() == [
+        "tenant b · org default: would prune 3 (error 1, info 2)",
+        "tenant default · org default: would prune 3 (error 1, info 2)",
+        "dry run: would prune 6 entries in 2 tenants (error 2, info 4)",
+    ]
+    run = cli("prune", "--json")
+    assert run.exit_code == 0
+    doc = run.json()
+    assert (doc["dryRun"], doc["total"], doc["byLevel"], doc["errors"]) == (
+        False,
+        3,
+        {"error": 1, "info": 2},
+        [],
+    )
+    again = cli("prune", "--all-tenants")
+    assert again.stdout.startswith("pruned 3 entries in 2 tenants (error 1, info 2)")
+    assert cli("prune", "--all-tenants").stdout.startswith("pruned 0 entries in 1 tenant (")
+    assert cli("logs", "--json").json()["total"] == 1
+    bad = cli("prune", "--older-than", "soon")
+    assert (bad.exit_code, bad.stderr.splitlines()[0]) == (
+        2,
+        "error: not an age: 'soon' (use e.g. 90s, 15m, 2h, 7d, 2w or 1h30m)",
+    )
+
+
+def test_audit_is_clean_on_a_clean_store(cli) -> None:
+    write(cli)
+    run = cli("logs", "audit")
+    assert run.exit_code == 0
+    assert run.stdout.endswith("entries scanned, clean\n")
