@@ -4,7 +4,6 @@ with a fixed clock and UTC local time so timelines and snapshots are stable."""
 from __future__ import annotations
 
 import base64
-import importlib.util
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -14,12 +13,6 @@ import pytest
 
 NOW = datetime(2026, 11, 26, 14, 30, tzinfo=UTC)
 TEST_MASTER_KEY = base64.urlsafe_b64encode(bytes(range(32))).decode()
-
-
-def needs(service: str) -> pytest.MarkDecorator:
-    """Skip until `mercato_int.services.<service>` exists in this build."""
-    missing = importlib.util.find_spec(f"mercato_int.services.{service}") is None
-    return pytest.mark.skipif(missing, reason=f"the {service} service is not in this build")
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from textual.widgets import Input, Static
 
 from mercato_int.scope import TenantScope
 
-from .conftest import NOW, needs
+from .conftest import NOW
 
-pytestmark = [pytest.mark.anyio, needs("credentials")]
+pytestmark = pytest.mark.anyio
 
 SECRET = "sk_test_4eC39HqLyjWDarjtT1zdp7dc"
 WEBHOOK = "whsec_0123456789abcdef"

@@ -8,9 +8,7 @@ from textual.widgets import Static, Switch
 from mercato_int.scope import TenantScope
 from mercato_int.tui.cards import BundleCard, IntegrationTile
 
-from .conftest import needs
-
-pytestmark = [pytest.mark.anyio, needs("state_changes")]
+pytestmark = pytest.mark.anyio
 
 MEMBERS = [
     "sync_medusa_products",

@@ -7,9 +7,7 @@ from textual.widgets import Static
 
 from mercato_int.scope import TenantScope
 
-from .conftest import needs
-
-pytestmark = [pytest.mark.anyio, needs("health"), needs("credentials")]
+pytestmark = pytest.mark.anyio
 
 STRIPE = {"publishableKey": "pk_1", "secretKey": "sk_test_abcdef123456", "webhookSecret": "wh_1"}
 

@@ -10,9 +10,9 @@ from textual.widgets import Button, Input, Static
 from mercato_int.scope import TenantScope
 from mercato_int.tui.logs_panel import LogEntry, LogsPanel
 
-from .conftest import NOW, needs
+from .conftest import NOW
 
-pytestmark = [pytest.mark.anyio, needs("log_query")]
+pytestmark = pytest.mark.anyio
 
 
 def _count(app) -> str:

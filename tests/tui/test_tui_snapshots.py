@@ -7,7 +7,7 @@ import pytest
 
 from mercato_int.scope import TenantScope
 
-from .conftest import NOW, needs
+from .conftest import NOW
 
 
 def _seed(write_logs) -> None:
@@ -70,9 +70,6 @@ def _configure(svc, write_logs) -> None:
     write_logs("gateway_stripe", 40)
 
 
-@needs("credentials")
-@needs("state_changes")
-@needs("log_query")
 @pytest.mark.parametrize("tab", ["credentials", "health", "logs"])
 def test_integration_tabs_80x24(snap_compare, make_app, tui_services, write_logs, tab):
     _configure(tui_services, write_logs)
@@ -87,9 +84,6 @@ def test_integration_tabs_80x24(snap_compare, make_app, tui_services, write_logs
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_tab)
 
 
-@needs("credentials")
-@needs("state_changes")
-@needs("log_query")
 def test_bundle_screen_80x24(snap_compare, make_app, tui_services, write_logs):
     _configure(tui_services, write_logs)
 
@@ -101,9 +95,6 @@ def test_bundle_screen_80x24(snap_compare, make_app, tui_services, write_logs):
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_bundle)
 
 
-@needs("credentials")
-@needs("state_changes")
-@needs("log_query")
 def test_configured_marketplace_120x40(snap_compare, make_app, tui_services, write_logs):
     _configure(tui_services, write_logs)
     assert snap_compare(make_app(), terminal_size=(120, 40))

@@ -43,13 +43,6 @@ class LogPage:
     limit: int
 
 
-def _missing(what: str) -> OperationFailed:
-    return OperationFailed(
-        f"the {what} is not available in this build",
-        hint="update mercato-int, or use the command line",
-    )
-
-
 class ServiceCalls:
     def __init__(self, services: Services) -> None:
         self.services = services
@@ -73,25 +66,15 @@ class ServiceCalls:
         """Enable or disable integrations (a bundle id means all of its integrations).
         Returns warnings to show (required credentials that are not set)."""
         state = self.services.state
-        method = getattr(state, "enable" if enabled else "disable", None)
-        if method is None:
-            raise _missing("enable/disable service")
+        method = state.enable if enabled else state.disable
         change = method(ids, scope, actor=self.services.actor)
-        warnings = [m.message for m in getattr(change, "missing_credentials", [])]
-        return warnings + list(getattr(change, "notes", []))
+        return [m.message for m in change.missing_credentials] + list(change.notes)
 
     # --- credentials ---------------------------------------------------------------------------
-    def _credentials_service(self) -> Any:
-        if not hasattr(type(self.services), "credentials"):
-            raise _missing("credentials service")
-        return self.services.credentials
-
     def credentials(self, some_id: str, scope: TenantScope) -> CredentialsView:
         """The masked credentials that apply to `some_id` (own, else its bundle's)."""
         fields = self.services.registry.credential_fields(some_id)
-        if not hasattr(type(self.services), "credentials"):
-            return CredentialsView(integration_id=some_id, fields=fields)
-        view = self._credentials_service().read_masked(some_id, scope)
+        view = self.services.credentials.read_masked(some_id, scope)
         configured = view.secret_fields_configured or {}
         return CredentialsView(
             integration_id=some_id,
@@ -104,17 +87,15 @@ class ServiceCalls:
         )
 
     def save_credentials(self, some_id: str, values: dict[str, str], scope: TenantScope) -> None:
-        self._credentials_service().save(some_id, values, scope, actor=self.services.actor)
+        self.services.credentials.save(some_id, values, scope, actor=self.services.actor)
 
     def remove_credentials(self, some_id: str, scope: TenantScope) -> None:
-        self._credentials_service().remove(some_id, scope, actor=self.services.actor)
+        self.services.credentials.remove(some_id, scope, actor=self.services.actor)
 
     # --- health --------------------------------------------------------------------------------
     async def run_health(self, some_id: str, scope: TenantScope) -> dict[str, Any]:
         """Run the check that applies to an integration or bundle (a bundle's runs once,
         against the shared credentials); the result as stored in `lastHealthCheck`."""
-        if not hasattr(type(self.services), "health"):
-            raise _missing("health service")
         health = self.services.health
         jobs = health.plan([some_id], scope)
         run = await health.arun(jobs, actor=self.services.actor)
@@ -150,10 +131,8 @@ class ServiceCalls:
         offset: int = 0,
     ) -> LogPage:
         """One page of an integration's operation logs, newest first, with the total."""
-        try:
-            from mercato_int.services.log_query import LogFilter
-        except ImportError:
-            raise _missing("log query") from None
+        from mercato_int.services.log_query import LogFilter
+
         filters = LogFilter(
             integration_id=integration_id, level=level or None, search=search or None
         )
