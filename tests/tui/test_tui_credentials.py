@@ -44,7 +44,7 @@ async def test_validation_error_inline_then_a_good_save(make_app, tui_services):
         await pilot.pause()
         error = app.screen.query_one("#err-webhookSecret", Static)
         assert error.display
-        assert str(error.render()).startswith("missing required field webhookSecret")
+        assert str(error.render()) == "missing required field webhookSecret for gateway_stripe"
         assert not app.screen.query_one("#err-secretKey", Static).display
         view = tui_services.credentials.read_masked("gateway_stripe", TenantScope())
         assert view.source == "none"  # nothing stored

@@ -41,7 +41,7 @@ async def test_run_a_check_healthy_then_unhealthy(
         assert "✔ healthy" in text
         assert "Stripe API reachable (test mode)" in text
         assert "Latency" in text and "ms" in text
-        assert "Checked  2026-11-26T14:30:00Z" in text
+        assert "Checked  2026-11-26 14:30:00" in text  # local time (UTC in the tests)
         assert "✔ healthy" in str(app.screen.query_one("#detail-health", Static).render())
 
         local_server.route("/v1/balance", 401, {"error": {"message": "Invalid API Key"}})

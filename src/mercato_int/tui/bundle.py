@@ -28,6 +28,7 @@ class BundleScreen(Screen[None]):
         Binding("ctrl+r", "check", "Check", priority=True),
         Binding("ctrl+a", "bulk(True)", "Enable all"),
         Binding("ctrl+x", "bulk(False)", "Disable all"),
+        Binding("f1", "focus_form", "Credentials", show=False),  # named in the section title
     ]
 
     app: MercatoApp  # type: ignore[assignment]
@@ -77,7 +78,7 @@ class BundleScreen(Screen[None]):
                         yield Static("", id=f"h-{m.id}", classes="member-health")
                         yield Button("Open", id=f"open-{m.id}", classes="member-open", compact=True)
             with Vertical(classes="section"):
-                yield Static("Shared credentials", classes="section-title")
+                yield Static("Shared credentials (f1)", classes="section-title")
                 yield CredentialsForm(self.bundle_id, id="form")
             with Vertical(classes="section"):
                 yield Static("Health (shared credentials)", classes="section-title")
@@ -152,6 +153,12 @@ class BundleScreen(Screen[None]):
         event.stop()
         if event.button.id:
             self.app.open_integration(event.button.id.removeprefix("open-"))
+
+    def action_focus_form(self) -> None:
+        form = self.query_one(CredentialsForm)
+        first = form.query("Input, Select, Switch")
+        if first:
+            first.first().focus()
 
     def action_save(self) -> None:
         self.query_one(CredentialsForm).save()

@@ -68,7 +68,13 @@ class ServiceCalls:
         state = self.services.state
         method = state.enable if enabled else state.disable
         change = method(ids, scope, actor=self.services.actor)
-        return [m.message for m in change.missing_credentials] + list(change.notes)
+        # The service's message names a shell command; here the form is one key away.
+        missing = [
+            f"Required credentials of {m.owner_id} not set: {', '.join(m.keys)}. "
+            f"Set them in its credentials form."
+            for m in change.missing_credentials
+        ]
+        return missing + list(change.notes)
 
     # --- credentials ---------------------------------------------------------------------------
     def credentials(self, some_id: str, scope: TenantScope) -> CredentialsView:

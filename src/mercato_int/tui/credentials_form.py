@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from mercato_int.errors import InvalidInput
+from mercato_int.tui.timestamps import local_time
 
 if TYPE_CHECKING:
     from mercato_int.registry import CredentialField
@@ -91,7 +92,7 @@ class CredentialsForm(Vertical):
         source = SOURCES.get(view.source, view.source).format(kind=kind)
         line = Text.assemble(("Credentials: ", "bold"), source)
         if view.updated_at:
-            line.append(f" · updated {view.updated_at}", style="grey62")
+            line.append(f" · updated {local_time(view.updated_at)}", style="grey62")
             if view.updated_by:
                 line.append(f" by {view.updated_by}", style="grey62")
         self.query_one(".form-source", Static).update(line)
@@ -159,7 +160,7 @@ class CredentialsForm(Vertical):
 
     def show_error(self, exc: InvalidInput) -> None:
         """Put the service's message under every field it names (by key or label)."""
-        text = str(exc)
+        text = exc.message  # the hint speaks of KEY=VALUE arguments: the form is its own hint
         named = [
             f
             for f in self.fields
@@ -191,7 +192,7 @@ class CredentialsForm(Vertical):
         loaded_at = self.view.updated_at if self.view else None
         if current.updated_at != loaded_at:
             who = f" by {current.updated_by}" if current.updated_by else ""
-            when = current.updated_at or "just now (removed)"
+            when = local_time(current.updated_at) if current.updated_at else "removed"
             self.app.confirm(
                 f"These credentials were changed elsewhere ({when}{who}) since this form was "
                 "loaded. Overwrite them with your changes?",
@@ -207,11 +208,12 @@ class CredentialsForm(Vertical):
             self.app.calls.save_credentials(self.owner_id, values, self.app.scope)
         except InvalidInput as exc:
             self.show_error(exc)
-            self.app.report(exc)
+            self.notify(exc.message, title="Not saved", severity="error", timeout=8, markup=False)
             return
         except Exception as exc:
             self.app.report(exc)
             return
+        self.app.clear_notifications()  # the "Not saved" errors of earlier tries are stale
         self.notify(f"Saved credentials of {self.owner_id} in {self.app.scope}", timeout=4)
         self.load()
 

@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.widgets import Button, Static
 
 from mercato_int.tui.cards import health_mark
+from mercato_int.tui.timestamps import local_time
 
 if TYPE_CHECKING:
     from mercato_int.tui.app import MercatoApp
@@ -28,7 +29,8 @@ def render_result(result: dict[str, Any] | None) -> Text:
     if latency is not None:
         out.append_text(Text.assemble(("Latency  ", "bold"), f"{latency} ms", "\n"))
     if result.get("checkedAt"):
-        out.append_text(Text.assemble(("Checked  ", "bold"), str(result["checkedAt"]), "\n"))
+        checked = local_time(result["checkedAt"])
+        out.append_text(Text.assemble(("Checked  ", "bold"), checked, "\n"))
     if result.get("details"):
         details = json.dumps(result["details"], indent=2, ensure_ascii=False, default=str)
         out.append_text(Text.assemble(("Details\n", "bold"), (details, "grey70")))
@@ -91,6 +93,7 @@ class HealthPanel(Vertical):
 
     def _done(self, result: dict[str, Any] | None, exc: Exception | None) -> None:
         self.running = False
+        self.scroll_visible()  # on the bundle screen the result is below the form
         self.query_one("#check-progress", Static).update("")
         if exc is not None:
             self.app.report(exc)

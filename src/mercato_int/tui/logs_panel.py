@@ -15,6 +15,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Input, Select, Static
 
+from mercato_int.tui.timestamps import local_time
+
 if TYPE_CHECKING:
     from mercato_int.tui.app import MercatoApp
     from mercato_int.tui.calls import LogPage
@@ -28,18 +30,6 @@ LEVEL_MARKS = {
     "debug": ("·", "grey50"),
 }
 ALL = "__all__"
-
-
-def local_time(value: Any, today: datetime | None = None) -> str:
-    """`14:23:05` in local time, with the date in front when it is not today."""
-    try:
-        when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    except ValueError:
-        return str(value)
-    when = when.astimezone()
-    if today is not None and when.date() != today.astimezone().date():
-        return when.strftime("%Y-%m-%d %H:%M:%S")
-    return when.strftime("%H:%M:%S")
 
 
 class LogEntry(Widget, can_focus=True):
