@@ -113,3 +113,22 @@ async def test_details_expand_and_new_entries_appear(make_app, write_logs, clock
         await pilot.pause()
         assert _count(app) == "Showing 1–4 of 4 entries"
         assert _messages(app)[0] == "retrying"
+
+
+async def test_no_polling_while_the_logs_tab_is_hidden(make_app, write_logs):
+    write_logs("gateway_stripe", 2)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_logs(app, pilot)
+        panel = app.screen.query_one(LogsPanel)
+        assert panel._on_view()
+        await pilot.press("f1")
+        await pilot.pause()
+        await pilot.pause()  # the tab switch lands a message later
+        assert not panel._on_view()
+        await pilot.press("f3")
+        await pilot.pause()
+        assert panel._on_view()
+        app.open_bundle("sync_medusa")  # another screen over this one
+        await pilot.pause()
+        assert not panel._on_view()

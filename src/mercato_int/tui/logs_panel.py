@@ -173,7 +173,7 @@ class LogsPanel(Vertical):
 
     async def _poll(self) -> None:
         """New entries appear on the first page; deeper pages keep their place."""
-        if self.page is None or not self.display:
+        if self.page is None or not self._on_view():
             return
         page = self._fetch_quiet()
         if page is None:
@@ -188,6 +188,12 @@ class LogsPanel(Vertical):
             self.query_one("#log-count", Static).update(
                 f"{page.total:,} entries (new ones on the first page)"
             )
+
+    def _on_view(self) -> bool:
+        """The tab is open on the top screen (no query every 2 s for a hidden tab)."""
+        if self.app.screen is not self.screen:
+            return False
+        return all(getattr(node, "display", True) for node in self.ancestors_with_self)
 
     def _fetch_quiet(self) -> LogPage | None:
         # A background poll must not flood the screen with the same error every 2 s.
