@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from mercato_int.cli.access import MANAGE
 from mercato_int.cli.app import app, services
 from mercato_int.cli.complete import complete_ids
 from mercato_int.cli.output import err, note, out, plural, print_json
@@ -84,9 +85,13 @@ def health(
 
 
 def _plan(svc: Services, ids: list[str], all_tenants: bool) -> tuple[list[HealthJob], str]:
+    # Running checks writes state, logs and events: integrations.manage, in every scope touched.
     if all_tenants:
-        jobs = [j for scope in svc.state.enabled_scopes() for j in svc.health.plan_enabled(scope)]
-        return jobs, "all tenants"
+        scopes = svc.state.enabled_scopes()
+        for scope in scopes:
+            svc.acl.require(MANAGE, scope, svc.actor, action="mercato-int health --all-tenants")
+        return [j for scope in scopes for j in svc.health.plan_enabled(scope)], "all tenants"
+    svc.acl.require(MANAGE, svc.scope, svc.actor, action="mercato-int health")
     if ids:
         return svc.health.plan(ids, svc.scope), str(svc.scope)
     return svc.health.plan_enabled(svc.scope), str(svc.scope)
