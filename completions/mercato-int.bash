@@ -25,8 +25,8 @@
 #   logs
 #   logs audit --all-tenants --json
 #   logs ingest [FILE|-]
-#   logs show [ID] --level --min-level --operation --correlation --entity-type --entity-id --since --until --search --limit --offset --cursor -f/--follow --details --json --jsonl
-#   logs write ID --level --operation --message --details --correlation --entity-type --entity-id --duration-ms
+#   logs show [ID]* --level* --min-level* --operation --correlation --entity-type --entity-id --since --until --search --limit --offset --cursor -f/--follow --details --json --jsonl
+#   logs write ID* --level* --operation --message --details --correlation --entity-type --entity-id --duration-ms
 #   prune --all-tenants --dry-run --older-than --json
 #   scaffold NAME --title --category --hub --field --health-url --dir --bundle --integration --json
 #   settings
