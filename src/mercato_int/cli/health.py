@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mercato_int.cli.access import MANAGE
+from mercato_int.cli.access import MANAGE, require, require_everywhere
 from mercato_int.cli.app import app, services
 from mercato_int.cli.complete import complete_ids
 from mercato_int.cli.output import err, note, out, plural, print_json
@@ -64,6 +64,8 @@ def health(
         raise InvalidInput(f"--timeout must be more than 0 seconds, not {timeout:g}")
     if concurrency < 1:
         raise InvalidInput(f"--concurrency must be at least 1, not {concurrency}")
+    # Running checks writes state, logs and events: integrations.manage, in every tenant.
+    (require_everywhere if all_tenants else require)(ctx, MANAGE)
     svc = services(ctx)
     jobs, where = _plan(svc, ids or [], all_tenants)
     if not jobs:
@@ -85,13 +87,9 @@ def health(
 
 
 def _plan(svc: Services, ids: list[str], all_tenants: bool) -> tuple[list[HealthJob], str]:
-    # Running checks writes state, logs and events: integrations.manage, in every scope touched.
     if all_tenants:
-        scopes = svc.state.enabled_scopes()
-        for scope in scopes:
-            svc.acl.require(MANAGE, scope, svc.actor, action="mercato-int health --all-tenants")
-        return [j for scope in scopes for j in svc.health.plan_enabled(scope)], "all tenants"
-    svc.acl.require(MANAGE, svc.scope, svc.actor, action="mercato-int health")
+        jobs = [j for scope in svc.state.enabled_scopes() for j in svc.health.plan_enabled(scope)]
+        return jobs, "all tenants"
     if ids:
         return svc.health.plan(ids, svc.scope), str(svc.scope)
     return svc.health.plan_enabled(svc.scope), str(svc.scope)
