@@ -34,8 +34,14 @@ def isolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     monkeypatch.setenv("MERCATO_INT_ACTOR", "tester")
+    # Bugs raise in tests instead of becoming a one-line "internal error".
+    monkeypatch.setenv("MERCATO_INT_DEBUG", "1")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "120")
+    # English unless a test asks otherwise, whatever the developer's locale.
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
     return home
 
 
@@ -233,3 +239,82 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
 def dropping_keyring() -> Iterator[DroppingKeyring]:
     """The process-wide keyring set to a backend that silently drops writes."""
     yield from _install_keyring(DroppingKeyring())  # type: ignore[misc]
+
+
+# --- local HTTP servers (health checks) ------------------------------------------------------
+@dataclass
+class Route:
+    status: int = 200
+    body: object = None
+    hang: bool = False  # accept the request and never answer
+    delay: float = 0.0
+
+
+class LocalServer:
+    """A real HTTP server on 127.0.0.1 (a thread per request); routes by path, records every
+    request as (method, path, headers)."""
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.routes: dict[str, Route] = {}
+        self.requests: list[tuple[str, str, dict[str, str]]] = []
+        self.released = threading.Event()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                import json
+                import time
+
+                path = self.path.split("?", 1)[0]
+                server.requests.append(("GET", path, dict(self.headers)))
+                route = server.routes.get(path, Route(status=404, body={"error": "not found"}))
+                if route.hang:
+                    server.released.wait(60)
+                    return
+                if route.delay:
+                    time.sleep(route.delay)
+                data = json.dumps(route.body if route.body is not None else {}).encode()
+                self.send_response(route.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        class Server(ThreadingHTTPServer):
+            request_queue_size = 64  # the default backlog (5) drops concurrent connects
+
+        self.httpd = Server(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.httpd.block_on_close = False
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def route(self, path: str, status: int = 200, body: object = None, **kw: object) -> None:
+        self.routes[path] = Route(status=status, body=body, **kw)  # type: ignore[arg-type]
+
+    def hits(self, path: str) -> int:
+        return sum(1 for _, p, _ in self.requests if p == path)
+
+    def close(self) -> None:
+        self.released.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def local_server() -> Iterator[LocalServer]:
+    """A real HTTP server on 127.0.0.1 for provider health checks; see LocalServer."""
+    server = LocalServer()
+    yield server
+    server.close()

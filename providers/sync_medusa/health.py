@@ -1,16 +1,19 @@
-"""MedusaJS health check: `GET {medusaApiUrl}/health`, then an authenticated admin request."""
+"""MedusaJS health check: `GET {medusaApiUrl}/health`, then an authenticated admin request.
+
+Written as an async check (it uses `ctx.async_http`): the health service runs it natively on
+its event loop, beside the sync checks that run in threads."""
 
 from __future__ import annotations
 
 from typing import Any
 
 
-def medusa_health_check(credentials: dict[str, Any], ctx: Any) -> dict[str, Any]:
+async def medusa_health_check(credentials: dict[str, Any], ctx: Any) -> dict[str, Any]:
     base = str(credentials.get("medusaApiUrl") or "").rstrip("/")
     api_key = credentials.get("medusaApiKey")
     if not base:
         return {"status": "unhealthy", "message": "medusaApiUrl is not set"}
-    health = ctx.http.get(f"{base}/health")
+    health = await ctx.async_http.get(f"{base}/health")
     if health.status_code != 200:
         status = (
             "degraded" if health.status_code == 429 or health.status_code >= 500 else "unhealthy"
@@ -22,7 +25,7 @@ def medusa_health_check(credentials: dict[str, Any], ctx: Any) -> dict[str, Any]
         }
     if not api_key:
         return {"status": "unhealthy", "message": "medusaApiKey is not set"}
-    admin = ctx.http.get(
+    admin = await ctx.async_http.get(
         f"{base}/admin/users/me",
         headers={
             "Authorization": f"Basic {_basic(str(api_key))}",

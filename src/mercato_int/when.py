@@ -1,6 +1,6 @@
 """Points in time and ages as users type them: ISO 8601, or a relative age (`90s`, `15m`,
-`2h`, `7d`, `2w`) meaning that long before now. Used by `logs --since`, `prune --older-than`
-and `events --since`."""
+`2h`, `7d`, `2w`, or a sum such as `1h30m`) meaning that long before `now`. Used by
+`logs --since/--until`, `events --since`, `prune --older-than` and `logs ingest`'s createdAt."""
 
 from __future__ import annotations
 
@@ -9,23 +9,31 @@ from datetime import UTC, datetime, timedelta
 
 from mercato_int.errors import InvalidInput
 
-_AGE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.IGNORECASE)
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_AGE_RE = re.compile(r"^(?:\d+(?:\.\d+)?[smhdw])+$")
+_PART_RE = re.compile(r"(\d+(?:\.\d+)?)([smhdw])")
+_AGE_HINT = "use e.g. 90s, 15m, 2h, 7d, 2w or 1h30m"
 _HINT = "use an age like 90s, 15m, 2h, 7d, 2w or an ISO 8601 time like 2026-02-24T00:00:00Z"
 
 
+def _is_age(text: str) -> bool:
+    return bool(_AGE_RE.match(text.strip().lower().replace(" ", "")))
+
+
 def parse_age(text: str) -> timedelta:
-    """`90s`, `15m`, `2h`, `7d`, `2w` as a timedelta (positive)."""
-    match = _AGE_RE.match(text or "")
-    if not match:
-        raise InvalidInput(f"not an age: {text!r}", hint="use e.g. 90s, 15m, 2h, 7d or 2w")
-    value = float(match.group(1))
-    if value <= 0:
-        raise InvalidInput(f"age must be positive: {text!r}", hint="use e.g. 90s, 15m, 2h, 7d")
+    """`90s`, `15m`, `2h`, `7d`, `2w`, `1h30m` as a positive timedelta; InvalidInput otherwise."""
+    value = (text or "").strip().lower().replace(" ", "")
+    if not _AGE_RE.match(value):
+        raise InvalidInput(f"not an age: {text!r}", hint=_AGE_HINT)
+    delta = timedelta()
     try:
-        return timedelta(**{_UNITS[match.group(2).lower()]: value})
+        for amount, unit in _PART_RE.findall(value):
+            delta += timedelta(**{_UNITS[unit]: float(amount)})
     except OverflowError:
         raise InvalidInput(f"age too large: {text!r}", hint="use at most a few years") from None
+    if delta <= timedelta():
+        raise InvalidInput(f"age must be positive: {text!r}", hint=_AGE_HINT)
+    return delta
 
 
 def parse_when(text: str, now: datetime) -> datetime:
@@ -35,7 +43,9 @@ def parse_when(text: str, now: datetime) -> datetime:
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     raw = (text or "").strip()
-    if _AGE_RE.match(raw):
+    if not raw:
+        raise InvalidInput("empty time", hint=_HINT)
+    if _is_age(raw):
         try:
             return (now - parse_age(raw)).astimezone(UTC)
         except OverflowError:

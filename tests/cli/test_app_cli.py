@@ -39,7 +39,7 @@ def test_a_bare_group_shows_its_help_and_exits_2(args: list[str]) -> None:
     result = run(*args)
     assert result.exit_code == 2
     assert result.stderr.startswith(f"Usage: mercato-int {' '.join([*args, ''])}[OPTIONS] COMMAND")
-    assert "error" not in result.stderr
+    assert not any(line.startswith("error:") for line in result.stderr.splitlines())
 
 
 def test_bad_usage_exits_2_with_a_hint() -> None:
@@ -127,3 +127,93 @@ def test_a_file_that_is_not_a_database_exits_4(tmp_path: Path) -> None:
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"error: cannot reach the store at sqlite:///{bogus}: ")
     assert "file is not a database" in line
+
+
+def test_a_store_failure_mid_command_is_exit_4_in_one_line(cli, db_url, monkeypatch) -> None:
+    import sqlalchemy as sa
+
+    assert cli("list").exit_code == 0  # creates and migrates the store
+    engine = sa.create_engine(db_url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE integration_states"))
+    engine.dispose()
+    monkeypatch.delenv("MERCATO_INT_DEBUG")
+    run = cli("list")
+    assert run.exit_code == 4
+    first = run.stderr.splitlines()[0]
+    # SQLite fails while reading state (the store layer's message), Postgres in the query
+    assert first.startswith(("error: the store failed: ", "error: cannot reach the store at "))
+    assert "integration_states" in first
+    assert "Traceback" not in run.stderr
+
+
+def test_a_bug_is_one_line_without_traceback(cli, monkeypatch) -> None:
+    from mercato_int.services.marketplace import MarketplaceService
+
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("secret-value-must-not-show")
+
+    monkeypatch.setattr(MarketplaceService, "overview", broken)
+    monkeypatch.delenv("MERCATO_INT_DEBUG")
+    run = cli("list")
+    assert run.exit_code == 1
+    assert run.stderr.splitlines() == [
+        "error: internal error (RuntimeError); nothing secret is shown here: run again with "
+        "MERCATO_INT_DEBUG=1 for the traceback, and report it"
+    ]
+    monkeypatch.setenv("MERCATO_INT_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        cli("list")
+
+
+@pytest.mark.parametrize("args", [["list"], ["list", "--json"], ["show", "sync_medusa"]])
+def test_a_reader_that_goes_away_is_not_an_error(args: list[str]) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mercato_int", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    proc.stdout.close()  # before the command has written anything: its first write fails
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0, stderr
+    assert stderr == ""
+
+
+def test_a_typo_suggests_the_command() -> None:
+    result = run("lst")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == "error: No such command 'lst'. Did you mean 'list'?"
+
+
+def _every_command() -> list[list[str]]:
+    """Every command path, walking the built tree (which builds each deferred command)."""
+    import typer
+
+    from mercato_int.cli.app import app
+
+    root = typer.main.get_command(app)
+    ctx = root.make_context("mercato-int", ["--help"], resilient_parsing=True)
+    paths = []
+
+    def walk(group, prefix: list[str]) -> None:
+        for name in group.list_commands(ctx):
+            cmd = group.get_command(ctx, name)
+            paths.append([*prefix, name])
+            if hasattr(cmd, "list_commands"):
+                walk(cmd, [*prefix, name])
+
+    walk(root, [])
+    return paths
+
+
+def test_help_lists_every_command_and_each_has_working_help() -> None:
+    paths = _every_command()
+    top = [p[0] for p in paths if len(p) == 1]
+    assert {"list", "show", "validate", "db"} <= set(top)
+    listing = run("--help").stdout.split("Commands:\n", 1)[1]
+    assert [line.split()[0] for line in listing.splitlines() if line.startswith("  ") and
+            not line.startswith("   ")] == top  # fmt: skip
+    for path in paths:
+        result = run(*path, "--help")
+        assert result.exit_code == 0, (path, result.stderr)
+        assert result.stdout.startswith(f"Usage: mercato-int {' '.join(path)} "), path

@@ -37,6 +37,7 @@ def test_status_before_and_after_the_first_key(cli) -> None:
         }
     ]
     assert data["unreadableRows"] == 0
+    assert (data["verified"], data["damaged"]) == (False, [])
     human = cli("keys", "status").stdout
     assert f"active: {data['activeKeyId']} from key file {key_file}" in human
 
@@ -114,6 +115,39 @@ def test_missing_key_is_exit_5_and_no_new_key_is_made(cli) -> None:
     assert rotate.exit_code == 5 and f"key {kid} (1 rows)" in rotate.stderr
     (_home() / "backup.key").rename(key_file)
     assert cli("creds", "get", "gateway_stripe").exit_code == 0
+
+
+def test_status_verify_finds_a_row_moved_between_tenants(cli, db_url) -> None:
+    cli("--tenant", "acme_a", "creds", "set", "gateway_stripe", *ARGS)
+    cli("--tenant", "acme_b", "creds", "set", "gateway_stripe", *ARGS)
+    ok = cli("keys", "status", "--verify")
+    assert ok.exit_code == 0
+    assert "verified: every row opens with its key (2 rows)" in ok.stdout
+    from mercato_int.store.engine import create_store_engine
+
+    engine = create_store_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "UPDATE integration_credentials SET encrypted_values = (SELECT encrypted_values "
+                "FROM integration_credentials WHERE tenant_id = 'acme_a') "
+                "WHERE tenant_id = 'acme_b'"
+            )
+        )
+    engine.dispose()
+    assert cli("keys", "status").exit_code == 0  # by key id alone nothing looks wrong
+    run = cli("keys", "status", "--verify", "--json")
+    assert run.exit_code == 5
+    kid = run.json()["activeKeyId"]
+    assert run.json()["damaged"] == [
+        {
+            "integrationId": "gateway_stripe",
+            "organizationId": "default",
+            "tenantId": "acme_b",
+            "keyId": kid,
+        }
+    ]
+    assert "sk_live_ROT8" not in run.stdout
 
 
 def test_key_file_open_to_others_is_exit_5(cli) -> None:
@@ -252,3 +286,30 @@ def test_rotation_of_10000_rows_killed_midway_and_rerun_completes(cli, db_url) -
         == "sk_4242"
     )
     svc.close()
+
+
+def test_first_save_creates_the_key_in_a_working_keyring(cli, memory_keyring) -> None:
+    run = cli("creds", "set", "gateway_stripe", *ARGS)
+    assert run.exit_code == 0, run.stderr
+    kid = cli("keys", "status", "--json").json()["activeKeyId"]
+    assert run.stderr == (
+        f"warning: created master key {kid} in the OS keyring (service mercato-int); back it "
+        "up: without it the stored credentials cannot be read\n"
+    )
+    assert ("mercato-int", "master-keys") in memory_keyring.entries
+    assert not (_home() / "master.key").exists()
+    assert cli("creds", "get", "gateway_stripe").exit_code == 0
+
+
+def test_a_keyring_that_drops_writes_leads_to_the_key_file(cli, dropping_keyring) -> None:
+    run = cli("creds", "set", "gateway_stripe", *ARGS)
+    assert run.exit_code == 0, run.stderr
+    key_file = _home() / "master.key"
+    assert f"in key file {key_file}; back it up" in run.stderr
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert (
+        cli("creds", "get", "gateway_stripe", "--reveal", "--json").json()["credentials"][
+            "secretKey"
+        ]
+        == "sk_live_ROT8"
+    )

@@ -195,7 +195,7 @@ def test_prune_dry_run_and_summary(cli, tmp_path) -> None:
     bad = cli("prune", "--older-than", "soon")
     assert (bad.exit_code, bad.stderr.splitlines()[0]) == (
         2,
-        "error: not an age: 'soon' (use e.g. 90s, 15m, 2h, 7d or 2w)",
+        "error: not an age: 'soon' (use e.g. 90s, 15m, 2h, 7d, 2w or 1h30m)",
     )
 
 

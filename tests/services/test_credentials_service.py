@@ -182,7 +182,9 @@ def test_ciphertext_copied_to_another_tenant_fails_with_key_problem(services) ->
 
 def test_events_carry_field_keys_never_values(services) -> None:
     services.credentials.save("gateway_stripe", STRIPE, A, actor="alice")
-    services.credentials.reveal("gateway_stripe", A, actor="bob")
+    revealed = services.credentials.reveal("gateway_stripe", A, actor="bob")
+    assert revealed.values["secretKey"] == "sk_live_S3CR3T"
+    assert "sk_live_S3CR3T" not in repr(revealed)  # plaintext only where asked for
     services.credentials.remove("gateway_stripe", A, actor="carol")
     evs = events(services)
     assert [(e.type, e.actor, e.subject_id) for e in evs] == [

@@ -5,6 +5,7 @@ function, so `mercato-int --help` loads neither the store nor the registry."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any
@@ -20,12 +21,54 @@ if TYPE_CHECKING:
 
 
 class MercatoGroup(TyperGroup):
-    """Renders every error a user can cause as one line on stderr plus a documented exit code."""
+    """Renders every error a user can cause as one line on stderr plus a documented exit code.
+
+    Its subcommands are built when used, not all up front: Typer builds a command by
+    evaluating every parameter annotation (~1 ms a command), so `mercato-int --help` would
+    otherwise grow with every command added. `--help` lists them from their docstrings."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*self.commands, *(n for n in _DEFERRED if n not in self.commands)]
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        if name not in self.commands and name in _DEFERRED:
+            self.commands[name] = _build(name, _DEFERRED[name])
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = [
+            (name, self.commands.get(name) or _stub(name, _DEFERRED[name]))
+            for name in self.list_commands(ctx)
+        ]
+        rows = [(name, cmd) for name, cmd in rows if not cmd.hidden]
+        if rows:
+            limit = formatter.width - 6 - max(len(name) for name, _ in rows)
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in rows])
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except typer.TyperException as exc:  # a typo: suggest among every command
+            message = getattr(exc, "message", "")
+            if args and "Did you mean" not in message:
+                import difflib
+
+                matches = difflib.get_close_matches(args[0], self.list_commands(ctx))
+                if matches:
+                    suggestions = ", ".join(repr(m) for m in matches)
+                    exc.message = f"{message.rstrip('.')}. Did you mean {suggestions}?"
+            raise
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
-        from mercato_int.cli.output import error_line
+        from mercato_int import i18n
+        from mercato_int.cli.output import closed_stdout, error_line, reset
 
+        reset()
         try:
+            # Chosen before parsing, so that usage errors are framed in the language too.
+            i18n.reset()
+            i18n.choose(_lang_flag(kwargs.get("args", args[0] if args else None)))
             rv = super().main(*args, standalone_mode=False, **kwargs)
         except MercatoIntError as exc:
             error_line(str(exc))
@@ -39,22 +82,68 @@ class MercatoGroup(TyperGroup):
             command = ctx.command_path if ctx is not None else "mercato-int"
             from mercato_int.cli.output import note
 
-            note(f"Try '{command} --help' for help.")
+            note(i18n.t("cli.try_help", command=command))
             code = getattr(exc, "exit_code", ExitCode.USAGE) or ExitCode.USAGE
         except (KeyboardInterrupt, typer.Abort):
-            error_line("interrupted")
+            error_line(i18n.t("cli.interrupted"))
             code = ExitCode.INTERRUPTED
-        except BrokenPipeError:
+        except BrokenPipeError:  # `mercato-int list --json | head`
+            with contextlib.suppress(OSError, ValueError):  # OSError: BrokenPipeError itself
+                closed_stdout()
             code = ExitCode.OK
+        except Exception as exc:
+            code = _unexpected(exc)
         else:
             code = rv if isinstance(rv, int) else ExitCode.OK
         return _exit(code, standalone_mode)
+
+
+def _unexpected(exc: Exception) -> int:
+    """A store failure mid-command is exit 4; anything else is a bug, reported in one line
+    without a traceback (tracebacks can carry secrets) unless MERCATO_INT_DEBUG=1."""
+    import os
+
+    from mercato_int.cli.output import error_line
+
+    if os.environ.get("MERCATO_INT_DEBUG") == "1":
+        raise exc
+    name = type(exc).__name__
+    # any error the database driver raised (sqlalchemy.exc.DBAPIError and its kin), without
+    # importing sqlalchemy here
+    if any(
+        k.__module__ == "sqlalchemy.exc" and k.__name__ in {"DBAPIError", "DisconnectionError"}
+        for k in type(exc).__mro__
+    ):
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines() or [name]
+        error_line(
+            f"the store failed: {reason[0]} (check that it is reachable and not locked, "
+            "then run the command again)"
+        )
+        return ExitCode.STORE
+    error_line(
+        f"internal error ({name}); nothing secret is shown here: run again with "
+        "MERCATO_INT_DEBUG=1 for the traceback, and report it"
+    )
+    return ExitCode.FAILED
 
 
 def _exit(code: int, standalone_mode: bool) -> Any:
     if not standalone_mode:
         return code
     sys.exit(int(code))
+
+
+def _lang_flag(argv: list[str] | None) -> str | None:
+    """The value of `--lang` in the arguments, if any."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+    return None
 
 
 app = typer.Typer(
@@ -80,6 +169,7 @@ class CliState:
     tenant: str | None = None
     org: str | None = None
     actor: str | None = None
+    lang: str | None = None
     _services: Services | None = field(default=None, repr=False)
 
     def services(self) -> Services:
@@ -88,7 +178,11 @@ class CliState:
             from mercato_int.settings import Settings
 
             settings = Settings.load(
-                database_url=self.db, tenant=self.tenant, org=self.org, actor=self.actor
+                database_url=self.db,
+                tenant=self.tenant,
+                org=self.org,
+                actor=self.actor,
+                lang=self.lang,
             )
             self._services = Services(settings)
         return self._services
@@ -125,6 +219,12 @@ def _root(
         str | None,
         typer.Option("--actor", help="Who acts, for audit [env: MERCATO_INT_ACTOR]"),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", help="Language of messages: en or pl [env: MERCATO_INT_LANG; locale]"
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -137,16 +237,90 @@ def _root(
     Exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 store, 5 key, 6 not allowed,
     130 interrupted.
     """
-    ctx.obj = CliState(db=db, tenant=tenant, org=org, actor=actor)
+    ctx.obj = CliState(db=db, tenant=tenant, org=org, actor=actor, lang=lang)
     ctx.call_on_close(lambda: ctx.obj._services and ctx.obj._services.close())
 
 
 def _register() -> None:
     # Each module adds its commands to `app`; importing them is cheap (no services).
-    from mercato_int.cli import catalog, creds, db, keys, logs, retention  # noqa: F401
+    from mercato_int.cli import (  # noqa: F401
+        acl,
+        catalog,
+        creds,
+        db,
+        events,
+        health,
+        keys,
+        logs,
+        retention,
+        scaffold,
+        state,
+        tui,
+    )
+
+
+# name -> CommandInfo | TyperInfo of every subcommand, built by MercatoGroup when used
+_DEFERRED: dict[str, Any] = {}
+
+
+def _defer(typer_app: typer.Typer) -> None:
+    """Move the registered commands aside: MercatoGroup builds each one when it is used."""
+    for info in typer_app.registered_commands:
+        name = info.name or info.callback.__name__.lower().replace("_", "-")
+        _DEFERRED[name] = info
+    for group in typer_app.registered_groups:
+        _DEFERRED[_value(group.name) or _value(group.typer_instance.info.name)] = group
+    typer_app.registered_commands = []
+    typer_app.registered_groups = []
+
+
+def _value(value: Any) -> Any:
+    from typer.models import DefaultPlaceholder
+
+    return value.value if isinstance(value, DefaultPlaceholder) else value
+
+
+def _build(name: str, info: Any) -> Any:
+    """The click command for one deferred command or group, built as Typer builds it."""
+    from typer.models import CommandInfo
+
+    one = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False)
+    one.callback()(_no_op)  # a callback makes Typer build a group around the command
+    if isinstance(info, CommandInfo):
+        one.registered_commands = [info]
+    else:
+        one.registered_groups = [info]
+    return typer.main.get_command(one).commands[name]  # type: ignore[attr-defined]
+
+
+def _no_op() -> None:
+    pass
+
+
+def _stub(name: str, info: Any) -> Any:
+    """A parameterless stand-in with the command's name and help, for the `--help` list."""
+    import inspect
+
+    from typer.models import CommandInfo
+
+    if isinstance(info, CommandInfo):
+        text = info.help or inspect.getdoc(info.callback)
+        short, hidden = info.short_help, info.hidden
+    else:
+        sub = info.typer_instance.info
+        callback = info.typer_instance.registered_callback
+        text = (
+            _value(info.help)
+            or _value(sub.help)
+            or inspect.getdoc(callback.callback if callback else _value(sub.callback))
+        )
+        short = _value(info.short_help) or _value(sub.short_help)
+        hidden = bool(_value(info.hidden) or _value(sub.hidden))
+    return typer.core.TyperCommand(name=name, help=text, short_help=short, hidden=hidden)
 
 
 _register()
+_defer(app)
 
 
 def main() -> None:

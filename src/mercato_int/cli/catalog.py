@@ -7,15 +7,28 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mercato_int.cli.app import app, services
-from mercato_int.cli.output import err, humanize, out, plural, print_json, warn
+from mercato_int.cli.complete import complete_bundle_ids, complete_categories, complete_ids
+from mercato_int.cli.output import err, humanize, out, print_json, warn
 from mercato_int.errors import ExitCode
+from mercato_int.i18n import scope_text, t, t_or, tn
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from mercato_int.registry import Registry
     from mercato_int.services.marketplace import MarketItem, Marketplace
 
-ENABLED = "[green]● Enabled [/]"
-DISABLED = "[dim]○ Disabled[/]"
+
+def enabled_label(is_enabled: bool) -> str:
+    if is_enabled:
+        return f"[green]{t('list.enabled')}[/]"
+    return f"[dim]{t('list.disabled')}[/]"
+
+
+def category_label(category: str) -> str:
+    return t_or(f"category.{category}", humanize(category))
+
+
 HEALTH_STYLE = {
     "healthy": "green",
     "degraded": "yellow",
@@ -29,18 +42,23 @@ def warn_problems(registry: Registry) -> None:
     for problem in registry.problems:
         warn(str(problem))
     if registry.problems:
-        warn("run `mercato-int validate` for every problem with what to change")
+        warn(t("list.problems_hint"))
 
 
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
+    category: Annotated[
+        str | None, typer.Option(help="Only this category.", autocompletion=complete_categories)
+    ] = None,
     search: Annotated[
         str | None, typer.Option(help="Text in id, title, description or tags.")
     ] = None,
     bundle: Annotated[
-        str | None, typer.Option(help="Only the integrations of this bundle.")
+        str | None,
+        typer.Option(
+            help="Only the integrations of this bundle.", autocompletion=complete_bundle_ids
+        ),
     ] = None,
     enabled: Annotated[
         bool | None,
@@ -53,7 +71,8 @@ def list_(
     registry = svc.registry
     warn_problems(registry)
     if category and category not in registry.categories():
-        warn(f"no integration has category {category!r}; known: {', '.join(registry.categories())}")
+        known = ", ".join(registry.categories())
+        warn(t("list.unknown_category", category=category, known=known))
     market = svc.marketplace.overview(
         svc.scope, search=search, category=category, bundle_id=bundle, enabled=enabled
     )
@@ -64,11 +83,11 @@ def list_(
 
 
 def _flags(item: MarketItem) -> str:
-    creds = "creds ✓" if item.has_credentials else "[dim]creds —[/]"
+    creds = t("list.creds_set") if item.has_credentials else f"[dim]{t('list.creds_unset')}[/]"
     status = item.state.health_status
     if not status:
         return creds
-    return f"{creds} [{HEALTH_STYLE.get(status, 'white')}]{status}[/]"
+    return f"{creds} [{HEALTH_STYLE.get(status, 'white')}]{t_or('health.' + status, status)}[/]"
 
 
 def _short_title(item: MarketItem, bundle_title: str | None) -> str:
@@ -82,16 +101,17 @@ def _short_title(item: MarketItem, bundle_title: str | None) -> str:
 
 def _add_rows(table: object, items: list[MarketItem], bundle_title: str | None) -> None:
     table.add_column(no_wrap=True)  # type: ignore[attr-defined]
-    table.add_column(ratio=1, overflow="fold")  # type: ignore[attr-defined]
+    # On a narrow terminal the title and category wrap by words; ids never break.
+    table.add_column(min_width=9)  # type: ignore[attr-defined]
     table.add_column(no_wrap=True, style="bold")  # type: ignore[attr-defined]
-    table.add_column(no_wrap=True)  # type: ignore[attr-defined]
-    table.add_column(no_wrap=True)  # type: ignore[attr-defined]
+    table.add_column(min_width=7)  # type: ignore[attr-defined]
+    table.add_column(min_width=7)  # type: ignore[attr-defined]
     for item in items:
         table.add_row(  # type: ignore[attr-defined]
-            ENABLED if item.state.is_enabled else DISABLED,
+            enabled_label(item.state.is_enabled),
             _short_title(item, bundle_title),
             item.definition.id,
-            humanize(item.definition.category),
+            category_label(item.definition.category),
             _flags(item),
         )
 
@@ -103,19 +123,20 @@ def render_marketplace(market: Marketplace) -> None:
     from rich.text import Text
 
     console = out()
-    console.print(f"[bold]Integrations[/] · {market.scope}")
+    console.print(f"[bold]{t('list.title', scope=scope_text(market.scope))}[/]")
     if not market.items:
-        console.print("[dim]No integration matches.[/]")
+        console.print(f"[dim]{t('list.no_match')}[/]")
         return
     for group in market.bundles:
         b = group.bundle
         table = Table.grid(padding=(0, 2))
         _add_rows(table, group.items, b.title)
         pkg = " ".join(p for p in (b.package, f"v{b.version}" if b.version else None) if p)
+        creds_key = "set" if group.has_credentials else "unset"
         header = Text.from_markup(
             f"{escape(b.description)}\n"
             f"[dim]{escape(pkg)}{' · ' if pkg else ''}"
-            f"credentials: {'set' if group.has_credentials else 'not set'}[/]"
+            f"{t('list.bundle_credentials_' + creds_key)}[/]"
         )
         from rich.console import Group
 
@@ -124,22 +145,33 @@ def render_marketplace(market: Marketplace) -> None:
                 Group(header, Text(""), table),
                 title=f"[bold]{escape(b.title)}[/] ({b.id})",
                 title_align="left",
-                subtitle=f"{group.integration_count} integrations, {group.enabled_count} enabled",
+                subtitle=tn(
+                    "list.bundle_counts", group.integration_count, enabled=group.enabled_count
+                ),
                 subtitle_align="right",
                 expand=False,
-            )
+            ),
+            soft_wrap=False,  # wrap the description inside the panel on a narrow terminal
         )
     if market.standalone:
         table = Table.grid(padding=(0, 2))
         _add_rows(table, market.standalone, None)
-        console.print(Panel(table, title="[bold]Standalone[/]", title_align="left", expand=False))
-    console.print(f"[dim]{len(market.items)} integrations · `mercato-int show ID` for details[/]")
+        console.print(
+            Panel(
+                table, title=f"[bold]{t('list.standalone')}[/]", title_align="left", expand=False
+            ),
+            soft_wrap=False,
+        )
+    console.print(f"[dim]{tn('list.footer', len(market.items))}[/]")
 
 
 @app.command()
 def show(
     ctx: typer.Context,
-    item_id: Annotated[str, typer.Argument(metavar="ID", help="Integration or bundle id.")],
+    item_id: Annotated[
+        str,
+        typer.Argument(metavar="ID", help="Integration or bundle id.", autocompletion=complete_ids),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
     """Show one integration or bundle: definition, credentials schema and state in the scope."""
@@ -169,24 +201,53 @@ def show(
             "state": state.to_json(),
             "bundle": bundle.to_json() if bundle else None,
         }
+    # The last changes (audit events) of this id: cli/events.py builds and renders them.
+    from mercato_int.cli.events import recent_changes, render_recent_changes
+
+    data["recentEvents"] = [e.to_json() for e in recent_changes(svc, item_id)]
     if as_json:
         print_json(data)
         return
     _render_show(registry, item_id, data)
+    render_recent_changes(data["recentEvents"])
+
+
+def _aligned(rows: list[list[Text | str]], indent: str = "") -> list[Text]:
+    """Rows as lines with left-aligned columns two spaces apart and no trailing blanks: a
+    long value (a path, a URL) stays on one line, so the output greps and copies cleanly."""
+    from rich.text import Text
+
+    cells = [[c if isinstance(c, Text) else Text(c) for c in row] for row in rows]
+    widths = [max(len(row[i].plain) for row in cells) for i in range(len(cells[0]))]
+    lines = []
+    for row in cells:
+        line = Text(indent)
+        for i, cell in enumerate(row):
+            line.append_text(cell)
+            if i < len(row) - 1:
+                line.append(" " * (widths[i] - len(cell.plain) + 2))
+        line.rstrip()
+        lines.append(line)
+    return lines
+
+
+def _state_text(is_enabled: bool) -> Text:
+    from rich.text import Text
+
+    return Text.from_markup(enabled_label(is_enabled))
 
 
 def _render_show(registry: Registry, item_id: str, data: dict) -> None:
-    from rich.markup import escape
-    from rich.table import Table
+    from rich.text import Text
 
     console = out()
     item = registry.get(item_id)
-    console.print(f"[bold]{escape(item.title)}[/] ({item.id}) · {data['kind']} · {_scope(data)}")
+    console.print(
+        Text.assemble((item.title, "bold"), f" ({item.id}) · {data['kind']} · {_scope(data)}")
+    )
     if item.description:
-        console.print(escape(item.description))
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="dim")
-    facts.add_column()
+        console.print(item.description, markup=False)
+    facts: list[list[Text | str]] = []
     for label, key in (
         ("category", "category"),
         ("hub", "hub"),
@@ -199,54 +260,61 @@ def _render_show(registry: Registry, item_id: str, data: dict) -> None:
         ("bundle", "bundleId"),
     ):
         if data.get(key):
-            facts.add_row(label, escape(str(data[key])))
+            facts.append([Text(label, "dim"), str(data[key])])
     if data.get("tags"):
-        facts.add_row("tags", ", ".join(data["tags"]))
+        facts.append([Text("tags", "dim"), ", ".join(data["tags"])])
     check = registry.health_check_config(item_id)
-    facts.add_row("health check", f"{check[1].service} ({check[0]})" if check else "none")
+    facts.append(
+        [Text("health check", "dim"), f"{check[1].service} ({check[0]})" if check else "none"]
+    )
     source = registry.sources.get(item_id)
     if source:
-        facts.add_row("provider file", source.file)
-    console.print(facts)
-    fields = item.fields
-    if fields:
-        table = Table(title="Credentials", title_justify="left", box=None, padding=(0, 2))
-        for col in ("key", "label", "type", "required", "options"):
-            table.add_column(col)
-        for f in fields:
-            table.add_row(
+        facts.append([Text("provider file", "dim"), source.file])
+    for line in _aligned(facts):
+        console.print(line)
+    if item.fields:
+        console.print()
+        console.print(Text("Credentials", "bold"))
+        rows: list[list[Text | str]] = [
+            [Text(h, "dim") for h in ("key", "label", "type", "required", "options")]
+        ]
+        rows += [
+            [
                 f.key,
-                escape(f.label),
+                f.label,
                 f.type,
                 "yes" if f.required else "",
                 ", ".join(o.value for o in f.options or ()),
-            )
-        console.print(table)
+            ]
+            for f in item.fields
+        ]
+        for line in _aligned(rows, indent="  "):
+            console.print(line)
     elif data.get("bundleId"):
+        console.print()
         console.print(
             f"Credentials: shared with bundle {data['bundleId']} "
-            f"(`mercato-int show {data['bundleId']}`)"
+            f"(`mercato-int show {data['bundleId']}`)",
+            markup=False,
         )
+    console.print()
     if data["kind"] == "bundle":
-        table = Table(title="Integrations", title_justify="left", box=None, padding=(0, 2))
-        for col in ("state", "id", "title", "category"):
-            table.add_column(col)
-        for m in data["integrations"]:
-            table.add_row(
-                ENABLED if m["isEnabled"] else DISABLED,
-                m["id"],
-                escape(m["title"]),
-                humanize(m["category"]),
-            )
-        console.print(table)
+        console.print(Text("Integrations", "bold"))
+        rows = [[Text(h, "dim") for h in ("state", "id", "title", "category")]]
+        rows += [
+            [_state_text(m["isEnabled"]), m["id"], m["title"], humanize(m["category"])]
+            for m in data["integrations"]
+        ]
+        for line in _aligned(rows, indent="  "):
+            console.print(line)
     else:
         state = data["state"]
-        line = ENABLED if state["isEnabled"] else DISABLED
+        line = Text("State: ").append_text(_state_text(state["isEnabled"]))
         if state["enabledBy"]:
-            line += f" by {escape(state['enabledBy'])} at {state['enabledAt']}"
+            line.append(f" by {state['enabledBy']} at {state['enabledAt']}")
         if state["healthStatus"]:
-            line += f" · health: {state['healthStatus']} at {state['lastHealthCheckAt']}"
-        console.print(f"State: {line}")
+            line.append(f" · health: {state['healthStatus']} at {state['lastHealthCheckAt']}")
+        console.print(line)
 
 
 def _scope(data: dict) -> str:
@@ -285,13 +353,18 @@ def validate(
     else:
         for p in problems:
             err().print(f"[red]✗[/] {escape(str(p))}", markup=True, highlight=False)
-        summary = (
-            f"{plural(len(registry.integrations), 'integration')} and "
-            f"{plural(len(registry.bundles), 'bundle')} from {plural(providers, 'provider')}"
+        summary = t(
+            "validate.summary",
+            integrations=tn("count.integrations", len(registry.integrations)),
+            bundles=tn("count.bundles", len(registry.bundles)),
+            providers=tn("count.providers", providers),
         )
         if problems:
-            err().print(f"{plural(len(problems), 'problem')}; {summary}", markup=False)
+            problems_text = tn("count.problems", len(problems))
+            err().print(
+                t("validate.problems", problems=problems_text, summary=summary), markup=False
+            )
         else:
-            out().print(f"ok: {summary}, no problems")
+            out().print(t("validate.ok", summary=summary))
     if problems:
         raise typer.Exit(ExitCode.FAILED)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from mercato_int.cli.app import app, services
+from mercato_int.cli.complete import complete_ids
 from mercato_int.cli.output import err, note, out, print_json, warn
 from mercato_int.errors import ExitCode, InvalidInput
 
@@ -22,7 +23,9 @@ creds = typer.Typer(
 )
 app.add_typer(creds)
 
-ID_ARG = typer.Argument(help="Integration or bundle id.", show_default=False)
+ID_ARG = typer.Argument(
+    help="Integration or bundle id.", show_default=False, autocompletion=complete_ids
+)
 
 
 def parse_assignments(args: list[str]) -> dict[str, str]:
@@ -45,7 +48,10 @@ def parse_assignments(args: list[str]) -> dict[str, str]:
                     f"fields {from_stdin!r} and {key!r} both read stdin; only one field can"
                 )
             from_stdin = key
-            value = _chomp(typer.get_text_stream("stdin").read())
+            stdin = typer.get_text_stream("stdin")
+            if stdin.isatty():
+                note(f"reading {key} from stdin; end with Ctrl-D")
+            value = _chomp(stdin.read())
         elif value.startswith("@@"):
             value = value[1:]  # a literal value that starts with @
         elif value.startswith("@"):

@@ -38,6 +38,14 @@ def _render_status(status: KeyStatus) -> None:
             remark = "still in use: run `mercato-int keys rotate` to finish"
         rows = f"{k.rows} row{'s' if k.rows != 1 else ''}"
         console.print(f"  {k.kid}  {rows}  {escape(k.source)}  · {remark}")
+    if status.verified and not status.damaged:
+        console.print(f"verified: every row opens with its key ({status.total_rows} rows)")
+    for d in status.damaged:
+        console.print(
+            f"[red]does not open[/]: {escape(d['integrationId'])} in tenant {escape(d['tenantId'])}"
+            f" · org {escape(d['organizationId'])} (key {d['keyId']}): altered or copied from "
+            "another row; set these credentials again"
+        )
     for kid, n in status.unreadable.items():
         console.print(
             f"[red]{n} row{'s' if n != 1 else ''} under key {kid}, which no available key "
@@ -54,18 +62,22 @@ def status(
         typer.Option(
             "--json",
             help="JSON: {activeKeyId, activeKeySource, keys, unreadable, unreadableRows, "
-            "totalRows, lookedIn}.",
+            "totalRows, lookedIn, verified, damaged}.",
         ),
+    ] = False,
+    verify: Annotated[
+        bool,
+        typer.Option("--verify", help="Also decrypt every row to find altered or moved ones."),
     ] = False,
 ) -> None:
     """The active key and where it came from, every key in use with its row count, and rows
     that no available key opens (exit 5 if there are any)."""
-    result = services(ctx).keys.status()
+    result = services(ctx).keys.status(verify=verify)
     if as_json:
         print_json(result.to_json())
     else:
         _render_status(result)
-    if result.unreadable:
+    if result.unreadable or result.damaged:
         raise typer.Exit(ExitCode.KEY)
 
 

@@ -15,9 +15,12 @@ from mercato_int.settings import Settings
 if TYPE_CHECKING:
     from mercato_int.keys import MasterKeys
     from mercato_int.registry import Registry
+    from mercato_int.services.acl import AclService
     from mercato_int.services.credentials import CredentialsService
     from mercato_int.services.events import EventsService
+    from mercato_int.services.health import HealthService
     from mercato_int.services.keys import KeysService
+    from mercato_int.services.log_activity import LogActivityService
     from mercato_int.services.logs import LogService
     from mercato_int.services.marketplace import MarketplaceService
     from mercato_int.services.retention import RetentionService
@@ -71,7 +74,28 @@ class Services:
     def state(self) -> StateService:
         from mercato_int.services.state import StateService
 
-        return StateService(store=self.store, registry=self.registry, clock=self.clock)
+        return StateService(
+            store=self.store,
+            registry=self.registry,
+            clock=self.clock,
+            events=self.events,
+            # a getter: only `enable` reads credentials (and so needs the master key)
+            credentials=lambda: self.credentials,
+        )
+
+    @cached_property
+    def health(self) -> HealthService:
+        from mercato_int.services.health import HealthService
+
+        return HealthService(
+            registry=self.registry,
+            state=self.state,
+            events=self.events,
+            logs=self.logs,
+            credentials=lambda: self.credentials,
+            store=self.store,
+            clock=self.clock,
+        )
 
     @cached_property
     def events(self) -> EventsService:
@@ -102,6 +126,12 @@ class Services:
         from mercato_int.services.retention import RetentionService
 
         return RetentionService(store=self.store, settings=self.tenant_settings, clock=self.clock)
+
+    @cached_property
+    def log_activity(self) -> LogActivityService:
+        from mercato_int.services.log_activity import LogActivityService
+
+        return LogActivityService(store=self.store, clock=self.clock)
 
     @cached_property
     def marketplace(self) -> MarketplaceService:
@@ -135,6 +165,12 @@ class Services:
         from mercato_int.services.keys import KeysService
 
         return KeysService(store=self.store, keys=self.master_keys, clock=self.clock)
+
+    @cached_property
+    def acl(self) -> AclService:
+        from mercato_int.services.acl import AclService
+
+        return AclService(store=self.store, events=lambda: self.events, clock=self.clock)
 
     def close(self) -> None:
         if "store" in self.__dict__:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, or_, select, true, update
 
 from mercato_int.errors import KeyProblem
 from mercato_int.keys import MasterKey, MasterKeys
@@ -57,6 +57,8 @@ class KeyStatus:
     keys: list[KeyUse]
     unreadable: dict[str, int]  # key id -> rows that no available key opens
     places: str
+    verified: bool = False  # every row was decrypted (`keys status --verify`)
+    damaged: tuple[dict[str, str], ...] = ()  # rows whose key is here but does not open them
 
     @property
     def total_rows(self) -> int:
@@ -71,6 +73,8 @@ class KeyStatus:
             "unreadableRows": sum(self.unreadable.values()),
             "totalRows": self.total_rows,
             "lookedIn": self.places,
+            "verified": self.verified,
+            "damaged": list(self.damaged),
         }
 
 
@@ -94,9 +98,10 @@ class KeysService:
             counts = rows.count_by_key(session=session)
         return {(kid or "unknown"): n for kid, n in counts.items() if n}
 
-    def status(self) -> KeyStatus:
+    def status(self, *, verify: bool = False) -> KeyStatus:
         """The active key and its source, every key id in use with its row count, and the
-        rows that no available key opens."""
+        rows that no available key opens. `verify` also decrypts every row (values are
+        discarded) to find the ones altered or copied from elsewhere."""
         counts = self._counts()
         active = self.keys.active()
         available = self.keys.available()
@@ -108,7 +113,46 @@ class KeysService:
             for k in available
         ]
         unreadable = {kid: n for kid, n in counts.items() if kid not in known}
-        return KeyStatus(active, uses, unreadable, self.keys.places())
+        damaged = tuple(self._damaged_rows()) if verify else ()
+        return KeyStatus(active, uses, unreadable, self.keys.places(), verify, damaged)
+
+    def _damaged_rows(self, page: int = 1000) -> list[dict[str, str]]:
+        out: list[dict[str, str]] = []
+        after: Any = None
+        while True:
+            with self.store.session() as session:
+                found = session.execute(
+                    select(
+                        _T.c.id,
+                        _T.c.integration_id,
+                        _T.c.organization_id,
+                        _T.c.tenant_id,
+                        _T.c.encrypted_values,
+                        _T.c.key_id,
+                    )
+                    .where(_T.c.id > after if after is not None else true())
+                    .order_by(_T.c.id)
+                    .limit(page)
+                ).all()
+            if not found:
+                return out
+            after = found[-1].id
+            for row in found:
+                key = self.keys.find(row.key_id) if row.key_id else None
+                if key is None:
+                    continue  # counted under `unreadable` by key id
+                aad = associated_data(row.integration_id, row.organization_id, row.tenant_id)
+                try:
+                    open_envelope(row.encrypted_values, key=key.material, aad=aad)
+                except EnvelopeError:
+                    out.append(
+                        {
+                            "integrationId": row.integration_id,
+                            "organizationId": row.organization_id,
+                            "tenantId": row.tenant_id,
+                            "keyId": row.key_id,
+                        }
+                    )
 
     def rotate(
         self, *, batch_size: int = DEFAULT_BATCH, on_progress: Progress | None = None
@@ -138,10 +182,14 @@ class KeysService:
         done = 0
         if on_progress:
             on_progress(done, pending)
+        after = None  # keyset paging: each batch starts past the last id of the one before
         while True:
-            n = self._rotate_batch(active, batch_size)
+            n, after = self._rotate_batch(active, batch_size, after)
             if n == 0:
-                break
+                if after is None:
+                    break
+                after = None  # one more pass from the start catches rows saved meanwhile
+                continue
             done += n
             if on_progress:
                 on_progress(min(done, max(pending, done)), max(pending, done))
@@ -153,10 +201,10 @@ class KeysService:
         _drop_guard(self._counts(), kid)
         return self.keys.drop(kid)
 
-    def _rotate_batch(self, target: MasterKey, batch_size: int) -> int:
+    def _rotate_batch(self, target: MasterKey, batch_size: int, after: Any) -> tuple[int, Any]:
         """Re-encrypt up to `batch_size` rows not yet under `target`, in one transaction.
         The write only applies if the row still has the key it was read with, so a save made
-        meanwhile is never overwritten with stale values."""
+        meanwhile is never overwritten with stale values. Returns (rows done, last id)."""
         with self.store.session() as session:
             found = session.execute(
                 select(
@@ -168,11 +216,12 @@ class KeysService:
                     _T.c.key_id,
                 )
                 .where(or_(_T.c.key_id != target.kid, _T.c.key_id.is_(None)))
+                .where(_T.c.id > after if after is not None else true())
                 .order_by(_T.c.id)
                 .limit(batch_size)
             ).all()
             if not found:
-                return 0
+                return 0, after
             params = []
             for row in found:
                 old_kid = row.key_id or (row.encrypted_values or {}).get("kid")
@@ -207,7 +256,7 @@ class KeysService:
                 .values(encrypted_values=bindparam("b_env"), key_id=bindparam("b_kid"))
             )
             session.connection().execute(stmt, params)
-            return len(found)
+            return len(found), found[-1].id
 
 
 def _drop_guard(counts: dict[str, int], kid: str) -> None:

@@ -1,23 +1,42 @@
-"""Per-tenant state of integrations: enabled or not, and the last health check (spec §4)."""
+"""Per-tenant state of integrations: enabled or not, and the last health check (spec §4).
+
+The read side is here (through Core, see state_view.py); enable, disable and health results
+are in state_changes.py (mixed in)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from mercato_int.registry import Registry
 from mercato_int.scope import TenantScope
+from mercato_int.services.state_changes import CredentialsResolver, StateChange, StateWriter
 from mercato_int.services.state_view import StateView, read_state_rows
 from mercato_int.store.engine import Store
 
-__all__ = ["StateService", "StateView"]
+if TYPE_CHECKING:
+    from mercato_int.services.events import EventsService
+
+__all__ = ["CredentialsResolver", "StateChange", "StateService", "StateView"]
 
 
-class StateService:
-    def __init__(self, *, store: Store, registry: Registry, clock: Callable[[], datetime]) -> None:
+class StateService(StateWriter):
+    def __init__(
+        self,
+        *,
+        store: Store,
+        registry: Registry,
+        clock: Callable[[], datetime],
+        events: EventsService | None = None,
+        credentials: Callable[[], CredentialsResolver] | None = None,
+    ) -> None:
         self.store = store
         self.registry = registry
         self.clock = clock
+        self.events = events
+        # A getter: reading credentials needs the master key, which only `enable` pays for.
+        self._credentials = credentials
 
     def _default(self, integration_id: str) -> StateView:
         definition = self.registry.integrations.get(integration_id)

@@ -1,0 +1,174 @@
+"""`events`: the lifecycle events of the scope, which are also its audit trail."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from mercato_int.cli.access import VIEW, require
+from mercato_int.cli.app import app, services
+from mercato_int.cli.output import out, print_json
+
+if TYPE_CHECKING:
+    from mercato_int.services import Services
+    from mercato_int.services.events import Event
+
+RECENT_IN_SHOW = 5
+
+
+def _type(value: str) -> str:
+    from mercato_int.services.events import AUDIT_EVENT_TYPES, EVENT_TYPES, check_type
+
+    # `integration.enabled` is short for `integrations.integration.enabled`
+    known = {**EVENT_TYPES, **AUDIT_EVENT_TYPES}
+    if value not in known and f"integrations.{value}" in known:
+        return f"integrations.{value}"
+    return check_type(value)
+
+
+def _complete_types(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from mercato_int.services.events import AUDIT_EVENT_TYPES, EVENT_TYPES
+
+    known = {**EVENT_TYPES, **AUDIT_EVENT_TYPES}
+    return [(t, label) for t, label in known.items() if t.startswith(incomplete)]
+
+
+@app.command()
+def events(
+    ctx: typer.Context,
+    types: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--type",
+            metavar="T",
+            help="Only this type (repeatable), e.g. integration.enabled.",
+            autocompletion=_complete_types,
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(metavar="WHEN", help="ISO 8601 time or an age such as 90s, 15m, 2h, 7d."),
+    ] = None,
+    limit: Annotated[int, typer.Option(metavar="N", help="Show the last N.", min=1)] = 50,
+    follow: Annotated[
+        bool, typer.Option("-f", "--follow", help="Keep printing new events (Ctrl-C stops).")
+    ] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="JSON: {items, total}; with -f one event per line."),
+    ] = False,
+) -> None:
+    """List the lifecycle events of the scope, oldest first: who changed what, and when."""
+    from mercato_int.when import parse_when
+
+    require(ctx, VIEW)
+    svc = services(ctx)
+    wanted = [_type(t) for t in types or []]
+    now = svc.clock()
+    start = parse_when(since, now=now) if since else None
+    items, total = svc.events.query(svc.scope, types=wanted, since=start, limit=limit)
+    if follow:
+        _follow(svc, items, wanted, start_at=now, as_json=as_json)
+        return
+    if as_json:
+        print_json({"items": [e.to_json() for e in items], "total": total})
+        return
+    console = out()
+    console.print(f"[bold]Events[/] · {svc.scope}")
+    if not items:
+        console.print("[dim]No events.[/]")
+        return
+    for e in items:
+        console.print(event_line(e))
+    if total > len(items):
+        console.print(f"[dim]last {len(items)} of {total} · --limit N for more[/]")
+
+
+def _follow(
+    svc: Services, backlog: list[Event], types: list[str], *, start_at: Any, as_json: bool
+) -> None:
+    def emit(e: Event) -> None:
+        if as_json:
+            sys.stdout.write(json.dumps(e.to_json(), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        else:
+            out().print(event_line(e))
+
+    for e in backlog:
+        emit(e)
+    seen = {e.id for e in backlog}
+    for e in svc.events.follow(svc.scope, types=types, since=start_at, interval=0.5):
+        if e.id not in seen:
+            emit(e)
+
+
+def event_line(e: Event) -> str:
+    """One event as a line of text: time, type, subject, actor, what changed."""
+    from rich.markup import escape
+
+    when = e.created_at.strftime("%Y-%m-%d %H:%M:%S")
+    changes = describe_changes(e.payload)
+    parts = [f"[dim]{when}[/]", e.type, f"[bold]{escape(e.subject_id or '-')}[/]"]
+    if e.actor:
+        parts.append(f"by {escape(e.actor)}")
+    if changes:
+        parts.append(escape(changes))
+    return "  ".join(parts)
+
+
+def describe_changes(payload: dict[str, Any]) -> str:
+    """`isEnabled: false → true` from an event's payload."""
+    parts = []
+    for key, change in (payload.get("changes") or {}).items():
+        if isinstance(change, dict) and {"from", "to"} <= set(change):
+            parts.append(f"{key}: {_fmt(change['from'])} → {_fmt(change['to'])}")
+    members = payload.get("integrationIds")
+    if members and payload.get("bundleId"):
+        parts.append(f"({len(members)} integrations)")
+    return " ".join(parts)
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+# --- `show ID` uses these (cli/catalog.py) ----------------------------------------------------
+def recent_changes(svc: Services, item_id: str) -> list[Event]:
+    """The last changes of an integration, or of a bundle and its integrations."""
+    subjects = [item_id]
+    if svc.registry.is_bundle(item_id):
+        subjects += [m.id for m in svc.registry.members(item_id)]
+    items, _ = svc.events.query(svc.scope, subject_ids=subjects, limit=RECENT_IN_SHOW)
+    return items
+
+
+def render_recent_changes(items: list[dict[str, Any]]) -> None:
+    """The `Last changes` block of `show`, from the `recentEvents` JSON items."""
+    from datetime import datetime
+
+    from mercato_int.scope import TenantScope
+    from mercato_int.services.events import Event
+
+    console = out()
+    if not items:
+        console.print("Last changes: [dim]none[/]")
+        return
+    console.print("Last changes:")
+    for d in items:
+        e = Event(
+            id=d["id"],
+            type=d["type"],
+            subject_id=d["subjectId"],
+            scope=TenantScope(d["organizationId"], d["tenantId"]),
+            actor=d["actor"],
+            payload=d["payload"],
+            created_at=datetime.fromisoformat(d["createdAt"]),
+        )
+        console.print("  " + event_line(e))

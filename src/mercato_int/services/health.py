@@ -1,0 +1,373 @@
+"""Health checks (spec §1, §4, §7): resolve credentials, run the provider's check with a timeout
+(many at once, with a bound), store the result on the state, write a `health.check` log entry
+and emit `integrations.health.checked`.
+
+A check never crashes a run: one that raises or outlives the timeout is `unhealthy` with the
+reason. Sync checks run in daemon threads (a hung one is abandoned at its timeout and cannot
+hold the process open); async checks run natively on the event loop and are cancelled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import json
+import threading
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from mercato_int.errors import InvalidInput
+from mercato_int.registry import Registry
+from mercato_int.scope import TenantScope
+from mercato_int.services.health_context import HealthClients, HealthContext
+from mercato_int.services.health_result import (
+    LOG_LEVEL,
+    HealthOutcome,
+    normalize,
+    redactor,
+)
+from mercato_int.services.requirements import MissingCredentials, requirements
+
+if TYPE_CHECKING:
+    from mercato_int.services.events import DeliveryFailure, EventsService
+    from mercato_int.services.logs import LogService
+    from mercato_int.services.state import CredentialsResolver, StateService
+    from mercato_int.store.engine import Store
+
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_CONCURRENCY = 16
+OPERATION = "health.check"
+
+
+@dataclass
+class HealthJob:
+    """One check to run: the check of `owner_id` against one set of credentials, whose result
+    goes on the state of `integration_ids`."""
+
+    subject_id: str  # shown and logged: the bundle id when it stands for several members
+    integration_ids: tuple[str, ...]
+    scope: TenantScope
+    owner_id: str | None  # whose healthCheck applies; None: there is none
+    check: Callable[..., Any] | None
+    credentials: dict[str, Any] = field(repr=False)
+    secret_keys: frozenset[str] = frozenset()
+    missing: MissingCredentials | None = None
+    previous_status: str | None = None
+
+
+@dataclass
+class HealthRun:
+    """The outcomes of a run, in the order they were asked for."""
+
+    outcomes: list[HealthOutcome]
+    delivery_failures: list[DeliveryFailure] = field(default_factory=list)
+    correlation_id: str = ""
+
+    @property
+    def any_unhealthy(self) -> bool:
+        return any(o.status == "unhealthy" for o in self.outcomes)
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for o in self.outcomes:
+            out[o.status] = out.get(o.status, 0) + 1
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "items": [o.to_json() for o in self.outcomes],
+            "total": len(self.outcomes),
+            "counts": self.counts(),
+        }
+
+
+Progress = Callable[[HealthOutcome, int, int], None]  # (outcome, done, total)
+
+
+class HealthService:
+    def __init__(
+        self,
+        *,
+        registry: Registry,
+        state: StateService,
+        events: EventsService,
+        logs: LogService,
+        credentials: Callable[[], CredentialsResolver],
+        store: Store,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.registry = registry
+        self.state = state
+        self.events = events
+        self.logs = logs
+        self._credentials = credentials
+        self.store = store
+        self.clock = clock
+
+    # --- planning -----------------------------------------------------------------------------
+    def plan(self, ids: Sequence[str], scope: TenantScope) -> list[HealthJob]:
+        """Jobs for integration and bundle ids: members that share a check and credentials
+        (a bundle's) are checked once."""
+        targets = self.registry.expand(ids)
+        return self._plan(
+            targets, scope, named_bundles={i for i in ids if i in self.registry.bundles}
+        )
+
+    def plan_enabled(self, scope: TenantScope) -> list[HealthJob]:
+        """Jobs for every enabled integration in `scope` (`health --all`)."""
+        states = self.state.all_states(scope)
+        targets = [i for i, s in states.items() if s.is_enabled]
+        return self._plan(targets, scope, named_bundles=set(), states=states)
+
+    def _plan(
+        self,
+        targets: list[str],
+        scope: TenantScope,
+        *,
+        named_bundles: set[str],
+        states: dict[str, Any] | None = None,
+    ) -> list[HealthJob]:
+        if not targets:
+            return []
+        states = states or self.state.all_states(scope)
+        resolver = self._credentials()
+        groups: dict[tuple[str, str], list[str]] = {}
+        values: dict[tuple[str, str], dict[str, Any]] = {}
+        for i in targets:
+            found = self.registry.health_check_config(i)
+            creds = resolver.resolve(i, scope) or {}
+            if found is None:
+                key = (f"none:{i}", "")
+            else:
+                key = (found[0], json.dumps(creds, sort_keys=True, default=str))
+            groups.setdefault(key, []).append(i)
+            values[key] = creds
+        jobs = []
+        for key, members in groups.items():
+            owner = None if key[0].startswith("none:") else key[0]
+            is_bundle_check = owner is not None and owner in self.registry.bundles
+            stands_for_bundle = is_bundle_check and (len(members) > 1 or owner in named_bundles)
+            subject = owner if stands_for_bundle and owner else members[0]
+            creds = values[key]
+            need = requirements(self.registry, owner if is_bundle_check and owner else members[0])
+            keys = need.missing(creds)
+            secret = set(self.registry.secret_keys(members[0]))
+            if owner:
+                secret |= self.registry.secret_keys(owner)
+            # stored keys the schema no longer declares count as secrets too
+            secret |= set(getattr(creds, "secret_keys", ()))
+            jobs.append(
+                HealthJob(
+                    subject_id=subject,
+                    integration_ids=tuple(members),
+                    scope=scope,
+                    owner_id=owner,
+                    check=self.registry.resolve_health_check(members[0]) if owner else None,
+                    credentials=creds,
+                    secret_keys=frozenset(secret),
+                    missing=(
+                        MissingCredentials(need.owner_id, tuple(members), keys) if keys else None
+                    ),
+                    previous_status=states[members[0]].health_status,
+                )
+            )
+        return jobs
+
+    # --- running ------------------------------------------------------------------------------
+    def run(
+        self,
+        jobs: Sequence[HealthJob],
+        *,
+        actor: str,
+        timeout: float = DEFAULT_TIMEOUT,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        progress: Progress | None = None,
+    ) -> HealthRun:
+        """Run `jobs` concurrently (at most `concurrency` at once), each cut at `timeout`
+        seconds, recording every outcome as it completes."""
+        return asyncio.run(
+            self.arun(
+                jobs, actor=actor, timeout=timeout, concurrency=concurrency, progress=progress
+            )
+        )
+
+    async def arun(
+        self,
+        jobs: Sequence[HealthJob],
+        *,
+        actor: str,
+        timeout: float = DEFAULT_TIMEOUT,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        progress: Progress | None = None,
+    ) -> HealthRun:
+        """`run` for callers that already have an event loop (the TUI)."""
+        if not timeout > 0:
+            raise InvalidInput(f"timeout must be more than 0 seconds, not {timeout:g}")
+        if concurrency < 1:
+            raise InvalidInput(f"concurrency must be at least 1, not {concurrency}")
+        run = HealthRun(outcomes=[], correlation_id=f"health-{uuid.uuid4().hex[:12]}")
+        clients = HealthClients(timeout=timeout, max_connections=max(concurrency * 2, 10))
+        bound = asyncio.Semaphore(concurrency)
+        done = 0
+
+        async def one(job: HealthJob) -> HealthOutcome:
+            nonlocal done
+            async with bound:
+                outcome = await self._execute(job, clients, timeout, run.correlation_id)
+            # Recorded in the loop's thread as each finishes: an interrupted run keeps what
+            # it has. (A few ms per write; the checks themselves run elsewhere.)
+            run.delivery_failures.extend(self._record(job, outcome, actor, run.correlation_id))
+            done += 1
+            if progress is not None:
+                progress(outcome, done, len(jobs))
+            return outcome
+
+        try:
+            run.outcomes = list(await asyncio.gather(*(one(j) for j in jobs)))
+        finally:
+            await clients.aclose()
+            clients.close()
+        return run
+
+    async def _execute(
+        self, job: HealthJob, clients: HealthClients, timeout: float, correlation_id: str
+    ) -> HealthOutcome:
+        started = time.perf_counter()
+
+        def finish(status: str, message: str, details: dict[str, Any] | None) -> HealthOutcome:
+            latency = int((time.perf_counter() - started) * 1000)
+            clean = redactor(job.credentials, job.secret_keys)
+            return HealthOutcome(
+                subject_id=job.subject_id,
+                integration_ids=job.integration_ids,
+                owner_id=job.owner_id,
+                scope=job.scope,
+                status=status,
+                message=clean(message),
+                details=clean(details) if details is not None else None,
+                latency_ms=latency,
+                checked_at=self.clock(),
+            )
+
+        if job.check is None:
+            return finish("unconfigured", f"no health check is defined for {job.subject_id}", None)
+        if job.missing is not None:
+            return finish(
+                "unconfigured",
+                f"required credentials not set: {', '.join(job.missing.keys)}; "
+                f"set them with `{job.missing.command}`",
+                {"missing": list(job.missing.keys), "credentialsId": job.missing.owner_id},
+            )
+        ctx = HealthContext(
+            integration_id=job.subject_id,
+            integration_ids=job.integration_ids,
+            scope=job.scope,
+            log=self.logs.scoped(job.subject_id, correlation_id, job.scope),
+            timeout=timeout,
+            clients=clients,
+        )
+        deadline = started + timeout
+        try:
+            raw = await asyncio.wait_for(_call(job.check, dict(job.credentials), ctx), timeout)
+            while inspect.isawaitable(raw):  # a sync callable that hands back a coroutine
+                raw = await asyncio.wait_for(raw, max(deadline - time.perf_counter(), 0.001))
+        except (TimeoutError, _http_timeout()):
+            return finish(
+                "unhealthy",
+                f"timed out: no answer within {timeout:g} s",
+                {"error": "timeout", "timeoutSeconds": timeout},
+            )
+        except Exception as exc:
+            return finish(
+                "unhealthy",
+                f"check failed: {type(exc).__name__}: {exc}".rstrip(": "),
+                {"error": type(exc).__name__},
+            )
+        status, message, details = normalize(raw)
+        return finish(status, message, details)
+
+    def _record(
+        self, job: HealthJob, outcome: HealthOutcome, actor: str, correlation_id: str
+    ) -> list[DeliveryFailure]:
+        from mercato_int.services.events import HEALTH_CHECKED
+
+        result = outcome.result_json()
+        with self.store.session() as session:
+            self.state.store_health(
+                session, job.integration_ids, job.scope, result, outcome.checked_at
+            )
+            event = self.events.record(
+                session,
+                HEALTH_CHECKED,
+                scope=job.scope,
+                actor=actor,
+                subject_id=job.subject_id,
+                payload={
+                    "integrationId": job.subject_id,
+                    "integrationIds": list(job.integration_ids),
+                    "checkOwner": job.owner_id,
+                    "result": result,
+                    "changes": {"status": {"from": job.previous_status, "to": outcome.status}},
+                },
+            )
+        self.logs.log(
+            integration_id=job.subject_id,
+            level=LOG_LEVEL[outcome.status],
+            operation=OPERATION,
+            message=f"{job.subject_id}: {outcome.status}: {outcome.message}",
+            scope=job.scope,
+            details={
+                "status": outcome.status,
+                "integrationIds": list(job.integration_ids),
+                "checkOwner": job.owner_id,
+                "result": outcome.details,
+            },
+            correlation_id=correlation_id,
+            duration_ms=outcome.latency_ms,
+        )
+        return self.events.deliver([event])
+
+
+def _http_timeout() -> type[Exception]:
+    import httpx
+
+    return httpx.TimeoutException
+
+
+def _call(check: Callable[..., Any], credentials: dict[str, Any], ctx: HealthContext) -> Awaitable:
+    """An awaitable for the check: async checks natively, sync ones in a daemon thread (a hung
+    one is abandoned at the timeout and does not keep the process alive)."""
+    if inspect.iscoroutinefunction(check) or inspect.iscoroutinefunction(
+        getattr(check, "__call__", None)  # noqa: B004 - callable objects with async __call__
+    ):
+        return check(credentials, ctx)
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[Any] = loop.create_future()
+
+    def settle(value: Any, error: BaseException | None) -> None:
+        if future.done():  # cancelled at the timeout
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(value)
+
+    def target() -> None:
+        try:
+            value, error = check(credentials, ctx), None
+        except Exception as exc:
+            value, error = None, exc
+        except BaseException as exc:  # SystemExit & co. from a check must not end the run
+            value, error = None, RuntimeError(f"the check raised {type(exc).__name__}")
+        # RuntimeError: the run is over (loop closed) and nobody waits for this result.
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(settle, value, error)
+
+    name = f"health-{ctx.integration_id}"
+    threading.Thread(target=target, name=name, daemon=True).start()
+    return future

@@ -1,0 +1,77 @@
+"""Which credentials an integration or bundle needs, and which of them are missing.
+
+A bundle member that declares no fields of its own uses its bundle's form (spec §2.3), so its
+requirements are the bundle's and the command that sets them names the bundle."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mercato_int.registry import IntegrationDefinition, Registry
+
+
+@dataclass(frozen=True)
+class Requirements:
+    """The required keys of the form that applies to `subject_id`, owned by `owner_id`."""
+
+    subject_id: str
+    owner_id: str
+    keys: tuple[str, ...]
+
+    def missing(self, values: Mapping[str, Any]) -> tuple[str, ...]:
+        """Required keys with no value (None or an empty string) in `values`."""
+        return tuple(k for k in self.keys if values.get(k) is None or values.get(k) == "")
+
+
+def requirements(registry: Registry, some_id: str) -> Requirements:
+    """The required credential keys for an integration or bundle id."""
+    item = registry.get(some_id)
+    owner = item
+    if (
+        isinstance(item, IntegrationDefinition)
+        and not item.fields
+        and item.bundle_id in registry.bundles
+    ):
+        owner = registry.bundles[item.bundle_id]
+    return Requirements(
+        subject_id=some_id,
+        owner_id=owner.id,
+        keys=tuple(f.key for f in owner.fields if f.required),
+    )
+
+
+@dataclass(frozen=True)
+class MissingCredentials:
+    """Required credentials that are not set for some integrations, and how to set them."""
+
+    owner_id: str
+    integration_ids: tuple[str, ...]
+    keys: tuple[str, ...]
+
+    @property
+    def command(self) -> str:
+        pairs = " ".join(f"{k}=..." for k in self.keys)
+        return f"mercato-int creds set {self.owner_id} {pairs}".rstrip()
+
+    @property
+    def message(self) -> str:
+        if self.integration_ids == (self.owner_id,):
+            who = self.owner_id
+        elif len(self.integration_ids) == 1:
+            who = f"{self.integration_ids[0]} (credentials of bundle {self.owner_id})"
+        else:
+            who = f"{self.owner_id} ({len(self.integration_ids)} integrations)"
+        return (
+            f"{who}: required credentials not set: {', '.join(self.keys)}; "
+            f"set them with `{self.command}`"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "credentialsId": self.owner_id,
+            "integrationIds": list(self.integration_ids),
+            "missing": list(self.keys),
+            "command": self.command,
+        }
