@@ -27,17 +27,31 @@ class MercatoGroup(TyperGroup):
     evaluating every parameter annotation (~1 ms a command), so `mercato-int --help` would
     otherwise grow with every command added. `--help` lists them from their docstrings."""
 
+    _built: dict[str, Any]
+
+    @property
+    def commands(self) -> dict[str, Any]:  # type: ignore[override]
+        """Every subcommand, built: for whoever walks the whole tree (completions, docs)."""
+        for name, info in _DEFERRED.items():
+            if name not in self._built:
+                self._built[name] = _build(name, info)
+        return self._built
+
+    @commands.setter
+    def commands(self, value: Any) -> None:
+        self._built = dict(value)
+
     def list_commands(self, ctx: Any) -> list[str]:
-        return [*self.commands, *(n for n in _DEFERRED if n not in self.commands)]
+        return [*self._built, *(n for n in _DEFERRED if n not in self._built)]
 
     def get_command(self, ctx: Any, name: str) -> Any:
-        if name not in self.commands and name in _DEFERRED:
-            self.commands[name] = _build(name, _DEFERRED[name])
-        return super().get_command(ctx, name)
+        if name not in self._built and name in _DEFERRED:
+            self._built[name] = _build(name, _DEFERRED[name])
+        return self._built.get(name)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         rows = [
-            (name, self.commands.get(name) or _stub(name, _DEFERRED[name]))
+            (name, self._built.get(name) or _stub(name, _DEFERRED[name]))
             for name in self.list_commands(ctx)
         ]
         rows = [(name, cmd) for name, cmd in rows if not cmd.hidden]
@@ -61,10 +75,14 @@ class MercatoGroup(TyperGroup):
             raise
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        from mercato_int import i18n
         from mercato_int.cli.output import closed_stdout, error_line, reset
 
         reset()
         try:
+            # Chosen before parsing, so that usage errors are framed in the language too.
+            i18n.reset()
+            i18n.choose(_lang_flag(kwargs.get("args", args[0] if args else None)))
             rv = super().main(*args, standalone_mode=False, **kwargs)
         except MercatoIntError as exc:
             error_line(str(exc))
@@ -78,24 +96,68 @@ class MercatoGroup(TyperGroup):
             command = ctx.command_path if ctx is not None else "mercato-int"
             from mercato_int.cli.output import note
 
-            note(f"Try '{command} --help' for help.")
+            note(i18n.t("cli.try_help", command=command))
             code = getattr(exc, "exit_code", ExitCode.USAGE) or ExitCode.USAGE
         except (KeyboardInterrupt, typer.Abort):
-            error_line("interrupted")
+            error_line(i18n.t("cli.interrupted"))
             code = ExitCode.INTERRUPTED
         except BrokenPipeError:  # `mercato-int list --json | head`
             with contextlib.suppress(OSError, ValueError):  # OSError: BrokenPipeError itself
                 closed_stdout()
             code = ExitCode.OK
+        except Exception as exc:
+            code = _unexpected(exc)
         else:
             code = rv if isinstance(rv, int) else ExitCode.OK
         return _exit(code, standalone_mode)
+
+
+def _unexpected(exc: Exception) -> int:
+    """A store failure mid-command is exit 4; anything else is a bug, reported in one line
+    without a traceback (tracebacks can carry secrets) unless MERCATO_INT_DEBUG=1."""
+    import os
+
+    from mercato_int.cli.output import error_line
+
+    if os.environ.get("MERCATO_INT_DEBUG") == "1":
+        raise exc
+    name = type(exc).__name__
+    # any error the database driver raised (sqlalchemy.exc.DBAPIError and its kin), without
+    # importing sqlalchemy here
+    if any(
+        k.__module__ == "sqlalchemy.exc" and k.__name__ in {"DBAPIError", "DisconnectionError"}
+        for k in type(exc).__mro__
+    ):
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines() or [name]
+        error_line(
+            f"the store failed: {reason[0]} (check that it is reachable and not locked, "
+            "then run the command again)"
+        )
+        return ExitCode.STORE
+    error_line(
+        f"internal error ({name}); nothing secret is shown here: run again with "
+        "MERCATO_INT_DEBUG=1 for the traceback, and report it"
+    )
+    return ExitCode.FAILED
 
 
 def _exit(code: int, standalone_mode: bool) -> Any:
     if not standalone_mode:
         return code
     sys.exit(int(code))
+
+
+def _lang_flag(argv: list[str] | None) -> str | None:
+    """The value of `--lang` in the arguments, if any."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+    return None
 
 
 app = typer.Typer(
@@ -121,6 +183,7 @@ class CliState:
     tenant: str | None = None
     org: str | None = None
     actor: str | None = None
+    lang: str | None = None
     _services: Services | None = field(default=None, repr=False)
 
     def services(self) -> Services:
@@ -129,7 +192,11 @@ class CliState:
             from mercato_int.settings import Settings
 
             settings = Settings.load(
-                database_url=self.db, tenant=self.tenant, org=self.org, actor=self.actor
+                database_url=self.db,
+                tenant=self.tenant,
+                org=self.org,
+                actor=self.actor,
+                lang=self.lang,
             )
             self._services = Services(settings)
         return self._services
@@ -166,6 +233,12 @@ def _root(
         str | None,
         typer.Option("--actor", help="Who acts, for audit [env: MERCATO_INT_ACTOR]"),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", help="Language of messages: en or pl [env: MERCATO_INT_LANG; locale]"
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -178,13 +251,14 @@ def _root(
     Exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 store, 5 key, 6 not allowed,
     130 interrupted.
     """
-    ctx.obj = CliState(db=db, tenant=tenant, org=org, actor=actor)
+    ctx.obj = CliState(db=db, tenant=tenant, org=org, actor=actor, lang=lang)
     ctx.call_on_close(lambda: ctx.obj._services and ctx.obj._services.close())
 
 
 def _register() -> None:
     # Each module adds its commands to `app`; importing them is cheap (no services).
     from mercato_int.cli import (  # noqa: F401
+        acl,
         catalog,
         creds,
         db,
@@ -192,6 +266,7 @@ def _register() -> None:
         keys,
         logs,
         retention,
+        scaffold,
         state,
     )
 
