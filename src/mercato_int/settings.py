@@ -6,16 +6,17 @@ Nothing here imports the store, the registry or any heavy dependency.
 
 from __future__ import annotations
 
-import getpass
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mercato_int.errors import InvalidInput
-from mercato_int.scope import DEFAULT_ORG, DEFAULT_TENANT, TenantScope
+
+if TYPE_CHECKING:
+    from mercato_int.scope import TenantScope
 
 APP_NAME = "mercato-int"
 CONFIG_FILE_NAME = "config.toml"
@@ -154,6 +155,9 @@ class Settings:
 
         db_default = "sqlite:///" + str(data_dir / DB_FILE_NAME)
         url = pick("database_url", db_default) or db_default
+        # here, not at the top: i18n reads the config file on every `--help` through this module
+        from mercato_int.scope import DEFAULT_ORG, DEFAULT_TENANT, TenantScope
+
         scope = TenantScope(
             organization_id=check_identifier(pick("org", DEFAULT_ORG) or DEFAULT_ORG, "org"),
             tenant_id=check_identifier(pick("tenant", DEFAULT_TENANT) or DEFAULT_TENANT, "tenant"),
@@ -177,6 +181,8 @@ class Settings:
 
 def _os_user() -> str:
     try:
+        import getpass
+
         name = getpass.getuser()
     except Exception:  # no passwd entry (containers)
         return "operator"
