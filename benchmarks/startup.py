@@ -91,24 +91,36 @@ def main() -> None:
         shutil.rmtree(home, ignore_errors=True)
 
     median = {name: statistics.median(t) * 1000 for name, t in times.items()}
+    best = {name: min(t) * 1000 for name, t in times.items()}
     ratios = {
-        name: {"baseline": base, "ratio": median[name] / median[base], "aim": aim}
+        name: {
+            "baseline": base,
+            "ratio": median[name] / median[base],
+            # the fastest runs: steadier than the median on a machine shared with other work
+            "minRatio": best[name] / best[base],
+            "aim": aim,
+        }
         for name, (base, aim) in AIMS.items()
     }
     if args.json:
-        print(json.dumps({"runs": args.runs, "medianMs": median, "ratios": ratios}, indent=2))
+        print(
+            json.dumps(
+                {"runs": args.runs, "medianMs": median, "minMs": best, "ratios": ratios},
+                indent=2,
+            )
+        )
         return
     print(f"median wall time of {args.runs} runs each ({sys.executable})")
     for name, ms in median.items():
         label = f"mercato-int {name}" if name in ("help", "list", "list --json") else name
         label = label.replace("mercato-int help", "mercato-int --help")
-        print(f"  {label:<40} {ms:7.1f} ms   (min {min(times[name]) * 1000:6.1f})")
+        print(f"  {label:<40} {ms:7.1f} ms   (min {best[name]:6.1f})")
     for name, r in ratios.items():
         verdict = "meets" if r["ratio"] <= r["aim"] else "MISSES"
         shown = "--help" if name == "help" else name
         print(
             f"mercato-int {shown:<6} / {r['baseline']:<36} = {r['ratio']:.2f}x  "
-            f"(aim {r['aim']}x: {verdict})"
+            f"(aim {r['aim']}x: {verdict}; fastest runs {r['minRatio']:.2f}x)"
         )
 
 
