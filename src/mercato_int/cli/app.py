@@ -263,11 +263,13 @@ def _register() -> None:
         creds,
         db,
         events,
+        health,
         keys,
         logs,
         retention,
         scaffold,
         state,
+        tui,
     )
 
 

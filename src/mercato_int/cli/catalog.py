@@ -156,9 +156,10 @@ def render_marketplace(market: Marketplace) -> None:
     if market.standalone:
         table = Table.grid(padding=(0, 2))
         _add_rows(table, market.standalone, None)
-        title = f"[bold]{t('list.standalone')}[/]"
         console.print(
-            Panel(table, title=title, title_align="left", expand=False),
+            Panel(
+                table, title=f"[bold]{t('list.standalone')}[/]", title_align="left", expand=False
+            ),
             soft_wrap=False,
         )
     console.print(f"[dim]{tn('list.footer', len(market.items))}[/]")

@@ -76,7 +76,7 @@ def note(message: str) -> None:
 
 
 def error_line(message: str) -> None:
-    # One line whatever the width: scripts read the first line of stderr.
+    # one line, however long: scripts read the first line of stderr
     from mercato_int.i18n import t
 
     err().print(f"[bold red]{t('cli.error')}[/] {_escape(message)}", soft_wrap=True)
