@@ -302,7 +302,7 @@ def _render_show(registry: Registry, item_id: str, data: dict) -> None:
         console.print(Text("Integrations", "bold"))
         rows = [[Text(h, "dim") for h in ("state", "id", "title", "category")]]
         rows += [
-            [_state_text(m["isEnabled"]), m["id"], m["title"], humanize(m["category"])]
+            [_state_text(m["isEnabled"]), m["id"], m["title"], category_label(m["category"])]
             for m in data["integrations"]
         ]
         for line in _aligned(rows, indent="  "):

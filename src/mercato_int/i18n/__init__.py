@@ -54,10 +54,10 @@ def choose(flag: str | None = None, env: dict[str, str] | None = None) -> str:
 
 def _from_config(env: dict[str, str]) -> str | None:
     try:
-        from mercato_int.settings import CONFIG_FILE_NAME, ENV_HOME, _read_config, default_dirs
+        from mercato_int.config_file import CONFIG_FILE_NAME, ENV_HOME, default_dirs, read_config
 
         config_dir, _ = default_dirs(env.get(ENV_HOME) or None)
-        return normalize(_read_config(config_dir / CONFIG_FILE_NAME).get("lang"))
+        return normalize(read_config(config_dir / CONFIG_FILE_NAME).get("lang"))
     except Exception:  # a broken config file is reported by the command that reads it
         return None
 
