@@ -34,6 +34,7 @@
 #   settings list --json
 #   settings set KEY VALUE --json
 #   show ID* --json
+#   tui
 #   validate --json
 
 _mercato_int_completion() {

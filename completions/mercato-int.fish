@@ -34,6 +34,7 @@
 #   settings list --json
 #   settings set KEY VALUE --json
 #   show ID* --json
+#   tui
 #   validate --json
 
 complete --command mercato-int --no-files --arguments "(env _MERCATO_INT_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) mercato-int)" --condition "env _MERCATO_INT_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) mercato-int"

@@ -255,6 +255,7 @@ def _register() -> None:
         retention,
         scaffold,
         state,
+        tui,
     )
 
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from mercato_int.services.events import EventsService
     from mercato_int.services.health import HealthService
     from mercato_int.services.keys import KeysService
+    from mercato_int.services.log_activity import LogActivityService
     from mercato_int.services.logs import LogService
     from mercato_int.services.marketplace import MarketplaceService
     from mercato_int.services.retention import RetentionService
@@ -125,6 +126,12 @@ class Services:
         from mercato_int.services.retention import RetentionService
 
         return RetentionService(store=self.store, settings=self.tenant_settings, clock=self.clock)
+
+    @cached_property
+    def log_activity(self) -> LogActivityService:
+        from mercato_int.services.log_activity import LogActivityService
+
+        return LogActivityService(store=self.store, clock=self.clock)
 
     @cached_property
     def marketplace(self) -> MarketplaceService:

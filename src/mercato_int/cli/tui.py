@@ -1,0 +1,26 @@
+"""`tui`: the interactive marketplace."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from mercato_int.cli.app import app, services
+from mercato_int.errors import InvalidInput
+
+
+@app.command()
+def tui(ctx: typer.Context) -> None:
+    """Open the interactive marketplace: bundles, integrations, credentials, health, logs."""
+    svc = services(ctx)
+    _store = svc.store  # open and check it first: a store error exits 4, not inside the UI
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise InvalidInput(
+            "the tui needs an interactive terminal",
+            hint="run it in a terminal; scripts use `mercato-int list`, `creds`, `logs` ...",
+        )
+    # Textual costs ~150 ms to import; only this command needs it.
+    from mercato_int.tui.app import MercatoApp
+
+    MercatoApp(svc).run()

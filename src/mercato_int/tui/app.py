@@ -1,0 +1,130 @@
+"""The interactive marketplace: a Textual app over the Services container."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from mercato_int.errors import MercatoIntError
+from mercato_int.tui.calls import ServiceCalls
+
+if TYPE_CHECKING:
+    from mercato_int.scope import TenantScope
+    from mercato_int.services import Services
+
+
+class Guard:
+    """`with app.guard() as g:` turns an error into a notification; `g.failed` tells."""
+
+    def __init__(self, app: MercatoApp) -> None:
+        self.app = app
+        self.failed = False
+
+    def __enter__(self) -> Guard:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool:
+        if not isinstance(exc, Exception):
+            return False
+        self.app.report(exc)
+        self.failed = True
+        return True
+
+
+class MercatoApp(App[None]):
+    """`mercato-int tui`: the marketplace, integration and bundle screens."""
+
+    CSS_PATH = "mercato.tcss"
+    TITLE = "Integrations"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+t", "switch_scope", "Scope", priority=True),
+    ]
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        scope: TenantScope | None = None,
+        poll_seconds: float = 2.0,
+    ) -> None:
+        super().__init__()
+        self.services = services
+        self.calls = ServiceCalls(services)
+        self.scope: TenantScope = scope or services.scope
+        self.poll_seconds = poll_seconds
+
+    def guard(self) -> Guard:
+        return Guard(self)
+
+    def warn_all(self, warnings: list[str]) -> None:
+        """Warnings from a service (e.g. required credentials not set) as notifications."""
+        for message in warnings:
+            self.notify(message, title="Warning", severity="warning", timeout=8, markup=False)
+
+    def report(self, exc: Exception) -> None:
+        """Show an error as a notification (safe to call from a worker thread's callback)."""
+        if isinstance(exc, MercatoIntError):
+            self.notify(str(exc), title="Error", severity="error", timeout=8, markup=False)
+            return
+        # A crash would print a traceback with locals (credentials among them): never.
+        self.notify(
+            f"unexpected {type(exc).__name__}; the action was not completed",
+            title="Error",
+            severity="error",
+            timeout=8,
+        )
+
+    def on_mount(self) -> None:
+        from mercato_int.tui.marketplace import MarketplaceScreen
+
+        self.sub_title = str(self.scope)
+        self.push_screen(MarketplaceScreen())
+
+    def open_integration(self, integration_id: str) -> None:
+        from mercato_int.tui.integration import IntegrationScreen
+
+        self.push_screen(IntegrationScreen(integration_id))
+
+    def open_bundle(self, bundle_id: str) -> None:
+        from mercato_int.tui.bundle import BundleScreen
+
+        self.push_screen(BundleScreen(bundle_id))
+
+    def action_switch_scope(self) -> None:
+        from mercato_int.tui.dialogs import ScopeDialog
+
+        self.push_screen(ScopeDialog(self.scope), self._scope_chosen)
+
+    async def _scope_chosen(self, scope: TenantScope | None) -> None:
+        if scope is None or scope == self.scope:
+            return
+        self.scope = scope
+        self.sub_title = str(scope)
+        self.notify(f"Now working in {scope}", timeout=3)
+        for screen in self.screen_stack:
+            reload = getattr(screen, "reload", None)
+            if reload is not None:
+                await reload()
+
+    def confirm(self, question: str, on_yes: Any, *, yes: str = "Yes") -> None:
+        """Ask `question`; call `on_yes()` only if the answer is yes."""
+        from mercato_int.tui.dialogs import ConfirmDialog
+
+        async def answered(ok: bool | None) -> None:
+            if ok:
+                result = on_yes()
+                if hasattr(result, "__await__"):
+                    await result
+
+        self.push_screen(ConfirmDialog(question, yes=yes), answered)

@@ -1,0 +1,186 @@
+"""Marketplace cards: a tile per integration, a card per bundle (spec §1.2 drawing)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, Horizontal, Vertical
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Button, Sparkline, Static
+
+if TYPE_CHECKING:
+    from mercato_int.services.log_activity import Activity
+    from mercato_int.services.marketplace import MarketBundle, MarketItem
+
+HEALTH_MARKS = {
+    "healthy": ("✔ healthy", "green"),
+    "degraded": ("▲ degraded", "yellow"),
+    "unhealthy": ("✖ unhealthy", "red"),
+    "unconfigured": ("– unconfigured", "grey50"),
+}
+
+
+def humanize(value: str) -> str:
+    """`data_sync` -> `Data Sync`."""
+    return value.replace("_", " ").title()
+
+
+def health_mark(status: str | None, *, short: bool = False) -> Text:
+    if not status:
+        return Text("" if short else "· unchecked", style="grey50")
+    label, style = HEALTH_MARKS.get(status, (status, "white"))
+    return Text(label.split(" ")[0] if short else label, style=style)
+
+
+def state_mark(enabled: bool) -> Text:
+    return Text("● Enabled", style="bold green") if enabled else Text("○ Disabled", style="grey50")
+
+
+def error_rate_text(activity: Activity | None) -> Text:
+    """The 30-day error rate, e.g. `2.1%` (red from 5%), or `—` without entries."""
+    if activity is None or activity.error_rate is None:
+        return Text("  —", style="grey50")
+    rate = activity.error_rate * 100
+    style = "red" if rate >= 5 else "yellow" if rate > 0 else "green"
+    return Text(f"{rate:.0f}%" if rate >= 10 else f"{rate:.1f}%", style=style)
+
+
+def short_title(title: str, bundle_title: str | None) -> str:
+    """`MedusaJS — Products` -> `Products` inside the MedusaJS card."""
+    if bundle_title and title.startswith(bundle_title):
+        return title[len(bundle_title) :].lstrip(" —-:") or title
+    return title
+
+
+class IntegrationTile(Widget, can_focus=True):
+    """One integration: title and health, enabled state, category and error rate, sparkline."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Open"),
+        Binding("space", "toggle", "On/Off"),
+    ]
+
+    class Toggle(Message):
+        def __init__(self, integration_id: str, enable: bool) -> None:
+            super().__init__()
+            self.integration_id = integration_id
+            self.enable = enable
+
+    def __init__(
+        self,
+        item: MarketItem,
+        activity: Activity | None,
+        *,
+        bundle_title: str | None = None,
+    ) -> None:
+        super().__init__(id=f"tile-{item.definition.id}", classes="tile")
+        self.item = item
+        self.activity = activity
+        self.bundle_title = bundle_title
+
+    def compose(self) -> ComposeResult:
+        d = self.item.definition
+        title = Text(short_title(d.title, self.bundle_title), style="bold", no_wrap=True)
+        title.truncate(30, overflow="ellipsis")
+        top = Text.assemble(title, " ", health_mark(self.item.state.health_status, short=True))
+        yield Static(top, classes="tile-title")
+        yield Static(state_mark(self.item.state.is_enabled), classes="tile-state")
+        third = Text(humanize(d.category))
+        if self.bundle_title is None:
+            third.append("  ")
+            third.append(
+                "creds ✓" if self.item.has_credentials else "no creds",
+                style="green" if self.item.has_credentials else "grey50",
+            )
+        yield Static(third, classes="tile-category")
+        data = list(self.activity.daily) if self.activity else [0] * 30
+        with Horizontal(classes="tile-activity"):
+            yield Sparkline(data, classes="tile-spark")
+            yield Static(error_rate_text(self.activity), classes="tile-errors")
+        total = self.activity.total if self.activity else 0
+        self.tooltip = (
+            f"{total} log entries in 30 days; error rate {error_rate_text(self.activity)}"
+        )
+
+    def action_open(self) -> None:
+        self.app.open_integration(self.item.definition.id)  # type: ignore[attr-defined]
+
+    def action_toggle(self) -> None:
+        self.post_message(self.Toggle(self.item.definition.id, not self.item.state.is_enabled))
+
+    def on_click(self) -> None:
+        self.focus()
+
+
+class BundleCard(Vertical):
+    """A bundle: title, description with its count, package, its tiles, and the bulk actions."""
+
+    class BulkToggle(Message):
+        def __init__(self, bundle_id: str, enable: bool) -> None:
+            super().__init__()
+            self.bundle_id = bundle_id
+            self.enable = enable
+
+    def __init__(self, group: MarketBundle, activity: dict[str, Activity]) -> None:
+        super().__init__(id=f"card-{group.bundle.id}", classes="card bundle-card")
+        self.group = group
+        self.activity = activity
+
+    def compose(self) -> ComposeResult:
+        g = self.group
+        b = g.bundle
+        self.border_title = b.title
+        count = f"{g.integration_count} integrations · {g.enabled_count} enabled"
+        with Horizontal(classes="card-head"):
+            yield Static(Text(count, style="bold"), classes="card-title")
+            yield Button("Enable All", classes="enable-all", compact=True, variant="success")
+            yield Button("Disable All", classes="disable-all", compact=True)
+        yield Static(b.description, classes="card-desc")
+        pkg = " ".join(p for p in (b.package, f"v{b.version}" if b.version else None) if p)
+        creds = Text(
+            "credentials set" if g.has_credentials else "credentials not set",
+            style="green" if g.has_credentials else "yellow",
+        )
+        yield Static(Text.assemble((pkg, "grey62"), " · " if pkg else "", creds))
+        with Grid(classes="tiles"):
+            for item in g.items:
+                yield IntegrationTile(
+                    item, self.activity.get(item.definition.id), bundle_title=b.title
+                )
+        yield Button("Configure Bundle", classes="configure", compact=True, variant="primary")
+
+    @on(Button.Pressed, ".enable-all")
+    def _enable_all(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.BulkToggle(self.group.bundle.id, True))
+
+    @on(Button.Pressed, ".disable-all")
+    def _disable_all(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.BulkToggle(self.group.bundle.id, False))
+
+    @on(Button.Pressed, ".configure")
+    def _configure(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.app.open_bundle(self.group.bundle.id)  # type: ignore[attr-defined]
+
+
+class StandaloneGroup(Vertical):
+    """Standalone integrations as a grid of cards."""
+
+    def __init__(self, items: list[MarketItem], activity: dict[str, Activity]) -> None:
+        super().__init__(id="standalone", classes="standalone")
+        self.items = items
+        self.activity = activity
+
+    def compose(self) -> ComposeResult:
+        with Grid(classes="tiles"):
+            for item in self.items:
+                tile = IntegrationTile(item, self.activity.get(item.definition.id))
+                tile.add_class("standalone-tile")
+                yield tile

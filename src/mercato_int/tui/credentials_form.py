@@ -1,0 +1,243 @@
+"""The credentials form, built from a field schema: text and url inputs, password inputs for
+secrets (showing only "set" / "not set"), a select, a switch for booleans; inline errors;
+save with an overwrite check; remove with confirmation."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Select, Static, Switch
+
+from mercato_int.errors import InvalidInput
+from mercato_int.tui.timestamps import local_time
+
+if TYPE_CHECKING:
+    from mercato_int.registry import CredentialField
+    from mercato_int.tui.app import MercatoApp
+    from mercato_int.tui.calls import CredentialsView
+
+TRUE_WORDS = {"true", "yes", "1", "on"}
+SOURCES = {
+    "own": "stored on this {kind}",
+    "bundle": "inherited from the bundle",
+    "none": "not set",
+}
+
+
+def _as_bool(value: Any) -> bool:
+    return value is True or str(value).strip().lower() in TRUE_WORDS
+
+
+class CredentialsForm(Vertical):
+    """Edits the credentials of one integration or bundle (`owner_id`) in the app's scope."""
+
+    app: MercatoApp  # type: ignore[assignment]
+
+    def __init__(self, owner_id: str, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="credentials-form")
+        self.owner_id = owner_id
+        self.view: CredentialsView | None = None
+        self.loaded: dict[str, str] = {}
+
+    @property
+    def fields(self) -> tuple[CredentialField, ...]:
+        return self.app.services.registry.credential_fields(self.owner_id)
+
+    def compose(self) -> ComposeResult:
+        yield Static("", classes="form-source")
+        for f in self.fields:
+            label = Text(f.label, style="bold")
+            if f.required:
+                label.append(" *", style="red")
+            label.append(f"  {f.key}", style="grey50")
+            with Horizontal(classes="field-head"):
+                yield Label(label, classes="field-label")
+                if f.is_secret:
+                    yield Static("", id=f"set-{f.key}", classes="secret-state")
+            yield self._input_for(f)
+            yield Static("", id=f"err-{f.key}", classes="field-error")
+        with Horizontal(classes="form-buttons"):
+            yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
+            yield Button("Remove", id="remove", variant="error", compact=True)
+
+    def _input_for(self, f: CredentialField) -> Any:
+        wid = f"f-{f.key}"
+        if f.type == "select":
+            options = [(o.label, o.value) for o in f.options or ()]
+            return Select(options, id=wid, allow_blank=True, compact=True, prompt="(not set)")
+        if f.type == "boolean":
+            return Switch(id=wid)
+        if f.type == "secret":
+            return Input(password=True, id=wid, placeholder="not set")
+        return Input(id=wid, placeholder=f.placeholder or ("https://…" if f.type == "url" else ""))
+
+    async def on_mount(self) -> None:
+        self.load()
+
+    # --- load ----------------------------------------------------------------------------------
+    def load(self) -> None:
+        """Fill the form from the masked values of the scope; remember `updatedAt`."""
+        with self.app.guard() as g:
+            view = self.app.calls.credentials(self.owner_id, self.app.scope)
+        if g.failed:
+            return
+        self.view = view
+        self.loaded = {}
+        kind = "bundle" if self.app.services.registry.is_bundle(self.owner_id) else "integration"
+        source = SOURCES.get(view.source, view.source).format(kind=kind)
+        line = Text.assemble(("Credentials: ", "bold"), source)
+        if view.updated_at:
+            line.append(f" · updated {local_time(view.updated_at)}", style="grey62")
+            if view.updated_by:
+                line.append(f" by {view.updated_by}", style="grey62")
+        self.query_one(".form-source", Static).update(line)
+        for f in view.fields:
+            widget = self.query_one(f"#f-{f.key}")
+            raw = view.values.get(f.key)
+            if f.type == "secret":
+                is_set = f.key in view.secrets_set
+                self.query_one(f"#set-{f.key}", Static).update(
+                    Text("set", style="green") if is_set else Text("not set", style="yellow")
+                )
+                assert isinstance(widget, Input)
+                widget.value = ""
+                widget.placeholder = "set — type to replace" if is_set else "not set"
+                continue
+            if f.type == "boolean":
+                assert isinstance(widget, Switch)
+                widget.value = _as_bool(raw) if raw is not None else False
+                self.loaded[f.key] = "true" if widget.value else "false"
+                if raw is None:
+                    self.loaded[f.key] = ""
+                continue
+            if f.type == "select":
+                assert isinstance(widget, Select)
+                values = [o.value for o in f.options or ()]
+                widget.value = raw if raw in values else Select.NULL
+                self.loaded[f.key] = raw if raw in values else ""
+                continue
+            assert isinstance(widget, Input)
+            widget.value = "" if raw is None else str(raw)
+            self.loaded[f.key] = widget.value
+        self.clear_errors()
+
+    # --- save ----------------------------------------------------------------------------------
+    def changes(self) -> dict[str, str]:
+        """Only what the user changed: secrets typed in, other fields that differ."""
+        out: dict[str, str] = {}
+        for f in self.fields:
+            widget = self.query_one(f"#f-{f.key}")
+            if f.type == "secret":
+                assert isinstance(widget, Input)
+                if widget.value:
+                    out[f.key] = widget.value
+                continue
+            if f.type == "boolean":
+                assert isinstance(widget, Switch)
+                value = "true" if widget.value else "false"
+                if self.loaded.get(f.key) == "" and not widget.value:
+                    continue  # never set and still off: nothing to store
+            elif f.type == "select":
+                assert isinstance(widget, Select)
+                value = "" if widget.value in (Select.NULL, None) else str(widget.value)
+            else:
+                assert isinstance(widget, Input)
+                value = widget.value.strip()
+            if value != self.loaded.get(f.key, ""):
+                out[f.key] = value
+        return out
+
+    def clear_errors(self) -> None:
+        for f in self.fields:
+            err = self.query_one(f"#err-{f.key}", Static)
+            err.update("")
+            err.remove_class("shown")
+
+    def show_error(self, exc: InvalidInput) -> None:
+        """Put the service's message under every field it names (by key or label)."""
+        text = exc.message  # the hint speaks of KEY=VALUE arguments: the form is its own hint
+        named = [
+            f
+            for f in self.fields
+            if re.search(rf"(?<![A-Za-z0-9_]){re.escape(f.key)}(?![A-Za-z0-9_])", text)
+            or f.label.lower() in text.lower()
+        ]
+        for f in named:
+            err = self.query_one(f"#err-{f.key}", Static)
+            err.update(Text(text, style="red"))
+            err.add_class("shown")
+        if named:
+            self.query_one(f"#f-{named[0].key}").focus()
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.save()
+
+    def save(self) -> None:
+        """Save the changes, asking first if the row changed since the form was loaded."""
+        values = self.changes()
+        if not values:
+            self.notify("Nothing changed", timeout=3)
+            return
+        with self.app.guard() as g:
+            current = self.app.calls.credentials(self.owner_id, self.app.scope)
+        if g.failed:
+            return
+        loaded_at = self.view.updated_at if self.view else None
+        if current.updated_at != loaded_at:
+            who = f" by {current.updated_by}" if current.updated_by else ""
+            when = local_time(current.updated_at) if current.updated_at else "removed"
+            self.app.confirm(
+                f"These credentials were changed elsewhere ({when}{who}) since this form was "
+                "loaded. Overwrite them with your changes?",
+                lambda: self._store(values),
+                yes="Overwrite",
+            )
+            return
+        self._store(values)
+
+    def _store(self, values: dict[str, str]) -> None:
+        self.clear_errors()
+        try:
+            self.app.calls.save_credentials(self.owner_id, values, self.app.scope)
+        except InvalidInput as exc:
+            self.show_error(exc)
+            self.notify(exc.message, title="Not saved", severity="error", timeout=8, markup=False)
+            return
+        except Exception as exc:
+            self.app.report(exc)
+            return
+        self.app.clear_notifications()  # the "Not saved" errors of earlier tries are stale
+        self.notify(f"Saved credentials of {self.owner_id} in {self.app.scope}", timeout=4)
+        self.load()
+
+    # --- remove --------------------------------------------------------------------------------
+    @on(Button.Pressed, "#remove")
+    def _remove_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.remove_credentials()
+
+    def remove_credentials(self) -> None:
+        if self.view is not None and self.view.source != "own":
+            self.notify(f"{self.owner_id} has no credentials of its own to remove", timeout=4)
+            return
+        self.app.confirm(
+            f"Remove the credentials of {self.owner_id} in {self.app.scope}? "
+            "This cannot be undone.",
+            self._do_remove,
+            yes="Remove",
+        )
+
+    def _do_remove(self) -> None:
+        with self.app.guard() as g:
+            self.app.calls.remove_credentials(self.owner_id, self.app.scope)
+        if g.failed:
+            return
+        self.notify(f"Removed credentials of {self.owner_id}", timeout=4)
+        self.load()

@@ -1,0 +1,86 @@
+"""Modal dialogs: confirm a destructive action, switch the tenant scope."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from mercato_int.errors import InvalidInput
+from mercato_int.scope import TenantScope
+from mercato_int.settings import check_identifier
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,n", "answer(False)", "No"),
+        Binding("y", "answer(True)", "Yes"),
+    ]
+
+    def __init__(self, question: str, *, yes: str = "Yes") -> None:
+        super().__init__()
+        self.question = question
+        self.yes = yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="question")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"{self.yes} (y)", variant="error", id="yes", compact=True)
+                yield Button("Cancel (n)", id="no", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, ok: bool) -> None:
+        self.dismiss(ok)
+
+
+class ScopeDialog(ModalScreen[TenantScope | None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, scope: TenantScope) -> None:
+        super().__init__()
+        self.scope = scope
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("[b]Switch scope[/b]", classes="question")
+            yield Label("Tenant")
+            yield Input(self.scope.tenant_id, id="tenant")
+            yield Label("Organization")
+            yield Input(self.scope.organization_id, id="org")
+            yield Static("", id="scope-error", classes="field-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Switch", variant="primary", id="ok", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        tenant = self.query_one("#tenant", Input).value.strip()
+        org = self.query_one("#org", Input).value.strip()
+        try:
+            scope = TenantScope(
+                organization_id=check_identifier(org, "org"),
+                tenant_id=check_identifier(tenant, "tenant"),
+            )
+        except InvalidInput as exc:
+            error = self.query_one("#scope-error", Static)
+            error.update(str(exc))
+            error.add_class("shown")
+            return
+        self.dismiss(scope)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,232 @@
+"""The integration screen: title, description, docs link, enabled switch, and the tabs
+Credentials / Health / Logs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import (
+    Button,
+    Footer,
+    Header,
+    Label,
+    Link,
+    Static,
+    Switch,
+    TabbedContent,
+    TabPane,
+)
+
+from mercato_int.tui.cards import health_mark, humanize, state_mark
+from mercato_int.tui.credentials_form import CredentialsForm
+from mercato_int.tui.health_panel import HealthPanel
+from mercato_int.tui.logs_panel import LogsPanel
+
+if TYPE_CHECKING:
+    from mercato_int.registry import IntegrationDefinition
+    from mercato_int.tui.app import MercatoApp
+
+
+class IntegrationScreen(Screen[None]):
+    AUTO_FOCUS = "#tabs Tabs"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+r", "check", "Check", priority=True),
+        Binding("ctrl+o", "toggle_enabled", "On/Off", priority=True),
+        Binding("ctrl+b", "open_bundle", "Bundle", priority=True),
+        # the tab titles name f1-f3; the footer has no room for them at 80 columns
+        Binding("f1", "tab('credentials')", "Credentials", show=False),
+        Binding("f2", "tab('health')", "Health", show=False),
+        Binding("f3", "tab('logs')", "Logs", show=False),
+        Binding("n", "logs_page(1)", "Next"),
+        Binding("p", "logs_page(-1)", "Prev"),
+        Binding("l", "logs_level", "Level"),
+    ]
+
+    app: MercatoApp  # type: ignore[assignment]
+
+    def __init__(self, integration_id: str) -> None:
+        super().__init__()
+        self.integration_id = integration_id
+        self._enabled: bool | None = None
+
+    @property
+    def definition(self) -> IntegrationDefinition:
+        return self.app.services.registry.get_integration(self.integration_id)
+
+    def compose(self) -> ComposeResult:
+        d = self.definition
+        registry = self.app.services.registry
+        bundle = registry.bundles.get(d.bundle_id or "")
+        yield Header()
+        with Horizontal(classes="detail-head"):
+            yield Static(Text(d.title, style="bold"), classes="detail-title")
+            yield Static("", id="detail-health")
+            yield Switch(id="enabled")
+            yield Label("", id="enabled-label", classes="switch-label")
+        facts = [d.id, humanize(d.category)]
+        if d.package:
+            facts.append(f"{d.package} v{d.version}" if d.version else d.package)
+        yield Static(
+            Text.assemble(d.description or "", "\n", (" · ".join(facts), "grey62")),
+            classes="detail-desc",
+        )
+        with Horizontal(classes="detail-links"):
+            if d.docs_url:
+                yield Link(d.docs_url, url=d.docs_url, tooltip="Open the docs")
+            if bundle is not None:
+                yield Button(f"Part of {bundle.title} (ctrl+b)", id="to-bundle", compact=True)
+        with TabbedContent(initial="credentials", id="tabs"):
+            with TabPane("Credentials f1", id="credentials"), VerticalScroll():
+                if d.fields or bundle is None:
+                    yield CredentialsForm(d.id, id="form")
+                else:
+                    yield Static(
+                        Text.assemble(
+                            "This integration has no credentials of its own: it uses the "
+                            "shared credentials of ",
+                            (bundle.title, "bold"),
+                            ".",
+                        ),
+                        classes="bundle-note",
+                    )
+                    yield Static("", id="inherited")
+                    yield Button(
+                        f"Open the {bundle.title} credentials form",
+                        id="open-bundle-form",
+                        variant="primary",
+                        compact=True,
+                    )
+            with TabPane("Health f2", id="health"):
+                yield HealthPanel(d.id, id="health-panel")
+            with TabPane("Logs f3", id="logs"):
+                yield LogsPanel(d.id, id="logs-panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load_state()
+        self.load_inherited()
+
+    async def reload(self) -> None:
+        """The scope changed: re-read everything."""
+        self.load_state()
+        self.load_inherited()
+        for form in self.query(CredentialsForm):
+            form.load()
+        self.query_one(HealthPanel).load()
+        panel = self.query_one(LogsPanel)
+        panel.start = 0
+        await panel.reload()
+
+    def load_state(self) -> None:
+        with self.app.guard() as g:
+            state = self.app.calls.services.state.get(self.integration_id, self.app.scope)
+        if g.failed:
+            return
+        self._enabled = state.is_enabled
+        self.query_one("#enabled", Switch).value = state.is_enabled
+        self.query_one("#enabled-label", Label).update(state_mark(state.is_enabled))
+        self.query_one("#detail-health", Static).update(health_mark(state.health_status))
+
+    def load_inherited(self) -> None:
+        found = self.query("#inherited")
+        if not found:
+            return
+        with self.app.guard() as g:
+            view = self.app.calls.credentials(self.integration_id, self.app.scope)
+        if g.failed:
+            return
+        bundle_id = self.definition.bundle_id or ""
+        fields = self.app.services.registry.credential_fields(bundle_id)
+        lines = Text()
+        for f in fields:
+            if f.is_secret:
+                value = (
+                    Text("set", "green") if f.key in view.secrets_set else Text("not set", "yellow")
+                )
+            else:
+                raw = view.values.get(f.key)
+                value = Text(str(raw)) if raw not in (None, "") else Text("not set", "yellow")
+            lines.append_text(Text.assemble((f"{f.label}: ", "bold"), value, "\n"))
+        self.query_one("#inherited", Static).update(lines)
+
+    @on(Switch.Changed, "#enabled")
+    def _enabled_changed(self, event: Switch.Changed) -> None:
+        if event.value == self._enabled:
+            return  # the switch was set from the stored state, not by the user
+        with self.app.guard() as g:
+            warnings = self.app.calls.set_enabled(
+                [self.integration_id], event.value, self.app.scope
+            )
+        if g.failed:
+            self.load_state()
+            return
+        self._enabled = event.value
+        word = "Enabled" if event.value else "Disabled"
+        self.query_one("#enabled-label", Label).update(state_mark(event.value))
+        self.notify(f"{word} {self.integration_id} in {self.app.scope}", timeout=3)
+        self.app.warn_all(warnings)
+
+    def action_toggle_enabled(self) -> None:
+        switch = self.query_one("#enabled", Switch)
+        switch.value = not switch.value
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one("#tabs", TabbedContent).active = tab
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("logs_page", "logs_level"):
+            return self.query_one("#tabs", TabbedContent).active == "logs"
+        if action == "open_bundle":
+            return self.definition.bundle_id is not None
+        return True
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        self.refresh_bindings()
+
+    async def action_logs_page(self, step: int) -> None:
+        await self.query_one(LogsPanel).action_page(step)
+
+    def action_logs_level(self) -> None:
+        self.query_one(LogsPanel).action_next_level()
+
+    def action_save(self) -> None:
+        forms = self.query(CredentialsForm)
+        if not forms:
+            self.notify("Credentials of this integration are saved on its bundle", timeout=3)
+            return
+        self.action_tab("credentials")
+        forms.first().save()
+
+    def action_check(self) -> None:
+        self.action_tab("health")
+        self.query_one(HealthPanel).run_check()
+
+    def action_open_bundle(self) -> None:
+        bundle_id = self.definition.bundle_id
+        if bundle_id:
+            self.app.open_bundle(bundle_id)
+
+    @on(Button.Pressed, "#to-bundle")
+    @on(Button.Pressed, "#open-bundle-form")
+    def _to_bundle(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_open_bundle()
+
+    def on_health_panel_checked(self) -> None:
+        self.load_state()
+
+    def on_screen_resume(self) -> None:
+        self.load_state()
+        self.load_inherited()

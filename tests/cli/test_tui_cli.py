@@ -1,0 +1,27 @@
+"""`mercato-int tui` outside a terminal: a one-line error, never a screen or a traceback."""
+
+from __future__ import annotations
+
+
+def test_tui_refuses_without_a_terminal(cli):
+    run = cli("tui")
+    assert run.exit_code == 2
+    assert run.stdout == ""
+    assert run.stderr.splitlines()[0] == (
+        "error: the tui needs an interactive terminal (run it in a terminal; scripts use "
+        "`mercato-int list`, `creds`, `logs` ...)"
+    )
+
+
+def test_tui_store_problem_exits_4_before_any_screen(cli, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    run = cli("--db", f"sqlite:///{blocker}/sub/store.db", "tui")
+    assert run.exit_code == 4
+    assert run.stderr.startswith("error: ")
+
+
+def test_tui_help(cli):
+    run = cli("tui", "--help")
+    assert run.exit_code == 0
+    assert "interactive marketplace" in run.stdout
