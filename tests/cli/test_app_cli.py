@@ -127,3 +127,40 @@ def test_a_file_that_is_not_a_database_exits_4(tmp_path: Path) -> None:
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"error: cannot reach the store at sqlite:///{bogus}: ")
     assert "file is not a database" in line
+
+
+def test_a_store_failure_mid_command_is_exit_4_in_one_line(cli, db_url, monkeypatch) -> None:
+    import sqlalchemy as sa
+
+    assert cli("list").exit_code == 0  # creates and migrates the store
+    engine = sa.create_engine(db_url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE integration_states"))
+    engine.dispose()
+    monkeypatch.delenv("MERCATO_INT_DEBUG")
+    run = cli("list")
+    assert run.exit_code == 4
+    first = run.stderr.splitlines()[0]
+    # SQLite fails while reading state (the store layer's message), Postgres in the query
+    assert first.startswith(("error: the store failed: ", "error: cannot reach the store at "))
+    assert "integration_states" in first
+    assert "Traceback" not in run.stderr
+
+
+def test_a_bug_is_one_line_without_traceback(cli, monkeypatch) -> None:
+    from mercato_int.services.marketplace import MarketplaceService
+
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("secret-value-must-not-show")
+
+    monkeypatch.setattr(MarketplaceService, "overview", broken)
+    monkeypatch.delenv("MERCATO_INT_DEBUG")
+    run = cli("list")
+    assert run.exit_code == 1
+    assert run.stderr.splitlines() == [
+        "error: internal error (RuntimeError); nothing secret is shown here: run again with "
+        "MERCATO_INT_DEBUG=1 for the traceback, and report it"
+    ]
+    monkeypatch.setenv("MERCATO_INT_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        cli("list")

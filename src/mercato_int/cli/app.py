@@ -23,9 +23,13 @@ class MercatoGroup(TyperGroup):
     """Renders every error a user can cause as one line on stderr plus a documented exit code."""
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        from mercato_int import i18n
         from mercato_int.cli.output import error_line
 
         try:
+            # Chosen before parsing, so that usage errors are framed in the language too.
+            i18n.reset()
+            i18n.choose(_lang_flag(kwargs.get("args", args[0] if args else None)))
             rv = super().main(*args, standalone_mode=False, **kwargs)
         except MercatoIntError as exc:
             error_line(str(exc))
@@ -39,22 +43,66 @@ class MercatoGroup(TyperGroup):
             command = ctx.command_path if ctx is not None else "mercato-int"
             from mercato_int.cli.output import note
 
-            note(f"Try '{command} --help' for help.")
+            note(i18n.t("cli.try_help", command=command))
             code = getattr(exc, "exit_code", ExitCode.USAGE) or ExitCode.USAGE
         except (KeyboardInterrupt, typer.Abort):
-            error_line("interrupted")
+            error_line(i18n.t("cli.interrupted"))
             code = ExitCode.INTERRUPTED
         except BrokenPipeError:
             code = ExitCode.OK
+        except Exception as exc:
+            code = _unexpected(exc)
         else:
             code = rv if isinstance(rv, int) else ExitCode.OK
         return _exit(code, standalone_mode)
+
+
+def _unexpected(exc: Exception) -> int:
+    """A store failure mid-command is exit 4; anything else is a bug, reported in one line
+    without a traceback (tracebacks can carry secrets) unless MERCATO_INT_DEBUG=1."""
+    import os
+
+    from mercato_int.cli.output import error_line
+
+    if os.environ.get("MERCATO_INT_DEBUG") == "1":
+        raise exc
+    name = type(exc).__name__
+    # any error the database driver raised (sqlalchemy.exc.DBAPIError and its kin), without
+    # importing sqlalchemy here
+    if any(
+        k.__module__ == "sqlalchemy.exc" and k.__name__ in {"DBAPIError", "DisconnectionError"}
+        for k in type(exc).__mro__
+    ):
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines() or [name]
+        error_line(
+            f"the store failed: {reason[0]} (check that it is reachable and not locked, "
+            "then run the command again)"
+        )
+        return ExitCode.STORE
+    error_line(
+        f"internal error ({name}); nothing secret is shown here: run again with "
+        "MERCATO_INT_DEBUG=1 for the traceback, and report it"
+    )
+    return ExitCode.FAILED
 
 
 def _exit(code: int, standalone_mode: bool) -> Any:
     if not standalone_mode:
         return code
     sys.exit(int(code))
+
+
+def _lang_flag(argv: list[str] | None) -> str | None:
+    """The value of `--lang` in the arguments, if any."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+    return None
 
 
 app = typer.Typer(
@@ -80,6 +128,7 @@ class CliState:
     tenant: str | None = None
     org: str | None = None
     actor: str | None = None
+    lang: str | None = None
     _services: Services | None = field(default=None, repr=False)
 
     def services(self) -> Services:
@@ -88,7 +137,11 @@ class CliState:
             from mercato_int.settings import Settings
 
             settings = Settings.load(
-                database_url=self.db, tenant=self.tenant, org=self.org, actor=self.actor
+                database_url=self.db,
+                tenant=self.tenant,
+                org=self.org,
+                actor=self.actor,
+                lang=self.lang,
             )
             self._services = Services(settings)
         return self._services
@@ -125,6 +178,12 @@ def _root(
         str | None,
         typer.Option("--actor", help="Who acts, for audit [env: MERCATO_INT_ACTOR]"),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", help="Language of messages: en or pl [env: MERCATO_INT_LANG; locale]"
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -137,13 +196,14 @@ def _root(
     Exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 store, 5 key, 6 not allowed,
     130 interrupted.
     """
-    ctx.obj = CliState(db=db, tenant=tenant, org=org, actor=actor)
+    ctx.obj = CliState(db=db, tenant=tenant, org=org, actor=actor, lang=lang)
     ctx.call_on_close(lambda: ctx.obj._services and ctx.obj._services.close())
 
 
 def _register() -> None:
     # Each module adds its commands to `app`; importing them is cheap (no services).
     from mercato_int.cli import (  # noqa: F401
+        acl,
         catalog,
         creds,
         db,
@@ -151,6 +211,7 @@ def _register() -> None:
         keys,
         logs,
         retention,
+        scaffold,
         state,
         tui,
     )

@@ -7,15 +7,26 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mercato_int.cli.app import app, services
-from mercato_int.cli.output import err, humanize, out, plural, print_json, warn
+from mercato_int.cli.complete import complete_bundle_ids, complete_categories, complete_ids
+from mercato_int.cli.output import err, humanize, out, print_json, warn
 from mercato_int.errors import ExitCode
+from mercato_int.i18n import scope_text, t, t_or, tn
 
 if TYPE_CHECKING:
     from mercato_int.registry import Registry
     from mercato_int.services.marketplace import MarketItem, Marketplace
 
-ENABLED = "[green]● Enabled [/]"
-DISABLED = "[dim]○ Disabled[/]"
+
+def enabled_label(is_enabled: bool) -> str:
+    if is_enabled:
+        return f"[green]{t('list.enabled')}[/]"
+    return f"[dim]{t('list.disabled')}[/]"
+
+
+def category_label(category: str) -> str:
+    return t_or(f"category.{category}", humanize(category))
+
+
 HEALTH_STYLE = {
     "healthy": "green",
     "degraded": "yellow",
@@ -29,18 +40,23 @@ def warn_problems(registry: Registry) -> None:
     for problem in registry.problems:
         warn(str(problem))
     if registry.problems:
-        warn("run `mercato-int validate` for every problem with what to change")
+        warn(t("list.problems_hint"))
 
 
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
+    category: Annotated[
+        str | None, typer.Option(help="Only this category.", autocompletion=complete_categories)
+    ] = None,
     search: Annotated[
         str | None, typer.Option(help="Text in id, title, description or tags.")
     ] = None,
     bundle: Annotated[
-        str | None, typer.Option(help="Only the integrations of this bundle.")
+        str | None,
+        typer.Option(
+            help="Only the integrations of this bundle.", autocompletion=complete_bundle_ids
+        ),
     ] = None,
     enabled: Annotated[
         bool | None,
@@ -53,7 +69,8 @@ def list_(
     registry = svc.registry
     warn_problems(registry)
     if category and category not in registry.categories():
-        warn(f"no integration has category {category!r}; known: {', '.join(registry.categories())}")
+        known = ", ".join(registry.categories())
+        warn(t("list.unknown_category", category=category, known=known))
     market = svc.marketplace.overview(
         svc.scope, search=search, category=category, bundle_id=bundle, enabled=enabled
     )
@@ -64,11 +81,11 @@ def list_(
 
 
 def _flags(item: MarketItem) -> str:
-    creds = "creds ✓" if item.has_credentials else "[dim]creds —[/]"
+    creds = t("list.creds_set") if item.has_credentials else f"[dim]{t('list.creds_unset')}[/]"
     status = item.state.health_status
     if not status:
         return creds
-    return f"{creds} [{HEALTH_STYLE.get(status, 'white')}]{status}[/]"
+    return f"{creds} [{HEALTH_STYLE.get(status, 'white')}]{t_or('health.' + status, status)}[/]"
 
 
 def _short_title(item: MarketItem, bundle_title: str | None) -> str:
@@ -88,10 +105,10 @@ def _add_rows(table: object, items: list[MarketItem], bundle_title: str | None) 
     table.add_column(no_wrap=True)  # type: ignore[attr-defined]
     for item in items:
         table.add_row(  # type: ignore[attr-defined]
-            ENABLED if item.state.is_enabled else DISABLED,
+            enabled_label(item.state.is_enabled),
             _short_title(item, bundle_title),
             item.definition.id,
-            humanize(item.definition.category),
+            category_label(item.definition.category),
             _flags(item),
         )
 
@@ -103,19 +120,20 @@ def render_marketplace(market: Marketplace) -> None:
     from rich.text import Text
 
     console = out()
-    console.print(f"[bold]Integrations[/] · {market.scope}")
+    console.print(f"[bold]{t('list.title', scope=scope_text(market.scope))}[/]")
     if not market.items:
-        console.print("[dim]No integration matches.[/]")
+        console.print(f"[dim]{t('list.no_match')}[/]")
         return
     for group in market.bundles:
         b = group.bundle
         table = Table.grid(padding=(0, 2))
         _add_rows(table, group.items, b.title)
         pkg = " ".join(p for p in (b.package, f"v{b.version}" if b.version else None) if p)
+        creds_key = "set" if group.has_credentials else "unset"
         header = Text.from_markup(
             f"{escape(b.description)}\n"
             f"[dim]{escape(pkg)}{' · ' if pkg else ''}"
-            f"credentials: {'set' if group.has_credentials else 'not set'}[/]"
+            f"{t('list.bundle_credentials_' + creds_key)}[/]"
         )
         from rich.console import Group
 
@@ -124,7 +142,9 @@ def render_marketplace(market: Marketplace) -> None:
                 Group(header, Text(""), table),
                 title=f"[bold]{escape(b.title)}[/] ({b.id})",
                 title_align="left",
-                subtitle=f"{group.integration_count} integrations, {group.enabled_count} enabled",
+                subtitle=tn(
+                    "list.bundle_counts", group.integration_count, enabled=group.enabled_count
+                ),
                 subtitle_align="right",
                 expand=False,
             )
@@ -132,14 +152,18 @@ def render_marketplace(market: Marketplace) -> None:
     if market.standalone:
         table = Table.grid(padding=(0, 2))
         _add_rows(table, market.standalone, None)
-        console.print(Panel(table, title="[bold]Standalone[/]", title_align="left", expand=False))
-    console.print(f"[dim]{len(market.items)} integrations · `mercato-int show ID` for details[/]")
+        title = f"[bold]{t('list.standalone')}[/]"
+        console.print(Panel(table, title=title, title_align="left", expand=False))
+    console.print(f"[dim]{tn('list.footer', len(market.items))}[/]")
 
 
 @app.command()
 def show(
     ctx: typer.Context,
-    item_id: Annotated[str, typer.Argument(metavar="ID", help="Integration or bundle id.")],
+    item_id: Annotated[
+        str,
+        typer.Argument(metavar="ID", help="Integration or bundle id.", autocompletion=complete_ids),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
     """Show one integration or bundle: definition, credentials schema and state in the scope."""
@@ -238,7 +262,7 @@ def _render_show(registry: Registry, item_id: str, data: dict) -> None:
             table.add_column(col)
         for m in data["integrations"]:
             table.add_row(
-                ENABLED if m["isEnabled"] else DISABLED,
+                enabled_label(m["isEnabled"]),
                 m["id"],
                 escape(m["title"]),
                 humanize(m["category"]),
@@ -246,7 +270,7 @@ def _render_show(registry: Registry, item_id: str, data: dict) -> None:
         console.print(table)
     else:
         state = data["state"]
-        line = ENABLED if state["isEnabled"] else DISABLED
+        line = enabled_label(state["isEnabled"])
         if state["enabledBy"]:
             line += f" by {escape(state['enabledBy'])} at {state['enabledAt']}"
         if state["healthStatus"]:
@@ -290,13 +314,18 @@ def validate(
     else:
         for p in problems:
             err().print(f"[red]✗[/] {escape(str(p))}", markup=True, highlight=False)
-        summary = (
-            f"{plural(len(registry.integrations), 'integration')} and "
-            f"{plural(len(registry.bundles), 'bundle')} from {plural(providers, 'provider')}"
+        summary = t(
+            "validate.summary",
+            integrations=tn("count.integrations", len(registry.integrations)),
+            bundles=tn("count.bundles", len(registry.bundles)),
+            providers=tn("count.providers", providers),
         )
         if problems:
-            err().print(f"{plural(len(problems), 'problem')}; {summary}", markup=False)
+            problems_text = tn("count.problems", len(problems))
+            err().print(
+                t("validate.problems", problems=problems_text, summary=summary), markup=False
+            )
         else:
-            out().print(f"ok: {summary}, no problems")
+            out().print(t("validate.ok", summary=summary))
     if problems:
         raise typer.Exit(ExitCode.FAILED)

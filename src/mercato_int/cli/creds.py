@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from mercato_int.cli.app import app, services
+from mercato_int.cli.complete import complete_ids
 from mercato_int.cli.output import err, note, out, print_json, warn
 from mercato_int.errors import ExitCode, InvalidInput
 
@@ -22,7 +23,9 @@ creds = typer.Typer(
 )
 app.add_typer(creds)
 
-ID_ARG = typer.Argument(help="Integration or bundle id.", show_default=False)
+ID_ARG = typer.Argument(
+    help="Integration or bundle id.", show_default=False, autocompletion=complete_ids
+)
 
 
 def parse_assignments(args: list[str]) -> dict[str, str]:

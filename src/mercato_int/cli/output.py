@@ -36,8 +36,13 @@ def print_json(data: Any) -> None:
 
 
 def warn(message: str) -> None:
+    from mercato_int.i18n import t
+
     err().print(
-        f"[yellow]warning:[/] {_escape(message)}", markup=True, highlight=False, soft_wrap=True
+        f"[yellow]{t('cli.warning')}[/] {_escape(message)}",
+        markup=True,
+        highlight=False,
+        soft_wrap=True,
     )
 
 
@@ -46,8 +51,10 @@ def note(message: str) -> None:
 
 
 def error_line(message: str) -> None:
-    # one line, however long: scripts read the first line of stderr
-    err().print(f"[bold red]error:[/] {_escape(message)}", soft_wrap=True)
+    # One line whatever the width: scripts read the first line of stderr.
+    from mercato_int.i18n import t
+
+    err().print(f"[bold red]{t('cli.error')}[/] {_escape(message)}", soft_wrap=True)
 
 
 def _escape(text: str) -> str:

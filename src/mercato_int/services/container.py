@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from mercato_int.keys import MasterKeys
     from mercato_int.registry import Registry
     from mercato_int.scope import TenantScope
+    from mercato_int.services.acl import AclService
     from mercato_int.services.credentials import CredentialsService
     from mercato_int.services.events import EventsService
     from mercato_int.services.health import HealthService
@@ -169,6 +170,12 @@ class Services:
         from mercato_int.services.keys import KeysService
 
         return KeysService(store=self.store, keys=self.master_keys, clock=self.clock)
+
+    @cached_property
+    def acl(self) -> AclService:
+        from mercato_int.services.acl import AclService
+
+        return AclService(store=self.store, events=self.events, clock=self.clock)
 
     def close(self) -> None:
         if "store" in self.__dict__:

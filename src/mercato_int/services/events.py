@@ -40,6 +40,17 @@ EVENT_TYPES: dict[str, str] = {
     CREDENTIALS_REVEALED: "Credentials Revealed (audit)",
 }
 
+# Audit-only events, outside the seven of the spec: access control decisions and changes.
+ACCESS_DENIED = "integrations.access.denied"
+ACCESS_GRANTED = "integrations.access.granted"
+ACCESS_REVOKED = "integrations.access.revoked"
+
+AUDIT_EVENT_TYPES: dict[str, str] = {
+    ACCESS_DENIED: "Access Denied",
+    ACCESS_GRANTED: "Access Granted",
+    ACCESS_REVOKED: "Access Revoked",
+}
+
 log = logging.getLogger(__name__)
 
 Subscriber = Callable[["Event"], Any]
@@ -94,7 +105,7 @@ class EventsService:
     ) -> Event:
         """Add an event to the outbox inside the caller's transaction, so the event exists if
         and only if the change does. Call `deliver` with the result after the commit."""
-        if type not in EVENT_TYPES:
+        if type not in EVENT_TYPES and type not in AUDIT_EVENT_TYPES:
             raise ValueError(f"unknown event type {type!r}")
         row = IntegrationEvent(
             type=type,

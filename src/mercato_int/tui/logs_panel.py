@@ -97,6 +97,7 @@ class LogsPanel(Vertical):
         self.page: LogPage | None = None
         self.newest_id: Any = None
         self._shown: tuple[str | None, str | None] | None = None
+        self._poll_failed = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="logs-toolbar"):
@@ -141,6 +142,7 @@ class LogsPanel(Vertical):
 
     async def reload(self) -> None:
         self._shown = (self.level, self.search)
+        self._poll_failed = False
         page = self._fetch()
         if page is None:
             self.query_one("#log-count", Static).update("Logs unavailable")
@@ -196,7 +198,10 @@ class LogsPanel(Vertical):
         return all(getattr(node, "display", True) for node in self.ancestors_with_self)
 
     def _fetch_quiet(self) -> LogPage | None:
-        # A background poll must not flood the screen with the same error every 2 s.
+        # A background poll must not flood the screen (or the audit trail, for a refusal)
+        # with the same error every 2 s: after one failure it waits for the next reload.
+        if self._poll_failed:
+            return None
         try:
             return self.app.calls.logs(
                 self.app.scope,
@@ -207,6 +212,7 @@ class LogsPanel(Vertical):
                 offset=self.start,
             )
         except Exception:
+            self._poll_failed = True
             return None
 
     async def action_page(self, step: int) -> None:

@@ -1,0 +1,74 @@
+"""Shell-completion callbacks: ids, bundle ids, categories and levels, from the live registry.
+
+Wire one into a parameter with `typer.Argument(autocompletion=complete_ids)` (or
+`typer.Option(...)`). Each returns `(value, help)` pairs that start with what was typed; a
+broken environment completes nothing rather than printing a traceback into the shell.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from mercato_int.registry import Registry
+
+Choices = list[tuple[str, str]]
+
+
+def _registry() -> Registry | None:
+    # Completion runs before the root callback, so there is no services container yet; the
+    # registry needs only the providers path from the environment or the config file.
+    try:
+        from mercato_int.registry.discovery import discover
+        from mercato_int.settings import Settings
+
+        return discover(Settings.load().providers_path)
+    except Exception:  # never a traceback into the user's shell
+        return None
+
+
+def _matching(pairs: Choices, incomplete: str) -> Choices:
+    return [(value, help_) for value, help_ in pairs if value.startswith(incomplete)]
+
+
+def complete_ids(ctx: typer.Context, incomplete: str) -> Choices:
+    """Integration and bundle ids."""
+    registry = _registry()
+    if registry is None:
+        return []
+    pairs = [(b.id, f"{b.title} (bundle)") for b in registry.bundles.values()]
+    pairs += [(i.id, i.title) for i in registry.integrations.values()]
+    return _matching(sorted(pairs), incomplete)
+
+
+def complete_integration_ids(ctx: typer.Context, incomplete: str) -> Choices:
+    """Integration ids only (no bundles)."""
+    registry = _registry()
+    if registry is None:
+        return []
+    return _matching(sorted((i.id, i.title) for i in registry.integrations.values()), incomplete)
+
+
+def complete_bundle_ids(ctx: typer.Context, incomplete: str) -> Choices:
+    """Bundle ids only."""
+    registry = _registry()
+    if registry is None:
+        return []
+    return _matching(sorted((b.id, b.title) for b in registry.bundles.values()), incomplete)
+
+
+def complete_categories(ctx: typer.Context, incomplete: str) -> Choices:
+    """The categories the registry's integrations use."""
+    registry = _registry()
+    if registry is None:
+        return []
+    return _matching([(c, c.replace("_", " ").title()) for c in registry.categories()], incomplete)
+
+
+def complete_levels(ctx: typer.Context, incomplete: str) -> Choices:
+    """Log levels, lowest first."""
+    from mercato_int.services.logs import LEVELS
+
+    return _matching([(level, level) for level in LEVELS], incomplete)

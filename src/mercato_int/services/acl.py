@@ -1,0 +1,235 @@
+"""Access control per tenant (spec §5: acl.ts features, setup.ts default roles).
+
+A grant gives an actor a role or a single feature in one tenant. A tenant with no grants has no
+policy and everything is allowed (the local operator may do everything); once it has one, each
+command requires its feature, and a refusal is recorded in the audit trail (the events outbox).
+Actors are asserted (`--actor`, `MERCATO_INT_ACTOR`), not authenticated: this guards against
+mistakes by people sharing a store, not against someone who can edit it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from mercato_int.errors import InvalidInput, NotAllowed, NotFound
+from mercato_int.scope import TenantScope
+from mercato_int.services.events import (
+    ACCESS_DENIED,
+    ACCESS_GRANTED,
+    ACCESS_REVOKED,
+    EventsService,
+)
+from mercato_int.store.engine import Store
+from mercato_int.store.tables import AclGrant
+
+VIEW = "integrations.view"
+MANAGE = "integrations.manage"
+CREDENTIALS = "integrations.credentials"
+
+FEATURES: dict[str, str] = {
+    VIEW: "see integrations, their state, health and logs",
+    MANAGE: "enable, disable, run health checks, prune logs, change settings and grants",
+    CREDENTIALS: "set, read and reveal credentials",
+}
+# The default roles of the upstream setup.ts.
+ROLES: dict[str, tuple[str, ...]] = {
+    "admin": (VIEW, MANAGE, CREDENTIALS),
+    "employee": (VIEW,),
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    actor: str
+    grant: str
+    created_at: datetime | None
+    created_by: str | None
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        return ROLES.get(self.grant, (self.grant,))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "actor": self.actor,
+            "grant": self.grant,
+            "kind": "role" if self.grant in ROLES else "feature",
+            "features": list(self.features),
+            "createdAt": self.created_at.isoformat().replace("+00:00", "Z")
+            if self.created_at
+            else None,
+            "createdBy": self.created_by,
+        }
+
+
+def check_grant(grant: str) -> str:
+    """A role or feature name; InvalidInput (exit 2) listing the known ones otherwise."""
+    if grant in ROLES or grant in FEATURES:
+        return grant
+    raise InvalidInput(
+        f"unknown role or feature {grant!r}",
+        hint=f"roles: {', '.join(ROLES)}; features: {', '.join(FEATURES)}",
+    )
+
+
+def features_of(grants: list[Grant], actor: str) -> set[str]:
+    return {f for g in grants if g.actor == actor for f in g.features}
+
+
+class AclService:
+    def __init__(
+        self, *, store: Store, events: EventsService, clock: Callable[[], datetime]
+    ) -> None:
+        self.store = store
+        self.events = events
+        self.clock = clock
+
+    def grants(self, scope: TenantScope) -> list[Grant]:
+        """Every grant in `scope`, by actor then grant. Empty: the tenant has no policy."""
+        with self.store.session() as session:
+            rows = session.execute(
+                select(AclGrant.actor, AclGrant.grant, AclGrant.created_at, AclGrant.created_by)
+                .where(
+                    AclGrant.organization_id == scope.organization_id,
+                    AclGrant.tenant_id == scope.tenant_id,
+                )
+                .order_by(AclGrant.actor, AclGrant.grant)
+            ).all()
+        return [Grant(*row) for row in rows]
+
+    def has_policy(self, scope: TenantScope) -> bool:
+        return bool(self.grants(scope))
+
+    def allows(self, feature: str, scope: TenantScope, actor: str) -> bool:
+        grants = self.grants(scope)
+        return not grants or feature in features_of(grants, actor)
+
+    def require(
+        self,
+        feature: str,
+        scope: TenantScope,
+        actor: str,
+        *,
+        subject_id: str | None = None,
+        action: str | None = None,
+    ) -> None:
+        """Return when `actor` may use `feature` in `scope` (always, with no policy); otherwise
+        record the refusal in the audit trail and raise NotAllowed (exit 6) naming the feature."""
+        if feature not in FEATURES:
+            raise ValueError(f"unknown feature {feature!r}")
+        if self.allows(feature, scope, actor):
+            return
+        with self.store.session() as session:
+            event = self.events.record(
+                session,
+                ACCESS_DENIED,
+                scope=scope,
+                actor=actor,
+                subject_id=subject_id,
+                payload={"feature": feature, "action": action},
+            )
+        self.events.deliver([event])
+        raise NotAllowed(
+            f"not allowed: {actor} lacks {feature} in {scope}",
+            hint=f"an admin can run `mercato-int acl grant {actor} {feature}` or grant a role",
+        )
+
+    def grant(self, scope: TenantScope, actor: str, grant: str, *, by: str) -> bool:
+        """Give `actor` a role or feature in `scope`; False when it already had it."""
+        check_grant(grant)
+        if MANAGE not in ROLES.get(grant, (grant,)) and not self.has_policy(scope):
+            raise InvalidInput(
+                f"the first grant in {scope} must include {MANAGE}, or nobody could change "
+                "the policy afterwards",
+                hint=f"start with `mercato-int acl grant {by} admin`",
+            )
+        with self.store.session() as session:
+            created = _insert_ignore(
+                session,
+                {
+                    "actor": actor,
+                    "grant": grant,
+                    "organization_id": scope.organization_id,
+                    "tenant_id": scope.tenant_id,
+                    "created_at": self.clock(),
+                    "created_by": by,
+                },
+            )
+            event = None
+            if created:
+                event = self.events.record(
+                    session,
+                    ACCESS_GRANTED,
+                    scope=scope,
+                    actor=by,
+                    subject_id=None,
+                    payload={"grantee": actor, "grant": grant},
+                )
+        if event is not None:
+            self.events.deliver([event])
+        return created
+
+    def revoke(self, scope: TenantScope, actor: str, grant: str, *, by: str) -> None:
+        """Take a grant away. Refuses to leave a policy in which nobody can manage it."""
+        check_grant(grant)
+        remaining = [g for g in self.grants(scope) if not (g.actor == actor and g.grant == grant)]
+        if len(remaining) == len(self.grants(scope)):
+            raise NotFound(f"{actor} has no grant {grant!r} in {scope}", hint="see `acl list`")
+        if remaining and not any(MANAGE in g.features for g in remaining):
+            raise InvalidInput(
+                f"revoking {grant} from {actor} would leave nobody with {MANAGE} in {scope}",
+                hint=f"grant {MANAGE} (or admin) to someone else first, or revoke every grant",
+            )
+        with self.store.session() as session:
+            session.execute(
+                delete(AclGrant).where(
+                    AclGrant.organization_id == scope.organization_id,
+                    AclGrant.tenant_id == scope.tenant_id,
+                    AclGrant.actor == actor,
+                    AclGrant.grant == grant,
+                )
+            )
+            event = self.events.record(
+                session,
+                ACCESS_REVOKED,
+                scope=scope,
+                actor=by,
+                subject_id=None,
+                payload={"grantee": actor, "grant": grant},
+            )
+        self.events.deliver([event])
+
+
+def _insert_ignore(session: Any, values: dict[str, Any]) -> bool:
+    """Insert a grant unless it exists, atomically (ON CONFLICT DO NOTHING); True if inserted."""
+    import uuid
+
+    values = {"id": uuid.uuid4(), **values}
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - other stores: rely on the unique constraint
+        from sqlalchemy import insert as plain_insert
+        from sqlalchemy.exc import IntegrityError
+
+        try:
+            with session.begin_nested():
+                session.execute(plain_insert(AclGrant).values(**values))
+        except IntegrityError:
+            return False
+        return True
+    stmt = (
+        insert(AclGrant)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["organization_id", "tenant_id", "actor", "grant"])
+        .returning(AclGrant.id)
+    )
+    # rowcount is unreliable for ON CONFLICT on some drivers; a returned id is not.
+    return session.execute(stmt).first() is not None

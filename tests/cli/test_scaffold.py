@@ -1,0 +1,197 @@
+"""`mercato-int scaffold`, driven as a CI script drives it: subprocesses, no terminal."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`mercato-int ARGS` in a child process with no TTY on stdin, as in CI."""
+    return subprocess.run(
+        [sys.executable, "-m", "mercato_int", *args],
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+
+
+def test_ci_script_scaffolds_an_integration_and_a_bundle_that_validate_and_pass(
+    tmp_path: Path,
+) -> None:
+    providers = tmp_path / "providers"
+    first = run(
+        "scaffold", "crm_acme", "--title", 'Acme "CRM"', "--category", "crm",
+        "--hub", "crm_hubs", "--field", "apiKey:secret:required",
+        "--field", "apiUrl:url:required", "--field", "region:select=eu,us",
+        "--health-url", "{apiUrl}/v1/ping", "--dir", str(providers), "--json",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    made = json.loads(first.stdout)
+    assert made["ids"] == ["crm_acme"]
+    assert sorted(Path(f).name for f in made["files"]) == [
+        "health.py",
+        "integration.py",
+        "test_crm_acme_health.py",
+    ]
+    second = run(
+        "scaffold", "sync_shop", "--bundle", "--title", "Shop", "--hub", "data_sync",
+        "--integration", "sync_shop_products:Shop — Products:data_sync",
+        "--integration", "sync_shop_orders:Shop — Orders:data_sync",
+        "--health-url", "https://api.shop.example/health", "--dir", str(providers),
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.splitlines()[0] == f"created bundle sync_shop in {providers / 'sync_shop'}"
+
+    env = {"MERCATO_INT_PROVIDERS_PATH": str(providers)}
+    validate = run("validate", "--json", cwd=tmp_path, env=env)
+    assert validate.returncode == 0, validate.stdout + validate.stderr
+    report = json.loads(validate.stdout)
+    assert report["ok"] is True
+    assert report["integrations"] == 7 + 3
+    assert report["bundles"] == 2
+
+    listed = json.loads(run("list", "--json", cwd=tmp_path, env=env).stdout)
+    ids = {item["id"] for item in listed["items"]}
+    assert {"crm_acme", "sync_shop_products", "sync_shop_orders"} <= ids
+    assert "sync_shop" in {b["id"] for b in listed["bundles"]}
+    crm = next(i for i in listed["items"] if i["id"] == "crm_acme")
+    assert crm["title"] == 'Acme "CRM"'
+    assert [f["key"] for f in crm["credentials"]["fields"]] == ["apiKey", "apiUrl", "region"]
+
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(providers)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    assert "10 passed" in tests.stdout
+
+
+def test_the_scaffolded_test_fails_when_the_check_is_broken(tmp_path: Path) -> None:
+    """The generated test is a real test: a check that ignores the status code fails it."""
+    made = run(
+        "scaffold", "crm_beta", "--title", "Beta", "--category", "crm", "--hub", "crm",
+        "--health-url", "https://beta.example/health", "--dir", str(tmp_path), "--json",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    health = tmp_path / "crm_beta" / "health.py"
+    health.write_text(health.read_text().replace("if code in (401, 403):", "if code == 999:"))
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert tests.returncode == 1
+    assert "test_rejected_credentials_are_unhealthy" in tests.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["Bad-Name", "--title", "T", "--category", "crm", "--hub", "h"],
+            "error: invalid name 'Bad-Name': use 2-64 lowercase letters, digits and _, "
+            "starting with a letter (e.g. crm_acme)",
+        ),
+        (
+            ["crm_x", "--title", "T", "--category", "crm", "--hub", "h", "--field", "pin:number"],
+            "error: unknown field type 'number' in 'pin:number': "
+            "use one of text, secret, select, boolean, url",
+        ),
+        (
+            ["crm_x", "--title", "T", "--category", "crm", "--hub", "h", "--field", "mode:select"],
+            "error: select field 'mode' needs options: write mode:select=a,b",
+        ),
+        (
+            ["crm_x", "--title", "T", "--category", "Big Crm", "--hub", "h"],
+            "error: invalid category 'Big Crm': use snake_case, e.g. data_sync",
+        ),
+        (
+            ["crm_x", "--category", "crm", "--hub", "h"],
+            "error: missing --title (scaffold prompts only on a terminal)",
+        ),
+        (
+            ["crm_x", "--title", "T", "--category", "crm", "--hub", "h"],
+            "error: the health check needs a URL: give --health-url URL, or a field of type url "
+            "whose value it calls",
+        ),
+        (
+            ["crm_x", "--title", "T", "--category", "c", "--hub", "h", "--health-url", "{k}/x"],
+            "error: --health-url names {k}, which is not a field; known: apiKey",
+        ),
+        (
+            ["gateway_stripe", "--title", "T", "--category", "crm", "--hub", "h",
+             "--health-url", "https://x.example"],
+            "error: id 'gateway_stripe' already exists in ",
+        ),
+        (
+            ["shop", "--bundle", "--title", "T", "--hub", "h"],
+            "error: a bundle needs at least one --integration ID:TITLE:CATEGORY",
+        ),
+        (
+            ["shop", "--bundle", "--title", "T", "--hub", "h", "--integration", "shop_a:A"],
+            "error: invalid --integration 'shop_a:A': write ID:TITLE:CATEGORY",
+        ),
+    ],
+)  # fmt: skip
+def test_bad_input_exits_2_with_the_reason(cli, tmp_path: Path, args: list[str], message: str):
+    result = cli("scaffold", *args, "--dir", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0].startswith(message)
+    assert not (tmp_path / "out").exists()
+
+
+def test_refuses_to_overwrite(cli, tmp_path: Path) -> None:
+    args = ["scaffold", "crm_acme", "--title", "T", "--category", "crm", "--hub", "h",
+            "--health-url", "https://x.example/health", "--dir", str(tmp_path)]  # fmt: skip
+    assert cli(*args).exit_code == 0
+    (tmp_path / "crm_acme" / "integration.py").write_text("# mine\n")
+    again = cli(*args)
+    assert again.exit_code == 2
+    assert again.stderr.splitlines()[0] == (
+        f"error: {tmp_path / 'crm_acme'} already exists; scaffold refuses to overwrite: "
+        "pick another name or --dir"
+    )
+    assert (tmp_path / "crm_acme" / "integration.py").read_text() == "# mine\n"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_prompts_for_missing_answers_on_a_terminal(tmp_path: Path) -> None:
+    import pty
+
+    master, slave = pty.openpty()
+    answers = "crm\ncrm_hubs\napiKey:secret:required\napiUrl:url\n\n"
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mercato_int", "scaffold", "crm_tty", "--title", "TTY",
+         "--dir", str(tmp_path)],
+        stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    os.close(slave)
+    os.write(master, answers.encode())
+    _, stderr = proc.communicate(timeout=60)
+    os.close(master)
+    assert proc.returncode == 0, stderr
+    assert "Category (e.g. payment):" in stderr
+    assert "Hub (e.g. payment_gateways) [crm]:" in stderr
+    source = (tmp_path / "crm_tty" / "integration.py").read_text()
+    assert '"hub": "crm_hubs"' in source
+    assert '{"key": "apiUrl", "label": "API URL", "type": "url"}' in source
+    assert 'HEALTH_URL = "{apiUrl}"' in (tmp_path / "crm_tty" / "health.py").read_text()

@@ -1,0 +1,91 @@
+"""AclService: features, default roles, policy per tenant, refusals in the audit trail."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from mercato_int.errors import InvalidInput, NotAllowed, NotFound
+from mercato_int.scope import TenantScope
+from mercato_int.services.acl import CREDENTIALS, MANAGE, ROLES, VIEW
+from mercato_int.store.tables import IntegrationEvent
+
+T1 = TenantScope("org", "t1")
+T2 = TenantScope("org", "t2")
+
+
+def test_default_roles_follow_the_upstream_setup() -> None:
+    assert ROLES == {"admin": (VIEW, MANAGE, CREDENTIALS), "employee": (VIEW,)}
+
+
+def test_no_policy_allows_everything(services) -> None:
+    assert services.acl.grants(T1) == []
+    for feature in (VIEW, MANAGE, CREDENTIALS):
+        services.acl.require(feature, T1, "anyone")
+
+
+def test_roles_and_features_once_a_policy_exists(services) -> None:
+    acl = services.acl
+    assert acl.grant(T1, "alice", "admin", by="root") is True
+    assert acl.grant(T1, "alice", "admin", by="root") is False  # idempotent
+    acl.grant(T1, "bob", "employee", by="alice")
+    acl.grant(T1, "carol", CREDENTIALS, by="alice")
+    acl.require(CREDENTIALS, T1, "alice")
+    acl.require(VIEW, T1, "bob")
+    acl.require(CREDENTIALS, T1, "carol")
+    with pytest.raises(NotAllowed) as denied:
+        acl.require(MANAGE, T1, "bob", subject_id="gateway_stripe", action="mercato-int enable")
+    assert str(denied.value) == (
+        "not allowed: bob lacks integrations.manage in tenant t1 · org org (an admin can run "
+        "`mercato-int acl grant bob integrations.manage` or grant a role)"
+    )
+    with pytest.raises(NotAllowed):
+        acl.require(VIEW, T1, "carol")
+    with pytest.raises(NotAllowed):
+        acl.require(VIEW, T1, "mallory")
+
+
+def test_refusals_are_recorded_in_the_audit_trail(services) -> None:
+    services.acl.grant(T1, "alice", "admin", by="root")
+    with pytest.raises(NotAllowed):
+        services.acl.require(MANAGE, T1, "bob", subject_id="carrier_dhl", action="x enable")
+    with services.store.session() as session:
+        rows = session.exec(
+            select(IntegrationEvent).where(IntegrationEvent.type == "integrations.access.denied")
+        ).all()
+    assert [(r.actor, r.subject_id, r.payload, r.tenant_id) for r in rows] == [
+        ("bob", "carrier_dhl", {"feature": MANAGE, "action": "x enable"}, "t1")
+    ]
+
+
+def test_grants_do_not_leak_across_tenants(services) -> None:
+    services.acl.grant(T1, "alice", "admin", by="root")
+    services.acl.grant(T1, "bob", "employee", by="alice")
+    assert [g.actor for g in services.acl.grants(T2)] == []
+    services.acl.require(MANAGE, T2, "bob")  # no policy in t2
+    services.acl.grant(T2, "bob", "admin", by="root")
+    services.acl.require(MANAGE, T2, "bob")
+    with pytest.raises(NotAllowed):
+        services.acl.require(MANAGE, T1, "bob")
+    with pytest.raises(NotAllowed):
+        services.acl.require(VIEW, T2, "alice")
+
+
+def test_the_policy_always_keeps_someone_who_can_manage_it(services) -> None:
+    acl = services.acl
+    with pytest.raises(InvalidInput, match="the first grant in tenant t1 · org org must include"):
+        acl.grant(T1, "bob", "employee", by="alice")
+    acl.grant(T1, "alice", "admin", by="root")
+    acl.grant(T1, "bob", "employee", by="alice")
+    with pytest.raises(InvalidInput, match=r"would leave nobody with integrations\.manage"):
+        acl.revoke(T1, "alice", "admin", by="alice")
+    with pytest.raises(NotFound):
+        acl.revoke(T1, "bob", "admin", by="alice")
+    acl.revoke(T1, "bob", "employee", by="alice")
+    acl.revoke(T1, "alice", "admin", by="alice")  # the last grant: back to no policy
+    assert not acl.has_policy(T1)
+
+
+def test_unknown_role_or_feature_is_rejected(services) -> None:
+    with pytest.raises(InvalidInput, match="unknown role or feature 'superuser'"):
+        services.acl.grant(T1, "alice", "superuser", by="root")
