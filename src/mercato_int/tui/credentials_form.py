@@ -71,7 +71,12 @@ class CredentialsForm(Vertical):
             options = [(o.label, o.value) for o in f.options or ()]
             return Select(options, id=wid, allow_blank=True, compact=True, prompt="(not set)")
         if f.type == "boolean":
-            return Switch(id=wid)
+            # the words too: a switch is only colour, and NO_COLOR terminals have none
+            return Horizontal(
+                Switch(id=wid, classes="bool-switch"),
+                Static("off", id=f"word-{f.key}", classes="bool-word"),
+                classes="bool-field",
+            )
         if f.type == "secret":
             return Input(password=True, id=wid, placeholder="not set")
         return Input(id=wid, placeholder=f.placeholder or ("https://…" if f.type == "url" else ""))
@@ -188,6 +193,11 @@ class CredentialsForm(Vertical):
             err.add_class("shown")
         if named:
             self.query_one(f"#f-{named[0].key}").focus()
+
+    @on(Switch.Changed, ".bool-switch")
+    def _bool_changed(self, event: Switch.Changed) -> None:
+        key = (event.switch.id or "").removeprefix("f-")
+        self.query_one(f"#word-{key}", Static).update("on" if event.value else "off")
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self, event: Button.Pressed) -> None:
