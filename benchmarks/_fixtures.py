@@ -74,3 +74,62 @@ def entries(
             }
         )
     return out
+
+
+def services_for(url: str):
+    from mercato_int.services import Services
+    from mercato_int.settings import Settings
+
+    return Services(Settings.load(database_url=url))
+
+
+def fill(services, data: list[dict[str, Any]], batch_size: int = 5000) -> None:
+    """Write `data` (from `entries`) through the batched writer."""
+    from mercato_int.scope import TenantScope
+
+    scopes = {t: TenantScope("default", t) for t in {e["tenant"] for e in data}}
+    with services.logs.writer(batch_size=batch_size) as w:
+        for e in data:
+            w.write(
+                integration_id=e["integration_id"],
+                level=e["level"],
+                operation=e["operation"],
+                message=e["message"],
+                scope=scopes[e["tenant"]],
+                details=e["details"],
+                correlation_id=e["correlation_id"],
+                entity_type=e["entity_type"],
+                entity_id=e["entity_id"],
+                duration_ms=e["duration_ms"],
+                created_at=e["created_at"],
+            )
+
+
+def pg_schema(admin_url: str, label: str) -> tuple[str, str]:
+    """A fresh migrated schema on the Postgres server: (schema name, store URL)."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    from mercato_int.store.engine import create_store_engine
+    from mercato_int.store.migrate import upgrade
+
+    name = f"bench_{label}_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(admin_url.replace("postgresql://", "postgresql+psycopg://"))
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{name}"'))
+    admin.dispose()
+    url = f"{admin_url}?options=-csearch_path%3D{name}"
+    engine = create_store_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return name, url
+
+
+def drop_pg_schema(admin_url: str, name: str) -> None:
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(admin_url.replace("postgresql://", "postgresql+psycopg://"))
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
+    admin.dispose()

@@ -55,10 +55,36 @@ def slow_server(delay: float) -> ThreadingHTTPServer:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(ThreadingHTTPServer):
+        request_queue_size = 128  # the default backlog (5) would drop concurrent connects
+
+    server = Server(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+def in_process(env: dict[str, str], ids: list[str]) -> tuple[float, float, float]:
+    """(one check, all enabled) timed around HealthService.run alone: no start-up, no plan."""
+    os.environ.update(env)
+    from mercato_int.services import Services
+    from mercato_int.settings import Settings
+
+    svc = Services(Settings.load())
+    try:
+        one = svc.health.plan([ids[0]], svc.scope)
+        every = svc.health.plan_enabled(svc.scope)
+        started = time.perf_counter()
+        svc.health.run(one, actor="bench")
+        single = time.perf_counter() - started
+        started = time.perf_counter()
+        svc.health.run(every, actor="bench")
+        bounded = time.perf_counter() - started
+        started = time.perf_counter()
+        svc.health.run(every, actor="bench", concurrency=len(every))
+        return single, bounded, time.perf_counter() - started
+    finally:
+        svc.close()
 
 
 def main() -> None:
@@ -102,6 +128,7 @@ def main() -> None:
         all_default = run("health", "--all")
         all_wide = run("health", "--all", "--concurrency", str(args.count))
         sequential = args.count * args.delay
+        in_single, in_all, in_wide = in_process(env, ids)
 
     server.shutdown()
     print(f"health benchmark: {args.count} integrations, each check {args.delay:g} s")
@@ -114,6 +141,11 @@ def main() -> None:
     print(
         f"  health --all --concurrency {args.count:<3}     {all_wide:6.2f} s"
         f"   ratio to baseline {all_wide / single:4.2f}"
+    )
+    print(
+        f"  in-process, checks only: 1 check {in_single:5.2f} s; all {args.count}: {in_all:5.2f} s"
+        f" (ratio {in_all / in_single:4.2f}), unbounded {in_wide:5.2f} s"
+        f" (ratio {in_wide / in_single:4.2f})"
     )
     print(
         f"  one after another would be        ≥{sequential + startup:6.2f} s"

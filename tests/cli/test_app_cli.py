@@ -164,3 +164,56 @@ def test_a_bug_is_one_line_without_traceback(cli, monkeypatch) -> None:
     monkeypatch.setenv("MERCATO_INT_DEBUG", "1")
     with pytest.raises(RuntimeError):
         cli("list")
+
+
+@pytest.mark.parametrize("args", [["list"], ["list", "--json"], ["show", "sync_medusa"]])
+def test_a_reader_that_goes_away_is_not_an_error(args: list[str]) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mercato_int", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    proc.stdout.close()  # before the command has written anything: its first write fails
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0, stderr
+    assert stderr == ""
+
+
+def test_a_typo_suggests_the_command() -> None:
+    result = run("lst")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == "error: No such command 'lst'. Did you mean 'list'?"
+
+
+def _every_command() -> list[list[str]]:
+    """Every command path, walking the built tree (which builds each deferred command)."""
+    import typer
+
+    from mercato_int.cli.app import app
+
+    root = typer.main.get_command(app)
+    ctx = root.make_context("mercato-int", ["--help"], resilient_parsing=True)
+    paths = []
+
+    def walk(group, prefix: list[str]) -> None:
+        for name in group.list_commands(ctx):
+            cmd = group.get_command(ctx, name)
+            paths.append([*prefix, name])
+            if hasattr(cmd, "list_commands"):
+                walk(cmd, [*prefix, name])
+
+    walk(root, [])
+    return paths
+
+
+def test_help_lists_every_command_and_each_has_working_help() -> None:
+    paths = _every_command()
+    top = [p[0] for p in paths if len(p) == 1]
+    assert {"list", "show", "validate", "db"} <= set(top)
+    listing = run("--help").stdout.split("Commands:\n", 1)[1]
+    assert [line.split()[0] for line in listing.splitlines() if line.startswith("  ") and
+            not line.startswith("   ")] == top  # fmt: skip
+    for path in paths:
+        result = run(*path, "--help")
+        assert result.exit_code == 0, (path, result.stderr)
+        assert result.stdout.startswith(f"Usage: mercato-int {' '.join(path)} "), path

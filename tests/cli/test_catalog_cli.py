@@ -179,14 +179,37 @@ def test_list_shows_every_good_provider_and_warns(cli, providers_dir) -> None:
 
 # --- show ------------------------------------------------------------------------------------
 def test_show_integration(cli) -> None:
+    from mercato_int.bundled import provider_dirs
+
+    (bundled,) = provider_dirs()
     run = cli("show", "gateway_stripe")
-    assert run.exit_code == 0, run.stderr
-    lines = [line.rstrip() for line in run.stdout.splitlines()]
-    assert lines[0] == "Stripe (gateway_stripe) · integration · tenant default · org default"
-    assert lines[1] == "Accept card payments, Apple Pay, and Google Pay via Stripe Checkout."
-    assert "health check   stripeHealthCheck (gateway_stripe)" in lines
-    assert any(line.split() == ["secretKey", "Secret", "Key", "secret", "yes"] for line in lines)
-    assert lines[-2:] == ["State: ○ Disabled", "Last changes: none"]
+    assert (run.exit_code, run.stderr) == (0, "")
+    assert run.stdout.splitlines() == [
+        "Stripe (gateway_stripe) · integration · tenant default · org default",
+        "Accept card payments, Apple Pay, and Google Pay via Stripe Checkout.",
+        "category       payment",
+        "hub            payment_gateways",
+        "provider key   stripe",
+        "package        @open-mercato/gateway-stripe",
+        "version        1.0.0",
+        "author         Open Mercato Team",
+        "license        MIT",
+        "docs           https://docs.stripe.com",
+        "tags           cards, apple-pay, google-pay, checkout",
+        "health check   stripeHealthCheck (gateway_stripe)",
+        f"provider file  {bundled.resolve() / 'gateway_stripe' / 'integration.py'}",
+        "",
+        "Credentials",
+        "  key             label             type     required  options",
+        "  publishableKey  Publishable Key   text     yes",
+        "  secretKey       Secret Key        secret   yes",
+        "  webhookSecret   Webhook Secret    secret   yes",
+        "  captureMethod   Capture Method    select             automatic, manual",
+        "  enableApplePay  Enable Apple Pay  boolean",
+        "",
+        "State: ○ Disabled",
+        "Last changes: none",
+    ]
 
 
 def test_show_integration_json(cli) -> None:
@@ -237,3 +260,15 @@ def test_show_unknown_id_exits_3(cli) -> None:
     assert run.stderr == (
         "error: no integration or bundle with id 'carrier_dh1' (did you mean carrier_dhl?)\n"
     )
+
+
+@pytest.mark.parametrize("columns", ["80", "72"])
+def test_list_fits_a_narrow_terminal_without_losing_words(cli, columns: str) -> None:
+    run = cli("list", env={"COLUMNS": columns})
+    assert run.exit_code == 0
+    lines = run.stdout.splitlines()
+    assert max(len(line) for line in lines) <= int(columns)
+    text = " ".join(line.strip("│ ") for line in lines)
+    assert "products, customers, orders, and inventory." in " ".join(text.split())
+    for some_id in ["gateway_stripe", "carrier_dhl", "sync_medusa_webhooks"]:
+        assert some_id in run.stdout

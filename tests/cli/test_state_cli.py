@@ -28,6 +28,11 @@ def test_enable_bundle_enables_five_with_events_and_list_agrees(cli) -> None:
         "Enabled in tenant default · org default by alice (bundle sync_medusa):",
         *[f"  {i}" for i in MEDUSA],
     ]
+    assert run.stderr == (
+        "warning: sync_medusa (5 integrations): required credentials not set: medusaApiUrl, "
+        "medusaApiKey, medusaWebhookSecret; set them with `mercato-int creds set sync_medusa "
+        "medusaApiUrl=... medusaApiKey=... medusaWebhookSecret=...`\n"
+    )
     listing = cli("list", "--json").json()
     enabled = {i["id"]: i["enabledBy"] for i in listing["items"] if i["isEnabled"]}
     assert enabled == dict.fromkeys(MEDUSA, "alice")
@@ -42,6 +47,29 @@ def test_enable_bundle_enables_five_with_events_and_list_agrees(cli) -> None:
         assert (e["organizationId"], e["tenantId"]) == ("default", "default")
         assert e["createdAt"].endswith("Z")
         assert e["payload"]["changes"] == {"isEnabled": {"from": False, "to": True}}
+    assert_other_tenant_untouched(cli)
+
+
+def test_enable_warns_only_about_credentials_still_missing(cli) -> None:
+    keys = ["publishableKey=pk_1", "secretKey=sk_test_1", "webhookSecret=whsec_1"]
+    assert cli("creds", "set", "gateway_stripe", *keys).exit_code == 0
+    run = cli("enable", "gateway_stripe", "sync_medusa_orders")
+    assert run.exit_code == 0
+    assert run.stderr.splitlines() == [
+        "warning: sync_medusa_orders (credentials of bundle sync_medusa): required credentials "
+        "not set: medusaApiUrl, medusaApiKey, medusaWebhookSecret; set them with `mercato-int "
+        "creds set sync_medusa medusaApiUrl=... medusaApiKey=... medusaWebhookSecret=...`",
+    ]
+    cli(
+        "creds",
+        "set",
+        "sync_medusa",
+        "medusaApiUrl=https://m.example",
+        "medusaApiKey=k1",
+        "medusaWebhookSecret=w1",
+    )
+    quiet = cli("enable", "sync_medusa_orders", "gateway_stripe", "--json")
+    assert (quiet.stderr, quiet.json()["missingCredentials"]) == ("", [])
     assert_other_tenant_untouched(cli)
 
 
@@ -129,3 +157,43 @@ def test_a_failing_subscriber_is_reported_and_the_change_kept(cli, tmp_path, mon
     ) in run.stderr.replace("\n", " ")
     assert cli("list", "--json").json()["items"][-1]["isEnabled"] is True
     assert_other_tenant_untouched(cli)
+
+
+def test_events_follow_prints_new_events_until_interrupted(cli) -> None:
+    import json
+    import os
+    import queue
+    import signal
+    import subprocess
+    import threading
+
+    cli("enable", "carrier_dhl")  # the backlog: its line shows the follower is running
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mercato_int", "events", "-f", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout], daemon=True).start()
+    try:
+        first = json.loads(lines.get(timeout=60))
+        assert (first["type"], first["subjectId"]) == (
+            "integrations.integration.enabled",
+            "carrier_dhl",
+        )
+        cli("--actor", "dana", "disable", "carrier_dhl")
+        cli("--tenant", "other", "enable", "gateway_stripe")  # another tenant: not shown
+        second = json.loads(lines.get(timeout=60))
+        assert (second["type"], second["subjectId"], second["actor"]) == (
+            "integrations.integration.disabled",
+            "carrier_dhl",
+            "dana",
+        )
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert lines.empty()
+    assert "Traceback" not in stderr

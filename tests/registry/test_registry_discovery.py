@@ -223,3 +223,19 @@ def test_not_found_suggests_the_closest_ids() -> None:
 )
 def test_search(kwargs: dict[str, str], expected: list[str]) -> None:
     assert [d.id for d in discover().search(**kwargs)] == expected
+
+
+@pytest.mark.parametrize(
+    ("wanted", "suggested"),
+    [
+        ("dhl", "carrier_dhl"),
+        ("stripe", "gateway_stripe"),
+        ("medusa", "sync_medusa"),
+        ("gateway_strip", "gateway_stripe"),
+    ],
+)
+def test_a_part_of_an_id_is_close_enough(wanted: str, suggested: str) -> None:
+    registry = discover()
+    with pytest.raises(NotFound) as caught:
+        registry.get(wanted)
+    assert suggested in caught.value.hint

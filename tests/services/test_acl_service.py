@@ -89,3 +89,30 @@ def test_the_policy_always_keeps_someone_who_can_manage_it(services) -> None:
 def test_unknown_role_or_feature_is_rejected(services) -> None:
     with pytest.raises(InvalidInput, match="unknown role or feature 'superuser'"):
         services.acl.grant(T1, "alice", "superuser", by="root")
+
+
+def test_all_tenant_runs_need_the_feature_wherever_there_is_a_policy(services) -> None:
+    services.acl.require_everywhere(MANAGE, "cron")  # no policy anywhere
+    services.acl.grant(T1, "cron", "admin", by="root")
+    services.acl.require_everywhere(MANAGE, "cron")
+    services.acl.grant(T2, "alice", "admin", by="root")
+    with pytest.raises(NotAllowed, match=r"cron lacks integrations\.manage in tenant t2"):
+        services.acl.require_everywhere(MANAGE, "cron")
+
+
+def test_the_core_clause_matches_the_table_definition() -> None:
+    """`acl.GRANTS` reads without the ORM; it must name exactly the columns of `AclGrant`."""
+    from mercato_int.services.acl import GRANTS
+    from mercato_int.store.tables import AclGrant
+
+    assert GRANTS.name == AclGrant.__tablename__
+    assert [c.name for c in GRANTS.columns] == [c.name for c in AclGrant.__table__.columns]
+
+
+def test_rows_written_through_the_orm_read_back_through_core(services) -> None:
+    from mercato_int.store.tables import AclGrant
+
+    with services.store.session() as session:
+        session.add(AclGrant(actor="zoe", grant="admin", organization_id="org", tenant_id="t1"))
+    (grant,) = services.acl.grants(T1)
+    assert (grant.actor, grant.grant, grant.created_at.tzinfo is not None) == ("zoe", "admin", True)

@@ -216,6 +216,7 @@ def seed(services) -> None:
         (LogFilter(until=T0 + timedelta(minutes=1)), ["failed"]),
         (LogFilter(search="PRODUCT"), ["item_failed"]),
         (LogFilter(search="100%"), ["batch"]),
+        (LogFilter(search="batch*"), []),  # search text is literal, not a glob
     ],
 )
 def test_query_filters_newest_first(services, f: LogFilter, operations: list[str]) -> None:
@@ -292,3 +293,34 @@ def test_follow_prints_backlog_then_late_and_new_entries_once(services) -> None:
         thread.join()
     assert got[:2] == ["100% of batch_1", "Product p_9"]
     assert sorted(got[2:]) == ["late", "new"]
+
+
+def test_writer_resolves_secrets_once_per_integration_and_scope(services) -> None:
+    calls: list[tuple[str, str]] = []
+
+    def secret_values(integration_id: str, scope: TenantScope) -> list[str]:
+        calls.append((integration_id, scope.tenant_id))
+        return ["sk_live_abcdef123"]
+
+    logs = LogService(
+        store=services.store,
+        registry=services.registry,
+        clock=services.clock,
+        secret_values=secret_values,
+    )
+    with logs.writer(batch_size=7) as w:
+        for i in range(30):
+            w.write(
+                integration_id="gateway_stripe" if i % 2 else "carrier_dhl",
+                level="info",
+                operation="op",
+                message="sk_live_abcdef123",
+                scope=SCOPE if i % 3 else OTHER,
+            )
+    assert sorted(calls) == [
+        ("carrier_dhl", "default"),
+        ("carrier_dhl", "other"),
+        ("gateway_stripe", "default"),
+        ("gateway_stripe", "other"),
+    ]
+    assert {e.message for e in services.logs.query(scope=SCOPE).items} == {MASK}

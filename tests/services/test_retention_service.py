@@ -127,3 +127,30 @@ def test_old_sqlite_store_without_incremental_vacuum_is_vacuumed_once(tmp_path) 
         assert len(messages(services, A)) == 200
     finally:
         services.close()
+
+
+def test_two_prunes_at_once_do_no_harm(services, db_url: str) -> None:
+    import threading
+
+    from mercato_int.services import Services
+    from mercato_int.settings import Settings
+
+    fill(services, A, {"info": [40] * 3000, "error": [100] * 500, "warning": [1] * 10})
+    others = [Services(Settings.load(database_url=db_url)) for _ in range(2)]
+    reports: list = []
+
+    def run(svc) -> None:
+        reports.append(svc.retention.prune(scopes=[A]))
+
+    threads = [threading.Thread(target=run, args=(svc,)) for svc in others]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        for svc in others:
+            svc.close()
+    assert [r.failed for r in reports] == [False, False]
+    assert sum(r.total for r in reports) == 3500  # every row deleted exactly once
+    assert len(messages(services, A)) == 10

@@ -228,3 +228,18 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path) -> None:
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
     finally:
         store.dispose()
+
+
+@pytest.mark.postgres
+def test_the_postgres_tests_reach_a_real_server(pg_url: str) -> None:
+    engine = sa.create_engine(pg_url)
+    try:
+        with engine.connect() as conn:
+            version = conn.execute(sa.text("SELECT version()")).scalar()
+            database = conn.execute(sa.text("SELECT current_database()")).scalar()
+            schema = conn.execute(sa.text("SELECT current_schema()")).scalar()
+    finally:
+        engine.dispose()
+    assert version.startswith("PostgreSQL ")
+    assert database.startswith("mercato_test_")  # this run's own database…
+    assert schema.startswith("t_")  # …and this test's own schema

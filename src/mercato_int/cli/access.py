@@ -17,3 +17,9 @@ def require(ctx: typer.Context, feature: str, subject_id: str | None = None) -> 
     grants allows everything. The refusal is recorded in the audit trail."""
     svc = services(ctx)
     svc.acl.require(feature, svc.scope, svc.actor, subject_id=subject_id, action=ctx.command_path)
+
+
+def require_everywhere(ctx: typer.Context, feature: str) -> None:
+    """For `--all-tenants`: the actor needs `feature` in every tenant that has a policy."""
+    svc = services(ctx)
+    svc.acl.require_everywhere(feature, svc.actor, action=ctx.command_path)

@@ -13,6 +13,8 @@ from mercato_int.errors import ExitCode
 from mercato_int.i18n import scope_text, t, t_or, tn
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from mercato_int.registry import Registry
     from mercato_int.services.marketplace import MarketItem, Marketplace
 
@@ -99,10 +101,11 @@ def _short_title(item: MarketItem, bundle_title: str | None) -> str:
 
 def _add_rows(table: object, items: list[MarketItem], bundle_title: str | None) -> None:
     table.add_column(no_wrap=True)  # type: ignore[attr-defined]
-    table.add_column(ratio=1, overflow="fold")  # type: ignore[attr-defined]
+    # On a narrow terminal the title and category wrap by words; ids never break.
+    table.add_column(min_width=9)  # type: ignore[attr-defined]
     table.add_column(no_wrap=True, style="bold")  # type: ignore[attr-defined]
-    table.add_column(no_wrap=True)  # type: ignore[attr-defined]
-    table.add_column(no_wrap=True)  # type: ignore[attr-defined]
+    table.add_column(min_width=7)  # type: ignore[attr-defined]
+    table.add_column(min_width=7)  # type: ignore[attr-defined]
     for item in items:
         table.add_row(  # type: ignore[attr-defined]
             enabled_label(item.state.is_enabled),
@@ -147,13 +150,18 @@ def render_marketplace(market: Marketplace) -> None:
                 ),
                 subtitle_align="right",
                 expand=False,
-            )
+            ),
+            soft_wrap=False,  # wrap the description inside the panel on a narrow terminal
         )
     if market.standalone:
         table = Table.grid(padding=(0, 2))
         _add_rows(table, market.standalone, None)
-        title = f"[bold]{t('list.standalone')}[/]"
-        console.print(Panel(table, title=title, title_align="left", expand=False))
+        console.print(
+            Panel(
+                table, title=f"[bold]{t('list.standalone')}[/]", title_align="left", expand=False
+            ),
+            soft_wrap=False,
+        )
     console.print(f"[dim]{tn('list.footer', len(market.items))}[/]")
 
 
@@ -204,18 +212,42 @@ def show(
     render_recent_changes(data["recentEvents"])
 
 
+def _aligned(rows: list[list[Text | str]], indent: str = "") -> list[Text]:
+    """Rows as lines with left-aligned columns two spaces apart and no trailing blanks: a
+    long value (a path, a URL) stays on one line, so the output greps and copies cleanly."""
+    from rich.text import Text
+
+    cells = [[c if isinstance(c, Text) else Text(c) for c in row] for row in rows]
+    widths = [max(len(row[i].plain) for row in cells) for i in range(len(cells[0]))]
+    lines = []
+    for row in cells:
+        line = Text(indent)
+        for i, cell in enumerate(row):
+            line.append_text(cell)
+            if i < len(row) - 1:
+                line.append(" " * (widths[i] - len(cell.plain) + 2))
+        line.rstrip()
+        lines.append(line)
+    return lines
+
+
+def _state_text(is_enabled: bool) -> Text:
+    from rich.text import Text
+
+    return Text.from_markup(enabled_label(is_enabled))
+
+
 def _render_show(registry: Registry, item_id: str, data: dict) -> None:
-    from rich.markup import escape
-    from rich.table import Table
+    from rich.text import Text
 
     console = out()
     item = registry.get(item_id)
-    console.print(f"[bold]{escape(item.title)}[/] ({item.id}) · {data['kind']} · {_scope(data)}")
+    console.print(
+        Text.assemble((item.title, "bold"), f" ({item.id}) · {data['kind']} · {_scope(data)}")
+    )
     if item.description:
-        console.print(escape(item.description))
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="dim")
-    facts.add_column()
+        console.print(item.description, markup=False)
+    facts: list[list[Text | str]] = []
     for label, key in (
         ("category", "category"),
         ("hub", "hub"),
@@ -228,54 +260,61 @@ def _render_show(registry: Registry, item_id: str, data: dict) -> None:
         ("bundle", "bundleId"),
     ):
         if data.get(key):
-            facts.add_row(label, escape(str(data[key])))
+            facts.append([Text(label, "dim"), str(data[key])])
     if data.get("tags"):
-        facts.add_row("tags", ", ".join(data["tags"]))
+        facts.append([Text("tags", "dim"), ", ".join(data["tags"])])
     check = registry.health_check_config(item_id)
-    facts.add_row("health check", f"{check[1].service} ({check[0]})" if check else "none")
+    facts.append(
+        [Text("health check", "dim"), f"{check[1].service} ({check[0]})" if check else "none"]
+    )
     source = registry.sources.get(item_id)
     if source:
-        facts.add_row("provider file", source.file)
-    console.print(facts)
-    fields = item.fields
-    if fields:
-        table = Table(title="Credentials", title_justify="left", box=None, padding=(0, 2))
-        for col in ("key", "label", "type", "required", "options"):
-            table.add_column(col)
-        for f in fields:
-            table.add_row(
+        facts.append([Text("provider file", "dim"), source.file])
+    for line in _aligned(facts):
+        console.print(line)
+    if item.fields:
+        console.print()
+        console.print(Text("Credentials", "bold"))
+        rows: list[list[Text | str]] = [
+            [Text(h, "dim") for h in ("key", "label", "type", "required", "options")]
+        ]
+        rows += [
+            [
                 f.key,
-                escape(f.label),
+                f.label,
                 f.type,
                 "yes" if f.required else "",
                 ", ".join(o.value for o in f.options or ()),
-            )
-        console.print(table)
+            ]
+            for f in item.fields
+        ]
+        for line in _aligned(rows, indent="  "):
+            console.print(line)
     elif data.get("bundleId"):
+        console.print()
         console.print(
             f"Credentials: shared with bundle {data['bundleId']} "
-            f"(`mercato-int show {data['bundleId']}`)"
+            f"(`mercato-int show {data['bundleId']}`)",
+            markup=False,
         )
+    console.print()
     if data["kind"] == "bundle":
-        table = Table(title="Integrations", title_justify="left", box=None, padding=(0, 2))
-        for col in ("state", "id", "title", "category"):
-            table.add_column(col)
-        for m in data["integrations"]:
-            table.add_row(
-                enabled_label(m["isEnabled"]),
-                m["id"],
-                escape(m["title"]),
-                humanize(m["category"]),
-            )
-        console.print(table)
+        console.print(Text("Integrations", "bold"))
+        rows = [[Text(h, "dim") for h in ("state", "id", "title", "category")]]
+        rows += [
+            [_state_text(m["isEnabled"]), m["id"], m["title"], humanize(m["category"])]
+            for m in data["integrations"]
+        ]
+        for line in _aligned(rows, indent="  "):
+            console.print(line)
     else:
         state = data["state"]
-        line = enabled_label(state["isEnabled"])
+        line = Text("State: ").append_text(_state_text(state["isEnabled"]))
         if state["enabledBy"]:
-            line += f" by {escape(state['enabledBy'])} at {state['enabledAt']}"
+            line.append(f" by {state['enabledBy']} at {state['enabledAt']}")
         if state["healthStatus"]:
-            line += f" · health: {state['healthStatus']} at {state['lastHealthCheckAt']}"
-        console.print(f"State: {line}")
+            line.append(f" · health: {state['healthStatus']} at {state['lastHealthCheckAt']}")
+        console.print(line)
 
 
 def _scope(data: dict) -> str:

@@ -37,9 +37,11 @@ def command_tree() -> list[str]:
             dynamic = getattr(p, "_custom_shell_complete", None) is not None
             params.append(label + ("*" if dynamic else ""))
         lines.append(" ".join([*path, *params]) if path else "(root) " + " ".join(params))
-        sub = getattr(command, "commands", None) or {}
-        for name in sorted(sub):
-            walk(sub[name], [*path, name])
+        if not hasattr(command, "list_commands"):
+            return
+        # through the group API: the root builds its deferred commands when asked for them
+        for name in sorted(command.list_commands(None)):  # type: ignore[attr-defined]
+            walk(command.get_command(None, name), [*path, name])  # type: ignore[attr-defined]
 
     walk(root, [])
     return lines

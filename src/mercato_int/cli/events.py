@@ -27,13 +27,23 @@ def _type(value: str) -> str:
     return check_type(value)
 
 
+def _complete_types(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from mercato_int.services.events import AUDIT_EVENT_TYPES, EVENT_TYPES
+
+    known = {**EVENT_TYPES, **AUDIT_EVENT_TYPES}
+    return [(t, label) for t, label in known.items() if t.startswith(incomplete)]
+
+
 @app.command()
 def events(
     ctx: typer.Context,
     types: Annotated[
         list[str] | None,
         typer.Option(
-            "--type", metavar="T", help="Only this type (repeatable), e.g. integration.enabled."
+            "--type",
+            metavar="T",
+            help="Only this type (repeatable), e.g. integration.enabled.",
+            autocompletion=_complete_types,
         ),
     ] = None,
     since: Annotated[

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mercato_int.cli.app import app, services
-from mercato_int.cli.output import err, note, out, print_json
+from mercato_int.cli.complete import complete_ids
+from mercato_int.cli.output import err, note, out, plural, print_json
 from mercato_int.errors import ExitCode, InvalidInput
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ def health(
         typer.Argument(
             metavar="[ID|BUNDLE]...",
             help="Integrations or bundles to check (a bundle's check runs once).",
+            autocompletion=complete_ids,
         ),
     ] = None,
     all_: Annotated[
@@ -132,27 +134,26 @@ def _run(svc: Services, jobs: list[HealthJob], timeout: float, concurrency: int)
 
 
 def _render(run: HealthRun, where: str, *, show_scope: bool) -> None:
+    """One line per check (the message never wraps into a column: grep-able)."""
     from rich.markup import escape
-    from rich.table import Table
 
     console = out()
     console.print(f"[bold]Health[/] · {where}")
-    table = Table(box=None, padding=(0, 2), show_header=True)
-    for col in ("status", "id", *(["tenant", "org"] if show_scope else []), "latency", "message"):
-        table.add_column(col, no_wrap=col != "message", overflow="fold")
+    rows = []
     for o in run.outcomes:
-        style = STYLE.get(o.status, "white")
         ident = o.subject_id
         if len(o.integration_ids) > 1 or ident not in o.integration_ids:
-            ident += f" ({len(o.integration_ids)} integrations)"
-        scope_cols = [o.scope.tenant_id, o.scope.organization_id] if show_scope else []
-        table.add_row(
-            f"[{style}]{MARK.get(o.status, '?')} {o.status}[/]",
-            ident,
-            *scope_cols,
-            f"{o.latency_ms} ms",
-            escape(o.message),
+            ident += f" ({plural(len(o.integration_ids), 'integration')})"
+        if show_scope:
+            ident += f" · tenant {o.scope.tenant_id} · org {o.scope.organization_id}"
+        rows.append((o.status, ident, f"{o.latency_ms} ms", o.message))
+    width = max(len(r[1]) for r in rows)
+    lat = max(len(r[2]) for r in rows)
+    for status, ident, latency, message in rows:
+        style = STYLE.get(status, "white")
+        console.print(
+            f"[{style}]{MARK.get(status, '?')} {status:<12}[/] {escape(ident):<{width}}  "
+            f"{latency:>{lat}}  {escape(message)}"
         )
-    console.print(table)
     counts = ", ".join(f"{n} {s}" for s, n in sorted(run.counts().items()))
-    console.print(f"[dim]{len(run.outcomes)} checked: {counts}[/]")
+    console.print(f"[dim]{plural(len(run.outcomes), 'check')}: {counts}[/]")

@@ -10,6 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from mercato_int.cli.app import app, services
+from mercato_int.cli.complete import complete_ids, complete_integration_ids, complete_levels
 from mercato_int.cli.output import note, out, print_json
 from mercato_int.errors import ExitCode, InvalidInput
 
@@ -75,11 +76,17 @@ def render(entry: LogEntry, *, details: bool, with_integration: bool) -> Any:
 def show(
     ctx: typer.Context,
     integration_id: Annotated[
-        str | None, typer.Argument(metavar="[ID]", help="Integration id (default: all).")
+        str | None,
+        typer.Argument(
+            metavar="[ID]", help="Integration id (default: all).", autocompletion=complete_ids
+        ),
     ] = None,
-    level: Annotated[str | None, typer.Option(help="Exactly this level.")] = None,
+    level: Annotated[
+        str | None, typer.Option(help="Exactly this level.", autocompletion=complete_levels)
+    ] = None,
     min_level: Annotated[
-        str | None, typer.Option("--min-level", help="This level or above.")
+        str | None,
+        typer.Option("--min-level", help="This level or above.", autocompletion=complete_levels),
     ] = None,
     operation: Annotated[
         str | None, typer.Option(help="Operation, exact or a glob like sync.import.*")
@@ -178,8 +185,15 @@ def _follow(svc: Any, scope: Any, filters: Any, backlog: int, emit: Any) -> None
 @logs_app.command("write")
 def write(
     ctx: typer.Context,
-    integration_id: Annotated[str, typer.Argument(metavar="ID", help="Integration id.")],
-    level: Annotated[str, typer.Option(help="debug, info, warning or error.")],
+    integration_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="Integration id.", autocompletion=complete_integration_ids
+        ),
+    ],
+    level: Annotated[
+        str, typer.Option(help="debug, info, warning or error.", autocompletion=complete_levels)
+    ],
     operation: Annotated[str, typer.Option(help="e.g. sync.import or webhook.received.")],
     message: Annotated[str, typer.Option(help="Human-readable summary.")],
     details: Annotated[str | None, typer.Option(help="A JSON object.")] = None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -17,7 +16,10 @@ def out() -> Console:
     # rich.console costs ~20 ms; `--help` and `--json` never need it.
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=True)
+    console = Console(highlight=False, soft_wrap=True)
+    # Rich exits 1 on a closed pipe; `mercato-int list | head` is not a failure
+    console.on_broken_pipe = closed_stdout  # type: ignore[method-assign]
+    return console
 
 
 @cache
@@ -29,10 +31,33 @@ def err() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def closed_stdout() -> None:
+    """The reader went away (`| head`): stop writing, quietly (the CLI exits 0)."""
+    import os
+
+    # Later writes and the interpreter's final flush go nowhere instead of failing again.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    # without an errno, so that click does not turn it into its own exit 1
+    raise BrokenPipeError
+
+
+def reset() -> None:
+    """Forget the consoles, so the next command sees the terminal (width, NO_COLOR) afresh
+    (several invocations share one process in tests and in the TUI)."""
+    out.cache_clear()
+    err.cache_clear()
+
+
 def print_json(data: Any) -> None:
     """Exactly the documented JSON shape on stdout, nothing else."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
-    sys.stdout.flush()
+    import json
+
+    try:
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        closed_stdout()
 
 
 def warn(message: str) -> None:
@@ -51,7 +76,7 @@ def note(message: str) -> None:
 
 
 def error_line(message: str) -> None:
-    # One line whatever the width: scripts read the first line of stderr.
+    # one line, however long: scripts read the first line of stderr
     from mercato_int.i18n import t
 
     err().print(f"[bold red]{t('cli.error')}[/] {_escape(message)}", soft_wrap=True)

@@ -12,7 +12,7 @@ from mercato_int.cli.output import error_line, out, print_json
 from mercato_int.errors import ExitCode
 
 settings_app = typer.Typer(
-    help="Per-tenant settings: log.retention_days, log.error_retention_days.",
+    help="Per-tenant settings, such as how long logs are kept (`settings list`).",
     no_args_is_help=True,
 )
 app.add_typer(settings_app, name="settings")
@@ -41,7 +41,9 @@ def prune(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON summary.")] = False,
 ) -> None:
-    """Delete expired log entries (30 days, 90 for errors, or the tenant's settings).
+    """Delete expired log entries by each tenant's retention policy (for cron).
+
+    Policy: 30 days, 90 for the error level, unless `settings set` says otherwise.
 
     Built for cron: batched, safe beside writers and other prunes, idempotent; one summary
     line; exit 1 on any failure."""

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mercato_int.cli.app import app, services
+from mercato_int.cli.complete import complete_ids
 from mercato_int.cli.output import out, print_json, warn
 
 if TYPE_CHECKING:
@@ -16,7 +17,9 @@ if TYPE_CHECKING:
 IdsArg = Annotated[
     list[str],
     typer.Argument(
-        metavar="ID...", help="Integration or bundle ids (a bundle means all its integrations)."
+        metavar="ID...",
+        help="Integration or bundle ids (a bundle means all its integrations).",
+        autocompletion=complete_ids,
     ),
 ]
 JsonOpt = Annotated[

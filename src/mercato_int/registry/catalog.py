@@ -42,7 +42,10 @@ class Registry:
     ) -> list[str]:
         """Up to `n` ids like `wanted` (all ids, or those in `among`), closest first."""
         pool = sorted(among) if among is not None else self.all_ids()
-        return difflib.get_close_matches(wanted, pool, n=n, cutoff=0.5)
+        close = difflib.get_close_matches(wanted, pool, n=n, cutoff=0.5)
+        # `dhl` should find `carrier_dhl`: a whole part of an id counts as close too
+        parts = [i for i in pool if wanted.lower() in i.split("_")]
+        return list(dict.fromkeys([*close, *parts]))[:n]
 
     def _not_found(self, wanted: str, kind: str, among: Iterable[str] | None = None) -> NotFound:
         close = self.closest_ids(wanted, among=among)

@@ -15,7 +15,6 @@ from mercato_int.settings import Settings
 if TYPE_CHECKING:
     from mercato_int.keys import MasterKeys
     from mercato_int.registry import Registry
-    from mercato_int.scope import TenantScope
     from mercato_int.services.acl import AclService
     from mercato_int.services.credentials import CredentialsService
     from mercato_int.services.events import EventsService
@@ -112,13 +111,9 @@ class Services:
             store=self.store,
             registry=self.registry,
             clock=self.clock,
-            secret_values=self._log_secret_values,
+            # resolved lazily, per (integration, scope), by whoever writes
+            secret_values=lambda i, scope: self.credentials.secret_values(i, scope),
         )
-
-    def _log_secret_values(self, integration_id: str, scope: TenantScope) -> set[str]:
-        """The current secret values of an integration's resolved credentials in `scope`, for
-        the log service to mask (decrypting only when a credentials row exists)."""
-        return self.credentials.secret_values(integration_id, scope)
 
     @cached_property
     def tenant_settings(self) -> TenantSettingsService:
@@ -175,7 +170,7 @@ class Services:
     def acl(self) -> AclService:
         from mercato_int.services.acl import AclService
 
-        return AclService(store=self.store, events=self.events, clock=self.clock)
+        return AclService(store=self.store, events=lambda: self.events, clock=self.clock)
 
     def close(self) -> None:
         if "store" in self.__dict__:

@@ -159,6 +159,8 @@ class HealthService:
             secret = set(self.registry.secret_keys(members[0]))
             if owner:
                 secret |= self.registry.secret_keys(owner)
+            # stored keys the schema no longer declares count as secrets too
+            secret |= set(getattr(creds, "secret_keys", ()))
             jobs.append(
                 HealthJob(
                     subject_id=subject,

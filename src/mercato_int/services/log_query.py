@@ -118,9 +118,12 @@ def levels_from(min_level: str) -> list[str]:
     return list(LEVELS[LEVELS.index(min_level) :])
 
 
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def glob_to_like(glob: str) -> str:
-    escaped = glob.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped.replace("*", "%").replace("?", "_")
+    return escape_like(glob).replace("*", "%").replace("?", "_")
 
 
 def conditions(scope: TenantScope, f: LogFilter) -> list[sa.ColumnElement[bool]]:
@@ -154,7 +157,7 @@ def conditions(scope: TenantScope, f: LogFilter) -> list[sa.ColumnElement[bool]]
     if f.until:
         where.append(c.created_at < f.until)
     if f.search:
-        where.append(c.message.ilike("%" + glob_to_like(f.search) + "%", escape="\\"))
+        where.append(c.message.ilike("%" + escape_like(f.search) + "%", escape="\\"))
     return where
 
 

@@ -131,16 +131,19 @@ class LogService:
         seen: dict[str, datetime] = {}
         failures = 0
         with self.store.engine.connect() as conn:
-            if backlog > 0:
-                page = log_query.query(conn, scope, f, limit=backlog, with_total=False)
-                for entry in reversed(page.items):
-                    seen[entry.id] = entry.created_at
-                    yield entry
+            # What exists now is history, except the backlog. The snapshot comes first: an
+            # entry committed between the two reads is then either in the backlog or new.
             for created_at, entry_id in log_query.window_keys(
                 conn, scope, f, self.clock() - window
             ):
                 seen[entry_id] = created_at
+            shown = []
+            if backlog > 0:
+                shown = log_query.query(conn, scope, f, limit=backlog, with_total=False).items
             conn.rollback()
+        for entry in reversed(shown):
+            seen[entry.id] = entry.created_at
+            yield entry
         while not should_stop():
             time.sleep(poll_seconds)
             since = self.clock() - window

@@ -59,8 +59,10 @@ class MissingCredentials:
     def message(self) -> str:
         if self.integration_ids == (self.owner_id,):
             who = self.owner_id
+        elif len(self.integration_ids) == 1:
+            who = f"{self.integration_ids[0]} (credentials of bundle {self.owner_id})"
         else:
-            who = f"{', '.join(self.integration_ids)} (credentials shared with {self.owner_id})"
+            who = f"{self.owner_id} ({len(self.integration_ids)} integrations)"
         return (
             f"{who}: required credentials not set: {', '.join(self.keys)}; "
             f"set them with `{self.command}`"

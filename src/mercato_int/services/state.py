@@ -1,4 +1,7 @@
-"""Per-tenant state of integrations: enabled or not, and the last health check (spec §4)."""
+"""Per-tenant state of integrations: enabled or not, and the last health check (spec §4).
+
+The read side is here (through Core, see state_view.py); enable, disable and health results
+are in state_changes.py (mixed in)."""
 
 from __future__ import annotations
 

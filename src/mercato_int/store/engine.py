@@ -160,8 +160,9 @@ def open_store(url: str, *, auto_migrate: bool | None = None) -> Store:
 
 def _unreachable(engine: Engine, exc: Exception) -> StoreError:
     url = redact_url(engine.url.render_as_string(hide_password=True))
-    reason = str(getattr(exc, "orig", exc)).strip().splitlines()
+    lines = str(getattr(exc, "orig", exc)).strip().splitlines()
+    reason = " ".join(lines[0].split()) if lines else type(exc).__name__
     return StoreError(
-        f"cannot reach the store at {url}: {reason[0] if reason else type(exc).__name__}",
+        f"cannot reach the store at {url}: {reason}",
         hint="check --db / MERCATO_INT_DATABASE_URL and that the server is running",
     )

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy.engine import Engine
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from mercato_int.errors import StoreError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# any constant: the key of the Postgres advisory lock that serialises migrations
+_PG_LOCK_KEY = 0x6D65_7263_6174_6F  # "mercato"
 
 
-def _config(connection: object) -> object:
+def _config(connection: Connection) -> object:
     from alembic.config import Config
 
     cfg = Config()
@@ -21,21 +26,56 @@ def _config(connection: object) -> object:
     return cfg
 
 
+@contextmanager
+def _migration_lock(conn: Connection) -> Iterator[None]:
+    """One migrating process at a time, the others wait and then find the schema current.
+
+    SQLite: `BEGIN IMMEDIATE` takes the write lock up front (waiting out the busy timeout),
+    and also makes the DDL transactional, which pysqlite's default mode would not: a
+    migration that fails halfway leaves no half-built schema behind. Postgres: an advisory
+    lock held until the transaction ends (its DDL is transactional anyway)."""
+    if conn.dialect.name == "sqlite":
+        raw = conn.connection.driver_connection
+        previous = raw.isolation_level
+        raw.isolation_level = None  # we say when the transaction begins
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            yield
+        finally:
+            raw.isolation_level = previous
+        return
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+    yield
+
+
+def _revision(conn: Connection) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to `revision` (head by default) in one transaction."""
+    """Bring the schema to `revision` (head by default) in one transaction; safe when several
+    processes open a new store at the same moment."""
     from alembic import command
 
-    try:
-        with engine.begin() as conn:
-            command.upgrade(_config(conn), revision)
-    except SQLAlchemyError as exc:
-        # Another process may have migrated the same SQLite file at the same moment.
-        from mercato_int.store.engine import current_revision
-        from mercato_int.store.revisions import HEAD_REVISION
+    from mercato_int.store.revisions import HEAD_REVISION
 
-        if revision == "head" and current_revision(engine) == HEAD_REVISION:
-            return
-        reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+    try:
+        with engine.connect() as conn:
+            try:
+                with _migration_lock(conn):
+                    if revision in ("head", HEAD_REVISION) and _revision(conn) == HEAD_REVISION:
+                        conn.rollback()
+                        return  # another process got here first
+                    command.upgrade(_config(conn), revision)
+                    conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
+    except SQLAlchemyError as exc:
+        reason = " ".join(str(getattr(exc, "orig", exc)).split("\n")[0].split())
         raise StoreError(
             f"migration failed: {reason}", hint="see `mercato-int db current`"
         ) from None

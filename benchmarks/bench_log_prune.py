@@ -1,0 +1,217 @@
+"""Prune under load: N expired entries (default 500,000) are pruned while another process
+writes one entry every 10 ms and a third follows the log (`mercato-int logs -f`).
+
+Reports the prune's time, the writer's worst and 99th-percentile wait per entry, errors in any
+process, and whether the follower printed every entry the writer wrote (targets: worst wait
+<= 250 ms, no error, nothing missed).
+
+    python benchmarks/bench_log_prune.py --rows 50000 [--pg postgresql://postgres@127.0.0.1/test]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _fixtures import (
+    drop_pg_schema,
+    entries,
+    fill,
+    home,
+    make_providers,
+    pg_schema,
+    services_for,
+)
+
+LIVE_TENANT = "live"
+MERCATO = [sys.executable, "-m", "mercato_int"]
+
+
+def writer(url: str, out: Path, stop: Path) -> None:
+    """One entry every 10 ms until `stop` exists; records each call's wall time."""
+    from mercato_int.scope import TenantScope
+
+    svc = services_for(url)
+    scope = TenantScope("default", LIVE_TENANT)
+    waits, errors, i = [], [], 0
+    # warm-up (imports, provider discovery, first connection), not counted: it is start-up
+    svc.logs.log(
+        integration_id="bench_00", level="debug", operation="warmup", message="-", scope=scope
+    )
+    slowest = (0.0, 0.0)
+    started = time.monotonic()
+    while not stop.exists():
+        t0 = time.perf_counter()
+        try:
+            svc.logs.log(
+                integration_id="bench_00",
+                level="info",
+                operation="beat",
+                message=f"beat {i}",
+                scope=scope,
+                details={"i": i},
+            )
+            i += 1
+        except Exception as exc:  # counted and reported, never fatal
+            errors.append(repr(exc))
+        took = time.perf_counter() - t0
+        waits.append(took * 1000)
+        slowest = max(slowest, (took * 1000, time.monotonic() - started))
+        time.sleep(max(0.0, 0.01 - took))
+    waits.sort()
+    out.write_text(
+        json.dumps(
+            {
+                "written": i,
+                "worst_ms": waits[-1] if waits else 0,
+                "p99_ms": waits[int(len(waits) * 0.99)] if waits else 0,
+                "median_ms": waits[len(waits) // 2] if waits else 0,
+                "errors": errors[:5],
+                "worst_at_s": slowest[1],
+                "error_count": len(errors),
+            }
+        )
+    )
+    svc.close()
+
+
+def run(label: str, url: str, rows: int, root: Path) -> None:
+    ids = make_providers(root, 20)
+    svc = services_for(url)
+    old = entries(
+        rows,
+        ids,
+        [f"t{i}" for i in range(5)],
+        start=datetime.now(UTC) - timedelta(days=120),
+        span=timedelta(days=20),
+    )
+    fresh = entries(
+        max(rows // 25, 100),
+        ids,
+        [f"t{i}" for i in range(5)],
+        start=datetime.now(UTC) - timedelta(hours=2),
+        span=timedelta(hours=1),
+    )
+    t0 = time.perf_counter()
+    fill(svc, old + fresh)
+    svc.close()
+    print(
+        f"{label}: filled {rows:,} expired + {len(fresh):,} fresh in "
+        f"{time.perf_counter() - t0:.0f} s"
+    )
+    env = {**os.environ, "MERCATO_INT_DATABASE_URL": url}
+    stop, wout = root / f"{label}.stop", root / f"{label}.writer.json"
+    fout, ferr = (root / f"{label}.follow.out").open("w"), (root / f"{label}.follow.err").open("w")
+    follower = subprocess.Popen(
+        [
+            *MERCATO,
+            "--tenant",
+            LIVE_TENANT,
+            "logs",
+            "bench_00",
+            "-f",
+            "--jsonl",
+            "--limit",
+            "0",
+            "--operation",
+            "beat",
+        ],
+        env=env,
+        stdout=fout,
+        stderr=ferr,
+    )
+    time.sleep(3)
+    w = subprocess.Popen(
+        [
+            sys.executable,
+            __file__,
+            "--role",
+            "writer",
+            "--url",
+            url,
+            "--out",
+            str(wout),
+            "--stop",
+            str(stop),
+        ],
+        env=env,
+    )
+    time.sleep(2)
+    t0 = time.perf_counter()
+    prune = subprocess.run(
+        [*MERCATO, "prune", "--all-tenants", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    prune_s = time.perf_counter() - t0
+    time.sleep(2)
+    stop.write_text("stop")
+    w.wait(timeout=60)
+    time.sleep(3)  # the follower polls twice a second
+    follower.send_signal(signal.SIGINT)
+    follower_rc = follower.wait(timeout=30)
+    fout.close()
+    ferr.close()
+
+    report = json.loads(prune.stdout) if prune.returncode == 0 else {}
+    stats = json.loads(wout.read_text())
+    seen = [json.loads(line)["message"] for line in (root / f"{label}.follow.out").open()]
+    expected = {f"beat {i}" for i in range(stats["written"])}
+    missed = expected - set(seen)
+    follow_err = (root / f"{label}.follow.err").read_text().strip().splitlines()
+    print(
+        f"  prune: exit {prune.returncode}, deleted {report.get('total', 0):,} in {prune_s:.1f} s "
+        f"({report.get('total', 0) / prune_s:,.0f}/s), reclaim {report.get('reclaim')}"
+    )
+    if prune.returncode:
+        print("  prune stderr:", prune.stderr.strip()[:500])
+    print(
+        f"  writer: {stats['written']:,} entries, wait median {stats['median_ms']:.1f} ms, "
+        f"p99 {stats['p99_ms']:.1f} ms, worst {stats['worst_ms']:.1f} ms "
+        f"(target <= 250 ms: {'ok' if stats['worst_ms'] <= 250 else 'MISSED'}), "
+        f"errors {stats['error_count']} {stats['errors']}, "
+        f"worst {stats['worst_at_s']:.1f} s after the writer started"
+    )
+    print(
+        f"  follower: printed {len(seen):,}, missed {len(missed)}, duplicates "
+        f"{len(seen) - len(set(seen))}, exit {follower_rc} on Ctrl-C, stderr {follow_err}"
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=500_000)
+    ap.add_argument("--pg", default=None)
+    ap.add_argument("--skip-sqlite", action="store_true")
+    ap.add_argument("--role", default="main")
+    ap.add_argument("--url")
+    ap.add_argument("--out")
+    ap.add_argument("--stop")
+    args = ap.parse_args()
+    if args.role == "writer":
+        writer(args.url, Path(args.out), Path(args.stop))
+        return
+    root = home("prune")
+    os.environ["MERCATO_INT_PROVIDERS_PATH"] = str(root)
+    if not args.skip_sqlite:
+        run("sqlite", f"sqlite:///{root / 'prune.db'}", args.rows, root)
+    if args.pg:
+        name, url = pg_schema(args.pg, "prune")
+        try:
+            run("postgres", url, args.rows, root)
+        finally:
+            drop_pg_schema(args.pg, name)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""`logs -f` in a real process: prints entries another process writes, stops on Ctrl-C with
+exit 130 and no error line."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+
+def test_follow_prints_new_entries_and_stops_cleanly_on_ctrl_c(cli, db_url: str) -> None:
+    assert (
+        cli(
+            "logs",
+            "write",
+            "gateway_stripe",
+            "--level",
+            "info",
+            "--operation",
+            "old",
+            "--message",
+            "before",
+        ).exit_code
+        == 0
+    )
+    env = {**os.environ, "MERCATO_INT_DATABASE_URL": db_url}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mercato_int", "logs", "-f", "--jsonl", "--limit", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(ln) for ln in proc.stdout], daemon=True).start()
+
+    def next_entry() -> dict:
+        return json.loads(lines.get(timeout=20))  # a follower that prints nothing fails
+
+    try:
+        first = next_entry()
+        assert first["message"] == "before"
+        time.sleep(0.5)
+        for i in range(3):
+            run = cli(
+                "logs",
+                "write",
+                "gateway_stripe",
+                "--level",
+                "warning",
+                "--operation",
+                "new",
+                "--message",
+                f"after {i}",
+            )
+            assert run.exit_code == 0
+        got = [next_entry()["message"] for _ in range(3)]
+        assert got == ["after 0", "after 1", "after 2"]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(timeout=20)
+    assert code == 130
+    assert proc.stderr.read().splitlines() == [
+        "following logs of tenant default · org default (Ctrl-C stops)"
+    ]

@@ -1,0 +1,146 @@
+"""A secret set on gateway_stripe and then logged (in the message, as a nested details key and
+as a details value) is found nowhere in the store afterwards, and `logs audit` says clean;
+an entry planted behind the log service's back is found (and the report never shows it)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+
+SECRET = "sk_live_S3CR3T_abc123"
+HOOK = "whsec_W3bh00k_xyz"
+
+
+def store_text(db_url: str) -> str:
+    """Everything the store holds, as text (SQLite: the database and WAL files, raw bytes)."""
+    engine = sa.create_engine(db_url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        if engine.dialect.name == "sqlite":
+            with engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            path = Path(engine.url.database)
+            files = [path, Path(f"{path}-wal")]
+            return "".join(p.read_bytes().decode("latin-1") for p in files if p.exists())
+        with engine.connect() as conn:
+            tables = sa.inspect(conn).get_table_names()
+            return "\n".join(
+                str(row[0])
+                for table in tables
+                for row in conn.exec_driver_sql(f'SELECT t::text FROM "{table}" t')
+            )
+    finally:
+        engine.dispose()
+
+
+def test_secret_is_nowhere_in_the_store_and_audit_is_clean(cli, db_url: str) -> None:
+    run = cli(
+        "creds",
+        "set",
+        "gateway_stripe",
+        "publishableKey=pk_test_1",
+        f"secretKey={SECRET}",
+        f"webhookSecret={HOOK}",
+    )
+    assert run.exit_code == 0, run.stderr
+    details = {
+        "request": {"headers": {"secretKey": SECRET, "x-ok": "kept"}, "body": [f"token {HOOK}"]},
+        SECRET: {"nested": [{"webhookSecret": "anything", "value": f"Bearer {SECRET}"}]},
+    }
+    run = cli(
+        "logs",
+        "write",
+        "gateway_stripe",
+        "--level",
+        "error",
+        "--operation",
+        "charge",
+        "--message",
+        f"charge with {SECRET} failed",
+        "--details",
+        json.dumps(details),
+        "--correlation",
+        f"evt_{SECRET}",
+    )
+    assert run.exit_code == 0, run.stderr
+    line = {
+        "integrationId": "gateway_stripe",
+        "level": "info",
+        "operation": "webhook",
+        "message": f"signed with {HOOK}",
+        "details": details,
+    }
+    assert cli("logs", "ingest", "-", input=json.dumps(line) + "\n").exit_code == 0
+
+    text = store_text(db_url)
+    assert SECRET not in text and HOOK not in text
+    shown = cli("logs", "--json").json()
+    assert shown["total"] == 2
+    failed = next(e for e in shown["items"] if e["operation"] == "charge")
+    assert failed["message"] == "charge with •••••••• failed"
+    assert failed["details"] == {
+        "request": {"headers": {"x-ok": "kept"}, "body": ["token ••••••••"]},
+        "••••••••": {"nested": [{"value": "Bearer ••••••••"}]},
+    }
+    audit = cli("logs", "audit", "--all-tenants")
+    assert audit.exit_code == 0
+    assert audit.stdout == "audit of all tenants: 2 entries scanned, clean\n"
+
+
+def test_audit_finds_a_planted_secret_without_printing_it(cli, db_url: str) -> None:
+    assert (
+        cli(
+            "creds",
+            "set",
+            "gateway_stripe",
+            "publishableKey=pk_test_1",
+            f"secretKey={SECRET}",
+            f"webhookSecret={HOOK}",
+        ).exit_code
+        == 0
+    )
+    assert (
+        cli(
+            "logs",
+            "write",
+            "gateway_stripe",
+            "--level",
+            "info",
+            "--operation",
+            "ok",
+            "--message",
+            "fine",
+        ).exit_code
+        == 0
+    )
+    engine = sa.create_engine(db_url.replace("postgresql://", "postgresql+psycopg://"))
+    entry_id = uuid.uuid4()
+    from mercato_int.store.tables import IntegrationLog
+    from mercato_int.store.types import utcnow
+
+    with engine.begin() as conn:  # written behind the log service's back
+        conn.execute(
+            sa.insert(IntegrationLog.__table__).values(
+                id=entry_id,
+                integration_id="gateway_stripe",
+                level="info",
+                operation="raw",
+                message="clean",
+                details={"deep": [{"secretKey": "x"}, f"a {HOOK}"]},
+                organization_id="default",
+                tenant_id="default",
+                created_at=utcnow(),
+            )
+        )
+    engine.dispose()
+    run = cli("logs", "audit")
+    assert run.exit_code == 1
+    assert SECRET not in run.stdout and HOOK not in run.stdout
+    assert run.stdout.splitlines()[-1] == (
+        "audit of tenant default · org default: 2 entries scanned, 2 findings"
+    )
+    doc = cli("logs", "audit", "--json").json()
+    assert sorted(f["where"] for f in doc["findings"]) == ["details", "details key secretKey"]
+    assert {f["entryId"] for f in doc["findings"]} == {str(entry_id)}

@@ -1,0 +1,190 @@
+"""HealthService with temporary providers: the context a check gets, sync and async checks,
+checks that raise, hang or return nonsense, and redaction. The tenant `other` must stay
+untouched in every test."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from mercato_int.scope import TenantScope
+
+HERE = TenantScope()
+OTHER = TenantScope(tenant_id="other")
+TOKEN = "tok_SUPERSECRET_9999"
+
+PROBE = """
+import asyncio
+import time
+
+integration = {{
+    "id": "{id}",
+    "title": "Probe {id}",
+    "category": "probe",
+    "credentials": {{"fields": [
+        {{"key": "token", "label": "Token", "type": "secret", "required": True}},
+        {{"key": "region", "label": "Region", "type": "text"}},
+    ]}},
+    "healthCheck": {{"service": "probe"}},
+}}
+
+{body}
+
+health_checks = {{"probe": probe}}
+"""
+
+BODIES = {
+    "probe_ctx": """
+def probe(credentials, ctx):
+    ctx.log.info("probe.ctx", "hello from the check")
+    return {
+        "status": "healthy",
+        "message": "context ok",
+        "details": {
+            "scope": str(ctx.scope),
+            "integrationId": ctx.integration_id,
+            "timeout": ctx.timeout,
+            "httpTimeout": ctx.http.timeout.read,
+            "asyncClient": type(ctx.async_http).__name__,
+            "region": credentials.get("region"),
+        },
+    }
+""",
+    "probe_async": """
+async def probe(credentials, ctx):
+    await asyncio.sleep(0)
+    return {"status": "degraded", "message": "async and slow-ish"}
+""",
+    "probe_raise": """
+def probe(credentials, ctx):
+    raise ValueError("token " + credentials["token"] + " was refused")
+""",
+    "probe_async_hang": """
+async def probe(credentials, ctx):
+    await asyncio.sleep(3600)
+""",
+    "probe_sync_hang": """
+def probe(credentials, ctx):
+    time.sleep(3600)
+""",
+    "probe_nonsense": """
+def probe(credentials, ctx):
+    return {"status": "great", "message": credentials["token"]}
+""",
+    "probe_echo": """
+def probe(credentials, ctx):
+    return {"status": "healthy", "message": "using " + credentials["token"],
+            "details": {"token": credentials["token"], "nested": ["x" + credentials["token"]]}}
+""",
+}
+
+
+@pytest.fixture
+def probes(providers_dir, services):
+    providers_dir(
+        {name: PROBE.format(id=name, body=textwrap.dedent(body)) for name, body in BODIES.items()}
+    )
+    for name in BODIES:
+        services.credentials.save(name, {"token": TOKEN, "region": "eu"}, HERE, actor="t")
+    return services
+
+
+def run(svc, *ids: str, timeout: float = 5.0):
+    return svc.health.run(svc.health.plan(list(ids), HERE), actor="tester", timeout=timeout)
+
+
+def assert_other_untouched(svc) -> None:
+    states = svc.state.all_states(OTHER)
+    assert not any(s.last_health_check for s in states.values())
+    assert svc.events.query(OTHER) == ([], 0)
+
+
+def log_rows(svc, operation: str | None = None) -> list[tuple]:
+    from sqlalchemy import text
+
+    with svc.store.engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT integration_id, level, operation, message, details, correlation_id "
+                "FROM integration_logs ORDER BY created_at"
+            )
+        ).all()
+    return [tuple(r) for r in rows if operation is None or r[2] == operation]
+
+
+def test_the_context_has_scope_log_and_http_clients(probes) -> None:
+    result = run(probes, "probe_ctx", timeout=3)
+    (o,) = result.outcomes
+    assert (o.status, o.message) == ("healthy", "context ok")
+    assert o.details == {
+        "scope": "tenant default · org default",
+        "integrationId": "probe_ctx",
+        "timeout": 3,
+        "httpTimeout": 3,
+        "asyncClient": "AsyncClient",
+        "region": "eu",
+    }
+    (own,) = log_rows(probes, "probe.ctx")
+    (summary,) = log_rows(probes, "health.check")
+    assert own[0] == "probe_ctx" and own[3] == "hello from the check"
+    assert own[5] == summary[5] == result.correlation_id  # one run, one correlation id
+    assert_other_untouched(probes)
+
+
+def test_async_checks_run_natively(probes) -> None:
+    (o,) = run(probes, "probe_async").outcomes
+    assert (o.status, o.message) == ("degraded", "async and slow-ish")
+    assert log_rows(probes, "health.check")[0][1] == "warning"
+    assert_other_untouched(probes)
+
+
+def test_a_check_that_raises_is_unhealthy_with_the_reason_and_no_secret(probes) -> None:
+    (o,) = run(probes, "probe_raise").outcomes
+    assert o.status == "unhealthy"
+    assert o.message == "check failed: ValueError: token •••••••• was refused"
+    assert TOKEN not in repr(log_rows(probes)) + repr(probes.events.query(HERE)[0])
+    state = probes.state.get("probe_raise", HERE)
+    assert state.last_health_check["message"] == o.message
+    assert_other_untouched(probes)
+
+
+@pytest.mark.parametrize("name", ["probe_async_hang", "probe_sync_hang"])
+def test_a_hung_check_is_cut_at_the_timeout(probes, name) -> None:
+    (o,) = run(probes, name, timeout=0.5).outcomes
+    assert (o.status, o.message) == ("unhealthy", "timed out: no answer within 0.5 s")
+    assert o.latency_ms < 5000
+    assert probes.state.get(name, HERE).health_status == "unhealthy"
+    assert_other_untouched(probes)
+
+
+def test_a_nonsense_result_is_unhealthy_and_says_why(probes) -> None:
+    (o,) = run(probes, "probe_nonsense").outcomes
+    assert o.status == "unhealthy"
+    assert o.message.startswith("the check returned an invalid result (status: ")
+    assert TOKEN not in o.message
+    assert_other_untouched(probes)
+
+
+def test_secret_values_are_masked_in_message_and_details(probes) -> None:
+    (o,) = run(probes, "probe_echo").outcomes
+    assert o.message == "using ••••••••"
+    assert o.details == {"token": "••••••••", "nested": ["x••••••••"]}
+    assert_other_untouched(probes)
+
+
+def test_many_checks_run_at_once_and_come_back_in_order(probes) -> None:
+    names = ["probe_sync_hang", "probe_ctx", "probe_async_hang", "probe_async"]
+    result = run(probes, *names, timeout=0.5)
+    assert [o.subject_id for o in result.outcomes] == names
+    assert [o.status for o in result.outcomes] == ["unhealthy", "healthy", "unhealthy", "degraded"]
+    assert result.any_unhealthy
+    assert len(probes.events.query(HERE, types=["integrations.health.checked"])[0]) == 4
+    assert_other_untouched(probes)
+
+
+def test_no_check_defined_is_unconfigured(providers_dir, services) -> None:
+    providers_dir({"bare": 'integration = {"id": "bare_one", "title": "Bare", "category": "x"}\n'})
+    (o,) = run(services, "bare_one").outcomes
+    assert (o.status, o.message) == ("unconfigured", "no health check is defined for bare_one")
+    assert_other_untouched(services)
