@@ -158,3 +158,20 @@ async def test_open_integration_and_bundle_and_back(make_app):
         await pilot.press("b")
         await pilot.pause()
         assert type(app.screen).__name__ == "BundleScreen"
+
+
+async def test_activity_is_read_once_per_refresh_not_per_keystroke(make_app, write_logs):
+    write_logs("gateway_stripe", 4)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        write_logs("gateway_stripe", 4, end=NOW - timedelta(hours=1))  # written meanwhile
+        await pilot.press("slash", *"stripe")
+        await pilot.pause()
+        tile = app.screen.query_one("#tile-gateway_stripe", IntegrationTile)
+        assert tile.activity.total == 4  # the search reused the figures
+        app.screen.query_one("#search", Input).blur()
+        await pilot.press("f5")
+        await pilot.pause()
+        tile = app.screen.query_one("#tile-gateway_stripe", IntegrationTile)
+        assert tile.activity.total == 8

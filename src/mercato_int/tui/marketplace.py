@@ -16,6 +16,7 @@ from mercato_int.tui.cards import BundleCard, IntegrationTile, StandaloneGroup, 
 
 if TYPE_CHECKING:
     from mercato_int.scope import TenantScope
+    from mercato_int.services.log_activity import Activity
     from mercato_int.tui.app import MercatoApp
 
 ALL = "__all__"
@@ -67,15 +68,27 @@ class MarketplaceScreen(Screen[None]):
         # one rebuild at a time, or two would interleave their removes and mounts.
         self._lock = asyncio.Lock()
         self._shown: tuple[str, str | None, TenantScope] | None = None
+        # 30-day figures of every integration in a scope: a scan of a month of logs, so
+        # typing in the search box reuses them; a refresh, a new scope or a return here
+        # computes them again.
+        self._activity: tuple[TenantScope, dict[str, Activity]] | None = None
 
     async def reload(self) -> None:
         """Re-read the marketplace for the current scope and filters; keep the focus."""
         async with self._lock:
+            self._activity = None
             await self._rebuild()
 
     async def _reload_if_filters_changed(self) -> None:
         if self._shown != (self.search, self.category, self.app.scope):
-            await self.reload()
+            async with self._lock:
+                await self._rebuild()
+
+    def _figures(self, scope: TenantScope) -> dict[str, Activity]:
+        if self._activity is None or self._activity[0] != scope:
+            ids = list(self.app.services.registry.integrations)
+            self._activity = (scope, self.app.calls.activity(scope, ids))
+        return self._activity[1]
 
     async def _rebuild(self) -> None:
         focused = self.focused.id if self.focused is not None else None
@@ -84,9 +97,7 @@ class MarketplaceScreen(Screen[None]):
             market = self.app.calls.overview(
                 self.app.scope, search=self.search, category=self.category
             )
-            activity = self.app.calls.activity(
-                self.app.scope, [i.definition.id for i in market.items]
-            )
+            activity = self._figures(self.app.scope)
         if g.failed:
             return
         cards = self.query_one("#cards", VerticalScroll)
@@ -183,7 +194,8 @@ class MarketplaceScreen(Screen[None]):
         word = "Enabled" if enable else "Disabled"
         self.notify(f"{word} {', '.join(ids)} in {self.app.scope}", timeout=3)
         self.app.warn_all(warnings)
-        await self.reload()
+        async with self._lock:
+            await self._rebuild()  # states changed, the month of logs did not
 
     async def on_screen_resume(self) -> None:
         # Also the first showing: states may have changed on another screen meanwhile.
