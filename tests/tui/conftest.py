@@ -35,10 +35,13 @@ def tui_services(db_url: str, clock: list[datetime], monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("MERCATO_INT_DATABASE_URL", db_url)
     monkeypatch.setenv("MERCATO_INT_MASTER_KEY", TEST_MASTER_KEY)
     monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.setenv("MERCATO_INT_DEBUG", "1")  # a bug fails the test, not a notification
     time.tzset()
     svc = Services(Settings.load(), clock=lambda: clock[0])
     yield svc
     svc.close()
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture

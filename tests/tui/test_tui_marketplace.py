@@ -175,3 +175,20 @@ async def test_activity_is_read_once_per_refresh_not_per_keystroke(make_app, wri
         await pilot.pause()
         tile = app.screen.query_one("#tile-gateway_stripe", IntegrationTile)
         assert tile.activity.total == 8
+
+
+async def test_a_store_failure_is_a_notification_not_a_crash(make_app, tui_services):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        with tui_services.store.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE integration_states")
+        await pilot.press("f5")
+        await pilot.pause()
+        notes = list(app._notifications)  # what the toasts show
+        assert len(notes) == 1
+        assert notes[0].title == "Error" and notes[0].severity == "error"
+        assert notes[0].message.startswith("cannot reach the store at sqlite:///")
+        assert "no such table: integration_states" in notes[0].message
+        assert app.is_running
+        assert len(tile_ids(app)) == 7  # the last good view stays on screen
