@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -84,11 +84,30 @@ class MarketplaceScreen(Screen[None]):
             async with self._lock:
                 await self._rebuild()
 
-    def _figures(self, scope: TenantScope) -> dict[str, Activity]:
-        if self._activity is None or self._activity[0] != scope:
-            ids = list(self.app.services.registry.integrations)
-            self._activity = (scope, self.app.calls.activity(scope, ids))
-        return self._activity[1]
+    def _figures(self, scope: TenantScope) -> dict[str, Activity] | None:
+        """The cached figures of `scope`, or None: then the cards show `…` and a worker
+        reads them once the cards are up (a month of logs can take 0.2-0.5 s at a million
+        entries: the cards do not wait for it)."""
+        if self._activity is not None and self._activity[0] == scope:
+            return self._activity[1]
+        return None
+
+    @work(thread=True, exclusive=True, group="activity")
+    def _load_activity(self, scope: TenantScope) -> None:
+        ids = list(self.app.services.registry.integrations)
+        try:
+            figures = self.app.calls.activity(scope, ids)
+        except Exception as exc:
+            self.app.call_from_thread(self.app.report, exc)
+            return
+        self.app.call_from_thread(self._activity_ready, scope, figures)
+
+    def _activity_ready(self, scope: TenantScope, figures: dict[str, Activity]) -> None:
+        if scope != self.app.scope:
+            return  # the scope changed while they were read
+        self._activity = (scope, figures)
+        for tile in self.query(IntegrationTile):
+            tile.show_activity(figures.get(tile.item.definition.id))
 
     async def _rebuild(self) -> None:
         focused = self.focused.id if self.focused is not None else None
@@ -97,9 +116,10 @@ class MarketplaceScreen(Screen[None]):
             market = self.app.calls.overview(
                 self.app.scope, search=self.search, category=self.category
             )
-            activity = self._figures(self.app.scope)
+            figures = self._figures(self.app.scope)
         if g.failed:
             return
+        activity = figures or {}
         cards = self.query_one("#cards", VerticalScroll)
         await cards.remove_children()
         widgets = [BundleCard(group, activity) for group in market.bundles]
@@ -113,6 +133,8 @@ class MarketplaceScreen(Screen[None]):
                 )
             )
         await cards.mount_all(widgets)
+        if figures is None:
+            self._load_activity(self.app.scope)
         if focused and focused.startswith("tile-") and self.query(f"#{focused}"):
             self.query_one(f"#{focused}").focus()
         elif self.focused is None and self.query(IntegrationTile):
