@@ -47,6 +47,7 @@ def writer(url: str, out: Path, stop: Path) -> None:
         integration_id="bench_00", level="debug", operation="warmup", message="-", scope=scope
     )
     slowest = (0.0, 0.0)
+    slow: list[tuple[float, int]] = []
     started = time.monotonic()
     while not stop.exists():
         t0 = time.perf_counter()
@@ -65,6 +66,8 @@ def writer(url: str, out: Path, stop: Path) -> None:
         took = time.perf_counter() - t0
         waits.append(took * 1000)
         slowest = max(slowest, (took * 1000, time.monotonic() - started))
+        if took > 0.1:
+            slow.append((round(time.time(), 2), round(took * 1000)))
         time.sleep(max(0.0, 0.01 - took))
     waits.sort()
     out.write_text(
@@ -76,6 +79,7 @@ def writer(url: str, out: Path, stop: Path) -> None:
                 "median_ms": waits[len(waits) // 2] if waits else 0,
                 "errors": errors[:5],
                 "worst_at_s": slowest[1],
+                "slow_calls": slow[:50],
                 "error_count": len(errors),
             }
         )
@@ -127,6 +131,8 @@ def run(label: str, url: str, rows: int, root: Path) -> None:
         env=env,
         stdout=fout,
         stderr=ferr,
+        # a background job inherits SIGINT ignored; Ctrl-C must reach the follower
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     time.sleep(3)
     w = subprocess.Popen(
@@ -146,6 +152,7 @@ def run(label: str, url: str, rows: int, root: Path) -> None:
     )
     time.sleep(2)
     t0 = time.perf_counter()
+    prune_started = time.time()
     prune = subprocess.run(
         [*MERCATO, "prune", "--all-tenants", "--json"],
         env=env,
@@ -171,10 +178,13 @@ def run(label: str, url: str, rows: int, root: Path) -> None:
     follow_err = (root / f"{label}.follow.err").read_text().strip().splitlines()
     print(
         f"  prune: exit {prune.returncode}, deleted {report.get('total', 0):,} in {prune_s:.1f} s "
-        f"({report.get('total', 0) / prune_s:,.0f}/s), reclaim {report.get('reclaim')}"
+        f"({report.get('total', 0) / prune_s:,.0f}/s), reclaim {report.get('reclaim')}, "
+        f"phases {report.get('seconds')}"
     )
     if prune.returncode:
         print("  prune stderr:", prune.stderr.strip()[:500])
+    slow = [(round(at - prune_started, 2), ms) for at, ms in stats["slow_calls"]]
+    print(f"  writer calls over 100 ms (seconds after prune start, ms): {slow}")
     print(
         f"  writer: {stats['written']:,} entries, wait median {stats['median_ms']:.1f} ms, "
         f"p99 {stats['p99_ms']:.1f} ms, worst {stats['worst_ms']:.1f} ms "

@@ -197,3 +197,22 @@ def test_events_follow_prints_new_events_until_interrupted(cli) -> None:
     assert proc.returncode == 130
     assert lines.empty()
     assert "Traceback" not in stderr
+
+
+def test_access_control_guards_enable_health_and_events(cli) -> None:
+    assert cli("acl", "grant", "tester", "admin").exit_code == 0
+    assert cli("acl", "grant", "eve", "employee").exit_code == 0
+    for args in (["enable", "gateway_stripe"], ["disable", "sync_medusa"], ["health", "--all"]):
+        run = cli("--actor", "eve", *args)
+        assert run.exit_code == 6, args
+        assert run.stderr.startswith("error: not allowed: eve lacks integrations.manage in ")
+    assert cli("--actor", "eve", "events", "--type", "integration.enabled", "--json").json() == {
+        "items": [],
+        "total": 0,
+    }
+    assert cli("enable", "gateway_stripe").exit_code == 0  # tester is an admin
+    denied = cli("events", "--type", "access.denied", "--json").json()["items"]
+    assert [(e["actor"], e["payload"]["feature"]) for e in denied] == [
+        ("eve", "integrations.manage")
+    ] * 3
+    assert cli("--tenant", "other", "--actor", "eve", "enable", "carrier_dhl").exit_code == 0

@@ -68,6 +68,10 @@ async def probe(credentials, ctx):
 def probe(credentials, ctx):
     time.sleep(3600)
 """,
+    "probe_exit": """
+def probe(credentials, ctx):
+    raise SystemExit(3)
+""",
     "probe_nonsense": """
 def probe(credentials, ctx):
     return {"status": "great", "message": credentials["token"]}
@@ -155,6 +159,15 @@ def test_a_hung_check_is_cut_at_the_timeout(probes, name) -> None:
     assert (o.status, o.message) == ("unhealthy", "timed out: no answer within 0.5 s")
     assert o.latency_ms < 5000
     assert probes.state.get(name, HERE).health_status == "unhealthy"
+    assert_other_untouched(probes)
+
+
+def test_a_check_calling_exit_does_not_end_the_run(probes) -> None:
+    (o,) = run(probes, "probe_exit").outcomes
+    assert (o.status, o.message) == (
+        "unhealthy",
+        "check failed: RuntimeError: the check raised SystemExit",
+    )
     assert_other_untouched(probes)
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from mercato_int.cli.access import VIEW, require
 from mercato_int.cli.app import app, services
 from mercato_int.cli.output import out, print_json
 
@@ -19,10 +20,11 @@ RECENT_IN_SHOW = 5
 
 
 def _type(value: str) -> str:
-    from mercato_int.services.events import EVENT_TYPES, check_type
+    from mercato_int.services.events import AUDIT_EVENT_TYPES, EVENT_TYPES, check_type
 
     # `integration.enabled` is short for `integrations.integration.enabled`
-    if value not in EVENT_TYPES and f"integrations.{value}" in EVENT_TYPES:
+    known = {**EVENT_TYPES, **AUDIT_EVENT_TYPES}
+    if value not in known and f"integrations.{value}" in known:
         return f"integrations.{value}"
     return check_type(value)
 
@@ -62,6 +64,7 @@ def events(
     """List the lifecycle events of the scope, oldest first: who changed what, and when."""
     from mercato_int.when import parse_when
 
+    require(ctx, VIEW)
     svc = services(ctx)
     wanted = [_type(t) for t in types or []]
     now = svc.clock()

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from mercato_int.cli.access import MANAGE, require, require_everywhere
 from mercato_int.cli.app import app, services
 from mercato_int.cli.complete import complete_ids
 from mercato_int.cli.output import err, note, out, plural, print_json
@@ -63,6 +64,8 @@ def health(
         raise InvalidInput(f"--timeout must be more than 0 seconds, not {timeout:g}")
     if concurrency < 1:
         raise InvalidInput(f"--concurrency must be at least 1, not {concurrency}")
+    # Running checks writes state, logs and events: integrations.manage, in every tenant.
+    (require_everywhere if all_tenants else require)(ctx, MANAGE)
     svc = services(ctx)
     jobs, where = _plan(svc, ids or [], all_tenants)
     if not jobs:

@@ -360,8 +360,10 @@ def _call(check: Callable[..., Any], credentials: dict[str, Any], ctx: HealthCon
     def target() -> None:
         try:
             value, error = check(credentials, ctx), None
-        except BaseException as exc:
+        except Exception as exc:
             value, error = None, exc
+        except BaseException as exc:  # SystemExit & co. from a check must not end the run
+            value, error = None, RuntimeError(f"the check raised {type(exc).__name__}")
         # RuntimeError: the run is over (loop closed) and nobody waits for this result.
         with contextlib.suppress(RuntimeError):
             loop.call_soon_threadsafe(settle, value, error)

@@ -20,8 +20,9 @@ from mercato_int.services.tenant_settings import TenantSettingsService
 from mercato_int.store.engine import SQLITE_BUSY_TIMEOUT_MS, Store
 
 ERROR = "error"
-TARGET_BATCH_SECONDS = 0.05  # each delete holds the write lock for about this long
+TARGET_BATCH_SECONDS = 0.04  # each delete (or vacuum step) holds the write lock this long
 PAUSE_SECONDS = 0.03  # and then lets waiting writers in
+RECLAIM_BUDGET_SECONDS = 300  # what is left after this is given back by the next prune
 MIN_BATCH, MAX_BATCH = 100, 5000
 VACUUM_FREE_RATIO = 0.25  # a store with no incremental vacuum is vacuumed past this much free
 
@@ -63,6 +64,7 @@ class PruneReport:
     tenants: list[TenantPrune]
     reclaim: dict[str, Any] = field(default_factory=dict)
     reclaim_error: str | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -89,6 +91,7 @@ class PruneReport:
             "byLevel": self.by_level(),
             "tenants": [t.to_json() for t in self.tenants],
             "reclaim": self.reclaim,
+            "seconds": self.seconds,
             "errors": errors,
         }
 
@@ -132,6 +135,7 @@ class RetentionService:
         Failures are recorded per tenant and the others still run; `report.failed` says so."""
         now = self.clock()
         report = PruneReport(dry_run=dry_run, tenants=[])
+        started = time.monotonic()
         for scope in scopes:
             if older_than is not None:
                 days = error_days = None
@@ -152,11 +156,14 @@ class RetentionService:
                     self._delete(item, on_progress)
             except sa.exc.SQLAlchemyError as exc:
                 item.error = _why(exc)
+        report.seconds["delete" if not dry_run else "count"] = round(time.monotonic() - started, 3)
         if not dry_run and report.total:
+            started = time.monotonic()
             try:
                 report.reclaim = self.reclaim()
             except (sa.exc.SQLAlchemyError, sqlite3.Error) as exc:
                 report.reclaim_error = _why(exc)
+            report.seconds["reclaim"] = round(time.monotonic() - started, 3)
         return report
 
     # --- counting and deleting -------------------------------------------------------------
@@ -186,6 +193,7 @@ class RetentionService:
         """Batches of one DELETE statement each (its own short transaction), sized to take
         about TARGET_BATCH_SECONDS, oldest first, with a pause between them."""
         postgres = self.store.dialect == "postgresql"
+        sqlite = self.store.dialect == "sqlite"
         for errors, when in ((False, item.cutoff), (True, item.error_cutoff)):
             batch = min(MAX_BATCH, max(MIN_BATCH, 1000))
             while True:
@@ -202,6 +210,8 @@ class RetentionService:
                 with self.store.engine.begin() as conn:
                     levels = conn.execute(stmt).scalars().all()
                 took = time.monotonic() - started
+                if sqlite:
+                    self._checkpoint()
                 for level in levels:
                     item.by_level[level] = item.by_level.get(level, 0) + 1
                 if on_progress and levels:
@@ -213,6 +223,28 @@ class RetentionService:
                 self.sleep(PAUSE_SECONDS)
 
     # --- keeping the SQLite file in check ---------------------------------------------------
+    def _checkpoint(self) -> None:
+        """Copy the WAL back into the file now, outside any transaction. Without it, the
+        commit that crosses the auto-checkpoint threshold does that work, and that commit is
+        as likely to be a writer's as ours."""
+        with self.store.engine.connect() as conn:
+            _passive_checkpoint(conn.connection.driver_connection)
+
+    def _incremental_vacuum(self, raw: Any, free: int) -> None:
+        """Give free pages back in steps sized to hold the write lock about
+        TARGET_BATCH_SECONDS each, within RECLAIM_BUDGET_SECONDS."""
+        step, deadline = 64, time.monotonic() + RECLAIM_BUDGET_SECONDS
+        while free > 0 and time.monotonic() < deadline:
+            started = time.monotonic()
+            # executescript steps the pragma to the end; execute() frees one page
+            raw.executescript(f"PRAGMA incremental_vacuum({step});")
+            took = time.monotonic() - started
+            _passive_checkpoint(raw)
+            scale = min(2.0, max(0.25, TARGET_BATCH_SECONDS / max(took, 1e-3)))
+            step = int(min(4000, max(8, step * scale)))
+            free = raw.execute("PRAGMA freelist_count").fetchone()[0]
+            self.sleep(PAUSE_SECONDS)
+
     def reclaim(self) -> dict[str, Any]:
         """After a prune: checkpoint the WAL and give freed pages back to the file system.
 
@@ -229,13 +261,7 @@ class RetentionService:
             free = raw.execute("PRAGMA freelist_count").fetchone()[0]
             out.update(pagesBefore=pages, freePages=free)
             if mode == 2 and free:
-                for _ in range(free // 500 + 10):  # bounded, even if others free pages too
-                    if free <= 0:
-                        break
-                    # executescript steps the pragma to the end; execute() frees one page
-                    raw.executescript("PRAGMA incremental_vacuum(500);")
-                    free = raw.execute("PRAGMA freelist_count").fetchone()[0]
-                    self.sleep(PAUSE_SECONDS / 3)
+                self._incremental_vacuum(raw, free)
                 out["vacuum"] = "incremental"
             elif mode != 2 and pages and free / pages >= VACUUM_FREE_RATIO:
                 raw.commit()
@@ -254,6 +280,10 @@ class RetentionService:
                     raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
             out["checkpoint"] = True
         return out
+
+
+def _passive_checkpoint(raw: Any) -> None:
+    raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
 
 
 def _why(exc: BaseException) -> str:
