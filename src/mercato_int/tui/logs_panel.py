@@ -153,10 +153,21 @@ class LogsPanel(Vertical):
         self.page = page
         self.newest_id = page.items[0].get("id") if page.items else None
         box = self.query_one("#log-entries", VerticalScroll)
+        # New entries arrive while someone reads: keep what they opened and where they were.
+        shown = list(self.query(LogEntry))
+        expanded = {e.entry.get("id") for e in shown if e.expanded}
+        focused = self.screen.focused
+        focused_id = focused.entry.get("id") if isinstance(focused, LogEntry) else None
         await box.remove_children()
         today = self.app.services.clock()
         if page.items:
-            await box.mount_all([LogEntry(e, today) for e in page.items])
+            entries = [LogEntry(e, today) for e in page.items]
+            for entry in entries:
+                entry.expanded = entry.entry.get("id") in expanded
+            await box.mount_all(entries)
+            for entry in entries:
+                if focused_id is not None and entry.entry.get("id") == focused_id:
+                    entry.focus(scroll_visible=False)
         else:
             await box.mount(Static("No log entries match.", classes="empty"))
         first = page.offset + 1 if page.items else 0
