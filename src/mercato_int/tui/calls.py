@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from mercato_int.services import Services
     from mercato_int.services.log_activity import Activity
     from mercato_int.services.marketplace import Marketplace
+    from mercato_int.services.state import StateView
 
 MASK = "••••••••"
 
@@ -70,6 +71,14 @@ class ServiceCalls:
         return self.services.registry.categories()
 
     # --- state ---------------------------------------------------------------------------------
+    def state(self, integration_id: str, scope: TenantScope) -> StateView:
+        self.require(VIEW, scope, integration_id)
+        return self.services.state.get(integration_id, scope)
+
+    def states(self, scope: TenantScope) -> dict[str, StateView]:
+        self.require(VIEW, scope)
+        return self.services.state.all_states(scope)
+
     def set_enabled(self, ids: list[str], enabled: bool, scope: TenantScope) -> list[str]:
         """Enable or disable integrations (a bundle id means all of its integrations).
         Returns warnings to show (required credentials that are not set)."""
@@ -129,7 +138,7 @@ class ServiceCalls:
             if not members:
                 return None
             some_id = members[0].id
-        state = self.services.state.get(some_id, scope)
+        state = self.state(some_id, scope)
         if not state.last_health_check:
             return None
         return {

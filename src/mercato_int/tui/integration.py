@@ -128,7 +128,7 @@ class IntegrationScreen(Screen[None]):
 
     def load_state(self) -> None:
         with self.app.guard() as g:
-            state = self.app.calls.services.state.get(self.integration_id, self.app.scope)
+            state = self.app.calls.state(self.integration_id, self.app.scope)
         if g.failed:
             return
         self._enabled = state.is_enabled
