@@ -4,8 +4,8 @@ measured in the same run:
     --help  vs  python -c "import typer"                        aim: within 1.3x
     list    vs  python -c "import typer, rich.table, sqlmodel"  aim: within 1.15x
 
-`list` runs against a SQLite store created beforehand in a temporary MERCATO_INT_HOME (so the
-first-use migration is not measured). Commands run round-robin, so a busy machine slows every
+`list` runs against the default SQLite store, created beforehand in temporary user dirs (so
+the first-use migration is not measured). Commands run round-robin, so a busy machine slows every
 one of them alike; the figure is the median wall time of N fresh processes.
 
     python benchmarks/startup.py [--runs N] [--json]
@@ -65,7 +65,17 @@ def main() -> None:
 
     home = Path(tempfile.mkdtemp(prefix="mercato-int-bench-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("MERCATO_INT_")}
-    env.update({"MERCATO_INT_HOME": str(home), "NO_COLOR": "1", "COLUMNS": "100"})
+    # the platform's default dirs, as a user has them (not MERCATO_INT_HOME), inside `home`
+    env.update(
+        {
+            "XDG_CONFIG_HOME": str(home / "config"),
+            "XDG_DATA_HOME": str(home / "data"),
+            "NO_COLOR": "1",
+            "COLUMNS": "100",
+        }
+    )
+    if not sys.platform.startswith("linux"):  # elsewhere the user dirs ignore XDG_*
+        env["MERCATO_INT_HOME"] = str(home)
     cli = _mercato_int()
     commands = {
         "import typer": [sys.executable, "-c", "import typer"],
@@ -91,24 +101,36 @@ def main() -> None:
         shutil.rmtree(home, ignore_errors=True)
 
     median = {name: statistics.median(t) * 1000 for name, t in times.items()}
+    best = {name: min(t) * 1000 for name, t in times.items()}
     ratios = {
-        name: {"baseline": base, "ratio": median[name] / median[base], "aim": aim}
+        name: {
+            "baseline": base,
+            "ratio": median[name] / median[base],
+            # the fastest runs: steadier than the median on a machine shared with other work
+            "minRatio": best[name] / best[base],
+            "aim": aim,
+        }
         for name, (base, aim) in AIMS.items()
     }
     if args.json:
-        print(json.dumps({"runs": args.runs, "medianMs": median, "ratios": ratios}, indent=2))
+        print(
+            json.dumps(
+                {"runs": args.runs, "medianMs": median, "minMs": best, "ratios": ratios},
+                indent=2,
+            )
+        )
         return
     print(f"median wall time of {args.runs} runs each ({sys.executable})")
     for name, ms in median.items():
         label = f"mercato-int {name}" if name in ("help", "list", "list --json") else name
         label = label.replace("mercato-int help", "mercato-int --help")
-        print(f"  {label:<40} {ms:7.1f} ms   (min {min(times[name]) * 1000:6.1f})")
+        print(f"  {label:<40} {ms:7.1f} ms   (min {best[name]:6.1f})")
     for name, r in ratios.items():
         verdict = "meets" if r["ratio"] <= r["aim"] else "MISSES"
         shown = "--help" if name == "help" else name
         print(
             f"mercato-int {shown:<6} / {r['baseline']:<36} = {r['ratio']:.2f}x  "
-            f"(aim {r['aim']}x: {verdict})"
+            f"(aim {r['aim']}x: {verdict}; fastest runs {r['minRatio']:.2f}x)"
         )
 
 

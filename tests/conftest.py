@@ -42,6 +42,9 @@ def isolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("LANG", "C.UTF-8")
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_MESSAGES", raising=False)
+    from mercato_int import i18n
+
+    i18n.reset()  # the language is chosen per process; each test starts undecided
     return home
 
 

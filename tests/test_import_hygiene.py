@@ -37,13 +37,16 @@ with open(out, "w") as fh:
 """
 
 
-def _modules_after(tmp_path: Path, *args: str) -> set[str]:
+def _modules_after(tmp_path: Path, *args: str, home: bool = True) -> set[str]:
     out = tmp_path / "modules.json"
+    env = os.environ.copy()
+    if not home:  # the platform's user dirs (the isolation fixture points XDG_* into tmp)
+        env.pop("MERCATO_INT_HOME")
     proc = subprocess.run(
         [sys.executable, "-c", _RUN_COMMAND, str(out), *args],
         capture_output=True,
         text=True,
-        env=os.environ.copy(),
+        env=env,
         check=False,
     )
     data = json.loads(out.read_text())
@@ -55,8 +58,9 @@ def _loaded(modules: set[str], names: set[str]) -> set[str]:
     return {n for n in names if n in modules or any(m.startswith(n + ".") for m in modules)}
 
 
-def test_help_imports_nothing_heavy(tmp_path: Path) -> None:
-    modules = _modules_after(tmp_path, "--help")
+@pytest.mark.parametrize("home", [True, False], ids=["MERCATO_INT_HOME", "user-dirs"])
+def test_help_imports_nothing_heavy(tmp_path: Path, home: bool) -> None:
+    modules = _modules_after(tmp_path, "--help", home=home)
     assert "mercato_int.cli.app" in modules  # it really ran
     assert _loaded(modules, NEVER_FOR_HELP) == set()
     assert _loaded(modules, NOT_FOR_HELP_EITHER) == set()

@@ -148,3 +148,25 @@ def test_scope_names_itself() -> None:
     scope = TenantScope(organization_id="eu", tenant_id="acme")
     assert str(scope) == "tenant acme · org eu"
     assert scope.as_dict() == {"organizationId": "eu", "tenantId": "acme"}
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the fast path is Linux's")
+@pytest.mark.parametrize(
+    "xdg",
+    [{}, {"XDG_CONFIG_HOME": "/srv/cfg", "XDG_DATA_HOME": "/srv/data"}, {"XDG_CONFIG_HOME": " "}],
+)
+def test_default_dirs_agree_with_platformdirs(
+    xdg: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import platformdirs
+
+    from mercato_int.config_file import default_dirs
+
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    for name, value in xdg.items():
+        monkeypatch.setenv(name, value)
+    assert default_dirs(None) == (
+        Path(platformdirs.user_config_dir("mercato-int", appauthor=False)),
+        Path(platformdirs.user_data_dir("mercato-int", appauthor=False)),
+    )

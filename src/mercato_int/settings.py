@@ -6,39 +6,33 @@ Nothing here imports the store, the registry or any heavy dependency.
 
 from __future__ import annotations
 
-import getpass
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
+from mercato_int.config_file import (  # noqa: F401  (re-exported: the names of the contract)
+    APP_NAME,
+    CONFIG_FILE_NAME,
+    CONFIG_KEYS,
+    DB_FILE_NAME,
+    ENV_ACTOR,
+    ENV_DATABASE_URL,
+    ENV_HOME,
+    ENV_LANG,
+    ENV_MASTER_KEY,
+    ENV_ORG,
+    ENV_PROVIDERS_PATH,
+    ENV_TENANT,
+    default_dirs,
+    read_config,
+)
 from mercato_int.errors import InvalidInput
-from mercato_int.scope import DEFAULT_ORG, DEFAULT_TENANT, TenantScope
 
-APP_NAME = "mercato-int"
-CONFIG_FILE_NAME = "config.toml"
-DB_FILE_NAME = "mercato-int.db"
-
-ENV_HOME = "MERCATO_INT_HOME"
-ENV_DATABASE_URL = "MERCATO_INT_DATABASE_URL"
-ENV_TENANT = "MERCATO_INT_TENANT"
-ENV_ORG = "MERCATO_INT_ORG"
-ENV_ACTOR = "MERCATO_INT_ACTOR"
-ENV_MASTER_KEY = "MERCATO_INT_MASTER_KEY"
-ENV_PROVIDERS_PATH = "MERCATO_INT_PROVIDERS_PATH"
-ENV_LANG = "MERCATO_INT_LANG"
-
-# config-file key -> environment variable, for the names a config file may set
-CONFIG_KEYS: dict[str, str] = {
-    "database_url": ENV_DATABASE_URL,
-    "tenant": ENV_TENANT,
-    "org": ENV_ORG,
-    "actor": ENV_ACTOR,
-    "providers_path": ENV_PROVIDERS_PATH,
-    "lang": ENV_LANG,
-}
+if TYPE_CHECKING:
+    from mercato_int.scope import TenantScope
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,99}$")
 
@@ -53,42 +47,8 @@ def check_identifier(value: str, what: str) -> str:
     return value
 
 
-def default_dirs(home: str | None) -> tuple[Path, Path]:
-    """(config dir, data dir): `MERCATO_INT_HOME` for both, else the platform's user dirs."""
-    if home:
-        p = Path(home).expanduser()
-        return p, p
-    # platformdirs costs ~10 ms; only commands that need a path pay it.
-    import platformdirs
-
-    return (
-        Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
-        Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
-    )
-
-
-def _read_config(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        return {}
-    import tomllib
-
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise InvalidInput(
-            f"cannot read config file {path}: {exc}", hint="fix or remove the file"
-        ) from None
-    unknown = sorted(set(data) - set(CONFIG_KEYS))
-    if unknown:
-        raise InvalidInput(
-            f"unknown key(s) {', '.join(unknown)} in config file {path}",
-            hint=f"known keys: {', '.join(CONFIG_KEYS)}",
-        )
-    for key, value in data.items():
-        if not isinstance(value, str):
-            raise InvalidInput(f"config key {key!r} in {path} must be a string")
-    return data
+# kept for callers of the old private name
+_read_config = read_config
 
 
 @dataclass(frozen=True)
@@ -128,7 +88,7 @@ class Settings:
         """Resolve settings: the keyword arguments are the flags, `env` the environment."""
         env = os.environ if env is None else env
         config_dir, data_dir = default_dirs(env.get(ENV_HOME) or None)
-        config = _read_config(config_dir / CONFIG_FILE_NAME)
+        config = read_config(config_dir / CONFIG_FILE_NAME)
         flags = {
             "database_url": database_url,
             "tenant": tenant,
@@ -154,6 +114,9 @@ class Settings:
 
         db_default = "sqlite:///" + str(data_dir / DB_FILE_NAME)
         url = pick("database_url", db_default) or db_default
+        # here, not at the top: i18n reads the config file on every `--help` through this module
+        from mercato_int.scope import DEFAULT_ORG, DEFAULT_TENANT, TenantScope
+
         scope = TenantScope(
             organization_id=check_identifier(pick("org", DEFAULT_ORG) or DEFAULT_ORG, "org"),
             tenant_id=check_identifier(pick("tenant", DEFAULT_TENANT) or DEFAULT_TENANT, "tenant"),
@@ -177,6 +140,8 @@ class Settings:
 
 def _os_user() -> str:
     try:
+        import getpass
+
         name = getpass.getuser()
     except Exception:  # no passwd entry (containers)
         return "operator"

@@ -55,3 +55,14 @@ def test_acl_and_scaffold_speak_polish(cli, tmp_path) -> None:
     )
     run = cli("--lang", "pl", "scaffold", "crm_x", "--category", "crm", "--hub", "h")
     assert run.stderr.splitlines()[0] == "błąd: brak --title (scaffold pyta tylko w terminalu)"
+
+
+def test_show_in_polish(cli) -> None:
+    run = cli("--lang", "pl", "show", "gateway_stripe")
+    assert run.exit_code == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0] == "Stripe (gateway_stripe) · integracja · tenant default · organizacja default"
+    assert "Dane dostępowe" in lines
+    assert any(line.startswith("Stan: ○ Wyłączona") for line in lines)
+    english = cli("show", "gateway_stripe").stdout.splitlines()
+    assert english[0] == "Stripe (gateway_stripe) · integration · tenant default · org default"

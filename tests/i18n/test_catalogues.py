@@ -41,6 +41,24 @@ def differences(a: dict[str, Any], b: dict[str, Any], langs: tuple[str, str]) ->
 
 def test_catalogues_have_the_same_keys_and_placeholders() -> None:
     assert differences(EN, PL, ("en", "pl")) == []
+    assert differences(i18n.catalogue("en"), i18n.catalogue("pl"), ("en", "pl")) == []
+
+
+def test_each_area_has_both_languages_and_defines_no_key_twice() -> None:
+    import importlib
+    import pkgutil
+
+    import mercato_int.i18n.areas as areas
+
+    present = {m.name for m in pkgutil.iter_modules(areas.__path__)}
+    assert present <= set(i18n.AREAS), f"add {sorted(present - set(i18n.AREAS))} to i18n.AREAS"
+    seen = dict.fromkeys(EN, "en.py")
+    for name in sorted(present):
+        module = importlib.import_module(f"mercato_int.i18n.areas.{name}")
+        assert differences(module.EN, module.PL, ("en", "pl")) == [], name
+        for key in module.EN:
+            assert key not in seen, f"{key} defined in {seen[key]} and areas/{name}.py"
+            seen[key] = f"areas/{name}.py"
 
 
 def test_the_comparison_catches_each_kind_of_difference() -> None:

@@ -74,3 +74,18 @@ def test_concurrent_upgrades_on_postgres(pg_url: str) -> None:
         assert current_revision(engine) == HEAD_REVISION
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("postgres://ann@db/x", "postgresql+psycopg://ann@db/x"),
+        ("postgresql://ann@db/x", "postgresql+psycopg://ann@db/x"),
+        ("postgresql+psycopg://ann@db/x", "postgresql+psycopg://ann@db/x"),
+        ("sqlite:////tmp/a.db", "sqlite:////tmp/a.db"),
+    ],
+)
+def test_postgres_urls_use_psycopg_3(given: str, used: str) -> None:
+    from mercato_int.store.engine import normalize_url
+
+    assert normalize_url(given) == used

@@ -27,17 +27,31 @@ class MercatoGroup(TyperGroup):
     evaluating every parameter annotation (~1 ms a command), so `mercato-int --help` would
     otherwise grow with every command added. `--help` lists them from their docstrings."""
 
+    _built: dict[str, Any]
+
+    @property
+    def commands(self) -> dict[str, Any]:  # type: ignore[override]
+        """Every subcommand, built: for whoever walks the whole tree (completions, docs)."""
+        for name, info in _DEFERRED.items():
+            if name not in self._built:
+                self._built[name] = _build(name, info)
+        return self._built
+
+    @commands.setter
+    def commands(self, value: Any) -> None:
+        self._built = dict(value)
+
     def list_commands(self, ctx: Any) -> list[str]:
-        return [*self.commands, *(n for n in _DEFERRED if n not in self.commands)]
+        return [*self._built, *(n for n in _DEFERRED if n not in self._built)]
 
     def get_command(self, ctx: Any, name: str) -> Any:
-        if name not in self.commands and name in _DEFERRED:
-            self.commands[name] = _build(name, _DEFERRED[name])
-        return super().get_command(ctx, name)
+        if name not in self._built and name in _DEFERRED:
+            self._built[name] = _build(name, _DEFERRED[name])
+        return self._built.get(name)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         rows = [
-            (name, self.commands.get(name) or _stub(name, _DEFERRED[name]))
+            (name, self._built.get(name) or _stub(name, _DEFERRED[name]))
             for name in self.list_commands(ctx)
         ]
         rows = [(name, cmd) for name, cmd in rows if not cmd.hidden]

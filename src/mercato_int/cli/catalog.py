@@ -243,47 +243,56 @@ def _render_show(registry: Registry, item_id: str, data: dict) -> None:
     console = out()
     item = registry.get(item_id)
     console.print(
-        Text.assemble((item.title, "bold"), f" ({item.id}) · {data['kind']} · {_scope(data)}")
+        Text.assemble(
+            (item.title, "bold"),
+            f" ({item.id}) · {t('show.kind.' + data['kind'])} · {_scope(data)}",
+        )
     )
     if item.description:
         console.print(item.description, markup=False)
     facts: list[list[Text | str]] = []
-    for label, key in (
-        ("category", "category"),
-        ("hub", "hub"),
-        ("provider key", "providerKey"),
-        ("package", "package"),
-        ("version", "version"),
-        ("author", "author"),
-        ("license", "license"),
-        ("docs", "docsUrl"),
-        ("bundle", "bundleId"),
+    for key in (
+        "category",
+        "hub",
+        "providerKey",
+        "package",
+        "version",
+        "author",
+        "license",
+        "docsUrl",
+        "bundleId",
     ):
         if data.get(key):
-            facts.append([Text(label, "dim"), str(data[key])])
+            facts.append([Text(t(f"show.fact.{key}"), "dim"), str(data[key])])
     if data.get("tags"):
-        facts.append([Text("tags", "dim"), ", ".join(data["tags"])])
+        facts.append([Text(t("show.fact.tags"), "dim"), ", ".join(data["tags"])])
     check = registry.health_check_config(item_id)
     facts.append(
-        [Text("health check", "dim"), f"{check[1].service} ({check[0]})" if check else "none"]
+        [
+            Text(t("show.fact.healthCheck"), "dim"),
+            f"{check[1].service} ({check[0]})" if check else t("show.none"),
+        ]
     )
     source = registry.sources.get(item_id)
     if source:
-        facts.append([Text("provider file", "dim"), source.file])
+        facts.append([Text(t("show.fact.providerFile"), "dim"), source.file])
     for line in _aligned(facts):
         console.print(line)
     if item.fields:
         console.print()
-        console.print(Text("Credentials", "bold"))
+        console.print(Text(t("show.credentials"), "bold"))
         rows: list[list[Text | str]] = [
-            [Text(h, "dim") for h in ("key", "label", "type", "required", "options")]
+            [
+                Text(t(f"show.col.{h}"), "dim")
+                for h in ("key", "label", "type", "required", "options")
+            ]
         ]
         rows += [
             [
                 f.key,
                 f.label,
                 f.type,
-                "yes" if f.required else "",
+                t("show.yes") if f.required else "",
                 ", ".join(o.value for o in f.options or ()),
             ]
             for f in item.fields
@@ -292,34 +301,31 @@ def _render_show(registry: Registry, item_id: str, data: dict) -> None:
             console.print(line)
     elif data.get("bundleId"):
         console.print()
-        console.print(
-            f"Credentials: shared with bundle {data['bundleId']} "
-            f"(`mercato-int show {data['bundleId']}`)",
-            markup=False,
-        )
+        console.print(t("show.shared", bundle=data["bundleId"]), markup=False)
     console.print()
     if data["kind"] == "bundle":
-        console.print(Text("Integrations", "bold"))
-        rows = [[Text(h, "dim") for h in ("state", "id", "title", "category")]]
+        console.print(Text(t("show.integrations"), "bold"))
+        rows = [[Text(t(f"show.col.{h}"), "dim") for h in ("state", "id", "title", "category")]]
         rows += [
-            [_state_text(m["isEnabled"]), m["id"], m["title"], humanize(m["category"])]
+            [_state_text(m["isEnabled"]), m["id"], m["title"], category_label(m["category"])]
             for m in data["integrations"]
         ]
         for line in _aligned(rows, indent="  "):
             console.print(line)
     else:
         state = data["state"]
-        line = Text("State: ").append_text(_state_text(state["isEnabled"]))
+        line = Text(t("show.state")).append_text(_state_text(state["isEnabled"]))
         if state["enabledBy"]:
-            line.append(f" by {state['enabledBy']} at {state['enabledAt']}")
+            line.append(t("show.enabled_by", actor=state["enabledBy"], at=state["enabledAt"]))
         if state["healthStatus"]:
-            line.append(f" · health: {state['healthStatus']} at {state['lastHealthCheckAt']}")
+            status = t_or("health." + state["healthStatus"], state["healthStatus"])
+            line.append(t("show.health", status=status, at=state["lastHealthCheckAt"]))
         console.print(line)
 
 
 def _scope(data: dict) -> str:
     s = data["scope"]
-    return f"tenant {s['tenantId']} · org {s['organizationId']}"
+    return t("scope", tenant=s["tenantId"], org=s["organizationId"])
 
 
 @app.command()

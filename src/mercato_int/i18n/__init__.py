@@ -54,10 +54,10 @@ def choose(flag: str | None = None, env: dict[str, str] | None = None) -> str:
 
 def _from_config(env: dict[str, str]) -> str | None:
     try:
-        from mercato_int.settings import CONFIG_FILE_NAME, ENV_HOME, _read_config, default_dirs
+        from mercato_int.config_file import CONFIG_FILE_NAME, ENV_HOME, default_dirs, read_config
 
         config_dir, _ = default_dirs(env.get(ENV_HOME) or None)
-        return normalize(_read_config(config_dir / CONFIG_FILE_NAME).get("lang"))
+        return normalize(read_config(config_dir / CONFIG_FILE_NAME).get("lang"))
     except Exception:  # a broken config file is reported by the command that reads it
         return None
 
@@ -72,12 +72,31 @@ def reset() -> None:
     _chosen = None
 
 
+# Messages of each area of the front ends live in `i18n/areas/<area>.py` as `EN` and `PL`
+# dicts, beside the shared ones in en.py / pl.py; no key may be defined twice (tested).
+AREAS: tuple[str, ...] = ("creds", "state", "logs", "tui_panels", "help")
+
+_catalogues: dict[str, dict[str, Any]] = {}
+
+
 def catalogue(lang: str) -> dict[str, Any]:
-    if lang == "pl":
-        from mercato_int.i18n.pl import MESSAGES
-    else:
-        from mercato_int.i18n.en import MESSAGES
-    return MESSAGES
+    """Every message of `lang`: the shared catalogue plus each area's."""
+    if lang not in _catalogues:
+        import importlib
+
+        if lang == "pl":
+            from mercato_int.i18n.pl import MESSAGES
+        else:
+            from mercato_int.i18n.en import MESSAGES
+        merged = dict(MESSAGES)
+        for area in AREAS:
+            try:
+                module = importlib.import_module(f"mercato_int.i18n.areas.{area}")
+            except ModuleNotFoundError:
+                continue  # an area not written yet
+            merged.update(getattr(module, "PL" if lang == "pl" else "EN"))
+        _catalogues[lang] = merged
+    return _catalogues[lang]
 
 
 def t(key: str, **params: Any) -> str:

@@ -93,9 +93,11 @@ class MercatoApp(App[None]):
         )
 
     def on_mount(self) -> None:
+        from mercato_int.i18n import scope_text, t
         from mercato_int.tui.marketplace import MarketplaceScreen
 
-        self.sub_title = str(self.scope)
+        self.title = t("tui.title")
+        self.sub_title = scope_text(self.scope)
         self.push_screen(MarketplaceScreen())
 
     def open_integration(self, integration_id: str) -> None:
@@ -117,8 +119,10 @@ class MercatoApp(App[None]):
         if scope is None or scope == self.scope:
             return
         self.scope = scope
-        self.sub_title = str(scope)
-        self.notify(f"Now working in {scope}", timeout=3)
+        from mercato_int.i18n import scope_text, t
+
+        self.sub_title = scope_text(scope)
+        self.notify(t("tui.now_in", scope=scope_text(scope)), timeout=3)
         for screen in self.screen_stack:
             reload = getattr(screen, "reload", None)
             if reload is not None:

@@ -13,32 +13,38 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Sparkline, Static
 
+from mercato_int.i18n import t, t_or, tn
+
 if TYPE_CHECKING:
     from mercato_int.services.log_activity import Activity
     from mercato_int.services.marketplace import MarketBundle, MarketItem
 
 HEALTH_MARKS = {
-    "healthy": ("✔ healthy", "green"),
-    "degraded": ("▲ degraded", "yellow"),
-    "unhealthy": ("✖ unhealthy", "red"),
-    "unconfigured": ("– unconfigured", "grey50"),
+    "healthy": ("✔", "green"),
+    "degraded": ("▲", "yellow"),
+    "unhealthy": ("✖", "red"),
+    "unconfigured": ("–", "grey50"),
 }
 
 
 def humanize(value: str) -> str:
-    """`data_sync` -> `Data Sync`."""
-    return value.replace("_", " ").title()
+    """A category for people: `data_sync` -> `Data Sync` (`Synchronizacja danych` in Polish)."""
+    return t_or(f"category.{value}", value.replace("_", " ").title())
 
 
 def health_mark(status: str | None, *, short: bool = False) -> Text:
     if not status:
-        return Text("" if short else "· unchecked", style="grey50")
-    label, style = HEALTH_MARKS.get(status, (status, "white"))
-    return Text(label.split(" ")[0] if short else label, style=style)
+        return Text("" if short else f"· {t('tui.unchecked')}", style="grey50")
+    mark, style = HEALTH_MARKS.get(status, ("", "white"))
+    if short:
+        return Text(mark or status, style=style)
+    return Text(f"{mark} {t_or('health.' + status, status)}".strip(), style=style)
 
 
 def state_mark(enabled: bool) -> Text:
-    return Text("● Enabled", style="bold green") if enabled else Text("○ Disabled", style="grey50")
+    if enabled:
+        return Text(t("list.enabled").rstrip(), style="bold green")
+    return Text(t("list.disabled"), style="grey50")
 
 
 def error_rate_text(activity: Activity | None) -> Text:
@@ -61,8 +67,8 @@ class IntegrationTile(Widget, can_focus=True):
     """One integration: title and health, enabled state, category and error rate, sparkline."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open"),
-        Binding("space", "toggle", "On/Off"),
+        Binding("enter", "open", t("tui.key.open")),
+        Binding("space", "toggle", t("tui.key.toggle")),
     ]
 
     class Toggle(Message):
@@ -94,7 +100,7 @@ class IntegrationTile(Widget, can_focus=True):
         if self.bundle_title is None:
             third.append("  ")
             third.append(
-                "creds ✓" if self.item.has_credentials else "no creds",
+                t("list.creds_set") if self.item.has_credentials else t("tui.no_creds"),
                 style="green" if self.item.has_credentials else "grey50",
             )
         yield Static(third, classes="tile-category")
@@ -115,7 +121,8 @@ class IntegrationTile(Widget, can_focus=True):
         rate = Text("  …", style="grey50") if pending else error_rate_text(activity)
         rates.first(Static).update(rate)
         total = activity.total if activity else 0
-        self.tooltip = None if pending else f"{total} log entries in 30 days"
+        rate_text = error_rate_text(activity)
+        self.tooltip = None if pending else t("tui.tile_tooltip", total=total, rate=rate_text)
 
     def action_open(self) -> None:
         self.app.open_integration(self.item.definition.id)  # type: ignore[attr-defined]
@@ -145,15 +152,15 @@ class BundleCard(Vertical):
         g = self.group
         b = g.bundle
         self.border_title = b.title
-        count = f"{g.integration_count} integrations · {g.enabled_count} enabled"
+        count = tn("tui.bundle_count", g.integration_count, enabled=g.enabled_count)
         with Horizontal(classes="card-head"):
             yield Static(Text(count, style="bold"), classes="card-title")
-            yield Button("Enable All", classes="enable-all", compact=True, variant="success")
-            yield Button("Disable All", classes="disable-all", compact=True)
+            yield Button(t("tui.enable_all"), classes="enable-all", compact=True, variant="success")
+            yield Button(t("tui.disable_all"), classes="disable-all", compact=True)
         yield Static(b.description, classes="card-desc")
         pkg = " ".join(p for p in (b.package, f"v{b.version}" if b.version else None) if p)
         creds = Text(
-            "credentials set" if g.has_credentials else "credentials not set",
+            t("tui.credentials_set") if g.has_credentials else t("tui.credentials_unset"),
             style="green" if g.has_credentials else "yellow",
         )
         yield Static(Text.assemble((pkg, "grey62"), " · " if pkg else "", creds))
@@ -162,7 +169,9 @@ class BundleCard(Vertical):
                 yield IntegrationTile(
                     item, self.activity.get(item.definition.id), bundle_title=b.title
                 )
-        yield Button("Configure Bundle", classes="configure", compact=True, variant="primary")
+        yield Button(
+            t("tui.configure_bundle"), classes="configure", compact=True, variant="primary"
+        )
 
     @on(Button.Pressed, ".enable-all")
     def _enable_all(self, event: Button.Pressed) -> None:

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select, Static
 
+from mercato_int.i18n import scope_text, t
 from mercato_int.tui.cards import BundleCard, IntegrationTile, StandaloneGroup, humanize
 
 if TYPE_CHECKING:
@@ -26,13 +27,13 @@ class MarketplaceScreen(Screen[None]):
     AUTO_FOCUS = ""  # the first tile gets the focus once the cards are mounted
     BINDINGS: ClassVar[list[BindingType]] = [
         # The search box says "/" and F5 is universal: the footer keeps its room at 80 columns.
-        Binding("slash", "focus_search", "Search", show=False),
-        Binding("a", "bulk(True)", "All on"),
-        Binding("x", "bulk(False)", "All off"),
-        Binding("b", "open_bundle", "Bundle"),
-        Binding("c", "next_category", "Filter"),
-        Binding("f5,ctrl+r", "reload", "Refresh", show=False),
-        Binding("escape", "clear_filters", "Clear", show=False),
+        Binding("slash", "focus_search", t("tui.key.search"), show=False),
+        Binding("a", "bulk(True)", t("tui.key.all_on")),
+        Binding("x", "bulk(False)", t("tui.key.all_off")),
+        Binding("b", "open_bundle", t("tui.key.bundle")),
+        Binding("c", "next_category", t("tui.key.filter")),
+        Binding("f5,ctrl+r", "reload", t("tui.key.refresh"), show=False),
+        Binding("escape", "clear_filters", t("tui.key.clear"), show=False),
     ]
 
     app: MercatoApp  # type: ignore[assignment]
@@ -40,10 +41,10 @@ class MarketplaceScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="filters"):
-            yield Input(placeholder="Search… (/)", id="search")
+            yield Input(placeholder=t("tui.search"), id="search")
             options = [(humanize(c), c) for c in self.app.calls.categories()]
             yield Select(
-                [("All categories", ALL), *options],
+                [(t("tui.all_categories"), ALL), *options],
                 value=ALL,
                 allow_blank=False,
                 id="category",
@@ -124,14 +125,10 @@ class MarketplaceScreen(Screen[None]):
         await cards.remove_children()
         widgets = [BundleCard(group, activity) for group in market.bundles]
         if market.standalone:
-            widgets.append(Static("Standalone integrations", classes="section-title"))
+            widgets.append(Static(t("tui.standalone"), classes="section-title"))
             widgets.append(StandaloneGroup(market.standalone, activity))
         if not widgets:
-            widgets.append(
-                Static(
-                    "No integration matches. Esc clears the filters.", id="empty", classes="empty"
-                )
-            )
+            widgets.append(Static(t("tui.no_match"), id="empty", classes="empty"))
         await cards.mount_all(widgets)
         if figures is None:
             self._load_activity(self.app.scope)
@@ -189,14 +186,14 @@ class MarketplaceScreen(Screen[None]):
     def action_open_bundle(self) -> None:
         bundle_id = self._focused_bundle_id()
         if bundle_id is None:
-            self.notify("Move to an integration of a bundle first (Tab)", timeout=3)
+            self.notify(t("tui.move_to_bundle"), timeout=3)
             return
         self.app.open_bundle(bundle_id)
 
     async def action_bulk(self, enable: bool) -> None:
         bundle_id = self._focused_bundle_id()
         if bundle_id is None:
-            self.notify("Move to a bundle's integration first (Tab)", timeout=3)
+            self.notify(t("tui.move_to_bundle_member"), timeout=3)
             return
         await self._set_enabled([bundle_id], enable)
 
@@ -213,8 +210,8 @@ class MarketplaceScreen(Screen[None]):
             warnings = self.app.calls.set_enabled(ids, enable, self.app.scope)
         if g.failed:
             return
-        word = "Enabled" if enable else "Disabled"
-        self.notify(f"{word} {', '.join(ids)} in {self.app.scope}", timeout=3)
+        key = "tui.enabled_in" if enable else "tui.disabled_in"
+        self.notify(t(key, ids=", ".join(ids), scope=scope_text(self.app.scope)), timeout=3)
         self.app.warn_all(warnings)
         async with self._lock:
             await self._rebuild()  # states changed, the month of logs did not

@@ -1,0 +1,1 @@
+"""Per-area message catalogues (`EN`, `PL` dicts), merged into `i18n.catalogue()`."""
