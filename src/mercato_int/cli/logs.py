@@ -149,7 +149,11 @@ def show(
         _follow(svc, scope, filters, 10 if limit is None else limit, emit)
         return
     page = svc.logs.query(
-        scope=scope, filters=filters, limit=limit or 50, offset=offset, cursor=cursor
+        scope=scope,
+        filters=filters,
+        limit=50 if limit is None else limit,
+        offset=offset,
+        cursor=cursor,
     )
     if as_json:
         print_json(page.to_json())
