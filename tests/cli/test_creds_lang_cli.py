@@ -19,17 +19,17 @@ def test_set_get_explain_unset_speak_polish(cli) -> None:
     saved = _pl(cli, "creds", "set", "gateway_stripe", *ARGS)
     assert saved.exit_code == 0, saved.stderr
     assert saved.stdout == (
-        "Zapisano dane dostępowe gateway_stripe (zmienione: publishableKey, secretKey, "
+        "Zapisano dane uwierzytelniające gateway_stripe (zmienione: publishableKey, secretKey, "
         f"webhookSecret) · {SCOPE}\n"
     )
     assert saved.stderr.startswith("ostrzeżenie: utworzono klucz główny ")
     assert "(miejsce: plik kluczy " in saved.stderr
     same = _pl(cli, "creds", "set", "gateway_stripe", "publishableKey=pk_1")
-    assert same.stdout == f"Dane dostępowe gateway_stripe bez zmian · {SCOPE}\n"
+    assert same.stdout == f"Dane uwierzytelniające gateway_stripe bez zmian · {SCOPE}\n"
 
     lines = _pl(cli, "creds", "get", "gateway_stripe").stdout.splitlines()
     assert lines[0] == f"gateway_stripe · {SCOPE}"
-    assert lines[1].startswith("własne dane dostępowe, zaktualizowano ")
+    assert lines[1].startswith("własne dane uwierzytelniające, zaktualizowano ")
     assert lines[1].endswith(" przez tester")
     assert lines[-1].split() == ["Enable", "Apple", "Pay", "(enableApplePay)", "nieustawione"]
 
@@ -46,34 +46,35 @@ def test_set_get_explain_unset_speak_polish(cli) -> None:
 
     declined = _pl(cli, "creds", "unset", "gateway_stripe", input="n\n")
     assert declined.exit_code == 1
-    assert f"Usunąć dane dostępowe gateway_stripe w {SCOPE}? [y/N]" in declined.stderr
+    assert f"Usunąć dane uwierzytelniające gateway_stripe w {SCOPE}? [y/N]" in declined.stderr
     assert declined.stderr.endswith("Nic nie usunięto.\n")
     removed = _pl(cli, "creds", "unset", "gateway_stripe", "--yes")
-    assert removed.stdout == f"Usunięto dane dostępowe gateway_stripe · {SCOPE}\n"
+    assert removed.stdout == f"Usunięto dane uwierzytelniające gateway_stripe · {SCOPE}\n"
     again = _pl(cli, "creds", "unset", "gateway_stripe", "--yes")
     assert again.exit_code == 3
     assert again.stderr.splitlines()[0] == (
-        f"błąd: dane dostępowe gateway_stripe nie są ustawione w {SCOPE}"
+        f"błąd: dane uwierzytelniające gateway_stripe nie są ustawione w {SCOPE}"
     )
 
 
 def test_bundle_fall_through_in_polish(cli) -> None:
     empty = _pl(cli, "creds", "get", "sync_medusa_products").stdout.splitlines()
     assert empty[1:] == [
-        "brak ustawionych danych dostępowych",
+        "brak ustawionych danych uwierzytelniających",
         "Ustaw je poleceniem `mercato-int creds set sync_medusa KLUCZ=WARTOŚĆ...`",
     ]
     _pl(cli, "creds", "set", "sync_medusa", *MEDUSA)
     got = _pl(cli, "creds", "get", "sync_medusa_products").stdout.splitlines()
     assert got[1].startswith(
-        "dane dostępowe pakietu sync_medusa (sync_medusa_products nie ma własnych), zaktualizowano "
+        "dane uwierzytelniające pakietu sync_medusa (sync_medusa_products nie ma własnych), "
+        "zaktualizowano "
     )
     explained = _pl(cli, "creds", "explain", "sync_medusa_orders").stdout
     assert "pakiet sync_medusa" in explained
     refused = _pl(cli, "creds", "unset", "sync_medusa_orders", "--yes")
     assert refused.exit_code == 2
     assert refused.stderr.splitlines()[0] == (
-        "błąd: sync_medusa_orders nie ma własnych danych dostępowych: są zapisane w jej "
+        "błąd: sync_medusa_orders nie ma własnych danych uwierzytelniających: są zapisane w jej "
         "pakiecie sync_medusa (uruchom `mercato-int creds unset sync_medusa`)"
     )
 
@@ -112,7 +113,7 @@ def test_input_errors_in_polish_with_plural_forms(cli) -> None:
         "(umieść sekret w osobnym polu)"
     )
     assert first_line("sync_medusa_products", "medusaApiKey=x") == (
-        "błąd: sync_medusa_products nie ma własnych danych dostępowych: są zapisane w jej "
+        "błąd: sync_medusa_products nie ma własnych danych uwierzytelniających: są zapisane w jej "
         "pakiecie sync_medusa (uruchom `mercato-int creds set sync_medusa KLUCZ=WARTOŚĆ...`)"
     )
 
@@ -123,14 +124,15 @@ def test_prompt_keeps_labels_and_reports_in_polish(cli) -> None:
     assert run.exit_code == 0, run.stderr
     assert "Enable Apple Pay (enableApplePay) [true/false]" in run.stderr
     assert run.stdout.splitlines()[-1] == (
-        f"Zapisano dane dostępowe gateway_stripe (zmienione: enableApplePay, secretKey) · {SCOPE}"
+        "Zapisano dane uwierzytelniające gateway_stripe (zmienione: enableApplePay, "
+        f"secretKey) · {SCOPE}"
     )
 
 
 def test_keys_status_rotate_drop_in_polish(cli) -> None:
     none = _pl(cli, "keys", "status").stdout.splitlines()
     assert none[:2] == [
-        "Klucze główne · wszyscy tenanci tego magazynu danych",
+        "Klucze główne · wszyscy najemcy tego magazynu danych",
         "Nie ma jeszcze klucza głównego; utworzy go pierwsze `mercato-int creds set`.",
     ]
     assert none[2].startswith("sprawdzone miejsca: MERCATO_INT_MASTER_KEY: nieustawiona; ")
@@ -154,8 +156,9 @@ def test_keys_status_rotate_drop_in_polish(cli) -> None:
     assert status[3] == "sprawdzono: każdy wiersz otwiera się swoim kluczem (2 wiersze)"
 
     declined = _pl(cli, "keys", "rotate", input="n\n")
-    assert "Aktywować nowy klucz główny i ponownie zaszyfrować dane dostępowe wszystkich " in (
-        declined.stderr
+    assert (
+        "Aktywować nowy klucz główny i ponownie zaszyfrować dane uwierzytelniające wszystkich "
+        in (declined.stderr)
     )
     assert declined.stderr.endswith("Nie wykonano rotacji.\n")
     run = _pl(cli, "keys", "rotate", "--yes")
@@ -187,7 +190,7 @@ def test_key_problems_in_polish_exit_5(cli) -> None:
     run = _pl(cli, "creds", "set", "carrier_dhl", "apiKey=k", "accountNumber=1")
     assert run.exit_code == 5
     assert run.stderr.splitlines()[0] == (
-        "błąd: nie znaleziono klucza głównego, a magazyn danych zawiera dane dostępowe "
+        "błąd: nie znaleziono klucza głównego, a magazyn danych zawiera dane uwierzytelniające "
         f"zaszyfrowane kluczem {kid} (1 wiersz); sprawdzone miejsca: MERCATO_INT_MASTER_KEY: "
         "nieustawiona; systemowy pęk kluczy (usługa mercato-int): brak działającego backendu "
         f"(NoKeyringError); plik kluczy {home / 'master.key'}: brak pliku (przywróć ten klucz; "

@@ -1,6 +1,7 @@
 """Messages of `creds set|get|explain|unset`, `keys status|rotate|drop`, the credentials
-service, the master keys and their sources. Polish reuses the shared terms of i18n/pl.py:
-credentials = dane dostępowe, tenant = tenant, bundle = pakiet, key = klucz.
+service, the master keys and their sources. Polish follows the glossary of the i18n brief:
+credentials = dane uwierzytelniające, tenant = najemca, bundle = pakiet, key = klucz (the scope
+line "tenant X · organizacja Y" comes from the shared catalogue).
 
 Some English plurals say "rows" even for 1 ("1 rows"): that is today's wording, which tests
 assert; fixing it is a separate change."""
@@ -222,19 +223,20 @@ PL: dict[str, Any] = {
     "creds.prompt.boolean": " [true/false]",
     # creds: wyjście
     "creds.created_key": "utworzono klucz główny {kid} (miejsce: {source}); zrób jego kopię "
-    "zapasową: bez niego zapisanych danych dostępowych nie da się odczytać",
-    "creds.unchanged": "Dane dostępowe {owner} bez zmian · {scope}",
-    "creds.saved": "Zapisano dane dostępowe {owner} (zmienione: {changed}) · {scope}",
+    "zapasową: bez niego zapisanych danych uwierzytelniających nie da się odczytać",
+    "creds.unchanged": "Dane uwierzytelniające {owner} bez zmian · {scope}",
+    "creds.saved": "Zapisano dane uwierzytelniające {owner} (zmienione: {changed}) · {scope}",
     "creds.revealed": "sekrety pokazano jawnym tekstem; zapisano to w dzienniku audytu jako "
     "{actor}",
-    "creds.source.bundle": "dane dostępowe pakietu {bundle} ({integration} nie ma własnych)",
-    "creds.source.own": "własne dane dostępowe",
-    "creds.source.none": "brak ustawionych danych dostępowych",
+    "creds.source.bundle": "dane uwierzytelniające pakietu {bundle} ({integration} nie ma "
+    "własnych)",
+    "creds.source.own": "własne dane uwierzytelniające",
+    "creds.source.none": "brak ustawionych danych uwierzytelniających",
     "creds.updated": ", zaktualizowano {stamp}",
     "creds.updated_by": " przez {actor}",
     "creds.set_them": "Ustaw je poleceniem `mercato-int creds set {target} KLUCZ=WARTOŚĆ...`",
     "creds.not_set": "nieustawione",
-    "creds.takes_none": "{integration} nie przyjmuje danych dostępowych.",
+    "creds.takes_none": "{integration} nie przyjmuje danych uwierzytelniających.",
     "creds.col.field": "pole",
     "creds.col.from": "źródło",
     "creds.col.value": "wartość",
@@ -242,24 +244,25 @@ PL: dict[str, Any] = {
     "creds.from.bundle": "pakiet {bundle}",
     "creds.from.unset": "nieustawione",
     "creds.from.shadowed": " (wartość pakietu nieużywana: ta integracja ma własny wiersz)",
-    "creds.unset.confirm": "Usunąć dane dostępowe {owner} w {scope}?",
+    "creds.unset.confirm": "Usunąć dane uwierzytelniające {owner} w {scope}?",
     "creds.unset.declined": "Nic nie usunięto.",
-    "creds.removed": "Usunięto dane dostępowe {owner} · {scope}",
-    # creds: błędy usługi danych dostępowych
-    "creds.err.on_bundle": "{integration} nie ma własnych danych dostępowych: są zapisane w jej "
-    "pakiecie {bundle}",
+    "creds.removed": "Usunięto dane uwierzytelniające {owner} · {scope}",
+    # creds: błędy usługi danych uwierzytelniających
+    "creds.err.on_bundle": "{integration} nie ma własnych danych uwierzytelniających: są "
+    "zapisane w jej pakiecie {bundle}",
     "creds.hint.set_on_bundle": "uruchom `mercato-int creds set {bundle} KLUCZ=WARTOŚĆ...`",
     "creds.hint.on_bundle": "uruchom `mercato-int creds {command} {bundle}`",
-    "creds.err.takes_none": "{integration} nie przyjmuje danych dostępowych",
-    "creds.err.key_missing": "nie można odczytać danych dostępowych {integration} w {scope}: są "
-    "zaszyfrowane kluczem {kid}, którego nie ma w żadnym ze sprawdzonych miejsc ({places})",
+    "creds.err.takes_none": "{integration} nie przyjmuje danych uwierzytelniających",
+    "creds.err.key_missing": "nie można odczytać danych uwierzytelniających {integration} w "
+    "{scope}: są zaszyfrowane kluczem {kid}, którego nie ma w żadnym ze sprawdzonych miejsc "
+    "({places})",
     "creds.hint.restore_key": "przywróć ten klucz, np. w MERCATO_INT_MASTER_KEY",
-    "creds.err.cannot_decrypt": "nie można odszyfrować danych dostępowych {integration} w "
+    "creds.err.cannot_decrypt": "nie można odszyfrować danych uwierzytelniających {integration} w "
     "{scope} kluczem {kid}: {reason}",
     "creds.hint.set_again": "ustaw je ponownie poleceniem "
     "`mercato-int creds set {integration} ...`",
     "creds.err.no_key_but_rows": "nie znaleziono klucza głównego, a magazyn danych zawiera dane "
-    "dostępowe zaszyfrowane kluczem {kids}; sprawdzone miejsca: {places}",
+    "uwierzytelniające zaszyfrowane kluczem {kids}; sprawdzone miejsca: {places}",
     "creds.hint.no_new_key": "przywróć ten klucz; mercato-int nie utworzy nowego, dopóki dane "
     "wymagają starego",
     "creds.kid_rows": {
@@ -270,7 +273,7 @@ PL: dict[str, Any] = {
     "creds.unknown_kid": "nieznany",
     "creds.err.no_fields": "nie podano żadnych pól dla {owner}",
     "creds.hint.no_fields": "podaj pary KLUCZ=WARTOŚĆ; pola: {fields}",
-    "creds.err.none_set": "dane dostępowe {owner} nie są ustawione w {scope}",
+    "creds.err.none_set": "dane uwierzytelniające {owner} nie są ustawione w {scope}",
     "creds.hint.uses_bundle": "{owner} korzysta z danych swojego pakietu: "
     "`mercato-int creds unset {bundle}`",
     # creds: sprawdzanie wartości według schematu pól
@@ -309,7 +312,7 @@ PL: dict[str, Any] = {
     },
     # keys status
     "creds.keys.title": "Klucze główne",
-    "creds.keys.every_tenant": "wszyscy tenanci tego magazynu danych",
+    "creds.keys.every_tenant": "wszyscy najemcy tego magazynu danych",
     "creds.keys.none_yet": "Nie ma jeszcze klucza głównego; utworzy go pierwsze "
     "`mercato-int creds set`.",
     "creds.keys.active_from": "aktywny: {kid}, źródło: {source}",
@@ -325,7 +328,7 @@ PL: dict[str, Any] = {
     },
     "creds.keys.does_not_open": "nie otwiera się",
     "creds.keys.damaged": "{integration} w {scope} (klucz {kid}): zmieniony lub skopiowany z "
-    "innego wiersza; ustaw te dane dostępowe ponownie",
+    "innego wiersza; ustaw te dane uwierzytelniające ponownie",
     "creds.keys.unreadable": {
         "one": "{n} wiersz zaszyfrowany kluczem {kid}, którego nie otwiera żaden dostępny klucz",
         "few": "{n} wiersze zaszyfrowane kluczem {kid}, których nie otwiera żaden dostępny klucz",
@@ -336,12 +339,12 @@ PL: dict[str, Any] = {
     "creds.keys.looked_in": "sprawdzone miejsca: {places}",
     # keys rotate / drop
     "creds.keys.rotate.confirm": "Aktywować nowy klucz główny i ponownie zaszyfrować dane "
-    "dostępowe wszystkich tenantów?",
+    "uwierzytelniające wszystkich najemców?",
     "creds.keys.rotate.declined": "Nie wykonano rotacji.",
     "creds.keys.progress": "ponowne szyfrowanie",
     "creds.keys.progress_line": "ponownie zaszyfrowano wiersze: {done}/{total}",
-    "creds.keys.nothing_to_rotate": "Nie ma jeszcze klucza głównego ani danych dostępowych: "
-    "nie ma czego rotować.",
+    "creds.keys.nothing_to_rotate": "Nie ma jeszcze klucza głównego ani danych "
+    "uwierzytelniających: nie ma czego rotować.",
     "creds.keys.timing": "w {seconds} s ({rate} wierszy/s)",
     "creds.keys.resumed": {
         "one": "dokończono rotację do klucza {kid} ({source}): ponownie zaszyfrowano {n} "
@@ -379,11 +382,12 @@ PL: dict[str, Any] = {
     },
     "creds.keys.err.rotate_missing": "nie można wykonać rotacji: wiersze są zaszyfrowane "
     "kluczem {listed}, którego nie ma w żadnym ze sprawdzonych miejsc ({places})",
-    "creds.keys.hint.rotate_missing": "najpierw przywróć ten klucz albo usuń te dane dostępowe",
-    "creds.keys.err.rotate_row_no_key": "nie można wykonać rotacji danych dostępowych "
+    "creds.keys.hint.rotate_missing": "najpierw przywróć ten klucz albo usuń te dane "
+    "uwierzytelniające",
+    "creds.keys.err.rotate_row_no_key": "nie można wykonać rotacji danych uwierzytelniających "
     "{integration} w {scope}: klucza {kid} nie ma w żadnym ze sprawdzonych miejsc ({places})",
-    "creds.keys.err.rotate_row": "nie można wykonać rotacji danych dostępowych {integration} w "
-    "{scope}: {reason}",
+    "creds.keys.err.rotate_row": "nie można wykonać rotacji danych uwierzytelniających "
+    "{integration} w {scope}: {reason}",
     "creds.keys.hint.rotate_row": "ustaw je ponownie poleceniem "
     "`mercato-int creds set {integration} ...` w tym zakresie albo je usuń, potem uruchom "
     "ponownie `keys rotate`",
@@ -446,6 +450,6 @@ PL: dict[str, Any] = {
     "creds.keys.err.envelope_version": "wersja formatu koperty {version!r} jest nieznana tej "
     "wersji mercato-int (zapisała ją nowsza wersja?)",
     "creds.keys.err.does_not_open": "szyfrogram nie otwiera się swoim kluczem: został zmieniony "
-    "albo skopiowany z innego wiersza lub tenanta",
+    "albo skopiowany z innego wiersza lub najemcy",
     "creds.keys.err.not_object": "odszyfrowana wartość nie jest obiektem",
 }
