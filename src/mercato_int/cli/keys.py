@@ -138,7 +138,9 @@ def rotate(
         console.print(t("creds.keys.nothing_to_rotate"), markup=False)
         return
     rate = result.rows / result.seconds if result.seconds > 0 else 0.0
-    timing = t("creds.keys.timing", seconds=_number(result.seconds, 1), rate=_number(rate, 0))
+    timing = t(
+        "creds.keys.timing", seconds=_number(f"{result.seconds:.1f}"), rate=_number(f"{rate:,.0f}")
+    )
     source = svc.keys.source_label(result.key.source)
     key = "creds.keys.resumed" if result.resumed else "creds.keys.rotated"
     console.print(
@@ -149,11 +151,11 @@ def rotate(
         console.print(tn("creds.keys.old_kept", len(result.old_keys), kids=kids), markup=False)
 
 
-def _number(value: float, decimals: int) -> str:
-    """`1,234.5` in English; Polish groups thousands with a space and uses a decimal comma."""
-    text = f"{value:,.{decimals}f}"
+def _number(text: str) -> str:
+    """A number formatted the English way (`1,234.5`), in the Polish way under `--lang pl`:
+    thousands grouped with a (no-break) space, a decimal comma."""
     if current() == "pl":
-        text = text.replace(",", "\u00a0").replace(".", ",")
+        return text.replace(",", "\u00a0").replace(".", ",")
     return text
 
 
