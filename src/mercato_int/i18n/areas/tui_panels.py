@@ -123,8 +123,9 @@ PL: dict[str, Any] = {
     "tui_panels.key.credentials": "Dane uwierzytelniające",
     "tui_panels.key.health": "Kontrola stanu",
     "tui_panels.key.logs": "Logi",
-    "tui_panels.key.next": "Dalej",
-    "tui_panels.key.prev": "Wstecz",
+    # skrócone: cała stopka karty logów mieści się w 80 kolumnach
+    "tui_panels.key.next": "Nast.",
+    "tui_panels.key.prev": "Poprz.",
     "tui_panels.key.level": "Poziom",
     "tui_panels.key.enable_all": "Włącz wszystkie",
     "tui_panels.key.disable_all": "Wyłącz wszystkie",
@@ -144,10 +145,10 @@ PL: dict[str, Any] = {
     "tui_panels.saved_on_bundle": "Dane uwierzytelniające tej integracji zapisuje się w jej "
     "pakiecie",
     # formularz danych uwierzytelniających (tui/credentials_form.py)
-    "tui_panels.creds.set": "ustawiony",
-    "tui_panels.creds.not_set": "nieustawiony",
+    "tui_panels.creds.set": "ustawione",
+    "tui_panels.creds.not_set": "nieustawione",
     "tui_panels.creds.select_not_set": "(nieustawione)",
-    "tui_panels.creds.set_replace": "ustawiony — wpisz, aby zastąpić",
+    "tui_panels.creds.set_replace": "ustawione — wpisz, aby zastąpić",
     "tui_panels.creds.on": "wł.",
     "tui_panels.creds.off": "wył.",
     "tui_panels.creds.heading": "Dane uwierzytelniające: ",
@@ -192,8 +193,8 @@ PL: dict[str, Any] = {
     "tui_panels.logs.level_all": "Poziom: wszystkie",
     "tui_panels.logs.level": "Poziom: {level}",
     "tui_panels.logs.search": "Szukaj w komunikatach…",
-    "tui_panels.logs.prev": "← Wstecz (p)",
-    "tui_panels.logs.next": "Dalej → (n)",
+    "tui_panels.logs.prev": "← Poprzednia (p)",
+    "tui_panels.logs.next": "Następna → (n)",
     "tui_panels.logs.unavailable": "Logi niedostępne",
     "tui_panels.logs.none_match": "Żaden wpis logu nie pasuje.",
     # dopełniacz po „z”: z 1 wpisu, z 3 wpisów, z 5 wpisów
