@@ -11,6 +11,7 @@ import typer
 from mercato_int.cli.access import VIEW, require
 from mercato_int.cli.app import app, services
 from mercato_int.cli.output import out, print_json
+from mercato_int.i18n import scope_text, t, t_or, tn
 
 if TYPE_CHECKING:
     from mercato_int.services import Services
@@ -33,7 +34,11 @@ def _complete_types(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]
     from mercato_int.services.events import AUDIT_EVENT_TYPES, EVENT_TYPES
 
     known = {**EVENT_TYPES, **AUDIT_EVENT_TYPES}
-    return [(t, label) for t, label in known.items() if t.startswith(incomplete)]
+    return [
+        (name, t_or(f"state.event.{name}", label))
+        for name, label in known.items()
+        if name.startswith(incomplete)
+    ]
 
 
 @app.command()
@@ -66,7 +71,7 @@ def events(
 
     require(ctx, VIEW)
     svc = services(ctx)
-    wanted = [_type(t) for t in types or []]
+    wanted = [_type(name) for name in types or []]
     now = svc.clock()
     start = parse_when(since, now=now) if since else None
     items, total = svc.events.query(svc.scope, types=wanted, since=start, limit=limit)
@@ -76,15 +81,18 @@ def events(
     if as_json:
         print_json({"items": [e.to_json() for e in items], "total": total})
         return
+    from rich.markup import escape
+
     console = out()
-    console.print(f"[bold]Events[/] · {svc.scope}")
+    console.print(f"[bold]{escape(t('state.events.title'))}[/] · {scope_text(svc.scope)}")
     if not items:
-        console.print("[dim]No events.[/]")
+        console.print(f"[dim]{escape(t('state.events.none'))}[/]")
         return
     for e in items:
         console.print(event_line(e))
     if total > len(items):
-        console.print(f"[dim]last {len(items)} of {total} · --limit N for more[/]")
+        more = t("state.events.more", shown=len(items), total=total)
+        console.print(f"[dim]{escape(more)}[/]")
 
 
 def _follow(
@@ -113,7 +121,7 @@ def event_line(e: Event) -> str:
     changes = describe_changes(e.payload)
     parts = [f"[dim]{when}[/]", e.type, f"[bold]{escape(e.subject_id or '-')}[/]"]
     if e.actor:
-        parts.append(f"by {escape(e.actor)}")
+        parts.append(escape(t("state.events.by", actor=e.actor)))
     if changes:
         parts.append(escape(changes))
     return "  ".join(parts)
@@ -127,7 +135,7 @@ def describe_changes(payload: dict[str, Any]) -> str:
             parts.append(f"{key}: {_fmt(change['from'])} → {_fmt(change['to'])}")
     members = payload.get("integrationIds")
     if members and payload.get("bundleId"):
-        parts.append(f"({len(members)} integrations)")
+        parts.append(tn("state.events.members", len(members)))
     return " ".join(parts)
 
 
@@ -158,9 +166,10 @@ def render_recent_changes(items: list[dict[str, Any]]) -> None:
 
     console = out()
     if not items:
-        console.print("Last changes: [dim]none[/]")
+        none = t("state.events.last_changes_none")
+        console.print(f"{t('state.events.last_changes')} [dim]{none}[/]")
         return
-    console.print("Last changes:")
+    console.print(t("state.events.last_changes"))
     for d in items:
         e = Event(
             id=d["id"],

@@ -9,8 +9,9 @@ import typer
 from mercato_int.cli.access import MANAGE, require, require_everywhere
 from mercato_int.cli.app import app, services
 from mercato_int.cli.complete import complete_ids
-from mercato_int.cli.output import err, note, out, plural, print_json
+from mercato_int.cli.output import err, note, out, print_json
 from mercato_int.errors import ExitCode, InvalidInput
+from mercato_int.i18n import scope_text, t, t_or, tn
 
 if TYPE_CHECKING:
     from mercato_int.services import Services
@@ -19,6 +20,12 @@ if TYPE_CHECKING:
 
 STYLE = {"healthy": "green", "degraded": "yellow", "unhealthy": "red", "unconfigured": "dim"}
 MARK = {"healthy": "✓", "degraded": "!", "unhealthy": "✗", "unconfigured": "·"}
+STATUS_WIDTH = 12  # the longest English status; a longer translation widens the column
+
+
+def status_text(status: str) -> str:
+    """A health status as a person reads it (the status id itself is data)."""
+    return t_or(f"health.{status}", status)
 
 
 @app.command()
@@ -54,26 +61,30 @@ def health(
     unhealthy with the reason. Progress goes to stderr.
     """
     if ids and (all_ or all_tenants):
-        raise InvalidInput("give integration ids or --all/--all-tenants, not both")
+        raise InvalidInput(t("state.health.ids_and_all"))
     if not ids and not (all_ or all_tenants):
         raise InvalidInput(
-            "name integrations or bundles to check, or use --all",
-            hint="e.g. `mercato-int health gateway_stripe` or `mercato-int health --all`",
+            t("state.health.nothing_named"), hint=t("state.health.nothing_named.hint")
         )
     if not timeout > 0:
-        raise InvalidInput(f"--timeout must be more than 0 seconds, not {timeout:g}")
+        raise InvalidInput(t("state.health.bad_timeout_flag", timeout=f"{timeout:g}"))
     if concurrency < 1:
-        raise InvalidInput(f"--concurrency must be at least 1, not {concurrency}")
+        raise InvalidInput(t("state.health.bad_concurrency_flag", concurrency=concurrency))
     # Running checks writes state, logs and events: integrations.manage, in every tenant.
     (require_everywhere if all_tenants else require)(ctx, MANAGE)
     svc = services(ctx)
-    jobs, where = _plan(svc, ids or [], all_tenants)
+    jobs = _plan(svc, ids or [], all_tenants)
+    if all_tenants:
+        where, in_where = t("state.health.all_tenants"), t("state.health.in_all_tenants")
+    else:
+        where = scope_text(svc.scope)
+        in_where = t("state.health.in_scope", scope=where)
     if not jobs:
-        note(f"no enabled integrations in {where}; enable some with `mercato-int enable ID`")
+        note(t("state.health.none_enabled", where=in_where))
         if as_json:
             print_json({"items": [], "total": 0, "counts": {}})
         return
-    note(f"checking {_count(jobs)} in {where} (timeout {timeout:g} s)")
+    note(t("state.health.checking", count=_count(jobs), where=in_where, timeout=f"{timeout:g}"))
     run = _run(svc, jobs, timeout, concurrency)
     from mercato_int.cli.state import report_delivery_failures
 
@@ -86,22 +97,19 @@ def health(
         raise typer.Exit(ExitCode.FAILED)
 
 
-def _plan(svc: Services, ids: list[str], all_tenants: bool) -> tuple[list[HealthJob], str]:
+def _plan(svc: Services, ids: list[str], all_tenants: bool) -> list[HealthJob]:
     if all_tenants:
-        jobs = [j for scope in svc.state.enabled_scopes() for j in svc.health.plan_enabled(scope)]
-        return jobs, "all tenants"
+        return [j for scope in svc.state.enabled_scopes() for j in svc.health.plan_enabled(scope)]
     if ids:
-        return svc.health.plan(ids, svc.scope), str(svc.scope)
-    return svc.health.plan_enabled(svc.scope), str(svc.scope)
+        return svc.health.plan(ids, svc.scope)
+    return svc.health.plan_enabled(svc.scope)
 
 
 def _count(jobs: list[HealthJob]) -> str:
     n = len(jobs)
-    return (
-        f"{n} integration{'s' if n != 1 else ''}"
-        if n == sum(len(j.integration_ids) for j in jobs)
-        else f"{n} checks"
-    )
+    if n == sum(len(j.integration_ids) for j in jobs):
+        return tn("state.health.n_integrations", n)
+    return tn("state.health.n_checks", n)
 
 
 def _run(svc: Services, jobs: list[HealthJob], timeout: float, concurrency: int) -> HealthRun:
@@ -110,7 +118,7 @@ def _run(svc: Services, jobs: list[HealthJob], timeout: float, concurrency: int)
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         with Progress(
-            TextColumn("health"),
+            TextColumn(t("state.health.progress")),
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("{task.description}"),
@@ -121,7 +129,9 @@ def _run(svc: Services, jobs: list[HealthJob], timeout: float, concurrency: int)
 
             def tick(outcome: HealthOutcome, done: int, total: int) -> None:
                 bar.update(
-                    task, completed=done, description=f"{outcome.subject_id} {outcome.status}"
+                    task,
+                    completed=done,
+                    description=f"{outcome.subject_id} {status_text(outcome.status)}",
                 )
 
             return svc.health.run(
@@ -129,7 +139,16 @@ def _run(svc: Services, jobs: list[HealthJob], timeout: float, concurrency: int)
             )
 
     def line(outcome: HealthOutcome, done: int, total: int) -> None:
-        note(f"[{done}/{total}] {outcome.subject_id}: {outcome.status} ({outcome.latency_ms} ms)")
+        note(
+            t(
+                "state.health.progress_line",
+                done=done,
+                total=total,
+                subject=outcome.subject_id,
+                status=status_text(outcome.status),
+                latency=outcome.latency_ms,
+            )
+        )
 
     return svc.health.run(
         jobs, actor=svc.actor, timeout=timeout, concurrency=concurrency, progress=line
@@ -141,22 +160,30 @@ def _render(run: HealthRun, where: str, *, show_scope: bool) -> None:
     from rich.markup import escape
 
     console = out()
-    console.print(f"[bold]Health[/] · {where}")
+    console.print(f"[bold]{escape(t('state.health.title'))}[/] · {escape(where)}")
     rows = []
     for o in run.outcomes:
         ident = o.subject_id
         if len(o.integration_ids) > 1 or ident not in o.integration_ids:
-            ident += f" ({plural(len(o.integration_ids), 'integration')})"
+            ident += f" ({tn('state.health.n_integrations', len(o.integration_ids))})"
         if show_scope:
-            ident += f" · tenant {o.scope.tenant_id} · org {o.scope.organization_id}"
+            ident += f" · {scope_text(o.scope)}"
         rows.append((o.status, ident, f"{o.latency_ms} ms", o.message))
     width = max(len(r[1]) for r in rows)
     lat = max(len(r[2]) for r in rows)
+    label = max([STATUS_WIDTH] + [len(status_text(r[0])) for r in rows])
     for status, ident, latency, message in rows:
         style = STYLE.get(status, "white")
         console.print(
-            f"[{style}]{MARK.get(status, '?')} {status:<12}[/] {escape(ident):<{width}}  "
-            f"{latency:>{lat}}  {escape(message)}"
+            f"[{style}]{MARK.get(status, '?')} {escape(status_text(status)):<{label}}[/] "
+            f"{escape(ident):<{width}}  {latency:>{lat}}  {escape(message)}"
         )
-    counts = ", ".join(f"{n} {s}" for s, n in sorted(run.counts().items()))
-    console.print(f"[dim]{plural(len(run.outcomes), 'check')}: {counts}[/]")
+    counts = ", ".join(_status_count(s, n) for s, n in sorted(run.counts().items()))
+    checks = tn("state.health.n_checks", len(run.outcomes))
+    console.print(f"[dim]{escape(t('state.health.summary', checks=checks, counts=counts))}[/]")
+
+
+def _status_count(status: str, n: int) -> str:
+    """`2 healthy`; a status no catalogue knows stays as it is."""
+    key = f"state.health.count.{status}"
+    return tn(key, n) if status in STYLE else f"{n} {status}"

@@ -10,6 +10,7 @@ from mercato_int.cli.access import MANAGE, require
 from mercato_int.cli.app import app, services
 from mercato_int.cli.complete import complete_ids
 from mercato_int.cli.output import out, print_json, warn
+from mercato_int.i18n import scope_text, t
 
 if TYPE_CHECKING:
     from mercato_int.services.events import DeliveryFailure
@@ -32,21 +33,27 @@ def report_delivery_failures(failures: list[DeliveryFailure]) -> None:
     """A subscriber that raised undid nothing; the operator hears about it on stderr."""
     for f in failures:
         warn(
-            f"subscriber {f.subscriber} failed on {f.event.type} for {f.event.subject_id}: "
-            f"{f.error} (the change was kept)"
+            t(
+                "state.delivery_failed",
+                subscriber=f.subscriber,
+                type=f.event.type,
+                subject=f.event.subject_id,
+                error=f.error,
+            )
         )
 
 
 def _render(change: StateChange) -> None:
     verb = "enabled" if change.enabled else "disabled"
+    scope = scope_text(change.scope)
     console = out()
     if change.changed:
-        via = f" (bundle {', '.join(change.bundles)})" if change.bundles else ""
-        console.print(f"{verb.capitalize()} in {change.scope} by {change.actor}{via}:")
+        via = t("state.via_bundle", bundles=", ".join(change.bundles)) if change.bundles else ""
+        console.print(t(f"state.{verb}_in", scope=scope, actor=change.actor, via=via))
         for i in change.changed:
             console.print(f"  {i}")
     if change.unchanged:
-        console.print(f"Already {verb} in {change.scope}: {', '.join(change.unchanged)}")
+        console.print(t(f"state.already_{verb}", scope=scope, ids=", ".join(change.unchanged)))
 
 
 def _finish(change: StateChange, as_json: bool) -> None:

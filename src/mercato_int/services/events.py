@@ -252,9 +252,13 @@ def check_type(type: str) -> str:
     InvalidInput naming them otherwise."""
     if type not in EVENT_TYPES and type not in AUDIT_EVENT_TYPES:
         from mercato_int.errors import InvalidInput
+        from mercato_int.i18n import t
 
         known = [*EVENT_TYPES, *AUDIT_EVENT_TYPES]
-        raise InvalidInput(f"unknown event type {type!r}", hint=f"use one of {', '.join(known)}")
+        raise InvalidInput(
+            t("state.events.unknown_type", type=type),
+            hint=t("state.events.unknown_type.hint", known=", ".join(known)),
+        )
     return type
 
 

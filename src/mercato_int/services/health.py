@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from mercato_int.errors import InvalidInput
+from mercato_int.i18n import t
 from mercato_int.registry import Registry
 from mercato_int.scope import TenantScope
 from mercato_int.services.health_context import HealthClients, HealthContext
@@ -207,9 +208,9 @@ class HealthService:
     ) -> HealthRun:
         """`run` for callers that already have an event loop (the TUI)."""
         if not timeout > 0:
-            raise InvalidInput(f"timeout must be more than 0 seconds, not {timeout:g}")
+            raise InvalidInput(t("state.health.bad_timeout", timeout=f"{timeout:g}"))
         if concurrency < 1:
-            raise InvalidInput(f"concurrency must be at least 1, not {concurrency}")
+            raise InvalidInput(t("state.health.bad_concurrency", concurrency=concurrency))
         run = HealthRun(outcomes=[], correlation_id=f"health-{uuid.uuid4().hex[:12]}")
         clients = HealthClients(timeout=timeout, max_connections=max(concurrency * 2, 10))
         bound = asyncio.Semaphore(concurrency)

@@ -57,16 +57,20 @@ class MissingCredentials:
 
     @property
     def message(self) -> str:
+        """The warning for a person, in the chosen language (not data: `to_json` is)."""
+        from mercato_int.i18n import t, tn
+
         if self.integration_ids == (self.owner_id,):
             who = self.owner_id
         elif len(self.integration_ids) == 1:
-            who = f"{self.integration_ids[0]} (credentials of bundle {self.owner_id})"
+            who = t(
+                "state.missing_creds.of_bundle",
+                integration=self.integration_ids[0],
+                bundle=self.owner_id,
+            )
         else:
-            who = f"{self.owner_id} ({len(self.integration_ids)} integrations)"
-        return (
-            f"{who}: required credentials not set: {', '.join(self.keys)}; "
-            f"set them with `{self.command}`"
-        )
+            who = tn("state.missing_creds.members", len(self.integration_ids), owner=self.owner_id)
+        return t("state.missing_creds", who=who, keys=", ".join(self.keys), command=self.command)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy import false, select, true, update
 
 from mercato_int.errors import MercatoIntError
+from mercato_int.i18n import t
 from mercato_int.registry import Registry
 from mercato_int.scope import TenantScope
 from mercato_int.services.requirements import MissingCredentials, requirements
@@ -264,7 +265,7 @@ class StateWriter:
                 .distinct()
                 .order_by(table.c.tenant_id, table.c.organization_id)
             ).all()
-        return [TenantScope(organization_id=o, tenant_id=t) for o, t in rows]
+        return [TenantScope(organization_id=o, tenant_id=tenant) for o, tenant in rows]
 
     def _check_credentials(self, change: StateChange) -> None:
         if self._credentials is None:
@@ -279,7 +280,7 @@ class StateWriter:
             try:
                 values = resolver.resolve(i, change.scope)
             except MercatoIntError as exc:
-                change.notes.append(f"cannot check the credentials of {i}: {exc}")
+                change.notes.append(t("state.cannot_check_creds", id=i, error=exc))
                 continue
             keys = need.missing(values)
             if keys:
@@ -309,6 +310,6 @@ def _insert_for(dialect: str) -> Any:
         from sqlalchemy.dialects.sqlite import insert
     else:
         raise MercatoIntError(
-            f"the {dialect} store is not supported for changes", hint="use SQLite or Postgres"
+            t("state.store_unsupported", dialect=dialect), hint=t("state.store_unsupported.hint")
         )
     return insert
