@@ -95,7 +95,7 @@ def run() -> Callable[..., Any]:
 
 def test_list_help_in_polish(run) -> None:
     assert run("--lang", "pl", "list", "--help") == (
-        "Użycie: mercato-int list [OPTIONS]\n"
+        "Użycie: mercato-int list [OPCJE]\n"
         "\n"
         "  Pokaż katalog integracji: pakiety z ich integracjami, potem samodzielne\n"
         "  integracje.\n"
@@ -134,7 +134,7 @@ def test_english_help_is_as_written(run) -> None:
 
 def test_the_environment_chooses_polish_for_the_command_list(run) -> None:
     page = run("--help", env={"MERCATO_INT_LANG": "pl"})
-    assert page.startswith("Użycie: mercato-int [OPTIONS] COMMAND [ARGS]...\n")
+    assert page.startswith("Użycie: mercato-int [OPCJE] POLECENIE [ARGUMENTY]...\n")
     lines = page.splitlines()
     assert "Polecenia:" in lines and "Opcje:" in lines
     assert any(re.match(r"  list +Pokaż katalog integracji: pakiety", line) for line in lines)
@@ -159,5 +159,5 @@ def test_a_bare_group_shows_its_polish_help() -> None:
 
     result = CliRunner().invoke(app, ["--lang", "pl", "db"])
     assert result.exit_code == 2
-    assert result.stderr.startswith("Użycie: mercato-int db [OPTIONS] COMMAND [ARGS]...\n")
+    assert result.stderr.startswith("Użycie: mercato-int db [OPCJE] POLECENIE [ARGUMENTY]...\n")
     assert "  upgrade  Utwórz schemat magazynu danych" in result.stderr

@@ -15,6 +15,8 @@ from mercato_int import i18n
 
 # the section headings Typer and MercatoGroup write -> their catalogue keys
 _HEADINGS = {"Arguments": "help.arguments", "Options": "help.options", "Commands": "help.commands"}
+# the words of the usage line Typer writes -> their catalogue keys
+_METAVARS = {"[OPTIONS]": "help.options_metavar", "COMMAND [ARGS]...": "help.command_metavar"}
 
 
 def translated(text: str | None) -> str | None:
@@ -35,6 +37,10 @@ def localize(command: Any, *, subcommands: bool = True) -> None:
     for param in command.params:
         if getattr(param, "help", None):
             param.help = translated(param.help)
+    for attr in ("options_metavar", "subcommand_metavar"):
+        key = _METAVARS.get(getattr(command, attr, None) or "")
+        if key:
+            setattr(command, attr, i18n.t(key))
     command.context_class = LocalizedContext
     # a plain dict on the groups Typer builds; MercatoGroup (subcommands=False) would build
     # every deferred command to answer it

@@ -5,7 +5,7 @@ module (`typer.Option(help=...)`, docstrings), so the English stays where it is 
 changed English text has no translation until one is written here: tests/i18n/
 test_help_catalogue.py walks every command and fails on a help text missing below (or on an
 entry no command uses any more). `help.*` keys are the framing Typer writes around the help:
-usage line, section headings, the `[default: ...; required]` notes.
+usage line (its OPTIONS and COMMAND words), section headings, the `[default: ...; required]` notes.
 
 Terms as in the shared catalogue (i18n/pl.py): credentials = dane dostępowe, bundle = pakiet,
 health check = sprawdzenie stanu, scope = zakres, store = magazyn danych, tenant = najemca.
@@ -16,6 +16,8 @@ from typing import Any
 # Typer's framing: English as Typer writes it, then Polish.
 _FRAMING_EN: dict[str, str] = {
     "help.usage": "Usage: ",
+    "help.options_metavar": "[OPTIONS]",
+    "help.command_metavar": "COMMAND [ARGS]...",
     "help.arguments": "Arguments",
     "help.options": "Options",
     "help.commands": "Commands",
@@ -25,6 +27,8 @@ _FRAMING_EN: dict[str, str] = {
 }
 _FRAMING_PL: dict[str, str] = {
     "help.usage": "Użycie: ",
+    "help.options_metavar": "[OPCJE]",
+    "help.command_metavar": "POLECENIE [ARGUMENTY]...",
     "help.arguments": "Argumenty",
     "help.options": "Opcje",
     "help.commands": "Polecenia",
