@@ -30,8 +30,8 @@ def translated(text: str | None) -> str | None:
 def localize(command: Any, *, subcommands: bool = True) -> None:
     """Put `command`'s help, short help and every parameter's help (and, with `subcommands`,
     those of the commands under it) in the current language; its help pages get the
-    translated framing. The English stays in the catalogue keys, so this is done once a
-    command object (they are built afresh for every invocation)."""
+    translated framing. The translation replaces the English on the object, which is fine as
+    Typer builds the command objects afresh for every invocation."""
     command.help = translated(command.help)
     command.short_help = translated(command.short_help)
     for param in command.params:
