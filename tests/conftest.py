@@ -48,6 +48,19 @@ def isolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+def _restore_sigint() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.fixture
+def interruptible():
+    """`preexec_fn` for a child that a test stops with SIGINT (Ctrl-C): a run started in the
+    background (`cmd &`) inherits SIGINT ignored, and Python keeps it ignored."""
+    return _restore_sigint
+
+
 # --- Postgres ------------------------------------------------------------------------------
 _pg_state: dict[str, object] = {}
 

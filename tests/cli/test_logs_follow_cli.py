@@ -13,7 +13,9 @@ import threading
 import time
 
 
-def test_follow_prints_new_entries_and_stops_cleanly_on_ctrl_c(cli, db_url: str) -> None:
+def test_follow_prints_new_entries_and_stops_cleanly_on_ctrl_c(
+    cli, db_url: str, interruptible
+) -> None:
     assert (
         cli(
             "logs",
@@ -32,6 +34,7 @@ def test_follow_prints_new_entries_and_stops_cleanly_on_ctrl_c(cli, db_url: str)
     proc = subprocess.Popen(
         [sys.executable, "-m", "mercato_int", "logs", "-f", "--jsonl", "--limit", "1"],
         env=env,
+        preexec_fn=interruptible,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

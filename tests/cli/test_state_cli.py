@@ -159,7 +159,7 @@ def test_a_failing_subscriber_is_reported_and_the_change_kept(cli, tmp_path, mon
     assert_other_tenant_untouched(cli)
 
 
-def test_events_follow_prints_new_events_until_interrupted(cli) -> None:
+def test_events_follow_prints_new_events_until_interrupted(cli, interruptible) -> None:
     import json
     import os
     import queue
@@ -174,6 +174,7 @@ def test_events_follow_prints_new_events_until_interrupted(cli) -> None:
         stderr=subprocess.PIPE,
         text=True,
         env=os.environ.copy(),
+        preexec_fn=interruptible,
     )
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout], daemon=True).start()

@@ -25,3 +25,14 @@ def test_tui_help(cli):
     run = cli("tui", "--help")
     assert run.exit_code == 0
     assert "interactive marketplace" in run.stdout
+
+
+def test_tui_needs_view_access(cli, services):
+    from mercato_int.scope import TenantScope
+
+    services.acl.grant(TenantScope(), "boss", "admin", by="boss")
+    run = cli("tui")  # the actor is `tester`, who has nothing in this tenant
+    assert run.exit_code == 6
+    assert run.stderr.splitlines()[0].startswith(
+        "error: not allowed: tester lacks integrations.view in tenant default · org default"
+    )

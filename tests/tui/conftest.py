@@ -15,6 +15,13 @@ NOW = datetime(2026, 11, 26, 14, 30, tzinfo=UTC)
 TEST_MASTER_KEY = base64.urlsafe_b64encode(bytes(range(32))).decode()
 
 
+async def settle(pilot) -> None:
+    """Wait for the screen's workers (the 30-day activity is read off the UI thread)."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
     """SQLite only: overrides the two-engine fixture of the top conftest."""
@@ -35,10 +42,13 @@ def tui_services(db_url: str, clock: list[datetime], monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("MERCATO_INT_DATABASE_URL", db_url)
     monkeypatch.setenv("MERCATO_INT_MASTER_KEY", TEST_MASTER_KEY)
     monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.setenv("MERCATO_INT_DEBUG", "1")  # a bug fails the test, not a notification
     time.tzset()
     svc = Services(Settings.load(), clock=lambda: clock[0])
     yield svc
     svc.close()
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture

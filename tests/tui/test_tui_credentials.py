@@ -156,3 +156,26 @@ async def test_bundled_integration_shows_the_bundle_values_and_links_to_its_form
         await pilot.pause()
         assert type(app.screen).__name__ == "BundleScreen"
         assert app.screen.query_one("#f-medusaApiUrl", Input).value == "https://api.shop.example"
+
+
+async def test_select_and_boolean_fields_save_only_what_changed(make_app, tui_services):
+    scope = TenantScope()
+    creds = tui_services.credentials
+    base = {"publishableKey": "pk_1", "secretKey": SECRET, "webhookSecret": WEBHOOK}
+    creds.save("gateway_stripe", base, scope, actor="tester")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(app, pilot, "gateway_stripe")
+        form = app.screen.query_one("#form")
+        assert form.changes() == {}  # untouched: an unset boolean is not stored as false
+        app.screen.query_one("#f-captureMethod").value = "automatic"
+        app.screen.query_one("#f-enableApplePay").toggle()
+        await pilot.pause()
+        assert _text(app, "#word-enableApplePay") == "on"
+        assert form.changes() == {"captureMethod": "automatic", "enableApplePay": "true"}
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    resolved = creds.resolve("gateway_stripe", scope)
+    assert resolved["captureMethod"] == "automatic"
+    assert resolved["enableApplePay"] is True
+    assert resolved["secretKey"] == SECRET  # secrets not typed in are kept

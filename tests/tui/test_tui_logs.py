@@ -113,6 +113,10 @@ async def test_details_expand_and_new_entries_appear(make_app, write_logs, clock
         await pilot.pause()
         assert _count(app) == "Showing 1–4 of 4 entries"
         assert _messages(app)[0] == "retrying"
+        # the entry that was open stays open and focused
+        again = list(app.screen.query(LogEntry))[2]
+        assert again.entry["message"] == "entry 2 of 3"
+        assert again.expanded and app.focused is again
 
 
 async def test_no_polling_while_the_logs_tab_is_hidden(make_app, write_logs):

@@ -10,7 +10,7 @@ from textual.widgets import Input, Select, Static
 from mercato_int.scope import TenantScope
 from mercato_int.tui.cards import BundleCard, IntegrationTile
 
-from .conftest import NOW
+from .conftest import NOW, settle
 
 pytestmark = pytest.mark.anyio
 
@@ -111,6 +111,7 @@ async def test_activity_sparkline_and_error_rate_from_the_logs(make_app, write_l
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         stripe = app.screen.query_one("#tile-gateway_stripe", IntegrationTile)
+        await settle(pilot)
         assert stripe.activity.daily[-1] == 8
         assert str(stripe.query_one(".tile-errors", Static).render()) == "25%"
         dhl = app.screen.query_one("#tile-carrier_dhl", IntegrationTile)
@@ -137,6 +138,7 @@ async def test_switch_scope_changes_header_and_rejects_bad_ids(make_app, write_l
         await pilot.pause()
         assert app.scope == TenantScope(tenant_id="acme")
         assert app.sub_title == "tenant acme · org default"
+        await settle(pilot)
         stripe = app.screen.query_one("#tile-gateway_stripe", IntegrationTile)
         assert stripe.activity.total == 4
 
@@ -158,3 +160,37 @@ async def test_open_integration_and_bundle_and_back(make_app):
         await pilot.press("b")
         await pilot.pause()
         assert type(app.screen).__name__ == "BundleScreen"
+
+
+async def test_activity_is_read_once_per_refresh_not_per_keystroke(make_app, write_logs):
+    write_logs("gateway_stripe", 4)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        write_logs("gateway_stripe", 4, end=NOW - timedelta(hours=1))  # written meanwhile
+        await pilot.press("slash", *"stripe")
+        await settle(pilot)
+        tile = app.screen.query_one("#tile-gateway_stripe", IntegrationTile)
+        assert tile.activity.total == 4  # the search reused the figures
+        app.screen.query_one("#search", Input).blur()
+        await pilot.press("f5")
+        await settle(pilot)
+        tile = app.screen.query_one("#tile-gateway_stripe", IntegrationTile)
+        assert tile.activity.total == 8
+
+
+async def test_a_store_failure_is_a_notification_not_a_crash(make_app, tui_services):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        with tui_services.store.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE integration_states")
+        await pilot.press("f5")
+        await pilot.pause()
+        notes = list(app._notifications)  # what the toasts show
+        assert len(notes) == 1
+        assert notes[0].title == "Error" and notes[0].severity == "error"
+        assert notes[0].message.startswith("cannot reach the store at sqlite:///")
+        assert "no such table: integration_states" in notes[0].message
+        assert app.is_running
+        assert len(tile_ids(app)) == 7  # the last good view stays on screen

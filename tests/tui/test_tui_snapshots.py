@@ -7,7 +7,7 @@ import pytest
 
 from mercato_int.scope import TenantScope
 
-from .conftest import NOW
+from .conftest import NOW, settle
 
 
 def _seed(write_logs) -> None:
@@ -18,12 +18,12 @@ def _seed(write_logs) -> None:
 
 def test_marketplace_80x24(snap_compare, make_app, write_logs):
     _seed(write_logs)
-    assert snap_compare(make_app(), terminal_size=(80, 24))
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=settle)
 
 
 def test_marketplace_160x48(snap_compare, make_app, write_logs):
     _seed(write_logs)
-    assert snap_compare(make_app(), terminal_size=(160, 48))
+    assert snap_compare(make_app(), terminal_size=(160, 48), run_before=settle)
 
 
 def _configure(svc, write_logs) -> None:
@@ -79,7 +79,7 @@ def test_integration_tabs_80x24(snap_compare, make_app, tui_services, write_logs
         pilot.app.open_integration("gateway_stripe")
         await pilot.pause()
         pilot.app.screen.action_tab(tab)
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_tab)
 
@@ -90,11 +90,11 @@ def test_bundle_screen_80x24(snap_compare, make_app, tui_services, write_logs):
     async def open_bundle(pilot) -> None:
         await pilot.pause()
         pilot.app.open_bundle("sync_medusa")
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_bundle)
 
 
 def test_configured_marketplace_120x40(snap_compare, make_app, tui_services, write_logs):
     _configure(tui_services, write_logs)
-    assert snap_compare(make_app(), terminal_size=(120, 40))
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=settle)

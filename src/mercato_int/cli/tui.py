@@ -14,7 +14,10 @@ from mercato_int.errors import InvalidInput
 def tui(ctx: typer.Context) -> None:
     """Open the interactive marketplace: bundles, integrations, credentials, health, logs."""
     svc = services(ctx)
-    _store = svc.store  # open and check it first: a store error exits 4, not inside the UI
+    from mercato_int.services.acl import VIEW
+
+    # Store, then access: a store error exits 4 and a refusal 6, before any screen.
+    svc.acl.require(VIEW, svc.scope, svc.actor, action=ctx.command_path)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise InvalidInput(
             "the tui needs an interactive terminal",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -34,6 +35,8 @@ class Guard:
     ) -> bool:
         if not isinstance(exc, Exception):
             return False
+        if not isinstance(exc, MercatoIntError) and os.environ.get("MERCATO_INT_DEBUG") == "1":
+            return False  # a bug: let it crash with its traceback, as the CLI does
         self.app.report(exc)
         self.failed = True
         return True
@@ -77,9 +80,13 @@ class MercatoApp(App[None]):
         if isinstance(exc, MercatoIntError):
             self.notify(str(exc), title="Error", severity="error", timeout=8, markup=False)
             return
-        # A crash would print a traceback with locals (credentials among them): never.
+        # A crash would print a traceback with locals (credentials among them): never,
+        # unless MERCATO_INT_DEBUG=1 asks for it.
+        if os.environ.get("MERCATO_INT_DEBUG") == "1":
+            raise exc
         self.notify(
-            f"unexpected {type(exc).__name__}; the action was not completed",
+            f"unexpected {type(exc).__name__}; the action was not completed "
+            "(MERCATO_INT_DEBUG=1 shows the traceback; please report it)",
             title="Error",
             severity="error",
             timeout=8,

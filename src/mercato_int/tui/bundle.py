@@ -101,7 +101,7 @@ class BundleScreen(Screen[None]):
 
     def load_states(self) -> None:
         with self.app.guard() as g:
-            states = self.app.calls.services.state.all_states(self.app.scope)
+            states = self.app.calls.states(self.app.scope)
         if g.failed:
             return
         for m in self.app.services.registry.members(self.bundle_id):

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from mercato_int.errors import OperationFailed
+from mercato_int.services.acl import CREDENTIALS, MANAGE, VIEW
 
 if TYPE_CHECKING:
     from mercato_int.registry import CredentialField
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from mercato_int.services import Services
     from mercato_int.services.log_activity import Activity
     from mercato_int.services.marketplace import Marketplace
+    from mercato_int.services.state import StateView
 
 MASK = "••••••••"
 
@@ -47,10 +49,17 @@ class ServiceCalls:
     def __init__(self, services: Services) -> None:
         self.services = services
 
+    def require(self, feature: str, scope: TenantScope, subject_id: str | None = None) -> None:
+        """The access check the CLI makes, for the same actions (NotAllowed, audited)."""
+        self.services.acl.require(
+            feature, scope, self.services.actor, subject_id=subject_id, action="mercato-int tui"
+        )
+
     # --- marketplace ---------------------------------------------------------------------------
     def overview(
         self, scope: TenantScope, *, search: str | None = None, category: str | None = None
     ) -> Marketplace:
+        self.require(VIEW, scope)
         return self.services.marketplace.overview(
             scope, search=search or None, category=category or None
         )
@@ -62,9 +71,18 @@ class ServiceCalls:
         return self.services.registry.categories()
 
     # --- state ---------------------------------------------------------------------------------
+    def state(self, integration_id: str, scope: TenantScope) -> StateView:
+        self.require(VIEW, scope, integration_id)
+        return self.services.state.get(integration_id, scope)
+
+    def states(self, scope: TenantScope) -> dict[str, StateView]:
+        self.require(VIEW, scope)
+        return self.services.state.all_states(scope)
+
     def set_enabled(self, ids: list[str], enabled: bool, scope: TenantScope) -> list[str]:
         """Enable or disable integrations (a bundle id means all of its integrations).
         Returns warnings to show (required credentials that are not set)."""
+        self.require(MANAGE, scope, ids[0] if len(ids) == 1 else None)
         state = self.services.state
         method = state.enable if enabled else state.disable
         change = method(ids, scope, actor=self.services.actor)
@@ -80,6 +98,7 @@ class ServiceCalls:
     def credentials(self, some_id: str, scope: TenantScope) -> CredentialsView:
         """The masked credentials that apply to `some_id` (own, else its bundle's)."""
         fields = self.services.registry.credential_fields(some_id)
+        self.require(CREDENTIALS, scope, some_id)
         view = self.services.credentials.read_masked(some_id, scope)
         configured = view.secret_fields_configured or {}
         return CredentialsView(
@@ -93,15 +112,18 @@ class ServiceCalls:
         )
 
     def save_credentials(self, some_id: str, values: dict[str, str], scope: TenantScope) -> None:
+        self.require(CREDENTIALS, scope, some_id)
         self.services.credentials.save(some_id, values, scope, actor=self.services.actor)
 
     def remove_credentials(self, some_id: str, scope: TenantScope) -> None:
+        self.require(CREDENTIALS, scope, some_id)
         self.services.credentials.remove(some_id, scope, actor=self.services.actor)
 
     # --- health --------------------------------------------------------------------------------
     async def run_health(self, some_id: str, scope: TenantScope) -> dict[str, Any]:
         """Run the check that applies to an integration or bundle (a bundle's runs once,
         against the shared credentials); the result as stored in `lastHealthCheck`."""
+        self.require(MANAGE, scope, some_id)
         health = self.services.health
         jobs = health.plan([some_id], scope)
         run = await health.arun(jobs, actor=self.services.actor)
@@ -116,7 +138,7 @@ class ServiceCalls:
             if not members:
                 return None
             some_id = members[0].id
-        state = self.services.state.get(some_id, scope)
+        state = self.state(some_id, scope)
         if not state.last_health_check:
             return None
         return {
@@ -139,6 +161,7 @@ class ServiceCalls:
         """One page of an integration's operation logs, newest first, with the total."""
         from mercato_int.services.log_query import LogFilter
 
+        self.require(VIEW, scope, integration_id)
         filters = LogFilter(
             integration_id=integration_id, level=level or None, search=search or None
         )

@@ -104,12 +104,25 @@ class IntegrationTile(Widget, can_focus=True):
                 style="green" if self.item.has_credentials else "grey50",
             )
         yield Static(third, classes="tile-category")
-        data = list(self.activity.daily) if self.activity else [0] * 30
         with Horizontal(classes="tile-activity"):
-            yield Sparkline(data, classes="tile-spark")
-            yield Static(error_rate_text(self.activity), classes="tile-errors")
-        total = self.activity.total if self.activity else 0
-        self.tooltip = t("tui.tile_tooltip", total=total, rate=error_rate_text(self.activity))
+            yield Sparkline([0] * 30, classes="tile-spark")
+            yield Static("", classes="tile-errors")
+
+    def on_mount(self) -> None:
+        self.show_activity(self.activity, pending=self.activity is None)
+
+    def show_activity(self, activity: Activity | None, *, pending: bool = False) -> None:
+        """The 30-day sparkline and error rate (`…` while they are being read)."""
+        self.activity = activity
+        sparks, rates = self.query(Sparkline), self.query(".tile-errors")
+        if not sparks or not rates:
+            return  # not composed yet (or being removed): on_mount shows what is stored
+        sparks.first().data = list(activity.daily) if activity else [0] * 30
+        rate = Text("  …", style="grey50") if pending else error_rate_text(activity)
+        rates.first(Static).update(rate)
+        total = activity.total if activity else 0
+        rate_text = error_rate_text(activity)
+        self.tooltip = None if pending else t("tui.tile_tooltip", total=total, rate=rate_text)
 
     def action_open(self) -> None:
         self.app.open_integration(self.item.definition.id)  # type: ignore[attr-defined]

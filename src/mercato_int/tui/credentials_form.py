@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
-from mercato_int.errors import InvalidInput
+from mercato_int.errors import InvalidInput, NotAllowed
 from mercato_int.tui.timestamps import local_time
 
 if TYPE_CHECKING:
@@ -71,7 +71,12 @@ class CredentialsForm(Vertical):
             options = [(o.label, o.value) for o in f.options or ()]
             return Select(options, id=wid, allow_blank=True, compact=True, prompt="(not set)")
         if f.type == "boolean":
-            return Switch(id=wid)
+            # the words too: a switch is only colour, and NO_COLOR terminals have none
+            return Horizontal(
+                Switch(id=wid, classes="bool-switch"),
+                Static("off", id=f"word-{f.key}", classes="bool-word"),
+                classes="bool-field",
+            )
         if f.type == "secret":
             return Input(password=True, id=wid, placeholder="not set")
         return Input(id=wid, placeholder=f.placeholder or ("https://…" if f.type == "url" else ""))
@@ -82,10 +87,15 @@ class CredentialsForm(Vertical):
     # --- load ----------------------------------------------------------------------------------
     def load(self) -> None:
         """Fill the form from the masked values of the scope; remember `updatedAt`."""
-        with self.app.guard() as g:
+        try:
             view = self.app.calls.credentials(self.owner_id, self.app.scope)
-        if g.failed:
+        except NotAllowed as exc:
+            self._refused(exc)
             return
+        except Exception as exc:
+            self.app.report(exc)
+            return
+        self.disabled = False
         self.view = view
         self.loaded = {}
         kind = "bundle" if self.app.services.registry.is_bundle(self.owner_id) else "integration"
@@ -125,6 +135,16 @@ class CredentialsForm(Vertical):
             widget.value = "" if raw is None else str(raw)
             self.loaded[f.key] = widget.value
         self.clear_errors()
+
+    def _refused(self, exc: NotAllowed) -> None:
+        """No access to credentials in this scope: say so in place of the values."""
+        self.view = None
+        self.query_one(".form-source", Static).update(Text(exc.message, style="yellow"))
+        for f in self.fields:
+            widget = self.query_one(f"#f-{f.key}")
+            if isinstance(widget, Input):
+                widget.value = ""
+        self.disabled = True
 
     # --- save ----------------------------------------------------------------------------------
     def changes(self) -> dict[str, str]:
@@ -173,6 +193,11 @@ class CredentialsForm(Vertical):
             err.add_class("shown")
         if named:
             self.query_one(f"#f-{named[0].key}").focus()
+
+    @on(Switch.Changed, ".bool-switch")
+    def _bool_changed(self, event: Switch.Changed) -> None:
+        key = (event.switch.id or "").removeprefix("f-")
+        self.query_one(f"#word-{key}", Static).update("on" if event.value else "off")
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self, event: Button.Pressed) -> None:

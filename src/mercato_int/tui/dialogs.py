@@ -11,8 +11,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from mercato_int.errors import InvalidInput
+from mercato_int.errors import InvalidInput, NotAllowed
 from mercato_int.scope import TenantScope
+from mercato_int.services.acl import VIEW
 from mercato_int.settings import check_identifier
 
 
@@ -74,7 +75,8 @@ class ScopeDialog(ModalScreen[TenantScope | None]):
                 organization_id=check_identifier(org, "org"),
                 tenant_id=check_identifier(tenant, "tenant"),
             )
-        except InvalidInput as exc:
+            self.app.calls.require(VIEW, scope)  # type: ignore[attr-defined]
+        except (InvalidInput, NotAllowed) as exc:
             error = self.query_one("#scope-error", Static)
             error.update(str(exc))
             error.add_class("shown")

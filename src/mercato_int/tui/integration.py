@@ -23,6 +23,7 @@ from textual.widgets import (
     TabPane,
 )
 
+from mercato_int.errors import NotAllowed
 from mercato_int.tui.cards import health_mark, humanize, state_mark
 from mercato_int.tui.credentials_form import CredentialsForm
 from mercato_int.tui.health_panel import HealthPanel
@@ -127,7 +128,7 @@ class IntegrationScreen(Screen[None]):
 
     def load_state(self) -> None:
         with self.app.guard() as g:
-            state = self.app.calls.services.state.get(self.integration_id, self.app.scope)
+            state = self.app.calls.state(self.integration_id, self.app.scope)
         if g.failed:
             return
         self._enabled = state.is_enabled
@@ -139,9 +140,13 @@ class IntegrationScreen(Screen[None]):
         found = self.query("#inherited")
         if not found:
             return
-        with self.app.guard() as g:
+        try:
             view = self.app.calls.credentials(self.integration_id, self.app.scope)
-        if g.failed:
+        except NotAllowed as exc:
+            self.query_one("#inherited", Static).update(Text(exc.message, style="yellow"))
+            return
+        except Exception as exc:
+            self.app.report(exc)
             return
         bundle_id = self.definition.bundle_id or ""
         fields = self.app.services.registry.credential_fields(bundle_id)

@@ -97,6 +97,7 @@ class LogsPanel(Vertical):
         self.page: LogPage | None = None
         self.newest_id: Any = None
         self._shown: tuple[str | None, str | None] | None = None
+        self._poll_failed = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="logs-toolbar"):
@@ -141,6 +142,7 @@ class LogsPanel(Vertical):
 
     async def reload(self) -> None:
         self._shown = (self.level, self.search)
+        self._poll_failed = False
         page = self._fetch()
         if page is None:
             self.query_one("#log-count", Static).update("Logs unavailable")
@@ -151,10 +153,21 @@ class LogsPanel(Vertical):
         self.page = page
         self.newest_id = page.items[0].get("id") if page.items else None
         box = self.query_one("#log-entries", VerticalScroll)
+        # New entries arrive while someone reads: keep what they opened and where they were.
+        shown = list(self.query(LogEntry))
+        expanded = {e.entry.get("id") for e in shown if e.expanded}
+        focused = self.screen.focused
+        focused_id = focused.entry.get("id") if isinstance(focused, LogEntry) else None
         await box.remove_children()
         today = self.app.services.clock()
         if page.items:
-            await box.mount_all([LogEntry(e, today) for e in page.items])
+            entries = [LogEntry(e, today) for e in page.items]
+            for entry in entries:
+                entry.expanded = entry.entry.get("id") in expanded
+            await box.mount_all(entries)
+            for entry in entries:
+                if focused_id is not None and entry.entry.get("id") == focused_id:
+                    entry.focus(scroll_visible=False)
         else:
             await box.mount(Static("No log entries match.", classes="empty"))
         first = page.offset + 1 if page.items else 0
@@ -196,7 +209,10 @@ class LogsPanel(Vertical):
         return all(getattr(node, "display", True) for node in self.ancestors_with_self)
 
     def _fetch_quiet(self) -> LogPage | None:
-        # A background poll must not flood the screen with the same error every 2 s.
+        # A background poll must not flood the screen (or the audit trail, for a refusal)
+        # with the same error every 2 s: after one failure it waits for the next reload.
+        if self._poll_failed:
+            return None
         try:
             return self.app.calls.logs(
                 self.app.scope,
@@ -207,6 +223,7 @@ class LogsPanel(Vertical):
                 offset=self.start,
             )
         except Exception:
+            self._poll_failed = True
             return None
 
     async def action_page(self, step: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -17,6 +17,7 @@ from mercato_int.tui.cards import BundleCard, IntegrationTile, StandaloneGroup, 
 
 if TYPE_CHECKING:
     from mercato_int.scope import TenantScope
+    from mercato_int.services.log_activity import Activity
     from mercato_int.tui.app import MercatoApp
 
 ALL = "__all__"
@@ -68,15 +69,46 @@ class MarketplaceScreen(Screen[None]):
         # one rebuild at a time, or two would interleave their removes and mounts.
         self._lock = asyncio.Lock()
         self._shown: tuple[str, str | None, TenantScope] | None = None
+        # 30-day figures of every integration in a scope: a scan of a month of logs, so
+        # typing in the search box reuses them; a refresh, a new scope or a return here
+        # computes them again.
+        self._activity: tuple[TenantScope, dict[str, Activity]] | None = None
 
     async def reload(self) -> None:
         """Re-read the marketplace for the current scope and filters; keep the focus."""
         async with self._lock:
+            self._activity = None
             await self._rebuild()
 
     async def _reload_if_filters_changed(self) -> None:
         if self._shown != (self.search, self.category, self.app.scope):
-            await self.reload()
+            async with self._lock:
+                await self._rebuild()
+
+    def _figures(self, scope: TenantScope) -> dict[str, Activity] | None:
+        """The cached figures of `scope`, or None: then the cards show `…` and a worker
+        reads them once the cards are up (a month of logs can take 0.2-0.5 s at a million
+        entries: the cards do not wait for it)."""
+        if self._activity is not None and self._activity[0] == scope:
+            return self._activity[1]
+        return None
+
+    @work(thread=True, exclusive=True, group="activity")
+    def _load_activity(self, scope: TenantScope) -> None:
+        ids = list(self.app.services.registry.integrations)
+        try:
+            figures = self.app.calls.activity(scope, ids)
+        except Exception as exc:
+            self.app.call_from_thread(self.app.report, exc)
+            return
+        self.app.call_from_thread(self._activity_ready, scope, figures)
+
+    def _activity_ready(self, scope: TenantScope, figures: dict[str, Activity]) -> None:
+        if scope != self.app.scope:
+            return  # the scope changed while they were read
+        self._activity = (scope, figures)
+        for tile in self.query(IntegrationTile):
+            tile.show_activity(figures.get(tile.item.definition.id))
 
     async def _rebuild(self) -> None:
         focused = self.focused.id if self.focused is not None else None
@@ -85,11 +117,10 @@ class MarketplaceScreen(Screen[None]):
             market = self.app.calls.overview(
                 self.app.scope, search=self.search, category=self.category
             )
-            activity = self.app.calls.activity(
-                self.app.scope, [i.definition.id for i in market.items]
-            )
+            figures = self._figures(self.app.scope)
         if g.failed:
             return
+        activity = figures or {}
         cards = self.query_one("#cards", VerticalScroll)
         await cards.remove_children()
         widgets = [BundleCard(group, activity) for group in market.bundles]
@@ -99,6 +130,8 @@ class MarketplaceScreen(Screen[None]):
         if not widgets:
             widgets.append(Static(t("tui.no_match"), id="empty", classes="empty"))
         await cards.mount_all(widgets)
+        if figures is None:
+            self._load_activity(self.app.scope)
         if focused and focused.startswith("tile-") and self.query(f"#{focused}"):
             self.query_one(f"#{focused}").focus()
         elif self.focused is None and self.query(IntegrationTile):
@@ -180,7 +213,8 @@ class MarketplaceScreen(Screen[None]):
         key = "tui.enabled_in" if enable else "tui.disabled_in"
         self.notify(t(key, ids=", ".join(ids), scope=scope_text(self.app.scope)), timeout=3)
         self.app.warn_all(warnings)
-        await self.reload()
+        async with self._lock:
+            await self._rebuild()  # states changed, the month of logs did not
 
     async def on_screen_resume(self) -> None:
         # Also the first showing: states may have changed on another screen meanwhile.
