@@ -138,7 +138,7 @@ def test_the_environment_chooses_polish_for_the_command_list(run) -> None:
     lines = page.splitlines()
     assert "Polecenia:" in lines and "Opcje:" in lines
     assert any(re.match(r"  list +Pokaż katalog integracji: pakiety", line) for line in lines)
-    assert any(re.match(r"  creds +Dane dostępowe: szyfrowane", line) for line in lines)
+    assert any(re.match(r"  creds +Dane uwierzytelniające: szyfrowane", line) for line in lines)
     assert any(re.match(r"  --tenant <str> +Id najemcy \(tenant\)", line) for line in lines)
     assert "Commands:" not in lines and "Show this message and exit." not in page
 
@@ -146,7 +146,9 @@ def test_the_environment_chooses_polish_for_the_command_list(run) -> None:
 def test_groups_arguments_defaults_and_required_in_polish(run) -> None:
     group = run("--lang", "pl", "creds", "--help").splitlines()
     assert "Polecenia:" in group
-    assert any(re.match(r"  unset +Usuń zapisane dane dostępowe \(trwale\)", ln) for ln in group)
+    assert any(
+        re.match(r"  unset +Usuń zapisane dane uwierzytelniające \(trwale\)", ln) for ln in group
+    )
     page = run("--lang", "pl", "settings", "set", "--help").splitlines()
     assert "Argumenty:" in page
     assert "  key <str>    np. log.retention_days  [wymagane]" in page

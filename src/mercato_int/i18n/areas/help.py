@@ -7,8 +7,9 @@ test_help_catalogue.py walks every command and fails on a help text missing belo
 entry no command uses any more). `help.*` keys are the framing Typer writes around the help:
 usage line (its OPTIONS and COMMAND words), section headings, the `[default: ...; required]` notes.
 
-Terms as in the shared catalogue (i18n/pl.py): credentials = dane dostępowe, bundle = pakiet,
-health check = sprawdzenie stanu, scope = zakres, store = magazyn danych, tenant = najemca.
+Terms as in the glossary (and the creds, state and logs areas): credentials = dane
+uwierzytelniające, bundle = pakiet, health check = kontrola stanu, scope = zakres, store =
+magazyn danych, tenant = najemca, key = klucz.
 """
 
 from typing import Any
@@ -41,7 +42,7 @@ _FRAMING_PL: dict[str, str] = {
 TEXTS: dict[str, str] = {
     # the root group, its options and Typer's own (cli/app.py)
     "Operate the integration marketplace: registry, credentials, state, health, logs.": (
-        "Obsługa katalogu integracji: rejestr, dane dostępowe, stan, sprawdzenia stanu, logi."
+        "Obsługa katalogu integracji: rejestr, dane uwierzytelniające, stan, kontrole stanu, logi."
     ),
     "SQLAlchemy URL of the store [env: MERCATO_INT_DATABASE_URL]": (
         "URL SQLAlchemy magazynu danych [env: MERCATO_INT_DATABASE_URL]"
@@ -79,7 +80,7 @@ TEXTS: dict[str, str] = {
     ),
     "JSON: {items, bundles, total}.": "Wynik w JSON: {items, bundles, total}.",
     "Show one integration or bundle: definition, credentials schema and state in the scope.": (
-        "Pokaż jedną integrację lub pakiet: definicję, schemat danych dostępowych i stan "
+        "Pokaż jedną integrację lub pakiet: definicję, schemat danych uwierzytelniających i stan "
         "w zakresie."
     ),
     "Check every provider; list each problem with file, id, field and what to change.\n\n"
@@ -97,7 +98,7 @@ TEXTS: dict[str, str] = {
     "not stop it: a warning names the `creds set` command that sets them.": (
         "Włącz integracje w zakresie; id pakietu włącza wszystkie jego integracje.\n\n"
         "Zapisuje, kto i kiedy, oraz jedno zdarzenie audytu na każdą zmianę. Brak wymaganych "
-        "danych dostępowych nie przeszkadza: ostrzeżenie podaje polecenie `creds set`, "
+        "danych uwierzytelniających nie przeszkadza: ostrzeżenie podaje polecenie `creds set`, "
         "które je ustawia."
     ),
     "Disable integrations in the scope; a bundle id disables all of its integrations.": (
@@ -131,21 +132,22 @@ TEXTS: dict[str, str] = {
     "Each result goes on the state, into the operation log as `health.check` and out as the\n"
     "event `integrations.health.checked`. A check that raises or outlives --timeout is\n"
     "unhealthy with the reason. Progress goes to stderr.": (
-        "Uruchom teraz sprawdzenia stanu: zapisz, zaloguj i roześlij każdy wynik; kod wyjścia 1, "
+        "Uruchom teraz kontrole stanu: zapisz, zaloguj i roześlij każdy wynik; kod wyjścia 1, "
         "jeśli któraś integracja jest niesprawna.\n\n"
         "Każdy wynik trafia do stanu, do logu operacji jako `health.check` i na zewnątrz jako "
-        "zdarzenie `integrations.health.checked`. Sprawdzenie, które zgłosi wyjątek lub potrwa "
-        "dłużej niż --timeout, jest niesprawne, z podaniem przyczyny. Postęp trafia na stderr."
+        "zdarzenie `integrations.health.checked`. Kontrola, która zgłosi wyjątek lub potrwa "
+        "dłużej niż --timeout, daje wynik „niesprawna” z podaniem przyczyny. "
+        "Postęp trafia na stderr."
     ),
     "Integrations or bundles to check (a bundle's check runs once).": (
-        "Integracje lub pakiety do sprawdzenia (sprawdzenie pakietu uruchamia się raz)."
+        "Integracje lub pakiety do sprawdzenia (kontrola pakietu uruchamia się raz)."
     ),
     "Every enabled integration in the scope.": "Każda włączona integracja w zakresie.",
     "Every enabled integration of every tenant (cron).": (
         "Każda włączona integracja każdego najemcy (cron)."
     ),
-    "Cut each check after this.": "Przerwij każde sprawdzenie po tym czasie.",
-    "Checks running at once.": "Liczba sprawdzeń wykonywanych naraz.",
+    "Cut each check after this.": "Przerwij każdą kontrolę po tym czasie.",
+    "Checks running at once.": "Liczba kontroli wykonywanych naraz.",
     "JSON: {items, total, counts}.": "Wynik w JSON: {items, total, counts}.",
     # prune
     "Delete expired log entries by each tenant's retention policy (for cron).\n\n"
@@ -167,7 +169,7 @@ TEXTS: dict[str, str] = {
     # scaffold
     "Write a new provider: integration.py, a health check and a pytest test for it.\n\n"
     "Refuses to overwrite an existing folder. Exit 2 on a bad name, field or URL.": (
-        "Utwórz nowego dostawcę: integration.py, sprawdzenie stanu i test pytest do niego.\n\n"
+        "Utwórz nowego dostawcę: integration.py, kontrolę stanu i test pytest do niej.\n\n"
         "Nie nadpisuje istniejącego folderu. Kod wyjścia 2 przy błędnej nazwie, polu lub URL-u."
     ),
     "Id of the new integration (or bundle), e.g. crm_acme.": (
@@ -180,21 +182,24 @@ TEXTS: dict[str, str] = {
     "Hub, snake_case (payment_gateways, ...).": "Hub w snake_case (payment_gateways, ...).",
     "A credentials field; repeat. TYPE: text, secret, url, boolean, select=a,b. "
     "Default: apiKey:secret:required.": (
-        "Pole danych dostępowych; można powtarzać. TYPE: text, secret, url, boolean, "
+        "Pole danych uwierzytelniających; można powtarzać. TYPE: text, secret, url, boolean, "
         "select=a,b. Domyślnie: apiKey:secret:required."
     ),
     "URL the health check GETs; {key} is replaced by that credential. "
     "Default: the value of the first url field.": (
-        "URL, który sprawdzenie stanu pobiera (GET); {key} zostaje zastąpione wartością tego "
-        "pola danych dostępowych. Domyślnie: wartość pierwszego pola typu url."
+        "URL, który kontrola stanu pobiera (GET); {key} zostaje zastąpione wartością tego "
+        "pola danych uwierzytelniających. Domyślnie: wartość pierwszego pola typu url."
     ),
     "Folder to create the provider in.": "Folder, w którym powstanie dostawca.",
-    "Write a bundle with shared credentials.": "Utwórz pakiet ze wspólnymi danymi dostępowymi.",
+    "Write a bundle with shared credentials.": (
+        "Utwórz pakiet ze wspólnymi danymi uwierzytelniającymi."
+    ),
     "An integration of the bundle; repeat.": "Integracja pakietu; można powtarzać.",
     "JSON: {folder, files, ids, test}.": "Wynik w JSON: {folder, files, ids, test}.",
     # tui
     "Open the interactive marketplace: bundles, integrations, credentials, health, logs.": (
-        "Otwórz interaktywny katalog integracji: pakiety, integracje, dane dostępowe, stan, logi."
+        "Otwórz interaktywny katalog integracji: pakiety, integracje, dane uwierzytelniające, "
+        "stan, logi."
     ),
     # acl
     "Access control per tenant: roles (admin, employee) and features.": (
@@ -221,12 +226,12 @@ TEXTS: dict[str, str] = {
     ),
     # creds
     "Credentials: encrypted at rest, masked on read, shared by a bundle's integrations.": (
-        "Dane dostępowe: szyfrowane w spoczynku, maskowane przy odczycie, wspólne dla integracji "
-        "pakietu."
+        "Dane uwierzytelniające: szyfrowane w spoczynku, maskowane przy odczycie, wspólne dla "
+        "integracji pakietu."
     ),
     "Set credentials: checked against the field schema, merged with the stored values,\n"
     "encrypted before they reach the store.": (
-        "Ustaw dane dostępowe: sprawdzane względem schematu pól, scalane z zapisanymi "
+        "Ustaw dane uwierzytelniające: sprawdzane względem schematu pól, scalane z zapisanymi "
         "wartościami i szyfrowane, zanim trafią do magazynu danych."
     ),
     "KEY=VALUE, KEY=@FILE (value from a file), KEY=- (value from stdin), KEY= (clear the field).": (
@@ -236,7 +241,8 @@ TEXTS: dict[str, str] = {
         "Pytaj o każde pole; sekrety wpisuje się niewidocznie."
     ),
     "Show the credentials that apply (own, else the bundle's), secrets masked.": (
-        "Pokaż obowiązujące dane dostępowe (własne, a bez nich pakietu), z zamaskowanymi sekretami."
+        "Pokaż obowiązujące dane uwierzytelniające (własne, a gdy ich brak, pakietu), "
+        "z zamaskowanymi sekretami."
     ),
     "JSON: {integrationId, credentials, secretFieldsConfigured, source, updatedAt}.": (
         "Wynik w JSON: {integrationId, credentials, secretFieldsConfigured, source, updatedAt}."
@@ -252,7 +258,7 @@ TEXTS: dict[str, str] = {
         "Wynik w JSON: {integrationId, scope, fields: [...]}."
     ),
     "Remove stored credentials (hard delete); asks first unless --yes.": (
-        "Usuń zapisane dane dostępowe (trwale); najpierw pyta, chyba że podano --yes."
+        "Usuń zapisane dane uwierzytelniające (trwale); najpierw pyta, chyba że podano --yes."
     ),
     # db
     "The store's schema: upgrade it, or show where it stands.": (
