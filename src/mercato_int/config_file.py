@@ -74,15 +74,34 @@ def read_config(path: Path) -> dict[str, Any]:
             data = tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise InvalidInput(
-            f"cannot read config file {path}: {exc}", hint="fix or remove the file"
+            _t("logs.config.unreadable", path=path, error=exc),
+            hint=_t("logs.config.unreadable_hint"),
         ) from None
     unknown = sorted(set(data) - set(CONFIG_KEYS))
     if unknown:
         raise InvalidInput(
-            f"unknown key(s) {', '.join(unknown)} in config file {path}",
-            hint=f"known keys: {', '.join(CONFIG_KEYS)}",
+            _t("logs.config.unknown_keys", keys=", ".join(unknown), path=path),
+            hint=_t("logs.config.unknown_keys_hint", known=", ".join(CONFIG_KEYS)),
         )
     for key, value in data.items():
         if not isinstance(value, str):
-            raise InvalidInput(f"config key {key!r} in {path} must be a string")
+            raise InvalidInput(_t("logs.config.not_string", name=key, path=path))
     return data
+
+
+_translating = False
+
+
+def _t(key: str, **params: Any) -> str:
+    """`i18n.t`, except while choosing the language, which reads this very file: a broken file
+    then reports in English instead of recursing into the choice."""
+    global _translating
+    from mercato_int import i18n
+
+    if _translating:
+        return i18n.catalogue(i18n.DEFAULT)[key].format(**params)
+    _translating = True
+    try:
+        return i18n.t(key, **params)
+    finally:
+        _translating = False

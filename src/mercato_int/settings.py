@@ -30,6 +30,7 @@ from mercato_int.config_file import (  # noqa: F401  (re-exported: the names of 
     read_config,
 )
 from mercato_int.errors import InvalidInput
+from mercato_int.i18n import t, t_or
 
 if TYPE_CHECKING:
     from mercato_int.scope import TenantScope
@@ -40,9 +41,10 @@ _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,99}$")
 def check_identifier(value: str, what: str) -> str:
     """Tenant, organization and actor names: 1–100 characters of letters, digits and `_.:@-`."""
     if not _ID_RE.match(value):
+        name = t_or(f"logs.id.{what}", what)
         raise InvalidInput(
-            f"invalid {what} {value!r}",
-            hint=f"use 1-100 letters, digits or _ . : @ - for the {what}",
+            t("logs.id.invalid", what=name, value=value),
+            hint=t("logs.id.invalid_hint", what=name),
         )
     return value
 

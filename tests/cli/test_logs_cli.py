@@ -204,3 +204,9 @@ def test_audit_is_clean_on_a_clean_store(cli) -> None:
     run = cli("logs", "audit")
     assert run.exit_code == 0
     assert run.stdout.endswith("entries scanned, clean\n")
+
+
+def test_limit_zero_is_refused_not_taken_as_the_default(cli) -> None:
+    run = cli("logs", "--limit", "0")
+    assert run.exit_code == 2
+    assert run.stderr.splitlines()[0] == "error: limit must be between 1 and 1000, not 0"

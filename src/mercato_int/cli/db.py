@@ -8,6 +8,7 @@ import typer
 
 from mercato_int.cli.app import app, services
 from mercato_int.cli.output import out, print_json
+from mercato_int.i18n import t
 
 db_app = typer.Typer(
     help="The store's schema: upgrade it, or show where it stands.", no_args_is_help=True
@@ -43,11 +44,15 @@ def current(
     if as_json:
         print_json(status)
         return
-    state = "up to date" if status["upToDate"] else "behind: run `mercato-int db upgrade`"
-    out().print(
-        f"{status['url']}: revision {status['current'] or 'none'} (head {status['head']}, {state})",
-        markup=False,
+    state = t("logs.db.up_to_date" if status["upToDate"] else "logs.db.behind")
+    line = t(
+        "logs.db.current",
+        url=status["url"],
+        current=status["current"] or t("logs.db.none"),
+        head=status["head"],
+        state=state,
     )
+    out().print(line, markup=False)
 
 
 @db_app.command()
@@ -72,9 +77,8 @@ def upgrade(
         print_json(result)
         return
     if before["upToDate"]:
-        out().print(f"{after['url']}: already at {after['head']}", markup=False)
+        out().print(t("logs.db.already", url=after["url"], head=after["head"]), markup=False)
     else:
-        out().print(
-            f"{after['url']}: upgraded {before['current'] or 'empty store'} → {after['current']}",
-            markup=False,
-        )
+        previous = before["current"] or t("logs.db.empty_store")
+        line = t("logs.db.upgraded", url=after["url"], before=previous, after=after["current"])
+        out().print(line, markup=False)

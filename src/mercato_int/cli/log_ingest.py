@@ -9,6 +9,8 @@ from typing import Any
 
 from mercato_int.cli.output import err, note
 from mercato_int.errors import InvalidInput
+from mercato_int.i18n import t
+from mercato_int.i18n.areas.logs import counted
 
 MAX_REPORTED = 50  # bad lines listed one by one; beyond that only counted
 
@@ -37,7 +39,7 @@ def run_ingest(svc: Any, source: str) -> tuple[int, int]:
         try:
             fh = path.open("rb")
         except OSError as exc:
-            raise InvalidInput(f"cannot read {source}: {exc.strerror}") from None
+            raise InvalidInput(t("logs.cannot_read", source=source, reason=exc.strerror)) from None
         from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
         progress = Progress(
@@ -49,7 +51,8 @@ def run_ingest(svc: Any, source: str) -> tuple[int, int]:
             transient=True,
             disable=not err().is_terminal,
         )
-        task = progress.add_task(f"ingesting {path.name}", total=path.stat().st_size)
+        label = t("logs.ingesting", name=path.name)
+        task = progress.add_task(label, total=path.stat().st_size)
     try:
         if progress is not None:
             progress.start()
@@ -61,7 +64,7 @@ def run_ingest(svc: Any, source: str) -> tuple[int, int]:
         if fh is not sys.stdin.buffer:
             fh.close()
     for number, reason in result.rejected[:MAX_REPORTED]:
-        note(f"line {number}: {reason}")
+        note(t("logs.line", number=number, reason=reason))
     if len(result.rejected) > MAX_REPORTED:
-        note(f"... and {len(result.rejected) - MAX_REPORTED:,} more rejected lines")
+        note(counted("logs.more_rejected", len(result.rejected) - MAX_REPORTED))
     return result.written, len(result.rejected)

@@ -13,6 +13,8 @@ from mercato_int.cli.app import app, services
 from mercato_int.cli.complete import complete_ids, complete_integration_ids, complete_levels
 from mercato_int.cli.output import note, out, print_json
 from mercato_int.errors import ExitCode, InvalidInput
+from mercato_int.i18n import scope_text, t, tn
+from mercato_int.i18n.areas.logs import counted, grouped
 
 if TYPE_CHECKING:
     from mercato_int.services.log_query import LogEntry
@@ -57,18 +59,20 @@ def render(entry: LogEntry, *, details: bool, with_integration: bool) -> Any:
     text.append(f"\n    {entry.message}")
     extra = []
     if entry.correlation_id:
-        extra.append(f"Correlation: {entry.correlation_id}")
+        extra.append(t("logs.correlation", id=entry.correlation_id))
     if entry.duration_ms is not None:
-        extra.append(f"Duration: {entry.duration_ms}ms")
+        extra.append(t("logs.duration", ms=entry.duration_ms))
     if entry.entity_type or entry.entity_id:
-        extra.append(f"Entity: {entry.entity_type or '?'} {entry.entity_id or ''}".rstrip())
+        entity = t("logs.entity", type=entry.entity_type or "?", id=entry.entity_id or "")
+        extra.append(entity.rstrip())
     if extra:
         text.append("\n    " + "  •  ".join(extra), style="dim")
     if details and entry.details is not None:
         body = json.dumps(entry.details, indent=2, ensure_ascii=False, default=str)
-        text.append("\n    ▾ Details\n" + "\n".join("      " + ln for ln in body.splitlines()))
+        lines = "\n".join("      " + ln for ln in body.splitlines())
+        text.append(f"\n    {t('logs.details_open')}\n{lines}")
     elif entry.details:
-        text.append("\n    ▸ Details", style="dim")
+        text.append(f"\n    {t('logs.details_closed')}", style="dim")
     return text
 
 
@@ -114,11 +118,15 @@ def show(
     from mercato_int.when import parse_when
 
     if as_json and as_jsonl:
-        raise InvalidInput("--json and --jsonl exclude each other", hint="pick one")
+        raise InvalidInput(
+            t("logs.exclusive", first="--json", second="--jsonl"), hint=t("logs.pick_one")
+        )
     if follow and as_json:
-        raise InvalidInput("--follow prints a stream", hint="use --jsonl with --follow")
+        raise InvalidInput(t("logs.follow_stream"), hint=t("logs.follow_stream_hint"))
     if level and min_level:
-        raise InvalidInput("--level and --min-level exclude each other", hint="pick one")
+        raise InvalidInput(
+            t("logs.exclusive", first="--level", second="--min-level"), hint=t("logs.pick_one")
+        )
     svc = services(ctx)
     scope = svc.scope
     if integration_id:
@@ -141,7 +149,11 @@ def show(
         _follow(svc, scope, filters, 10 if limit is None else limit, emit)
         return
     page = svc.logs.query(
-        scope=scope, filters=filters, limit=limit or 50, offset=offset, cursor=cursor
+        scope=scope,
+        filters=filters,
+        limit=50 if limit is None else limit,
+        offset=offset,
+        cursor=cursor,
     )
     if as_json:
         print_json(page.to_json())
@@ -150,13 +162,11 @@ def show(
         emit(entry)
     if as_jsonl:
         return
-    out().print(
-        f"── Showing {len(page.items):,} of {page.total:,} entries · {scope} ──",
-        markup=False,
-        highlight=False,
-    )
+    shown, total = grouped(len(page.items)), grouped(page.total)
+    footer = tn("logs.showing", page.total, shown=shown, total=total, scope=scope_text(scope))
+    out().print(footer, markup=False, highlight=False)
     if page.next_cursor:
-        note(f"next page: --cursor {page.next_cursor}")
+        note(t("logs.next_page", cursor=page.next_cursor))
 
 
 def _emitter(as_jsonl: bool, show_details: bool, *, with_integration: bool) -> Any:
@@ -173,7 +183,7 @@ def _emitter(as_jsonl: bool, show_details: bool, *, with_integration: bool) -> A
 
 
 def _follow(svc: Any, scope: Any, filters: Any, backlog: int, emit: Any) -> None:
-    note(f"following logs of {scope} (Ctrl-C stops)")
+    note(t("logs.following", scope=scope_text(scope)))
     try:
         for entry in svc.logs.follow(scope=scope, filters=filters, backlog=backlog):
             emit(entry)
@@ -209,7 +219,7 @@ def write(
             parsed = json.loads(details)
         except json.JSONDecodeError as exc:
             raise InvalidInput(
-                f"--details is not valid JSON: {exc}", hint="give an object"
+                t("logs.details_not_json", error=exc), hint=t("logs.details_not_json_hint")
             ) from None
     svc = services(ctx)
     svc.logs.log(
@@ -224,7 +234,10 @@ def write(
         entity_id=entity_id,
         duration_ms=duration_ms,
     )
-    note(f"logged {level} {operation} for {integration_id} in {svc.scope}")
+    scope = scope_text(svc.scope)
+    note(
+        t("logs.logged", level=level, operation=operation, integration=integration_id, scope=scope)
+    )
 
 
 @logs_app.command("ingest")
@@ -240,7 +253,8 @@ def ingest(
 
     svc = services(ctx)
     written, rejected = run_ingest(svc, source)
-    note(f"ingested {written:,} entries into {svc.scope}; rejected {rejected:,} lines")
+    entries, lines = counted("logs.n.entries_always", written), counted("logs.n.lines", rejected)
+    note(t("logs.ingested", entries=entries, scope=scope_text(svc.scope), lines=lines))
     if rejected:
         raise typer.Exit(ExitCode.FAILED)
 
@@ -260,19 +274,24 @@ def audit_cmd(
     if as_json:
         print_json(report.to_json())
     else:
-        where = "all tenants" if all_tenants else str(svc.scope)
+        where = t("logs.audit.all_tenants") if all_tenants else scope_text(svc.scope)
         for f in report.findings:
-            out().print(
-                f"secret in {f.where}: entry {f.entry_id} ({f.integration_id}, "
-                f"{f.scope}, {f.created_at})",
-                markup=False,
-                highlight=False,
+            line = t(
+                "logs.audit.secret",
+                where=f.where,
+                entry=f.entry_id,
+                integration=f.integration_id,
+                scope=scope_text(f.scope),
+                created=f.created_at,
             )
-        verdict = "clean" if report.clean else f"{len(report.findings)} findings"
-        out().print(
-            f"audit of {where}: {report.scanned:,} entries scanned, {verdict}",
-            markup=False,
-            highlight=False,
+            out().print(line, markup=False, highlight=False)
+        verdict = (
+            t("logs.audit.clean")
+            if report.clean
+            else counted("logs.n.findings", len(report.findings))
         )
+        scanned = counted("logs.n.entries_always", report.scanned)
+        summary = t("logs.audit.summary", where=where, scanned=scanned, verdict=verdict)
+        out().print(summary, markup=False, highlight=False)
     if not report.clean:
         raise typer.Exit(ExitCode.FAILED)

@@ -10,6 +10,8 @@ import typer
 from mercato_int.cli.app import app, services
 from mercato_int.cli.output import error_line, out, print_json
 from mercato_int.errors import ExitCode
+from mercato_int.i18n import scope_text, t, t_or
+from mercato_int.i18n.areas.logs import counted, grouped
 
 settings_app = typer.Typer(
     help="Per-tenant settings, such as how long logs are kept (`settings list`).",
@@ -18,8 +20,10 @@ settings_app = typer.Typer(
 app.add_typer(settings_app, name="settings")
 
 
-def _n(count: int, one: str, many: str) -> str:
-    return f"{count:,} {one if count == 1 else many}"
+def _levels(by_level: dict[str, int]) -> str:
+    """`error 1, info 2` (level names are data, not translated), or "nothing"."""
+    parts = ", ".join(f"{level} {grouped(n)}" for level, n in by_level.items())
+    return parts or t("logs.prune.nothing")
 
 
 def _say(text: str) -> None:
@@ -56,23 +60,29 @@ def prune(
     if as_json:
         print_json(report.to_json())
     else:
-        levels = ", ".join(f"{lv} {n:,}" for lv, n in report.by_level().items()) or "nothing"
-        where = _n(len(scopes), "tenant", "tenants") if all_tenants else str(svc.scope)
+        levels = _levels(report.by_level())
+        where = counted("logs.n.tenants", len(scopes)) if all_tenants else scope_text(svc.scope)
+        entries = counted("logs.n.entries", report.total)
         if dry_run:
-            for t in report.tenants:
-                per = ", ".join(f"{lv} {n:,}" for lv, n in sorted(t.by_level.items()))
-                _say(f"{t.scope}: would prune {t.total:,} ({per or 'nothing'})")
-            total = _n(report.total, "entry", "entries")
-            _say(f"dry run: would prune {total} in {where} ({levels})")
+            for tp in report.tenants:
+                _say(
+                    t(
+                        "logs.prune.tenant_dry",
+                        scope=scope_text(tp.scope),
+                        total=grouped(tp.total),
+                        levels=_levels(dict(sorted(tp.by_level.items()))),
+                    )
+                )
+            _say(t("logs.prune.dry_run", entries=entries, where=where, levels=levels))
         else:
             reclaimed = report.reclaim.get("vacuum")
-            tail = f"; space reclaimed ({reclaimed})" if reclaimed else ""
-            _say(f"pruned {_n(report.total, 'entry', 'entries')} in {where} ({levels}){tail}")
-        for t in report.tenants:
-            if t.error:
-                error_line(f"prune failed for {t.scope}: {t.error}")
+            tail = t("logs.prune.reclaimed", reclaimed=reclaimed) if reclaimed else ""
+            _say(t("logs.prune.done", entries=entries, where=where, levels=levels, tail=tail))
+        for tp in report.tenants:
+            if tp.error:
+                error_line(t("logs.prune.failed", scope=scope_text(tp.scope), error=tp.error))
         if report.reclaim_error:
-            error_line(f"reclaiming space failed: {report.reclaim_error}")
+            error_line(t("logs.prune.reclaim_failed", error=report.reclaim_error))
     if report.failed:
         raise typer.Exit(ExitCode.FAILED)
 
@@ -88,10 +98,15 @@ def settings_list(
     if as_json:
         print_json({"items": [v.to_json() for v in values], **svc.scope.as_dict()})
         return
-    _say(f"settings of {svc.scope}")
+    _say(t("logs.settings.title", scope=scope_text(svc.scope)))
     for v in values:
-        origin = "default" if v.is_default else f"set by {v.updated_by or '?'}"
-        _say(f"  {v.key} = {v.value}  ({origin}; {v.help})")
+        origin = (
+            t("logs.settings.default")
+            if v.is_default
+            else t("logs.settings.set_by", actor=v.updated_by or "?")
+        )
+        about = t_or(f"logs.setting.{v.key}", v.help)
+        _say(t("logs.settings.line", name=v.key, value=v.value, origin=origin, help=about))
 
 
 @settings_app.command("get")
@@ -122,4 +137,4 @@ def settings_set(
     if as_json:
         print_json(stored.to_json())
     else:
-        _say(f"{key} = {stored.value} for {svc.scope}")
+        _say(t("logs.settings.stored", name=key, value=stored.value, scope=scope_text(svc.scope)))

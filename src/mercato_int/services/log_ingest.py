@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mercato_int.errors import InvalidInput, NotFound
+from mercato_int.i18n import scope_text, t
 from mercato_int.scope import TenantScope
 from mercato_int.services.log_writer import LogWriter
 from mercato_int.when import parse_when
@@ -38,20 +39,22 @@ def entry_from_json(line: str, scope: TenantScope, now: Any) -> dict[str, Any]:
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise InvalidInput(f"not JSON ({exc.msg} at column {exc.colno})") from None
+        raise InvalidInput(t("logs.ingest.not_json", error=exc.msg, column=exc.colno)) from None
     if not isinstance(obj, dict):
-        raise InvalidInput("not a JSON object")
+        raise InvalidInput(t("logs.ingest.not_object"))
     missing = [k for k in REQUIRED if obj.get(k) in (None, "")]
     if missing:
-        raise InvalidInput(f"missing {', '.join(missing)}")
+        raise InvalidInput(t("logs.ingest.missing", fields=", ".join(missing)))
     for key, expected in (("tenantId", scope.tenant_id), ("organizationId", scope.organization_id)):
         if obj.get(key) not in (None, expected):
-            raise InvalidInput(f"{key} {obj[key]!r} is not the command's scope ({scope})")
+            raise InvalidInput(
+                t("logs.ingest.other_scope", name=key, value=obj[key], scope=scope_text(scope))
+            )
     kwargs = {FIELDS[k]: v for k, v in obj.items() if k in FIELDS}
     created = obj.get("createdAt")
     if created is not None:
         if not isinstance(created, str):
-            raise InvalidInput("createdAt must be an ISO 8601 string")
+            raise InvalidInput(t("logs.ingest.created_at"))
         kwargs["created_at"] = parse_when(created, now)
     return kwargs
 

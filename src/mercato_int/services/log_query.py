@@ -14,8 +14,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from mercato_int.errors import InvalidInput
+from mercato_int.i18n import t
 from mercato_int.scope import TenantScope
-from mercato_int.services.log_writer import LEVELS
+from mercato_int.services.log_writer import LEVELS, unknown_level
 from mercato_int.store.tables import IntegrationLog
 
 T = IntegrationLog.__table__
@@ -107,14 +108,14 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         return when, uuid.UUID(entry_id)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise InvalidInput(
-            f"not a log cursor: {cursor!r}", hint="pass the cursor a previous page returned"
+            t("logs.bad_cursor", cursor=cursor), hint=t("logs.bad_cursor_hint")
         ) from None
 
 
 # --- conditions -----------------------------------------------------------------------------
 def levels_from(min_level: str) -> list[str]:
     if min_level not in LEVELS:
-        raise InvalidInput(f"unknown level {min_level!r}", hint=f"use one of {', '.join(LEVELS)}")
+        raise unknown_level(min_level)
     return list(LEVELS[LEVELS.index(min_level) :])
 
 
@@ -134,7 +135,7 @@ def conditions(scope: TenantScope, f: LogFilter) -> list[sa.ColumnElement[bool]]
         where.append(c.integration_id == f.integration_id)
     if f.level:
         if f.level not in LEVELS:
-            raise InvalidInput(f"unknown level {f.level!r}", hint=f"use one of {', '.join(LEVELS)}")
+            raise unknown_level(f.level)
         where.append(c.level == f.level)
     elif f.min_level and f.min_level != LEVELS[0]:
         where.append(c.level.in_(levels_from(f.min_level)))
@@ -171,9 +172,9 @@ def page_statement(
 ) -> sa.Select[Any]:
     """Newest first; `cursor` continues after the last entry of a previous page."""
     if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+        raise InvalidInput(t("logs.bad_limit", maximum=MAX_LIMIT, limit=limit))
     if offset < 0:
-        raise InvalidInput(f"offset must not be negative, not {offset}")
+        raise InvalidInput(t("logs.bad_offset", offset=offset))
     where = conditions(scope, f)
     if cursor:
         when, entry_id = decode_cursor(cursor)

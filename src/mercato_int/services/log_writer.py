@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from mercato_int.errors import InvalidInput, StoreError
+from mercato_int.i18n import t, tn
 from mercato_int.scope import TenantScope
 from mercato_int.services.log_redaction import Redactor
 
@@ -53,24 +54,32 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
+def unknown_level(level: Any) -> InvalidInput:
+    """The error for a level that is not one of LEVELS (exit 2)."""
+    hint = t("logs.unknown_level_hint", levels=", ".join(LEVELS))
+    return InvalidInput(t("logs.unknown_level", level=level), hint=hint)
+
+
 def _check(
     *, level: str, operation: str, message: Any, details: Any, duration_ms: Any, **texts: Any
 ) -> None:
     if level not in LEVELS:
-        raise InvalidInput(f"unknown level {level!r}", hint=f"use one of {', '.join(LEVELS)}")
+        raise unknown_level(level)
     if not isinstance(operation, str) or not operation:
-        raise InvalidInput("operation must be a non-empty string", hint="e.g. sync.import")
+        hint = t("logs.bad_operation_hint", example="sync.import")
+        raise InvalidInput(t("logs.bad_operation"), hint=hint)
     if not isinstance(message, str):
-        raise InvalidInput("message must be a string")
+        raise InvalidInput(t("logs.bad_message"))
     if details is not None and not isinstance(details, dict):
-        raise InvalidInput("details must be a JSON object", hint='e.g. {"orderId": "o_1"}')
+        hint = t("logs.bad_details_hint", example='{"orderId": "o_1"}')
+        raise InvalidInput(t("logs.bad_details"), hint=hint)
     if duration_ms is not None and (
         isinstance(duration_ms, bool) or not isinstance(duration_ms, int) or duration_ms < 0
     ):
-        raise InvalidInput(f"durationMs must be a non-negative integer, not {duration_ms!r}")
+        raise InvalidInput(t("logs.bad_duration", value=duration_ms))
     for name, value in (("operation", operation), *texts.items()):
         if value is not None and (not isinstance(value, str) or len(value) > _LIMITS[name]):
-            raise InvalidInput(f"{name} must be a string of at most {_LIMITS[name]} characters")
+            raise InvalidInput(t("logs.too_long", name=name, limit=_LIMITS[name]))
 
 
 class LogWriter:
@@ -181,7 +190,8 @@ class LogWriter:
             )
         when = created_at if created_at is not None else self.service.clock()
         if when.tzinfo is None:
-            raise InvalidInput("createdAt needs a time zone", hint="e.g. 2026-02-24T10:00:00Z")
+            hint = t("logs.no_time_zone_hint", example="2026-02-24T10:00:00Z")
+            raise InvalidInput(t("logs.no_time_zone"), hint=hint)
         when = when.astimezone(UTC)
         if self._sqlite:
             # exactly what SQLAlchemy's DateTime and Uuid store on SQLite
@@ -244,8 +254,12 @@ class LogWriter:
         except sa.exc.SQLAlchemyError as exc:
             reason = str(getattr(exc, "orig", exc)).strip().splitlines()
             raise StoreError(
-                f"could not write {len(rows)} log entries: {reason[0] if reason else exc}",
-                hint="they stay buffered; check the store",
+                t(
+                    "logs.write_failed",
+                    entries=tn("logs.n.log_entries", len(rows), count=len(rows)),
+                    reason=reason[0] if reason else exc,
+                ),
+                hint=t("logs.write_failed_hint"),
             ) from None
 
     @staticmethod

@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from mercato_int.errors import StoreError
+from mercato_int.i18n import t
 from mercato_int.registry import Registry
 from mercato_int.scope import TenantScope
 from mercato_int.services import log_query
@@ -156,7 +157,7 @@ class LogService:
                 # a busy or restarting store: try again next poll, give up after a while
                 failures += 1
                 if failures >= 20:
-                    raise StoreError(f"lost the store while following: {exc.orig}") from None
+                    raise StoreError(t("logs.lost_store", reason=exc.orig)) from None
                 continue
             failures = 0
             for entry in entries:

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from mercato_int.errors import InvalidInput, NotFound
+from mercato_int.i18n import t
 from mercato_int.scope import TenantScope
 from mercato_int.store.engine import Store
 from mercato_int.store.tables import TenantSetting
@@ -31,14 +32,15 @@ class SettingSpec:
         text = str(raw).strip()
         if isinstance(raw, bool) or not text.lstrip("+").isdigit():
             raise InvalidInput(
-                f"{self.key} must be a whole number of days, not {raw!r}",
-                hint=f"use {self.minimum}-{self.maximum}",
+                t("logs.settings.not_days", name=self.key, raw=raw),
+                hint=t("logs.settings.not_days_hint", minimum=self.minimum, maximum=self.maximum),
             )
         value = int(text)
         if not self.minimum <= value <= self.maximum:
+            bounds = {"minimum": self.minimum, "maximum": self.maximum}
             raise InvalidInput(
-                f"{self.key} must be between {self.minimum} and {self.maximum}, not {value}",
-                hint=f"use {self.minimum}-{self.maximum} days",
+                t("logs.settings.out_of_range", name=self.key, value=value, **bounds),
+                hint=t("logs.settings.out_of_range_hint", **bounds),
             )
         return value
 
@@ -80,7 +82,8 @@ def spec_for(key: str) -> SettingSpec:
         return SPECS[key]
     except KeyError:
         raise NotFound(
-            f"no setting {key!r}", hint=f"known settings: {', '.join(sorted(SPECS))}"
+            t("logs.settings.unknown", name=key),
+            hint=t("logs.settings.unknown_hint", known=", ".join(sorted(SPECS))),
         ) from None
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from mercato_int.errors import InvalidInput, StoreError
+from mercato_int.i18n import t
 from mercato_int.store.revisions import HEAD_REVISION, KNOWN_REVISIONS
 
 if TYPE_CHECKING:
@@ -42,8 +43,7 @@ def create_store_engine(url: str) -> Engine:
         parsed = make_url(url)
     except ArgumentError:
         raise InvalidInput(
-            f"not a database URL: {redact_url(url)!r}",
-            hint="use e.g. sqlite:///path/to.db or postgresql://user@host/db",
+            t("logs.store.bad_url", url=redact_url(url)), hint=t("logs.store.bad_url_hint")
         ) from None
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -52,8 +52,8 @@ def create_store_engine(url: str) -> Engine:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(
-                    f"cannot create the folder of the SQLite store {folder}: {exc.strerror}",
-                    hint="check --db / MERCATO_INT_DATABASE_URL or MERCATO_INT_HOME",
+                    t("logs.store.no_folder", folder=folder, reason=exc.strerror),
+                    hint=t("logs.store.no_folder_hint"),
                 ) from None
         engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
 
@@ -76,7 +76,7 @@ def create_store_engine(url: str) -> Engine:
     try:
         return create_engine(parsed, connect_args=connect_args, pool_pre_ping=True)
     except (ArgumentError, ImportError) as exc:
-        raise InvalidInput(f"cannot use database URL {redact_url(url)!r}: {exc}") from None
+        raise InvalidInput(t("logs.store.unusable_url", url=redact_url(url), reason=exc)) from None
 
 
 class Store:
@@ -142,9 +142,8 @@ def open_store(url: str, *, auto_migrate: bool | None = None) -> Store:
         return Store(engine)
     if revision is not None and revision not in KNOWN_REVISIONS:
         raise StoreError(
-            f"the store at {redact_url(url)} has schema revision {revision}, newer than this "
-            "mercato-int knows",
-            hint="upgrade mercato-int",
+            t("logs.store.newer", url=redact_url(url), revision=revision),
+            hint=t("logs.store.newer_hint"),
         )
     if auto_migrate:
         from mercato_int.store.migrate import upgrade
@@ -152,9 +151,13 @@ def open_store(url: str, *, auto_migrate: bool | None = None) -> Store:
         upgrade(engine)
         return Store(engine)
     raise StoreError(
-        f"the store at {redact_url(url)} has schema revision {revision or 'none'}, "
-        f"expected {HEAD_REVISION}",
-        hint="run `mercato-int db upgrade`",
+        t(
+            "logs.store.behind",
+            url=redact_url(url),
+            revision=revision or t("logs.db.none"),
+            head=HEAD_REVISION,
+        ),
+        hint=t("logs.store.behind_hint"),
     )
 
 
@@ -163,6 +166,6 @@ def _unreachable(engine: Engine, exc: Exception) -> StoreError:
     lines = str(getattr(exc, "orig", exc)).strip().splitlines()
     reason = " ".join(lines[0].split()) if lines else type(exc).__name__
     return StoreError(
-        f"cannot reach the store at {url}: {reason}",
-        hint="check --db / MERCATO_INT_DATABASE_URL and that the server is running",
+        t("logs.store.unreachable", url=url, reason=reason),
+        hint=t("logs.store.unreachable_hint"),
     )

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from mercato_int.errors import StoreError
+from mercato_int.i18n import t
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # any constant: the key of the Postgres advisory lock that serialises migrations
@@ -77,7 +78,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     except SQLAlchemyError as exc:
         reason = " ".join(str(getattr(exc, "orig", exc)).split("\n")[0].split())
         raise StoreError(
-            f"migration failed: {reason}", hint="see `mercato-int db current`"
+            t("logs.store.migration_failed", reason=reason),
+            hint=t("logs.store.migration_failed_hint"),
         ) from None
 
 
