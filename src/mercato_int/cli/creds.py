@@ -11,6 +11,7 @@ from mercato_int.cli.app import app, services
 from mercato_int.cli.complete import complete_ids
 from mercato_int.cli.output import err, note, out, print_json, warn
 from mercato_int.errors import ExitCode, InvalidInput
+from mercato_int.i18n import scope_text, t
 
 if TYPE_CHECKING:
     from mercato_int.registry import CredentialField
@@ -36,21 +37,16 @@ def parse_assignments(args: list[str]) -> dict[str, str]:
     for n, arg in enumerate(args, start=1):
         key, sep, value = arg.partition("=")
         if not sep or not key:
-            raise InvalidInput(
-                f"argument {n} is not KEY=VALUE",
-                hint="use KEY=VALUE, KEY=@FILE (read from a file) or KEY=- (read from stdin)",
-            )
+            raise InvalidInput(t("creds.arg.not_pair", n=n), hint=t("creds.arg.forms"))
         if key in values:
-            raise InvalidInput(f"field {key!r} is given twice")
+            raise InvalidInput(t("creds.arg.twice", field=key))
         if value == "-":
             if from_stdin is not None:
-                raise InvalidInput(
-                    f"fields {from_stdin!r} and {key!r} both read stdin; only one field can"
-                )
+                raise InvalidInput(t("creds.arg.stdin_twice", first=from_stdin, second=key))
             from_stdin = key
             stdin = typer.get_text_stream("stdin")
             if stdin.isatty():
-                note(f"reading {key} from stdin; end with Ctrl-D")
+                note(t("creds.arg.reading_stdin", field=key))
             value = _chomp(stdin.read())
         elif value.startswith("@@"):
             value = value[1:]  # a literal value that starts with @
@@ -60,7 +56,9 @@ def parse_assignments(args: list[str]) -> dict[str, str]:
                 value = _chomp(path.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError) as exc:
                 reason = getattr(exc, "strerror", None) or type(exc).__name__
-                raise InvalidInput(f"field {key!r}: cannot read {path}: {reason}") from None
+                raise InvalidInput(
+                    t("creds.arg.cannot_read", field=key, path=path, reason=reason)
+                ) from None
         values[key] = value
     return values
 
@@ -85,7 +83,7 @@ def _prompt_values(
         if f.type == "select":
             label += f" [{' / '.join(o.value for o in f.options or ())}]"
         elif f.type == "boolean":
-            label += " [true/false]"
+            label += t("creds.prompt.boolean")
         if f.required:
             label += " *"
         shown = current.get(f.key)
@@ -102,18 +100,14 @@ def _prompt_values(
     return answers
 
 
-def _report_save(result: SaveResult, scope: object) -> None:
+def _report_save(result: SaveResult, scope: str, source_label: str | None) -> None:
     if result.created_key is not None:
-        warn(
-            f"created master key {result.created_key.kid} in {result.created_key.source}; "
-            "back it up: without it the stored credentials cannot be read"
-        )
+        warn(t("creds.created_key", kid=result.created_key.kid, source=source_label))
     if not result.changed:
-        out().print(f"Credentials of {result.owner_id} unchanged · {scope}")
+        out().print(t("creds.unchanged", owner=result.owner_id, scope=scope), markup=False)
         return
-    out().print(
-        f"Saved credentials of {result.owner_id} ({', '.join(result.changed)} changed) · {scope}"
-    )
+    changed = ", ".join(result.changed)
+    out().print(t("creds.saved", owner=result.owner_id, changed=changed, scope=scope), markup=False)
 
 
 @creds.command("set")
@@ -142,41 +136,46 @@ def set_(
         current = view.values if view.source == "own" else {}
         given |= _prompt_values(fields, current, given)
         if not given:
-            out().print(f"Credentials of {owner_id} unchanged · {svc.scope}")
+            out().print(
+                t("creds.unchanged", owner=owner_id, scope=scope_text(svc.scope)), markup=False
+            )
             return
     result = svc.credentials.save(integration_id, given, svc.scope, actor=svc.actor)
-    _report_save(result, svc.scope)
+    created = result.created_key
+    label = svc.keys.source_label(created.source) if created is not None else None
+    _report_save(result, scope_text(svc.scope), label)
 
 
 def _describe_source(view: CredentialsView) -> str:
     if view.source == "bundle":
-        return f"credentials of bundle {view.owner_id} ({view.integration_id} has none of its own)"
+        return t("creds.source.bundle", bundle=view.owner_id, integration=view.integration_id)
     if view.source == "own":
-        return "credentials of its own"
-    return "no credentials set"
+        return t("creds.source.own")
+    return t("creds.source.none")
 
 
-def _render(view: CredentialsView, scope: object) -> None:
+def _render(view: CredentialsView, scope: str) -> None:
     from rich.markup import escape
     from rich.table import Table
 
     console = out()
-    console.print(f"[bold]{escape(view.integration_id)}[/] · {scope}")
+    console.print(f"[bold]{escape(view.integration_id)}[/] · {escape(scope)}")
     line = _describe_source(view)
     if view.updated_at:
         stamp = view.updated_at.strftime("%Y-%m-%d %H:%M:%S UTC")
-        line += f", updated {stamp}" + (f" by {view.updated_by}" if view.updated_by else "")
+        line += t("creds.updated", stamp=stamp)
+        if view.updated_by:
+            line += t("creds.updated_by", actor=view.updated_by)
     console.print(escape(line))
     if view.source == "none":
-        target = view.owner_id
-        console.print(f"Set them with `mercato-int creds set {target} KEY=VALUE...`")
+        console.print(t("creds.set_them", target=view.owner_id), markup=False)
         return
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=True)
     table.add_column(overflow="fold")
     for f in view.fields:
         value = view.values.get(f.key)
-        shown = "[dim]not set[/]" if value in (None, "") else escape(str(value))
+        shown = f"[dim]{t('creds.not_set')}[/]" if value in (None, "") else escape(str(value))
         table.add_row(escape(f"{f.label} ({f.key})"), shown)
     console.print(table)
 
@@ -202,13 +201,13 @@ def get(
     if reveal:
         view = svc.credentials.reveal(integration_id, svc.scope, actor=svc.actor)
         if view.source != "none":
-            note(f"secrets shown in plaintext; recorded in the audit trail as {svc.actor}")
+            note(t("creds.revealed", actor=svc.actor))
     else:
         view = svc.credentials.read_masked(integration_id, svc.scope)
     if as_json:
         print_json(view.to_json())
     else:
-        _render(view, svc.scope)
+        _render(view, scope_text(svc.scope))
 
 
 @creds.command("explain")
@@ -235,19 +234,22 @@ def explain(
         )
         return
     console = out()
-    console.print(f"[bold]{escape(integration_id)}[/] · {svc.scope}")
+    console.print(f"[bold]{escape(integration_id)}[/] · {escape(scope_text(svc.scope))}")
     if not origins:
-        console.print(f"{escape(integration_id)} takes no credentials.")
+        console.print(t("creds.takes_none", integration=integration_id), markup=False)
         return
     table = Table(box=None, padding=(0, 2), show_edge=False)
     for name in ("field", "from", "value"):
-        table.add_column(name, no_wrap=name != "value", overflow="fold")
+        table.add_column(t(f"creds.col.{name}"), no_wrap=name != "value", overflow="fold")
     for o in origins:
-        where = {"own": "this integration", "bundle": f"bundle {o.source_id}"}.get(
-            o.source, "unset"
-        )
+        if o.source == "own":
+            where = t("creds.from.own")
+        elif o.source == "bundle":
+            where = t("creds.from.bundle", bundle=o.source_id)
+        else:
+            where = t("creds.from.unset")
         if o.shadowed_by_own:
-            where += " (bundle value unused: this integration has its own row)"
+            where += t("creds.from.shadowed")
         shown = "" if o.value in (None, "") else escape(str(o.value))
         table.add_row(escape(f"{o.field.label} ({o.field.key})"), escape(where), shown)
     console.print(table)
@@ -262,10 +264,11 @@ def unset(
     """Remove stored credentials (hard delete); asks first unless --yes."""
     svc = services(ctx)
     owner_id, _ = svc.credentials.write_target(integration_id, command="unset")
+    scope = scope_text(svc.scope)
     if not yes and not typer.confirm(
-        f"Remove the credentials of {owner_id} in {svc.scope}?", default=False, err=True
+        t("creds.unset.confirm", owner=owner_id, scope=scope), default=False, err=True
     ):
-        err().print("Nothing removed.")
+        err().print(t("creds.unset.declined"), markup=False)
         raise typer.Exit(ExitCode.FAILED)
     removed = svc.credentials.remove(integration_id, svc.scope, actor=svc.actor)
-    out().print(f"Removed the credentials of {removed} · {svc.scope}")
+    out().print(t("creds.removed", owner=removed, scope=scope), markup=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -9,6 +10,7 @@ import typer
 from mercato_int.cli.app import app, services
 from mercato_int.cli.output import err, note, out, print_json
 from mercato_int.errors import ExitCode
+from mercato_int.i18n import current, t, tn
 
 if TYPE_CHECKING:
     from mercato_int.services.keys import KeyStatus
@@ -21,37 +23,39 @@ keys = typer.Typer(
 app.add_typer(keys)
 
 
-def _render_status(status: KeyStatus) -> None:
+def _render_status(status: KeyStatus, label: Callable[[str], str]) -> None:
     from rich.markup import escape
 
     console = out()
-    console.print("[bold]Master keys[/] · every tenant of this store")
+    console.print(
+        f"[bold]{escape(t('creds.keys.title'))}[/] · {escape(t('creds.keys.every_tenant'))}"
+    )
     if status.active is None:
-        console.print("No master key yet; the first `mercato-int creds set` creates one.")
+        console.print(t("creds.keys.none_yet"), markup=False)
     else:
-        console.print(f"active: {status.active.kid} from {escape(status.active.source)}")
+        source = label(status.active.source)
+        console.print(
+            t("creds.keys.active_from", kid=status.active.kid, source=source), markup=False
+        )
     for k in status.keys:
-        remark = "active"
+        remark = t("creds.keys.active")
         if k.can_drop:
-            remark = "no row uses it: can be dropped with `mercato-int keys drop ID`"
+            remark = t("creds.keys.can_drop")
         elif not k.active:
-            remark = "still in use: run `mercato-int keys rotate` to finish"
-        rows = f"{k.rows} row{'s' if k.rows != 1 else ''}"
-        console.print(f"  {k.kid}  {rows}  {escape(k.source)}  · {remark}")
+            remark = t("creds.keys.in_use")
+        rows = tn("creds.rows", k.rows)
+        console.print(f"  {k.kid}  {rows}  {label(k.source)}  · {remark}", markup=False)
     if status.verified and not status.damaged:
-        console.print(f"verified: every row opens with its key ({status.total_rows} rows)")
+        console.print(tn("creds.keys.verified", status.total_rows), markup=False)
     for d in status.damaged:
-        console.print(
-            f"[red]does not open[/]: {escape(d['integrationId'])} in tenant {escape(d['tenantId'])}"
-            f" · org {escape(d['organizationId'])} (key {d['keyId']}): altered or copied from "
-            "another row; set these credentials again"
-        )
+        scope = t("scope", tenant=d["tenantId"], org=d["organizationId"])
+        line = t("creds.keys.damaged", integration=d["integrationId"], scope=scope, kid=d["keyId"])
+        console.print(f"[red]{escape(t('creds.keys.does_not_open'))}[/]: {escape(line)}")
     for kid, n in status.unreadable.items():
-        console.print(
-            f"[red]{n} row{'s' if n != 1 else ''} under key {kid}, which no available key "
-            "opens[/]: restore that key"
-        )
-    console.print(f"[dim]looked in: {escape(status.places)}[/]")
+        line = tn("creds.keys.unreadable", n, kid=kid)
+        console.print(f"[red]{escape(line)}[/]: {escape(t('creds.keys.restore_it'))}")
+    places = t("creds.keys.looked_in", places=status.places_text or status.places)
+    console.print(f"[dim]{escape(places)}[/]")
 
 
 @keys.command("status")
@@ -76,7 +80,7 @@ def status(
     if as_json:
         print_json(result.to_json())
     else:
-        _render_status(result)
+        _render_status(result, services(ctx).keys.source_label)
     if result.unreadable or result.damaged:
         raise typer.Exit(ExitCode.KEY)
 
@@ -89,7 +93,7 @@ def _progress_reporter():
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
         bar = Progress(
-            "re-encrypting",
+            t("creds.keys.progress"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeRemainingColumn(),
@@ -105,7 +109,7 @@ def _progress_reporter():
         return update, bar.stop
 
     def line(done: int, total: int) -> None:
-        note(f"re-encrypted {done}/{total} rows")
+        note(t("creds.keys.progress_line", done=done, total=total))
 
     return line, lambda: None
 
@@ -121,41 +125,38 @@ def rotate(
     """Make a new master key active and re-encrypt every row under it, in batches (each its
     own transaction). Interrupted and run again, it finishes the same rotation."""
     svc = services(ctx)
-    if not yes and not typer.confirm(
-        "Make a new master key active and re-encrypt the credentials of every tenant?",
-        default=False,
-        err=True,
-    ):
-        err().print("Nothing rotated.")
+    if not yes and not typer.confirm(t("creds.keys.rotate.confirm"), default=False, err=True):
+        err().print(t("creds.keys.rotate.declined"), markup=False)
         raise typer.Exit(ExitCode.FAILED)
     update, stop = _progress_reporter()
     try:
         result = svc.keys.rotate(batch_size=batch_size, on_progress=update)
     finally:
         stop()
+    console = out()
     if result.key is None:
-        out().print("No master key and no credentials yet: nothing to rotate.")
+        console.print(t("creds.keys.nothing_to_rotate"), markup=False)
         return
     rate = result.rows / result.seconds if result.seconds > 0 else 0.0
-    timing = f"in {result.seconds:.1f}s ({rate:,.0f} rows/s)"
-    if result.resumed:
-        out().print(
-            f"finished rotating to key {result.key.kid} ({result.key.source}): {result.rows} "
-            f"rows that still used an older key re-encrypted {timing}"
-        )
-    else:
-        out().print(
-            f"rotated to a new key {result.key.kid} ({result.key.source}): {result.rows} rows "
-            f"re-encrypted {timing}"
-        )
+    timing = t(
+        "creds.keys.timing", seconds=_number(f"{result.seconds:.1f}"), rate=_number(f"{rate:,.0f}")
+    )
+    source = svc.keys.source_label(result.key.source)
+    key = "creds.keys.resumed" if result.resumed else "creds.keys.rotated"
+    console.print(
+        tn(key, result.rows, kid=result.key.kid, source=source, timing=timing), markup=False
+    )
     if result.old_keys:
-        out().print(
-            f"old key{'s' if len(result.old_keys) > 1 else ''} {', '.join(result.old_keys)} "
-            "kept for reading; no row uses "
-            f"{'them' if len(result.old_keys) > 1 else 'it'}: drop with "
-            "`mercato-int keys drop ID` once your backups no longer need "
-            f"{'them' if len(result.old_keys) > 1 else 'it'}"
-        )
+        kids = ", ".join(result.old_keys)
+        console.print(tn("creds.keys.old_kept", len(result.old_keys), kids=kids), markup=False)
+
+
+def _number(text: str) -> str:
+    """A number formatted the English way (`1,234.5`), in the Polish way under `--lang pl`:
+    thousands grouped with a (no-break) space, a decimal comma."""
+    if current() == "pl":
+        return text.replace(",", "\u00a0").replace(".", ",")
+    return text
 
 
 @keys.command("drop")
@@ -167,11 +168,11 @@ def drop(
     """Remove an old key that no row uses any more (refused while any row does)."""
     svc = services(ctx)
     if not yes and not typer.confirm(
-        f"Remove master key {key_id}? Backups made before the rotation will not open.",
-        default=False,
-        err=True,
+        t("creds.keys.drop.confirm", kid=key_id), default=False, err=True
     ):
-        err().print("Nothing dropped.")
+        err().print(t("creds.keys.drop.declined"), markup=False)
         raise typer.Exit(ExitCode.FAILED)
     place = svc.keys.drop(key_id)
-    out().print(f"Dropped key {key_id} from {place}")
+    out().print(
+        t("creds.keys.dropped", kid=key_id, source=svc.keys.source_label(place)), markup=False
+    )

@@ -14,10 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mercato_int.errors import InvalidInput, KeyProblem
+from mercato_int.i18n import t
 from mercato_int.keys.envelope import generate_key, key_id
 from mercato_int.keys.sources import EnvKeys, KeyFileKeys, KeyringKeys, KeySource
 
 LOCK_FILE_NAME = ".master-keys.lock"
+MAKE_KEY_COMMAND = (
+    "`python3 -c 'import base64,os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())'`"
+)
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,16 @@ class MasterKeys:
                 self._source_keys(i)
         return "; ".join(s.status() for s in self.sources)
 
+    def places_text(self) -> str:
+        """`places()` in the language of the messages (`places()` itself is data: English)."""
+        self.places()
+        return "; ".join(s.status_text() for s in self.sources)
+
+    def source_label(self, name: str) -> str:
+        """The source named `name` (as in `MasterKey.source`) in the language of the
+        messages; the name itself if no source has it."""
+        return next((s.label() for s in self.sources if s.name == name), name)
+
     @contextmanager
     def _lock(self) -> Iterator[None]:
         """Serialise key creation between processes on this host, so two first saves at
@@ -129,8 +143,8 @@ class MasterKeys:
                     self.reload()
                     return MasterKey(key_id(new), new, source.name), True
         raise KeyProblem(
-            f"cannot create a master key: {self.places()}",
-            hint="set MERCATO_INT_MASTER_KEY, or make the config dir writable",
+            t("creds.keys.err.cannot_create", places=self.places_text()),
+            hint=t("creds.keys.hint.cannot_create"),
         )
 
     def add_active(self) -> MasterKey:
@@ -140,24 +154,18 @@ class MasterKeys:
             self.reload()
             current = self.active()
             if current is None:
-                raise KeyProblem(f"no master key to rotate: {self.places()}")
+                raise KeyProblem(t("creds.keys.err.none_to_rotate", places=self.places_text()))
             index = next(i for i, s in enumerate(self.sources) if s.name == current.source)
             source = self.sources[index]
             if not source.writable:
                 raise InvalidInput(
-                    f"the active key {current.kid} comes from {source.name}, which mercato-int "
-                    "cannot write, and every row already uses it",
-                    hint=(
-                        "put a new key first in MERCATO_INT_MASTER_KEY, keep the old one after "
-                        "a comma, and run `mercato-int keys rotate` again; make a key with "
-                        "`python3 -c 'import base64,os; "
-                        "print(base64.urlsafe_b64encode(os.urandom(32)).decode())'`"
-                    ),
+                    t("creds.keys.err.read_only_active", kid=current.kid, source=source.label()),
+                    hint=t("creds.keys.hint.read_only_active", command=MAKE_KEY_COMMAND),
                 )
             new = generate_key()
             keys = [new, *(k.material for k in self._source_keys(index))]
             if not source.store(keys):
-                raise KeyProblem(f"cannot store the new key: {source.status()}")
+                raise KeyProblem(t("creds.keys.err.cannot_store", status=source.status_text()))
             self.reload()
             return MasterKey(key_id(new), new, source.name)
 
@@ -167,17 +175,21 @@ class MasterKeys:
             self.reload()
             active = self.active()
             if active is not None and active.kid == kid:
-                raise InvalidInput(f"key {kid} is the active key and cannot be dropped")
+                raise InvalidInput(t("creds.keys.err.drop_active", kid=kid))
             for i, source in enumerate(self.sources):
                 keys = self._source_keys(i)
                 if any(k.kid == kid for k in keys):
                     if not source.writable:
                         raise InvalidInput(
-                            f"key {kid} comes from {source.name}",
-                            hint="remove it from that variable yourself",
+                            t("creds.keys.err.read_only_source", kid=kid, source=source.label()),
+                            hint=t("creds.keys.hint.read_only_source"),
                         )
                     if not source.store([k.material for k in keys if k.kid != kid]):
-                        raise KeyProblem(f"cannot update {source.status()}")
+                        raise KeyProblem(
+                            t("creds.keys.err.cannot_update", status=source.status_text())
+                        )
                     self.reload()
                     return source.name
-        raise InvalidInput(f"no available key has id {kid}", hint="see `mercato-int keys status`")
+        raise InvalidInput(
+            t("creds.keys.err.no_such_key", kid=kid), hint=t("creds.keys.hint.see_status")
+        )

@@ -12,12 +12,29 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from mercato_int.errors import KeyProblem
+from mercato_int.i18n import catalogue, plural_form, t, tn
 from mercato_int.keys.envelope import decode_key, encode_key
 
 KEYRING_SERVICE = "mercato-int"
 KEYRING_USERNAME = "master-keys"
 KEY_FILE_NAME = "master.key"
 ENV_NAME = "MERCATO_INT_MASTER_KEY"
+
+# What a source found: a message key and its parameters, rendered in English for `status()`
+# (data: `keys status --json` shows it) and in the user's language for `status_text()`.
+State = tuple[str, dict[str, Any]]
+
+
+def _message(state: State, *, english: bool) -> str:
+    key, params = state
+    if not english:
+        if "n" in params:
+            return tn(key, params["n"], **{k: v for k, v in params.items() if k != "n"})
+        return t(key, **params)
+    text = catalogue("en")[key]
+    if isinstance(text, dict):
+        text = text[plural_form("en", params["n"])]
+    return text.format(**params)
 
 
 class KeySource(Protocol):
@@ -33,7 +50,13 @@ class KeySource(Protocol):
         """Replace the keys held here; True only if they read back unchanged."""
 
     def status(self) -> str:
+        """What was found here, in English, for `keys status --json`."""
+
+    def status_text(self) -> str:
         """What was found here, for 'every place it looked' messages."""
+
+    def label(self) -> str:
+        """`name` in the language of the messages."""
 
 
 class EnvKeys:
@@ -59,16 +82,25 @@ class EnvKeys:
                 keys.append(decode_key(part))
             except ValueError as exc:
                 raise KeyProblem(
-                    f"{ENV_NAME}: entry {n} is not a master key ({exc})",
-                    hint="each entry is 32 bytes in url-safe base64; separate keys with commas",
+                    t("creds.keys.err.env_entry", name=ENV_NAME, n=n, reason=exc),
+                    hint=t("creds.keys.hint.env_entry"),
                 ) from None
         return keys
 
     def store(self, keys: list[bytes]) -> bool:
         return False
 
+    def _state(self) -> State:
+        return ("creds.keys.state.env_set" if self._value else "creds.keys.state.env_unset", {})
+
     def status(self) -> str:
-        return f"{ENV_NAME}: {'set' if self._value else 'not set'}"
+        return f"{ENV_NAME}: {_message(self._state(), english=True)}"
+
+    def status_text(self) -> str:
+        return f"{ENV_NAME}: {_message(self._state(), english=False)}"
+
+    def label(self) -> str:
+        return ENV_NAME
 
 
 class KeyringKeys:
@@ -79,10 +111,10 @@ class KeyringKeys:
     writable = True
 
     def __init__(self, backend: Any = None, *, service: str = KEYRING_SERVICE) -> None:
-        self.name = f"the OS keyring (service {service})"
+        self.name = _message(("creds.keys.source.keyring", {"service": service}), english=True)
         self._backend = backend
         self._service = service
-        self._state = "not consulted"
+        self._state: State = ("creds.keys.state.not_consulted", {})
 
     def __repr__(self) -> str:
         return f"KeyringKeys(service={self._service!r})"
@@ -102,20 +134,23 @@ class KeyringKeys:
         try:
             raw = self._get()
         except Exception as exc:  # every backend has its own errors; any of them means "none"
-            self._state = f"no usable backend ({type(exc).__name__})"
+            self._state = ("creds.keys.state.no_backend", {"error": type(exc).__name__})
             return []
         if not raw:
-            self._state = "no entry"
+            self._state = ("creds.keys.state.no_entry", {})
             return []
         try:
             keys = [decode_key(part) for part in raw.split(",") if part.strip()]
         except ValueError as exc:
             raise KeyProblem(
-                f"the keyring entry {self._service}/{KEYRING_USERNAME} is not a list of master "
-                f"keys ({exc})",
-                hint="restore it from your backup",
+                t(
+                    "creds.keys.err.keyring_entry",
+                    entry=f"{self._service}/{KEYRING_USERNAME}",
+                    reason=exc,
+                ),
+                hint=t("creds.keys.hint.keyring_entry"),
             ) from None
-        self._state = f"{len(keys)} key(s)"
+        self._state = ("creds.keys.state.keys", {"n": len(keys)})
         return keys
 
     def store(self, keys: list[bytes]) -> bool:
@@ -124,14 +159,20 @@ class KeyringKeys:
             self._api().set_password(self._service, KEYRING_USERNAME, value)
             ok = self._get() == value
         except Exception as exc:
-            self._state = f"cannot write ({type(exc).__name__})"
+            self._state = ("creds.keys.state.cannot_write", {"error": type(exc).__name__})
             return False
         if not ok:
-            self._state = "does not keep what is written to it"
+            self._state = ("creds.keys.state.drops_writes", {})
         return ok
 
     def status(self) -> str:
-        return f"{self.name}: {self._state}"
+        return f"{self.name}: {_message(self._state, english=True)}"
+
+    def status_text(self) -> str:
+        return f"{self.label()}: {_message(self._state, english=False)}"
+
+    def label(self) -> str:
+        return t("creds.keys.source.keyring", service=self._service)
 
 
 class KeyFileKeys:
@@ -142,8 +183,8 @@ class KeyFileKeys:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.name = f"key file {path}"
-        self._state = "not consulted"
+        self.name = _message(("creds.keys.source.file", {"path": path}), english=True)
+        self._state: State = ("creds.keys.state.not_consulted", {})
 
     def __repr__(self) -> str:
         return f"KeyFileKeys({str(self.path)!r})"
@@ -152,14 +193,14 @@ class KeyFileKeys:
         try:
             st = self.path.stat()
         except FileNotFoundError:
-            self._state = "absent"
+            self._state = ("creds.keys.state.absent", {})
             return []
         if os.name != "nt" and st.st_mode & 0o077:
-            mode = stat.S_IMODE(st.st_mode)
-            self._state = f"refused: mode {mode:04o}"
+            mode = f"{stat.S_IMODE(st.st_mode):04o}"
+            self._state = ("creds.keys.state.refused", {"mode": mode})
             raise KeyProblem(
-                f"refusing key file {self.path}: mode {mode:04o} lets group or others read it",
-                hint=f"run `chmod 600 {self.path}`",
+                t("creds.keys.err.file_mode", path=self.path, mode=mode),
+                hint=t("creds.keys.hint.file_mode", path=self.path),
             )
         keys = []
         for n, line in enumerate(self.path.read_text().splitlines(), start=1):
@@ -170,10 +211,12 @@ class KeyFileKeys:
                 keys.append(decode_key(line))
             except ValueError as exc:
                 raise KeyProblem(
-                    f"key file {self.path}: line {n} is not a master key ({exc})",
-                    hint="restore the file from your backup",
+                    t("creds.keys.err.file_line", path=self.path, n=n, reason=exc),
+                    hint=t("creds.keys.hint.file_line"),
                 ) from None
-        self._state = f"{len(keys)} key(s)" if keys else "empty"
+        self._state = (
+            ("creds.keys.state.keys", {"n": len(keys)}) if keys else ("creds.keys.state.empty", {})
+        )
         return keys
 
     def store(self, keys: list[bytes]) -> bool:
@@ -195,9 +238,15 @@ class KeyFileKeys:
             # rename is atomic: a kill mid-write leaves the old file or the new, never half.
             os.replace(tmp, self.path)
         except OSError as exc:
-            self._state = f"cannot write ({exc.strerror or exc})"
+            self._state = ("creds.keys.state.cannot_write", {"error": exc.strerror or exc})
             return False
         return self.load() == keys
 
     def status(self) -> str:
-        return f"{self.name}: {self._state}"
+        return f"{self.name}: {_message(self._state, english=True)}"
+
+    def status_text(self) -> str:
+        return f"{self.label()}: {_message(self._state, english=False)}"
+
+    def label(self) -> str:
+        return t("creds.keys.source.file", path=self.path)

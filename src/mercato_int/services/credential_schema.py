@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from mercato_int.errors import InvalidInput
+from mercato_int.i18n import t, tn
 from mercato_int.registry import CredentialField
 
 MASK = "••••••••"
@@ -45,16 +46,12 @@ def _check_url(f: CredentialField, value: str) -> str:
         parts = urlsplit(value)
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
-        raise InvalidInput(f"field {f.key!r} is not a valid URL") from None
+        raise InvalidInput(t("creds.err.bad_url", field=f.key)) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidInput(
-            f"field {f.key!r} must be an http:// or https:// URL with a host",
-            hint="e.g. https://api.example.com",
-        )
+        raise InvalidInput(t("creds.err.url_scheme", field=f.key), hint=t("creds.hint.url_scheme"))
     if parts.username is not None or parts.password is not None:
         raise InvalidInput(
-            f"field {f.key!r} must not contain user:password in the URL",
-            hint="put the secret in its own field",
+            t("creds.err.url_userinfo", field=f.key), hint=t("creds.hint.url_userinfo")
         )
     return value
 
@@ -69,17 +66,15 @@ def _check_value(f: CredentialField, value: Any) -> Any:
             return True
         if word in FALSE_WORDS:
             return False
-        raise InvalidInput(f"field {f.key!r} must be true/false, yes/no or 1/0")
+        raise InvalidInput(t("creds.err.boolean", field=f.key))
     if not isinstance(value, str):
-        raise InvalidInput(f"field {f.key!r} must be text")
+        raise InvalidInput(t("creds.err.text", field=f.key))
     if len(value) > MAX_VALUE_LENGTH:
-        raise InvalidInput(
-            f"field {f.key!r} is {len(value)} characters long; at most {MAX_VALUE_LENGTH} allowed"
-        )
+        raise InvalidInput(tn("creds.err.too_long", len(value), field=f.key, max=MAX_VALUE_LENGTH))
     if f.type == "select":
         allowed = [o.value for o in f.options or ()]
         if value not in allowed:
-            raise InvalidInput(f"field {f.key!r} must be one of {', '.join(allowed)}")
+            raise InvalidInput(t("creds.err.select", field=f.key, allowed=", ".join(allowed)))
     if f.type == "url":
         return _check_url(f, value)
     return value
@@ -94,17 +89,16 @@ def merge_values(
     """The stored values with `given` applied (None or "" clears a field), checked against
     `fields`. Returns (merged values, keys that changed). InvalidInput names the field."""
     if len(given) > MAX_KEYS:
-        raise InvalidInput(f"{len(given)} fields given; at most {MAX_KEYS} allowed")
+        raise InvalidInput(tn("creds.err.too_many", len(given), max=MAX_KEYS))
     by_key = {f.key: f for f in fields}
     for key in given:
         if len(key) > MAX_KEY_LENGTH:
-            raise InvalidInput(
-                f"field name {key[:32]!r}… is longer than {MAX_KEY_LENGTH} characters"
-            )
+            raise InvalidInput(t("creds.err.name_too_long", name=key[:32], max=MAX_KEY_LENGTH))
         if key not in by_key:
-            known = ", ".join(by_key) or "none"
+            known = ", ".join(by_key) or t("creds.none")
             raise InvalidInput(
-                f"unknown field {key!r} for {owner_id}", hint=f"known fields: {known}"
+                t("creds.err.unknown_field", field=key, owner=owner_id),
+                hint=t("creds.hint.known_fields", known=known),
             )
     merged = {k: v for k, v in stored.items() if k in by_key}
     changed: list[str] = []
@@ -121,9 +115,8 @@ def merge_values(
     missing = [f.key for f in fields if f.required and merged.get(f.key) in (None, "")]
     if missing:
         raise InvalidInput(
-            f"missing required field{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-            f"for {owner_id}",
-            hint=f"set {'them' if len(missing) > 1 else 'it'} with KEY=VALUE",
+            tn("creds.err.missing", len(missing), fields=", ".join(missing), owner=owner_id),
+            hint=tn("creds.hint.missing", len(missing)),
         )
     return merged, changed
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from mercato_int.errors import InvalidInput, KeyProblem, NotFound
+from mercato_int.i18n import scope_text, t, tn
 from mercato_int.keys import MasterKey, MasterKeys
 from mercato_int.keys.envelope import EnvelopeError, associated_data, envelope_kid, open_envelope
 from mercato_int.keys.envelope import seal as seal_envelope
@@ -69,13 +70,13 @@ class CredentialsService:
         bundle_id = self._bundle_id(integration_id)
         if not item.fields and bundle_id:
             raise InvalidInput(
-                f"{integration_id} has no credentials of its own: they live on its bundle "
-                f"{bundle_id}",
-                hint=f"run `mercato-int creds {command} {bundle_id}"
-                + (" KEY=VALUE...`" if command == "set" else "`"),
+                t("creds.err.on_bundle", integration=integration_id, bundle=bundle_id),
+                hint=t("creds.hint.set_on_bundle", bundle=bundle_id)
+                if command == "set"
+                else t("creds.hint.on_bundle", command=command, bundle=bundle_id),
             )
         if not item.fields:
-            raise InvalidInput(f"{integration_id} takes no credentials")
+            raise InvalidInput(t("creds.err.takes_none", integration=integration_id))
         return item.id, item.fields
 
     def _fields_of(self, owner_id: str) -> tuple[CredentialField, ...]:
@@ -87,19 +88,28 @@ class CredentialsService:
         key = self.keys.find(kid) if kid else None
         if key is None:
             raise KeyProblem(
-                f"cannot read the credentials of {row.integration_id} in {scope}: they are "
-                f"encrypted under key {kid}, which is in none of the places looked "
-                f"({self.keys.places()})",
-                hint="restore that key, e.g. in MERCATO_INT_MASTER_KEY",
+                t(
+                    "creds.err.key_missing",
+                    integration=row.integration_id,
+                    scope=scope_text(scope),
+                    kid=kid,
+                    places=self.keys.places_text(),
+                ),
+                hint=t("creds.hint.restore_key"),
             )
         aad = associated_data(row.integration_id, row.organization_id, row.tenant_id)
         try:
             return open_envelope(row.encrypted_values, key=key.material, aad=aad)
         except EnvelopeError as exc:
             raise KeyProblem(
-                f"cannot decrypt the credentials of {row.integration_id} in {scope} with key "
-                f"{kid}: {exc}",
-                hint=f"set them again with `mercato-int creds set {row.integration_id} ...`",
+                t(
+                    "creds.err.cannot_decrypt",
+                    integration=row.integration_id,
+                    scope=scope_text(scope),
+                    kid=kid,
+                    reason=exc,
+                ),
+                hint=t("creds.hint.set_again", integration=row.integration_id),
             ) from None
 
     def _seal(self, values: dict[str, Any], key: MasterKey, owner_id: str, scope: TenantScope):
@@ -115,13 +125,11 @@ class CredentialsService:
         in_use = {k: n for k, n in rows.count_by_key(session=session).items() if n}
         if in_use:
             kids = ", ".join(
-                f"{k or 'unknown'} ({n} row{'s' if n > 1 else ''})" for k, n in in_use.items()
+                tn("creds.kid_rows", n, kid=k or t("creds.unknown_kid")) for k, n in in_use.items()
             )
             raise KeyProblem(
-                f"no master key found, and the store holds credentials encrypted under key "
-                f"{kids}; looked in: {self.keys.places()}",
-                hint="restore that key; mercato-int will not create a new one while data "
-                "needs the old one",
+                t("creds.err.no_key_but_rows", kids=kids, places=self.keys.places_text()),
+                hint=t("creds.hint.no_new_key"),
             )
         return self.keys.create()
 
@@ -280,8 +288,8 @@ class CredentialsService:
         owner_id, fields = self.write_target(integration_id)
         if not values:
             raise InvalidInput(
-                f"no fields given for {owner_id}",
-                hint=f"give KEY=VALUE pairs; fields: {', '.join(f.key for f in fields)}",
+                t("creds.err.no_fields", owner=owner_id),
+                hint=t("creds.hint.no_fields", fields=", ".join(f.key for f in fields)),
             )
         created: MasterKey | None = None
         with self.store.session() as session:
@@ -327,9 +335,9 @@ class CredentialsService:
             if not removed:
                 bundle_id = self._bundle_id(owner_id)
                 raise NotFound(
-                    f"no credentials of {owner_id} are set in {scope}",
+                    t("creds.err.none_set", owner=owner_id, scope=scope_text(scope)),
                     hint=(
-                        f"{owner_id} uses its bundle's: `mercato-int creds unset {bundle_id}`"
+                        t("creds.hint.uses_bundle", owner=owner_id, bundle=bundle_id)
                         if bundle_id
                         else None
                     ),

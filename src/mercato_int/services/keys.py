@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import bindparam, or_, select, true, update
 
 from mercato_int.errors import KeyProblem
+from mercato_int.i18n import scope_text, t, tn
 from mercato_int.keys import MasterKey, MasterKeys
 from mercato_int.keys.envelope import EnvelopeError, associated_data, open_envelope, seal
 from mercato_int.scope import TenantScope
@@ -56,9 +57,10 @@ class KeyStatus:
     active: MasterKey | None
     keys: list[KeyUse]
     unreadable: dict[str, int]  # key id -> rows that no available key opens
-    places: str
+    places: str  # English: it is data (`lookedIn` of the JSON)
     verified: bool = False  # every row was decrypted (`keys status --verify`)
     damaged: tuple[dict[str, str], ...] = ()  # rows whose key is here but does not open them
+    places_text: str = ""  # `places` in the language of the messages
 
     @property
     def total_rows(self) -> int:
@@ -114,7 +116,19 @@ class KeysService:
         ]
         unreadable = {kid: n for kid, n in counts.items() if kid not in known}
         damaged = tuple(self._damaged_rows()) if verify else ()
-        return KeyStatus(active, uses, unreadable, self.keys.places(), verify, damaged)
+        return KeyStatus(
+            active,
+            uses,
+            unreadable,
+            self.keys.places(),
+            verify,
+            damaged,
+            places_text=self.keys.places_text(),
+        )
+
+    def source_label(self, name: str) -> str:
+        """A key source's name (`MasterKey.source`, data) as the messages name it."""
+        return self.keys.source_label(name)
 
     def _damaged_rows(self, page: int = 1000) -> list[dict[str, str]]:
         out: list[dict[str, str]] = []
@@ -165,11 +179,10 @@ class KeysService:
         known = {k.kid for k in self.keys.available()}
         missing = {kid: n for kid, n in counts.items() if kid not in known}
         if missing:
-            listed = ", ".join(f"{kid} ({n} rows)" for kid, n in missing.items())
+            listed = ", ".join(tn("creds.keys.kid_rows", n, kid=kid) for kid, n in missing.items())
             raise KeyProblem(
-                f"cannot rotate: rows are encrypted under key {listed}, which is in none of the "
-                f"places looked ({self.keys.places()})",
-                hint="restore that key first, or remove those credentials",
+                t("creds.keys.err.rotate_missing", listed=listed, places=self.keys.places_text()),
+                hint=t("creds.keys.hint.rotate_missing"),
             )
         active = self.keys.active()
         if active is None:
@@ -230,16 +243,25 @@ class KeysService:
                 aad = associated_data(row.integration_id, row.organization_id, row.tenant_id)
                 if key is None:
                     raise KeyProblem(
-                        f"cannot rotate the credentials of {row.integration_id} in {scope}: "
-                        f"key {old_kid} is in none of the places looked ({self.keys.places()})"
+                        t(
+                            "creds.keys.err.rotate_row_no_key",
+                            integration=row.integration_id,
+                            scope=scope_text(scope),
+                            kid=old_kid,
+                            places=self.keys.places_text(),
+                        )
                     )
                 try:
                     values = open_envelope(row.encrypted_values, key=key.material, aad=aad)
                 except EnvelopeError as exc:
                     raise KeyProblem(
-                        f"cannot rotate the credentials of {row.integration_id} in {scope}: {exc}",
-                        hint=f"set them again with `mercato-int creds set {row.integration_id}"
-                        " ...` in that scope, or remove them, then run `keys rotate` again",
+                        t(
+                            "creds.keys.err.rotate_row",
+                            integration=row.integration_id,
+                            scope=scope_text(scope),
+                            reason=exc,
+                        ),
+                        hint=t("creds.keys.hint.rotate_row", integration=row.integration_id),
                     ) from None
                 params.append(
                     {
@@ -264,6 +286,6 @@ def _drop_guard(counts: dict[str, int], kid: str) -> None:
 
     if counts.get(kid):
         raise InvalidInput(
-            f"key {kid} still encrypts {counts[kid]} rows",
-            hint="run `mercato-int keys rotate` first",
+            tn("creds.keys.err.still_used", counts[kid], kid=kid),
+            hint=t("creds.keys.hint.rotate_first"),
         )
