@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from mercato_int.cli.access import VIEW, require
 from mercato_int.cli.app import app, services
 from mercato_int.cli.complete import complete_bundle_ids, complete_categories, complete_ids
 from mercato_int.cli.output import err, humanize, out, print_json, warn
@@ -67,6 +68,7 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="JSON: {items, bundles, total}.")] = False,
 ) -> None:
     """Show the marketplace: bundles with their integrations, then standalone integrations."""
+    require(ctx, VIEW)
     svc = services(ctx)
     registry = svc.registry
     warn_problems(registry)
@@ -175,6 +177,7 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
     """Show one integration or bundle: definition, credentials schema and state in the scope."""
+    require(ctx, VIEW)
     svc = services(ctx)
     registry = svc.registry
     item = registry.get(item_id)

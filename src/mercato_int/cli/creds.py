@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from mercato_int.cli.access import CREDENTIALS, require
 from mercato_int.cli.app import app, services
 from mercato_int.cli.complete import complete_ids
 from mercato_int.cli.output import err, note, out, print_json, warn
@@ -128,6 +129,7 @@ def set_(
 ) -> None:
     """Set credentials: checked against the field schema, merged with the stored values,
     encrypted before they reach the store."""
+    require(ctx, CREDENTIALS)
     svc = services(ctx)
     given = parse_assignments(assignments or [])
     if prompt:
@@ -197,6 +199,7 @@ def get(
     ] = False,
 ) -> None:
     """Show the credentials that apply (own, else the bundle's), secrets masked."""
+    require(ctx, CREDENTIALS)
     svc = services(ctx)
     if reveal:
         view = svc.credentials.reveal(integration_id, svc.scope, actor=svc.actor)
@@ -222,6 +225,7 @@ def explain(
     from rich.markup import escape
     from rich.table import Table
 
+    require(ctx, CREDENTIALS)
     svc = services(ctx)
     origins = svc.credentials.explain(integration_id, svc.scope)
     if as_json:
@@ -262,6 +266,7 @@ def unset(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Remove stored credentials (hard delete); asks first unless --yes."""
+    require(ctx, CREDENTIALS)
     svc = services(ctx)
     owner_id, _ = svc.credentials.write_target(integration_id, command="unset")
     scope = scope_text(svc.scope)

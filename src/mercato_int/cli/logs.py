@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from mercato_int.cli.access import MANAGE, VIEW, require, require_everywhere
 from mercato_int.cli.app import app, services
 from mercato_int.cli.complete import complete_ids, complete_integration_ids, complete_levels
 from mercato_int.cli.output import note, out, print_json
@@ -127,6 +128,7 @@ def show(
         raise InvalidInput(
             t("logs.exclusive", first="--level", second="--min-level"), hint=t("logs.pick_one")
         )
+    require(ctx, VIEW)
     svc = services(ctx)
     scope = svc.scope
     if integration_id:
@@ -221,6 +223,7 @@ def write(
             raise InvalidInput(
                 t("logs.details_not_json", error=exc), hint=t("logs.details_not_json_hint")
             ) from None
+    require(ctx, MANAGE)
     svc = services(ctx)
     svc.logs.log(
         integration_id=integration_id,
@@ -251,6 +254,7 @@ def ingest(
     optional createdAt), batched, in the command's scope. Exit 1 if any line was rejected."""
     from mercato_int.cli.log_ingest import run_ingest
 
+    require(ctx, MANAGE)
     svc = services(ctx)
     written, rejected = run_ingest(svc, source)
     entries, lines = counted("logs.n.entries_always", written), counted("logs.n.lines", rejected)
@@ -268,6 +272,7 @@ def audit_cmd(
     """Scan stored entries for current secret values; exit 1 if any is found."""
     from mercato_int.services.log_audit import audit
 
+    (require_everywhere if all_tenants else require)(ctx, MANAGE)
     svc = services(ctx)
     scopes = svc.logs.scopes() if all_tenants else [svc.scope]
     report = audit(svc.logs, scopes)

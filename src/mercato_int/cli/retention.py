@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from mercato_int.cli.access import MANAGE, VIEW, require, require_everywhere
 from mercato_int.cli.app import app, services
 from mercato_int.cli.output import error_line, out, print_json
 from mercato_int.errors import ExitCode
@@ -54,6 +55,7 @@ def prune(
     from mercato_int.when import parse_age
 
     age = parse_age(older_than) if older_than else None
+    (require_everywhere if all_tenants else require)(ctx, MANAGE)
     svc = services(ctx)
     scopes = svc.retention.all_scopes() if all_tenants else [svc.scope]
     report = svc.retention.prune(scopes=scopes, dry_run=dry_run, older_than=age)
@@ -93,6 +95,7 @@ def settings_list(
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
     """Every setting of the scope with its value (or default)."""
+    require(ctx, VIEW)
     svc = services(ctx)
     values = svc.tenant_settings.list(scope=svc.scope)
     if as_json:
@@ -116,6 +119,7 @@ def settings_get(
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
     """One setting's value in the scope (the bare value, for scripts)."""
+    require(ctx, VIEW)
     svc = services(ctx)
     value = svc.tenant_settings.get(scope=svc.scope, key=key)
     if as_json:
@@ -132,6 +136,7 @@ def settings_set(
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
     """Set a setting for the scope (validated: retention days are 1-3650)."""
+    require(ctx, MANAGE)
     svc = services(ctx)
     stored = svc.tenant_settings.set(scope=svc.scope, key=key, value=value, actor=svc.actor)
     if as_json:
