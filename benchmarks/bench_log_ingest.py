@@ -18,7 +18,7 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _fixtures import drop_pg_schema, entries, fill, home, make_providers, pg_schema, services_for
+from _fixtures import drop_pg_schema, entries, fill, pg_schema, providers_home, services_for
 
 from mercato_int.services.log_writer import COLUMNS
 
@@ -100,11 +100,7 @@ def main() -> None:
     ap.add_argument("--pg", default=None, help="Postgres URL (a scratch schema is created)")
     ap.add_argument("--skip-sqlite", action="store_true")
     args = ap.parse_args()
-    root = home("ingest")
-    import os
-
-    os.environ["MERCATO_INT_PROVIDERS_PATH"] = str(root)
-    ids = make_providers(root, 20)
+    root, ids = providers_home("ingest")
     data = entries(args.rows, ids, [f"t{i}" for i in range(5)])
 
     if not args.skip_sqlite:
