@@ -13,9 +13,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static, Switch
 
+from mercato_int.i18n import scope_text, t
 from mercato_int.tui.cards import health_mark, humanize, short_title, state_mark
 from mercato_int.tui.credentials_form import CredentialsForm
 from mercato_int.tui.health_panel import HealthPanel
+from mercato_int.tui.key_labels import describe_bindings
 
 if TYPE_CHECKING:
     from mercato_int.tui.app import MercatoApp
@@ -30,6 +32,14 @@ class BundleScreen(Screen[None]):
         Binding("ctrl+x", "bulk(False)", "Disable all"),
         Binding("f1", "focus_form", "Credentials", show=False),  # named in the section title
     ]
+    KEY_LABELS: ClassVar[dict[str, str]] = {
+        "back": "tui_panels.key.back",
+        "save": "tui_panels.key.save",
+        "check": "tui_panels.key.check",
+        "bulk(True)": "tui_panels.key.enable_all",
+        "bulk(False)": "tui_panels.key.disable_all",
+        "focus_form": "tui_panels.key.credentials",
+    }
 
     app: MercatoApp  # type: ignore[assignment]
 
@@ -37,6 +47,7 @@ class BundleScreen(Screen[None]):
         super().__init__()
         self.bundle_id = bundle_id
         self._enabled: dict[str, bool] = {}
+        describe_bindings(self, self.KEY_LABELS)
 
     def compose(self) -> ComposeResult:
         registry = self.app.services.registry
@@ -48,7 +59,7 @@ class BundleScreen(Screen[None]):
                 Text.assemble(
                     (b.title, "bold"),
                     "  ",
-                    (f"bundle {b.id}", "grey62"),
+                    (t("tui_panels.bundle.id", id=b.id), "grey62"),
                     "\n",
                     b.description,
                     "\n",
@@ -57,12 +68,15 @@ class BundleScreen(Screen[None]):
                 classes="detail-desc",
             )
             with Vertical(classes="section"):
-                yield Static("Integrations", classes="section-title")
+                yield Static(t("show.integrations"), classes="section-title")
                 with Horizontal(classes="panel-buttons"):
                     yield Button(
-                        "Enable All (ctrl+a)", id="enable-all", compact=True, variant="success"
+                        f"{t('tui.enable_all')} (ctrl+a)",
+                        id="enable-all",
+                        compact=True,
+                        variant="success",
                     )
-                    yield Button("Disable All (ctrl+x)", id="disable-all", compact=True)
+                    yield Button(f"{t('tui.disable_all')} (ctrl+x)", id="disable-all", compact=True)
                 for m in registry.members(self.bundle_id):
                     with Horizontal(classes="member-row"):
                         yield Switch(id=f"sw-{m.id}", classes="member-switch")
@@ -76,12 +90,17 @@ class BundleScreen(Screen[None]):
                             classes="member-title",
                         )
                         yield Static("", id=f"h-{m.id}", classes="member-health")
-                        yield Button("Open", id=f"open-{m.id}", classes="member-open", compact=True)
+                        yield Button(
+                            t("tui.key.open"),
+                            id=f"open-{m.id}",
+                            classes="member-open",
+                            compact=True,
+                        )
             with Vertical(classes="section"):
-                yield Static("Shared credentials (f1)", classes="section-title")
+                yield Static(t("tui_panels.bundle.shared_creds"), classes="section-title")
                 yield CredentialsForm(self.bundle_id, id="form")
             with Vertical(classes="section"):
-                yield Static("Health (shared credentials)", classes="section-title")
+                yield Static(t("tui_panels.bundle.health"), classes="section-title")
                 yield HealthPanel(self.bundle_id, id="health-panel")
         yield Footer()
 
@@ -124,8 +143,8 @@ class BundleScreen(Screen[None]):
             return
         self._enabled[integration_id] = event.value
         self.query_one(f"#st-{integration_id}", Static).update(state_mark(event.value))
-        word = "Enabled" if event.value else "Disabled"
-        self.notify(f"{word} {integration_id} in {self.app.scope}", timeout=3)
+        done = "tui.enabled_in" if event.value else "tui.disabled_in"
+        self.notify(t(done, ids=integration_id, scope=scope_text(self.app.scope)), timeout=3)
         self.app.warn_all(warnings)
 
     def action_bulk(self, enable: bool) -> None:
@@ -134,8 +153,8 @@ class BundleScreen(Screen[None]):
         if g.failed:
             return
         self.load_states()
-        word = "Enabled" if enable else "Disabled"
-        self.notify(f"{word} all integrations of {self.bundle_id}", timeout=3)
+        done = "tui_panels.bundle.all_enabled" if enable else "tui_panels.bundle.all_disabled"
+        self.notify(t(done, bundle=self.bundle_id), timeout=3)
         self.app.warn_all(warnings)
 
     @on(Button.Pressed, "#enable-all")

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from mercato_int.errors import OperationFailed
+from mercato_int.i18n import t
 from mercato_int.services.acl import CREDENTIALS, MANAGE, VIEW
 
 if TYPE_CHECKING:
@@ -88,8 +89,7 @@ class ServiceCalls:
         change = method(ids, scope, actor=self.services.actor)
         # The service's message names a shell command; here the form is one key away.
         missing = [
-            f"Required credentials of {m.owner_id} not set: {', '.join(m.keys)}. "
-            f"Set them in its credentials form."
+            t("tui_panels.missing_creds", owner=m.owner_id, keys=", ".join(m.keys))
             for m in change.missing_credentials
         ]
         return missing + list(change.notes)
@@ -128,7 +128,7 @@ class ServiceCalls:
         jobs = health.plan([some_id], scope)
         run = await health.arun(jobs, actor=self.services.actor)
         if not run.outcomes:
-            raise OperationFailed(f"{some_id} has nothing to check")
+            raise OperationFailed(t("tui_panels.nothing_to_check", id=some_id))
         return run.outcomes[0].result_json()
 
     def last_health(self, some_id: str, scope: TenantScope) -> dict[str, Any] | None:

@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from mercato_int.errors import InvalidInput, NotAllowed
+from mercato_int.i18n import scope_text, t
 from mercato_int.tui.timestamps import local_time
 
 if TYPE_CHECKING:
@@ -22,11 +23,15 @@ if TYPE_CHECKING:
     from mercato_int.tui.calls import CredentialsView
 
 TRUE_WORDS = {"true", "yes", "1", "on"}
-SOURCES = {
-    "own": "stored on this {kind}",
-    "bundle": "inherited from the bundle",
-    "none": "not set",
-}
+
+
+def _source_text(source: str, kind: str) -> str:
+    """Where the credentials come from: `own` (on this integration or bundle), `bundle`, `none`."""
+    if source == "own":
+        return t(f"tui_panels.creds.source.own.{kind}")
+    if source in ("bundle", "none"):
+        return t(f"tui_panels.creds.source.{source}")
+    return source
 
 
 def _as_bool(value: Any) -> bool:
@@ -62,23 +67,24 @@ class CredentialsForm(Vertical):
             yield self._input_for(f)
             yield Static("", id=f"err-{f.key}", classes="field-error")
         with Horizontal(classes="form-buttons"):
-            yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
-            yield Button("Remove", id="remove", variant="error", compact=True)
+            yield Button(t("tui_panels.creds.save"), id="save", variant="primary", compact=True)
+            yield Button(t("tui_panels.creds.remove"), id="remove", variant="error", compact=True)
 
     def _input_for(self, f: CredentialField) -> Any:
         wid = f"f-{f.key}"
         if f.type == "select":
             options = [(o.label, o.value) for o in f.options or ()]
-            return Select(options, id=wid, allow_blank=True, compact=True, prompt="(not set)")
+            prompt = t("tui_panels.creds.select_not_set")
+            return Select(options, id=wid, allow_blank=True, compact=True, prompt=prompt)
         if f.type == "boolean":
             # the words too: a switch is only colour, and NO_COLOR terminals have none
             return Horizontal(
                 Switch(id=wid, classes="bool-switch"),
-                Static("off", id=f"word-{f.key}", classes="bool-word"),
+                Static(t("tui_panels.creds.off"), id=f"word-{f.key}", classes="bool-word"),
                 classes="bool-field",
             )
         if f.type == "secret":
-            return Input(password=True, id=wid, placeholder="not set")
+            return Input(password=True, id=wid, placeholder=t("tui_panels.creds.not_set"))
         return Input(id=wid, placeholder=f.placeholder or ("https://…" if f.type == "url" else ""))
 
     async def on_mount(self) -> None:
@@ -99,12 +105,13 @@ class CredentialsForm(Vertical):
         self.view = view
         self.loaded = {}
         kind = "bundle" if self.app.services.registry.is_bundle(self.owner_id) else "integration"
-        source = SOURCES.get(view.source, view.source).format(kind=kind)
-        line = Text.assemble(("Credentials: ", "bold"), source)
+        source = _source_text(view.source, kind)
+        line = Text.assemble((t("tui_panels.creds.heading"), "bold"), source)
         if view.updated_at:
-            line.append(f" · updated {local_time(view.updated_at)}", style="grey62")
+            at = local_time(view.updated_at)
+            line.append(t("tui_panels.creds.updated", at=at), style="grey62")
             if view.updated_by:
-                line.append(f" by {view.updated_by}", style="grey62")
+                line.append(t("tui_panels.creds.updated_by", actor=view.updated_by), "grey62")
         self.query_one(".form-source", Static).update(line)
         for f in view.fields:
             widget = self.query_one(f"#f-{f.key}")
@@ -112,11 +119,15 @@ class CredentialsForm(Vertical):
             if f.type == "secret":
                 is_set = f.key in view.secrets_set
                 self.query_one(f"#set-{f.key}", Static).update(
-                    Text("set", style="green") if is_set else Text("not set", style="yellow")
+                    Text(t("tui_panels.creds.set"), style="green")
+                    if is_set
+                    else Text(t("tui_panels.creds.not_set"), style="yellow")
                 )
                 assert isinstance(widget, Input)
                 widget.value = ""
-                widget.placeholder = "set — type to replace" if is_set else "not set"
+                widget.placeholder = t(
+                    "tui_panels.creds.set_replace" if is_set else "tui_panels.creds.not_set"
+                )
                 continue
             if f.type == "boolean":
                 assert isinstance(widget, Switch)
@@ -197,7 +208,8 @@ class CredentialsForm(Vertical):
     @on(Switch.Changed, ".bool-switch")
     def _bool_changed(self, event: Switch.Changed) -> None:
         key = (event.switch.id or "").removeprefix("f-")
-        self.query_one(f"#word-{key}", Static).update("on" if event.value else "off")
+        word = t("tui_panels.creds.on" if event.value else "tui_panels.creds.off")
+        self.query_one(f"#word-{key}", Static).update(word)
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self, event: Button.Pressed) -> None:
@@ -208,7 +220,7 @@ class CredentialsForm(Vertical):
         """Save the changes, asking first if the row changed since the form was loaded."""
         values = self.changes()
         if not values:
-            self.notify("Nothing changed", timeout=3)
+            self.notify(t("tui_panels.creds.nothing_changed"), timeout=3)
             return
         with self.app.guard() as g:
             current = self.app.calls.credentials(self.owner_id, self.app.scope)
@@ -216,13 +228,17 @@ class CredentialsForm(Vertical):
             return
         loaded_at = self.view.updated_at if self.view else None
         if current.updated_at != loaded_at:
-            who = f" by {current.updated_by}" if current.updated_by else ""
-            when = local_time(current.updated_at) if current.updated_at else "removed"
+            by = current.updated_by
+            who = t("tui_panels.creds.changed_by", actor=by) if by else ""
+            when = (
+                local_time(current.updated_at)
+                if current.updated_at
+                else t("tui_panels.creds.changed_removed")
+            )
             self.app.confirm(
-                f"These credentials were changed elsewhere ({when}{who}) since this form was "
-                "loaded. Overwrite them with your changes?",
+                t("tui_panels.creds.changed_elsewhere", when=when, who=who),
                 lambda: self._store(values),
-                yes="Overwrite",
+                yes=t("tui_panels.creds.overwrite"),
             )
             return
         self._store(values)
@@ -233,13 +249,15 @@ class CredentialsForm(Vertical):
             self.app.calls.save_credentials(self.owner_id, values, self.app.scope)
         except InvalidInput as exc:
             self.show_error(exc)
-            self.notify(exc.message, title="Not saved", severity="error", timeout=8, markup=False)
+            title = t("tui_panels.creds.not_saved")
+            self.notify(exc.message, title=title, severity="error", timeout=8, markup=False)
             return
         except Exception as exc:
             self.app.report(exc)
             return
         self.app.clear_notifications()  # the "Not saved" errors of earlier tries are stale
-        self.notify(f"Saved credentials of {self.owner_id} in {self.app.scope}", timeout=4)
+        scope = scope_text(self.app.scope)
+        self.notify(t("tui_panels.creds.saved", owner=self.owner_id, scope=scope), timeout=4)
         self.load()
 
     # --- remove --------------------------------------------------------------------------------
@@ -250,13 +268,16 @@ class CredentialsForm(Vertical):
 
     def remove_credentials(self) -> None:
         if self.view is not None and self.view.source != "own":
-            self.notify(f"{self.owner_id} has no credentials of its own to remove", timeout=4)
+            self.notify(t("tui_panels.creds.none_own", owner=self.owner_id), timeout=4)
             return
         self.app.confirm(
-            f"Remove the credentials of {self.owner_id} in {self.app.scope}? "
-            "This cannot be undone.",
+            t(
+                "tui_panels.creds.remove_confirm",
+                owner=self.owner_id,
+                scope=scope_text(self.app.scope),
+            ),
             self._do_remove,
-            yes="Remove",
+            yes=t("tui_panels.creds.remove"),
         )
 
     def _do_remove(self) -> None:
@@ -264,5 +285,5 @@ class CredentialsForm(Vertical):
             self.app.calls.remove_credentials(self.owner_id, self.app.scope)
         if g.failed:
             return
-        self.notify(f"Removed credentials of {self.owner_id}", timeout=4)
+        self.notify(t("tui_panels.creds.removed", owner=self.owner_id), timeout=4)
         self.load()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -12,9 +13,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from mercato_int.errors import InvalidInput, NotAllowed
+from mercato_int.i18n import t
 from mercato_int.scope import TenantScope
 from mercato_int.services.acl import VIEW
 from mercato_int.settings import check_identifier
+from mercato_int.tui.key_labels import describe_bindings
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -23,17 +26,20 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("y", "answer(True)", "Yes"),
     ]
 
-    def __init__(self, question: str, *, yes: str = "Yes") -> None:
+    def __init__(self, question: str, *, yes: str | None = None) -> None:
         super().__init__()
         self.question = question
-        self.yes = yes
+        self.yes = yes or t("tui_panels.dialog.yes")
+        describe_bindings(
+            self, {"answer(False)": "tui_panels.key.no", "answer(True)": "tui_panels.key.yes"}
+        )
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.question, classes="question")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.yes} (y)", variant="error", id="yes", compact=True)
-                yield Button("Cancel (n)", id="no", compact=True)
+                yield Button(t("tui_panels.dialog.cancel_n"), id="no", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -52,18 +58,21 @@ class ScopeDialog(ModalScreen[TenantScope | None]):
     def __init__(self, scope: TenantScope) -> None:
         super().__init__()
         self.scope = scope
+        describe_bindings(self, {"cancel": "tui_panels.key.cancel"})
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static("[b]Switch scope[/b]", classes="question")
-            yield Label("Tenant")
+            yield Static(Text(t("tui_panels.dialog.switch_scope"), "bold"), classes="question")
+            yield Label(t("tui_panels.dialog.tenant"))
             yield Input(self.scope.tenant_id, id="tenant")
-            yield Label("Organization")
+            yield Label(t("tui_panels.dialog.org"))
             yield Input(self.scope.organization_id, id="org")
             yield Static("", id="scope-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Switch", variant="primary", id="ok", compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
+                yield Button(
+                    t("tui_panels.dialog.switch"), variant="primary", id="ok", compact=True
+                )
+                yield Button(t("tui_panels.dialog.cancel"), id="cancel", compact=True)
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Static
 
+from mercato_int.i18n import t, t_or
 from mercato_int.tui.cards import health_mark
 from mercato_int.tui.timestamps import local_time
 
@@ -20,20 +21,29 @@ if TYPE_CHECKING:
 
 
 def render_result(result: dict[str, Any] | None) -> Text:
+    """The last result: status, message (stored, untranslated), latency, time, details."""
     if not result:
-        return Text("No health check has run in this scope yet. Run one with ctrl+r.", "grey62")
-    out = Text.assemble(("Status   ", "bold"), health_mark(result.get("status")), "\n")
+        return Text(t("tui_panels.health.none_yet"), "grey62")
+    names = ("status", "message", "latency", "checked")
+    labels = {name: t(f"tui_panels.health.{name}") for name in names}
+    width = max(len(label) for label in labels.values()) + 2  # values line up after the labels
+    out = Text.assemble((labels["status"].ljust(width), "bold"))
+    out.append_text(health_mark(result.get("status")))
+    out.append("\n")
     if result.get("message"):
-        out.append_text(Text.assemble(("Message  ", "bold"), str(result["message"]), "\n"))
+        out.append(labels["message"].ljust(width), "bold")
+        out.append(f"{result['message']}\n")
     latency = result.get("latencyMs")
     if latency is not None:
-        out.append_text(Text.assemble(("Latency  ", "bold"), f"{latency} ms", "\n"))
+        out.append(labels["latency"].ljust(width), "bold")
+        out.append(f"{latency} ms\n")
     if result.get("checkedAt"):
-        checked = local_time(result["checkedAt"])
-        out.append_text(Text.assemble(("Checked  ", "bold"), checked, "\n"))
+        out.append(labels["checked"].ljust(width), "bold")
+        out.append(f"{local_time(result['checkedAt'])}\n")
     if result.get("details"):
         details = json.dumps(result["details"], indent=2, ensure_ascii=False, default=str)
-        out.append_text(Text.assemble(("Details\n", "bold"), (details, "grey70")))
+        out.append(f"{t('tui_panels.health.details')}\n", "bold")
+        out.append(details, "grey70")
     return out
 
 
@@ -52,7 +62,9 @@ class HealthPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="panel-buttons"):
-            yield Button("Run check (ctrl+r)", id="run-check", variant="primary", compact=True)
+            yield Button(
+                t("tui_panels.health.run"), id="run-check", variant="primary", compact=True
+            )
             yield Static("", id="check-progress")
         yield Static("", id="health-result")
 
@@ -77,7 +89,9 @@ class HealthPanel(Vertical):
         if self.running:
             return
         self.running = True
-        self.query_one("#check-progress", Static).update(Text(" checking…", "yellow"))
+        self.query_one("#check-progress", Static).update(
+            Text(t("tui_panels.health.checking"), "yellow")
+        )
         self._check()
 
     @work(exclusive=True, group="health")
@@ -100,9 +114,10 @@ class HealthPanel(Vertical):
             return
         self.show(result)
         self.post_message(self.Checked())
-        status = (result or {}).get("status", "unknown")
+        status = (result or {}).get("status")
+        shown = t_or(f"health.{status}", status) if status else t("tui_panels.health.unknown")
         self.notify(
-            f"Health of {self.owner_id}: {status}",
+            t("tui_panels.health.result", owner=self.owner_id, status=shown),
             severity="information" if status == "healthy" else "warning",
             timeout=4,
         )

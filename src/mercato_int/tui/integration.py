@@ -24,9 +24,11 @@ from textual.widgets import (
 )
 
 from mercato_int.errors import NotAllowed
+from mercato_int.i18n import scope_text, t
 from mercato_int.tui.cards import health_mark, humanize, state_mark
 from mercato_int.tui.credentials_form import CredentialsForm
 from mercato_int.tui.health_panel import HealthPanel
+from mercato_int.tui.key_labels import describe_bindings
 from mercato_int.tui.logs_panel import LogsPanel
 
 if TYPE_CHECKING:
@@ -50,6 +52,19 @@ class IntegrationScreen(Screen[None]):
         Binding("p", "logs_page(-1)", "Prev"),
         Binding("l", "logs_level", "Level"),
     ]
+    KEY_LABELS: ClassVar[dict[str, str]] = {
+        "back": "tui_panels.key.back",
+        "save": "tui_panels.key.save",
+        "check": "tui_panels.key.check",
+        "toggle_enabled": "tui.key.toggle",
+        "open_bundle": "tui.key.bundle",
+        "tab('credentials')": "tui_panels.key.credentials",
+        "tab('health')": "tui_panels.key.health",
+        "tab('logs')": "tui_panels.key.logs",
+        "logs_page(1)": "tui_panels.key.next",
+        "logs_page(-1)": "tui_panels.key.prev",
+        "logs_level": "tui_panels.key.level",
+    }
 
     app: MercatoApp  # type: ignore[assignment]
 
@@ -57,6 +72,7 @@ class IntegrationScreen(Screen[None]):
         super().__init__()
         self.integration_id = integration_id
         self._enabled: bool | None = None
+        describe_bindings(self, self.KEY_LABELS)
 
     @property
     def definition(self) -> IntegrationDefinition:
@@ -81,33 +97,29 @@ class IntegrationScreen(Screen[None]):
         )
         with Horizontal(classes="detail-links"):
             if d.docs_url:
-                yield Link(d.docs_url, url=d.docs_url, tooltip="Open the docs")
+                yield Link(d.docs_url, url=d.docs_url, tooltip=t("tui_panels.open_docs"))
             if bundle is not None:
-                yield Button(f"Part of {bundle.title} (ctrl+b)", id="to-bundle", compact=True)
+                yield Button(
+                    t("tui_panels.part_of", bundle=bundle.title), id="to-bundle", compact=True
+                )
         with TabbedContent(initial="credentials", id="tabs"):
-            with TabPane("Credentials f1", id="credentials"), VerticalScroll():
+            with TabPane(t("tui_panels.tab.credentials"), id="credentials"), VerticalScroll():
                 if d.fields or bundle is None:
                     yield CredentialsForm(d.id, id="form")
                 else:
-                    yield Static(
-                        Text.assemble(
-                            "This integration has no credentials of its own: it uses the "
-                            "shared credentials of ",
-                            (bundle.title, "bold"),
-                            ".",
-                        ),
-                        classes="bundle-note",
-                    )
+                    note = Text(t("tui_panels.uses_bundle_creds", bundle=bundle.title))
+                    note.highlight_words([bundle.title], "bold")
+                    yield Static(note, classes="bundle-note")
                     yield Static("", id="inherited")
                     yield Button(
-                        f"Open the {bundle.title} credentials form",
+                        t("tui_panels.open_bundle_form", bundle=bundle.title),
                         id="open-bundle-form",
                         variant="primary",
                         compact=True,
                     )
-            with TabPane("Health f2", id="health"):
+            with TabPane(t("tui_panels.tab.health"), id="health"):
                 yield HealthPanel(d.id, id="health-panel")
-            with TabPane("Logs f3", id="logs"):
+            with TabPane(t("tui_panels.tab.logs"), id="logs"):
                 yield LogsPanel(d.id, id="logs-panel")
         yield Footer()
 
@@ -151,14 +163,15 @@ class IntegrationScreen(Screen[None]):
         bundle_id = self.definition.bundle_id or ""
         fields = self.app.services.registry.credential_fields(bundle_id)
         lines = Text()
+        is_set, not_set = t("tui_panels.creds.set"), t("tui_panels.creds.not_set")
         for f in fields:
             if f.is_secret:
                 value = (
-                    Text("set", "green") if f.key in view.secrets_set else Text("not set", "yellow")
+                    Text(is_set, "green") if f.key in view.secrets_set else Text(not_set, "yellow")
                 )
             else:
                 raw = view.values.get(f.key)
-                value = Text(str(raw)) if raw not in (None, "") else Text("not set", "yellow")
+                value = Text(str(raw)) if raw not in (None, "") else Text(not_set, "yellow")
             lines.append_text(Text.assemble((f"{f.label}: ", "bold"), value, "\n"))
         self.query_one("#inherited", Static).update(lines)
 
@@ -174,9 +187,9 @@ class IntegrationScreen(Screen[None]):
             self.load_state()
             return
         self._enabled = event.value
-        word = "Enabled" if event.value else "Disabled"
+        done = "tui.enabled_in" if event.value else "tui.disabled_in"
         self.query_one("#enabled-label", Label).update(state_mark(event.value))
-        self.notify(f"{word} {self.integration_id} in {self.app.scope}", timeout=3)
+        self.notify(t(done, ids=self.integration_id, scope=scope_text(self.app.scope)), timeout=3)
         self.app.warn_all(warnings)
 
     def action_toggle_enabled(self) -> None:
@@ -209,7 +222,7 @@ class IntegrationScreen(Screen[None]):
     def action_save(self) -> None:
         forms = self.query(CredentialsForm)
         if not forms:
-            self.notify("Credentials of this integration are saved on its bundle", timeout=3)
+            self.notify(t("tui_panels.saved_on_bundle"), timeout=3)
             return
         self.action_tab("credentials")
         forms.first().save()

@@ -4,6 +4,7 @@ details that expand, and new entries appearing while the tab is open."""
 from __future__ import annotations
 
 import json
+import string
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -15,6 +16,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Input, Select, Static
 
+from mercato_int.i18n import current, t, tn
+from mercato_int.tui.key_labels import describe_bindings
 from mercato_int.tui.timestamps import local_time
 
 if TYPE_CHECKING:
@@ -32,6 +35,32 @@ LEVEL_MARKS = {
 ALL = "__all__"
 
 
+def count_text(n: int) -> str:
+    """`1,234` in English, `1 234` in Polish (a no-break space)."""
+    text = f"{n:,}"
+    return text.replace(",", "\u00a0") if current() == "pl" else text
+
+
+def framed(template: str, style: str, **values: str) -> Text:
+    """`template`'s own words in `style`, its `{placeholders}` filled with `values` unstyled."""
+    out = Text()
+    for literal, name, _, _ in string.Formatter().parse(template):
+        if literal:
+            out.append(literal, style)
+        if name is not None:
+            out.append(values[name])
+    return out
+
+
+def showing_text(page: LogPage) -> Text:
+    """`Showing 1–25 of 60 entries`, the numbers standing out."""
+    last = page.offset + len(page.items)
+    shown = f"{page.offset + 1}–{last}" if page.items else "0"
+    # the template with its placeholders left in, then filled piece by piece
+    template = tn("tui_panels.logs.showing", page.total, range="{range}", total="{total}")
+    return framed(template, "grey62", range=shown, total=count_text(page.total))
+
+
 class LogEntry(Widget, can_focus=True):
     """One entry: mark, time, operation; message; correlation and duration; details."""
 
@@ -39,6 +68,7 @@ class LogEntry(Widget, can_focus=True):
 
     def __init__(self, entry: dict[str, Any], today: datetime | None) -> None:
         super().__init__(classes="log-entry")
+        describe_bindings(self, {"toggle_details": "tui_panels.key.details"})
         self.entry = entry
         self.today = today
         self.expanded = False
@@ -57,20 +87,21 @@ class LogEntry(Widget, can_focus=True):
         )
         facts = []
         if e.get("correlationId"):
-            facts.append(f"Correlation: {e['correlationId']}")
+            facts.append(t("tui_panels.logs.correlation", id=e["correlationId"]))
         if e.get("durationMs") is not None:
-            facts.append(f"Duration: {e['durationMs']}ms")
+            facts.append(t("tui_panels.logs.duration", ms=e["durationMs"]))
         if e.get("entityType") or e.get("entityId"):
-            facts.append(f"Entity: {e.get('entityType') or ''} {e.get('entityId') or ''}".strip())
+            entity = f"{e.get('entityType') or ''} {e.get('entityId') or ''}".strip()
+            facts.append(t("tui_panels.logs.entity", entity=entity))
         if facts:
             out.append("\n   " + "  •  ".join(facts), style="grey62")
         if e.get("details"):
             if self.expanded:
                 details = json.dumps(e["details"], indent=2, ensure_ascii=False, default=str)
-                out.append("\n   ▾ Details\n", style="grey62")
+                out.append(f"\n   {t('tui_panels.logs.details_open')}\n", style="grey62")
                 out.append("\n".join("     " + line for line in details.splitlines()), "grey70")
             else:
-                out.append("\n   ▸ Details (enter)", style="grey62")
+                out.append(f"\n   {t('tui_panels.logs.details_closed')}", style="grey62")
         return out
 
     def action_toggle_details(self) -> None:
@@ -102,18 +133,21 @@ class LogsPanel(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="logs-toolbar"):
             yield Select(
-                [("Level: All", ALL), *[(f"Level: {lv}", lv) for lv in LEVELS]],
+                [
+                    (t("tui_panels.logs.level_all"), ALL),
+                    *[(t("tui_panels.logs.level", level=lv), lv) for lv in LEVELS],
+                ],
                 value=ALL,
                 allow_blank=False,
                 id="log-level",
                 compact=True,
             )
-            yield Input(placeholder="Search messages…", id="log-search")
+            yield Input(placeholder=t("tui_panels.logs.search"), id="log-search")
         yield VerticalScroll(id="log-entries")
         with Horizontal(classes="logs-pager"):
             yield Static("", id="log-count")
-            yield Button("← Prev (p)", id="log-prev", compact=True)
-            yield Button("Next → (n)", id="log-next", compact=True)
+            yield Button(t("tui_panels.logs.prev"), id="log-prev", compact=True)
+            yield Button(t("tui_panels.logs.next"), id="log-next", compact=True)
 
     async def on_mount(self) -> None:
         await self.reload()
@@ -145,7 +179,7 @@ class LogsPanel(Vertical):
         self._poll_failed = False
         page = self._fetch()
         if page is None:
-            self.query_one("#log-count", Static).update("Logs unavailable")
+            self.query_one("#log-count", Static).update(t("tui_panels.logs.unavailable"))
             return
         await self._show_page(page)
 
@@ -169,18 +203,9 @@ class LogsPanel(Vertical):
                 if focused_id is not None and entry.entry.get("id") == focused_id:
                     entry.focus(scroll_visible=False)
         else:
-            await box.mount(Static("No log entries match.", classes="empty"))
-        first = page.offset + 1 if page.items else 0
+            await box.mount(Static(t("tui_panels.logs.none_match"), classes="empty"))
         last = page.offset + len(page.items)
-        self.query_one("#log-count", Static).update(
-            Text.assemble(
-                ("Showing ", "grey62"),
-                f"{first}–{last}" if page.items else "0",
-                (" of ", "grey62"),
-                f"{page.total:,}",
-                (" entries", "grey62"),
-            )
-        )
+        self.query_one("#log-count", Static).update(showing_text(page))
         self.query_one("#log-prev", Button).disabled = page.offset == 0
         self.query_one("#log-next", Button).disabled = last >= page.total
 
@@ -199,7 +224,7 @@ class LogsPanel(Vertical):
         else:
             self.page = page
             self.query_one("#log-count", Static).update(
-                f"{page.total:,} entries (new ones on the first page)"
+                tn("tui_panels.logs.new_on_first_page", page.total, total=count_text(page.total))
             )
 
     def _on_view(self) -> bool:
