@@ -62,7 +62,7 @@ def test_show_in_polish(cli) -> None:
     assert run.exit_code == 0, run.stderr
     lines = run.stdout.splitlines()
     assert lines[0] == "Stripe (gateway_stripe) · integracja · tenant default · organizacja default"
-    assert "Dane dostępowe" in lines
+    assert "Dane uwierzytelniające" in lines
     assert any(line.startswith("Stan: ○ Wyłączona") for line in lines)
     english = cli("show", "gateway_stripe").stdout.splitlines()
     assert english[0] == "Stripe (gateway_stripe) · integration · tenant default · org default"

@@ -83,6 +83,7 @@ class MercatoGroup(TyperGroup):
             # Chosen before parsing, so that usage errors are framed in the language too.
             i18n.reset()
             i18n.choose(_lang_flag(kwargs.get("args", args[0] if args else None)))
+            _localized(self, subcommands=False)  # the rest, as each is built
             rv = super().main(*args, standalone_mode=False, **kwargs)
         except MercatoIntError as exc:
             error_line(str(exc))
@@ -304,7 +305,7 @@ def _build(name: str, info: Any) -> Any:
         one.registered_commands = [info]
     else:
         one.registered_groups = [info]
-    return typer.main.get_command(one).commands[name]  # type: ignore[attr-defined]
+    return _localized(typer.main.get_command(one).commands[name])  # type: ignore[attr-defined]
 
 
 def _no_op() -> None:
@@ -330,7 +331,21 @@ def _stub(name: str, info: Any) -> Any:
         )
         short = _value(info.short_help) or _value(sub.short_help)
         hidden = bool(_value(info.hidden) or _value(sub.hidden))
-    return typer.core.TyperCommand(name=name, help=text, short_help=short, hidden=hidden)
+    return _localized(
+        typer.core.TyperCommand(name=name, help=text, short_help=short, hidden=hidden)
+    )
+
+
+def _localized(command: Any, *, subcommands: bool = True) -> Any:
+    """`command` with its help in the chosen language. English is the help as written in the
+    command modules: then nothing is loaded (`--help` start-up, benchmarks/startup.py)."""
+    from mercato_int import i18n
+
+    if i18n.current() != i18n.DEFAULT:
+        from mercato_int.cli.localized_help import localize
+
+        localize(command, subcommands=subcommands)
+    return command
 
 
 _register()

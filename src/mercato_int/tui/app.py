@@ -10,7 +10,9 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from mercato_int.errors import MercatoIntError
+from mercato_int.i18n import t
 from mercato_int.tui.calls import ServiceCalls
+from mercato_int.tui.key_labels import describe_bindings
 
 if TYPE_CHECKING:
     from mercato_int.scope import TenantScope
@@ -73,26 +75,40 @@ class MercatoApp(App[None]):
     def warn_all(self, warnings: list[str]) -> None:
         """Warnings from a service (e.g. required credentials not set) as notifications."""
         for message in warnings:
-            self.notify(message, title="Warning", severity="warning", timeout=8, markup=False)
+            self.notify(
+                message,
+                title=t("tui_panels.notice.warning"),
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
 
     def report(self, exc: Exception) -> None:
         """Show an error as a notification (safe to call from a worker thread's callback)."""
         if isinstance(exc, MercatoIntError):
-            self.notify(str(exc), title="Error", severity="error", timeout=8, markup=False)
+            self.notify(
+                str(exc),
+                title=t("tui_panels.notice.error"),
+                severity="error",
+                timeout=8,
+                markup=False,
+            )
             return
         # A crash would print a traceback with locals (credentials among them): never,
         # unless MERCATO_INT_DEBUG=1 asks for it.
         if os.environ.get("MERCATO_INT_DEBUG") == "1":
             raise exc
         self.notify(
-            f"unexpected {type(exc).__name__}; the action was not completed "
-            "(MERCATO_INT_DEBUG=1 shows the traceback; please report it)",
-            title="Error",
+            t("tui_panels.notice.unexpected", name=type(exc).__name__),
+            title=t("tui_panels.notice.error"),
             severity="error",
             timeout=8,
         )
 
     def on_mount(self) -> None:
+        describe_bindings(
+            self, {"quit": "tui_panels.key.quit", "switch_scope": "tui_panels.key.scope"}
+        )
         from mercato_int.i18n import scope_text, t
         from mercato_int.tui.marketplace import MarketplaceScreen
 

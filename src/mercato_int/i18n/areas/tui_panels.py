@@ -8,6 +8,12 @@ levels and details, health results' messages, ids.
 from typing import Any
 
 EN: dict[str, Any] = {
+    "tui_panels.notice.warning": "Warning",
+    "tui_panels.notice.error": "Error",
+    "tui_panels.notice.unexpected": "unexpected {name}; the action was not completed "
+    "(MERCATO_INT_DEBUG=1 shows the traceback; please report it)",
+    "tui_panels.key.quit": "Quit",
+    "tui_panels.key.scope": "Scope",
     # footer descriptions of key bindings
     "tui_panels.key.back": "Back",
     "tui_panels.key.save": "Save",
@@ -116,6 +122,12 @@ EN: dict[str, Any] = {
 }
 
 PL: dict[str, Any] = {
+    "tui_panels.notice.warning": "Ostrzeżenie",
+    "tui_panels.notice.error": "Błąd",
+    "tui_panels.notice.unexpected": "nieoczekiwany błąd {name}; działanie nie zostało wykonane "
+    "(MERCATO_INT_DEBUG=1 pokazuje ślad stosu; prosimy to zgłosić)",
+    "tui_panels.key.quit": "Wyjście",
+    "tui_panels.key.scope": "Zakres",
     # opisy klawiszy w stopce
     "tui_panels.key.back": "Wstecz",
     "tui_panels.key.save": "Zapisz",
