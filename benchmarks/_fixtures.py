@@ -38,6 +38,13 @@ def home(prefix: str) -> Path:
     return path
 
 
+def providers_home(prefix: str, count: int = 20) -> tuple[Path, list[str]]:
+    """A throwaway home whose folder is the providers path, holding `count` integrations."""
+    root = home(prefix)
+    os.environ["MERCATO_INT_PROVIDERS_PATH"] = str(root)
+    return root, make_providers(root, count)
+
+
 def entries(
     n: int,
     integrations: list[str],

@@ -18,9 +18,8 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _fixtures import entries, home, make_providers
+from _fixtures import drop_pg_schema, entries, fill, pg_schema, providers_home, services_for
 
-from mercato_int.scope import TenantScope
 from mercato_int.services.log_writer import COLUMNS
 
 BATCH = 5000
@@ -56,23 +55,8 @@ def raw_rows(batch: list[dict], sqlite: bool) -> list[tuple]:
 
 
 def run_writer(services, data: list[dict]) -> float:
-    scopes = {t: TenantScope("default", t) for t in {e["tenant"] for e in data}}
     t0 = time.perf_counter()
-    with services.logs.writer(batch_size=BATCH) as w:
-        for e in data:
-            w.write(
-                integration_id=e["integration_id"],
-                level=e["level"],
-                operation=e["operation"],
-                message=e["message"],
-                scope=scopes[e["tenant"]],
-                details=e["details"],
-                correlation_id=e["correlation_id"],
-                entity_type=e["entity_type"],
-                entity_id=e["entity_id"],
-                duration_ms=e["duration_ms"],
-                created_at=e["created_at"],
-            )
+    fill(services, data, batch_size=BATCH)
     return time.perf_counter() - t0
 
 
@@ -103,13 +87,6 @@ def run_pg_copy(engine, data: list[dict]) -> float:
     return time.perf_counter() - t0
 
 
-def services_for(url: str):
-    from mercato_int.services import Services
-    from mercato_int.settings import Settings
-
-    return Services(Settings.load(database_url=url))
-
-
 def report(name: str, n: int, ours: float, base: float, base_name: str) -> None:
     print(
         f"{name}: {n:,} entries  LogWriter {n / ours:,.0f} rows/s ({ours:.1f} s)  "
@@ -123,11 +100,7 @@ def main() -> None:
     ap.add_argument("--pg", default=None, help="Postgres URL (a scratch schema is created)")
     ap.add_argument("--skip-sqlite", action="store_true")
     args = ap.parse_args()
-    root = home("ingest")
-    import os
-
-    os.environ["MERCATO_INT_PROVIDERS_PATH"] = str(root)
-    ids = make_providers(root, 20)
+    root, ids = providers_home("ingest")
     data = entries(args.rows, ids, [f"t{i}" for i in range(5)])
 
     if not args.skip_sqlite:
@@ -141,33 +114,20 @@ def main() -> None:
         report("sqlite", args.rows, ours, base, "sqlite3 executemany")
 
     if args.pg:
-        import sqlalchemy as sa
-
         from mercato_int.store.engine import create_store_engine
-        from mercato_int.store.migrate import upgrade
 
-        admin = sa.create_engine(args.pg.replace("postgresql://", "postgresql+psycopg://"))
-        schemas = []
-        for label in ("raw", "ours"):
-            name = f"bench_{label}_{uuid.uuid4().hex[:8]}"
-            with admin.begin() as conn:
-                conn.execute(sa.text(f'CREATE SCHEMA "{name}"'))
-            url = f"{args.pg}?options=-csearch_path%3D{name}"
-            engine = create_store_engine(url)
-            upgrade(engine)
-            schemas.append((name, url, engine))
+        schemas = [pg_schema(args.pg, label) for label in ("raw", "ours")]
+        engine = create_store_engine(schemas[0][1])
         try:
-            base = run_pg_copy(schemas[0][2], data)
+            base = run_pg_copy(engine, data)
             svc = services_for(schemas[1][1])
             ours = run_writer(svc, data)
             svc.close()
             report("postgres", args.rows, ours, base, "psycopg COPY")
         finally:
-            for name, _url, engine in schemas:
-                engine.dispose()
-                with admin.begin() as conn:
-                    conn.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
-            admin.dispose()
+            engine.dispose()
+            for name, _url in schemas:
+                drop_pg_schema(args.pg, name)
 
 
 if __name__ == "__main__":

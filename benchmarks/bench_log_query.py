@@ -11,7 +11,6 @@ Targets: newest page of 50 for one integration <= 5 ms, level=error page <= 10 m
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -22,9 +21,8 @@ from _fixtures import (
     drop_pg_schema,
     entries,
     fill,
-    home,
-    make_providers,
     pg_schema,
+    providers_home,
     services_for,
 )
 
@@ -103,9 +101,7 @@ def main() -> None:
     ap.add_argument("--pg", default=None)
     ap.add_argument("--skip-sqlite", action="store_true")
     args = ap.parse_args()
-    root = home("query")
-    os.environ["MERCATO_INT_PROVIDERS_PATH"] = str(root)
-    ids = make_providers(root, 20)
+    root, ids = providers_home("query")
     data = entries(args.rows, ids, [f"t{i}" for i in range(5)])
     if not args.skip_sqlite:
         svc = services_for(f"sqlite:///{root / 'query.db'}")

@@ -18,6 +18,7 @@ NOW = datetime(2026, 2, 24, 12, 0, 0, tzinfo=UTC)
         ("2h", timedelta(hours=2)),
         ("7d", timedelta(days=7)),
         ("1w", timedelta(weeks=1)),
+        ("2w", timedelta(weeks=2)),
         ("1h30m", timedelta(hours=1, minutes=30)),
         (" 2H ", timedelta(hours=2)),
     ],
@@ -32,6 +33,7 @@ def test_relative_ages_count_back_from_now(text: str, age: timedelta) -> None:
     [
         ("2026-02-24T00:00:00Z", datetime(2026, 2, 24, tzinfo=UTC)),
         ("2026-02-24T10:30:00+02:00", datetime(2026, 2, 24, 8, 30, tzinfo=UTC)),
+        ("2026-02-24T02:00:00+02:00", datetime(2026, 2, 24, tzinfo=UTC)),
         ("2026-02-24T10:30:00", datetime(2026, 2, 24, 10, 30, tzinfo=UTC)),  # no zone: UTC
         ("2026-02-24", datetime(2026, 2, 24, tzinfo=UTC)),
     ],
@@ -42,8 +44,15 @@ def test_iso_8601_times_come_back_aware_in_utc(text: str, expected: datetime) ->
     assert parsed.tzinfo is UTC
 
 
-@pytest.mark.parametrize("text", ["yesterday", "15", "m15", "2026-13-01", "-2h", ""])
+@pytest.mark.parametrize("text", ["yesterday", "15", "m15", "2026-13-01", "-2h", "-5m", "3x", ""])
 def test_unreadable_times_say_what_to_write(text: str) -> None:
     with pytest.raises(InvalidInput) as caught:
         parse_when(text, now=NOW)
+    assert caught.value.exit_code == 2
     assert "90s, 15m, 2h, 7d" in str(caught.value)
+    assert text in str(caught.value) or text == ""
+
+
+def test_zero_age_is_rejected() -> None:
+    with pytest.raises(InvalidInput, match="positive"):
+        parse_age("0d")

@@ -34,7 +34,7 @@ def test_validate_and_errors_in_polish(cli) -> None:
     assert ok.stdout == "ok: 7 integracji i 1 pakiet od 3 dostawców, bez problemów\n"
     missing = cli("--lang", "pl", "show", "nope")
     assert missing.exit_code == 3
-    assert missing.stderr.startswith("błąd: no integration or bundle with id 'nope'")
+    assert missing.stderr.startswith("błąd: nie ma integracji ani pakietu o id 'nope'")
     usage = cli("--lang", "pl", "shw")
     assert usage.exit_code == 2
     assert usage.stderr.splitlines() == [
@@ -66,3 +66,15 @@ def test_show_in_polish(cli) -> None:
     assert any(line.startswith("Stan: ○ Wyłączona") for line in lines)
     english = cli("show", "gateway_stripe").stdout.splitlines()
     assert english[0] == "Stripe (gateway_stripe) · integration · tenant default · org default"
+
+
+def test_an_unknown_id_is_reported_in_polish(cli) -> None:
+    run = cli("--lang", "pl", "show", "gateway_strip")
+    assert run.exit_code == 3
+    assert run.stderr.splitlines()[0] == (
+        "błąd: nie ma integracji ani pakietu o id 'gateway_strip' (czy chodziło o gateway_stripe?)"
+    )
+    english = cli("show", "gateway_strip")
+    assert english.stderr.splitlines()[0] == (
+        "error: no integration or bundle with id 'gateway_strip' (did you mean gateway_stripe?)"
+    )

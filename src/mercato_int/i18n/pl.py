@@ -69,8 +69,9 @@ MESSAGES: dict[str, Any] = {
     "show.col.title": "tytuł",
     "show.col.category": "kategoria",
     "show.yes": "tak",
-    "show.shared": "Dane uwierzytelniające: wspólne z pakietem {bundle} "
-    "(`mercato-int show {bundle}`)",
+    "show.shared": (
+        "Dane uwierzytelniające: wspólne z pakietem {bundle} (`mercato-int show {bundle}`)"
+    ),
     "show.integrations": "Integracje",
     "show.state": "Stan: ",
     "show.enabled_by": " przez {actor} o {at}",

@@ -16,7 +16,7 @@ from pathlib import Path
 from mercato_int.errors import InvalidInput, KeyProblem
 from mercato_int.i18n import t
 from mercato_int.keys.envelope import generate_key, key_id
-from mercato_int.keys.sources import EnvKeys, KeyFileKeys, KeyringKeys, KeySource
+from mercato_int.keys.sources import KEY_FILE_NAME, EnvKeys, KeyFileKeys, KeyringKeys, KeySource
 
 LOCK_FILE_NAME = ".master-keys.lock"
 MAKE_KEY_COMMAND = (
@@ -50,7 +50,7 @@ class MasterKeys:
             [
                 EnvKeys(env_value),
                 KeyringKeys(keyring_backend),
-                KeyFileKeys(config_dir / "master.key"),
+                KeyFileKeys(config_dir / KEY_FILE_NAME),
             ],
             lock_dir=config_dir,
         )

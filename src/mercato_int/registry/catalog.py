@@ -48,13 +48,12 @@ class Registry:
         return list(dict.fromkeys([*close, *parts]))[:n]
 
     def _not_found(self, wanted: str, kind: str, among: Iterable[str] | None = None) -> NotFound:
+        """`kind` is `integration`, `bundle` or `any` (integration or bundle)."""
+        from mercato_int.i18n import t
+
         close = self.closest_ids(wanted, among=among)
-        hint = (
-            f"did you mean {', '.join(close)}?"
-            if close
-            else "run `mercato-int list` to see the ids that exist"
-        )
-        return NotFound(f"no {kind} with id {wanted!r}", hint=hint)
+        hint = t("registry.did_you_mean", ids=", ".join(close)) if close else t("registry.run_list")
+        return NotFound(t(f"registry.no_{kind}", id=repr(wanted)), hint=hint)
 
     def get_integration(self, integration_id: str) -> IntegrationDefinition:
         try:
@@ -74,7 +73,7 @@ class Registry:
             return self.integrations[some_id]
         if some_id in self.bundles:
             return self.bundles[some_id]
-        raise self._not_found(some_id, "integration or bundle")
+        raise self._not_found(some_id, "any")
 
     def is_bundle(self, some_id: str) -> bool:
         return some_id in self.bundles

@@ -22,7 +22,7 @@ from mercato_int.store.engine import Store
 from mercato_int.store.types import UTCDateTime
 
 if TYPE_CHECKING:
-    from mercato_int.services.events import EventsService
+    from mercato_int.services.events import Event, EventsService
 
 # Core clause over the `AclGrant` table (store/tables.py stays the one definition of the schema;
 # a test keeps the two in step): every command checks access, and `list` must not pay ~130 ms
@@ -197,14 +197,7 @@ class AclService:
             )
             event = None
             if created:
-                event = self.events.record(
-                    session,
-                    ACCESS_GRANTED,
-                    scope=scope,
-                    actor=by,
-                    subject_id=None,
-                    payload={"grantee": actor, "grant": grant},
-                )
+                event = self._record_change(session, ACCESS_GRANTED, scope, actor, grant, by)
         if event is not None:
             self.events.deliver([event])
         return created
@@ -212,8 +205,9 @@ class AclService:
     def revoke(self, scope: TenantScope, actor: str, grant: str, *, by: str) -> None:
         """Take a grant away. Refuses to leave a policy in which nobody can manage it."""
         check_grant(grant)
-        remaining = [g for g in self.grants(scope) if not (g.actor == actor and g.grant == grant)]
-        if len(remaining) == len(self.grants(scope)):
+        current = self.grants(scope)
+        remaining = [g for g in current if not (g.actor == actor and g.grant == grant)]
+        if len(remaining) == len(current):
             raise NotFound(f"{actor} has no grant {grant!r} in {scope}", hint="see `acl list`")
         if remaining and not any(MANAGE in g.features for g in remaining):
             raise InvalidInput(
@@ -231,15 +225,21 @@ class AclService:
                     GRANTS.c.grant == grant,
                 )
             )
-            event = self.events.record(
-                session,
-                ACCESS_REVOKED,
-                scope=scope,
-                actor=by,
-                subject_id=None,
-                payload={"grantee": actor, "grant": grant},
-            )
+            event = self._record_change(session, ACCESS_REVOKED, scope, actor, grant, by)
         self.events.deliver([event])
+
+    def _record_change(
+        self, session: Any, kind: str, scope: TenantScope, actor: str, grant: str, by: str
+    ) -> Event:
+        """The audit event of a grant given to or taken from `actor` by `by`."""
+        return self.events.record(
+            session,
+            kind,
+            scope=scope,
+            actor=by,
+            subject_id=None,
+            payload={"grantee": actor, "grant": grant},
+        )
 
 
 def _insert_ignore(session: Any, values: dict[str, Any]) -> bool:

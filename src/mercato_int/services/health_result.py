@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from mercato_int.scope import TenantScope
+from mercato_int.services.log_redaction import MASK
 
 STATUSES: tuple[str, ...] = ("healthy", "degraded", "unhealthy", "unconfigured")
 LOG_LEVEL = {
@@ -17,7 +18,6 @@ LOG_LEVEL = {
     "unconfigured": "warning",
     "unhealthy": "error",
 }
-MASK = "••••••••"
 _MIN_SECRET_LEN = 4  # shorter values would mask ordinary words
 
 

@@ -27,6 +27,15 @@ from mercato_int.store.tables import IntegrationCredentials
 
 DEFAULT_BATCH = 500
 _T = IntegrationCredentials.__table__  # type: ignore[attr-defined]
+# what an envelope check or a re-encryption reads of a row (keyset-paged by id)
+_ROW_COLUMNS = (
+    _T.c.id,
+    _T.c.integration_id,
+    _T.c.organization_id,
+    _T.c.tenant_id,
+    _T.c.encrypted_values,
+    _T.c.key_id,
+)
 
 Progress = Callable[[int, int], None]
 
@@ -136,14 +145,7 @@ class KeysService:
         while True:
             with self.store.session() as session:
                 found = session.execute(
-                    select(
-                        _T.c.id,
-                        _T.c.integration_id,
-                        _T.c.organization_id,
-                        _T.c.tenant_id,
-                        _T.c.encrypted_values,
-                        _T.c.key_id,
-                    )
+                    select(*_ROW_COLUMNS)
                     .where(_T.c.id > after if after is not None else true())
                     .order_by(_T.c.id)
                     .limit(page)
@@ -220,14 +222,7 @@ class KeysService:
         meanwhile is never overwritten with stale values. Returns (rows done, last id)."""
         with self.store.session() as session:
             found = session.execute(
-                select(
-                    _T.c.id,
-                    _T.c.integration_id,
-                    _T.c.organization_id,
-                    _T.c.tenant_id,
-                    _T.c.encrypted_values,
-                    _T.c.key_id,
-                )
+                select(*_ROW_COLUMNS)
                 .where(or_(_T.c.key_id != target.kid, _T.c.key_id.is_(None)))
                 .where(_T.c.id > after if after is not None else true())
                 .order_by(_T.c.id)
