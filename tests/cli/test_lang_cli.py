@@ -78,3 +78,17 @@ def test_an_unknown_id_is_reported_in_polish(cli) -> None:
     assert english.stderr.splitlines()[0] == (
         "error: no integration or bundle with id 'gateway_strip' (did you mean gateway_stripe?)"
     )
+
+
+def test_usage_errors_in_polish(cli) -> None:
+    bad_option = cli("--lang", "pl", "list", "--bogus")
+    assert (bad_option.exit_code, bad_option.stderr.splitlines()) == (
+        2,
+        ["błąd: nieznana opcja: --bogus", "Pomoc: 'mercato-int list --help'."],
+    )
+    typo = cli("--lang", "pl", "lst")
+    assert typo.stderr.splitlines()[0] == "błąd: nieznane polecenie 'lst'. Czy chodziło o 'list'?"
+    missing = cli("--lang", "pl", "show")
+    assert missing.stderr.splitlines()[0] == "błąd: brak argumentu 'ID'."
+    english = cli("list", "--bogus")
+    assert english.stderr.splitlines()[0] == "error: No such option: --bogus"

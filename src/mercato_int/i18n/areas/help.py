@@ -25,6 +25,14 @@ _FRAMING_EN: dict[str, str] = {
     "help.required": "required",
     "help.default": "default: {default}",
     "help.env_var": "env var: {var}",
+    # click's usage errors (cli/app.py `_usage_message`)
+    "help.err.no_such_option": "No such option: {option}",
+    "help.err.possible": "(Possible options: {options})",
+    "help.err.no_such_command": "No such command {name}.",
+    "help.err.did_you_mean": "Did you mean {names}?",
+    "help.err.missing_argument": "Missing argument {hint}.",
+    "help.err.missing_option": "Missing option {hint}.",
+    "help.err.invalid_value": "Invalid value for {hint}: {message}",
 }
 _FRAMING_PL: dict[str, str] = {
     "help.usage": "Użycie: ",
@@ -36,6 +44,13 @@ _FRAMING_PL: dict[str, str] = {
     "help.required": "wymagane",
     "help.default": "domyślnie: {default}",
     "help.env_var": "zmienna środowiskowa: {var}",
+    "help.err.no_such_option": "nieznana opcja: {option}",
+    "help.err.possible": "(możliwe opcje: {options})",
+    "help.err.no_such_command": "nieznane polecenie {name}.",
+    "help.err.did_you_mean": "Czy chodziło o {names}?",
+    "help.err.missing_argument": "brak argumentu {hint}.",
+    "help.err.missing_option": "brak opcji {hint}.",
+    "help.err.invalid_value": "nieprawidłowa wartość {hint}: {message}",
 }
 
 # English help text -> Polish, grouped by command.
