@@ -38,7 +38,7 @@ def test_validate_and_errors_in_polish(cli) -> None:
     usage = cli("--lang", "pl", "shw")
     assert usage.exit_code == 2
     assert usage.stderr.splitlines() == [
-        "błąd: No such command 'shw'. Did you mean 'show'?",
+        "błąd: nieznane polecenie 'shw'. Czy chodziło o 'show'?",
         "Pomoc: 'mercato-int --help'.",
     ]
 
