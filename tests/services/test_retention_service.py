@@ -93,9 +93,9 @@ def test_prune_works_in_bounded_batches(services, monkeypatch) -> None:
     assert messages(services, A) == ["warning 1d"]
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # SQLite file housekeeping
 def test_sqlite_prune_reclaims_space_and_checkpoints(services) -> None:
-    if services.store.dialect != "sqlite":
-        pytest.skip("SQLite file housekeeping")
+    assert services.store.dialect == "sqlite"
     fill(services, A, {"info": [40] * 3000})
     report = services.retention.prune(scopes=[A])
     assert report.reclaim["checkpoint"] is True
