@@ -80,7 +80,7 @@ def test_env_hosts_rotate_by_putting_a_new_key_first(cli) -> None:
     run = cli("keys", "rotate", "--yes", env={"MERCATO_INT_MASTER_KEY": f"{k2},{k1}"})
     assert run.exit_code == 0, run.stderr
     assert run.stdout.startswith("finished rotating to key ")
-    assert "(MERCATO_INT_MASTER_KEY): 1 rows that still used an older key" in run.stdout
+    assert "(MERCATO_INT_MASTER_KEY): 1 row that still used an older key" in run.stdout
     got = cli(
         "creds", "get", "gateway_stripe", "--reveal", "--json", env={"MERCATO_INT_MASTER_KEY": k2}
     )
@@ -112,7 +112,7 @@ def test_missing_key_is_exit_5_and_no_new_key_is_made(cli) -> None:
     assert status.exit_code == 5
     assert status.json()["unreadable"] == [{"keyId": kid, "rows": 1}]
     rotate = cli("keys", "rotate", "--yes")
-    assert rotate.exit_code == 5 and f"key {kid} (1 rows)" in rotate.stderr
+    assert rotate.exit_code == 5 and f"key {kid} (1 row)" in rotate.stderr
     (_home() / "backup.key").rename(key_file)
     assert cli("creds", "get", "gateway_stripe").exit_code == 0
 

@@ -203,7 +203,7 @@ def test_audit_is_clean_on_a_clean_store(cli) -> None:
     write(cli)
     run = cli("logs", "audit")
     assert run.exit_code == 0
-    assert run.stdout.endswith("entries scanned, clean\n")
+    assert run.stdout == "audit of tenant default · org default: 1 entry scanned, clean\n"
 
 
 def test_limit_zero_is_refused_not_taken_as_the_default(cli) -> None:

@@ -108,7 +108,7 @@ def _plan(svc: Services, ids: list[str], all_tenants: bool) -> list[HealthJob]:
 def _count(jobs: list[HealthJob]) -> str:
     n = len(jobs)
     if n == sum(len(j.integration_ids) for j in jobs):
-        return tn("state.health.n_integrations", n)
+        return tn("count.integrations", n)
     return tn("state.health.n_checks", n)
 
 
@@ -165,7 +165,7 @@ def _render(run: HealthRun, where: str, *, show_scope: bool) -> None:
     for o in run.outcomes:
         ident = o.subject_id
         if len(o.integration_ids) > 1 or ident not in o.integration_ids:
-            ident += f" ({tn('state.health.n_integrations', len(o.integration_ids))})"
+            ident += f" ({tn('count.integrations', len(o.integration_ids))})"
         if show_scope:
             ident += f" · {scope_text(o.scope)}"
         rows.append((o.status, ident, f"{o.latency_ms} ms", o.message))

@@ -257,7 +257,7 @@ def ingest(
     require(ctx, MANAGE)
     svc = services(ctx)
     written, rejected = run_ingest(svc, source)
-    entries, lines = counted("logs.n.entries_always", written), counted("logs.n.lines", rejected)
+    entries, lines = counted("logs.n.entries", written), counted("logs.n.lines", rejected)
     note(t("logs.ingested", entries=entries, scope=scope_text(svc.scope), lines=lines))
     if rejected:
         raise typer.Exit(ExitCode.FAILED)
@@ -295,7 +295,7 @@ def audit_cmd(
             if report.clean
             else counted("logs.n.findings", len(report.findings))
         )
-        scanned = counted("logs.n.entries_always", report.scanned)
+        scanned = counted("logs.n.entries", report.scanned)
         summary = t("logs.audit.summary", where=where, scanned=scanned, verdict=verdict)
         out().print(summary, markup=False, highlight=False)
     if not report.clean:

@@ -181,7 +181,7 @@ class KeysService:
         known = {k.kid for k in self.keys.available()}
         missing = {kid: n for kid, n in counts.items() if kid not in known}
         if missing:
-            listed = ", ".join(tn("creds.keys.kid_rows", n, kid=kid) for kid, n in missing.items())
+            listed = ", ".join(tn("creds.kid_rows", n, kid=kid) for kid, n in missing.items())
             raise KeyProblem(
                 t("creds.keys.err.rotate_missing", listed=listed, places=self.keys.places_text()),
                 hint=t("creds.keys.hint.rotate_missing"),

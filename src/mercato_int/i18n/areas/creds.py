@@ -1,10 +1,7 @@
 """Messages of `creds set|get|explain|unset`, `keys status|rotate|drop`, the credentials
 service, the master keys and their sources. Polish follows the glossary of the i18n brief:
 credentials = dane uwierzytelniające, tenant = najemca, bundle = pakiet, key = klucz (the scope
-line "tenant X · organizacja Y" comes from the shared catalogue).
-
-Some English plurals say "rows" even for 1 ("1 rows"): that is today's wording, which tests
-assert; fixing it is a separate change."""
+line "tenant X · organizacja Y" comes from the shared catalogue)."""
 
 from typing import Any
 
@@ -99,7 +96,7 @@ EN: dict[str, Any] = {
     "creds.keys.in_use": "still in use: run `mercato-int keys rotate` to finish",
     "creds.rows": {"one": "{n} row", "other": "{n} rows"},
     "creds.keys.verified": {
-        "one": "verified: every row opens with its key ({n} rows)",
+        "one": "verified: every row opens with its key ({n} row)",
         "other": "verified: every row opens with its key ({n} rows)",
     },
     "creds.keys.does_not_open": "does not open",
@@ -120,13 +117,13 @@ EN: dict[str, Any] = {
     "creds.keys.nothing_to_rotate": "No master key and no credentials yet: nothing to rotate.",
     "creds.keys.timing": "in {seconds}s ({rate} rows/s)",
     "creds.keys.resumed": {
-        "one": "finished rotating to key {kid} ({source}): {n} rows that still used an older "
+        "one": "finished rotating to key {kid} ({source}): {n} row that still used an older "
         "key re-encrypted {timing}",
         "other": "finished rotating to key {kid} ({source}): {n} rows that still used an older "
         "key re-encrypted {timing}",
     },
     "creds.keys.rotated": {
-        "one": "rotated to a new key {kid} ({source}): {n} rows re-encrypted {timing}",
+        "one": "rotated to a new key {kid} ({source}): {n} row re-encrypted {timing}",
         "other": "rotated to a new key {kid} ({source}): {n} rows re-encrypted {timing}",
     },
     "creds.keys.old_kept": {
@@ -140,7 +137,6 @@ EN: dict[str, Any] = {
     "creds.keys.drop.declined": "Nothing dropped.",
     "creds.keys.dropped": "Dropped key {kid} from {source}",
     # keys: errors of rotation and drop (services/keys.py, keys/master.py)
-    "creds.keys.kid_rows": {"one": "{kid} ({n} rows)", "other": "{kid} ({n} rows)"},
     "creds.keys.err.rotate_missing": "cannot rotate: rows are encrypted under key {listed}, "
     "which is in none of the places looked ({places})",
     "creds.keys.hint.rotate_missing": "restore that key first, or remove those credentials",
@@ -151,7 +147,7 @@ EN: dict[str, Any] = {
     "creds.keys.hint.rotate_row": "set them again with `mercato-int creds set {integration} ...` "
     "in that scope, or remove them, then run `keys rotate` again",
     "creds.keys.err.still_used": {
-        "one": "key {kid} still encrypts {n} rows",
+        "one": "key {kid} still encrypts {n} row",
         "other": "key {kid} still encrypts {n} rows",
     },
     "creds.keys.hint.rotate_first": "run `mercato-int keys rotate` first",
@@ -375,11 +371,6 @@ PL: dict[str, Any] = {
     "creds.keys.drop.declined": "Nie usunięto klucza.",
     "creds.keys.dropped": "Usunięto klucz {kid} (miejsce: {source})",
     # keys: błędy rotacji i usuwania
-    "creds.keys.kid_rows": {
-        "one": "{kid} ({n} wiersz)",
-        "few": "{kid} ({n} wiersze)",
-        "many": "{kid} ({n} wierszy)",
-    },
     "creds.keys.err.rotate_missing": "nie można wykonać rotacji: wiersze są zaszyfrowane "
     "kluczem {listed}, którego nie ma w żadnym ze sprawdzonych miejsc ({places})",
     "creds.keys.hint.rotate_missing": "najpierw przywróć ten klucz albo usuń te dane "

@@ -5,14 +5,11 @@ placeholders in EN and PL (tested). Counts arrive formatted (`{count}`), see `cl
 from typing import Any
 
 EN: dict[str, Any] = {
-    # counts (plural forms; `count` is the number already formatted). The English of
-    # `logs ingest`, `logs audit` and the timeline footer always said "entries", "lines",
-    # "findings", even for 1; kept word for word (scripts and tests match it).
+    # counts (plural forms; `count` is the number already formatted)
     "logs.n.entries": {"one": "{count} entry", "other": "{count} entries"},
-    "logs.n.entries_always": {"one": "{count} entries", "other": "{count} entries"},
-    "logs.n.log_entries": {"one": "{count} log entries", "other": "{count} log entries"},
-    "logs.n.lines": {"one": "{count} lines", "other": "{count} lines"},
-    "logs.n.findings": {"one": "{count} findings", "other": "{count} findings"},
+    "logs.n.log_entries": {"one": "{count} log entry", "other": "{count} log entries"},
+    "logs.n.lines": {"one": "{count} line", "other": "{count} lines"},
+    "logs.n.findings": {"one": "{count} finding", "other": "{count} findings"},
     "logs.n.tenants": {"one": "{count} tenant", "other": "{count} tenants"},
     # `logs` timeline
     "logs.correlation": "Correlation: {id}",
@@ -21,7 +18,7 @@ EN: dict[str, Any] = {
     "logs.details_open": "▾ Details",
     "logs.details_closed": "▸ Details",
     "logs.showing": {
-        "one": "── Showing {shown} of {total} entries · {scope} ──",
+        "one": "── Showing {shown} of {total} entry · {scope} ──",
         "other": "── Showing {shown} of {total} entries · {scope} ──",
     },
     "logs.next_page": "next page: --cursor {cursor}",
@@ -39,7 +36,7 @@ EN: dict[str, Any] = {
     "logs.ingesting": "ingesting {name}",
     "logs.line": "line {number}: {reason}",
     "logs.more_rejected": {
-        "one": "... and {count} more rejected lines",
+        "one": "... and {count} more rejected line",
         "other": "... and {count} more rejected lines",
     },
     "logs.audit.secret": "secret in {where}: entry {entry} ({integration}, {scope}, {created})",
@@ -141,11 +138,6 @@ EN: dict[str, Any] = {
 PL: dict[str, Any] = {
     # liczebniki (formy mnogie; `count` to liczba już sformatowana)
     "logs.n.entries": {"one": "{count} wpis", "few": "{count} wpisy", "many": "{count} wpisów"},
-    "logs.n.entries_always": {
-        "one": "{count} wpis",
-        "few": "{count} wpisy",
-        "many": "{count} wpisów",
-    },
     # dopełniacz po przeczeniu: „nie udało się zapisać 1 wpisu logu”
     "logs.n.log_entries": {
         "one": "{count} wpisu logu",

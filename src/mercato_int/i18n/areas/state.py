@@ -40,7 +40,6 @@ EN: dict[str, Any] = {
     "state.health.none_enabled": "no enabled integrations {where}; "
     "enable some with `mercato-int enable ID`",
     "state.health.checking": "checking {count} {where} (timeout {timeout} s)",
-    "state.health.n_integrations": {"one": "{n} integration", "other": "{n} integrations"},
     "state.health.n_checks": {"one": "{n} check", "other": "{n} checks"},
     "state.health.progress": "health",
     "state.health.progress_line": "[{done}/{total}] {subject}: {status} ({latency} ms)",
@@ -113,11 +112,6 @@ PL: dict[str, Any] = {
     "state.health.none_enabled": "brak włączonych integracji {where}; "
     "włącz je poleceniem `mercato-int enable ID`",
     "state.health.checking": "sprawdzanie: {count} {where} (limit czasu {timeout} s)",
-    "state.health.n_integrations": {
-        "one": "{n} integracja",
-        "few": "{n} integracje",
-        "many": "{n} integracji",
-    },
     "state.health.n_checks": {
         "one": "{n} kontrola stanu",
         "few": "{n} kontrole stanu",
