@@ -19,7 +19,13 @@ from sqlalchemy import bindparam, or_, select, true, update
 from mercato_int.errors import KeyProblem
 from mercato_int.i18n import scope_text, t, tn
 from mercato_int.keys import MasterKey, MasterKeys
-from mercato_int.keys.envelope import EnvelopeError, associated_data, open_envelope, seal
+from mercato_int.keys.envelope import (
+    EnvelopeError,
+    associated_data,
+    envelope_kid,
+    open_envelope,
+    seal,
+)
 from mercato_int.scope import TenantScope
 from mercato_int.services import credential_rows as rows
 from mercato_int.store.engine import Store
@@ -232,7 +238,8 @@ class KeysService:
                 return 0, after
             params = []
             for row in found:
-                old_kid = row.key_id or (row.encrypted_values or {}).get("kid")
+                # the envelope names the key it was sealed with, as reads decide (credentials._open)
+                old_kid = envelope_kid(row.encrypted_values) or row.key_id
                 key = self.keys.find(old_kid) if old_kid else None
                 scope = TenantScope(row.organization_id, row.tenant_id)
                 aad = associated_data(row.integration_id, row.organization_id, row.tenant_id)
