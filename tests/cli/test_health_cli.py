@@ -70,7 +70,7 @@ def assert_no_secret(*texts: str) -> None:
 
 def assert_other_tenant_untouched(cli, db_url: str) -> None:
     listing = cli("--tenant", "other", "list", "--json").json()
-    assert [i["id"] for i in listing["items"] if i["healthStatus"] or i["isEnabled"]] == []
+    assert [i["id"] for i in listing["items"] if i["lastHealthCheckAt"] or i["isEnabled"]] == []
     assert cli("--tenant", "other", "events", "--json").json() == {"items": [], "total": 0}
     assert health_logs(db_url, "other") == []
 

@@ -42,7 +42,8 @@ class HealthOutcome:
             "status": self.status,
             "message": self.message,
             "details": self.details,
-            "latencyMs": self.latency_ms,
+            # unconfigured: no check ran, so nothing was measured
+            "latencyMs": None if self.status == "unconfigured" else self.latency_ms,
             "checkedAt": self.checked_at.isoformat().replace("+00:00", "Z"),
         }
 
