@@ -21,7 +21,7 @@
 #   keys drop KEY_ID --yes/-y
 #   keys rotate --yes/-y --batch-size
 #   keys status --json --verify
-#   list --category* --search --bundle* --enabled/--disabled --json
+#   list --category* --search --bundle* --enabled/--disabled --health-status* --sort* --desc --json
 #   logs
 #   logs audit --all-tenants --json
 #   logs ingest [FILE|-]
@@ -33,6 +33,7 @@
 #   settings get KEY --json
 #   settings list --json
 #   settings set KEY VALUE --json
+#   settings unset KEY --json
 #   show ID* --json
 #   tui
 #   validate --json

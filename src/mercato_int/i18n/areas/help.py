@@ -93,7 +93,14 @@ TEXTS: dict[str, str] = {
     "Only enabled, or only disabled, integrations.": (
         "Tylko włączone albo tylko wyłączone integracje."
     ),
-    "JSON: {items, bundles, total}.": "Wynik w JSON: {items, bundles, total}.",
+    "JSON: {items, bundles, total}, with analytics.": (
+        "Wynik w JSON: {items, bundles, total}, z analityką."
+    ),
+    "Only this health status, or unchecked.": ("Tylko ten stan zdrowia albo unchecked."),
+    "Order by title, category, health or updated.": (
+        "Kolejność: title, category, health lub updated."
+    ),
+    "Descending order.": "Kolejność malejąca.",
     "Show one integration or bundle: definition, credentials schema and state in the scope.": (
         "Pokaż jedną integrację lub pakiet: definicję, schemat danych uwierzytelniających i stan "
         "w zakresie."
@@ -366,8 +373,13 @@ TEXTS: dict[str, str] = {
         "Wartość jednego ustawienia w zakresie (sama wartość, dla skryptów)."
     ),
     "e.g. log.retention_days": "np. log.retention_days",
-    "Set a setting for the scope (validated: retention days are 1-3650).": (
-        "Ustaw wartość ustawienia w zakresie (ze sprawdzeniem: dni przechowywania to 1-3650)."
+    "Set a setting for the scope (validated: retention days are 1-3650).\n\n"
+    "Warns when error entries would be kept for less time than the other levels.": (
+        "Ustaw wartość ustawienia w zakresie (ze sprawdzeniem: dni przechowywania to 1-3650).\n\n"
+        "Ostrzega, gdy wpisy błędów byłyby przechowywane krócej niż pozostałe poziomy."
+    ),
+    "Remove the scope's value of a setting: its default applies again.": (
+        "Usuń wartość ustawienia w zakresie: znów obowiązuje domyślna."
     ),
     "e.g. 14": "np. 14",
 }

@@ -59,6 +59,9 @@ EN: dict[str, Any] = {
     "state.events.unknown_type.hint": "use one of {known}",
     "state.events.last_changes": "Last changes:",
     "state.events.last_changes_none": "none",
+    "state.events.fields": "fields: {fields}",
+    "state.events.denied": "refused: {feature} for `{action}`",
+    "state.events.grant": "{grant} for {grantee}",
     # labels of event types (completion of `events --type`)
     "state.event.integrations.integration.enabled": "Integration Enabled",
     "state.event.integrations.integration.disabled": "Integration Disabled",
@@ -156,6 +159,9 @@ PL: dict[str, Any] = {
     "state.events.unknown_type.hint": "użyj jednego z: {known}",
     "state.events.last_changes": "Ostatnie zmiany:",
     "state.events.last_changes_none": "brak",
+    "state.events.fields": "pola: {fields}",
+    "state.events.denied": "odmowa: {feature} dla `{action}`",
+    "state.events.grant": "{grant} dla {grantee}",
     # labels of event types (completion of `events --type`)
     "state.event.integrations.integration.enabled": "Włączono integrację",
     "state.event.integrations.integration.disabled": "Wyłączono integrację",
