@@ -62,18 +62,19 @@ class CredentialsService:
         return None
 
     def write_target(
-        self, integration_id: str, *, command: str = "set"
+        self, integration_id: str, *, command: str = "set", scope: TenantScope | None = None
     ) -> tuple[str, tuple[CredentialField, ...]]:
         """(owner id, fields) a save to `integration_id` writes: its own form. A member of a
-        bundle with no fields of its own is refused with the command that works."""
+        bundle with no fields of its own is refused with the command that works (in `scope`)."""
         item = self.registry.get(integration_id)
         bundle_id = self._bundle_id(integration_id)
         if not item.fields and bundle_id:
+            flags = scope.cli_flags() if scope is not None else ""
             raise InvalidInput(
                 t("creds.err.on_bundle", integration=integration_id, bundle=bundle_id),
-                hint=t("creds.hint.set_on_bundle", bundle=bundle_id)
+                hint=t("creds.hint.set_on_bundle", bundle=bundle_id, flags=flags)
                 if command == "set"
-                else t("creds.hint.on_bundle", command=command, bundle=bundle_id),
+                else t("creds.hint.on_bundle", command=command, bundle=bundle_id, flags=flags),
             )
         if not item.fields:
             raise InvalidInput(t("creds.err.takes_none", integration=integration_id))
@@ -109,7 +110,9 @@ class CredentialsService:
                     kid=kid,
                     reason=exc,
                 ),
-                hint=t("creds.hint.set_again", integration=row.integration_id),
+                hint=t(
+                    "creds.hint.set_again", integration=row.integration_id, flags=scope.cli_flags()
+                ),
             ) from None
 
     def _seal(self, values: dict[str, Any], key: MasterKey, owner_id: str, scope: TenantScope):
@@ -285,7 +288,7 @@ class CredentialsService:
         """Check `values` against the schema, merge them into the stored ones (None or ""
         clears a field), encrypt and upsert, in one transaction; emits
         `integrations.credentials.updated` with the changed field keys (never values)."""
-        owner_id, fields = self.write_target(integration_id)
+        owner_id, fields = self.write_target(integration_id, scope=scope)
         if not values:
             raise InvalidInput(
                 t("creds.err.no_fields", owner=owner_id),
@@ -329,7 +332,7 @@ class CredentialsService:
     def remove(self, integration_id: str, scope: TenantScope, *, actor: str) -> str:
         """Hard-delete the integration's own row (a bundle id: the bundle's row); emits
         `integrations.credentials.removed`. Returns the id whose row was removed."""
-        owner_id, _ = self.write_target(integration_id, command="unset")
+        owner_id, _ = self.write_target(integration_id, command="unset", scope=scope)
         with self.store.session() as session:
             removed = rows.delete_row(session=session, owner_id=owner_id, scope=scope)
             if not removed:
@@ -337,7 +340,12 @@ class CredentialsService:
                 raise NotFound(
                     t("creds.err.none_set", owner=owner_id, scope=scope_text(scope)),
                     hint=(
-                        t("creds.hint.uses_bundle", owner=owner_id, bundle=bundle_id)
+                        t(
+                            "creds.hint.uses_bundle",
+                            owner=owner_id,
+                            bundle=bundle_id,
+                            flags=scope.cli_flags(),
+                        )
                         if bundle_id
                         else None
                     ),

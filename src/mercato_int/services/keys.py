@@ -263,7 +263,11 @@ class KeysService:
                             scope=scope_text(scope),
                             reason=exc,
                         ),
-                        hint=t("creds.keys.hint.rotate_row", integration=row.integration_id),
+                        hint=t(
+                            "creds.keys.hint.rotate_row",
+                            integration=row.integration_id,
+                            flags=scope.cli_flags(),
+                        ),
                     ) from None
                 params.append(
                     {

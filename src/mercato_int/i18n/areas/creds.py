@@ -14,6 +14,7 @@ EN: dict[str, Any] = {
     "creds.arg.reading_stdin": "reading {field} from stdin; end with Ctrl-D",
     "creds.arg.cannot_read": "field {field!r}: cannot read {path}: {reason}",
     "creds.prompt.boolean": " [true/false]",
+    "creds.prompt.required": "{field} is required: type a value (Ctrl-D stops, nothing is saved)",
     # creds: output
     "creds.created_key": "created master key {kid} in {source}; back it up: without it the "
     "stored credentials cannot be read",
@@ -25,7 +26,7 @@ EN: dict[str, Any] = {
     "creds.source.none": "no credentials set",
     "creds.updated": ", updated {stamp}",
     "creds.updated_by": " by {actor}",
-    "creds.set_them": "Set them with `mercato-int creds set {target} KEY=VALUE...`",
+    "creds.set_them": "Set them with `mercato-int {flags}creds set {target} KEY=VALUE...`",
     "creds.not_set": "not set",
     "creds.takes_none": "{integration} takes no credentials.",
     "creds.col.field": "field",
@@ -41,15 +42,15 @@ EN: dict[str, Any] = {
     # creds: errors of the credentials service (services/credentials.py)
     "creds.err.on_bundle": "{integration} has no credentials of its own: they live on its "
     "bundle {bundle}",
-    "creds.hint.set_on_bundle": "run `mercato-int creds set {bundle} KEY=VALUE...`",
-    "creds.hint.on_bundle": "run `mercato-int creds {command} {bundle}`",
+    "creds.hint.set_on_bundle": "run `mercato-int {flags}creds set {bundle} KEY=VALUE...`",
+    "creds.hint.on_bundle": "run `mercato-int {flags}creds {command} {bundle}`",
     "creds.err.takes_none": "{integration} takes no credentials",
     "creds.err.key_missing": "cannot read the credentials of {integration} in {scope}: they are "
     "encrypted under key {kid}, which is in none of the places looked ({places})",
     "creds.hint.restore_key": "restore that key, e.g. in MERCATO_INT_MASTER_KEY",
     "creds.err.cannot_decrypt": "cannot decrypt the credentials of {integration} in {scope} "
     "with key {kid}: {reason}",
-    "creds.hint.set_again": "set them again with `mercato-int creds set {integration} ...`",
+    "creds.hint.set_again": "set them again with `mercato-int {flags}creds set {integration} ...`",
     "creds.err.no_key_but_rows": "no master key found, and the store holds credentials "
     "encrypted under key {kids}; looked in: {places}",
     "creds.hint.no_new_key": "restore that key; mercato-int will not create a new one while "
@@ -59,7 +60,8 @@ EN: dict[str, Any] = {
     "creds.err.no_fields": "no fields given for {owner}",
     "creds.hint.no_fields": "give KEY=VALUE pairs; fields: {fields}",
     "creds.err.none_set": "no credentials of {owner} are set in {scope}",
-    "creds.hint.uses_bundle": "{owner} uses its bundle's: `mercato-int creds unset {bundle}`",
+    "creds.hint.uses_bundle": "{owner} uses its bundle's: "
+    "`mercato-int {flags}creds unset {bundle}`",
     # creds: checking values against the schema (services/credential_schema.py)
     "creds.err.bad_url": "field {field!r} is not a valid URL",
     "creds.err.url_scheme": "field {field!r} must be an http:// or https:// URL with a host",
@@ -144,8 +146,9 @@ EN: dict[str, Any] = {
     "{scope}: key {kid} is in none of the places looked ({places})",
     "creds.keys.err.rotate_row": "cannot rotate the credentials of {integration} in {scope}: "
     "{reason}",
-    "creds.keys.hint.rotate_row": "set them again with `mercato-int creds set {integration} ...` "
-    "in that scope, or remove them, then run `keys rotate` again",
+    "creds.keys.hint.rotate_row": "set them again with "
+    "`mercato-int {flags}creds set {integration} ...` in that scope, or remove them, then run "
+    "`keys rotate` again",
     "creds.keys.err.still_used": {
         "one": "key {kid} still encrypts {n} row",
         "other": "key {kid} still encrypts {n} rows",
@@ -217,6 +220,8 @@ PL: dict[str, Any] = {
     "creds.arg.cannot_read": "pole {field!r}: nie można odczytać {path}: {reason}",
     # the words typed stay true/false: those are what the field accepts
     "creds.prompt.boolean": " [true/false]",
+    "creds.prompt.required": "{field} jest wymagane: wpisz wartość (Ctrl-D przerywa, nic nie "
+    "zostanie zapisane)",
     # creds: wyjście
     "creds.created_key": "utworzono klucz główny {kid} (miejsce: {source}); zrób jego kopię "
     "zapasową: bez niego zapisanych danych uwierzytelniających nie da się odczytać",
@@ -230,7 +235,8 @@ PL: dict[str, Any] = {
     "creds.source.none": "brak ustawionych danych uwierzytelniających",
     "creds.updated": ", zaktualizowano {stamp}",
     "creds.updated_by": " przez {actor}",
-    "creds.set_them": "Ustaw je poleceniem `mercato-int creds set {target} KLUCZ=WARTOŚĆ...`",
+    "creds.set_them": "Ustaw je poleceniem "
+    "`mercato-int {flags}creds set {target} KLUCZ=WARTOŚĆ...`",
     "creds.not_set": "nieustawione",
     "creds.takes_none": "{integration} nie przyjmuje danych uwierzytelniających.",
     "creds.col.field": "pole",
@@ -246,8 +252,8 @@ PL: dict[str, Any] = {
     # creds: błędy usługi danych uwierzytelniających
     "creds.err.on_bundle": "{integration} nie ma własnych danych uwierzytelniających: są "
     "zapisane w jej pakiecie {bundle}",
-    "creds.hint.set_on_bundle": "uruchom `mercato-int creds set {bundle} KLUCZ=WARTOŚĆ...`",
-    "creds.hint.on_bundle": "uruchom `mercato-int creds {command} {bundle}`",
+    "creds.hint.set_on_bundle": "uruchom `mercato-int {flags}creds set {bundle} KLUCZ=WARTOŚĆ...`",
+    "creds.hint.on_bundle": "uruchom `mercato-int {flags}creds {command} {bundle}`",
     "creds.err.takes_none": "{integration} nie przyjmuje danych uwierzytelniających",
     "creds.err.key_missing": "nie można odczytać danych uwierzytelniających {integration} w "
     "{scope}: są zaszyfrowane kluczem {kid}, którego nie ma w żadnym ze sprawdzonych miejsc "
@@ -256,7 +262,7 @@ PL: dict[str, Any] = {
     "creds.err.cannot_decrypt": "nie można odszyfrować danych uwierzytelniających {integration} w "
     "{scope} kluczem {kid}: {reason}",
     "creds.hint.set_again": "ustaw je ponownie poleceniem "
-    "`mercato-int creds set {integration} ...`",
+    "`mercato-int {flags}creds set {integration} ...`",
     "creds.err.no_key_but_rows": "nie znaleziono klucza głównego, a magazyn danych zawiera dane "
     "uwierzytelniające zaszyfrowane kluczem {kids}; sprawdzone miejsca: {places}",
     "creds.hint.no_new_key": "przywróć ten klucz; mercato-int nie utworzy nowego, dopóki dane "
@@ -271,7 +277,7 @@ PL: dict[str, Any] = {
     "creds.hint.no_fields": "podaj pary KLUCZ=WARTOŚĆ; pola: {fields}",
     "creds.err.none_set": "dane uwierzytelniające {owner} nie są ustawione w {scope}",
     "creds.hint.uses_bundle": "{owner} korzysta z danych swojego pakietu: "
-    "`mercato-int creds unset {bundle}`",
+    "`mercato-int {flags}creds unset {bundle}`",
     # creds: sprawdzanie wartości według schematu pól
     "creds.err.bad_url": "pole {field!r} nie jest poprawnym adresem URL",
     "creds.err.url_scheme": "pole {field!r} musi być adresem URL http:// lub https:// "
@@ -380,7 +386,7 @@ PL: dict[str, Any] = {
     "creds.keys.err.rotate_row": "nie można wykonać rotacji danych uwierzytelniających "
     "{integration} w {scope}: {reason}",
     "creds.keys.hint.rotate_row": "ustaw je ponownie poleceniem "
-    "`mercato-int creds set {integration} ...` w tym zakresie albo je usuń, potem uruchom "
+    "`mercato-int {flags}creds set {integration} ...` w tym zakresie albo je usuń, potem uruchom "
     "ponownie `keys rotate`",
     "creds.keys.err.still_used": {
         "one": "klucz {kid} nadal szyfruje {n} wiersz",
