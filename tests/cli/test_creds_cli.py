@@ -265,8 +265,13 @@ def test_explain_names_the_source_of_each_field(cli) -> None:
 
 def test_unset_asks_unless_yes(cli) -> None:
     cli("creds", "set", "gateway_stripe", *ARGS)
-    declined = cli("creds", "unset", "gateway_stripe", input="n\n")
-    assert declined.exit_code == 1
+    # no terminal to ask at (tests/cli/test_confirm_cli.py asks on a real one)
+    declined = cli("creds", "unset", "gateway_stripe", input="y\n")
+    assert (declined.exit_code, declined.stdout) == (2, "")
+    assert declined.stderr == (
+        "error: mercato-int creds unset asks for confirmation, and there is no terminal to ask "
+        "at: use --yes\n"
+    )
     assert cli("creds", "get", "gateway_stripe", "--json").json()["source"] == "own"
     run = cli("creds", "unset", "gateway_stripe", "--yes")
     assert run.exit_code == 0

@@ -46,7 +46,7 @@ def test_rotate_then_drop_the_old_key(cli) -> None:
     cli("creds", "set", "gateway_stripe", *ARGS)
     cli("--tenant", "other", "creds", "set", "gateway_stripe", *ARGS)
     old = cli("keys", "status", "--json").json()["activeKeyId"]
-    assert cli("keys", "rotate", input="n\n").exit_code == 1  # asks first
+    assert cli("keys", "rotate", input="y\n").exit_code == 2  # asks first, and only a terminal
     run = cli("keys", "rotate", "--yes")
     assert run.exit_code == 0, run.stderr
     new = cli("keys", "status", "--json").json()

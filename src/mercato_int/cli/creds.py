@@ -10,7 +10,7 @@ import typer
 from mercato_int.cli.access import CREDENTIALS, require
 from mercato_int.cli.app import app, services
 from mercato_int.cli.complete import complete_ids
-from mercato_int.cli.output import err, note, out, print_json, warn
+from mercato_int.cli.output import confirm, err, note, out, print_json, warn
 from mercato_int.errors import ExitCode, InvalidInput
 from mercato_int.i18n import scope_text, t
 
@@ -89,13 +89,16 @@ def _prompt_values(
             label += " *"
         shown = current.get(f.key)
         default = "" if shown is None else str(shown)
-        answer = typer.prompt(
-            label,
-            default=default if default or not f.required else None,
-            hide_input=f.is_secret,
-            show_default=bool(default),
-            err=True,
-        )
+        ask = {
+            "default": default,
+            "hide_input": f.is_secret,
+            "show_default": bool(default),
+            "err": True,
+        }
+        # An empty answer to a required field with nothing stored is asked again, saying why;
+        # Ctrl-D is an interrupt (exit 130) before anything is saved.
+        while not (answer := typer.prompt(label, **ask)) and f.required and not default:
+            note(t("creds.prompt.required", field=f.key))
         if answer != default:
             answers[f.key] = answer
     return answers
@@ -133,7 +136,7 @@ def set_(
     svc = services(ctx)
     given = parse_assignments(assignments or [])
     if prompt:
-        owner_id, fields = svc.credentials.write_target(integration_id)
+        owner_id, fields = svc.credentials.write_target(integration_id, scope=svc.scope)
         view = svc.credentials.read_masked(owner_id, svc.scope)
         current = view.values if view.source == "own" else {}
         given |= _prompt_values(fields, current, given)
@@ -156,7 +159,7 @@ def _describe_source(view: CredentialsView) -> str:
     return t("creds.source.none")
 
 
-def _render(view: CredentialsView, scope: str) -> None:
+def _render(view: CredentialsView, scope: str, flags: str = "") -> None:
     from rich.markup import escape
     from rich.table import Table
 
@@ -170,7 +173,7 @@ def _render(view: CredentialsView, scope: str) -> None:
             line += t("creds.updated_by", actor=view.updated_by)
     console.print(escape(line))
     if view.source == "none":
-        console.print(t("creds.set_them", target=view.owner_id), markup=False)
+        console.print(t("creds.set_them", target=view.owner_id, flags=flags), markup=False)
         return
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=True)
@@ -210,7 +213,7 @@ def get(
     if as_json:
         print_json(view.to_json())
     else:
-        _render(view, scope_text(svc.scope))
+        _render(view, scope_text(svc.scope), svc.scope.cli_flags())
 
 
 @creds.command("explain")
@@ -268,11 +271,10 @@ def unset(
     """Remove stored credentials (hard delete); asks first unless --yes."""
     require(ctx, CREDENTIALS)
     svc = services(ctx)
-    owner_id, _ = svc.credentials.write_target(integration_id, command="unset")
+    owner_id, _ = svc.credentials.write_target(integration_id, command="unset", scope=svc.scope)
     scope = scope_text(svc.scope)
-    if not yes and not typer.confirm(
-        t("creds.unset.confirm", owner=owner_id, scope=scope), default=False, err=True
-    ):
+    question = t("creds.unset.confirm", owner=owner_id, scope=scope)
+    if not yes and not confirm(question, command=ctx.command_path):
         err().print(t("creds.unset.declined"), markup=False)
         raise typer.Exit(ExitCode.FAILED)
     removed = svc.credentials.remove(integration_id, svc.scope, actor=svc.actor)

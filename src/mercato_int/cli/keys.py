@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mercato_int.cli.app import app, services
-from mercato_int.cli.output import err, note, out, print_json
+from mercato_int.cli.output import confirm, err, note, out, print_json
 from mercato_int.errors import ExitCode
 from mercato_int.i18n import current, t, tn
 
@@ -125,7 +125,7 @@ def rotate(
     """Make a new master key active and re-encrypt every row under it, in batches (each its
     own transaction). Interrupted and run again, it finishes the same rotation."""
     svc = services(ctx)
-    if not yes and not typer.confirm(t("creds.keys.rotate.confirm"), default=False, err=True):
+    if not yes and not confirm(t("creds.keys.rotate.confirm"), command=ctx.command_path):
         err().print(t("creds.keys.rotate.declined"), markup=False)
         raise typer.Exit(ExitCode.FAILED)
     update, stop = _progress_reporter()
@@ -167,9 +167,7 @@ def drop(
 ) -> None:
     """Remove an old key that no row uses any more (refused while any row does)."""
     svc = services(ctx)
-    if not yes and not typer.confirm(
-        t("creds.keys.drop.confirm", kid=key_id), default=False, err=True
-    ):
+    if not yes and not confirm(t("creds.keys.drop.confirm", kid=key_id), command=ctx.command_path):
         err().print(t("creds.keys.drop.declined"), markup=False)
         raise typer.Exit(ExitCode.FAILED)
     place = svc.keys.drop(key_id)
