@@ -297,6 +297,18 @@ def test_list_fits_a_narrow_terminal_without_losing_words(cli, columns: str) -> 
         assert some_id in run.stdout
 
 
+@pytest.mark.parametrize("columns", ["80", "72"])
+def test_polish_labels_fit_a_narrow_terminal_without_an_ellipsis(cli, columns: str) -> None:
+    run = cli("--lang", "pl", "list", env={"COLUMNS": columns, "TTY_COMPATIBLE": "1"})
+    assert run.exit_code == 0
+    text = plain(run.stdout)
+    assert max(len(line) for line in text.splitlines()) <= int(columns)
+    assert "…" not in text  # a long word folds onto the next line, never cut
+    for some_id in ["gateway_stripe", "carrier_dhl", "sync_medusa_webhooks"]:
+        assert some_id in text
+    assert "Synchroni" in text and "Wysyłka" in text and "Płatności" in text
+
+
 # --- health status now, filters and sorts (issue 10, items 6, 7, 12) -------------------------
 STRIPE_ARGS = ["publishableKey=pk_1", "secretKey=sk_test_123456", "webhookSecret=whsec_1"]
 

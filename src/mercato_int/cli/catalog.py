@@ -138,11 +138,13 @@ def _short_title(item: MarketItem, bundle_title: str | None) -> str:
 
 def _add_rows(table: object, items: list[MarketItem], bundle_title: str | None) -> None:
     table.add_column(no_wrap=True)  # type: ignore[attr-defined]
-    # On a narrow terminal the title and category wrap by words; ids never break.
-    table.add_column(min_width=9)  # type: ignore[attr-defined]
+    # On a narrow terminal the title, category and flags wrap by words, and a word longer than
+    # its column (Polish labels at 80 columns) folds onto the next line instead of being cut
+    # with an ellipsis; ids never break.
+    table.add_column(min_width=9, overflow="fold")  # type: ignore[attr-defined]
     table.add_column(no_wrap=True, style="bold")  # type: ignore[attr-defined]
-    table.add_column(min_width=7)  # type: ignore[attr-defined]
-    table.add_column(min_width=7)  # type: ignore[attr-defined]
+    table.add_column(min_width=7, overflow="fold")  # type: ignore[attr-defined]
+    table.add_column(min_width=7, overflow="fold")  # type: ignore[attr-defined]
     for item in items:
         table.add_row(  # type: ignore[attr-defined]
             enabled_label(item.state.is_enabled),
