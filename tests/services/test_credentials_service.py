@@ -109,7 +109,8 @@ def test_bundle_fallthrough_on_the_bundled_providers(services) -> None:
         services.credentials.save("sync_medusa_products", {"x": "y"}, A, actor="t")
     assert str(info.value) == (
         "sync_medusa_products has no credentials of its own: they live on its bundle "
-        "sync_medusa (run `mercato-int creds set sync_medusa KEY=VALUE...`)"
+        "sync_medusa (run `mercato-int --tenant tenant_a --org default creds set sync_medusa "
+        "KEY=VALUE...`)"
     )
 
 
