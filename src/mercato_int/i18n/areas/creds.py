@@ -62,6 +62,12 @@ EN: dict[str, Any] = {
     "creds.hint.uses_bundle": "{owner} uses its bundle's: `mercato-int creds unset {bundle}`",
     # creds: checking values against the schema (services/credential_schema.py)
     "creds.err.bad_url": "field {field!r} is not a valid URL",
+    "creds.err.control_char": "field {field!r} holds a control character (a line break, tab or "
+    "similar) inside its value; it cannot go into an HTTP header",
+    "creds.err.mask_first_save": "field {field!r} is the mask ••••••••, and there is no stored "
+    "value to keep",
+    "creds.hint.mask_first_save": 'give the real value; the mask means "keep the stored '
+    'value" only once one is stored',
     "creds.err.url_scheme": "field {field!r} must be an http:// or https:// URL with a host",
     "creds.hint.url_scheme": "e.g. https://api.example.com",
     "creds.err.url_userinfo": "field {field!r} must not contain user:password in the URL",
@@ -274,6 +280,12 @@ PL: dict[str, Any] = {
     "`mercato-int creds unset {bundle}`",
     # creds: sprawdzanie wartości według schematu pól
     "creds.err.bad_url": "pole {field!r} nie jest poprawnym adresem URL",
+    "creds.err.control_char": "pole {field!r} zawiera znak sterujący (koniec linii, tabulację "
+    "lub podobny) wewnątrz wartości; nie może on trafić do nagłówka HTTP",
+    "creds.err.mask_first_save": "pole {field!r} zawiera maskę ••••••••, a nie ma zapisanej "
+    "wartości do zachowania",
+    "creds.hint.mask_first_save": "podaj prawdziwą wartość; maska oznacza „zachowaj zapisaną "
+    "wartość” dopiero, gdy jakaś jest zapisana",
     "creds.err.url_scheme": "pole {field!r} musi być adresem URL http:// lub https:// "
     "z nazwą hosta",
     "creds.hint.url_scheme": "np. https://api.example.com",
