@@ -93,7 +93,8 @@ def test_input_errors_in_polish_with_plural_forms(cli) -> None:
         "błąd: brak wymaganego pola webhookSecret dla gateway_stripe (podaj je jako KLUCZ=WARTOŚĆ)"
     )
     assert first_line("gateway_stripe", "bogus=1").startswith(
-        "błąd: nieznane pole 'bogus' dla gateway_stripe (znane pola: publishableKey, "
+        "błąd: argument 1: tekst przed „=” nie jest polem gateway_stripe (nie pokazuję go: "
+        "może być częścią wartości) (znane pola: publishableKey, "
     )
     assert first_line("gateway_stripe", *ARGS, "enableApplePay=maybe") == (
         "błąd: pole 'enableApplePay' musi mieć wartość true/false, yes/no lub 1/0"

@@ -30,15 +30,24 @@ ID_ARG = typer.Argument(
 )
 
 
-def parse_assignments(args: list[str]) -> dict[str, str]:
+def parse_assignments(
+    args: list[str], *, owner_id: str | None = None, fields: tuple[str, ...] | None = None
+) -> dict[str, str]:
     """`KEY=VALUE`, `KEY=@path` (from a file), `KEY=-` (from stdin), `KEY=` (clear).
-    Messages name the argument or field, never the value."""
+    Messages name the argument or field, never the value. With `fields`, a KEY that is not
+    one of them is named by its position only: `creds set ID <secret>` with a secret that holds
+    a `=` (base64 padding) must not print the part before it."""
     values: dict[str, str] = {}
     from_stdin: str | None = None
     for n, arg in enumerate(args, start=1):
         key, sep, value = arg.partition("=")
         if not sep or not key:
             raise InvalidInput(t("creds.arg.not_pair", n=n), hint=t("creds.arg.forms"))
+        if fields is not None and key not in fields:
+            raise InvalidInput(
+                t("creds.arg.not_a_field", n=n, owner=owner_id),
+                hint=t("creds.hint.known_fields", known=", ".join(fields) or t("creds.none")),
+            )
         if key in values:
             raise InvalidInput(t("creds.arg.twice", field=key))
         if value == "-":
@@ -131,9 +140,11 @@ def set_(
     encrypted before they reach the store."""
     require(ctx, CREDENTIALS)
     svc = services(ctx)
-    given = parse_assignments(assignments or [])
+    owner_id, fields = svc.credentials.write_target(integration_id)
+    given = parse_assignments(
+        assignments or [], owner_id=owner_id, fields=tuple(f.key for f in fields)
+    )
     if prompt:
-        owner_id, fields = svc.credentials.write_target(integration_id)
         view = svc.credentials.read_masked(owner_id, svc.scope)
         current = view.values if view.source == "own" else {}
         given |= _prompt_values(fields, current, given)

@@ -8,6 +8,8 @@ from typing import Any
 EN: dict[str, Any] = {
     # creds: command-line arguments and prompts (cli/creds.py)
     "creds.arg.not_pair": "argument {n} is not KEY=VALUE",
+    "creds.arg.not_a_field": "argument {n}: the text before '=' is not a field of {owner} (not "
+    "shown: it may be part of a value)",
     "creds.arg.forms": "use KEY=VALUE, KEY=@FILE (read from a file) or KEY=- (read from stdin)",
     "creds.arg.twice": "field {field!r} is given twice",
     "creds.arg.stdin_twice": "fields {first!r} and {second!r} both read stdin; only one field can",
@@ -214,6 +216,8 @@ EN: dict[str, Any] = {
 PL: dict[str, Any] = {
     # creds: argumenty i pytania (cli/creds.py)
     "creds.arg.not_pair": "argument {n} nie ma postaci KLUCZ=WARTOŚĆ",
+    "creds.arg.not_a_field": "argument {n}: tekst przed „=” nie jest polem {owner} (nie "
+    "pokazuję go: może być częścią wartości)",
     "creds.arg.forms": "użyj KLUCZ=WARTOŚĆ, KLUCZ=@PLIK (wartość z pliku) lub KLUCZ=- "
     "(wartość ze standardowego wejścia)",
     "creds.arg.twice": "pole {field!r} podano dwa razy",
