@@ -8,7 +8,7 @@
 #   creds
 #   creds explain INTEGRATION_ID* --json
 #   creds get INTEGRATION_ID* --json --reveal
-#   creds set INTEGRATION_ID* ASSIGNMENTS --prompt
+#   creds set INTEGRATION_ID* ASSIGNMENTS --prompt --if-version
 #   creds unset INTEGRATION_ID* --yes/-y
 #   db
 #   db current --json

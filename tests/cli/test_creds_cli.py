@@ -61,7 +61,9 @@ def test_get_masks_and_json_has_the_documented_shape(cli) -> None:
         "secretFieldsConfigured",
         "source",
         "updatedAt",
+        "version",
     }
+    assert data["version"] == 1
     assert data["credentials"] == {
         "publishableKey": "pk_live_PUBLISHABLE_4242",
         "secretKey": MASK,
@@ -146,6 +148,7 @@ def test_bundle_credentials_show_through_children(cli) -> None:
         },
         "secretFieldsConfigured": {"medusaApiKey": True, "medusaWebhookSecret": True},
         "source": "bundle",
+        "version": 0,  # of its own row, which it has not: what `--if-version` compares
         "updatedAt": data["updatedAt"],
     }
     human = cli("creds", "get", "sync_medusa_products")
@@ -331,3 +334,23 @@ def test_a_secret_file_of_two_lines_is_refused_without_echo(cli, tmp_path) -> No
     assert two.exit_code == 2
     assert two.stderr.splitlines()[0].startswith("error: field 'secretKey' holds a control")
     assert "sk_line" not in two.stderr
+
+
+def test_set_if_version_saves_only_at_that_version(cli) -> None:
+    first = cli("creds", "set", "gateway_stripe", *ARGS, "--if-version", "1")
+    assert first.exit_code == 1
+    assert first.stderr.splitlines()[0] == (
+        "error: the credentials of gateway_stripe in tenant default · org default changed "
+        "meanwhile: they are at version 0, the save expected 1; nothing was saved (read them "
+        "again with `mercato-int creds get gateway_stripe` and retry with its version)"
+    )
+    assert cli("creds", "set", "gateway_stripe", *ARGS, "--if-version", "0").exit_code == 0
+    version = cli("creds", "get", "gateway_stripe", "--json").json()["version"]
+    assert version == 1
+    ok = cli("creds", "set", "gateway_stripe", "publishableKey=pk2", "--if-version", "1")
+    assert ok.exit_code == 0, ok.stderr
+    stale = cli("creds", "set", "gateway_stripe", "publishableKey=pk3", "--if-version", "1")
+    assert stale.exit_code == 1 and "they are at version 2" in stale.stderr
+    got = cli("creds", "get", "gateway_stripe", "--json").json()
+    assert (got["version"], got["credentials"]["publishableKey"]) == (2, "pk2")
+    assert cli("creds", "set", "gateway_stripe", "x=1", "--if-version", "-1").exit_code == 2

@@ -135,6 +135,16 @@ def set_(
     prompt: Annotated[
         bool, typer.Option("--prompt", help="Ask for each field; secrets are typed hidden.")
     ] = False,
+    if_version: Annotated[
+        int | None,
+        typer.Option(
+            "--if-version",
+            min=0,
+            metavar="V",
+            help="Save only if the stored credentials are still at version V (`creds get "
+            "--json` shows it; 0: none stored yet); exit 1 if they changed.",
+        ),
+    ] = None,
 ) -> None:
     """Set credentials: checked against the field schema, merged with the stored values,
     encrypted before they reach the store."""
@@ -153,7 +163,9 @@ def set_(
                 t("creds.unchanged", owner=owner_id, scope=scope_text(svc.scope)), markup=False
             )
             return
-    result = svc.credentials.save(integration_id, given, svc.scope, actor=svc.actor)
+    result = svc.credentials.save(
+        integration_id, given, svc.scope, actor=svc.actor, expected_version=if_version
+    )
     created = result.created_key
     label = svc.keys.source_label(created.source) if created is not None else None
     _report_save(result, scope_text(svc.scope), label)
@@ -201,7 +213,8 @@ def get(
         bool,
         typer.Option(
             "--json",
-            help="JSON: {integrationId, credentials, secretFieldsConfigured, source, updatedAt}.",
+            help="JSON: {integrationId, credentials, secretFieldsConfigured, source, updatedAt, "
+            "version}.",
         ),
     ] = False,
     reveal: Annotated[

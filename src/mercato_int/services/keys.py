@@ -41,6 +41,7 @@ _ROW_COLUMNS = (
     _T.c.tenant_id,
     _T.c.encrypted_values,
     _T.c.key_id,
+    _T.c.version,
 )
 
 Progress = Callable[[int, int], None]
@@ -224,8 +225,9 @@ class KeysService:
 
     def _rotate_batch(self, target: MasterKey, batch_size: int, after: Any) -> tuple[int, Any]:
         """Re-encrypt up to `batch_size` rows not yet under `target`, in one transaction.
-        The write only applies if the row still has the key it was read with, so a save made
-        meanwhile is never overwritten with stale values. Returns (rows done, last id)."""
+        The write only applies if the row still has the key and version it was read with, so
+        a save made meanwhile is never overwritten with stale values (the version is kept:
+        the values did not change). Returns (rows done, last id)."""
         with self.store.session() as session:
             found = session.execute(
                 select(*_ROW_COLUMNS)
@@ -269,6 +271,7 @@ class KeysService:
                     {
                         "b_id": row.id,
                         "b_old": row.key_id,
+                        "b_ver": row.version,
                         "b_env": seal(values, key=target.material, kid=target.kid, aad=aad),
                         "b_kid": target.kid,
                     }
@@ -277,6 +280,7 @@ class KeysService:
                 update(_T)
                 .where(_T.c.id == bindparam("b_id"))
                 .where(_T.c.key_id.is_not_distinct_from(bindparam("b_old")))
+                .where(_T.c.version == bindparam("b_ver"))
                 .values(encrypted_values=bindparam("b_env"), key_id=bindparam("b_kid"))
             )
             session.connection().execute(stmt, params)

@@ -87,6 +87,10 @@ EN: dict[str, Any] = {
     },
     "creds.err.name_too_long": "field name {name!r}… is longer than {max} characters",
     "creds.err.unknown_field": "unknown field {field!r} for {owner}",
+    "creds.err.version_conflict": "the credentials of {owner} in {scope} changed meanwhile: "
+    "they are at version {current}, the save expected {expected}; nothing was saved",
+    "creds.hint.version_conflict": "read them again with `mercato-int creds get {owner}` and "
+    "retry with its version",
     "creds.hint.known_fields": "known fields: {known}",
     "creds.none": "none",
     "creds.err.missing": {
@@ -310,6 +314,10 @@ PL: dict[str, Any] = {
     },
     "creds.err.name_too_long": "nazwa pola {name!r}… jest dłuższa niż {max} znaków",
     "creds.err.unknown_field": "nieznane pole {field!r} dla {owner}",
+    "creds.err.version_conflict": "dane uwierzytelniające {owner} w {scope} zmieniły się w "
+    "międzyczasie: są w wersji {current}, zapis oczekiwał {expected}; nic nie zapisano",
+    "creds.hint.version_conflict": "odczytaj je ponownie przez `mercato-int creds get {owner}` "
+    "i ponów z ich wersją",
     "creds.hint.known_fields": "znane pola: {known}",
     "creds.none": "brak",
     "creds.err.missing": {

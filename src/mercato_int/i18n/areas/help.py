@@ -255,12 +255,18 @@ TEXTS: dict[str, str] = {
     "Ask for each field; secrets are typed hidden.": (
         "Pytaj o każde pole; sekrety wpisuje się niewidocznie."
     ),
+    "Save only if the stored credentials are still at version V (`creds get --json` shows it; "
+    "0: none stored yet); exit 1 if they changed.": (
+        "Zapisz tylko wtedy, gdy zapisane dane uwierzytelniające są nadal w wersji V (pokazuje "
+        "ją `creds get --json`; 0: jeszcze nic nie zapisano); kod wyjścia 1, jeśli się zmieniły."
+    ),
     "Show the credentials that apply (own, else the bundle's), secrets masked.": (
         "Pokaż obowiązujące dane uwierzytelniające (własne, a gdy ich brak, pakietu), "
         "z zamaskowanymi sekretami."
     ),
-    "JSON: {integrationId, credentials, secretFieldsConfigured, source, updatedAt}.": (
-        "Wynik w JSON: {integrationId, credentials, secretFieldsConfigured, source, updatedAt}."
+    "JSON: {integrationId, credentials, secretFieldsConfigured, source, updatedAt, version}.": (
+        "Wynik w JSON: {integrationId, credentials, secretFieldsConfigured, source, updatedAt, "
+        "version}."
     ),
     "Show secrets in plaintext (recorded in the audit trail).": (
         "Pokaż sekrety jawnym tekstem (odnotowane w śladzie audytu)."
