@@ -18,7 +18,7 @@
 #   events --type* --since --limit -f/--follow --json
 #   health [ID|BUNDLE]...* --all --all-tenants --timeout --concurrency --json
 #   keys
-#   keys drop KEY_ID --yes/-y
+#   keys drop KEY_ID --yes/-y --force
 #   keys rotate --yes/-y --batch-size
 #   keys status --json --verify
 #   list --category* --search --bundle* --enabled/--disabled --json

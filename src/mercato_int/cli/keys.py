@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mercato_int.cli.app import app, services
-from mercato_int.cli.output import err, note, out, print_json
+from mercato_int.cli.output import err, note, out, print_json, warn
 from mercato_int.errors import ExitCode
 from mercato_int.i18n import current, t, tn
 
@@ -41,8 +41,15 @@ def _render_status(status: KeyStatus, label: Callable[[str], str]) -> None:
         remark = t("creds.keys.active")
         if k.can_drop:
             remark = t("creds.keys.can_drop")
-        elif not k.active:
+        elif not k.active and k.rows:
             remark = t("creds.keys.in_use")
+        elif not k.active and k.other_stores is None:
+            remark = t("creds.keys.others_unknown")
+        elif not k.active:
+            listed = "; ".join(
+                tn("creds.store_rows", n, store=s) for s, n in sorted(k.other_stores.items())
+            )
+            remark = t("creds.keys.used_elsewhere", stores=listed)
         rows = tn("creds.rows", k.rows)
         console.print(f"  {k.kid}  {rows}  {label(k.source)}  · {remark}", markup=False)
     if status.verified and not status.damaged:
@@ -164,15 +171,30 @@ def drop(
     ctx: typer.Context,
     key_id: Annotated[str, typer.Argument(help="The key id (see `keys status`).")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Drop it even though another store sharing the key source is recorded as "
+            "using it (its rows under the key can then never be read).",
+        ),
+    ] = False,
 ) -> None:
-    """Remove an old key that no row uses any more (refused while any row does)."""
+    """Remove an old key that no row uses any more (refused while any row of this store
+    does, or another store sharing the key source is recorded as using it)."""
     svc = services(ctx)
     if not yes and not typer.confirm(
         t("creds.keys.drop.confirm", kid=key_id), default=False, err=True
     ):
         err().print(t("creds.keys.drop.declined"), markup=False)
         raise typer.Exit(ExitCode.FAILED)
-    place = svc.keys.drop(key_id)
+    result = svc.keys.drop(key_id, force=force)
+    if result.forced_past:
+        listed = "; ".join(
+            tn("creds.store_rows", n, store=s) for s, n in sorted(result.forced_past.items())
+        )
+        warn(t("creds.keys.drop.forced", kid=key_id, stores=listed))
     out().print(
-        t("creds.keys.dropped", kid=key_id, source=svc.keys.source_label(place)), markup=False
+        t("creds.keys.dropped", kid=key_id, source=svc.keys.source_label(result.source)),
+        markup=False,
     )

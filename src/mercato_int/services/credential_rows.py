@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, text, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from mercato_int.scope import TenantScope
@@ -129,9 +130,15 @@ def delete_row(*, session: Session, owner_id: str, scope: TenantScope) -> int:
     return int(result.rowcount or 0)
 
 
+def envelope_kid_column() -> Any:
+    """The key id a row's envelope names (what reads use), else its `key_id` column: the two
+    can disagree in a store edited by hand or by an older tool, and the envelope decides."""
+    return func.coalesce(_T.c.encrypted_values["kid"].as_string(), _T.c.key_id)
+
+
 def count_by_key(*, session: Session) -> dict[str | None, int]:
-    """Rows per key id, across every tenant (keys are per host, not per tenant)."""
-    rows = session.exec(
-        select(IntegrationCredentials.key_id, func.count()).group_by(IntegrationCredentials.key_id)
-    ).all()
-    return {kid: int(n) for kid, n in rows}
+    """Rows per key id (the envelope's, as reads decide), across every tenant (keys are per
+    host, not per tenant)."""
+    kid = envelope_kid_column()
+    rows = session.execute(sa_select(kid, func.count()).group_by(kid)).all()
+    return {k: int(n) for k, n in rows}

@@ -344,9 +344,18 @@ class CredentialsService:
                 },
             )
         self.events.deliver([ev])
+        self._record_use(key.kid)
         return SaveResult(
             owner_id=owner_id, changed=sorted(changed), created_key=created, version=current + 1
         )
+
+    def _record_use(self, kid: str) -> None:
+        """Record, beside the keys, that this store has rows under `kid`, so `keys drop` run
+        against another store sharing the key source sees it (written once per store and key;
+        a record that cannot be written does not undo the save)."""
+        from mercato_int.services.keys import store_identity
+
+        self.keys.record_uses(store_identity(self.store), {kid: 1}, complete=False)
 
     def _conflict(
         self, owner_id: str, scope: TenantScope, expected: int, current: int

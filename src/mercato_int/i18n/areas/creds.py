@@ -106,6 +106,9 @@ EN: dict[str, Any] = {
     "creds.keys.active": "active",
     "creds.keys.can_drop": "no row uses it: can be dropped with `mercato-int keys drop ID`",
     "creds.keys.in_use": "still in use: run `mercato-int keys rotate` to finish",
+    "creds.keys.others_unknown": "no row here uses it, but the record of other stores using it "
+    "cannot be read",
+    "creds.keys.used_elsewhere": "no row here uses it; recorded as used by other stores: {stores}",
     "creds.rows": {"one": "{n} row", "other": "{n} rows"},
     "creds.keys.verified": {
         "one": "verified: every row opens with its key ({n} row)",
@@ -148,6 +151,8 @@ EN: dict[str, Any] = {
     "not open.",
     "creds.keys.drop.declined": "Nothing dropped.",
     "creds.keys.dropped": "Dropped key {kid} from {source}",
+    "creds.keys.drop.forced": "dropping key {kid} although other stores sharing its source were "
+    "recorded as using it (--force): {stores}; their rows under it can no longer be read",
     # keys: errors of rotation and drop (services/keys.py, keys/master.py)
     "creds.keys.err.rotate_missing": "cannot rotate: rows are encrypted under key {listed}, "
     "which is in none of the places looked ({places})",
@@ -192,6 +197,25 @@ EN: dict[str, Any] = {
     "creds.keys.state.absent": "absent",
     "creds.keys.state.refused": "refused: mode {mode}",
     "creds.keys.state.empty": "empty",
+    "creds.keys.state.read_failed": "could not be read ({error})",
+    "creds.keys.state.unreadable": "unreadable ({error})",
+    "creds.keys.err.file_unreadable": "cannot read key file {path}: {reason}",
+    "creds.keys.err.source_failed": "{source} could not be read ({error}): it may hold master "
+    "keys, so mercato-int creates, adds and removes no key until it can",
+    "creds.keys.hint.source_failed": "unlock or repair the keyring and run the command again; "
+    "to use the key file only, set PYTHON_KEYRING_BACKEND=keyring.backends.null.Keyring",
+    "creds.keys.err.uses_unreadable": "cannot read the record of which stores use the keys of "
+    "{source} ({error})",
+    "creds.keys.hint.uses_unreadable": "repair or remove it (`mercato-int keys status` against "
+    "each store writes it again), or drop with --force",
+    "creds.keys.err.used_elsewhere": {
+        "one": "key {kid} is recorded as used by {n} other store sharing its source: {stores}",
+        "other": "key {kid} is recorded as used by {n} other stores sharing its source: {stores}",
+    },
+    "creds.keys.hint.used_elsewhere": "rotate each of them first (`MERCATO_INT_DATABASE_URL=... "
+    "mercato-int keys rotate`); if a store is gone for good: `mercato-int keys drop {kid} "
+    "--force`",
+    "creds.store_rows": {"one": "{store} ({n} row)", "other": "{store} ({n} rows)"},
     "creds.keys.err.env_entry": "{name}: entry {n} is not a master key ({reason})",
     "creds.keys.hint.env_entry": "each entry is 32 bytes in url-safe base64; separate keys "
     "with commas",
@@ -340,6 +364,10 @@ PL: dict[str, Any] = {
     "creds.keys.can_drop": "żaden wiersz go nie używa: można go usunąć poleceniem "
     "`mercato-int keys drop ID`",
     "creds.keys.in_use": "nadal w użyciu: dokończ poleceniem `mercato-int keys rotate`",
+    "creds.keys.others_unknown": "żaden wiersz tutaj go nie używa, ale nie można odczytać "
+    "zapisu o innych magazynach danych",
+    "creds.keys.used_elsewhere": "żaden wiersz tutaj go nie używa; zapisany jako używany przez "
+    "inne magazyny danych: {stores}",
     "creds.rows": {"one": "{n} wiersz", "few": "{n} wiersze", "many": "{n} wierszy"},
     "creds.keys.verified": {
         "one": "sprawdzono: każdy wiersz otwiera się swoim kluczem ({n} wiersz)",
@@ -394,6 +422,9 @@ PL: dict[str, Any] = {
     "da się wtedy otworzyć.",
     "creds.keys.drop.declined": "Nie usunięto klucza.",
     "creds.keys.dropped": "Usunięto klucz {kid} (miejsce: {source})",
+    "creds.keys.drop.forced": "usuwam klucz {kid}, choć inne magazyny danych korzystające z "
+    "tego samego miejsca kluczy były zapisane jako jego użytkownicy (--force): {stores}; ich "
+    "wierszy zaszyfrowanych tym kluczem nie da się już odczytać",
     # keys: błędy rotacji i usuwania
     "creds.keys.err.rotate_missing": "nie można wykonać rotacji: wiersze są zaszyfrowane "
     "kluczem {listed}, którego nie ma w żadnym ze sprawdzonych miejsc ({places})",
@@ -442,6 +473,35 @@ PL: dict[str, Any] = {
     "creds.keys.state.absent": "brak pliku",
     "creds.keys.state.refused": "odrzucony: uprawnienia {mode}",
     "creds.keys.state.empty": "pusty",
+    "creds.keys.state.read_failed": "nie udało się odczytać ({error})",
+    "creds.keys.state.unreadable": "nieczytelny ({error})",
+    "creds.keys.err.file_unreadable": "nie można odczytać pliku kluczy {path}: {reason}",
+    "creds.keys.err.source_failed": "nie udało się odczytać: {source} ({error}); może zawierać "
+    "klucze główne, więc mercato-int nie tworzy, nie dodaje ani nie usuwa żadnego klucza, "
+    "dopóki odczyt się nie powiedzie",
+    "creds.keys.hint.source_failed": "odblokuj lub napraw pęk kluczy i uruchom polecenie "
+    "ponownie; aby używać tylko pliku kluczy, ustaw "
+    "PYTHON_KEYRING_BACKEND=keyring.backends.null.Keyring",
+    "creds.keys.err.uses_unreadable": "nie można odczytać zapisu, które magazyny danych używają "
+    "kluczy z {source} ({error})",
+    "creds.keys.hint.uses_unreadable": "napraw go lub usuń (`mercato-int keys status` w każdym "
+    "magazynie danych zapisze go ponownie) albo usuń klucz z --force",
+    "creds.keys.err.used_elsewhere": {
+        "one": "klucz {kid} jest zapisany jako używany przez {n} inny magazyn danych "
+        "korzystający z tego samego miejsca kluczy: {stores}",
+        "few": "klucz {kid} jest zapisany jako używany przez {n} inne magazyny danych "
+        "korzystające z tego samego miejsca kluczy: {stores}",
+        "many": "klucz {kid} jest zapisany jako używany przez {n} innych magazynów danych "
+        "korzystających z tego samego miejsca kluczy: {stores}",
+    },
+    "creds.keys.hint.used_elsewhere": "najpierw wykonaj rotację w każdym z nich "
+    "(`MERCATO_INT_DATABASE_URL=... mercato-int keys rotate`); jeśli magazyn danych już nie "
+    "istnieje: `mercato-int keys drop {kid} --force`",
+    "creds.store_rows": {
+        "one": "{store} ({n} wiersz)",
+        "few": "{store} ({n} wiersze)",
+        "many": "{store} ({n} wierszy)",
+    },
     "creds.keys.err.env_entry": "{name}: wpis {n} nie jest kluczem głównym ({reason})",
     "creds.keys.hint.env_entry": "każdy wpis to 32 bajty w base64 (wariant url-safe); klucze "
     "oddziel przecinkami",

@@ -314,11 +314,19 @@ TEXTS: dict[str, str] = {
         "własnej transakcji). Przerwana i uruchomiona ponownie, kończy tę samą rotację."
     ),
     "Rows per transaction.": "Liczba wierszy na transakcję.",
-    "Remove an old key that no row uses any more (refused while any row does).": (
+    "Remove an old key that no row uses any more (refused while any row of this store\n"
+    "does, or another store sharing the key source is recorded as using it).": (
         "Usuń stary klucz, którego nie używa już żaden wiersz (odmowa, dopóki używa go "
-        "którykolwiek)."
+        "którykolwiek wiersz tego magazynu danych albo inny magazyn danych korzystający z tego "
+        "samego miejsca kluczy jest zapisany jako jego użytkownik)."
     ),
     "The key id (see `keys status`).": "Id klucza (zob. `keys status`).",
+    "Drop it even though another store sharing the key source is recorded as using it (its "
+    "rows under the key can then never be read).": (
+        "Usuń go, choć inny magazyn danych korzystający z tego samego miejsca kluczy jest "
+        "zapisany jako jego użytkownik (jego wierszy zaszyfrowanych tym kluczem nie da się "
+        "wtedy odczytać)."
+    ),
     # logs
     "Operation logs: `logs [ID] [filters]` shows them (see `logs show --help`).": (
         "Logi operacji: `logs [ID] [filtry]` je pokazuje (więcej w `logs show --help`)."
