@@ -19,6 +19,8 @@
 #   health [ID|BUNDLE]...* --all --all-tenants --timeout --concurrency --json
 #   keys
 #   keys drop KEY_ID --yes/-y --force
+#   keys export FILE --passphrase-file
+#   keys import FILE --passphrase-file
 #   keys rotate --yes/-y --batch-size
 #   keys status --json --verify
 #   list --category* --search --bundle* --enabled/--disabled --json

@@ -120,8 +120,16 @@ def test_rotate_drop_and_import_refuse_while_the_keyring_cannot_be_read(
     cli("creds", "set", "gateway_stripe", *ARGS, env=a)
     cli("keys", "rotate", "--yes", env=a)
     old = next(k["keyId"] for k in _status(cli, a)["keys"] if not k["active"])
-    entry = flaky_keyring.entries[KEYRING_ENTRY]
-    for args in (["keys", "rotate", "--yes"], ["keys", "drop", old, "--yes"]):
+    backup = str(tmp_path / "keys.backup")
+    a["MERCATO_INT_KEYS_PASSPHRASE"] = "a long passphrase"
+    assert cli("keys", "export", backup, env=a).exit_code == 0
+    flaky_keyring.entries[KEYRING_ENTRY] = flaky_keyring.entries[KEYRING_ENTRY].split(",")[0]
+    entry = flaky_keyring.entries[KEYRING_ENTRY]  # the old key is gone: import would add it
+    for args in (
+        ["keys", "rotate", "--yes"],
+        ["keys", "drop", old, "--yes"],
+        ["keys", "import", backup],
+    ):
         flaky_keyring.fail_reads = 1000
         run = cli(*args, env=a)
         flaky_keyring.fail_reads = 0

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import bindparam, or_, select, true, update
@@ -113,6 +114,13 @@ class RotationResult:
 
 
 @dataclass(frozen=True)
+class ImportResult:
+    source: str  # where the new keys went ("" if none was new)
+    added: list[str]  # ids of the keys added
+    present: int  # keys of the file this host already had
+
+
+@dataclass(frozen=True)
 class DropResult:
     source: str  # where the key was removed from
     forced_past: dict[str, int]  # other stores recorded as using it (dropped with --force)
@@ -123,8 +131,6 @@ def store_identity(store: Store) -> str:
     password (a SQLite file by its absolute path; a Postgres schema by its search_path)."""
     url = store.engine.url
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        from pathlib import Path
-
         url = url.set(database=str(Path(url.database).resolve()))
     return url.set(password=None).render_as_string(hide_password=False)
 
@@ -284,6 +290,50 @@ class KeysService:
         source = self.keys.drop(kid)
         self.keys.forget(kid)
         return DropResult(source, others)
+
+    def export_keys(self, path: Path, passphrase: str) -> list[str]:
+        """Write every available key (the active one first) to `path`, sealed under the
+        passphrase, mode 0600; an existing file is never replaced. Returns the key ids."""
+        from mercato_int.keys.backup import seal_keys
+        from mercato_int.keys.sources import write_private
+
+        self.keys.reload()
+        active = self.keys.active()
+        keys = self.keys.available()
+        if not keys:
+            raise InvalidInput(t("creds.keys.backup.err.nothing", places=self.keys.places_text()))
+        data = seal_keys(
+            [k.material for k in keys],
+            active=active.material if active else None,
+            passphrase=passphrase,
+        )
+        try:
+            write_private(path, data, exclusive=True)
+        except FileExistsError:
+            raise InvalidInput(t("creds.keys.backup.err.exists", file=path)) from None
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise InvalidInput(
+                t("creds.keys.backup.err.cannot_write", file=path, reason=reason)
+            ) from None
+        return [k.kid for k in keys]
+
+    def import_keys(self, path: Path, passphrase: str) -> ImportResult:
+        """Add the keys of an export file beside the keys of this host (the active key stays
+        active; with none anywhere, the export's active key becomes it). Nothing is imported
+        if the passphrase is wrong or the file was altered."""
+        from mercato_int.keys.backup import open_keys
+
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise InvalidInput(
+                t("creds.keys.backup.err.cannot_read", file=path, reason=reason)
+            ) from None
+        keys, active = open_keys(data, passphrase=passphrase, name=str(path))
+        source, added = self.keys.add(keys, active=active)
+        return ImportResult(source, added, len(keys) - len(added))
 
     def _rotate_batch(self, target: MasterKey, batch_size: int, after: Any) -> tuple[int, Any]:
         """Re-encrypt up to `batch_size` rows not yet under `target`, in one transaction.

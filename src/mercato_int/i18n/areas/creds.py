@@ -151,6 +151,32 @@ EN: dict[str, Any] = {
     "not open.",
     "creds.keys.drop.declined": "Nothing dropped.",
     "creds.keys.dropped": "Dropped key {kid} from {source}",
+    "creds.keys.backup.prompt": "Passphrase for the key backup",
+    "creds.keys.backup.exported": {
+        "one": "Exported {n} key ({kids}) to {file}; keep the passphrase apart from the file",
+        "other": "Exported {n} keys ({kids}) to {file}; keep the passphrase apart from the file",
+    },
+    "creds.keys.backup.imported": {
+        "one": "Imported {n} key ({kids}) into {source}; {present} already here",
+        "other": "Imported {n} keys ({kids}) into {source}; {present} already here",
+    },
+    "creds.keys.backup.none_new": {
+        "one": "Nothing to import: the {n} key of the file is already here",
+        "other": "Nothing to import: all {n} keys of the file are already here",
+    },
+    "creds.keys.backup.err.short": "the passphrase must be at least {min} characters long",
+    "creds.keys.backup.err.no_passphrase": "no passphrase: give --passphrase-file or set {env} "
+    "(there is no terminal to ask on)",
+    "creds.keys.backup.err.nothing": "no master key to export; looked in: {places}",
+    "creds.keys.backup.err.exists": "{file} exists; an export never replaces a file: choose "
+    "another name",
+    "creds.keys.backup.err.cannot_write": "cannot write {file}: {reason}",
+    "creds.keys.backup.err.cannot_read": "cannot read {file}: {reason}",
+    "creds.keys.backup.err.not_export": "{file} is not a mercato-int key export",
+    "creds.keys.backup.err.does_not_open": "{file} does not open: the passphrase is wrong, or "
+    "the file was altered; nothing was imported",
+    "creds.keys.backup.hint.does_not_open": "try the passphrase again, or another copy of the "
+    "export",
     "creds.keys.drop.forced": "dropping key {kid} although other stores sharing its source were "
     "recorded as using it (--force): {stores}; their rows under it can no longer be read",
     # keys: errors of rotation and drop (services/keys.py, keys/master.py)
@@ -422,6 +448,35 @@ PL: dict[str, Any] = {
     "da się wtedy otworzyć.",
     "creds.keys.drop.declined": "Nie usunięto klucza.",
     "creds.keys.dropped": "Usunięto klucz {kid} (miejsce: {source})",
+    "creds.keys.backup.prompt": "Hasło kopii zapasowej kluczy",
+    "creds.keys.backup.exported": {
+        "one": "Wyeksportowano {n} klucz ({kids}) do {file}; przechowuj hasło osobno od pliku",
+        "few": "Wyeksportowano {n} klucze ({kids}) do {file}; przechowuj hasło osobno od pliku",
+        "many": "Wyeksportowano {n} kluczy ({kids}) do {file}; przechowuj hasło osobno od pliku",
+    },
+    "creds.keys.backup.imported": {
+        "one": "Zaimportowano {n} klucz ({kids}) do: {source}; już obecne: {present}",
+        "few": "Zaimportowano {n} klucze ({kids}) do: {source}; już obecne: {present}",
+        "many": "Zaimportowano {n} kluczy ({kids}) do: {source}; już obecne: {present}",
+    },
+    "creds.keys.backup.none_new": {
+        "one": "Nie ma czego importować: {n} klucz z pliku już tu jest",
+        "few": "Nie ma czego importować: wszystkie {n} klucze z pliku już tu są",
+        "many": "Nie ma czego importować: wszystkie {n} kluczy z pliku już tu jest",
+    },
+    "creds.keys.backup.err.short": "hasło musi mieć co najmniej {min} znaków",
+    "creds.keys.backup.err.no_passphrase": "brak hasła: podaj --passphrase-file albo ustaw "
+    "{env} (nie ma terminala, na którym można zapytać)",
+    "creds.keys.backup.err.nothing": "brak klucza głównego do eksportu; sprawdzono: {places}",
+    "creds.keys.backup.err.exists": "{file} istnieje; eksport nigdy nie zastępuje pliku: "
+    "wybierz inną nazwę",
+    "creds.keys.backup.err.cannot_write": "nie można zapisać {file}: {reason}",
+    "creds.keys.backup.err.cannot_read": "nie można odczytać {file}: {reason}",
+    "creds.keys.backup.err.not_export": "{file} nie jest eksportem kluczy mercato-int",
+    "creds.keys.backup.err.does_not_open": "nie można otworzyć {file}: hasło jest błędne albo "
+    "plik zmieniono; nic nie zaimportowano",
+    "creds.keys.backup.hint.does_not_open": "spróbuj ponownie podać hasło albo użyj innej kopii "
+    "eksportu",
     "creds.keys.drop.forced": "usuwam klucz {kid}, choć inne magazyny danych korzystające z "
     "tego samego miejsca kluczy były zapisane jako jego użytkownicy (--force): {stores}; ich "
     "wierszy zaszyfrowanych tym kluczem nie da się już odczytać",
