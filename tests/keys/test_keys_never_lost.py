@@ -335,3 +335,16 @@ def test_a_stale_column_does_not_keep_a_key(cli, db_url) -> None:
     assert _keys_of(cli, None)[k1]["rows"] == 0
     assert cli("keys", "drop", k1, "--yes").exit_code == 0
     assert cli("creds", "get", "gateway_stripe").exit_code == 0
+
+
+def test_a_record_that_cannot_be_written_never_undoes_a_save(cli) -> None:
+    home = Path(os.environ["MERCATO_INT_HOME"])
+    cli("creds", "set", "gateway_stripe", *ARGS)
+    uses = home / "master.key.uses"
+    uses.unlink()
+    uses.mkdir()  # in the way: the record cannot be written
+    run = cli("--tenant", "t2", "creds", "set", "gateway_stripe", *ARGS)
+    assert run.exit_code == 0, run.stderr
+    assert run.stderr == ""
+    got = cli("--tenant", "t2", "creds", "get", "gateway_stripe", "--reveal", "--json")
+    assert got.json()["credentials"]["secretKey"] == "sk_live_KEEP"

@@ -272,6 +272,17 @@ class MasterKeys:
         rotation), so the store is taken off the keys it no longer uses. Written only when
         something changed; a source whose record cannot be written is left as it was."""
         now = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        try:
+            if not any(self._holders(kid) for kid in counts) and not complete:
+                return  # e.g. environment keys only: nothing to record, no lock to take
+            with self._lock():  # read-modify-write: two stores recording at once lose nothing
+                self._record_uses(store, counts, complete=complete, now=now)
+        except (OSError, KeyProblem):
+            return  # a record that cannot be kept never undoes what was done
+
+    def _record_uses(
+        self, store: str, counts: Mapping[str, int], *, complete: bool, now: str
+    ) -> None:
         for i, source in enumerate(self.sources):
             if not source.writable or source.failed:
                 continue
@@ -280,15 +291,14 @@ class MasterKeys:
                 continue
             try:
                 uses = source.read_uses()
-            except (OSError, ValueError, KeyProblem):
-                continue  # `other_users` refuses to decide on a record it cannot read
-            except Exception:  # a keyring backend's own errors
-                continue
+            except Exception:  # unreadable (or a keyring backend's own error): left alone,
+                continue  # and `other_users` refuses to decide on it
             changed = False
             for kid in held | set(uses):
                 n = counts.get(kid, 0)
                 by_store = uses.get(kid) if isinstance(uses.get(kid), dict) else {}
-                before = by_store.get(store, {}).get("rows") if store in by_store else None
+                entry = by_store.get(store)
+                before = entry.get("rows") if isinstance(entry, dict) else None
                 if kid in held and kid in counts and n > 0:
                     if before != n and (complete or not before):
                         by_store[store] = {"rows": n, "recordedAt": now}
@@ -328,11 +338,12 @@ class MasterKeys:
 
     def forget(self, kid: str) -> None:
         """Take a dropped key off the record of every writable source."""
-        for source in self.sources:
-            if not source.writable or source.failed:
-                continue
-            with suppress(Exception):
-                uses = source.read_uses()
-                if kid in uses:
-                    del uses[kid]
-                    source.write_uses(uses)
+        with self._lock():
+            for source in self.sources:
+                if not source.writable or source.failed:
+                    continue
+                with suppress(Exception):
+                    uses = source.read_uses()
+                    if kid in uses:
+                        del uses[kid]
+                        source.write_uses(uses)
