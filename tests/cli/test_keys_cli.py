@@ -33,6 +33,7 @@ def test_status_before_and_after_the_first_key(cli) -> None:
             "source": f"key file {key_file}",
             "active": True,
             "rows": 1,
+            "otherStores": [],
             "canDrop": False,
         }
     ]

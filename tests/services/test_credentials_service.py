@@ -80,7 +80,7 @@ def test_invalid_values_name_the_field_and_store_nothing(services, values, messa
     [
         ("ftp://api.shop.test", "must be an http:// or https:// URL"),
         ("https://admin:hunter2@api.shop.test", "must not contain user:password"),
-        ("not a url", "must be an http:// or https:// URL"),
+        ("not a url", "is not a valid URL"),
     ],
 )
 def test_url_fields_are_checked(services, url, message) -> None:

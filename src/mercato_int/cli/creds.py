@@ -30,15 +30,24 @@ ID_ARG = typer.Argument(
 )
 
 
-def parse_assignments(args: list[str]) -> dict[str, str]:
+def parse_assignments(
+    args: list[str], *, owner_id: str | None = None, fields: tuple[str, ...] | None = None
+) -> dict[str, str]:
     """`KEY=VALUE`, `KEY=@path` (from a file), `KEY=-` (from stdin), `KEY=` (clear).
-    Messages name the argument or field, never the value."""
+    Messages name the argument or field, never the value. With `fields`, a KEY that is not
+    one of them is named by its position only: `creds set ID <secret>` with a secret that holds
+    a `=` (base64 padding) must not print the part before it."""
     values: dict[str, str] = {}
     from_stdin: str | None = None
     for n, arg in enumerate(args, start=1):
         key, sep, value = arg.partition("=")
         if not sep or not key:
             raise InvalidInput(t("creds.arg.not_pair", n=n), hint=t("creds.arg.forms"))
+        if fields is not None and key not in fields:
+            raise InvalidInput(
+                t("creds.arg.not_a_field", n=n, owner=owner_id),
+                hint=t("creds.hint.known_fields", known=", ".join(fields) or t("creds.none")),
+            )
         if key in values:
             raise InvalidInput(t("creds.arg.twice", field=key))
         if value == "-":
@@ -129,14 +138,26 @@ def set_(
     prompt: Annotated[
         bool, typer.Option("--prompt", help="Ask for each field; secrets are typed hidden.")
     ] = False,
+    if_version: Annotated[
+        int | None,
+        typer.Option(
+            "--if-version",
+            min=0,
+            metavar="V",
+            help="Save only if the stored credentials are still at version V (`creds get "
+            "--json` shows it; 0: none stored yet); exit 1 if they changed.",
+        ),
+    ] = None,
 ) -> None:
     """Set credentials: checked against the field schema, merged with the stored values,
     encrypted before they reach the store."""
     require(ctx, CREDENTIALS)
     svc = services(ctx)
-    given = parse_assignments(assignments or [])
+    owner_id, fields = svc.credentials.write_target(integration_id, scope=svc.scope)
+    given = parse_assignments(
+        assignments or [], owner_id=owner_id, fields=tuple(f.key for f in fields)
+    )
     if prompt:
-        owner_id, fields = svc.credentials.write_target(integration_id, scope=svc.scope)
         view = svc.credentials.read_masked(owner_id, svc.scope)
         current = view.values if view.source == "own" else {}
         given |= _prompt_values(fields, current, given)
@@ -145,7 +166,9 @@ def set_(
                 t("creds.unchanged", owner=owner_id, scope=scope_text(svc.scope)), markup=False
             )
             return
-    result = svc.credentials.save(integration_id, given, svc.scope, actor=svc.actor)
+    result = svc.credentials.save(
+        integration_id, given, svc.scope, actor=svc.actor, expected_version=if_version
+    )
     created = result.created_key
     label = svc.keys.source_label(created.source) if created is not None else None
     _report_save(result, scope_text(svc.scope), label)
@@ -193,7 +216,8 @@ def get(
         bool,
         typer.Option(
             "--json",
-            help="JSON: {integrationId, credentials, secretFieldsConfigured, source, updatedAt}.",
+            help="JSON: {integrationId, credentials, secretFieldsConfigured, source, updatedAt, "
+            "version}.",
         ),
     ] = False,
     reveal: Annotated[
