@@ -37,8 +37,8 @@ EN: dict[str, Any] = {
     "state.health.all_tenants": "all tenants",
     "state.health.in_all_tenants": "in all tenants",
     "state.health.in_scope": "in {scope}",
-    "state.health.none_enabled": "no enabled integrations {where}; "
-    "enable some with `mercato-int enable ID`",
+    "state.health.none_enabled": "no enabled integrations {where}; enable some with `{command}`",
+    "state.health.tenant_failed": "{scope} was not checked: {error}",
     "state.health.checking": "checking {count} {where} (timeout {timeout} s)",
     "state.health.n_checks": {"one": "{n} check", "other": "{n} checks"},
     "state.health.progress": "health",
@@ -110,7 +110,8 @@ PL: dict[str, Any] = {
     "state.health.in_all_tenants": "u wszystkich najemców",
     "state.health.in_scope": "w {scope}",
     "state.health.none_enabled": "brak włączonych integracji {where}; "
-    "włącz je poleceniem `mercato-int enable ID`",
+    "włącz je poleceniem `{command}`",
+    "state.health.tenant_failed": "nie sprawdzono: {scope}: {error}",
     "state.health.checking": "sprawdzanie: {count} {where} (limit czasu {timeout} s)",
     "state.health.n_checks": {
         "one": "{n} kontrola stanu",
