@@ -288,6 +288,12 @@ def test_hints_name_the_tenant_and_org_they_were_given_for(cli, db_url) -> None:
     )
     default = cli("health", "--all")
     assert "enable some with `mercato-int enable ID`" in default.stderr
+    usage = cli("--tenant", "acme", "--org", "eu", "health")
+    assert usage.exit_code == 2
+    assert usage.stderr.splitlines()[0].endswith(
+        "(e.g. `mercato-int --tenant acme --org eu health gateway_stripe` or "
+        "`mercato-int --tenant acme --org eu health --all`)"
+    )
     assert_other_tenant_untouched(cli, db_url)
 
 

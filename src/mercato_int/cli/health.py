@@ -65,7 +65,8 @@ def health(
         raise InvalidInput(t("state.health.ids_and_all"))
     if not ids and not (all_ or all_tenants):
         raise InvalidInput(
-            t("state.health.nothing_named"), hint=t("state.health.nothing_named.hint")
+            t("state.health.nothing_named"),
+            hint=t("state.health.nothing_named.hint", program=_program(ctx)),
         )
     if not timeout > 0:
         raise InvalidInput(t("state.health.bad_timeout_flag", timeout=f"{timeout:g}"))
@@ -111,6 +112,18 @@ def health(
         raise typer.Exit(ExitCode.KEY)
     if run.any_unhealthy or failed_tenants:
         raise typer.Exit(ExitCode.FAILED)
+
+
+def _program(ctx: typer.Context) -> str:
+    """`mercato-int` with the `--tenant`/`--org` flags this invocation was given, for hints."""
+    import shlex
+
+    given = ctx.find_root().obj
+    program = "mercato-int"
+    for flag, value in (("--tenant", given.tenant), ("--org", given.org)) if given else ():
+        if value:
+            program += f" {flag} {shlex.quote(value)}"
+    return program
 
 
 def _plan(

@@ -28,8 +28,8 @@ EN: dict[str, Any] = {
     # health (cli/health.py, services/health.py)
     "state.health.ids_and_all": "give integration ids or --all/--all-tenants, not both",
     "state.health.nothing_named": "name integrations or bundles to check, or use --all",
-    "state.health.nothing_named.hint": "e.g. `mercato-int health gateway_stripe` or "
-    "`mercato-int health --all`",
+    "state.health.nothing_named.hint": "e.g. `{program} health gateway_stripe` or "
+    "`{program} health --all`",
     "state.health.bad_timeout_flag": "--timeout must be more than 0 seconds, not {timeout}",
     "state.health.bad_concurrency_flag": "--concurrency must be at least 1, not {concurrency}",
     "state.health.bad_timeout": "timeout must be more than 0 seconds, not {timeout}",
@@ -98,8 +98,8 @@ PL: dict[str, Any] = {
     "state.health.ids_and_all": "podaj identyfikatory integracji albo --all/--all-tenants, "
     "nie jedno i drugie",
     "state.health.nothing_named": "wskaż integracje lub pakiety do sprawdzenia albo użyj --all",
-    "state.health.nothing_named.hint": "np. `mercato-int health gateway_stripe` lub "
-    "`mercato-int health --all`",
+    "state.health.nothing_named.hint": "np. `{program} health gateway_stripe` lub "
+    "`{program} health --all`",
     "state.health.bad_timeout_flag": "--timeout musi wynosić więcej niż 0 sekund, podano {timeout}",
     "state.health.bad_concurrency_flag": "--concurrency musi wynosić co najmniej 1, "
     "podano {concurrency}",
