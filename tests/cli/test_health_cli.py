@@ -441,3 +441,19 @@ def test_escaped_forms_of_a_secret_are_masked_everywhere(cli, monkeypatch, db_ur
     for text in texts:
         for form in forms:
             assert form not in text
+
+
+def test_an_undecryptable_bundle_row_is_one_error_for_its_members(cli, stripe, medusa, db_url):
+    cli("enable", "sync_medusa")
+    copy_ciphertext(db_url, into=("sync_medusa", "default"), source=("gateway_stripe", "default"))
+    run = cli("health", "--all", "--json")
+    assert run.exit_code == 5
+    (item,) = run.json()["items"]
+    assert (item["id"], item["integrationIds"], item["details"]) == (
+        "sync_medusa",
+        MEMBERS,
+        {"error": "key_problem"},
+    )
+    errors = [line for line in run.stderr.splitlines() if line.startswith("error: ")]
+    assert errors == [f"error: {item['message']}"]
+    assert medusa.requests == []

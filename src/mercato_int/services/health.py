@@ -184,7 +184,8 @@ class HealthService:
             try:
                 creds = resolver.resolve(i, scope) or {}
             except KeyProblem as exc:  # this item's error; the others still run
-                key = (found[0] if found else f"none:{i}", f"key-problem:{i}")
+                # members that fall through to one bundle row share its one error
+                key = (found[0] if found else f"none:{i}", f"key-problem:{exc}")
                 groups.setdefault(key, []).append(i)
                 values[key], problems[key] = {}, exc
                 continue
@@ -197,12 +198,16 @@ class HealthService:
         jobs = []
         for key, members in groups.items():
             if key in problems:
+                owner = None if key[0].startswith("none:") else key[0]
+                stands_for_bundle = owner in self.registry.bundles and (
+                    len(members) > 1 or owner in named_bundles
+                )
                 jobs.append(
                     HealthJob(
-                        subject_id=members[0],
+                        subject_id=owner if stands_for_bundle and owner else members[0],
                         integration_ids=tuple(members),
                         scope=scope,
-                        owner_id=None if key[0].startswith("none:") else key[0],
+                        owner_id=owner,
                         check=None,
                         credentials={},
                         previous_status=states[members[0]].health_status,
