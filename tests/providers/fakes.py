@@ -6,7 +6,8 @@ APIs do, authentication included, for the bundled providers' health checks.
   secret API key as HTTP Basic; with a valid key `GET /admin/users/me` is 404 (the actor is the
   key, not a user) while `/admin/users` and `/admin/stores` are 200; a wrong, missing, v1-header
   or Bearer key is 401; an unknown path is Express's HTML 404.
-- `FakeStripe` answers as Stripe's API documents (and localstripe answers for 200/401):
+- `FakeStripe` answers as Stripe's API documents (localstripe, scripts/stripe_localstripe_check.sh,
+  gives the same status codes and error shape for 200/401, with a terser message):
   `GET /v1/balance` with the key as Basic user; errors are `{"error": {"message", "type"}}`;
   a restricted key without Balance read is 403.
 - `FakeDhl` answers as the DHL Parcel DE Shipping API v2 documents: the version call needs no
