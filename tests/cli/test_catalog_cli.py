@@ -114,10 +114,12 @@ def test_list_json_items_carry_the_state_keys(cli) -> None:
     dhl = next(i for i in data["items"] if i["id"] == "carrier_dhl")
     assert [f["key"] for f in dhl["credentials"]["fields"]] == [
         "apiKey",
+        "username",
+        "password",
         "accountNumber",
         "environment",
     ]
-    assert dhl["credentials"]["fields"][2]["options"] == [
+    assert dhl["credentials"]["fields"][4]["options"] == [
         {"value": "sandbox", "label": "Sandbox"},
         {"value": "production", "label": "Production"},
     ]

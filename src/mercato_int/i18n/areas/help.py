@@ -153,13 +153,16 @@ TEXTS: dict[str, str] = {
     "Run health checks now: store, log and emit each result; exit 1 if any is unhealthy.\n\n"
     "Each result goes on the state, into the operation log as `health.check` and out as the\n"
     "event `integrations.health.checked`. A check that raises or outlives --timeout is\n"
-    "unhealthy with the reason. Progress goes to stderr.": (
+    "unhealthy with the reason. Progress goes to stderr. Credentials that cannot be decrypted\n"
+    "are that item's error: the other checks still run, and the exit is 5 at the end.": (
         "Uruchom teraz kontrole stanu: zapisz, zaloguj i roześlij każdy wynik; kod wyjścia 1, "
         "jeśli któraś integracja jest niesprawna.\n\n"
         "Każdy wynik trafia do stanu, do logu operacji jako `health.check` i na zewnątrz jako "
         "zdarzenie `integrations.health.checked`. Kontrola, która zgłosi wyjątek lub potrwa "
         "dłużej niż --timeout, daje wynik „niesprawna” z podaniem przyczyny. "
-        "Postęp trafia na stderr."
+        "Postęp trafia na stderr. Dane uwierzytelniające, których nie da się odszyfrować, są "
+        "błędem tylko tej pozycji: pozostałe kontrole i tak się wykonują, a na końcu kod "
+        "wyjścia to 5."
     ),
     "Integrations or bundles to check (a bundle's check runs once).": (
         "Integracje lub pakiety do sprawdzenia (kontrola pakietu uruchamia się raz)."
