@@ -195,3 +195,48 @@ def test_prompts_for_missing_answers_on_a_terminal(tmp_path: Path) -> None:
     assert '"hub": "crm_hubs"' in source
     assert '{"key": "apiUrl", "label": "API URL", "type": "url"}' in source
     assert 'HEALTH_URL = "{apiUrl}"' in (tmp_path / "crm_tty" / "health.py").read_text()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs RLIMIT_FSIZE")
+def test_a_failure_half_way_leaves_nothing_and_the_rerun_works(tmp_path: Path) -> None:
+    """A real fault half-way: a file-size limit (as a full disk would) lets the first files be
+    written and fails the last. Nothing is left in --dir, not even the staging folder, and the
+    same command run again without the limit succeeds."""
+    import resource
+    import signal
+
+    args = ["scaffold", "crm_half", "--title", "Half", "--category", "crm", "--hub", "crm",
+            "--health-url", "https://half.example/health"]  # fmt: skip
+    sample = run(*args, "--dir", str(tmp_path / "sample"), cwd=tmp_path)
+    assert sample.returncode == 0, sample.stderr
+    made = tmp_path / "sample" / "crm_half"
+    sizes = {p.name: p.stat().st_size for p in made.iterdir()}
+    limit = sizes["test_crm_half_health.py"] - 1  # the last file written is cut short
+    assert sizes["integration.py"] < limit and sizes["health.py"] < limit  # written before it
+
+    def limited() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # write() fails with EFBIG instead
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    out = tmp_path / "out"
+    out.mkdir()
+    failed = subprocess.run(
+        [sys.executable, "-m", "mercato_int", *args, "--dir", str(out)],
+        cwd=tmp_path, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+        preexec_fn=limited, timeout=120,
+        # a .pyc written under the limit would be cut short too, and break later imports
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )  # fmt: skip
+    assert failed.returncode == 1
+    assert failed.stderr.splitlines() == [
+        f"error: cannot write {out / 'crm_half'}: File too large; nothing was left behind, so "
+        "scaffold can run again once that is fixed"
+    ]
+    assert list(out.iterdir()) == []
+
+    again = run(*args, "--dir", str(out), cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["crm_half"]
+    written = {p.name: p.read_text() for p in (out / "crm_half").iterdir()}
+    assert written == {p.name: p.read_text() for p in made.iterdir()}
+    assert oct((out / "crm_half").stat().st_mode & 0o777) == oct(made.stat().st_mode & 0o777)

@@ -8,12 +8,13 @@ Nothing here prompts or prints: the CLI collects the answers and reports the res
 
 from __future__ import annotations
 
+import os
 import re
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mercato_int.errors import InvalidInput
+from mercato_int.errors import InvalidInput, OperationFailed
 from mercato_int.registry.models import FIELD_TYPES
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
@@ -244,7 +245,15 @@ def _check_health_url(plan: ScaffoldPlan) -> None:
 
 # --- writing ---------------------------------------------------------------------------------
 def write_provider(plan: ScaffoldPlan, parent: Path) -> ScaffoldResult:
-    """Write the provider folder `parent/NAME`; refuses to touch an existing folder."""
+    """Write the provider folder `parent/NAME`; refuses to touch an existing folder.
+
+    The files are written into a hidden temporary folder beside the target, which is renamed
+    into place once every file is there: a failure half-way (disk full, interrupted) leaves no
+    partial `NAME/` that would block the rerun, and the temporary folder is removed."""
+    import shutil
+    import tempfile
+
+    from mercato_int.i18n import t as tr
     from mercato_int.scaffolding import render as t
 
     folder = parent / plan.name
@@ -258,12 +267,35 @@ def write_provider(plan: ScaffoldPlan, parent: Path) -> ScaffoldResult:
         f"test_{plan.name}_health.py": t.render_test(plan),
     }
     try:
-        folder.mkdir(parents=True)
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{plan.name}.", suffix=".partial", dir=parent))
     except OSError as exc:
         raise InvalidInput(f"cannot create {folder}: {exc.strerror}") from None
+    try:
+        for name, text in files.items():
+            (staging / name).write_text(text, encoding="utf-8")
+        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it 0700; a folder is made 0777-umask
+        # rename(2) refuses a non-empty target: a folder made meanwhile is never overwritten
+        os.rename(staging, folder)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if folder.exists():
+            raise InvalidInput(
+                f"{folder} already exists; scaffold refuses to overwrite: "
+                "pick another name or --dir"
+            ) from None
+        raise OperationFailed(
+            tr("scaffold.write_failed", folder=folder, reason=exc.strerror or exc)
+        ) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     result = ScaffoldResult(folder=folder, ids=[plan.name, *(m.id for m in plan.members)])
-    for name, text in files.items():
-        path = folder / name
-        path.write_text(text, encoding="utf-8")
-        result.files.append(path)
+    result.files = [folder / name for name in files]
     return result
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
