@@ -120,6 +120,21 @@ def check_snake(value: str, what: str) -> str:
     return value
 
 
+def check_title(value: str) -> str:
+    """A title for the marketplace, stripped; InvalidInput when empty."""
+    if not value.strip():
+        raise InvalidInput("the title is empty: give --title")
+    return value.strip()
+
+
+def check_new_field(spec: str, earlier: list[FieldSpec]) -> FieldSpec:
+    """`spec` parsed, refused when its key repeats one of `earlier`'s."""
+    parsed = parse_field(spec)
+    if parsed.key in {f.key for f in earlier}:
+        raise InvalidInput(f"duplicate field key(s) {parsed.key}")
+    return parsed
+
+
 def parse_field(spec: str) -> FieldSpec:
     """`key:type[:required]`; a select lists its options: `mode:select=test,live[:required]`."""
     parts = spec.split(":")
@@ -178,8 +193,7 @@ def build_plan(
 ) -> ScaffoldPlan:
     """Check every answer and return the plan; InvalidInput (exit 2) names the first bad one."""
     check_id(name)
-    if not title.strip():
-        raise InvalidInput("the title is empty: give --title")
+    check_title(title)
     check_snake(hub, "hub")
     members = tuple(parse_member(m) for m in member_specs)
     if bundle:
@@ -223,11 +237,16 @@ def build_plan(
 
 
 def _check_health_url(plan: ScaffoldPlan) -> None:
+    check_health_url(plan.health_url, plan.fields)
+
+
+def check_health_url(url: str, fields: tuple[FieldSpec, ...] | list[FieldSpec]) -> str:
+    """An http(s) URL, or one built from non-secret fields (`{apiUrl}/health`)."""
     try:
-        names = plan.placeholders
+        names = [name for _, name, _, _ in string.Formatter().parse(url) if name]
     except ValueError as exc:
-        raise InvalidInput(f"invalid --health-url {plan.health_url!r}: {exc}") from None
-    by_key = {f.key: f for f in plan.fields}
+        raise InvalidInput(f"invalid --health-url {url!r}: {exc}") from None
+    by_key = {f.key: f for f in fields}
     for name in names:
         f = by_key.get(name)
         if f is None:
@@ -236,11 +255,12 @@ def _check_health_url(plan: ScaffoldPlan) -> None:
             )
         if f.type == "secret":
             raise InvalidInput(f"--health-url may not contain the secret field {{{name}}}")
-    if not names and not re.match(r"^https?://", plan.health_url):
+    if not names and not re.match(r"^https?://", url):
         raise InvalidInput(
-            f"invalid --health-url {plan.health_url!r}: start with http:// or https://, "
+            f"invalid --health-url {url!r}: start with http:// or https://, "
             "or with a url field such as {apiUrl}"
         )
+    return url
 
 
 # --- writing ---------------------------------------------------------------------------------
