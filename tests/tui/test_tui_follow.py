@@ -93,6 +93,19 @@ async def test_credentials_and_health_from_elsewhere_show_at_the_next_poll(make_
         assert _texts(app, "carrier_dhl")[0] == "DHL Parcel –"  # unconfigured
 
 
+async def test_a_focused_button_keeps_the_focus_when_the_cards_are_re_read(make_app, other):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.query_one(".disable-all").focus()
+        await pilot.pause()
+        other.state.enable(["sync_medusa_orders"], SCOPE, actor="someone")
+        assert await app.screen.poll_changes() is True
+        await pilot.pause()
+        assert app.focused is app.screen.query_one(".disable-all")  # the new card's button
+        assert _texts(app, "sync_medusa_orders")[1] == "● Enabled"
+
+
 async def test_r_refreshes_at_once(make_app, other):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -164,8 +164,15 @@ class MarketplaceScreen(Screen[None]):
         for tile in self.query(IntegrationTile):
             tile.show_activity(figures.get(tile.item.definition.id))
 
+    def _card_targets(self) -> list[Widget]:
+        """The tiles and buttons of the cards, in reading order."""
+        return [w for w in self.query_one("#cards").query("*") if w.focusable]
+
     async def _rebuild(self) -> None:
         focused = self.focused.id if self.focused is not None else None
+        targets = self._card_targets()
+        # a button has no id of its own: it is found again by its place among the cards'
+        place = targets.index(self.focused) if self.focused in targets else None
         self._shown = (self.search, self.category, self.app.scope)
         scope = self.app.scope
         with self.app.guard() as g:
@@ -191,8 +198,11 @@ class MarketplaceScreen(Screen[None]):
             self._load_activity(self.app.scope)
         # after the layout: until then the new cards have no height to scroll in
         self.call_after_refresh(cards.scroll_to, y=scrolled, animate=False)
+        targets = self._card_targets()
         if focused and focused.startswith("tile-") and self.query(f"#{focused}"):
             self.query_one(f"#{focused}").focus(scroll_visible=False)
+        elif place is not None and targets:
+            targets[min(place, len(targets) - 1)].focus(scroll_visible=False)
         elif self.focused is None and self.query(IntegrationTile):
             self.query(IntegrationTile).first().focus()
 
@@ -236,7 +246,7 @@ class MarketplaceScreen(Screen[None]):
         """Arrow keys: to the nearest tile or button in that direction (up from the top row:
         the search box; down from the filters: the first tile)."""
         here = self.focused
-        targets = [w for w in self.query_one("#cards").query("*") if w.focusable]
+        targets = self._card_targets()
         if here is None or here not in targets:
             tiles = self.query(IntegrationTile)
             if direction == "down" and tiles:
