@@ -26,6 +26,33 @@ def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.
     )
 
 
+def on_a_terminal(args: list[str], answers: list[str]) -> tuple[int, str]:
+    """`mercato-int ARGS` with a pseudo-terminal on stdin that types `answers`, one a line;
+    the exit code and stderr (the prompts and what they said)."""
+    import pty
+
+    master, slave = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mercato_int", *args],
+        stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    os.close(slave)
+    os.write(master, "".join(a + "\n" for a in answers).encode())
+    _, stderr = proc.communicate(timeout=60)
+    os.close(master)
+    return proc.returncode, stderr
+
+
+def assert_refused(stderr: str, expected: list[str]) -> None:
+    """The refusals of bad answers, in order. Each follows its prompt on the same line of
+    stderr (the answer's echo, with its newline, went to the terminal)."""
+    refusals = [line for line in stderr.splitlines() if line.endswith("; try again")]
+    assert len(refusals) == len(expected), stderr
+    for line, message in zip(refusals, expected, strict=True):
+        assert line.endswith(":" + message), (line, message)
+
+
 def test_ci_script_scaffolds_an_integration_and_a_bundle_that_validate_and_pass(
     tmp_path: Path,
 ) -> None:
@@ -174,24 +201,133 @@ def test_refuses_to_overwrite(cli, tmp_path: Path) -> None:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 def test_prompts_for_missing_answers_on_a_terminal(tmp_path: Path) -> None:
-    import pty
-
-    master, slave = pty.openpty()
-    answers = "crm\ncrm_hubs\napiKey:secret:required\napiUrl:url\n\n"
-    env = {k: v for k, v in os.environ.items() if k != "CI"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mercato_int", "scaffold", "crm_tty", "--title", "TTY",
-         "--dir", str(tmp_path)],
-        stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-    )  # fmt: skip
-    os.close(slave)
-    os.write(master, answers.encode())
-    _, stderr = proc.communicate(timeout=60)
-    os.close(master)
-    assert proc.returncode == 0, stderr
+    answers = ["crm", "crm_hubs", "apiKey:secret:required", "apiUrl:url", ""]
+    args = ["scaffold", "crm_tty", "--title", "TTY", "--dir", str(tmp_path)]
+    returncode, stderr = on_a_terminal(args, answers)
+    assert returncode == 0, stderr
     assert "Category (e.g. payment):" in stderr
     assert "Hub (e.g. payment_gateways) [crm]:" in stderr
     source = (tmp_path / "crm_tty" / "integration.py").read_text()
     assert '"hub": "crm_hubs"' in source
     assert '{"key": "apiUrl", "label": "API URL", "type": "url"}' in source
     assert 'HEALTH_URL = "{apiUrl}"' in (tmp_path / "crm_tty" / "health.py").read_text()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs RLIMIT_FSIZE")
+def test_a_failure_half_way_leaves_nothing_and_the_rerun_works(tmp_path: Path) -> None:
+    """A real fault half-way: a file-size limit (as a full disk would) lets the first files be
+    written and fails the last. Nothing is left in --dir, not even the staging folder, and the
+    same command run again without the limit succeeds."""
+    import resource
+    import signal
+
+    args = ["scaffold", "crm_half", "--title", "Half", "--category", "crm", "--hub", "crm",
+            "--health-url", "https://half.example/health"]  # fmt: skip
+    sample = run(*args, "--dir", str(tmp_path / "sample"), cwd=tmp_path)
+    assert sample.returncode == 0, sample.stderr
+    made = tmp_path / "sample" / "crm_half"
+    sizes = {p.name: p.stat().st_size for p in made.iterdir()}
+    limit = sizes["test_crm_half_health.py"] - 1  # the last file written is cut short
+    assert sizes["integration.py"] < limit and sizes["health.py"] < limit  # written before it
+
+    def limited() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # write() fails with EFBIG instead
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    out = tmp_path / "out"
+    out.mkdir()
+    failed = subprocess.run(
+        [sys.executable, "-m", "mercato_int", *args, "--dir", str(out)],
+        cwd=tmp_path, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+        preexec_fn=limited, timeout=120,
+        # a .pyc written under the limit would be cut short too, and break later imports
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )  # fmt: skip
+    assert failed.returncode == 1
+    assert failed.stderr.splitlines() == [
+        f"error: cannot write {out / 'crm_half'}: File too large; nothing was left behind, so "
+        "scaffold can run again once that is fixed"
+    ]
+    assert list(out.iterdir()) == []
+
+    again = run(*args, "--dir", str(out), cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["crm_half"]
+    written = {p.name: p.read_text() for p in (out / "crm_half").iterdir()}
+    assert written == {p.name: p.read_text() for p in made.iterdir()}
+    assert oct((out / "crm_half").stat().st_mode & 0o777) == oct(made.stat().st_mode & 0o777)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_each_answer_is_checked_as_it_is_given_and_a_bad_one_asked_again(tmp_path: Path) -> None:
+    answers = [
+        "Bad Name",  # id: not an id
+        "gateway_stripe",  # id: taken by a bundled provider
+        "crm_asked",
+        "   ",  # title: empty
+        "Asked CRM",
+        "Big Crm",  # category: not snake_case
+        "crm",
+        "",  # hub: the default, the category
+        "pin:number",  # field: unknown type
+        "apiKey:secret:required",
+        "apiKey:text",  # field: the key again
+        "",  # no more fields
+        "ftp://asked.example",  # health URL: not http(s)
+        "{token}/health",  # health URL: not a field
+        "https://asked.example/health",
+    ]
+    returncode, stderr = on_a_terminal(["scaffold", "--dir", str(tmp_path)], answers)
+    assert returncode == 0, stderr
+    expected = [
+        "invalid name 'Bad Name': use 2-64 lowercase letters, digits and _, starting with a "
+        "letter (e.g. crm_acme); try again",
+        "id 'gateway_stripe' already exists in "
+        f"{REPO / 'providers' / 'gateway_stripe' / 'integration.py'}; pick another; try again",
+        "the title is empty: give --title; try again",
+        "invalid category 'Big Crm': use snake_case, e.g. data_sync; try again",
+        "unknown field type 'number' in 'pin:number': "
+        "use one of text, secret, select, boolean, url; try again",
+        "duplicate field key(s) apiKey; try again",
+        "invalid --health-url 'ftp://asked.example': start with http:// or https://, "
+        "or with a url field such as {apiUrl}; try again",
+        "--health-url names {token}, which is not a field; known: apiKey; try again",
+    ]
+    assert_refused(stderr, expected)
+    source = (tmp_path / "crm_asked" / "integration.py").read_text()
+    assert '"title": "Asked CRM"' in source
+    assert '"category": "crm"' in source and '"hub": "crm"' in source
+    health = (tmp_path / "crm_asked" / "health.py").read_text()
+    assert 'HEALTH_URL = "https://asked.example/health"' in health
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_bundle_members_are_checked_as_they_are_given(tmp_path: Path) -> None:
+    answers = [
+        "shop_x_a",  # not ID:TITLE:CATEGORY
+        "shop_x:Same:crm",  # the bundle's own id
+        "sync_medusa_orders:Taken:crm",  # taken by a bundled provider
+        "shop_x_a:A:crm",
+        "shop_x_a:Again:crm",  # given a moment ago
+        "shop_x_b:B:Not Snake",  # category not snake_case
+        "shop_x_b:B:crm",
+        "",
+    ]
+    args = ["scaffold", "shop_x", "--bundle", "--title", "Shop X", "--hub", "crm",
+            "--field", "apiKey:secret:required", "--health-url", "https://x.example/health",
+            "--dir", str(tmp_path)]  # fmt: skip
+    returncode, stderr = on_a_terminal(args, answers)
+    assert returncode == 0, stderr
+    assert_refused(
+        stderr,
+        [
+            "invalid --integration 'shop_x_a': write ID:TITLE:CATEGORY; try again",
+            "duplicate id(s) shop_x: every id must be unique; try again",
+            "id 'sync_medusa_orders' already exists in "
+            f"{REPO / 'providers' / 'sync_medusa' / 'integration.py'}; pick another; try again",
+            "duplicate id(s) shop_x_a: every id must be unique; try again",
+            "invalid category 'Not Snake': use snake_case, e.g. data_sync; try again",
+        ],
+    )
+    source = (tmp_path / "shop_x" / "integration.py").read_text()
+    assert '"id": "shop_x_a"' in source and '"id": "shop_x_b"' in source

@@ -116,3 +116,74 @@ def test_rows_written_through_the_orm_read_back_through_core(services) -> None:
         session.add(AclGrant(actor="zoe", grant="admin", organization_id="org", tenant_id="t1"))
     (grant,) = services.acl.grants(T1)
     assert (grant.actor, grant.grant, grant.created_at.tzinfo is not None) == ("zoe", "admin", True)
+
+
+def _race_revokes(acl, scope: TenantScope) -> dict[str, str]:
+    """alice revokes bob's admin while bob revokes alice's, released together by a barrier;
+    what each got: `revoked` or the error's class name."""
+    import threading
+
+    from mercato_int.errors import MercatoIntError
+
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def revoke(by: str, target: str) -> None:
+        barrier.wait()
+        try:
+            acl.revoke(scope, target, "admin", by=by)
+        except MercatoIntError as exc:
+            outcomes[by] = type(exc).__name__
+        else:
+            outcomes[by] = "revoked"
+
+    threads = [
+        threading.Thread(target=revoke, args=("alice", "bob")),
+        threading.Thread(target=revoke, args=("bob", "alice")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+@pytest.mark.parametrize("others", [(), (("carol", "employee"),)], ids=["two-admins", "plus-one"])
+def test_two_admins_revoking_each_other_at_once_leave_a_manager(services, others) -> None:
+    """The attack of the hardening issue: each admin revokes the other at the same moment, 30
+    times over. Exactly one revoke wins; the loser no longer holds integrations.manage when its
+    turn comes and is refused, so the tenant always keeps someone who can manage its policy."""
+    from mercato_int.services.acl import features_of
+
+    acl = services.acl
+    for round_ in range(30):
+        scope = TenantScope("org", f"race{round_}")
+        acl.grant(scope, "alice", "admin", by="root")
+        acl.grant(scope, "bob", "admin", by="alice")
+        for actor, grant in others:
+            acl.grant(scope, actor, grant, by="alice")
+        outcomes = _race_revokes(acl, scope)
+        grants = acl.grants(scope)
+        managers = [a for a in ("alice", "bob") if MANAGE in features_of(grants, a)]
+        assert len(managers) == 1, (round_, outcomes, grants)
+        assert sorted(outcomes.values()) == ["NotAllowed", "revoked"], (round_, outcomes)
+        assert [outcomes[m] for m in managers] == ["revoked"]
+
+
+def test_a_revoke_by_someone_without_manage_is_refused_and_audited(services) -> None:
+    acl = services.acl
+    acl.grant(T1, "alice", "admin", by="root")
+    acl.grant(T1, "bob", "employee", by="alice")
+    with pytest.raises(NotAllowed, match=r"bob lacks integrations\.manage"):
+        acl.revoke(T1, "alice", "admin", by="bob")
+    assert [(g.actor, g.grant) for g in acl.grants(T1)] == [
+        ("alice", "admin"),
+        ("bob", "employee"),
+    ]
+    with services.store.session() as session:
+        rows = session.exec(
+            select(IntegrationEvent).where(IntegrationEvent.type == "integrations.access.denied")
+        ).all()
+    assert [(r.actor, r.payload) for r in rows] == [
+        ("bob", {"feature": MANAGE, "action": "acl revoke"})
+    ]

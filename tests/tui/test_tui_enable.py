@@ -48,7 +48,17 @@ async def test_enable_a_bundle_then_disable_one_then_disable_all(make_app, tui_s
         assert _head(app) == "5 integrations · 4 enabled"
         assert app.focused.id == "tile-sync_medusa_orders"  # the focus stays put
 
+        await pilot.click(".disable-all")  # four are on: it asks first
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        question = str(app.screen.query_one(".question", Static).render())
+        assert question == "Switch off 4 integrations of MedusaJS in tenant default · org default?"
+        await pilot.press("n")
+        await pilot.pause()
+        assert _enabled(tui_services) == set(MEMBERS) - {"sync_medusa_orders"}
         await pilot.click(".disable-all")
+        await pilot.pause()
+        await pilot.press("y")
         await pilot.pause()
         assert _enabled(tui_services) == set()
         assert _head(app) == "5 integrations · 0 enabled"
@@ -81,7 +91,10 @@ async def test_bundle_screen_switches_and_bulk_actions(make_app, tui_services):
         await pilot.pause()
         assert _enabled(tui_services) == set(MEMBERS) - {"sync_medusa_webhooks"}
 
-        await pilot.press("ctrl+x")  # Disable All
+        await pilot.press("ctrl+x")  # Disable All: four are on, it asks first
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        await pilot.press("y")
         await pilot.pause()
         assert _enabled(tui_services) == set()
         assert not any(app.screen.query_one(f"#sw-{m}", Switch).value for m in MEMBERS)

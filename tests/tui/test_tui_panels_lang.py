@@ -8,6 +8,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TabbedContent
 
 from mercato_int import i18n
 from mercato_int.scope import TenantScope
+from mercato_int.tui.dialogs import key_rows
 from mercato_int.tui.health_panel import render_result
 from mercato_int.tui.logs_panel import LogEntry
 
@@ -167,7 +168,8 @@ async def test_health_panel_bundle_screen_and_scope_dialog_in_polish(
         assert str(app.screen.query_one("#st-sync_medusa_orders", Static).render()) == (
             "● Włączona"
         )
-        assert "Włącz wszystkie" in _footer(app)
+        # the buttons name ctrl+a / ctrl+x; the footer leaves them to the `?` list
+        assert ("^a", "Włącz wszystkie") in key_rows(app.screen)
         await pilot.press("ctrl+x")
         await pilot.pause()
         assert "Wyłączono wszystkie integracje pakietu sync_medusa" in _notes(app)

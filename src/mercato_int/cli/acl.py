@@ -59,7 +59,7 @@ def revoke(ctx: typer.Context, actor: ActorArg, role_or_feature: GrantArg) -> No
     """Take a role or feature away from ACTOR. Revoking every grant removes the policy."""
     require(ctx, MANAGE)
     svc = services(ctx)
-    svc.acl.revoke(svc.scope, actor, role_or_feature, by=svc.actor)
+    svc.acl.revoke(svc.scope, actor, role_or_feature, by=svc.actor, action=ctx.command_path)
     scope = scope_text(svc.scope)
     out().print(t("acl.lost", actor=actor, grant=role_or_feature, scope=scope), markup=False)
     if not svc.acl.has_policy(svc.scope):

@@ -1,15 +1,17 @@
 """`scaffold`: write a new provider folder (an integration or a bundle) for CI and humans.
 
-On a terminal, missing answers are prompted for; without one (CI, pipes) nothing is asked and a
-missing answer is a usage error naming the flag.
+On a terminal, missing answers are prompted for, each checked as it is given (a bad one is asked
+again); without one (CI, pipes) nothing is asked and a missing answer is a usage error naming
+the flag.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,6 +19,9 @@ from mercato_int.cli.app import app, services
 from mercato_int.cli.output import note, out, print_json
 from mercato_int.errors import InvalidInput
 from mercato_int.i18n import t
+
+if TYPE_CHECKING:
+    from mercato_int.registry import Registry
 
 
 def can_prompt() -> bool:
@@ -26,15 +31,35 @@ def can_prompt() -> bool:
     return sys.stdin.isatty()
 
 
-def _ask(value: str | None, flag: str, question: str, default: str | None = None) -> str:
+def _ask(
+    value: str | None,
+    flag: str,
+    question: str,
+    check: Callable[[str], str],
+    default: str | None = None,
+) -> str:
+    """The flag's value, else an answer at the terminal, checked by `check` (InvalidInput on a
+    bad one). A bad flag exits 2; a bad answer is explained and asked again."""
     if value:
-        return value
+        return check(value)
     if not can_prompt():
         raise InvalidInput(t("scaffold.missing", flag=flag))
-    return str(typer.prompt(question, default=default, err=True))
+    while True:
+        answer = str(typer.prompt(question, default=default, err=True))
+        try:
+            return check(answer)
+        except InvalidInput as exc:
+            note(t("scaffold.try_again", problem=exc.message))
 
 
-def _ask_many(values: list[str], question: str, default: str | None) -> list[str]:
+def _ask_many(
+    values: list[str],
+    question: str,
+    default: str | None,
+    check: Callable[[str, list[str]], object],
+) -> list[str]:
+    """Answers until an empty one; `check(answer, earlier answers)` refuses a bad one, which is
+    explained and asked again. Flags are returned as given (the plan checks them)."""
     if values or not can_prompt():
         return values
     answers: list[str] = []
@@ -47,7 +72,24 @@ def _ask_many(values: list[str], question: str, default: str | None) -> list[str
         ).strip()
         if not answer:
             return answers
+        try:
+            check(answer, answers)
+        except InvalidInput as exc:
+            note(t("scaffold.try_again", problem=exc.message))
+            continue
         answers.append(answer)
+
+
+def _new_id(registry: Registry, some_id: str, what: str = "name") -> str:
+    """A valid id that no provider on the path has taken yet."""
+    from mercato_int.scaffolding import check_id
+
+    check_id(some_id, what)
+    if some_id in registry.sources:
+        raise InvalidInput(
+            f"id {some_id!r} already exists in {registry.sources[some_id].file}; pick another"
+        )
+    return some_id
 
 
 @app.command()
@@ -104,23 +146,62 @@ def scaffold(
 
     Refuses to overwrite an existing folder. Exit 2 on a bad name, field or URL.
     """
-    from mercato_int.scaffolding import build_plan, check_id, write_provider
+    from mercato_int.scaffolding import (
+        DEFAULT_FIELDS,
+        build_plan,
+        check_health_url,
+        check_new_field,
+        check_snake,
+        check_title,
+        parse_field,
+        parse_member,
+        write_provider,
+    )
 
-    name = check_id(_ask(name, "NAME", t("scaffold.prompt.id")))
+    # On a terminal each answer is checked as it is given, and a bad one is asked again.
+    registry = services(ctx).registry
+    name = _ask(name, "NAME", t("scaffold.prompt.id"), lambda v: _new_id(registry, v))
     title = _ask(
-        title, "--title", t("scaffold.prompt.title"), default=name.replace("_", " ").title()
+        title,
+        "--title",
+        t("scaffold.prompt.title"),
+        check_title,
+        default=name.replace("_", " ").title(),
     )
     if not bundle:
-        category = _ask(category, "--category", t("scaffold.prompt.category"))
-    hub = _ask(hub, "--hub", t("scaffold.prompt.hub"), default=category)
+        category = _ask(
+            category,
+            "--category",
+            t("scaffold.prompt.category"),
+            lambda v: check_snake(v, "category"),
+        )
+    hub = _ask(hub, "--hub", t("scaffold.prompt.hub"), lambda v: check_snake(v, "hub"), category)
+
+    def field_ok(answer: str, earlier: list[str]) -> object:
+        return check_new_field(answer, [parse_field(e) for e in earlier])
+
     field_specs = _ask_many(
-        list(fields or ()), t("scaffold.prompt.field"), "apiKey:secret:required"
+        list(fields or ()), t("scaffold.prompt.field"), DEFAULT_FIELDS[0], field_ok
     )
+
+    def member_ok(answer: str, earlier: list[str]) -> object:
+        member = parse_member(answer)
+        taken = [name, *(parse_member(e).id for e in earlier)]
+        if member.id in taken:
+            raise InvalidInput(f"duplicate id(s) {member.id}: every id must be unique")
+        return _new_id(registry, member.id, "integration id")
+
     member_specs = list(members or ())
     if bundle and not member_specs:
-        member_specs = _ask_many([], t("scaffold.prompt.member"), None)
+        member_specs = _ask_many([], t("scaffold.prompt.member"), None, member_ok)
     if health_url is None and can_prompt() and not any(":url" in f for f in field_specs):
-        health_url = _ask(None, "--health-url", t("scaffold.prompt.health_url"))
+        parsed = [parse_field(f) for f in field_specs or DEFAULT_FIELDS]
+        health_url = _ask(
+            None,
+            "--health-url",
+            t("scaffold.prompt.health_url"),
+            lambda v: check_health_url(v, parsed),
+        )
     plan = build_plan(
         name=name,
         title=title,
@@ -131,12 +212,8 @@ def scaffold(
         member_specs=member_specs,
         bundle=bundle,
     )
-    registry = services(ctx).registry
-    for some_id in [plan.name, *(m.id for m in plan.members)]:
-        if some_id in registry.sources:
-            raise InvalidInput(
-                f"id {some_id!r} already exists in {registry.sources[some_id].file}; pick another"
-            )
+    for some_id in (m.id for m in plan.members):
+        _new_id(registry, some_id, "integration id")
     result = write_provider(plan, directory)
     test_file = next(f for f in result.files if f.name.startswith("test_"))
     if as_json:

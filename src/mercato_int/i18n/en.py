@@ -134,6 +134,9 @@ MESSAGES: dict[str, Any] = {
     "scaffold.prompt.member": "Integration ID:TITLE:CATEGORY",
     "scaffold.prompt.health_url": "Health check URL (https://...)",
     "scaffold.prompt.finish": "{question} (empty to finish)",
+    "scaffold.try_again": "{problem}; try again",
+    "scaffold.write_failed": "cannot write {folder}: {reason}; nothing was left behind, so "
+    "scaffold can run again once that is fixed",
     "scaffold.created.integration": "created integration {name} in {folder}",
     "scaffold.created.bundle": "created bundle {name} in {folder}",
     "scaffold.next": "next: add {parent} to MERCATO_INT_PROVIDERS_PATH, run "

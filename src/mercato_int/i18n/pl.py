@@ -144,6 +144,9 @@ MESSAGES: dict[str, Any] = {
     "scaffold.prompt.member": "Integracja ID:TYTUŁ:KATEGORIA",
     "scaffold.prompt.health_url": "URL kontroli stanu (https://...)",
     "scaffold.prompt.finish": "{question} (puste kończy)",
+    "scaffold.try_again": "{problem}; spróbuj jeszcze raz",
+    "scaffold.write_failed": "nie można zapisać {folder}: {reason}; nic nie zostało na dysku, "
+    "więc po usunięciu przyczyny scaffold można uruchomić ponownie",
     "scaffold.created.integration": "utworzono integrację {name} w {folder}",
     "scaffold.created.bundle": "utworzono pakiet {name} w {folder}",
     "scaffold.next": "dalej: dodaj {parent} do MERCATO_INT_PROVIDERS_PATH, uruchom "

@@ -8,12 +8,13 @@ Nothing here prompts or prints: the CLI collects the answers and reports the res
 
 from __future__ import annotations
 
+import os
 import re
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mercato_int.errors import InvalidInput
+from mercato_int.errors import InvalidInput, OperationFailed
 from mercato_int.registry.models import FIELD_TYPES
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
@@ -119,6 +120,21 @@ def check_snake(value: str, what: str) -> str:
     return value
 
 
+def check_title(value: str) -> str:
+    """A title for the marketplace, stripped; InvalidInput when empty."""
+    if not value.strip():
+        raise InvalidInput("the title is empty: give --title")
+    return value.strip()
+
+
+def check_new_field(spec: str, earlier: list[FieldSpec]) -> FieldSpec:
+    """`spec` parsed, refused when its key repeats one of `earlier`'s."""
+    parsed = parse_field(spec)
+    if parsed.key in {f.key for f in earlier}:
+        raise InvalidInput(f"duplicate field key(s) {parsed.key}")
+    return parsed
+
+
 def parse_field(spec: str) -> FieldSpec:
     """`key:type[:required]`; a select lists its options: `mode:select=test,live[:required]`."""
     parts = spec.split(":")
@@ -177,8 +193,7 @@ def build_plan(
 ) -> ScaffoldPlan:
     """Check every answer and return the plan; InvalidInput (exit 2) names the first bad one."""
     check_id(name)
-    if not title.strip():
-        raise InvalidInput("the title is empty: give --title")
+    check_title(title)
     check_snake(hub, "hub")
     members = tuple(parse_member(m) for m in member_specs)
     if bundle:
@@ -222,11 +237,16 @@ def build_plan(
 
 
 def _check_health_url(plan: ScaffoldPlan) -> None:
+    check_health_url(plan.health_url, plan.fields)
+
+
+def check_health_url(url: str, fields: tuple[FieldSpec, ...] | list[FieldSpec]) -> str:
+    """An http(s) URL, or one built from non-secret fields (`{apiUrl}/health`)."""
     try:
-        names = plan.placeholders
+        names = [name for _, name, _, _ in string.Formatter().parse(url) if name]
     except ValueError as exc:
-        raise InvalidInput(f"invalid --health-url {plan.health_url!r}: {exc}") from None
-    by_key = {f.key: f for f in plan.fields}
+        raise InvalidInput(f"invalid --health-url {url!r}: {exc}") from None
+    by_key = {f.key: f for f in fields}
     for name in names:
         f = by_key.get(name)
         if f is None:
@@ -235,16 +255,25 @@ def _check_health_url(plan: ScaffoldPlan) -> None:
             )
         if f.type == "secret":
             raise InvalidInput(f"--health-url may not contain the secret field {{{name}}}")
-    if not names and not re.match(r"^https?://", plan.health_url):
+    if not names and not re.match(r"^https?://", url):
         raise InvalidInput(
-            f"invalid --health-url {plan.health_url!r}: start with http:// or https://, "
+            f"invalid --health-url {url!r}: start with http:// or https://, "
             "or with a url field such as {apiUrl}"
         )
+    return url
 
 
 # --- writing ---------------------------------------------------------------------------------
 def write_provider(plan: ScaffoldPlan, parent: Path) -> ScaffoldResult:
-    """Write the provider folder `parent/NAME`; refuses to touch an existing folder."""
+    """Write the provider folder `parent/NAME`; refuses to touch an existing folder.
+
+    The files are written into a hidden temporary folder beside the target, which is renamed
+    into place once every file is there: a failure half-way (disk full, interrupted) leaves no
+    partial `NAME/` that would block the rerun, and the temporary folder is removed."""
+    import shutil
+    import tempfile
+
+    from mercato_int.i18n import t as tr
     from mercato_int.scaffolding import render as t
 
     folder = parent / plan.name
@@ -258,12 +287,35 @@ def write_provider(plan: ScaffoldPlan, parent: Path) -> ScaffoldResult:
         f"test_{plan.name}_health.py": t.render_test(plan),
     }
     try:
-        folder.mkdir(parents=True)
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{plan.name}.", suffix=".partial", dir=parent))
     except OSError as exc:
         raise InvalidInput(f"cannot create {folder}: {exc.strerror}") from None
+    try:
+        for name, text in files.items():
+            (staging / name).write_text(text, encoding="utf-8")
+        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it 0700; a folder is made 0777-umask
+        # rename(2) refuses a non-empty target: a folder made meanwhile is never overwritten
+        os.rename(staging, folder)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if folder.exists():
+            raise InvalidInput(
+                f"{folder} already exists; scaffold refuses to overwrite: "
+                "pick another name or --dir"
+            ) from None
+        raise OperationFailed(
+            tr("scaffold.write_failed", folder=folder, reason=exc.strerror or exc)
+        ) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     result = ScaffoldResult(folder=folder, ids=[plan.name, *(m.id for m in plan.members)])
-    for name, text in files.items():
-        path = folder / name
-        path.write_text(text, encoding="utf-8")
-        result.files.append(path)
+    result.files = [folder / name for name in files]
     return result
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from sqlalchemy import String, Uuid, column, delete, select, table
+from sqlalchemy import String, Uuid, column, delete, select, table, text
 
 from mercato_int.errors import InvalidInput, NotAllowed, NotFound
 from mercato_int.scope import TenantScope
@@ -111,15 +111,7 @@ class AclService:
     def grants(self, scope: TenantScope) -> list[Grant]:
         """Every grant in `scope`, by actor then grant. Empty: the tenant has no policy."""
         with self.store.connect() as conn:
-            rows = conn.execute(
-                select(GRANTS.c.actor, GRANTS.c.grant, GRANTS.c.created_at, GRANTS.c.created_by)
-                .where(
-                    GRANTS.c.organization_id == scope.organization_id,
-                    GRANTS.c.tenant_id == scope.tenant_id,
-                )
-                .order_by(GRANTS.c.actor, GRANTS.c.grant)
-            ).all()
-        return [Grant(*row) for row in rows]
+            return _grants_in(conn, scope)
 
     def has_policy(self, scope: TenantScope) -> bool:
         return bool(self.grants(scope))
@@ -143,6 +135,18 @@ class AclService:
             raise ValueError(f"unknown feature {feature!r}")
         if self.allows(feature, scope, actor):
             return
+        self._refuse(feature, scope, actor, subject_id=subject_id, action=action)
+
+    def _refuse(
+        self,
+        feature: str,
+        scope: TenantScope,
+        actor: str,
+        *,
+        subject_id: str | None = None,
+        action: str | None = None,
+    ) -> NoReturn:
+        """Record the refusal in the audit trail and raise NotAllowed naming the feature."""
         from mercato_int.services.events import ACCESS_DENIED
 
         with self.store.session() as session:
@@ -176,15 +180,16 @@ class AclService:
     def grant(self, scope: TenantScope, actor: str, grant: str, *, by: str) -> bool:
         """Give `actor` a role or feature in `scope`; False when it already had it."""
         check_grant(grant)
-        if MANAGE not in ROLES.get(grant, (grant,)) and not self.has_policy(scope):
-            raise InvalidInput(
-                f"the first grant in {scope} must include {MANAGE}, or nobody could change "
-                "the policy afterwards",
-                hint=f"start with `mercato-int {scope.cli_flags()}acl grant {by} admin`",
-            )
         from mercato_int.services.events import ACCESS_GRANTED
 
         with self.store.session() as session:
+            _lock_policy(session, scope)
+            if MANAGE not in ROLES.get(grant, (grant,)) and not _grants_in(session, scope):
+                raise InvalidInput(
+                    f"the first grant in {scope} must include {MANAGE}, or nobody could change "
+                    "the policy afterwards",
+                    hint=f"start with `mercato-int {scope.cli_flags()}acl grant {by} admin`",
+                )
             created = _insert_ignore(
                 session,
                 {
@@ -203,33 +208,55 @@ class AclService:
             self.events.deliver([event])
         return created
 
-    def revoke(self, scope: TenantScope, actor: str, grant: str, *, by: str) -> None:
-        """Take a grant away. Refuses to leave a policy in which nobody can manage it."""
+    def revoke(
+        self,
+        scope: TenantScope,
+        actor: str,
+        grant: str,
+        *,
+        by: str,
+        action: str | None = "acl revoke",
+    ) -> None:
+        """Take a grant away. Refuses to leave a policy in which nobody can manage it, and
+        refuses (NotAllowed, audited) when `by` no longer holds integrations.manage.
+
+        The policy is read, checked and changed in one transaction holding the tenant's policy
+        lock, so two admins revoking each other at once are serialised: the second finds that
+        it lost its own grant and is refused."""
         check_grant(grant)
-        current = self.grants(scope)
-        remaining = [g for g in current if not (g.actor == actor and g.grant == grant)]
-        if len(remaining) == len(current):
-            raise NotFound(
-                f"{actor} has no grant {grant!r} in {scope}",
-                hint=f"see `mercato-int {scope.cli_flags()}acl list`",
-            )
-        if remaining and not any(MANAGE in g.features for g in remaining):
-            raise InvalidInput(
-                f"revoking {grant} from {actor} would leave nobody with {MANAGE} in {scope}",
-                hint=f"grant {MANAGE} (or admin) to someone else first, or revoke every grant",
-            )
         from mercato_int.services.events import ACCESS_REVOKED
 
+        event = None
         with self.store.session() as session:
-            session.execute(
-                delete(GRANTS).where(
-                    GRANTS.c.organization_id == scope.organization_id,
-                    GRANTS.c.tenant_id == scope.tenant_id,
-                    GRANTS.c.actor == actor,
-                    GRANTS.c.grant == grant,
+            _lock_policy(session, scope)
+            current = _grants_in(session, scope)
+            if not current or MANAGE in features_of(current, by):
+                remaining = [g for g in current if not (g.actor == actor and g.grant == grant)]
+                if len(remaining) == len(current):
+                    raise NotFound(
+                        f"{actor} has no grant {grant!r} in {scope}",
+                        hint=f"see `mercato-int {scope.cli_flags()}acl list`",
+                    )
+                if remaining and not any(MANAGE in g.features for g in remaining):
+                    raise InvalidInput(
+                        f"revoking {grant} from {actor} would leave nobody with {MANAGE} "
+                        f"in {scope}",
+                        hint=f"grant {MANAGE} (or admin) to someone else first, "
+                        "or revoke every grant",
+                    )
+                session.execute(
+                    delete(GRANTS).where(
+                        GRANTS.c.organization_id == scope.organization_id,
+                        GRANTS.c.tenant_id == scope.tenant_id,
+                        GRANTS.c.actor == actor,
+                        GRANTS.c.grant == grant,
+                    )
                 )
-            )
-            event = self._record_change(session, ACCESS_REVOKED, scope, actor, grant, by)
+                event = self._record_change(session, ACCESS_REVOKED, scope, actor, grant, by)
+        if event is None:
+            # `by` lost integrations.manage since the command checked it (another admin's
+            # revoke won the race): refused, recorded once the policy lock is released.
+            self._refuse(MANAGE, scope, by, action=action)
         self.events.deliver([event])
 
     def _record_change(
@@ -244,6 +271,33 @@ class AclService:
             subject_id=None,
             payload={"grantee": actor, "grant": grant},
         )
+
+
+def _lock_policy(session: Any, scope: TenantScope) -> None:
+    """Serialise changes to one tenant's policy until the transaction ends. SQLite: take the
+    write lock now (BEGIN IMMEDIATE; a deferred transaction would read, then fail or race when
+    it upgrades to a writer). Postgres: a transaction-scoped advisory lock keyed by the scope,
+    which also covers a tenant with no grant rows yet to lock FOR UPDATE."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        session.execute(text("BEGIN IMMEDIATE"))
+    elif dialect == "postgresql":
+        name = f"mercato-int/acl/{scope.organization_id}/{scope.tenant_id}"
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:n, 0))"), {"n": name})
+
+
+def _grants_in(conn: Any, scope: TenantScope) -> list[Grant]:
+    """The grants of `scope` by actor then grant, read on the caller's connection or session
+    (inside its transaction)."""
+    rows = conn.execute(
+        select(GRANTS.c.actor, GRANTS.c.grant, GRANTS.c.created_at, GRANTS.c.created_by)
+        .where(
+            GRANTS.c.organization_id == scope.organization_id,
+            GRANTS.c.tenant_id == scope.tenant_id,
+        )
+        .order_by(GRANTS.c.actor, GRANTS.c.grant)
+    ).all()
+    return [Grant(*row) for row in rows]
 
 
 def _insert_ignore(session: Any, values: dict[str, Any]) -> bool:

@@ -51,9 +51,11 @@ class MercatoApp(App[None]):
     TITLE = "Integrations"
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
     ENABLE_COMMAND_PALETTE = False
+    # The footer has room for a few keys at 80 columns in Polish too; `?` lists them all.
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "show_keys", "Help"),
+        Binding("ctrl+t", "switch_scope", "Scope", priority=True, show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("ctrl+t", "switch_scope", "Scope", priority=True),
     ]
 
     def __init__(
@@ -107,7 +109,12 @@ class MercatoApp(App[None]):
 
     def on_mount(self) -> None:
         describe_bindings(
-            self, {"quit": "tui_panels.key.quit", "switch_scope": "tui_panels.key.scope"}
+            self,
+            {
+                "quit": "tui_panels.key.quit",
+                "switch_scope": "tui_panels.key.scope",
+                "show_keys": "tui_panels.key.help",
+            },
         )
         from mercato_int.i18n import scope_text, t
         from mercato_int.tui.marketplace import MarketplaceScreen
@@ -125,6 +132,13 @@ class MercatoApp(App[None]):
         from mercato_int.tui.bundle import BundleScreen
 
         self.push_screen(BundleScreen(bundle_id))
+
+    def action_show_keys(self) -> None:
+        """Every key of the screen, including those the footer has no room for."""
+        from mercato_int.tui.dialogs import KeysDialog
+
+        if not isinstance(self.screen, KeysDialog):
+            self.push_screen(KeysDialog(self.screen))
 
     def action_switch_scope(self) -> None:
         from mercato_int.tui.dialogs import ScopeDialog

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static, Switch
 
-from mercato_int.i18n import scope_text, t
+from mercato_int.i18n import scope_text, t, tn
 from mercato_int.tui.cards import health_mark, humanize, short_title, state_mark
 from mercato_int.tui.credentials_form import CredentialsForm
 from mercato_int.tui.health_panel import HealthPanel
@@ -28,9 +28,10 @@ class BundleScreen(Screen[None]):
         Binding("escape", "back", "Back"),
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("ctrl+r", "check", "Check", priority=True),
-        Binding("ctrl+a", "bulk(True)", "Enable all"),
-        Binding("ctrl+x", "bulk(False)", "Disable all"),
-        Binding("f1", "focus_form", "Credentials", show=False),  # named in the section title
+        # the buttons name ctrl+a / ctrl+x: the footer keeps its room at 80 columns
+        Binding("ctrl+a", "bulk(True)", "Enable all", show=False),
+        Binding("ctrl+x", "bulk(False)", "Disable all", show=False),
+        Binding("f1", "focus_form", "Credentials", show=False, priority=True),  # in the title
     ]
     KEY_LABELS: ClassVar[dict[str, str]] = {
         "back": "tui_panels.key.back",
@@ -148,6 +149,30 @@ class BundleScreen(Screen[None]):
         self.app.warn_all(warnings)
 
     def action_bulk(self, enable: bool) -> None:
+        """Enable All at once; Disable All asks first when it would switch off more than one."""
+        if enable:
+            self._bulk(True)
+            return
+        with self.app.guard() as g:
+            on = self.app.calls.enabled_members(self.bundle_id, self.app.scope)
+        if g.failed:
+            return
+        if len(on) <= 1:
+            self._bulk(False)
+            return
+        bundle = self.app.services.registry.get_bundle(self.bundle_id)
+        self.app.confirm(
+            tn(
+                "tui_panels.confirm.disable_all",
+                len(on),
+                bundle=bundle.title,
+                scope=scope_text(self.app.scope),
+            ),
+            lambda: self._bulk(False),
+            yes=t("tui_panels.confirm.disable"),
+        )
+
+    def _bulk(self, enable: bool) -> None:
         with self.app.guard() as g:
             warnings = self.app.calls.set_enabled([self.bundle_id], enable, self.app.scope)
         if g.failed:
@@ -186,4 +211,7 @@ class BundleScreen(Screen[None]):
         self.query_one(HealthPanel).run_check()
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        """Back to where it was opened; first asks before discarding unsaved edits."""
+        from mercato_int.tui.integration import leave_after_asking
+
+        leave_after_asking(self, self.query(CredentialsForm))

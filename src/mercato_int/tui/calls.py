@@ -81,6 +81,20 @@ class ServiceCalls:
         self.require(VIEW, scope)
         return self.services.state.all_states(scope)
 
+    def enabled_members(self, bundle_id: str, scope: TenantScope) -> list[str]:
+        """The integrations of a bundle that are enabled in `scope` now."""
+        states = self.states(scope)
+        members = self.services.registry.members(bundle_id)
+        return [m.id for m in members if m.id in states and states[m.id].is_enabled]
+
+    def change_marker(self, scope: TenantScope) -> tuple[int, str | None]:
+        """Changes `scope`'s newest event and count: every enable, disable, credentials save
+        or removal and health check emits one (whichever process made it), so a marketplace
+        polls this one cheap read and re-reads itself only when it moves."""
+        self.require(VIEW, scope)
+        events, total = self.services.events.query(scope, limit=1)
+        return total, events[-1].id if events else None
+
     def set_enabled(self, ids: list[str], enabled: bool, scope: TenantScope) -> list[str]:
         """Enable or disable integrations (a bundle id means all of its integrations).
         Returns warnings to show (required credentials that are not set)."""

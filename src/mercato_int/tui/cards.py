@@ -14,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Sparkline, Static
 
 from mercato_int.i18n import t, t_or, tn
+from mercato_int.tui.key_labels import describe_bindings
 
 if TYPE_CHECKING:
     from mercato_int.services.log_activity import Activity
@@ -67,8 +68,8 @@ class IntegrationTile(Widget, can_focus=True):
     """One integration: title and health, enabled state, category and error rate, sparkline."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", t("tui.key.open")),
-        Binding("space", "toggle", t("tui.key.toggle")),
+        Binding("enter", "open", "Open"),
+        Binding("space", "toggle", "On/Off"),
     ]
 
     class Toggle(Message):
@@ -85,6 +86,7 @@ class IntegrationTile(Widget, can_focus=True):
         bundle_title: str | None = None,
     ) -> None:
         super().__init__(id=f"tile-{item.definition.id}", classes="tile")
+        describe_bindings(self, {"open": "tui.key.open", "toggle": "tui.key.toggle"})
         self.item = item
         self.activity = activity
         self.bundle_title = bundle_title

@@ -158,6 +158,12 @@ class CredentialsForm(Vertical):
                 widget.value = ""
         self.disabled = True
 
+    def unsaved(self) -> list[str]:
+        """Keys of the fields edited since the last load or save (none on a refused form)."""
+        if self.view is None or self.disabled:
+            return []
+        return sorted(self.changes())
+
     # --- save ----------------------------------------------------------------------------------
     def changes(self) -> dict[str, str]:
         """Only what the user changed: secrets typed in, other fields that differ."""

@@ -28,10 +28,12 @@ from mercato_int.i18n import scope_text, t
 from mercato_int.tui.cards import health_mark, humanize, state_mark
 from mercato_int.tui.credentials_form import CredentialsForm
 from mercato_int.tui.health_panel import HealthPanel
-from mercato_int.tui.key_labels import describe_bindings
+from mercato_int.tui.key_labels import describe_bindings, show_in_footer
 from mercato_int.tui.logs_panel import LogsPanel
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from mercato_int.registry import IntegrationDefinition
     from mercato_int.tui.app import MercatoApp
 
@@ -43,15 +45,22 @@ class IntegrationScreen(Screen[None]):
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("ctrl+r", "check", "Check", priority=True),
         Binding("ctrl+o", "toggle_enabled", "On/Off", priority=True),
-        Binding("ctrl+b", "open_bundle", "Bundle", priority=True),
-        # the tab titles name f1-f3; the footer has no room for them at 80 columns
-        Binding("f1", "tab('credentials')", "Credentials", show=False),
-        Binding("f2", "tab('health')", "Health", show=False),
-        Binding("f3", "tab('logs')", "Logs", show=False),
+        # the button "Part of … (ctrl+b)" names it; the footer has no room at 80 columns
+        Binding("ctrl+b", "open_bundle", "Bundle", priority=True, show=False),
+        # the tab titles name f1-f3; priority: they work inside form fields too
+        Binding("f1", "tab('credentials')", "Credentials", show=False, priority=True),
+        Binding("f2", "tab('health')", "Health", show=False, priority=True),
+        Binding("f3", "tab('logs')", "Logs", show=False, priority=True),
         Binding("n", "logs_page(1)", "Next"),
         Binding("p", "logs_page(-1)", "Prev"),
         Binding("l", "logs_level", "Level"),
     ]
+    # On the logs tab its keys take the footer's room (the others still work; `?` lists all).
+    LOGS_FOOTER: ClassVar[dict[str, bool]] = {
+        "save": False,
+        "check": False,
+        "toggle_enabled": False,
+    }
     KEY_LABELS: ClassVar[dict[str, str]] = {
         "back": "tui_panels.key.back",
         "save": "tui_panels.key.save",
@@ -197,10 +206,17 @@ class IntegrationScreen(Screen[None]):
         switch.value = not switch.value
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        """Back to where it was opened; first asks before discarding unsaved edits."""
+        leave_after_asking(self, self.query(CredentialsForm))
 
     def action_tab(self, tab: str) -> None:
-        self.query_one("#tabs", TabbedContent).active = tab
+        tabs = self.query_one("#tabs", TabbedContent)
+        pane = tabs.active_pane
+        if tab != tabs.active and pane is not None and self.focused in pane.query("*"):
+            # A field of the pane being hidden keeps the focus, and a focused field brings
+            # its pane back: the tab strip takes the focus first.
+            self.query_one("#tabs Tabs").focus()
+        tabs.active = tab
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("logs_page", "logs_level"):
@@ -211,6 +227,8 @@ class IntegrationScreen(Screen[None]):
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
+        on_logs = self.query_one("#tabs", TabbedContent).active == "logs"
+        show_in_footer(self, {action: not on_logs for action in self.LOGS_FOOTER})
         self.refresh_bindings()
 
     async def action_logs_page(self, step: int) -> None:
@@ -248,3 +266,19 @@ class IntegrationScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.load_state()
         self.load_inherited()
+
+
+def leave_after_asking(screen: Screen[None], forms: Iterable[CredentialsForm]) -> None:
+    """Pop `screen`, asking first when one of its credentials forms has unsaved edits."""
+    app: MercatoApp = screen.app  # type: ignore[assignment]
+    edited = [(form, form.unsaved()) for form in forms]
+    edited = [(form, keys) for form, keys in edited if keys]
+    if not edited:
+        app.pop_screen()
+        return
+    form, keys = edited[0]
+    app.confirm(
+        t("tui_panels.confirm.discard", owner=form.owner_id, keys=", ".join(keys)),
+        app.pop_screen,
+        yes=t("tui_panels.confirm.discard_yes"),
+    )

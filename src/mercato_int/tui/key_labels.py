@@ -24,3 +24,13 @@ def describe_bindings(node: DOMNode, keys: Mapping[str, str]) -> None:
         bindings[key] = [
             replace(b, description=t(keys[b.action])) if b.action in keys else b for b in found
         ]
+
+
+def show_in_footer(node: DOMNode, shown: Mapping[str, bool]) -> None:
+    """Show (or leave out of the footer) `node`'s bindings of these actions; they keep
+    working either way. For a footer that changes with the tab, at 80 columns."""
+    bindings = node._bindings.key_to_bindings
+    for key, found in bindings.items():
+        bindings[key] = [
+            replace(b, show=shown[b.action]) if b.action in shown else b for b in found
+        ]

@@ -30,6 +30,11 @@ EN: dict[str, Any] = {
     "tui_panels.key.yes": "Yes",
     "tui_panels.key.no": "No",
     "tui_panels.key.cancel": "Cancel",
+    "tui_panels.key.help": "Help",
+    "tui_panels.key.close": "Close",
+    "tui_panels.key.move": "Move",
+    "tui_panels.key.refresh": "Refresh",
+    "tui_panels.key.leave_search": "Leave search",
     # integration screen (tui/integration.py)
     "tui_panels.open_docs": "Open the docs",
     "tui_panels.part_of": "Part of {bundle} (ctrl+b)",
@@ -115,6 +120,18 @@ EN: dict[str, Any] = {
     "tui_panels.dialog.org": "Organization",
     "tui_panels.dialog.switch": "Switch",
     "tui_panels.dialog.cancel": "Cancel",
+    # keys dialog (tui/dialogs.py)
+    "tui_panels.keys.title": "Keys on this screen",
+    "tui_panels.keys.close": "esc, ? or q closes this list",
+    # confirmations (tui/marketplace.py, tui/bundle.py, tui/integration.py)
+    "tui_panels.confirm.disable_all": {
+        "one": "Switch off {n} integration of {bundle} in {scope}?",
+        "other": "Switch off {n} integrations of {bundle} in {scope}?",
+    },
+    "tui_panels.confirm.disable": "Switch off",
+    "tui_panels.confirm.discard": "The credentials of {owner} have unsaved changes ({keys}). "
+    "Leave and discard them?",
+    "tui_panels.confirm.discard_yes": "Discard",
     # calls the TUI makes (tui/calls.py)
     "tui_panels.missing_creds": "Required credentials of {owner} not set: {keys}. "
     "Set them in its credentials form.",
@@ -145,6 +162,11 @@ PL: dict[str, Any] = {
     "tui_panels.key.yes": "Tak",
     "tui_panels.key.no": "Nie",
     "tui_panels.key.cancel": "Anuluj",
+    "tui_panels.key.help": "Pomoc",
+    "tui_panels.key.close": "Zamknij",
+    "tui_panels.key.move": "Przejdź",
+    "tui_panels.key.refresh": "Odśwież",
+    "tui_panels.key.leave_search": "Opuść wyszukiwanie",
     # ekran integracji (tui/integration.py)
     "tui_panels.open_docs": "Otwórz dokumentację",
     "tui_panels.part_of": "Część pakietu {bundle} (ctrl+b)",
@@ -234,6 +256,19 @@ PL: dict[str, Any] = {
     "tui_panels.dialog.org": "Organizacja",
     "tui_panels.dialog.switch": "Zmień",
     "tui_panels.dialog.cancel": "Anuluj",
+    # lista klawiszy (tui/dialogs.py)
+    "tui_panels.keys.title": "Klawisze na tym ekranie",
+    "tui_panels.keys.close": "esc, ? lub q zamyka tę listę",
+    # potwierdzenia (tui/marketplace.py, tui/bundle.py, tui/integration.py)
+    "tui_panels.confirm.disable_all": {
+        "one": "Wyłączyć {n} integrację pakietu {bundle} w {scope}?",
+        "few": "Wyłączyć {n} integracje pakietu {bundle} w {scope}?",
+        "many": "Wyłączyć {n} integracji pakietu {bundle} w {scope}?",
+    },
+    "tui_panels.confirm.disable": "Wyłącz",
+    "tui_panels.confirm.discard": "Dane uwierzytelniające {owner} mają niezapisane zmiany "
+    "({keys}). Wyjść i je porzucić?",
+    "tui_panels.confirm.discard_yes": "Porzuć",
     # wywołania TUI (tui/calls.py)
     "tui_panels.missing_creds": "Nie ustawiono wymaganych danych uwierzytelniających {owner}: "
     "{keys}. Ustaw je w formularzu danych uwierzytelniających.",
