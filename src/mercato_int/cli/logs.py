@@ -215,14 +215,15 @@ def write(
     duration_ms: Annotated[int | None, typer.Option("--duration-ms", min=0)] = None,
 ) -> None:
     """Write one log entry (secrets are stripped and masked before it is stored)."""
+    from mercato_int.services.log_limits import loads
+
     parsed = None
     if details is not None:
         try:
-            parsed = json.loads(details)
-        except json.JSONDecodeError as exc:
-            raise InvalidInput(
-                t("logs.details_not_json", error=exc), hint=t("logs.details_not_json_hint")
-            ) from None
+            parsed = loads(details)
+        except InvalidInput as exc:
+            hint = t("logs.details_not_json_hint")
+            raise InvalidInput(t("logs.details_not_json", error=exc.message), hint=hint) from None
     require(ctx, MANAGE)
     svc = services(ctx)
     svc.logs.log(
