@@ -12,7 +12,7 @@ from typer.core import TyperGroup
 from mercato_int.cli.access import MANAGE, VIEW, require, require_everywhere
 from mercato_int.cli.app import app, services
 from mercato_int.cli.complete import complete_ids, complete_integration_ids, complete_levels
-from mercato_int.cli.output import note, out, print_json
+from mercato_int.cli.output import error_line, note, out, print_json
 from mercato_int.errors import ExitCode, InvalidInput
 from mercato_int.i18n import scope_text, t, tn
 from mercato_int.i18n.areas.logs import counted, grouped
@@ -270,13 +270,18 @@ def audit_cmd(
     all_tenants: Annotated[bool, typer.Option("--all-tenants", help="Every tenant.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
-    """Scan stored entries for current secret values; exit 1 if any is found."""
+    """Scan stored entries for current secret values; exit 1 if any is found (a tenant that
+    cannot be audited is reported, the others still are, and the exit is its error's)."""
     from mercato_int.services.log_audit import audit
 
     (require_everywhere if all_tenants else require)(ctx, MANAGE)
     svc = services(ctx)
     scopes = svc.logs.scopes() if all_tenants else [svc.scope]
     report = audit(svc.logs, scopes)
+    for e in report.errors:  # the tenants and integrations that could not be audited
+        what = e.integration_id or t("logs.audit.tenant")
+        line = t("logs.audit.failed", what=what, scope=scope_text(e.scope), error=e.error)
+        error_line(line)
     if as_json:
         print_json(report.to_json())
     else:
@@ -299,5 +304,5 @@ def audit_cmd(
         scanned = counted("logs.n.entries", report.scanned)
         summary = t("logs.audit.summary", where=where, scanned=scanned, verdict=verdict)
         out().print(summary, markup=False, highlight=False)
-    if not report.clean:
-        raise typer.Exit(ExitCode.FAILED)
+    if report.exit_code != ExitCode.OK:
+        raise typer.Exit(report.exit_code)

@@ -351,9 +351,11 @@ TEXTS: dict[str, str] = {
         "odrzucono którykolwiek wiersz."
     ),
     "JSON lines (- = stdin).": "Wiersze JSON (- = stdin).",
-    "Scan stored entries for current secret values; exit 1 if any is found.": (
+    "Scan stored entries for current secret values; exit 1 if any is found (a tenant that\n"
+    "cannot be audited is reported, the others still are, and the exit is its error's).": (
         "Przeszukaj zapisane wpisy pod kątem bieżących wartości sekretów; kod wyjścia 1, jeśli "
-        "któraś się znajdzie."
+        "któraś się znajdzie (najemca, którego nie da się sprawdzić, zostaje zgłoszony, "
+        "pozostali są sprawdzani, a kod wyjścia to kod jego błędu)."
     ),
     # settings
     "Per-tenant settings, such as how long logs are kept (`settings list`).": (
