@@ -270,6 +270,22 @@ def test_without_on_reject_the_flush_reports_the_refused_row_after_writing_the_r
     assert count(services) == 6 and w.pending == 0
 
 
+def test_a_refusal_met_by_the_timer_flush_is_reported_by_close(services, db_url, poison) -> None:
+    assert count(services) == 0
+    poison(db_url)
+    w = services.logs.writer(batch_size=1000, flush_interval=0.2)
+    write(w, 2)
+    w.write(
+        integration_id="gateway_stripe", level="info", operation="o", message="poison", scope=SCOPE
+    )
+    deadline = time.monotonic() + 10
+    while count(services) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert count(services) == 2 and w.pending == 0
+    with pytest.raises(InvalidInput, match="the store refused 1 log entry"):
+        w.close()
+
+
 def test_copy_path_writes_big_batches(services) -> None:
     with services.logs.writer(batch_size=500, flush_interval=None) as w:
         write(w, 1200, details={"k": [1, {"x": "é"}]})

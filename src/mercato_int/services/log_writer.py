@@ -155,7 +155,10 @@ class LogWriter:
         except StoreError:
             time.sleep(0.2)
             self.flush()
-        # a refusal found by a timer flush has no later write to be reported on
+        # A refusal found by a timer flush has no later write to be reported on; a store
+        # failure it met is over (its rows were kept and are written now).
+        if isinstance(self._timer_error, StoreError):
+            self._timer_error = None
         self._raise_timer_error()
 
     @property
