@@ -52,17 +52,31 @@ def check_text(name: str, value: str | None) -> int:
     return utf8_size(name, value)
 
 
+def check_texts(texts: dict[str, Any], lengths: dict[str, int]) -> None:
+    """Each of `texts` (name -> value or None) a string of at most `lengths[name]` characters
+    that the stores can keep. Called for every entry: the clean case is kept cheap."""
+    for name, value in texts.items():
+        if value is None:
+            continue
+        if not isinstance(value, str) or len(value) > lengths[name]:
+            raise InvalidInput(t("logs.too_long", name=name, limit=lengths[name]))
+        if "\x00" in value or not value.isascii():
+            check_text(name, value)
+
+
 def check_message(message: str) -> None:
     size = check_text("message", message)
     if size > MAX_MESSAGE_BYTES:
         raise _too_big("message", size, MAX_MESSAGE_BYTES)
 
 
+# Built once: json.dumps/json.loads with options build an encoder/decoder on every call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str, allow_nan=False)
+
+
 def dumps(value: Any) -> str:
     """Compact strict JSON (NaN and Infinity refused) as details are stored."""
-    return json.dumps(
-        value, ensure_ascii=False, separators=(",", ":"), default=str, allow_nan=False
-    )
+    return _ENCODER.encode(value)
 
 
 def details_json(value: dict[str, Any], serialize: Any) -> str:
@@ -109,7 +123,7 @@ def loads(text: str) -> Any:
     """Strict JSON: NaN, Infinity, nesting past the parser's depth and numbers past Python's
     digit limit are InvalidInput (the reason only; the caller frames it), never a crash."""
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        return _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise InvalidInput(t("logs.limit.json_error", error=exc.msg, column=exc.colno)) from None
     except RecursionError:
@@ -126,6 +140,9 @@ class _Constant(ValueError):
 
 def _refuse_constant(name: str) -> Any:
     raise _Constant(name)
+
+
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
 
 
 def _too_big(name: str, size: int, limit: int) -> InvalidInput:

@@ -47,7 +47,7 @@ _SQLITE_INSERT = (
     f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 )
 _LIMITS = {"integration_id": 100, "operation": 100, "correlation_id": 255}
-_LIMITS.update(entity_type=255, entity_id=255)
+_LIMITS.update(entity_type=255, entity_id=255)  # column lengths
 COPY_THRESHOLD = 200  # below this, COPY's set-up costs more than it saves
 
 
@@ -70,16 +70,6 @@ def _check(*, level: str, operation: str, message: Any, details: Any, duration_m
         raise InvalidInput(t("logs.bad_details"), hint=hint)
     limits.check_duration(duration_ms)
     limits.check_message(message)
-
-
-def _check_texts(**texts: Any) -> None:
-    """Identifiers as stored (after masking): strings within the column's length."""
-    for name, value in texts.items():
-        if value is None:
-            continue
-        if not isinstance(value, str) or len(value) > _LIMITS[name]:
-            raise InvalidInput(t("logs.too_long", name=name, limit=_LIMITS[name]))
-        limits.check_text(name, value)
 
 
 class _Refused(Exception):
@@ -219,13 +209,14 @@ class LogWriter:
                 red.text(entity_id),
             )
             duration_ms = red.number(duration_ms)
-        _check_texts(
-            integration_id=integration_id,
-            operation=operation,
-            correlation_id=correlation_id,
-            entity_type=entity_type,
-            entity_id=entity_id,
-        )
+        texts = {
+            "integration_id": integration_id,
+            "operation": operation,
+            "correlation_id": correlation_id,
+            "entity_type": entity_type,
+            "entity_id": entity_id,
+        }
+        limits.check_texts(texts, _LIMITS)  # as stored: after masking
         when = limits.check_created_at(self.service.clock() if created_at is None else created_at)
         if self._sqlite:
             # exactly what SQLAlchemy's DateTime and Uuid store on SQLite
