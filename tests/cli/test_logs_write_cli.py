@@ -6,6 +6,9 @@ too big. Each is one line on stderr, exit 2, nothing stored, on SQLite and Postg
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -98,3 +101,17 @@ def test_largest_entry_is_accepted_and_listed_as_strict_json(cli) -> None:
     doc = json.loads(cli("logs", "--json").stdout, parse_constant=refuse)
     (entry,) = doc["items"]
     assert entry["details"] == details and entry["durationMs"] == 2**31 - 1
+
+
+def test_undecodable_message_bytes_in_a_real_process_exit_2(db_url: str, cli) -> None:
+    """Real argv bytes that are not UTF-8 (Python hands them over as lone surrogates): one
+    error line, exit 2, no traceback, nothing stored. (Whichever layer refuses them.)"""
+    env = {**os.environ, "MERCATO_INT_DATABASE_URL": db_url, "MERCATO_INT_DEBUG": ""}
+    args = [os.fsencode(a) for a in (sys.executable, "-m", "mercato_int", *BASE)]
+    proc = subprocess.run(
+        [*args, b"--message", b"caf\xe9 \xff"], env=env, capture_output=True, timeout=60
+    )
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.decode("utf-8", "replace").splitlines()
+    assert lines[0].startswith("error: ") and len(lines) == 1
+    assert cli("logs", "--json").json()["total"] == 0
