@@ -222,8 +222,8 @@ def write(
         try:
             parsed = loads(details)
         except InvalidInput as exc:
-            hint = t("logs.details_not_json_hint")
-            raise InvalidInput(t("logs.details_not_json", error=exc.message), hint=hint) from None
+            why = t("logs.details_not_json", error=exc.message)
+            raise InvalidInput(why, hint=exc.hint) from None
     require(ctx, MANAGE)
     svc = services(ctx)
     svc.logs.log(

@@ -125,7 +125,8 @@ def loads(text: str) -> Any:
     try:
         return _DECODER.decode(text)
     except json.JSONDecodeError as exc:
-        raise InvalidInput(t("logs.limit.json_error", error=exc.msg, column=exc.colno)) from None
+        why = t("logs.limit.json_error", error=exc.msg, column=exc.colno)
+        raise InvalidInput(why, hint=t("logs.details_not_json_hint")) from None
     except RecursionError:
         raise InvalidInput(t("logs.limit.json_too_deep")) from None
     except _Constant:
