@@ -184,6 +184,22 @@ def test_numeric_secret_and_operation_are_masked_and_audited(cli, db_url: str) -
     assert {f["entryId"] for f in run.json()["findings"]} == {str(planted)}
 
 
+def tamper_credentials(db_url: str, tenant: str) -> None:
+    """Alter the ciphertext of gateway_stripe's credentials in `tenant` in the store: the real
+    key no longer opens it (exit 5 wherever it is read)."""
+    from mercato_int.store.tables import IntegrationCredentials
+
+    table = IntegrationCredentials.__table__
+    engine = sa.create_engine(db_url.replace("postgresql://", "postgresql+psycopg://"))
+    mine = table.c.tenant_id == tenant
+    with engine.begin() as conn:
+        envelope = conn.execute(sa.select(table.c.encrypted_values).where(mine)).scalar_one()
+        ct = envelope["ct"]
+        altered = ct[:-6] + ("AAAAAA" if ct[-6:] != "AAAAAA" else "BBBBBB")
+        conn.execute(table.update().where(mine).values(encrypted_values=envelope | {"ct": altered}))
+    engine.dispose()
+
+
 def test_audit_all_tenants_goes_on_past_an_undecryptable_tenant(cli, db_url: str) -> None:
     """Tenant b's credentials row is altered in the store (the real key cannot open it): the
     audit reports b, still audits a and c (finding what was planted there), and exits 5."""
@@ -194,20 +210,7 @@ def test_audit_all_tenants_goes_on_past_an_undecryptable_tenant(cli, db_url: str
         )
         assert set_secret.exit_code == 0, set_secret.stderr
         plant(db_url, tenant, message=f"leaked {SECRET}{tenant}")
-    engine = sa.create_engine(db_url.replace("postgresql://", "postgresql+psycopg://"))
-    from mercato_int.store.tables import IntegrationCredentials as C
-
-    table = C.__table__
-    with engine.begin() as conn:
-        envelope = conn.execute(
-            sa.select(table.c.encrypted_values).where(table.c.tenant_id == "b")
-        ).scalar_one()
-        ct = envelope["ct"]
-        envelope = envelope | {"ct": ct[:-6] + ("AAAAAA" if ct[-6:] != "AAAAAA" else "BBBBBB")}
-        conn.execute(
-            table.update().where(table.c.tenant_id == "b").values(encrypted_values=envelope)
-        )
-    engine.dispose()
+    tamper_credentials(db_url, "b")
     assert cli("--tenant", "b", "creds", "get", "gateway_stripe").exit_code == 5
 
     run = cli("logs", "audit", "--all-tenants")
@@ -228,3 +231,25 @@ def test_audit_all_tenants_goes_on_past_an_undecryptable_tenant(cli, db_url: str
     assert [(e["tenantId"], e["integrationId"]) for e in report["errors"]] == [
         ("b", "gateway_stripe")
     ]
+
+
+def test_ingest_refuses_only_the_lines_whose_secrets_cannot_be_read(cli, db_url: str) -> None:
+    """gateway_stripe's credentials do not decrypt: its lines are refused (they could not be
+    redacted), carrier_dhl's lines around them are stored, exit 5 at the end."""
+    creds = ("publishableKey=pk_1", f"secretKey={SECRET}", f"webhookSecret={HOOK}")
+    assert cli("creds", "set", "gateway_stripe", *creds).exit_code == 0
+    tamper_credentials(db_url, "default")
+    entry = {"level": "info", "operation": "o", "message": "shipped"}
+    lines = [
+        json.dumps(entry | {"integrationId": "carrier_dhl"}),
+        json.dumps(entry | {"integrationId": "gateway_stripe", "message": f"uses {SECRET}"}),
+        json.dumps(entry | {"integrationId": "carrier_dhl"}),
+    ]
+    run = cli("logs", "ingest", "-", input="\n".join(lines) + "\n")
+    assert run.exit_code == 5
+    first, summary = run.stderr.splitlines()
+    assert first.startswith("line 2: ") and SECRET not in run.stderr
+    assert summary == "ingested 2 entries into tenant default · org default; rejected 1 line"
+    items = cli("logs", "--json").json()["items"]
+    assert [i["integrationId"] for i in items] == ["carrier_dhl", "carrier_dhl"]
+    assert SECRET not in store_text(db_url)

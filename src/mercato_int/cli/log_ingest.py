@@ -5,13 +5,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mercato_int.cli.output import err, note
 from mercato_int.errors import InvalidInput
 from mercato_int.i18n import t
 from mercato_int.i18n.areas.logs import counted
 from mercato_int.services.log_limits import MAX_LINE_BYTES
+
+if TYPE_CHECKING:
+    from mercato_int.services.log_ingest import IngestResult
 
 MAX_REPORTED = 50  # bad lines listed one by one; beyond that only counted
 
@@ -35,8 +38,8 @@ def _lines(fh: Any, progress: Any, task: Any) -> Iterator[bytes]:
         progress.update(task, completed=done)
 
 
-def run_ingest(svc: Any, source: str) -> tuple[int, int]:
-    """Ingest `source` into the scope; returns (written, rejected) after reporting bad lines."""
+def run_ingest(svc: Any, source: str) -> IngestResult:
+    """Ingest `source` into the scope; returns the result after reporting bad lines."""
     from mercato_int.services.log_ingest import ingest_lines
 
     scope = svc.scope
@@ -75,4 +78,4 @@ def run_ingest(svc: Any, source: str) -> tuple[int, int]:
         note(t("logs.line", number=number, reason=reason))
     if len(result.rejected) > MAX_REPORTED:
         note(counted("logs.more_rejected", len(result.rejected) - MAX_REPORTED))
-    return result.written, len(result.rejected)
+    return result

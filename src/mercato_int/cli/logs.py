@@ -252,16 +252,18 @@ def ingest(
     ] = "-",
 ) -> None:
     """Write entries from JSON lines (camelCase fields as `logs --jsonl` prints them, an
-    optional createdAt), batched, in the command's scope. Exit 1 if any line was rejected."""
+    optional createdAt), batched, in the command's scope. Exit 1 if any line was rejected
+    (5 if for a key problem)."""
     from mercato_int.cli.log_ingest import run_ingest
 
     require(ctx, MANAGE)
     svc = services(ctx)
-    written, rejected = run_ingest(svc, source)
-    entries, lines = counted("logs.n.entries", written), counted("logs.n.lines", rejected)
+    result = run_ingest(svc, source)
+    entries = counted("logs.n.entries", result.written)
+    lines = counted("logs.n.lines", len(result.rejected))
     note(t("logs.ingested", entries=entries, scope=scope_text(svc.scope), lines=lines))
-    if rejected:
-        raise typer.Exit(ExitCode.FAILED)
+    if result.exit_code != ExitCode.OK:
+        raise typer.Exit(result.exit_code)
 
 
 @logs_app.command("audit")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from mercato_int.errors import InvalidInput, MercatoIntError, NotFound
+from mercato_int.errors import ExitCode, InvalidInput, KeyProblem, MercatoIntError, NotFound
 from mercato_int.i18n import scope_text, t
 from mercato_int.scope import TenantScope
 from mercato_int.services import log_limits as limits
@@ -36,6 +36,14 @@ FIELDS = {
 class IngestResult:
     written: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason)
+    key_problem: bool = False  # a line's integration has credentials no key opens
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """5 if a line was rejected for a key problem, 1 for any other rejected line."""
+        if self.key_problem:
+            return ExitCode.KEY
+        return ExitCode.FAILED if self.rejected else ExitCode.OK
 
 
 def decode_line(line: str | bytes) -> str:
@@ -116,6 +124,11 @@ def ingest_lines(
                 writer.write(scope=scope, ref=number, **entry_from_json(text, scope, now))
             except (InvalidInput, NotFound) as exc:
                 result.rejected.append((number, str(exc)))
+            except KeyProblem as exc:
+                # its secrets cannot be read, so it cannot be redacted: refused, not stored;
+                # the lines of other integrations still go in
+                result.rejected.append((number, str(exc)))
+                result.key_problem = True
     result.written = writer.written
     result.rejected.sort()
     return result
