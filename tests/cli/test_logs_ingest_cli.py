@@ -113,3 +113,47 @@ def test_a_bad_line_among_4999_good_ones_costs_only_itself(
     assert first.startswith("line 2500: ")
     assert summary == ("ingested 4,999 entries into tenant default · org default; rejected 1 line")
     assert cli("logs", "--json", "--limit", "1").json()["total"] == 4999
+
+
+PEAK_RSS = """
+import resource, runpy, sys
+out = sys.argv.pop()
+try:
+    runpy.run_module("mercato_int", run_name="__main__")
+finally:
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=open(out, "w"))
+"""
+
+
+def test_a_huge_line_is_rejected_without_being_held(db_url, tmp_path) -> None:
+    """A 60 MB message in one line: rejected as longer than 4 MiB, read in bounded pieces (the
+    process's peak memory grows by a few MiB, not by the line), the lines around it stored."""
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "big.jsonl"
+    with path.open("w") as fh:
+        fh.write(json.dumps(GOOD) + "\n")
+        fh.write(json.dumps(GOOD | {"message": "x" * 60_000_000}) + "\n")
+        fh.write(json.dumps(GOOD) + "\n")
+    env = {**os.environ, "MERCATO_INT_DATABASE_URL": db_url}
+
+    def peak_kib(source: str) -> tuple[int, str]:
+        out = tmp_path / "rss"
+        proc = subprocess.run(
+            [sys.executable, "-c", PEAK_RSS, "logs", "ingest", source, str(out)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        return int(out.read_text()), proc.stderr
+
+    idle, _ = peak_kib(os.devnull)
+    peak, stderr = peak_kib(str(path))
+    assert stderr.splitlines() == [
+        "line 2: longer than 4 MiB",
+        "ingested 2 entries into tenant default · org default; rejected 1 line",
+    ]
+    assert peak - idle < 32 * 1024, (idle, peak)  # KiB: far below the 60 MB line
