@@ -149,10 +149,12 @@ def test_size_caps_hold_at_the_boundary(services) -> None:
     with pytest.raises(InvalidInput, match="details is 262,145 bytes, more than the 256 KiB"):
         log(details={"p": "x" * (pad + 1)})
     log(details=nested(100))
+    log(details={"x": "a literal \\u0000, not a NUL"})  # JSON text "\\u0000": no NUL
     log(duration_ms=2**31 - 1, created_at=datetime(9999, 12, 30, tzinfo=UTC))
     log(created_at=datetime(1970, 1, 1, tzinfo=UTC))
     page = services.logs.query(scope=SCOPE, limit=10)
-    assert page.total == 6
+    assert page.total == 7
+    assert {"x": "a literal \\u0000, not a NUL"} in [e.details for e in page.items]
     messages = sorted(e.message for e in page.items)
     assert messages[-2:] == ["m" * 65536, "ł" * 32768]
     assert sorted(len(json.dumps(e.details or {})) for e in page.items)[-1] > 256 * 1024 - 10
