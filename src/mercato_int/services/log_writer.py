@@ -280,7 +280,8 @@ class LogWriter:
         """Insert `rows` in one batch; if the store refuses the data, split the batch in
         halves until each refused row stands alone (a few dozen statements for one bad row
         in 5,000), writing every other row. Returns (written, refused rows as (ref, error),
-        None or (rows kept, their refs, StoreError) when the store itself failed)."""
+        None or (rows kept, their refs, the error) when the store itself failed or the insert
+        was interrupted)."""
         written = 0
         refused: list[tuple[Any, InvalidInput]] = []
         chunks = [(0, len(rows))]
@@ -296,11 +297,13 @@ class LogWriter:
                     mid = (lo + hi) // 2
                     chunks += [(mid, hi), (lo, mid)]
                 continue
-            except StoreError as exc:
+            except BaseException as exc:  # the store failed, or Ctrl-C: keep what is unwritten
                 spans = [(lo, hi), *reversed(chunks)]
                 kept = [r for a, b in spans for r in rows[a:b]]
                 kept_refs = [r for a, b in spans for r in refs[a:b]]
-                return written, refused, (kept, kept_refs, self._store_error(len(kept), exc))
+                if isinstance(exc, StoreError):
+                    exc = self._store_error(len(kept), exc)
+                return written, refused, (kept, kept_refs, exc)
             written += hi - lo
         return written, refused, None
 
