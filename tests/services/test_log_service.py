@@ -82,6 +82,8 @@ BAD_ENTRIES = [
     ({"duration_ms": 2**31}, "durationMs must be an integer from 0 to 2,147,483,647"),
     ({"duration_ms": 10**5000}, "durationMs must be an integer from 0 to 2,147,483,647, not '…'"),
     ({"duration_ms": 1.5}, "durationMs must be an integer"),
+    ({"duration_ms": "12"}, "durationMs must be an integer from 0 to 2,147,483,647, not '12'"),
+    ({"created_at": "2026-01-01T00:00:00Z"}, "createdAt must be between"),
     ({"operation": "x" * 101}, "operation must be a string of at most 100 characters"),
     ({"message": "a\ud800b"}, "message is not valid Unicode (it holds a lone surrogate)"),
     ({"operation": "op\udcff"}, "operation is not valid Unicode"),

@@ -101,12 +101,15 @@ def check_duration(value: Any) -> None:
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DURATION_MS:
-        shown = value if isinstance(value, int | float) and abs(value) < 10**20 else "…"
+        small = isinstance(value, int | float) and abs(value) < 10**20
+        shown = value if small or (isinstance(value, str) and len(value) <= 20) else "…"
         raise InvalidInput(t("logs.bad_duration", value=shown, maximum=grouped(MAX_DURATION_MS)))
 
 
 def check_created_at(when: datetime) -> datetime:
     """`when` in UTC, refused (InvalidInput) outside EARLIEST..LATEST or without a zone."""
+    if not isinstance(when, datetime):
+        raise InvalidInput(t("logs.limit.created_at", earliest="1970-01-01", latest="9999-12-30"))
     if when.tzinfo is None:
         hint = t("logs.no_time_zone_hint", example="2026-02-24T10:00:00Z")
         raise InvalidInput(t("logs.no_time_zone"), hint=hint)
