@@ -135,6 +135,31 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
+def _poison(url: str) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql(
+                "CREATE TRIGGER poison BEFORE INSERT ON integration_logs "
+                "WHEN NEW.message = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned row'); END"
+            )
+        else:
+            conn.exec_driver_sql(
+                "ALTER TABLE integration_logs ADD CONSTRAINT poison CHECK (message <> 'poison')"
+            )
+    engine.dispose()
+
+
+@pytest.fixture
+def poison():
+    """Call with a (migrated) store's URL: from then on the store itself refuses any log entry
+    whose message is 'poison' (a trigger on SQLite, a CHECK on Postgres), as it would refuse
+    data our checks missed."""
+    return _poison
+
+
 @pytest.fixture
 def services(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
     """The services container on `db_url`, scope default/default, actor `tester`."""

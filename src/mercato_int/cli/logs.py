@@ -12,7 +12,7 @@ from typer.core import TyperGroup
 from mercato_int.cli.access import MANAGE, VIEW, require, require_everywhere
 from mercato_int.cli.app import app, services
 from mercato_int.cli.complete import complete_ids, complete_integration_ids, complete_levels
-from mercato_int.cli.output import note, out, print_json
+from mercato_int.cli.output import error_line, note, out, print_json
 from mercato_int.errors import ExitCode, InvalidInput
 from mercato_int.i18n import scope_text, t, tn
 from mercato_int.i18n.areas.logs import counted, grouped
@@ -215,14 +215,15 @@ def write(
     duration_ms: Annotated[int | None, typer.Option("--duration-ms", min=0)] = None,
 ) -> None:
     """Write one log entry (secrets are stripped and masked before it is stored)."""
+    from mercato_int.services.log_limits import loads
+
     parsed = None
     if details is not None:
         try:
-            parsed = json.loads(details)
-        except json.JSONDecodeError as exc:
-            raise InvalidInput(
-                t("logs.details_not_json", error=exc), hint=t("logs.details_not_json_hint")
-            ) from None
+            parsed = loads(details)
+        except InvalidInput as exc:
+            why = t("logs.details_not_json", error=exc.message)
+            raise InvalidInput(why, hint=exc.hint) from None
     require(ctx, MANAGE)
     svc = services(ctx)
     svc.logs.log(
@@ -251,16 +252,18 @@ def ingest(
     ] = "-",
 ) -> None:
     """Write entries from JSON lines (camelCase fields as `logs --jsonl` prints them, an
-    optional createdAt), batched, in the command's scope. Exit 1 if any line was rejected."""
+    optional createdAt), batched, in the command's scope. Exit 1 if any line was rejected
+    (5 if for a key problem)."""
     from mercato_int.cli.log_ingest import run_ingest
 
     require(ctx, MANAGE)
     svc = services(ctx)
-    written, rejected = run_ingest(svc, source)
-    entries, lines = counted("logs.n.entries", written), counted("logs.n.lines", rejected)
+    result = run_ingest(svc, source)
+    entries = counted("logs.n.entries", result.written)
+    lines = counted("logs.n.lines", len(result.rejected))
     note(t("logs.ingested", entries=entries, scope=scope_text(svc.scope), lines=lines))
-    if rejected:
-        raise typer.Exit(ExitCode.FAILED)
+    if result.exit_code != ExitCode.OK:
+        raise typer.Exit(result.exit_code)
 
 
 @logs_app.command("audit")
@@ -269,13 +272,18 @@ def audit_cmd(
     all_tenants: Annotated[bool, typer.Option("--all-tenants", help="Every tenant.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
-    """Scan stored entries for current secret values; exit 1 if any is found."""
+    """Scan stored entries for current secret values; exit 1 if any is found (a tenant that
+    cannot be audited is reported, the others still are, and the exit is its error's)."""
     from mercato_int.services.log_audit import audit
 
     (require_everywhere if all_tenants else require)(ctx, MANAGE)
     svc = services(ctx)
     scopes = svc.logs.scopes() if all_tenants else [svc.scope]
     report = audit(svc.logs, scopes)
+    for e in report.errors:  # the tenants and integrations that could not be audited
+        what = e.integration_id or t("logs.audit.tenant")
+        line = t("logs.audit.failed", what=what, scope=scope_text(e.scope), error=e.error)
+        error_line(line)
     if as_json:
         print_json(report.to_json())
     else:
@@ -298,5 +306,5 @@ def audit_cmd(
         scanned = counted("logs.n.entries", report.scanned)
         summary = t("logs.audit.summary", where=where, scanned=scanned, verdict=verdict)
         out().print(summary, markup=False, highlight=False)
-    if not report.clean:
-        raise typer.Exit(ExitCode.FAILED)
+    if report.exit_code != ExitCode.OK:
+        raise typer.Exit(report.exit_code)

@@ -1,5 +1,6 @@
 """What keeps secrets out of the log store (spec §3.8): secret field keys are stripped from
-details at any depth, and current secret values are masked wherever they appear in text."""
+details at any depth, and current secret values are masked wherever they appear in text, and
+in numbers (a digits-only secret logged as a JSON number)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ class Redactor:
     key_pattern: re.Pattern[str] | None = None
     # a secret value that JSON escapes (quote, backslash, control) can hide from a text scan
     escapes: bool = False
+    # a digits-only secret can hide in a float's exponent form (1.2345678e+20)
+    numeric: bool = False
 
     @classmethod
     def build(cls, secret_keys: Iterable[str], secret_values: Iterable[Any]) -> Redactor:
@@ -40,7 +43,8 @@ class Redactor:
             )
             key_pattern = re.compile(f'"(?:{names})"\\s*:', re.IGNORECASE)
         escapes = any(json.dumps(v, ensure_ascii=False)[1:-1] != v for v in values)
-        return cls(keys, pattern, key_pattern, escapes)
+        numeric = any(v.isdigit() for v in values)
+        return cls(keys, pattern, key_pattern, escapes, numeric)
 
     @property
     def is_noop(self) -> bool:
@@ -51,6 +55,13 @@ class Redactor:
         if value is None or self.pattern is None:
             return value
         return self.pattern.sub(MASK, value)
+
+    def number(self, value: int | None) -> int | None:
+        """None when the decimal digits of `value` hold a secret (a number column cannot
+        carry the mask), else `value`."""
+        if value is None or self.pattern is None or not self.pattern.search(str(value)):
+            return value
+        return None
 
     def details(self, value: Any) -> Any:
         """A copy of `value` without secret keys (at any depth, inside lists too) and with
@@ -67,7 +78,8 @@ class Redactor:
         if self.is_noop:
             return text
         suspicious = (self.key_pattern is not None and self.key_pattern.search(text)) or (
-            self.pattern is not None and (self.escapes or self.pattern.search(text))
+            self.pattern is not None
+            and (self.escapes or self.pattern.search(text) or (self.numeric and "e+" in text))
         )
         return dumps(self._walk(value)) if suspicious else text
 
@@ -82,6 +94,9 @@ class Redactor:
             }
         if isinstance(value, list | tuple):
             return [self._walk(v) for v in value]
+        if isinstance(value, int | float) and not isinstance(value, bool) and self.pattern:
+            # a number that spells a secret is replaced by the mask as a whole
+            return MASK if any(self.pattern.search(s) for s in number_texts(value)) else value
         return value
 
     def findings(self, *texts: str | None) -> int:
@@ -102,3 +117,12 @@ class Redactor:
             for v in value:
                 found.extend(self.stray_keys(v))
         return found
+
+
+def number_texts(value: int | float) -> list[str]:
+    """The decimal forms a number's digits can be read in: `12345678`, `12345678.0` and,
+    for a whole float, its digits without exponent (`1.2345678e+20` spells 123456780...)."""
+    texts = [str(value)]
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e300:
+        texts.append(str(int(value)))
+    return texts

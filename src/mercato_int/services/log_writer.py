@@ -4,19 +4,20 @@ it holds because the code around it raised."""
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 import uuid
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from mercato_int.errors import InvalidInput, StoreError
+from mercato_int.errors import InvalidInput, MercatoIntError, StoreError
 from mercato_int.i18n import t, tn
 from mercato_int.scope import TenantScope
+from mercato_int.services import log_limits as limits
 from mercato_int.services.log_redaction import Redactor
 
 if TYPE_CHECKING:
@@ -46,12 +47,8 @@ _SQLITE_INSERT = (
     f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 )
 _LIMITS = {"integration_id": 100, "operation": 100, "correlation_id": 255}
-_LIMITS.update(entity_type=255, entity_id=255)
+_LIMITS.update(entity_type=255, entity_id=255)  # column lengths
 COPY_THRESHOLD = 200  # below this, COPY's set-up costs more than it saves
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def unknown_level(level: Any) -> InvalidInput:
@@ -60,9 +57,7 @@ def unknown_level(level: Any) -> InvalidInput:
     return InvalidInput(t("logs.unknown_level", level=level), hint=hint)
 
 
-def _check(
-    *, level: str, operation: str, message: Any, details: Any, duration_ms: Any, **texts: Any
-) -> None:
+def _check(*, level: str, operation: str, message: Any, details: Any, duration_ms: Any) -> None:
     if level not in LEVELS:
         raise unknown_level(level)
     if not isinstance(operation, str) or not operation:
@@ -73,13 +68,18 @@ def _check(
     if details is not None and not isinstance(details, dict):
         hint = t("logs.bad_details_hint", example='{"orderId": "o_1"}')
         raise InvalidInput(t("logs.bad_details"), hint=hint)
-    if duration_ms is not None and (
-        isinstance(duration_ms, bool) or not isinstance(duration_ms, int) or duration_ms < 0
-    ):
-        raise InvalidInput(t("logs.bad_duration", value=duration_ms))
-    for name, value in (("operation", operation), *texts.items()):
-        if value is not None and (not isinstance(value, str) or len(value) > _LIMITS[name]):
-            raise InvalidInput(t("logs.too_long", name=name, limit=_LIMITS[name]))
+    limits.check_duration(duration_ms)
+    limits.check_message(message)
+
+
+class _Refused(Exception):
+    """The store refused the rows themselves (bad data), not the connection."""
+
+
+# SQLSTATE classes of a refusal by the data: 22 data exception, 23 integrity constraint
+# violation, 54 program limit exceeded (e.g. jsonb nested too deep). Anything else (the
+# connection, a missing table, a full disk) is the store's problem and keeps the rows buffered.
+_REFUSED_CLASSES = ("22", "23", "54")
 
 
 class LogWriter:
@@ -87,8 +87,13 @@ class LogWriter:
 
     Flushes when `batch_size` entries are buffered, when the oldest buffered entry is
     `flush_interval` seconds old (a background thread sees to that even if no more entries
-    come), and on exit, including an exit by exception. A failed flush keeps its entries
-    buffered and raises; they are written by the next flush."""
+    come), and on exit, including an exit by exception. A flush the store fails (unreachable,
+    locked, full) keeps its entries buffered and raises StoreError; they are written by the
+    next flush. An entry the store refuses as data is dropped alone (the batch is split until
+    the refused rows are found; every other row is written) and handed to `on_reject` with the
+    `ref` it was written with, or, without `on_reject`, reported by the flush as InvalidInput
+    after the rest is written. Entries are checked before they are buffered (see
+    `log_limits`), so a refusal by the store is the exception, not the rule."""
 
     def __init__(
         self,
@@ -97,6 +102,7 @@ class LogWriter:
         batch_size: int = 1000,
         flush_interval: float | None = 1.0,
         use_copy: bool = True,
+        on_reject: Callable[[Any, MercatoIntError], None] | None = None,
     ) -> None:
         self.service = service
         self.engine = service.store.engine
@@ -105,7 +111,9 @@ class LogWriter:
         self.flush_interval = flush_interval
         self.use_copy = use_copy and self.dialect == "postgresql"
         self.written = 0
+        self.on_reject = on_reject
         self._pending: list[tuple[Any, ...]] = []
+        self._refs: list[Any] = []
         self._oldest: float | None = None
         self._redactors: dict[tuple[str, TenantScope], Redactor] = {}
         self._lock = threading.RLock()
@@ -137,6 +145,11 @@ class LogWriter:
         except StoreError:
             time.sleep(0.2)
             self.flush()
+        # A refusal found by a timer flush has no later write to be reported on; a store
+        # failure it met is over (its rows were kept and are written now).
+        if isinstance(self._timer_error, StoreError):
+            self._timer_error = None
+        self._raise_timer_error()
 
     @property
     def pending(self) -> int:
@@ -166,33 +179,45 @@ class LogWriter:
         entity_id: str | None = None,
         duration_ms: int | None = None,
         created_at: datetime | None = None,
+        ref: Any = None,
     ) -> None:
-        """Buffer one entry (redacted now, written at the next flush)."""
+        """Buffer one entry (checked and redacted now, written at the next flush).
+
+        InvalidInput (nothing buffered) for an entry no store could keep: see `log_limits`.
+        `ref` is handed back to `on_reject` if the store still refuses the entry."""
+        if not isinstance(integration_id, str):
+            raise InvalidInput(t("logs.too_long", name="integration_id", limit=100))
         _check(
             level=level,
             operation=operation,
             message=message,
             details=details,
             duration_ms=duration_ms,
-            integration_id=integration_id,
-            correlation_id=correlation_id,
-            entity_type=entity_type,
-            entity_id=entity_id,
         )
         red = self.redactor(integration_id, scope)
-        details_text = None if details is None else red.details_json(details, _json)
+        details_text = (
+            None
+            if details is None
+            else limits.details_json(details, lambda d: red.details_json(d, limits.dumps))
+        )
         if red.pattern is not None:
             message = red.text(message)  # type: ignore[assignment]
-            correlation_id, entity_type, entity_id = (
+            operation, correlation_id, entity_type, entity_id = (
+                red.text(operation),  # type: ignore[assignment]
                 red.text(correlation_id),
                 red.text(entity_type),
                 red.text(entity_id),
             )
-        when = created_at if created_at is not None else self.service.clock()
-        if when.tzinfo is None:
-            hint = t("logs.no_time_zone_hint", example="2026-02-24T10:00:00Z")
-            raise InvalidInput(t("logs.no_time_zone"), hint=hint)
-        when = when.astimezone(UTC)
+            duration_ms = red.number(duration_ms)
+        texts = {
+            "integration_id": integration_id,
+            "operation": operation,
+            "correlation_id": correlation_id,
+            "entity_type": entity_type,
+            "entity_id": entity_id,
+        }
+        limits.check_texts(texts, _LIMITS)  # as stored: after masking
+        when = limits.check_created_at(self.service.clock() if created_at is None else created_at)
         if self._sqlite:
             # exactly what SQLAlchemy's DateTime and Uuid store on SQLite
             row_id: Any = uuid.uuid4().hex
@@ -217,6 +242,7 @@ class LogWriter:
         with self._lock:
             self._raise_timer_error()
             self._pending.append(row)
+            self._refs.append(ref)
             if self._oldest is None:
                 self._oldest = time.monotonic()
             if len(self._pending) >= self.batch_size:
@@ -227,19 +253,70 @@ class LogWriter:
     def flush(self) -> int:
         """Write everything buffered now; returns how many entries were written."""
         with self._lock:
-            rows, self._pending, self._oldest = self._pending, [], None
+            rows, refs = self._pending, self._refs
+            self._pending, self._refs, self._oldest = [], [], None
             if not rows:
                 return 0
-            try:
-                self._insert(rows)
-            except BaseException:
-                self._pending[:0] = rows  # nothing is lost: the next flush tries again
+            written, refused, failure = self._insert_isolating(rows, refs)
+            self.written += written
+            if failure is not None:
+                kept, kept_refs, _ = failure
+                self._pending[:0] = kept  # nothing is lost: the next flush tries again
+                self._refs[:0] = kept_refs
                 self._oldest = time.monotonic()
-                raise
-            self.written += len(rows)
-            return len(rows)
+            for ref, why in refused:
+                if self.on_reject is not None:
+                    self.on_reject(ref, why)
+            if failure is not None:
+                raise failure[2]
+            if refused and self.on_reject is None:
+                count = tn("logs.n.log_entries", len(refused), count=len(refused))
+                raise InvalidInput(t("logs.refused", entries=count, reason=refused[0][1].message))
+            return written
+
+    def _insert_isolating(
+        self, rows: list[tuple[Any, ...]], refs: list[Any]
+    ) -> tuple[int, list[tuple[Any, InvalidInput]], Any]:
+        """Insert `rows` in one batch; if the store refuses the data, split the batch in
+        halves until each refused row stands alone (a few dozen statements for one bad row
+        in 5,000), writing every other row. Returns (written, refused rows as (ref, error),
+        None or (rows kept, their refs, the error) when the store itself failed or the insert
+        was interrupted)."""
+        written = 0
+        refused: list[tuple[Any, InvalidInput]] = []
+        chunks = [(0, len(rows))]
+        while chunks:
+            lo, hi = chunks.pop()
+            try:
+                self._insert(rows[lo:hi])
+            except _Refused as exc:
+                if hi - lo == 1:
+                    why = t("logs.store_refused", reason=exc.args[0])
+                    refused.append((refs[lo], InvalidInput(why)))
+                else:
+                    mid = (lo + hi) // 2
+                    chunks += [(mid, hi), (lo, mid)]
+                continue
+            except BaseException as exc:  # the store failed, or Ctrl-C: keep what is unwritten
+                spans = [(lo, hi), *reversed(chunks)]
+                kept = [r for a, b in spans for r in rows[a:b]]
+                kept_refs = [r for a, b in spans for r in refs[a:b]]
+                if isinstance(exc, StoreError):
+                    exc = self._store_error(len(kept), exc)
+                return written, refused, (kept, kept_refs, exc)
+            written += hi - lo
+        return written, refused, None
+
+    @staticmethod
+    def _store_error(count: int, exc: StoreError) -> StoreError:
+        entries = tn("logs.n.log_entries", count, count=count)
+        return StoreError(
+            t("logs.write_failed", entries=entries, reason=exc.message),
+            hint=t("logs.write_failed_hint"),
+        )
 
     def _insert(self, rows: list[tuple[Any, ...]]) -> None:
+        """One transaction; _Refused when the store refuses the data, StoreError otherwise."""
         try:
             with self.engine.begin() as conn:
                 if self.use_copy and len(rows) >= COPY_THRESHOLD:
@@ -251,16 +328,18 @@ class LogWriter:
                     conn.execute(
                         sa.insert(_BULK_TABLE), [dict(zip(COLUMNS, r, strict=True)) for r in rows]
                     )
-        except sa.exc.SQLAlchemyError as exc:
-            reason = str(getattr(exc, "orig", exc)).strip().splitlines()
-            raise StoreError(
-                t(
-                    "logs.write_failed",
-                    entries=tn("logs.n.log_entries", len(rows), count=len(rows)),
-                    reason=reason[0] if reason else exc,
-                ),
-                hint=t("logs.write_failed_hint"),
-            ) from None
+        except (ValueError, OverflowError, TypeError) as exc:  # the driver could not bind a value
+            raise _Refused(_first_line(exc)) from None
+        except Exception as exc:
+            # SQLAlchemy wraps the driver's errors; COPY raises psycopg's own
+            orig = getattr(exc, "orig", None) or exc
+            state = getattr(orig, "sqlstate", None) or ""
+            data_error = isinstance(exc, sa.exc.DataError | sa.exc.IntegrityError)
+            if data_error or state[:2] in _REFUSED_CLASSES:
+                raise _Refused(_first_line(orig)) from None
+            if isinstance(exc, sa.exc.SQLAlchemyError) or _is_driver_error(orig):
+                raise StoreError(_first_line(orig)) from None
+            raise
 
     @staticmethod
     def _copy(conn: sa.Connection, rows: list[tuple[Any, ...]]) -> None:
@@ -287,6 +366,17 @@ class LogWriter:
                         self._timer_error = exc
 
     def _raise_timer_error(self) -> None:
+        """Raise (once) what a flush on the timer thread raised."""
         if self._timer_error is not None:
             error, self._timer_error = self._timer_error, None
             raise error
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+def _is_driver_error(exc: BaseException) -> bool:
+    """An error of the database driver (psycopg's COPY raises them unwrapped)."""
+    return type(exc).__module__.split(".")[0] in ("psycopg", "sqlite3")

@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from mercato_int.errors import StoreError
+from mercato_int.errors import MercatoIntError, StoreError
 from mercato_int.i18n import t
 from mercato_int.registry import Registry
 from mercato_int.scope import TenantScope
@@ -48,9 +48,18 @@ class LogService:
         keys = self.registry.secret_keys(integration_id)  # NotFound for an unknown id
         return Redactor.build(keys, self.secret_values(integration_id, scope))
 
-    def writer(self, *, batch_size: int = 1000, flush_interval: float | None = 1.0) -> LogWriter:
-        """A batched writer (a context manager) for high-volume producers."""
-        return LogWriter(self, batch_size=batch_size, flush_interval=flush_interval)
+    def writer(
+        self,
+        *,
+        batch_size: int = 1000,
+        flush_interval: float | None = 1.0,
+        on_reject: Callable[[Any, MercatoIntError], None] | None = None,
+    ) -> LogWriter:
+        """A batched writer (a context manager) for high-volume producers; see LogWriter for
+        what happens to an entry the store refuses."""
+        return LogWriter(
+            self, batch_size=batch_size, flush_interval=flush_interval, on_reject=on_reject
+        )
 
     def log(
         self,

@@ -387,15 +387,18 @@ TEXTS: dict[str, str] = {
     "Human-readable summary.": "Podsumowanie czytelne dla człowieka.",
     "A JSON object.": "Obiekt JSON.",
     "Write entries from JSON lines (camelCase fields as `logs --jsonl` prints them, an\n"
-    "optional createdAt), batched, in the command's scope. Exit 1 if any line was rejected.": (
+    "optional createdAt), batched, in the command's scope. Exit 1 if any line was rejected\n"
+    "(5 if for a key problem).": (
         "Zapisz wpisy z wierszy JSON (pola camelCase, tak jak wypisuje je `logs --jsonl`, "
         "opcjonalnie createdAt), partiami, w zakresie polecenia. Kod wyjścia 1, jeśli "
-        "odrzucono którykolwiek wiersz."
+        "odrzucono którykolwiek wiersz (5, jeśli z powodu problemu z kluczem)."
     ),
     "JSON lines (- = stdin).": "Wiersze JSON (- = stdin).",
-    "Scan stored entries for current secret values; exit 1 if any is found.": (
+    "Scan stored entries for current secret values; exit 1 if any is found (a tenant that\n"
+    "cannot be audited is reported, the others still are, and the exit is its error's).": (
         "Przeszukaj zapisane wpisy pod kątem bieżących wartości sekretów; kod wyjścia 1, jeśli "
-        "któraś się znajdzie."
+        "któraś się znajdzie (najemca, którego nie da się sprawdzić, zostaje zgłoszony, "
+        "pozostali są sprawdzani, a kod wyjścia to kod jego błędu)."
     ),
     # settings
     "Per-tenant settings, such as how long logs are kept (`settings list`).": (
