@@ -115,6 +115,16 @@ class Unprintable(Exception):
 def probe(credentials, ctx):
     raise Unprintable()
 """,
+    "probe_huge": """
+def probe(credentials, ctx):
+    deep = {}
+    node = deep
+    for _ in range(3000):
+        node["d"] = {}
+        node = node["d"]
+    return {"status": "degraded", "message": "nul\\x00 " + "x" * 200_000 + "\\udcff",
+            "details": {"deep": deep, "inf": float("inf"), "big": "y" * 400_000}}
+""",
     "probe_echo": """
 def probe(credentials, ctx):
     return {"status": "healthy", "message": "using " + credentials["token"],
@@ -344,4 +354,19 @@ def test_an_undecryptable_row_is_its_items_error_and_is_not_recorded(probes) -> 
     assert [r[0] for r in log_rows(probes, "health.check")] == ["probe_async"]
     checked = probes.events.query(HERE, types=["integrations.health.checked"])[0]
     assert [e.subject_id for e in checked] == ["probe_async"]
+    assert_other_untouched(probes)
+
+
+def test_a_check_that_returns_what_no_store_takes_is_still_recorded(probes) -> None:
+    """A NUL, a lone surrogate, a message past the log's 64 KiB and details too deep and too
+    big: the result is fitted (cut, replaced) so that state, log entry and event are written
+    on both stores, and the outcome says what was cut."""
+    (o,) = run(probes, "probe_huge").outcomes
+    assert o.status == "degraded", o.message[:300]
+    assert "\x00" not in o.message and "\udcff" not in o.message
+    assert o.message.startswith("nul") and len(o.message.encode()) <= 4096
+    assert o.details == {"truncated": True, "reason": o.details["reason"]}
+    assert probes.state.get("probe_huge", HERE).last_health_check["status"] == "degraded"
+    (summary,) = log_rows(probes, "health.check")
+    assert summary[1] == "warning"
     assert_other_untouched(probes)

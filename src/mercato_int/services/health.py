@@ -33,6 +33,7 @@ from mercato_int.services.health_result import (
     KEY_PROBLEM,
     LOG_LEVEL,
     HealthOutcome,
+    fit,
     normalize,
     redactor,
 )
@@ -316,14 +317,15 @@ class HealthService:
             error: str | None = None,
         ) -> HealthOutcome:
             latency = int((time.perf_counter() - started) * 1000)
+            fitted = fit(clean(message), clean(details) if details is not None else None)
             return HealthOutcome(
                 subject_id=job.subject_id,
                 integration_ids=job.integration_ids,
                 owner_id=job.owner_id,
                 scope=job.scope,
                 status=status,
-                message=clean(message),
-                details=clean(details) if details is not None else None,
+                message=fitted[0],
+                details=fitted[1],
                 latency_ms=latency,
                 checked_at=self.clock(),
                 error=error,

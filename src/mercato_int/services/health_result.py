@@ -26,6 +26,9 @@ LOG_LEVEL = {
 }
 KEY_PROBLEM = "key_problem"
 _MIN_SECRET_LEN = 4  # shorter values would mask ordinary words
+MAX_MESSAGE_BYTES = 4096  # a health message is one line for a person, not a payload
+_MAX_DEPTH = 50  # levels of a check's details kept; deeper ones become _DEEPER
+_DEEPER = "(deeper levels left out)"
 # what a value read from a file or pasted may carry around the secret itself
 _AROUND = string.whitespace + "".join(map(chr, range(32))) + "\x7f"
 
@@ -87,8 +90,11 @@ def normalize(raw: Any) -> tuple[str, str, dict[str, Any] | None]:
             f"the check returned {type(raw).__name__}, not a result with a status",
             None,
         )
+    data = dict(data)
+    if isinstance(data.get("message"), str):  # pydantic refuses lone surrogates
+        data["message"] = _storable(data["message"])
     try:
-        result = HealthResult.model_validate(dict(data))
+        result = HealthResult.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "result"
@@ -147,24 +153,58 @@ def redactor(credentials: Mapping[str, Any], secret_keys: Iterable[str]) -> Call
     def text(value: str) -> str:
         return pattern.sub(MASK, value) if pattern is not None else value
 
-    def clean(value: Any) -> Any:
+    def clean(value: Any, depth: int = 0) -> Any:
         if value is None or isinstance(value, bool):
             return value
         if isinstance(value, str):
-            return text(value)
+            return _storable(text(value))
         if isinstance(value, int | float):
             if isinstance(value, float) and not math.isfinite(value):
                 return str(value)  # NaN and Infinity are not JSON
             return MASK if str(value) in forms else value
+        if depth >= _MAX_DEPTH:
+            return _DEEPER
         if isinstance(value, Mapping):
-            return {text(str(k)): MASK if k in keys else clean(v) for k, v in value.items()}
+            return {
+                _storable(text(str(k))): MASK if k in keys else clean(v, depth + 1)
+                for k, v in value.items()
+            }
         if isinstance(value, list | tuple | set | frozenset):
-            return [clean(v) for v in value]
+            return [clean(v, depth + 1) for v in value]
         if isinstance(value, bytes | bytearray):
             return text(repr(bytes(value)))
-        return text(_safe_str(value))
+        return _storable(text(_safe_str(value)))
 
     return clean
+
+
+def fit(message: str, details: dict[str, Any] | None) -> tuple[str, dict[str, Any] | None]:
+    """A check's (already masked) message and details cut to what is stored and logged: the
+    message to MAX_MESSAGE_BYTES of UTF-8, details that the log would refuse (too big, too
+    deep) replaced by `{"truncated": true, "reason": ...}`, so that a check returning too much
+    is still recorded rather than failing the run."""
+    from mercato_int.errors import InvalidInput
+    from mercato_int.services.log_limits import details_json, dumps
+
+    if len(message) > MAX_MESSAGE_BYTES // 4 and len(message.encode()) > MAX_MESSAGE_BYTES:
+        cut = message.encode()[: MAX_MESSAGE_BYTES - 3].decode("utf-8", "ignore")
+        message = cut + "…"
+    if details is not None:
+        try:
+            details_json(details, dumps)
+        except InvalidInput as exc:
+            details = {"truncated": True, "reason": exc.message}
+    return message, details
+
+
+def _storable(value: str) -> str:
+    """Text without what no store keeps: NUL (Postgres refuses it) and lone surrogates (not
+    UTF-8), each replaced by U+FFFD."""
+    if "\x00" in value:
+        value = value.replace("\x00", "\ufffd")
+    if not value.isascii():
+        value = value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return value
 
 
 def _b64(text: str) -> str:
