@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, StatementError
+from sqlmodel import select
 
 from mercato_int.scope import TenantScope
 from mercato_int.services.state_view import CREDENTIALS, STATES, read_state_rows
@@ -151,8 +152,9 @@ def test_timestamps_come_back_aware_utc(store) -> None:
     with store.session() as session:
         session.add(entry)
     with store.session() as session:
-        back = session.get(IntegrationLog, entry.id)
-        assert back is not None
+        # seq is the primary key (the insertion order); id stays unique
+        back = session.exec(select(IntegrationLog).where(IntegrationLog.id == entry.id)).one()
+        assert back.seq is not None
         assert back.created_at == plus_two
         assert back.created_at.tzinfo == UTC
         assert back.created_at.hour == 12
