@@ -57,6 +57,7 @@ EN: dict[str, Any] = {
     "state.events.members": {"one": "({n} integration)", "other": "({n} integrations)"},
     "state.events.unknown_type": "unknown event type {type!r}",
     "state.events.unknown_type.hint": "use one of {known}",
+    "state.events.bad_limit": "limit must be between 1 and {maximum}, not {limit}",
     "state.events.last_changes": "Last changes:",
     "state.events.last_changes_none": "none",
     # labels of event types (completion of `events --type`)
@@ -154,6 +155,7 @@ PL: dict[str, Any] = {
     },
     "state.events.unknown_type": "nieznany typ zdarzenia {type!r}",
     "state.events.unknown_type.hint": "użyj jednego z: {known}",
+    "state.events.bad_limit": "limit musi wynosić od 1 do {maximum}, a nie {limit}",
     "state.events.last_changes": "Ostatnie zmiany:",
     "state.events.last_changes_none": "brak",
     # labels of event types (completion of `events --type`)
