@@ -1,6 +1,6 @@
 """Activity figures from the operation logs: entries per day and error rate per integration
 (the marketplace's 30-day sparklines). Read-only; kept apart from the log service's write and
-query paths so the two evolve independently."""
+query paths so the two evolve independently. Core, not the ORM (see services/log_query.py)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import case, func
-from sqlmodel import select
+from sqlalchemy import case, func, select
 
 from mercato_int.scope import TenantScope
+from mercato_int.services.log_query import T
 from mercato_int.store.engine import Store
-from mercato_int.store.tables import IntegrationLog
 
 
 @dataclass(frozen=True)
@@ -55,29 +54,29 @@ class LogActivityService:
         # SQLite keeps naive UTC text `YYYY-MM-DD HH:MM:SS...`: its first ten characters are
         # the day, at half the cost of date() over a month of entries.
         day_expr = (
-            func.date(func.timezone("UTC", IntegrationLog.created_at))
+            func.date(func.timezone("UTC", T.c.created_at))
             if self.store.dialect == "postgresql"
-            else func.substr(IntegrationLog.created_at, 1, 10)
+            else func.substr(T.c.created_at, 1, 10)
         )
         counts: dict[str, list[int]] = {i: [0] * days for i in ids}
         errors: dict[str, int] = dict.fromkeys(ids, 0)
         if not ids:
             return {}
-        with self.store.session() as session:
-            rows = session.exec(
+        with self.store.connect() as conn:
+            rows = conn.execute(
                 select(
-                    IntegrationLog.integration_id,
+                    T.c.integration_id,
                     day_expr,
                     func.count(),
-                    func.sum(case((IntegrationLog.level == "error", 1), else_=0)),
+                    func.sum(case((T.c.level == "error", 1), else_=0)),
                 )
                 .where(
-                    IntegrationLog.tenant_id == scope.tenant_id,
-                    IntegrationLog.organization_id == scope.organization_id,
-                    IntegrationLog.created_at >= since,
-                    IntegrationLog.integration_id.in_(ids),  # type: ignore[attr-defined]
+                    T.c.tenant_id == scope.tenant_id,
+                    T.c.organization_id == scope.organization_id,
+                    T.c.created_at >= since,
+                    T.c.integration_id.in_(ids),
                 )
-                .group_by(IntegrationLog.integration_id, day_expr)
+                .group_by(T.c.integration_id, day_expr)
             ).all()
         for integration_id, day, n, n_errors in rows:
             d = day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
