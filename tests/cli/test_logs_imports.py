@@ -3,40 +3,38 @@ them never imports sqlmodel or the ORM (nor Alembic on a current store), as `lis
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
+
+def _hygiene() -> ModuleType:
+    """tests/test_import_hygiene.py, for its harness (the tests are not a package)."""
+    path = Path(__file__).resolve().parents[1] / "test_import_hygiene.py"
+    spec = importlib.util.spec_from_file_location("_import_hygiene", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+HYGIENE = _hygiene()
 ORM = {"sqlmodel", "sqlalchemy.orm", "alembic"}
-# runs the CLI in this interpreter, then writes what it imported (also after Ctrl-C)
-_RUN = """
-import json, runpy, sys
-out = sys.argv[1]
-sys.argv = ["mercato-int", *sys.argv[2:]]
-try:
-    runpy.run_module("mercato_int", run_name="__main__")
-except SystemExit as exc:
-    code = exc.code
-else:
-    code = 0
-with open(out, "w") as fh:
-    json.dump({"code": code, "modules": sorted(sys.modules)}, fh)
-"""
-
-
-def _loaded(modules: set[str], names: set[str]) -> set[str]:
-    return {n for n in names if n in modules or any(m.startswith(n + ".") for m in modules)}
+_loaded = HYGIENE._loaded
 
 
 def _start(tmp_path: Path, db_url: str, *args: str, **kw: object) -> subprocess.Popen:
     env = {**os.environ, "MERCATO_INT_DATABASE_URL": db_url}
     return subprocess.Popen(
-        [sys.executable, "-c", _RUN, str(tmp_path / "modules.json"), *args],
+        # runs the CLI in this interpreter, then writes what it imported (also after Ctrl-C)
+        [sys.executable, "-c", HYGIENE._RUN_COMMAND, str(tmp_path / "modules.json"), *args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
