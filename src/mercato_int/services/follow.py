@@ -5,8 +5,9 @@ whatever timestamp it carries.
 On SQLite writers take turns (one write transaction at a time), so seq order is commit order
 and "seq above the last one read" is exact. On Postgres a transaction may commit after another
 that took a higher seq. Each read therefore takes one REPEATABLE READ snapshot and notes the
-transactions it saw in progress; the next read also looks, in the seq range already passed,
-for rows those transactions wrote (a row's `xmin`), so a late commit is still yielded, once."""
+transactions it saw in progress; once one of them has finished, a read looks, in the seq range
+already passed, for the rows it wrote (a row's `xmin`), so a late commit is still yielded,
+once, and each transaction costs one such look, however long it ran."""
 
 from __future__ import annotations
 
@@ -43,7 +44,6 @@ def follow(
     """`backlog(conn)` (read in the first snapshot), then every row of `table` matching
     `where` committed from then on, converted, in insertion order, until `should_stop()`."""
     pg = store.dialect == "postgresql"
-    seq = table.c.seq
     with _reading(store) as conn:
         in_flight = _in_flight_xids(conn) if pg else []
         last = _max_seq(conn, table)
@@ -63,12 +63,14 @@ def follow(
                 in_flight = _in_flight_xids(conn) if pg else []
                 top = max(last, _max_seq(conn, table))
                 fresh = conn.execute(fresh_statement(table, where, last, top)).all()
+                # Transactions seen in progress last time and finished now: their rows, if
+                # they committed any, are visible in this snapshot. Each is read once.
+                running = set(in_flight)
+                finished = [x for x in pending if x not in running]
                 late: list[Any] = []
-                if pending:
-                    low = min(pending.values())
-                    xmin = sa.literal_column(f"{table.name}.xmin::text")
-                    mine = xmin.in_([str(x % 2**32) for x in pending])  # 32-bit xid of a row
-                    stmt = sa.select(table).where(seq > low, seq <= last, mine, *where)
+                if finished:
+                    low = min(pending[x] for x in finished)
+                    stmt = late_statement(table, where, finished, low, last)
                     late = conn.execute(stmt).all()
         except sa.exc.OperationalError as exc:
             # a busy or restarting store: try again next poll, give up after a while
@@ -96,6 +98,21 @@ def fresh_statement(
     scope index would walk every row of the tenant at each poll)."""
     seq = table.c.seq
     return sa.select(table).where(seq > after, seq <= upto, *where).order_by(seq).limit(CHUNK)
+
+
+def late_statement(
+    table: sa.TableClause,
+    where: Sequence[sa.ColumnElement[bool]],
+    xids: Sequence[int],
+    after: int,
+    upto: int,
+) -> sa.Select[Any]:
+    """Postgres: rows with `after < seq <= upto` written by one of `xids`. A row's `xmin` is
+    the 32-bit form of its transaction's xid8 (no wrap-around within a few seconds)."""
+    seq = table.c.seq
+    xmin = sa.literal_column(f"{table.name}.xmin::text")
+    mine = xmin.in_([str(x % 2**32) for x in xids])
+    return sa.select(table).where(seq > after, seq <= upto, mine, *where)
 
 
 @contextmanager

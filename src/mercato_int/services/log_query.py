@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from mercato_int.errors import InvalidInput
 from mercato_int.i18n import t
+from mercato_int.i18n.areas.logs import grouped
 from mercato_int.scope import TenantScope
 from mercato_int.services.log_writer import LEVELS, unknown_level
 from mercato_int.store.types import JSONType, UTCDateTime
@@ -221,9 +222,8 @@ def page_statement(
         raise InvalidInput(t("logs.bad_limit", maximum=MAX_LIMIT, limit=limit))
     if not 0 <= offset <= MAX_OFFSET:
         hint = t("logs.bad_offset_hint")
-        raise InvalidInput(
-            t("logs.bad_offset", maximum=f"{MAX_OFFSET:,}", offset=offset), hint=hint
-        )
+        maximum = grouped(MAX_OFFSET)  # 1,000,000,000 / 1 000 000 000
+        raise InvalidInput(t("logs.bad_offset", maximum=maximum, offset=offset), hint=hint)
     where = conditions(scope, f)
     if cursor:
         when, entry_id = decode_cursor(cursor)
