@@ -5,8 +5,8 @@
 
 Also shown: other `logs` pages (whole scope, --min-level with --since, --json, a bundle), and
 the same filtered page with the ORM imported first (`store/tables.py`, as `logs` did before it
-read through Core), for comparison. The store is the platform's default (temporary user dirs,
-as in startup.py), created and filled beforehand; commands run round-robin so a busy machine
+read through Core), for comparison. The store is the default SQLite file of a temporary
+MERCATO_INT_HOME, created and filled beforehand; commands run round-robin so a busy machine
 slows each alike; figures are the median (and fastest) wall time of N processes, and their
 median CPU time (user + system), which a machine shared with other work disturbs less.
 
@@ -93,17 +93,9 @@ def main() -> None:
     args = parser.parse_args()
 
     home = Path(tempfile.mkdtemp(prefix="mercato-int-bench-logs-"))
+    # both commands on one store in one folder (startup.py measures the user dirs' cost)
     env = {k: v for k, v in os.environ.items() if not k.startswith("MERCATO_INT_")}
-    env.update(
-        {
-            "XDG_CONFIG_HOME": str(home / "config"),
-            "XDG_DATA_HOME": str(home / "data"),
-            "NO_COLOR": "1",
-            "COLUMNS": "100",
-        }
-    )
-    if not sys.platform.startswith("linux"):  # elsewhere the user dirs ignore XDG_*
-        env["MERCATO_INT_HOME"] = str(home)
+    env.update({"MERCATO_INT_HOME": str(home), "NO_COLOR": "1", "COLUMNS": "100"})
     cli = _mercato_int()
     commands = {
         "list": [*cli, "list"],
