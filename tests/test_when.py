@@ -56,3 +56,30 @@ def test_unreadable_times_say_what_to_write(text: str) -> None:
 def test_zero_age_is_rejected() -> None:
     with pytest.raises(InvalidInput, match="positive"):
         parse_age("0d")
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("0001-01-01T00:00:00+01:00", "time out of range: '0001-01-01T00:00:00+01:00'"),
+        ("9999-12-31T23:59:59-00:01", "time out of range: '9999-12-31T23:59:59-00:01'"),
+        ("36501d", "age too large: '36501d'"),
+        ("99999999d", "age too large: '99999999d'"),
+        ("9" * 30 + "w", "age too large"),
+        ("5300w", "age too large: '5300w'"),
+    ],
+)
+def test_times_past_the_datetime_range_are_refused(text: str, problem: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_when(text, now=NOW)
+    assert caught.value.exit_code == 2
+    assert str(caught.value).startswith(problem)
+
+
+def test_the_range_itself_is_accepted() -> None:
+    assert parse_when("0001-01-01", now=NOW) == datetime(1, 1, 1, tzinfo=UTC)
+    assert parse_when("9999-12-31T23:59:59.999999Z", now=NOW).year == 9999
+    assert parse_age("36500d") == timedelta(days=36500)
+    assert parse_when("36500d", now=NOW) == NOW - timedelta(days=36500)
+    with pytest.raises(InvalidInput, match="age too large"):
+        parse_age("99999999d")  # prune --older-than

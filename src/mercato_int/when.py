@@ -11,6 +11,8 @@ from mercato_int.errors import InvalidInput
 from mercato_int.i18n import t
 
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+# Longer ages mean nothing to a log store, and far longer ones cannot be taken from today.
+MAX_AGE = timedelta(days=36500)
 _AGE_RE = re.compile(r"^(?:\d+(?:\.\d+)?[smhdw])+$")
 _PART_RE = re.compile(r"(\d+(?:\.\d+)?)([smhdw])")
 
@@ -33,6 +35,9 @@ def parse_age(text: str) -> timedelta:
         raise InvalidInput(t("logs.when.too_large", text=text), hint=hint) from None
     if delta <= timedelta():
         raise InvalidInput(t("logs.when.not_positive", text=text), hint=t("logs.when.age_hint"))
+    if delta > MAX_AGE:
+        hint = t("logs.when.too_large_hint")
+        raise InvalidInput(t("logs.when.too_large", text=text), hint=hint)
     return delta
 
 
@@ -46,11 +51,7 @@ def parse_when(text: str, now: datetime) -> datetime:
     if not raw:
         raise InvalidInput(t("logs.when.empty"), hint=t("logs.when.time_hint"))
     if _is_age(raw):
-        try:
-            return (now - parse_age(raw)).astimezone(UTC)
-        except OverflowError:
-            hint = t("logs.when.time_hint")
-            raise InvalidInput(t("logs.when.too_large", text=text), hint=hint) from None
+        return (now - parse_age(raw)).astimezone(UTC)
     iso = raw[:-1] + "+00:00" if raw.endswith(("Z", "z")) else raw
     try:
         parsed = datetime.fromisoformat(iso)
@@ -60,4 +61,10 @@ def parse_when(text: str, now: datetime) -> datetime:
         ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        # 0001-01-01T00:00+01:00 is a time of year 0 in UTC: beyond what Python (and so
+        # the store) can hold
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        hint = t("logs.when.out_of_range_hint")
+        raise InvalidInput(t("logs.when.out_of_range", text=text), hint=hint) from None

@@ -34,7 +34,7 @@ def test_write_then_timeline_json_and_jsonl(cli) -> None:
     timeline = cli("logs")
     assert timeline.exit_code == 0
     lines = timeline.stdout.splitlines()
-    assert lines[0].startswith("✗ ") and lines[0].endswith("webhook.failed  [gateway_stripe]")
+    assert lines[0].startswith("✖ ") and lines[0].endswith("webhook.failed  [gateway_stripe]")
     assert lines[1] == "    Failed: Timeout"
     assert lines[3] == "    Received"
     assert lines[4] == "    Correlation: evt_1  •  Duration: 340ms"
@@ -46,7 +46,8 @@ def test_write_then_timeline_json_and_jsonl(cli) -> None:
     assert "[gateway_stripe]" not in detailed.stdout  # one integration: no need to name it
 
     doc = cli("logs", "--json", "--limit", "1").json()
-    assert set(doc) == {"items", "total"} and doc["total"] == 2
+    assert list(doc) == ["items", "total", "page", "pageSize", "totalPages"]
+    assert (doc["total"], doc["page"], doc["pageSize"], doc["totalPages"]) == (2, 1, 1, 2)
     assert doc["items"][0]["operation"] == "webhook.failed"
 
     rows = [json.loads(line) for line in cli("logs", "--jsonl").stdout.splitlines()]
@@ -62,6 +63,12 @@ def test_timeline_paging_hints_the_next_cursor(cli) -> None:
     cursor = first.stderr.strip().removeprefix("next page: --cursor ")
     rest = cli("logs", "--limit", "2", "--cursor", cursor, "--json").json()
     assert len(rest["items"]) == 1 and rest["total"] == 3
+    # after a cursor the page number is unknown; the pages are counted all the same
+    assert (rest["page"], rest["pageSize"], rest["totalPages"]) == (None, 2, 2)
+    second = cli("logs", "--limit", "2", "--offset", "2", "--json").json()
+    assert (second["page"], second["totalPages"], len(second["items"])) == (2, 2, 1)
+    empty = cli("logs", "carrier_dhl", "--json").json()
+    assert (empty["total"], empty["page"], empty["pageSize"], empty["totalPages"]) == (0, 1, 50, 0)
 
 
 @pytest.mark.parametrize(
@@ -73,6 +80,30 @@ def test_timeline_paging_hints_the_next_cursor(cli) -> None:
         (["logs", "--level", "loud"], 2, "error: unknown level 'loud'"),
         (["logs", "nope"], 3, "error: no integration or bundle with id 'nope'"),
         (["logs", "--cursor", "zz"], 2, "error: not a log cursor: 'zz'"),
+        # numbers and times past what the stores hold (issue 11 item 10)
+        (["logs", "--offset", "9" * 20], 2, "error: offset must be between 0 and 1,000,000,000"),
+        (["logs", "--offset", str(2**63)], 2, "error: offset must be between 0 and 1,000,000,000"),
+        (["logs", "--offset", "-1"], 2, "error: offset must be between 0 and 1,000,000,000"),
+        (["events", "--limit", str(2**63)], 2, "error: limit must be between 1 and 1,000,000,000"),
+        (["events", "-f", "--limit", "9" * 20], 2, "error: limit must be between 1 and"),
+        (["prune", "--older-than", "99999999d"], 2, "error: age too large: '99999999d'"),
+        (["prune", "--dry-run", "--older-than", "36501d"], 2, "error: age too large: '36501d'"),
+        (["logs", "--since", "99999999999d"], 2, "error: age too large: '99999999999d'"),
+        (
+            ["logs", "--since", "0001-01-01T00:00:00+01:00"],
+            2,
+            "error: time out of range: '0001-01-01T00:00:00+01:00'",
+        ),
+        (
+            ["logs", "--until", "9999-12-31T23:59:59-01:00"],
+            2,
+            "error: time out of range: '9999-12-31T23:59:59-01:00'",
+        ),
+        (
+            ["events", "--since", "0001-01-01T00:00:00+01:00"],
+            2,
+            "error: time out of range: '0001-01-01T00:00:00+01:00'",
+        ),
         (
             [
                 "logs",
@@ -93,9 +124,27 @@ def test_timeline_paging_hints_the_next_cursor(cli) -> None:
     ],
 )
 def test_usage_errors(cli, args: list[str], code: int, first_line: str) -> None:
-    run = cli(*args)
+    write(cli)  # a store with an entry in it, on SQLite and on Postgres
+    run = cli(*args, env={"MERCATO_INT_DEBUG": "0"})  # an internal error would be exit 1
     assert run.exit_code == code
     assert run.stderr.splitlines()[0].startswith(first_line)
+    assert len(run.stderr.splitlines()) == 1, run.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["logs", "--since", "0001-01-01", "--until", "9999-12-31T23:59:59.999999", "--json"],
+        ["logs", "--since", "0001-01-01T00:00:00Z", "--offset", "1000000000", "--json"],
+        ["logs", "--since", "36500d", "--json"],
+        ["events", "--since", "0001-01-01", "--limit", "1000000000", "--json"],
+        ["prune", "--dry-run", "--older-than", "36500d", "--json"],
+    ],
+)
+def test_the_limits_themselves_are_accepted(cli, args: list[str]) -> None:
+    write(cli)
+    run = cli(*args)
+    assert run.exit_code == 0, run.stderr
 
 
 def test_ingest_reports_bad_lines_and_still_writes_the_rest(cli, tmp_path) -> None:
@@ -210,3 +259,73 @@ def test_limit_zero_is_refused_not_taken_as_the_default(cli) -> None:
     run = cli("logs", "--limit", "0")
     assert run.exit_code == 2
     assert run.stderr.splitlines()[0] == "error: limit must be between 1 and 1000, not 0"
+
+
+def test_help_shows_the_filters_and_the_commands(cli) -> None:
+    for args in (["logs", "--help"], ["logs", "-h"]):
+        run = cli(*args)
+        assert run.exit_code == 0
+        text = run.stdout
+        for option in ("--level", "--min-level", "--operation", "--since", "--search", "--cursor"):
+            assert f"\n  {option} " in text, option
+        assert "Integration or bundle id (default: all)." in text
+        commands = text.split("\nCommands:\n", 1)[1]
+        assert [line.split()[0] for line in commands.splitlines()] == [
+            "show",
+            "write",
+            "ingest",
+            "audit",
+        ]
+    polish = cli("--lang", "pl", "logs", "--help").stdout
+    assert "\n  --level <str>        Dokładnie ten poziom.\n" in polish
+    assert "\nPolecenia:\n" in polish
+
+
+def test_a_bundle_shows_its_own_entries_and_its_integrations(cli) -> None:
+    for integration in ("sync_medusa", "sync_medusa_orders", "sync_medusa_products"):
+        run = cli(
+            *("logs", "write", integration, "--level", "info", "--operation", "sync.run"),
+            *("--message", f"from {integration}"),
+        )
+        assert run.exit_code == 0, run.stderr
+    write(cli)  # gateway_stripe: not in the bundle
+    doc = cli("logs", "sync_medusa", "--json").json()
+    assert doc["total"] == 3
+    assert sorted(i["integrationId"] for i in doc["items"]) == [
+        "sync_medusa",
+        "sync_medusa_orders",
+        "sync_medusa_products",
+    ]
+    timeline = cli("logs", "sync_medusa").stdout
+    assert "sync.run  [sync_medusa_orders]" in timeline  # several integrations: each named
+    assert "gateway_stripe" not in timeline
+    one = cli("logs", "sync_medusa_orders", "--json").json()
+    assert [i["message"] for i in one["items"]] == ["from sync_medusa_orders"]
+    assert cli("logs", "sync_medusa", "--level", "error", "--json").json()["total"] == 0
+
+
+def test_level_marks_are_the_same_in_the_cli_and_the_tui(cli) -> None:
+    from mercato_int.log_marks import LEVEL_MARKS
+    from mercato_int.tui.logs_panel import LogEntry
+
+    for level in ("debug", "info", "warning", "error"):
+        run = cli(
+            *("logs", "write", "gateway_stripe", "--level", level, "--operation", "o"),
+            *("--message", level),
+        )
+        assert run.exit_code == 0
+    cli_marks = {
+        item["level"]: line.split(" ", 1)[0]
+        for item, line in zip(
+            cli("logs", "--json").json()["items"],
+            [ln for ln in cli("logs").stdout.splitlines() if not ln.startswith((" ", "─"))],
+            strict=True,
+        )
+    }
+    tui_marks = {
+        level: str(LogEntry({"level": level, "createdAt": None}, None).render()).split(" ", 1)[0]
+        for level in cli_marks
+    }
+    assert cli_marks == tui_marks == {level: mark for level, (mark, _) in LEVEL_MARKS.items()}
+    assert len(set(cli_marks.values())) == 4  # told apart without colour
+    assert cli_marks["info"] not in {"✓", "✔", "√", "✅"}  # info is not success

@@ -9,8 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mercato_int.scope import TenantScope
+from mercato_int.services.follow import fresh_statement
 from mercato_int.services.log_query import (
     LogFilter,
+    T,
+    conditions,
     count_statement,
     encode_cursor,
     explain,
@@ -81,3 +84,21 @@ def test_query_uses_the_composite_index(filled, case: str) -> None:
     else:
         assert "Seq Scan" not in plan, plan
         assert "Sort" not in plan, plan
+
+
+@pytest.mark.parametrize(
+    "f",
+    [LogFilter(), LogFilter(integration_id="gateway_stripe", level="error")],
+    ids=["scope", "integration and level"],
+)
+def test_following_reads_only_the_new_rows_by_seq(filled, f: LogFilter) -> None:
+    """`logs -f` reads a range of the primary key, whatever the filters: a scope index would
+    walk every entry of the tenant at each poll."""
+    stmt = fresh_statement(T, conditions(SCOPE, f), 19_990, 20_000)
+    with filled.store.engine.connect() as conn:
+        plan = explain(conn, stmt)
+    if conn.dialect.name == "sqlite":
+        assert "USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)" in plan, plan
+    else:
+        assert "integration_logs_pkey" in plan, plan
+        assert "Seq Scan" not in plan, plan

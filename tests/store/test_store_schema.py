@@ -8,8 +8,11 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, StatementError
+from sqlmodel import select
 
 from mercato_int.scope import TenantScope
+from mercato_int.services.events import EVENTS
+from mercato_int.services.log_query import T as LOGS
 from mercato_int.services.state_view import CREDENTIALS, STATES, read_state_rows
 from mercato_int.store.engine import open_store
 from mercato_int.store.migrate import script_heads
@@ -72,9 +75,14 @@ def test_the_tables_and_the_migration_agree(store) -> None:
 
 
 def test_the_read_model_columns_exist_in_the_tables() -> None:
-    for light in (STATES, CREDENTIALS):
+    for light in (STATES, CREDENTIALS, LOGS, EVENTS):
         real = next(t.__table__ for t in ALL_TABLES if t.__tablename__ == light.name)
         assert set(light.c.keys()) <= set(real.c.keys())
+    # the log reads build LogEntry from every column: all of them, each of the same kind
+    real = IntegrationLog.__table__
+    assert LOGS.c.keys() == real.c.keys()
+    for column in real.c:
+        assert LOGS.c[column.key].type._type_affinity is column.type._type_affinity, column.key
 
 
 def test_indexes_serve_the_log_queries_and_the_prune(store) -> None:
@@ -151,8 +159,9 @@ def test_timestamps_come_back_aware_utc(store) -> None:
     with store.session() as session:
         session.add(entry)
     with store.session() as session:
-        back = session.get(IntegrationLog, entry.id)
-        assert back is not None
+        # seq is the primary key (the insertion order); id stays unique
+        back = session.exec(select(IntegrationLog).where(IntegrationLog.id == entry.id)).one()
+        assert back.seq is not None
         assert back.created_at == plus_two
         assert back.created_at.tzinfo == UTC
         assert back.created_at.hour == 12

@@ -72,12 +72,11 @@ def events(
     require(ctx, VIEW)
     svc = services(ctx)
     wanted = [_type(name) for name in types or []]
-    now = svc.clock()
-    start = parse_when(since, now=now) if since else None
-    items, total = svc.events.query(svc.scope, types=wanted, since=start, limit=limit)
+    start = parse_when(since, now=svc.clock()) if since else None
     if follow:
-        _follow(svc, items, wanted, start_at=now, as_json=as_json)
+        _follow(svc, wanted, since=start, backlog=limit, as_json=as_json)
         return
+    items, total = svc.events.query(svc.scope, types=wanted, since=start, limit=limit)
     if as_json:
         print_json({"items": [e.to_json() for e in items], "total": total})
         return
@@ -95,22 +94,13 @@ def events(
         console.print(f"[dim]{escape(more)}[/]")
 
 
-def _follow(
-    svc: Services, backlog: list[Event], types: list[str], *, start_at: Any, as_json: bool
-) -> None:
-    def emit(e: Event) -> None:
+def _follow(svc: Services, types: list[str], *, since: Any, backlog: int, as_json: bool) -> None:
+    for e in svc.events.follow(svc.scope, types=types, since=since, backlog=backlog, interval=0.5):
         if as_json:
             sys.stdout.write(json.dumps(e.to_json(), ensure_ascii=False) + "\n")
             sys.stdout.flush()
         else:
             out().print(event_line(e))
-
-    for e in backlog:
-        emit(e)
-    seen = {e.id for e in backlog}
-    for e in svc.events.follow(svc.scope, types=types, since=start_at, interval=0.5):
-        if e.id not in seen:
-            emit(e)
 
 
 def event_line(e: Event) -> str:

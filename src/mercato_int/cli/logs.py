@@ -23,22 +23,26 @@ if TYPE_CHECKING:
 
 class LogsGroup(TyperGroup):
     """`logs [ID] [OPTIONS]` means `logs show [ID] [OPTIONS]`; `logs write|ingest|audit` are
-    the other commands."""
+    the other commands. `logs --help` shows the filters of `show`, then the commands."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
             args = ["show", *args]
         return super().parse_args(ctx, args)
 
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        show = self.commands["show"]
+        # a context for `show` only to write its help: nothing is parsed
+        show.format_options(ctx.__class__(show, parent=ctx, info_name="show"), formatter)
+        self.format_commands(ctx, formatter)
+
 
 logs_app = typer.Typer(
     cls=LogsGroup,
-    help="Operation logs: `logs [ID] [filters]` shows them (see `logs show --help`).",
+    help="Operation logs of the scope, newest first: `logs [ID] [filters]` (the filters are "
+    "below), or one of the commands.",
 )
 app.add_typer(logs_app, name="logs")
-
-MARKS = {"error": ("✗", "red"), "warning": ("!", "yellow"), "info": ("✓", "green")}
-MARKS["debug"] = ("·", "dim")
 
 
 def render(entry: LogEntry, *, details: bool, with_integration: bool) -> Any:
@@ -47,7 +51,9 @@ def render(entry: LogEntry, *, details: bool, with_integration: bool) -> Any:
 
     from rich.text import Text
 
-    mark, colour = MARKS.get(entry.level, ("?", ""))
+    from mercato_int.log_marks import level_mark
+
+    mark, colour = level_mark(entry.level)
     local = entry.created_at.astimezone()
     today = datetime.now(local.tzinfo).date() == local.date()
     stamp = local.strftime("%H:%M:%S" if today else "%Y-%m-%d %H:%M:%S")
@@ -83,7 +89,9 @@ def show(
     integration_id: Annotated[
         str | None,
         typer.Argument(
-            metavar="[ID]", help="Integration id (default: all).", autocompletion=complete_ids
+            metavar="[ID]",
+            help="Integration or bundle id (default: all).",
+            autocompletion=complete_ids,
         ),
     ] = None,
     level: Annotated[
@@ -97,8 +105,10 @@ def show(
         str | None, typer.Option(help="Operation, exact or a glob like sync.import.*")
     ] = None,
     correlation: Annotated[str | None, typer.Option(help="Correlation id.")] = None,
-    entity_type: Annotated[str | None, typer.Option("--entity-type")] = None,
-    entity_id: Annotated[str | None, typer.Option("--entity-id")] = None,
+    entity_type: Annotated[
+        str | None, typer.Option("--entity-type", help="Entity type, e.g. catalog.product.")
+    ] = None,
+    entity_id: Annotated[str | None, typer.Option("--entity-id", help="Entity id.")] = None,
     since: Annotated[str | None, typer.Option(help="ISO 8601 or an age: 90s, 15m, 2h, 7d.")] = None,
     until: Annotated[str | None, typer.Option(help="ISO 8601 or an age: 90s, 15m, 2h, 7d.")] = None,
     search: Annotated[str | None, typer.Option(help="Text in the message.")] = None,
@@ -111,7 +121,9 @@ def show(
         bool, typer.Option("-f", "--follow", help="Keep printing new entries (Ctrl-C stops).")
     ] = False,
     show_details: Annotated[bool, typer.Option("--details", help="Expand details.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="{items, total}.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="{items, total, page, pageSize, totalPages}.")
+    ] = False,
     as_jsonl: Annotated[bool, typer.Option("--jsonl", help="One entry a line.")] = False,
 ) -> None:
     """(default) Show log entries of the scope, newest first; -f follows new ones."""
@@ -131,11 +143,15 @@ def show(
     require(ctx, VIEW)
     svc = services(ctx)
     scope = svc.scope
+    members = None
     if integration_id:
         svc.registry.get(integration_id)  # NotFound names the known ids
+        if svc.registry.is_bundle(integration_id):  # the bundle's own entries and its members'
+            members = (integration_id, *(m.id for m in svc.registry.members(integration_id)))
     now = svc.clock()
     filters = LogFilter(
-        integration_id=integration_id,
+        integration_id=None if members else integration_id,
+        integration_ids=members,
         level=level,
         min_level=min_level,
         operation=operation,
@@ -146,7 +162,7 @@ def show(
         until=parse_when(until, now) if until else None,
         search=search,
     )
-    emit = _emitter(as_jsonl, show_details, with_integration=not integration_id)
+    emit = _emitter(as_jsonl, show_details, with_integration=not integration_id or bool(members))
     if follow:
         _follow(svc, scope, filters, 10 if limit is None else limit, emit)
         return

@@ -4,14 +4,13 @@ delivered to in-process subscribers after the change they describe has been comm
 from __future__ import annotations
 
 import logging
-import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import String, column, func, select, table, update
+from sqlalchemy import BigInteger, String, column, func, select, table, update
 
 from mercato_int.scope import TenantScope
 from mercato_int.store.engine import Store
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
 # store/tables.py stays the one definition of the schema.
 EVENTS = table(
     "integration_events",
+    column("seq", BigInteger),
     column("id", String),
     column("type", String),
     column("subject_id", String),
@@ -189,54 +189,39 @@ class EventsService:
     ) -> tuple[list[Event], int]:
         """Events of `scope`, oldest first: the last `limit` of those matching, and how many
         match in all."""
-        for t in types or ():
-            check_type(t)
-        where = [
-            EVENTS.c.organization_id == scope.organization_id,
-            EVENTS.c.tenant_id == scope.tenant_id,
-        ]
-        if types:
-            where.append(EVENTS.c.type.in_(list(types)))
-        if subject_ids:
-            where.append(EVENTS.c.subject_id.in_(list(subject_ids)))
-        if since is not None:
-            where.append(EVENTS.c.created_at >= since)
-        stmt = select(EVENTS).where(*where).order_by(EVENTS.c.created_at.desc(), EVENTS.c.id.desc())
-        if limit is not None:
-            stmt = stmt.limit(limit)
         with self.store.connect() as conn:
-            total = conn.execute(select(func.count()).select_from(EVENTS).where(*where)).scalar()
-            rows = conn.execute(stmt).all()
-        return [_event(r, scope) for r in reversed(rows)], int(total or 0)
+            return _query(conn, scope, types, subject_ids, since, limit)
 
     def follow(
         self,
         scope: TenantScope,
         *,
         types: Sequence[str] | None = None,
-        since: datetime,
+        since: datetime | None = None,
+        backlog: int = 0,
         interval: float = 1.0,
         stop: Callable[[], bool] = lambda: False,
     ) -> Iterator[Event]:
-        """New events of `scope` as they are committed, oldest first, until `stop()`.
+        """The last `backlog` events matching (from `since`), then every event of `scope`
+        committed from now on, in the order they were stored, until `stop()`. Follows the
+        insertion order (services/follow.py), not created_at: an event stamped by a host
+        whose clock is behind, or committed late, is still seen, once."""
+        from mercato_int.services.follow import follow
 
-        Polls with a look-back window, so an event committed late with an earlier timestamp
-        (a slower concurrent writer) is still seen once."""
-        window = timedelta(seconds=max(30.0, interval * 10))
-        seen: dict[str, datetime] = {}
-        cursor = since
-        while not stop():
-            events, _ = self.query(scope, types=types, since=cursor - window)
-            for e in events:
-                if e.id in seen or e.created_at < since:
-                    continue
-                seen[e.id] = e.created_at
-                yield e
-            if events:
-                cursor = max(cursor, events[-1].created_at)
-            horizon = cursor - window
-            seen = {k: v for k, v in seen.items() if v >= horizon}
-            time.sleep(interval)
+        def last_events(conn: Any) -> list[Event]:
+            if backlog <= 0:
+                return []
+            return _query(conn, scope, types, None, since, backlog)[0]
+
+        yield from follow(
+            self.store,
+            EVENTS,
+            _where(scope, types, None, None),
+            convert=lambda row: _event(row, scope),
+            backlog=last_events,
+            poll_seconds=interval,
+            should_stop=stop,
+        )
 
     def subscribe(self, subscriber: Subscriber) -> None:
         self._subscribers().append(subscriber)
@@ -245,6 +230,53 @@ class EventsService:
         if self.subscribers is None:
             self.subscribers = load_subscribers()
         return self.subscribers
+
+
+MAX_LIMIT = 1_000_000_000  # beyond the databases' 64-bit LIMIT long before
+
+
+def _where(
+    scope: TenantScope,
+    types: Sequence[str] | None,
+    subject_ids: Sequence[str] | None,
+    since: datetime | None,
+) -> list[Any]:
+    for t in types or ():
+        check_type(t)
+    where = [
+        EVENTS.c.organization_id == scope.organization_id,
+        EVENTS.c.tenant_id == scope.tenant_id,
+    ]
+    if types:
+        where.append(EVENTS.c.type.in_(list(types)))
+    if subject_ids:
+        where.append(EVENTS.c.subject_id.in_(list(subject_ids)))
+    if since is not None:
+        where.append(EVENTS.c.created_at >= since)
+    return where
+
+
+def _query(
+    conn: Any,
+    scope: TenantScope,
+    types: Sequence[str] | None,
+    subject_ids: Sequence[str] | None,
+    since: datetime | None,
+    limit: int | None,
+) -> tuple[list[Event], int]:
+    if limit is not None and not 1 <= limit <= MAX_LIMIT:
+        from mercato_int.errors import InvalidInput
+        from mercato_int.i18n import t
+        from mercato_int.i18n.areas.logs import grouped
+
+        raise InvalidInput(t("state.events.bad_limit", maximum=grouped(MAX_LIMIT), limit=limit))
+    where = _where(scope, types, subject_ids, since)
+    stmt = select(EVENTS).where(*where).order_by(EVENTS.c.created_at.desc(), EVENTS.c.id.desc())
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    total = conn.execute(select(func.count()).select_from(EVENTS).where(*where)).scalar()
+    rows = conn.execute(stmt).all()
+    return [_event(r, scope) for r in reversed(rows)], int(total or 0)
 
 
 def check_type(type: str) -> str:

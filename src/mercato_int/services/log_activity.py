@@ -9,21 +9,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, case, column, func, select, table
+from sqlalchemy import case, func, select
 from sqlalchemy.engine import Connection
 
 from mercato_int.scope import TenantScope
+from mercato_int.services.log_query import T
 from mercato_int.store.engine import Store
-from mercato_int.store.types import UTCDateTime
 
-LOGS = table(
-    "integration_logs",
-    column("integration_id", String),
-    column("level", String),
-    column("organization_id", String),
-    column("tenant_id", String),
-    column("created_at", UTCDateTime),
-)
+LOGS = T  # the logs' Core table (services/log_query.py): no ORM import
 DAYS = 30
 
 

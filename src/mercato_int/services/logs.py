@@ -4,15 +4,13 @@ read back with filters and pages, or followed as they arrive."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from mercato_int.errors import MercatoIntError, StoreError
-from mercato_int.i18n import t
+from mercato_int.errors import MercatoIntError
 from mercato_int.registry import Registry
 from mercato_int.scope import TenantScope
 from mercato_int.services import log_query
@@ -24,7 +22,6 @@ from mercato_int.store.engine import Store
 __all__ = ["LEVELS", "LogEntry", "LogFilter", "LogPage", "LogService", "ScopedLogger"]
 
 SecretValues = Callable[[str, TenantScope], Iterable[str]]
-FOLLOW_WINDOW = timedelta(seconds=15)  # how late a batched entry may be committed and still show
 
 
 class LogService:
@@ -128,52 +125,30 @@ class LogService:
         filters: LogFilter | None = None,
         backlog: int = 10,
         poll_seconds: float = 0.5,
-        window: timedelta = FOLLOW_WINDOW,
         should_stop: Callable[[], bool] = lambda: False,
     ) -> Iterator[LogEntry]:
-        """The last `backlog` entries, then every new one as other processes write it, oldest
-        first, until `should_stop()`.
+        """The last `backlog` entries (newest by createdAt, printed oldest first), then every
+        entry other processes write from now on, in insertion order, whatever createdAt it
+        carries (`logs ingest` of old entries), until `should_stop()`."""
+        from mercato_int.services.follow import follow
 
-        Polls the (created_at, id) keys of a trailing window rather than "newer than the last
-        seen", so an entry a batched writer commits late (stamped before one already shown)
-        is still printed, once; a prune running beside it removes only old rows."""
         f = filters or LogFilter()
-        seen: dict[str, datetime] = {}
-        failures = 0
-        with self.store.engine.connect() as conn:
-            # What exists now is history, except the backlog. The snapshot comes first: an
-            # entry committed between the two reads is then either in the backlog or new.
-            for created_at, entry_id in log_query.window_keys(
-                conn, scope, f, self.clock() - window
-            ):
-                seen[entry_id] = created_at
-            shown = []
-            if backlog > 0:
-                shown = log_query.query(conn, scope, f, limit=backlog, with_total=False).items
-            conn.rollback()
-        for entry in reversed(shown):
-            seen[entry.id] = entry.created_at
-            yield entry
-        while not should_stop():
-            time.sleep(poll_seconds)
-            since = self.clock() - window
-            try:
-                with self.store.engine.connect() as conn:
-                    keys = log_query.window_keys(conn, scope, f, since)
-                    fresh = [i for _, i in keys if i not in seen]
-                    entries = log_query.fetch(conn, fresh) if fresh else []
-            except sa.exc.OperationalError as exc:
-                # a busy or restarting store: try again next poll, give up after a while
-                failures += 1
-                if failures >= 20:
-                    raise StoreError(t("logs.lost_store", reason=exc.orig)) from None
-                continue
-            failures = 0
-            for entry in entries:
-                seen[entry.id] = entry.created_at
-                yield entry
-            for entry_id in [i for i, at in seen.items() if at < since]:
-                del seen[entry_id]
+
+        def last_entries(conn: sa.Connection) -> list[LogEntry]:
+            if backlog <= 0:
+                return []
+            page = log_query.query(conn, scope, f, limit=backlog, with_total=False)
+            return page.items[::-1]
+
+        yield from follow(
+            self.store,
+            log_query.T,
+            log_query.conditions(scope, f),
+            convert=LogEntry.from_row,
+            backlog=last_entries,
+            poll_seconds=poll_seconds,
+            should_stop=should_stop,
+        )
 
     def integrations_in(self, *, scope: TenantScope) -> list[str]:
         """Integration ids that have entries in the scope."""

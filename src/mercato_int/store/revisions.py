@@ -5,5 +5,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0001_initial",
     "0002_logs_level_index",
     "0003_credentials_version",
+    "0004_logs_seq",
 )
 HEAD_REVISION: str = KNOWN_REVISIONS[-1]

@@ -10,7 +10,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Identity, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Uuid as UuidType
 from sqlmodel import Field, SQLModel
 
 from mercato_int.store.types import JSONType, UTCDateTime, utcnow
@@ -21,6 +22,21 @@ def _ts(nullable: bool = False, index: bool = False) -> Any:
         default_factory=utcnow if not nullable else None,
         sa_column=Column(UTCDateTime(), nullable=nullable, index=index),
     )
+
+
+def _seq() -> Any:
+    """The insertion order, as the primary key (`logs -f` and `events -f` follow it): an
+    identity on Postgres; on SQLite the rowid, which AUTOINCREMENT never hands out twice."""
+    return Field(
+        default=None,
+        sa_column=Column(
+            BigInteger().with_variant(Integer(), "sqlite"), Identity(always=True), primary_key=True
+        ),
+    )
+
+
+def _unique_id() -> Any:
+    return Field(default_factory=uuid.uuid4, sa_column=Column(UuidType(), nullable=False))
 
 
 class IntegrationCredentials(SQLModel, table=True):
@@ -98,9 +114,12 @@ class IntegrationLog(SQLModel, table=True):
         ),
         # tenant-wide queries and the per-tenant prune by created_at
         Index("ix_logs_scope_created", "tenant_id", "organization_id", "created_at", "id"),
+        UniqueConstraint("id", name="uq_logs_id"),
+        {"sqlite_autoincrement": True},
     )
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    seq: int | None = _seq()
+    id: uuid.UUID = _unique_id()
     integration_id: str = Field(max_length=100)
     level: str = Field(max_length=50)
     operation: str = Field(max_length=100)
@@ -122,9 +141,12 @@ class IntegrationEvent(SQLModel, table=True):
     __table_args__ = (
         Index("ix_events_scope_created", "tenant_id", "organization_id", "created_at"),
         Index("ix_events_type_created", "type", "created_at"),
+        UniqueConstraint("id", name="uq_events_id"),
+        {"sqlite_autoincrement": True},
     )
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    seq: int | None = _seq()
+    id: uuid.UUID = _unique_id()
     type: str = Field(max_length=100)
     subject_id: str | None = Field(default=None, max_length=100)  # integration or bundle id
     actor: str | None = Field(default=None, max_length=100)

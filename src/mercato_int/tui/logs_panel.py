@@ -17,6 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Select, Static
 
 from mercato_int.i18n import current, t, tn
+from mercato_int.log_marks import level_mark
 from mercato_int.tui.key_labels import describe_bindings
 from mercato_int.tui.timestamps import local_time
 
@@ -26,12 +27,6 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 25
 LEVELS = ("debug", "info", "warning", "error")
-LEVEL_MARKS = {
-    "error": ("✖", "bold red"),
-    "warning": ("▲", "yellow"),
-    "info": ("✔", "green"),
-    "debug": ("·", "grey50"),
-}
 ALL = "__all__"
 
 
@@ -75,7 +70,7 @@ class LogEntry(Widget, can_focus=True):
 
     def render(self) -> Text:
         e = self.entry
-        mark, style = LEVEL_MARKS.get(e.get("level", ""), ("?", "white"))
+        mark, style = level_mark(e.get("level", ""))
         out = Text.assemble(
             (mark, style),
             " ",

@@ -356,13 +356,17 @@ TEXTS: dict[str, str] = {
         "wtedy odczytać)."
     ),
     # logs
-    "Operation logs: `logs [ID] [filters]` shows them (see `logs show --help`).": (
-        "Logi operacji: `logs [ID] [filtry]` je pokazuje (więcej w `logs show --help`)."
+    "Operation logs of the scope, newest first: `logs [ID] [filters]` (the filters are "
+    "below), or one of the commands.": (
+        "Logi operacji w zakresie, od najnowszych: `logs [ID] [filtry]` (filtry poniżej) "
+        "albo jedno z poleceń."
     ),
     "(default) Show log entries of the scope, newest first; -f follows new ones.": (
         "(domyślne) Pokaż wpisy logu w zakresie, od najnowszych; -f śledzi nowe."
     ),
-    "Integration id (default: all).": "Id integracji (domyślnie: wszystkie).",
+    "Integration or bundle id (default: all).": "Id integracji lub pakietu (domyślnie: wszystkie).",
+    "Entity type, e.g. catalog.product.": "Typ encji, np. catalog.product.",
+    "Entity id.": "Id encji.",
     "Exactly this level.": "Dokładnie ten poziom.",
     "This level or above.": "Ten poziom lub wyższy.",
     "Operation, exact or a glob like sync.import.*": (
@@ -377,7 +381,9 @@ TEXTS: dict[str, str] = {
     ),
     "Keep printing new entries (Ctrl-C stops).": "Wypisuj na bieżąco nowe wpisy (Ctrl-C kończy).",
     "Expand details.": "Rozwiń szczegóły.",
-    "{items, total}.": "JSON: {items, total}.",
+    "{items, total, page, pageSize, totalPages}.": (
+        "JSON: {items, total, page, pageSize, totalPages}."
+    ),
     "One entry a line.": "Jeden wpis na wiersz.",
     "Write one log entry (secrets are stripped and masked before it is stored).": (
         "Zapisz jeden wpis logu (sekrety są usuwane i maskowane przed zapisem)."
