@@ -16,13 +16,13 @@ _PART_RE = re.compile(r"(\d+(?:\.\d+)?)([smhdw])")
 
 
 def _is_age(text: str) -> bool:
-    return bool(_AGE_RE.match(text.strip().lower().replace(" ", "")))
+    return bool(_AGE_RE.fullmatch(text.strip().lower().replace(" ", "")))
 
 
 def parse_age(text: str) -> timedelta:
     """`90s`, `15m`, `2h`, `7d`, `2w`, `1h30m` as a positive timedelta; InvalidInput otherwise."""
     value = (text or "").strip().lower().replace(" ", "")
-    if not _AGE_RE.match(value):
+    if not _AGE_RE.fullmatch(value):
         raise InvalidInput(t("logs.when.not_age", text=text), hint=t("logs.when.age_hint"))
     delta = timedelta()
     try:

@@ -217,3 +217,38 @@ def test_help_lists_every_command_and_each_has_working_help() -> None:
         result = run(*path, "--help")
         assert result.exit_code == 0, (path, result.stderr)
         assert result.stdout.startswith(f"Usage: mercato-int {' '.join(path)} "), path
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--tenant", "acme\n", "list"],
+        ["--org", "eu\n", "list"],
+        ["--actor", "ann\n", "list"],
+        ["scaffold", "crm_acme\n", "--title", "T", "--category", "crm", "--hub", "crm"],
+        ["scaffold", "crm_acme", "--title", "T", "--category", "crm", "--hub", "crm",
+         "--field", "apiKey\n:secret"],
+    ],
+)  # fmt: skip
+def test_a_trailing_newline_does_not_pass_an_identifier_check(
+    args: list[str], tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(
+        app, [*args, *(["--dir", str(tmp_path)] if "scaffold" in args else [])]
+    )
+    assert result.exit_code == 2, result.stdout
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: invalid ")
+    assert "\\n" in line  # the value is shown escaped, on the one line
+    assert list(tmp_path.glob("crm_acme*")) == []
+
+
+def test_a_tenant_from_the_environment_with_a_trailing_newline_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MERCATO_INT_TENANT", "acme\n")
+    result = run("list")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "error: invalid tenant 'acme\\n' (use 1-100 letters, digits or _ . : @ - for the tenant)"
+    ]
