@@ -59,7 +59,7 @@ class Settings:
 
     config_dir: Path
     data_dir: Path
-    database_url: str
+    database_url: str = field(repr=False)  # may carry a password
     scope: TenantScope
     actor: str
     providers_path: tuple[Path, ...] = ()
