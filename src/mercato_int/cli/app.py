@@ -79,10 +79,13 @@ class MercatoGroup(TyperGroup):
         from mercato_int.cli.output import closed_stdout, error_line, reset
 
         reset()
+        _invocation.clear()
         try:
             # Chosen before parsing, so that usage errors are framed in the language too.
             i18n.reset()
-            i18n.choose(_lang_flag(kwargs.get("args", args[0] if args else None)))
+            argv = kwargs.get("args", args[0] if args else None)
+            i18n.choose(_lang_flag(argv))
+            _refuse_undecodable(self, sys.argv[1:] if argv is None else list(argv))
             _localized(self, subcommands=False)  # the rest, as each is built
             rv = super().main(*args, standalone_mode=False, **kwargs)
         except MercatoIntError as exc:
@@ -111,6 +114,48 @@ class MercatoGroup(TyperGroup):
         else:
             code = rv if isinstance(rv, int) else ExitCode.OK
         return _exit(code, standalone_mode)
+
+
+def _refuse_undecodable(root: Any, argv: list[str]) -> None:
+    """InvalidInput (exit 2) naming the first argument that holds bytes the locale could not
+    decode (Python keeps them as lone surrogates): checked here once, for every option and
+    argument of every command, before any of them reaches a service or the store."""
+    for i, arg in enumerate(argv):
+        if not any("\ud800" <= c <= "\udfff" for c in arg):
+            continue
+        from mercato_int import i18n
+        from mercato_int.errors import InvalidInput
+
+        encoding = sys.getfilesystemencoding()
+        option = _option_of(root, argv, i)
+        if option:
+            message = i18n.t("cli.undecodable_option", option=option, encoding=encoding)
+        else:
+            message = i18n.t("cli.undecodable_argument", position=i + 1, encoding=encoding)
+        raise InvalidInput(message, hint=i18n.t("cli.undecodable_hint", encoding=encoding))
+
+
+def _option_of(root: Any, argv: list[str], i: int) -> str | None:
+    """The option whose value `argv[i]` is (`--opt=VALUE` or `--opt VALUE`), else None."""
+    arg = argv[i]
+    if arg.startswith("--") and "=" in arg:
+        return arg.split("=", 1)[0]
+    if arg.startswith("-"):
+        return None  # an option's own name is not its value
+    previous = argv[i - 1] if i else ""
+    if not previous.startswith("-") or previous == "--" or "=" in previous:
+        return None
+    command = root
+    for token in argv[:i]:  # the command the option belongs to, as far as the words say
+        sub = command.get_command(None, token) if hasattr(command, "get_command") else None
+        if sub is not None:
+            command = sub
+    for candidate in (command, root):
+        for param in getattr(candidate, "params", []):
+            if previous in (*param.opts, *param.secondary_opts):
+                flag = getattr(param, "is_flag", False) or getattr(param, "count", False)
+                return None if flag else previous
+    return previous
 
 
 def _usage_message(exc: Exception) -> str:
@@ -162,8 +207,8 @@ def _unexpected(exc: Exception) -> int:
     ):
         reason = str(getattr(exc, "orig", exc)).strip().splitlines() or [name]
         error_line(
-            f"the store failed: {reason[0]} (check that it is reachable and not locked, "
-            "then run the command again)"
+            f"the store failed: {_without_db_password(reason[0])} (check that it is reachable "
+            "and not locked, then run the command again)"
         )
         return ExitCode.STORE
     error_line(
@@ -171,6 +216,23 @@ def _unexpected(exc: Exception) -> int:
         "MERCATO_INT_DEBUG=1 for the traceback, and report it"
     )
     return ExitCode.FAILED
+
+
+def _without_db_password(text: str) -> str:
+    """`text` with the store URL's password masked (a driver's message may quote it)."""
+    state = _invocation.get("state")
+    if not isinstance(state, CliState):
+        return text
+    url = state._services.settings.database_url if state._services else state.db
+    if not url:
+        return text
+    from mercato_int.store.urls import redact_text
+
+    return redact_text(text, url)
+
+
+# the global options of the running invocation, for the error path (`_without_db_password`)
+_invocation: dict[str, Any] = {}
 
 
 def _exit(code: int, standalone_mode: bool) -> Any:
@@ -283,7 +345,7 @@ def _root(
     Exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 store, 5 key, 6 not allowed,
     130 interrupted.
     """
-    ctx.obj = CliState(db=db, tenant=tenant, org=org, actor=actor, lang=lang)
+    ctx.obj = _invocation["state"] = CliState(db=db, tenant=tenant, org=org, actor=actor, lang=lang)
     ctx.call_on_close(lambda: ctx.obj._services and ctx.obj._services.close())
 
 

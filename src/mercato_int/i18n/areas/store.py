@@ -30,11 +30,11 @@ EN: dict[str, Any] = {
     "store.readable_by_others": "the store file {path} can be read by other users (mode "
     "{mode}): it holds encrypted credentials and logs; run `chmod 600 {path}`",
     # the command line (cli/app.py)
-    "cli.undecodable_option": "the value of {option} holds bytes that are not valid text "
-    "({encoding})",
-    "cli.undecodable_argument": "argument {position} holds bytes that are not valid text "
-    "({encoding})",
-    "cli.undecodable_hint": "pass it as text in the terminal's encoding (UTF-8)",
+    "cli.undecodable_option": "the value of {option} holds bytes that are not valid {encoding} "
+    "text",
+    "cli.undecodable_argument": "argument {position} holds bytes that are not valid {encoding} "
+    "text",
+    "cli.undecodable_hint": "pass it as {encoding} text (see LANG / LC_ALL)",
 }
 
 PL: dict[str, Any] = {
@@ -62,8 +62,8 @@ PL: dict[str, Any] = {
     "(tryb {mode}): zawiera zaszyfrowane dane uwierzytelniające i logi; uruchom "
     "`chmod 600 {path}`",
     "cli.undecodable_option": "wartość {option} zawiera bajty, które nie są poprawnym tekstem "
-    "({encoding})",
+    "{encoding}",
     "cli.undecodable_argument": "argument {position} zawiera bajty, które nie są poprawnym "
-    "tekstem ({encoding})",
-    "cli.undecodable_hint": "podaj go jako tekst w kodowaniu terminala (UTF-8)",
+    "tekstem {encoding}",
+    "cli.undecodable_hint": "podaj go jako tekst {encoding} (zob. LANG / LC_ALL)",
 }
