@@ -19,6 +19,7 @@ PRIVATE_FILE = 0o600
 PRIVATE_FOLDER = 0o700
 SIDE_FILES = ("-wal", "-shm")
 
+_UNWRITABLE_ERRORS = ("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_FULL")
 # database path -> "full" or "readonly", for the stores this process opened read-only
 READ_ONLY_FALLBACKS: dict[str, str] = {}
 
@@ -71,6 +72,10 @@ def connect(dbapi: Any, path: str, params: dict[str, Any]) -> Any:
         return conn
     except dbapi.Error as exc:
         conn.close()
+        # only what a file that cannot be written causes; never a busy or damaged store, which
+        # an immutable open would read wrong
+        if not getattr(exc, "sqlite_errorname", "").startswith(_UNWRITABLE_ERRORS):
+            raise
         reason = unwritable_reason(path)
         if reason is None or not Path(path).is_file():
             raise
