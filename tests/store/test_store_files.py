@@ -90,3 +90,16 @@ def test_keys_status_warns_when_others_can_read_the_store(cli, db_url: str) -> N
     ]
     os.chmod(path, 0o600)  # the WAL and SHM went with the last connection
     assert cli("keys", "status").stderr == ""
+
+
+def test_a_tilde_in_the_sqlite_path_is_the_home_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "someone"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["--db", "sqlite:///~/stores/x.db", "list", "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert mode(home / "stores" / "x.db") == 0o600
+    assert not (tmp_path / "~").exists()

@@ -36,10 +36,13 @@ def create_store_engine(url: str) -> Engine:
     URL we cannot use, StoreError when the SQLite file cannot be created."""
     parsed = parse_store_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         database = parsed.database
-        if database and database != ":memory:" and not parsed.query.get("uri"):
-            path = Path(database).expanduser()
+        on_disk = bool(database) and database != ":memory:" and not parsed.query.get("uri")
+        if on_disk:  # `~` means the home folder for SQLite too
+            parsed = parsed.set(database=str(Path(database).expanduser()))
+        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        if on_disk:
+            path = Path(parsed.database)
             try:
                 create_private(path)
             except OSError as exc:
