@@ -327,3 +327,14 @@ def test_a_store_failure_mid_command_never_shows_the_password(
     assert result.stderr.startswith("error: ")
     assert "integration_states" not in result.stderr
     assert "***" in result.stderr
+
+
+def test_undecodable_bytes_in_the_database_url_variable_exit_2(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MERCATO_INT_DATABASE_URL", f"sqlite:////tmp/{BAD}.db")
+    result = run("list")
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: not a database URL: ")
+    assert line.endswith("(it holds bytes that are not valid text: write it in UTF-8)")

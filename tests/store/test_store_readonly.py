@@ -12,6 +12,7 @@ import base64
 import os
 import re
 import subprocess
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -229,3 +230,59 @@ def test_no_connection_writes_on_open(tmp_path: Path, immutable) -> None:
     before = path.stat().st_mtime_ns, path.read_bytes()
     assert run(f"sqlite:///{path}", "list", "--json")[0] == 0
     assert (path.stat().st_mtime_ns, path.read_bytes()) == before
+
+
+@pytest.fixture
+def pg_full_tablespace(pg_url: str) -> Iterator[tuple[str, Path]]:
+    """A tablespace on a 4 MiB tmpfs of its own; `pg_url` with it as the default tablespace,
+    so the migrated tables live there. Needs root and a Postgres server on this machine."""
+    import sqlalchemy as sa
+
+    name = f"mercato_full_{uuid.uuid4().hex[:8]}"
+    mount = Path(f"/tmp/{name}")  # the server's own user must reach it: not under tmp_path
+    mount.mkdir()
+    _root_only("mount a tmpfs", ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)])
+    admin = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    try:
+        _root_only("hand the tmpfs to postgres", ["chown", "postgres:postgres", str(mount)])
+        try:
+            with admin.connect() as conn:
+                conn.execute(sa.text(f"CREATE TABLESPACE {name} LOCATION '{mount}'"))
+        except sa.exc.DBAPIError as exc:  # a server elsewhere, or not a superuser
+            reason = f"cannot create a tablespace on {mount}: {str(exc.orig).splitlines()[0]}"
+            if os.environ.get("CI", "").lower() == "true":
+                pytest.fail(reason + " (CI=true: these tests must run)")
+            pytest.skip(reason)
+        try:
+            yield pg_url + f"%20-cdefault_tablespace%3D{name}", mount
+        finally:
+            schema = pg_url.rsplit("%3D", 1)[1]
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+                conn.execute(sa.text(f"DROP TABLESPACE IF EXISTS {name}"))
+    finally:
+        admin.dispose()
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+        mount.rmdir()
+
+
+@pytest.mark.postgres
+def test_a_postgres_tablespace_on_a_full_disk(pg_full_tablespace: tuple[str, Path]) -> None:
+    from mercato_int.store.urls import redact_url
+
+    url, mount = pg_full_tablespace
+    assert run(url, "db", "upgrade")[0] == 0
+    answers = fill(url)
+    subprocess.run(
+        ["dd", "if=/dev/zero", f"of={mount / 'filler'}", "bs=64k"], capture_output=True, check=False
+    )
+    assert os.statvfs(mount).f_bavail == 0
+    assert_reads_work(url, answers)
+    # a write that must grow the files (a big entry goes to the TOAST table)
+    details = '{"blob": "' + os.urandom(40_000).hex() + '"}'
+    code, _out, err = run(url, *WRITES[2], "--details", details)
+    assert code == 4, err
+    assert err.splitlines() == [
+        f"error: the disk of the store at {redact_url(url)} is full: this command writes to it "
+        "(reading commands still work) (free some space on the database server's disk)"
+    ]
