@@ -338,3 +338,32 @@ def test_undecodable_bytes_in_the_database_url_variable_exit_2(
     (line,) = result.stderr.splitlines()
     assert line.startswith("error: not a database URL: ")
     assert line.endswith("(it holds bytes that are not valid text: write it in UTF-8)")
+
+
+def test_the_command_index_is_in_step_with_the_command_modules() -> None:
+    """`--help` lists the commands from cli/command_index.py; it must say what the modules do."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "mercato_int.cli.command_index", "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_help_imports_no_command_module() -> None:
+    code = (
+        "import sys; from mercato_int.cli.app import main; sys.argv = ['mercato-int', '--help']\n"
+        "try: main()\n"
+        "except SystemExit: pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('mercato_int.cli.')), file=sys.stderr)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.startswith("Usage: mercato-int [OPTIONS] COMMAND [ARGS]...")
+    import ast
+
+    from mercato_int.cli.app import _MODULES
+
+    loaded = {m.removeprefix("mercato_int.cli.") for m in ast.literal_eval(proc.stderr)}
+    assert "command_index" in loaded
+    assert loaded & set(_MODULES) == set()

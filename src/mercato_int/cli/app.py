@@ -1,9 +1,8 @@
 """The `mercato-int` command: global options, error rendering and exit codes.
 
 Command modules register themselves on `app`; each keeps its heavy imports inside the command
-function, so `mercato-int --help` loads neither the store nor the registry."""
-
-from __future__ import annotations
+function, so `mercato-int --help` loads neither the store nor the registry. A module is imported
+only when one of its commands runs: `--help` lists them from `cli/command_index.py`."""
 
 import contextlib
 import sys
@@ -14,6 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from mercato_int import __version__
+from mercato_int.cli.command_index import COMMANDS
 from mercato_int.errors import ExitCode, MercatoIntError
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ class MercatoGroup(TyperGroup):
     @property
     def commands(self) -> dict[str, Any]:  # type: ignore[override]
         """Every subcommand, built: for whoever walks the whole tree (completions, docs)."""
+        _register()
         for name, info in _DEFERRED.items():
             if name not in self._built:
                 self._built[name] = _build(name, info)
@@ -42,16 +43,20 @@ class MercatoGroup(TyperGroup):
         self._built = dict(value)
 
     def list_commands(self, ctx: Any) -> list[str]:
-        return [*self._built, *(n for n in _DEFERRED if n not in self._built)]
+        names = [*self._built, *(n for n in COMMANDS if n not in self._built)]
+        return [*names, *(n for n in _DEFERRED if n not in names)]
 
     def get_command(self, ctx: Any, name: str) -> Any:
+        if name not in self._built and name not in _DEFERRED:
+            # only the module of that command; every module for a name the index lacks
+            _register(*([COMMANDS[name][0]] if name in COMMANDS else []))
         if name not in self._built and name in _DEFERRED:
             self._built[name] = _build(name, _DEFERRED[name])
         return self._built.get(name)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         rows = [
-            (name, self._built.get(name) or _stub(name, _DEFERRED[name]))
+            (name, self._built.get(name) or _stub(name, _DEFERRED.get(name)))
             for name in self.list_commands(ctx)
         ]
         rows = [(name, cmd) for name, cmd in rows if not cmd.hidden]
@@ -278,9 +283,9 @@ class CliState:
     org: str | None = None
     actor: str | None = None
     lang: str | None = None
-    _services: Services | None = field(default=None, repr=False)
+    _services: "Services | None" = field(default=None, repr=False)
 
-    def services(self) -> Services:
+    def services(self) -> "Services":
         if self._services is None:
             from mercato_int.services import Services
             from mercato_int.settings import Settings
@@ -296,7 +301,7 @@ class CliState:
         return self._services
 
 
-def services(ctx: typer.Context) -> Services:
+def services(ctx: typer.Context) -> "Services":
     """The services container of this invocation."""
     root = ctx.find_root()
     if not isinstance(root.obj, CliState):
@@ -349,22 +354,20 @@ def _root(
     ctx.call_on_close(lambda: ctx.obj._services and ctx.obj._services.close())
 
 
-def _register() -> None:
-    # Each module adds its commands to `app`; importing them is cheap (no services).
-    from mercato_int.cli import (  # noqa: F401
-        acl,
-        catalog,
-        creds,
-        db,
-        events,
-        health,
-        keys,
-        logs,
-        retention,
-        scaffold,
-        state,
-        tui,
-    )
+def _register(*modules: str) -> None:
+    """Import command modules (all of them by default): each adds its commands to `app`,
+    which `_defer` then moves aside. Importing one is cheap (no services), but all of them
+    are a tenth of a `--help`, which lists the commands from `command_index` instead."""
+    import importlib
+
+    for module in modules or _MODULES:
+        importlib.import_module(f"mercato_int.cli.{module}")
+    _defer(app)
+
+
+# every module that registers commands on `app`
+_MODULES = ("acl", "catalog", "creds", "db", "events", "health", "keys", "logs", "retention",
+            "scaffold", "state", "tui")  # fmt: skip
 
 
 # name -> CommandInfo | TyperInfo of every subcommand, built by MercatoGroup when used
@@ -405,13 +408,16 @@ def _no_op() -> None:
     pass
 
 
-def _stub(name: str, info: Any) -> Any:
-    """A parameterless stand-in with the command's name and help, for the `--help` list."""
+def _stub(name: str, info: Any = None) -> Any:
+    """A parameterless stand-in with the command's name and help, for the `--help` list:
+    from `info` (its CommandInfo or TyperInfo) or, without it, from the command index."""
     import inspect
 
     from typer.models import CommandInfo
 
-    if isinstance(info, CommandInfo):
+    if info is None:
+        _module, text, short, hidden = COMMANDS[name]
+    elif isinstance(info, CommandInfo):
         text = info.help or inspect.getdoc(info.callback)
         short, hidden = info.short_help, info.hidden
     else:
@@ -439,10 +445,6 @@ def _localized(command: Any, *, subcommands: bool = True) -> Any:
 
         localize(command, subcommands=subcommands)
     return command
-
-
-_register()
-_defer(app)
 
 
 def main() -> None:
