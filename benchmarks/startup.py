@@ -11,7 +11,10 @@ ratios (each command against its baseline from the same round), which is the ste
 on a shared machine; the ratio of the median wall times, of the fastest runs and of the median
 CPU times (user + system of the child) are printed beside it.
 
-    python benchmarks/startup.py [--runs N] [--json]
+`--instructions` also counts the instructions each command executes, once, under valgrind's
+callgrind: a figure that does not depend on what else the machine is doing.
+
+    python benchmarks/startup.py [--runs N] [--json] [--instructions]
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -64,6 +68,23 @@ def _time(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     return elapsed, usage.ru_utime + usage.ru_stime
 
 
+def _instructions(cmd: list[str], env: dict[str, str]) -> int | None:
+    """Instructions `cmd` executes (valgrind's callgrind), or None without valgrind."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    proc = subprocess.run(
+        [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    found = re.search(r"Collected : (\d+)", proc.stderr)
+    return int(found.group(1)) if found and proc.returncode == 0 else None
+
+
 def _quartiles(values: list[float]) -> tuple[float, float]:
     q = statistics.quantiles(values, n=4)
     return q[0], q[2]
@@ -73,6 +94,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=41, help="rounds (41)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--instructions", action="store_true", help="also count instructions (valgrind)"
+    )
     args = parser.parse_args()
 
     home = Path(tempfile.mkdtemp(prefix="mercato-int-bench-"))
@@ -114,6 +138,9 @@ def main() -> None:
                 elapsed, used = _time(commands[name], env)
                 wall[name].append(elapsed * 1000)
                 cpu[name].append(used * 1000)
+        counted = {}
+        if args.instructions:
+            counted = {name: _instructions(cmd, env) for name, cmd in commands.items()}
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
@@ -135,8 +162,12 @@ def main() -> None:
             "cpuRatio": cpu_median[name] / cpu_median[base],
             "aim": aim,
         }
+        if counted.get(name) and counted.get(base):
+            ratios[name]["instructionsRatio"] = counted[name] / counted[base]
     if args.json:
         figures = {"medianMs": median, "minMs": best, "cpuMedianMs": cpu_median}
+        if counted:
+            figures["instructions"] = counted
         print(json.dumps({"runs": args.runs, **figures, "ratios": ratios}, indent=2))
         return
     print(f"{args.runs} rounds, every command once a round ({sys.executable})")
@@ -154,6 +185,8 @@ def main() -> None:
             f"(aim {r['aim']}x: {verdict}; middle half {low:.2f}-{high:.2f}x; medians "
             f"{r['ratio']:.2f}x, fastest {r['minRatio']:.2f}x, CPU {r['cpuRatio']:.2f}x)"
         )
+        if "instructionsRatio" in r:
+            print(f"{'':<58}   instructions {r['instructionsRatio']:.2f}x")
 
 
 if __name__ == "__main__":
