@@ -8,7 +8,7 @@
 #   creds
 #   creds explain INTEGRATION_ID* --json
 #   creds get INTEGRATION_ID* --json --reveal
-#   creds set INTEGRATION_ID* ASSIGNMENTS --prompt
+#   creds set INTEGRATION_ID* ASSIGNMENTS --prompt --if-version
 #   creds unset INTEGRATION_ID* --yes/-y
 #   db
 #   db current --json
@@ -18,10 +18,12 @@
 #   events --type* --since --limit -f/--follow --json
 #   health [ID|BUNDLE]...* --all --all-tenants --timeout --concurrency --json
 #   keys
-#   keys drop KEY_ID --yes/-y
+#   keys drop KEY_ID --yes/-y --force
+#   keys export FILE --passphrase-file
+#   keys import FILE --passphrase-file
 #   keys rotate --yes/-y --batch-size
 #   keys status --json --verify
-#   list --category* --search --bundle* --enabled/--disabled --json
+#   list --category* --search --bundle* --enabled/--disabled --health-status* --sort* --desc --json
 #   logs
 #   logs audit --all-tenants --json
 #   logs ingest [FILE|-]
@@ -33,6 +35,7 @@
 #   settings get KEY --json
 #   settings list --json
 #   settings set KEY VALUE --json
+#   settings unset KEY --json
 #   show ID* --json
 #   tui
 #   validate --json

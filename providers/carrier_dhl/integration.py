@@ -18,13 +18,35 @@ integration = {
     "tags": ["parcel", "labels", "tracking", "shipping"],
     "credentials": {
         "fields": [
-            {"key": "apiKey", "label": "API Key", "type": "secret", "required": True},
+            {
+                "key": "apiKey",
+                "label": "API Key",
+                "type": "secret",
+                "required": True,
+                "help": "The API key of your app on developer.dhl.com (sent as dhl-api-key).",
+            },
+            {
+                "key": "username",
+                "label": "Username",
+                "type": "text",
+                "placeholder": "user-valid",
+                "help": "Business customer portal (GKP) user; in the sandbox DHL's test user "
+                "user-valid is used when empty.",
+            },
+            {
+                "key": "password",
+                "label": "Password",
+                "type": "secret",
+                "help": "Business customer portal (GKP) password; in the sandbox DHL's test "
+                "password is used when empty.",
+            },
             {
                 "key": "accountNumber",
-                "label": "Account Number",
+                "label": "Billing Number",
                 "type": "text",
-                "required": True,
-                "placeholder": "22222222220101",
+                "placeholder": "33333333330101",
+                "help": "14-digit billing number (EKP, procedure, participation) for DHL Paket "
+                "(01) or Kleinpaket (62); in the sandbox 33333333330101 is used when empty.",
             },
             {
                 "key": "environment",

@@ -41,6 +41,15 @@ class OperationFailed(MercatoIntError):
     exit_code = ExitCode.FAILED
 
 
+class VersionConflict(OperationFailed):
+    """A conditional write (`--if-version`, the TUI form's save) found another version;
+    `current` is the version it found (0: no row)."""
+
+    def __init__(self, message: str, *, current: int, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.current = current
+
+
 class InvalidInput(MercatoIntError):
     exit_code = ExitCode.USAGE
 

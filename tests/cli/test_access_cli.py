@@ -21,7 +21,8 @@ def policy(cli):
 def denied(feature: str, actor: str = "bob", tenant: str = "t1") -> str:
     return (
         f"error: not allowed: {actor} lacks {feature} in tenant {tenant} · org default "
-        f"(an admin can run `mercato-int acl grant {actor} {feature}` or grant a role)"
+        f"(an admin can run `mercato-int --tenant {tenant} --org default acl grant {actor} "
+        f"{feature}` or grant a role)"
     )
 
 

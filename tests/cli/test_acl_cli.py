@@ -47,7 +47,8 @@ def test_an_employee_cannot_grant_himself_more(cli) -> None:
     assert run.exit_code == 6
     assert run.stderr.splitlines()[0] == (
         "error: not allowed: bob lacks integrations.manage in tenant t1 · org default "
-        "(an admin can run `mercato-int acl grant bob integrations.manage` or grant a role)"
+        "(an admin can run `mercato-int --tenant t1 --org default acl grant bob "
+        "integrations.manage` or grant a role)"
     )
 
 

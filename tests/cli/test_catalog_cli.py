@@ -21,6 +21,13 @@ SYNTAX = "integration = {\n    'id': 'broken',,\n}\n"
 GOOD = "integration = {'id': 'good_extra', 'title': 'Good Extra', 'category': 'crm'}\n"
 
 
+def plain(text: str) -> str:
+    """`text` without the terminal's style codes (bold, dim: NO_COLOR keeps those)."""
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
 def _ids(run) -> list[str]:
     assert run.exit_code == 0, run.stderr
     return [i["id"] for i in run.json()["items"]]
@@ -93,15 +100,26 @@ def test_list_json_items_carry_the_state_keys(cli) -> None:
     for item in data["items"]:
         assert item["isEnabled"] is False
         assert item["hasCredentials"] is False
-        assert item["healthStatus"] is None
+        assert item["credentialsUpdatedAt"] is None
+        # each has a check and required credentials, none set: unconfigured, not "unknown"
+        assert item["healthStatus"] == "unconfigured"
         assert item["lastHealthCheckAt"] is None
+        assert item["analytics"] == {
+            "lastActivityAt": None,
+            "totalCount": 0,
+            "errorCount": 0,
+            "errorRate": 0,
+            "dailyCounts": [0] * 30,
+        }
     dhl = next(i for i in data["items"] if i["id"] == "carrier_dhl")
     assert [f["key"] for f in dhl["credentials"]["fields"]] == [
         "apiKey",
+        "username",
+        "password",
         "accountNumber",
         "environment",
     ]
-    assert dhl["credentials"]["fields"][2]["options"] == [
+    assert dhl["credentials"]["fields"][4]["options"] == [
         {"value": "sandbox", "label": "Sandbox"},
         {"value": "production", "label": "Production"},
     ]
@@ -208,6 +226,8 @@ def test_show_integration(cli) -> None:
         "  enableApplePay  Enable Apple Pay  boolean",
         "",
         "State: ○ Disabled",
+        "Health: unconfigured · required credentials are not set",
+        "Credentials: not set",
         "Last changes: none",
     ]
 
@@ -222,10 +242,14 @@ def test_show_integration_json(cli) -> None:
         "isEnabled": False,
         "enabledAt": None,
         "enabledBy": None,
-        "healthStatus": None,
+        "healthStatus": "unconfigured",
         "lastHealthCheck": None,
         "lastHealthCheckAt": None,
+        "hasCredentials": False,
+        "credentialsSource": "none",
+        "credentialsUpdatedAt": None,
     }
+    assert (data["hasCredentials"], data["credentialsUpdatedAt"]) == (False, None)
     assert data["bundle"]["id"] == "sync_medusa"
     assert [f["key"] for f in data["bundle"]["credentials"]["fields"]] == [
         "medusaApiUrl",
@@ -264,11 +288,145 @@ def test_show_unknown_id_exits_3(cli) -> None:
 
 @pytest.mark.parametrize("columns", ["80", "72"])
 def test_list_fits_a_narrow_terminal_without_losing_words(cli, columns: str) -> None:
-    run = cli("list", env={"COLUMNS": columns})
+    # TTY_COMPATIBLE=1: Rich takes stdout for a terminal of COLUMNS (off a terminal, no limit)
+    run = cli("list", env={"COLUMNS": columns, "TTY_COMPATIBLE": "1"})
     assert run.exit_code == 0
-    lines = run.stdout.splitlines()
+    lines = plain(run.stdout).splitlines()
     assert max(len(line) for line in lines) <= int(columns)
     text = " ".join(line.strip("│ ") for line in lines)
     assert "products, customers, orders, and inventory." in " ".join(text.split())
     for some_id in ["gateway_stripe", "carrier_dhl", "sync_medusa_webhooks"]:
         assert some_id in run.stdout
+
+
+@pytest.mark.parametrize("columns", ["80", "72"])
+def test_polish_labels_fit_a_narrow_terminal_without_an_ellipsis(cli, columns: str) -> None:
+    run = cli("--lang", "pl", "list", env={"COLUMNS": columns, "TTY_COMPATIBLE": "1"})
+    assert run.exit_code == 0
+    text = plain(run.stdout)
+    assert max(len(line) for line in text.splitlines()) <= int(columns)
+    assert "…" not in text  # a long word folds onto the next line, never cut
+    for some_id in ["gateway_stripe", "carrier_dhl", "sync_medusa_webhooks"]:
+        assert some_id in text
+    assert "Synchroni" in text and "Wysyłka" in text and "Płatności" in text
+
+
+# --- health status now, filters and sorts (issue 10, items 6, 7, 12) -------------------------
+STRIPE_ARGS = ["publishableKey=pk_1", "secretKey=sk_test_123456", "webhookSecret=whsec_1"]
+
+
+def _store_health(db_url: str, integration_id: str, status: str, message: str) -> None:
+    """A stored result as `health` records it, through the state service."""
+    from datetime import UTC, datetime
+
+    from mercato_int.scope import TenantScope
+    from mercato_int.services import Services
+    from mercato_int.settings import Settings
+
+    at = datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
+    result = {"status": status, "message": message, "details": None, "latencyMs": 5}
+    svc = Services(Settings.load(database_url=db_url))
+    try:
+        with svc.store.session() as session:
+            svc.state.store_health(session, [integration_id], TenantScope(), result, at)
+    finally:
+        svc.close()
+
+
+def test_list_health_status_follows_creds_unset_at_once(cli, db_url) -> None:
+    cli("creds", "set", "gateway_stripe", *STRIPE_ARGS)
+    _store_health(db_url, "gateway_stripe", "healthy", "balance readable")
+    assert _ids(cli("list", "--health-status", "healthy", "--json")) == ["gateway_stripe"]
+    assert cli("creds", "unset", "gateway_stripe", "--yes").exit_code == 0
+    assert _ids(cli("list", "--health-status", "healthy", "--json")) == []
+    assert "gateway_stripe" in _ids(cli("list", "--health-status", "unconfigured", "--json"))
+    stripe = cli("show", "gateway_stripe", "--json").json()
+    assert (stripe["state"]["healthStatus"], stripe["hasCredentials"]) == ("unconfigured", False)
+    assert "Health: unconfigured · required credentials are not set" in (
+        cli("show", "gateway_stripe").stdout
+    )
+
+
+def test_list_unknown_health_status_or_sort_exits_2(cli) -> None:
+    bad = cli("list", "--health-status", "sick")
+    assert (bad.exit_code, bad.stdout) == (2, "")
+    assert bad.stderr == (
+        "error: unknown health status 'sick'; use one of healthy, degraded, unhealthy, "
+        "unconfigured, unchecked\n"
+    )
+    wrong = cli("--lang", "pl", "list", "--sort", "name")
+    assert wrong.exit_code == 2
+    assert wrong.stderr == (
+        "błąd: nieznane sortowanie 'name'; użyj jednego z: title, category, health, updated\n"
+    )
+
+
+def test_list_sort_and_desc(cli, db_url) -> None:
+    cli("creds", "set", "gateway_stripe", *STRIPE_ARGS)
+    _store_health(db_url, "gateway_stripe", "degraded", "slow")
+    by_health = _ids(cli("list", "--sort", "health", "--json"))
+    assert by_health[0] == "gateway_stripe"  # the only one with a result
+    assert _ids(cli("list", "--sort", "health", "--desc", "--json"))[-1] == "gateway_stripe"
+    assert _ids(cli("list", "--desc", "--json"))[:2] == ["gateway_stripe", "sync_medusa_webhooks"]
+    assert _ids(cli("list", "--sort", "category", "--json")) == [
+        "sync_medusa_customers",  # data_sync, then by title
+        "sync_medusa_inventory",
+        "sync_medusa_orders",
+        "sync_medusa_products",
+        "gateway_stripe",  # payment
+        "carrier_dhl",  # shipping
+        "sync_medusa_webhooks",  # webhook
+    ]
+    cli("enable", "carrier_dhl")
+    assert _ids(cli("list", "--sort", "updated", "--desc", "--json"))[0] == "carrier_dhl"
+    # the human view groups by bundle, each group in the sorted order
+    human = cli("list", "--sort", "title", "--desc").stdout
+    assert human.index("Standalone") < human.index("MedusaJS (sync_medusa)")
+    assert human.index("gateway_stripe") < human.index("carrier_dhl")
+
+
+def test_show_prints_local_times_the_last_message_and_credentials(cli, db_url, monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "Europe/Warsaw")
+    time.tzset()
+    try:
+        cli("creds", "set", "gateway_stripe", *STRIPE_ARGS)
+        cli("--actor", "ann", "enable", "gateway_stripe")
+        _store_health(db_url, "gateway_stripe", "degraded", "Stripe answered 429: slow down")
+        data = cli("show", "gateway_stripe", "--json").json()
+        lines = cli("show", "gateway_stripe").stdout.splitlines()
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    def local(iso: str) -> str:
+        when = datetime.fromisoformat(iso).astimezone(ZoneInfo("Europe/Warsaw"))
+        return when.strftime("%Y-%m-%d %H:%M:%S")
+
+    state = data["state"]
+    assert f"State: ● Enabled  by ann at {local(state['enabledAt'])}" in lines
+    # 08:30 UTC on 20 November is 09:30 in Warsaw
+    assert "Health: degraded at 2026-11-20 09:30:00 · Stripe answered 429: slow down" in lines
+    assert f"Credentials: set at {local(data['credentialsUpdatedAt'])}" in lines
+    assert data["hasCredentials"] is True and data["credentialsUpdatedAt"].endswith("Z")
+    member = cli("show", "sync_medusa_orders").stdout.splitlines()
+    assert "Credentials: not set" in member
+    medusa = ["medusaApiUrl=https://m.example", "medusaApiKey=k1", "medusaWebhookSecret=w1"]
+    assert cli("creds", "set", "sync_medusa", *medusa).exit_code == 0
+    member = cli("show", "sync_medusa_orders").stdout.splitlines()
+    assert any(line.startswith("Credentials: set on bundle sync_medusa at ") for line in member)
+    assert "Health: not checked yet" in member
+    bundle = cli("show", "sync_medusa", "--json").json()
+    assert bundle["hasCredentials"] is True
+    assert all(m["hasCredentials"] for m in bundle["integrations"])
+
+
+def test_an_unconfigured_check_result_has_no_latency(cli) -> None:
+    run = cli("health", "carrier_dhl", "--json")
+    (item,) = run.json()["items"]
+    assert (item["status"], item["latencyMs"]) == ("unconfigured", None)
+    stored = cli("show", "carrier_dhl", "--json").json()["state"]["lastHealthCheck"]
+    assert (stored["status"], stored["latencyMs"]) == ("unconfigured", None)

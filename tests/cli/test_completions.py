@@ -37,7 +37,10 @@ def test_check_mode_fails_on_a_stale_script(tmp_path: Path, capsys) -> None:
 def test_every_command_is_listed_in_the_header() -> None:
     text = (CHECKED_IN / "mercato-int.bash").read_text()
     assert "#   show ID* --json\n" in text
-    assert "#   list --category* --search --bundle* --enabled/--disabled --json\n" in text
+    assert (
+        "#   list --category* --search --bundle* --enabled/--disabled --health-status* --sort* "
+        "--desc --json\n"
+    ) in text
     assert "#   scaffold NAME " in text
 
 

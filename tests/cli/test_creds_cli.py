@@ -61,7 +61,9 @@ def test_get_masks_and_json_has_the_documented_shape(cli) -> None:
         "secretFieldsConfigured",
         "source",
         "updatedAt",
+        "version",
     }
+    assert data["version"] == 1
     assert data["credentials"] == {
         "publishableKey": "pk_live_PUBLISHABLE_4242",
         "secretKey": MASK,
@@ -146,6 +148,7 @@ def test_bundle_credentials_show_through_children(cli) -> None:
         },
         "secretFieldsConfigured": {"medusaApiKey": True, "medusaWebhookSecret": True},
         "source": "bundle",
+        "version": 0,  # of its own row, which it has not: what `--if-version` compares
         "updatedAt": data["updatedAt"],
     }
     human = cli("creds", "get", "sync_medusa_products")
@@ -164,7 +167,11 @@ def test_bundle_credentials_show_through_children(cli) -> None:
 @pytest.mark.parametrize(
     ("args", "first_line"),
     [
-        (["bogus=1"], "error: unknown field 'bogus' for gateway_stripe (known fields:"),
+        (
+            ["bogus=1"],
+            "error: argument 1: the text before '=' is not a field of gateway_stripe (not "
+            "shown: it may be part of a value) (known fields: publishableKey, secretKey,",
+        ),
         (["publishableKey=pk"], "error: missing required fields secretKey, webhookSecret for"),
         ([*ARGS, "captureMethod=later"], "error: field 'captureMethod' must be one of automatic"),
         ([*ARGS, "enableApplePay=maybe"], "error: field 'enableApplePay' must be true/false"),
@@ -205,8 +212,10 @@ def test_url_with_userinfo_exits_2_without_echoing_it(cli) -> None:
 
 
 def test_values_from_a_file_and_from_stdin(cli, tmp_path) -> None:
+    """Surrounding whitespace (a file's blank lines or CRLF, a pasted space) is trimmed from
+    secrets (issue 11.4)."""
     secret_file = tmp_path / "sk.txt"
-    secret_file.write_text("sk_from_file\n")
+    secret_file.write_bytes(b"sk_from_file\r\n\n")
     run = cli(
         "creds",
         "set",
@@ -214,7 +223,7 @@ def test_values_from_a_file_and_from_stdin(cli, tmp_path) -> None:
         "publishableKey=pk",
         f"secretKey=@{secret_file}",
         "webhookSecret=-",
-        input="whsec_from_stdin\n",
+        input="whsec_from_stdin \n",
     )
     assert run.exit_code == 0, run.stderr
     revealed = cli("creds", "get", "gateway_stripe", "--reveal", "--json").json()["credentials"]
@@ -265,8 +274,13 @@ def test_explain_names_the_source_of_each_field(cli) -> None:
 
 def test_unset_asks_unless_yes(cli) -> None:
     cli("creds", "set", "gateway_stripe", *ARGS)
-    declined = cli("creds", "unset", "gateway_stripe", input="n\n")
-    assert declined.exit_code == 1
+    # no terminal to ask at (tests/cli/test_confirm_cli.py asks on a real one)
+    declined = cli("creds", "unset", "gateway_stripe", input="y\n")
+    assert (declined.exit_code, declined.stdout) == (2, "")
+    assert declined.stderr == (
+        "error: mercato-int creds unset asks for confirmation, and there is no terminal to ask "
+        "at: use --yes\n"
+    )
     assert cli("creds", "get", "gateway_stripe", "--json").json()["source"] == "own"
     run = cli("creds", "unset", "gateway_stripe", "--yes")
     assert run.exit_code == 0
@@ -279,3 +293,69 @@ def test_unset_asks_unless_yes(cli) -> None:
     assert again.stderr.splitlines()[0] == (
         "error: no credentials of gateway_stripe are set in tenant default · org default"
     )
+
+
+@pytest.mark.parametrize(
+    "secret", ["c2tfbGl2ZV9vb3BzX1NFQ1JFVA==", "sk_live_oops=", "sk_live_oops=@/etc/passwd"]
+)
+def test_a_secret_without_key_is_named_by_position_only(cli, secret) -> None:
+    """`creds set carrier_dhl <secret>` (KEY= forgotten): a secret holding `=` (base64
+    padding) splits into a "key" and a value; neither part may be printed (issue 11.6)."""
+    run = cli("creds", "set", "carrier_dhl", "accountNumber=1", secret)
+    assert run.exit_code == 2
+    assert run.stderr.splitlines()[0].startswith(
+        "error: argument 2: the text before '=' is not a field of carrier_dhl"
+    )
+    head = secret.partition("=")[0]
+    assert head not in run.stdout + run.stderr
+    assert cli("creds", "get", "carrier_dhl", "--json").json()["source"] == "none"
+
+
+def test_the_mask_pasted_back_keeps_the_secret(cli) -> None:
+    """A script round-tripping `creds get --json` into `creds set` (issue 10.4)."""
+    mask = "\u2022" * 8
+    first = cli("creds", "set", "gateway_stripe", "publishableKey=pk", f"secretKey={mask}")
+    assert first.exit_code == 2
+    assert first.stderr.splitlines()[0].startswith(
+        f"error: field 'secretKey' is the mask {mask}, and there is no stored value to keep"
+    )
+    assert cli("creds", "get", "gateway_stripe", "--json").json()["source"] == "none"
+    cli("creds", "set", "gateway_stripe", *ARGS)
+    got = cli("creds", "get", "gateway_stripe", "--json").json()["credentials"]
+    pairs = [f"{k}={v}" for k, v in got.items()]
+    assert f"secretKey={mask}" in pairs
+    again = cli("creds", "set", "gateway_stripe", *pairs)
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.startswith("Credentials of gateway_stripe unchanged")
+    revealed = cli("creds", "get", "gateway_stripe", "--reveal", "--json").json()["credentials"]
+    assert revealed["secretKey"] == dict(a.split("=", 1) for a in ARGS)["secretKey"]
+
+
+def test_a_secret_file_of_two_lines_is_refused_without_echo(cli, tmp_path) -> None:
+    secret_file = tmp_path / "sk.txt"
+    secret_file.write_bytes(b"sk_line_one\nsk_line_two\n")
+    cli("creds", "set", "gateway_stripe", *ARGS)
+    two = cli("creds", "set", "gateway_stripe", f"secretKey=@{secret_file}")
+    assert two.exit_code == 2
+    assert two.stderr.splitlines()[0].startswith("error: field 'secretKey' holds a control")
+    assert "sk_line" not in two.stderr
+
+
+def test_set_if_version_saves_only_at_that_version(cli) -> None:
+    first = cli("creds", "set", "gateway_stripe", *ARGS, "--if-version", "1")
+    assert first.exit_code == 1
+    assert first.stderr.splitlines()[0] == (
+        "error: the credentials of gateway_stripe in tenant default · org default changed "
+        "meanwhile: they are at version 0, the save expected 1; nothing was saved (read them "
+        "again with `mercato-int creds get gateway_stripe` and retry with its version)"
+    )
+    assert cli("creds", "set", "gateway_stripe", *ARGS, "--if-version", "0").exit_code == 0
+    version = cli("creds", "get", "gateway_stripe", "--json").json()["version"]
+    assert version == 1
+    ok = cli("creds", "set", "gateway_stripe", "publishableKey=pk2", "--if-version", "1")
+    assert ok.exit_code == 0, ok.stderr
+    stale = cli("creds", "set", "gateway_stripe", "publishableKey=pk3", "--if-version", "1")
+    assert stale.exit_code == 1 and "they are at version 2" in stale.stderr
+    got = cli("creds", "get", "gateway_stripe", "--json").json()
+    assert (got["version"], got["credentials"]["publishableKey"]) == (2, "pk2")
+    assert cli("creds", "set", "gateway_stripe", "x=1", "--if-version", "-1").exit_code == 2

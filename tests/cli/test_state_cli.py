@@ -217,3 +217,46 @@ def test_access_control_guards_enable_health_and_events(cli) -> None:
         ("eve", "integrations.manage")
     ] * 3
     assert cli("--tenant", "other", "--actor", "eve", "enable", "carrier_dhl").exit_code == 0
+
+
+def test_events_show_what_matters_in_the_payload(cli) -> None:
+    """Changed field keys (never values), the refused feature and command, the grant."""
+    keys = ["publishableKey=pk_1", "secretKey=sk_test_123456", "webhookSecret=whsec_1"]
+    cli("creds", "set", "gateway_stripe", *keys)
+    cli("--actor", "alice", "acl", "grant", "alice", "admin")
+    cli("--actor", "alice", "acl", "grant", "bob", "employee")
+    assert cli("--actor", "bob", "disable", "gateway_stripe").exit_code == 6
+    run = cli("--actor", "alice", "events")
+    assert run.exit_code == 0
+    lines = [line.split("  ", 1)[1] for line in run.stdout.splitlines()[1:]]  # without times
+    assert lines == [
+        "integrations.credentials.updated  gateway_stripe  by tester  "
+        "fields: publishableKey, secretKey, webhookSecret",
+        "integrations.access.granted  -  by alice  admin for alice",
+        "integrations.access.granted  -  by alice  employee for bob",
+        "integrations.access.denied  -  by bob  "
+        "refused: integrations.manage for `mercato-int disable`",
+    ]
+    assert "sk_test_123456" not in run.stdout
+    polish = cli("--lang", "pl", "--actor", "alice", "events").stdout
+    assert "pola: publishableKey, secretKey, webhookSecret" in polish
+    assert "odmowa: integrations.manage dla `mercato-int disable`" in polish
+    assert "employee dla bob" in polish
+
+
+def test_events_times_are_local_as_in_logs(cli, monkeypatch) -> None:
+    import time
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    cli("enable", "gateway_stripe")
+    created = cli("events", "--json").json()["items"][0]["createdAt"]
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        line = cli("events").stdout.splitlines()[1]
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    tokyo = datetime.fromisoformat(created).astimezone(ZoneInfo("Asia/Tokyo"))
+    assert line.startswith(tokyo.strftime("%Y-%m-%d %H:%M:%S") + "  ")

@@ -88,8 +88,8 @@ def test_health_in_polish_keeps_the_stored_message_english(cli) -> None:
     # the status is translated; the result's message is data, stored in English
     assert lines[1].startswith("· nieskonfigurowana carrier_dhl  ")
     assert lines[1].endswith(
-        "required credentials not set: apiKey, accountNumber; set them with "
-        "`mercato-int creds set carrier_dhl apiKey=... accountNumber=...`"
+        "required credentials not set: apiKey; set them with "
+        "`mercato-int creds set carrier_dhl apiKey=...`"
     )
     assert lines[2] == "1 kontrola stanu: 1 nieskonfigurowana"
     assert run.stderr.splitlines() == [

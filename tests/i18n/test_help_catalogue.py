@@ -105,7 +105,10 @@ def test_list_help_in_polish(run) -> None:
         "  --search <str>          Tekst w id, tytule, opisie lub tagach.\n"
         "  --bundle <str>          Tylko integracje tego pakietu.\n"
         "  --enabled / --disabled  Tylko włączone albo tylko wyłączone integracje.\n"
-        "  --json                  Wynik w JSON: {items, bundles, total}.\n"
+        "  --health-status STATUS  Tylko ten stan zdrowia albo unchecked.\n"
+        "  --sort KEY              Kolejność: title, category, health lub updated.\n"
+        "  --desc                  Kolejność malejąca.\n"
+        "  --json                  Wynik w JSON: {items, bundles, total}, z analityką.\n"
         "  -h, --help              Pokaż tę pomoc i zakończ.\n"
     )
 
@@ -123,7 +126,10 @@ def test_english_help_is_as_written(run) -> None:
         "  --search <str>          Text in id, title, description or tags.\n"
         "  --bundle <str>          Only the integrations of this bundle.\n"
         "  --enabled / --disabled  Only enabled, or only disabled, integrations.\n"
-        "  --json                  JSON: {items, bundles, total}.\n"
+        "  --health-status STATUS  Only this health status, or unchecked.\n"
+        "  --sort KEY              Order by title, category, health or updated.\n"
+        "  --desc                  Descending order.\n"
+        "  --json                  JSON: {items, bundles, total}, with analytics.\n"
         "  -h, --help              Show this message and exit.\n"
     )
     assert run("--lang", "en", "list", "--help", env={"MERCATO_INT_LANG": "pl"}) == english

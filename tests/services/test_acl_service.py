@@ -37,7 +37,7 @@ def test_roles_and_features_once_a_policy_exists(services) -> None:
         acl.require(MANAGE, T1, "bob", subject_id="gateway_stripe", action="mercato-int enable")
     assert str(denied.value) == (
         "not allowed: bob lacks integrations.manage in tenant t1 · org org (an admin can run "
-        "`mercato-int acl grant bob integrations.manage` or grant a role)"
+        "`mercato-int --tenant t1 --org org acl grant bob integrations.manage` or grant a role)"
     )
     with pytest.raises(NotAllowed):
         acl.require(VIEW, T1, "carol")

@@ -80,7 +80,7 @@ def test_invalid_values_name_the_field_and_store_nothing(services, values, messa
     [
         ("ftp://api.shop.test", "must be an http:// or https:// URL"),
         ("https://admin:hunter2@api.shop.test", "must not contain user:password"),
-        ("not a url", "must be an http:// or https:// URL"),
+        ("not a url", "is not a valid URL"),
     ],
 )
 def test_url_fields_are_checked(services, url, message) -> None:
@@ -109,7 +109,8 @@ def test_bundle_fallthrough_on_the_bundled_providers(services) -> None:
         services.credentials.save("sync_medusa_products", {"x": "y"}, A, actor="t")
     assert str(info.value) == (
         "sync_medusa_products has no credentials of its own: they live on its bundle "
-        "sync_medusa (run `mercato-int creds set sync_medusa KEY=VALUE...`)"
+        "sync_medusa (run `mercato-int --tenant tenant_a --org default creds set sync_medusa "
+        "KEY=VALUE...`)"
     )
 
 

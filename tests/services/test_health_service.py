@@ -76,6 +76,45 @@ def probe(credentials, ctx):
 def probe(credentials, ctx):
     return {"status": "great", "message": credentials["token"]}
 """,
+    "probe_escape": """
+import base64, json
+from urllib.parse import quote
+
+def probe(credentials, ctx):
+    token = credentials["token"]
+    raise ValueError(" | ".join([
+        repr(token), json.dumps(token), json.dumps(json.dumps(token)), repr(token.encode()),
+        quote(token, safe=""), base64.b64encode((token + ":").encode()).decode(),
+        repr(token + "\\n"),
+    ]))
+""",
+    "probe_log": """
+import json
+
+def probe(credentials, ctx):
+    token = credentials["token"]
+    ctx.log.info("probe.log", "sent " + json.dumps(token), {"header": repr(token.encode())})
+    return {"status": "healthy", "message": "logged"}
+""",
+    "probe_shapes": """
+class Opaque:
+    def __str__(self):
+        return "opaque"
+
+def probe(credentials, ctx):
+    return {"status": "degraded", "message": "odd details", "details": {
+        "raw": credentials["token"].encode(), "nan": float("nan"), "set": {1}, "obj": Opaque(),
+        credentials["token"]: "as a key", "pin": 13579246,
+    }}
+""",
+    "probe_badstr": """
+class Unprintable(Exception):
+    def __str__(self):
+        raise RuntimeError("no")
+
+def probe(credentials, ctx):
+    raise Unprintable()
+""",
     "probe_echo": """
 def probe(credentials, ctx):
     return {"status": "healthy", "message": "using " + credentials["token"],
@@ -201,3 +240,108 @@ def test_no_check_defined_is_unconfigured(providers_dir, services) -> None:
     (o,) = run(services, "bare_one").outcomes
     assert (o.status, o.message) == ("unconfigured", "no health check is defined for bare_one")
     assert_other_untouched(services)
+
+
+SPECIAL = 'tok"SUPER/se+cret\\é 42'  # quote, slash, plus, backslash, non-ASCII, space
+
+
+def escaped_forms(secret: str) -> list[str]:
+    import base64
+    import json
+    from urllib.parse import quote
+
+    return [
+        secret,
+        repr(secret)[1:-1],
+        json.dumps(secret)[1:-1],
+        json.dumps(json.dumps(secret)[1:-1])[1:-1],
+        repr(secret.encode())[2:-1],
+        quote(secret, safe=""),
+        base64.b64encode(f"{secret}:".encode()).decode(),
+    ]
+
+
+def test_every_escaped_form_of_a_secret_in_what_a_check_raises_is_masked(probes) -> None:
+    probes.credentials.save("probe_escape", {"token": SPECIAL}, HERE, actor="t")
+    (o,) = run(probes, "probe_escape").outcomes
+    assert o.status == "unhealthy"
+    assert o.message == (
+        'check failed: ValueError: \'••••••••\' | "••••••••" | "\\"••••••••\\"" | '
+        "b'••••••••' | •••••••• | •••••••• | '••••••••\\n'"
+    )
+    stored = repr(log_rows(probes)) + repr(probes.events.query(HERE)[0])
+    stored += repr(probes.state.get("probe_escape", HERE).last_health_check)
+    for form in escaped_forms(SPECIAL):
+        assert form not in o.message and form not in stored
+    assert_other_untouched(probes)
+
+
+def test_what_a_check_logs_through_ctx_log_is_masked_in_every_form(probes) -> None:
+    probes.credentials.save("probe_log", {"token": SPECIAL}, HERE, actor="t")
+    (o,) = run(probes, "probe_log").outcomes
+    assert o.status == "healthy"
+    ((_, _, _, message, details, _),) = log_rows(probes, "probe.log")
+    assert message == 'sent "••••••••"'
+    assert "b'••••••••'" in str(details)
+    for form in escaped_forms(SPECIAL):
+        assert form not in message + str(details)
+    assert_other_untouched(probes)
+
+
+def test_details_become_json_and_are_masked_whatever_their_types(probes) -> None:
+    probes.credentials.save("probe_shapes", {"token": "13579246"}, HERE, actor="t")
+    (o,) = run(probes, "probe_shapes").outcomes
+    assert o.status == "degraded"
+    assert o.details == {
+        "raw": "b'••••••••'",
+        "nan": "nan",
+        "set": [1],
+        "obj": "opaque",
+        "••••••••": "as a key",
+        "pin": "••••••••",  # a digits-only secret as a number
+    }
+    import json
+
+    json.dumps(o.result_json(), allow_nan=False)  # what is stored and emitted is valid JSON
+    assert probes.state.get("probe_shapes", HERE).health_status == "degraded"
+    assert_other_untouched(probes)
+
+
+def test_an_exception_that_cannot_be_shown_still_gives_a_result(probes) -> None:
+    (o,) = run(probes, "probe_badstr").outcomes
+    assert (o.status, o.message) == (
+        "unhealthy",
+        "check failed: Unprintable: (its message cannot be shown)",
+    )
+    assert_other_untouched(probes)
+
+
+def test_an_undecryptable_row_is_its_items_error_and_is_not_recorded(probes) -> None:
+    """The other items of the same run still run and are recorded."""
+    import sqlalchemy as sa
+
+    with probes.store.engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "UPDATE integration_credentials SET encrypted_values = (SELECT encrypted_values "
+                "FROM integration_credentials WHERE integration_id = 'probe_async') "
+                "WHERE integration_id = 'probe_ctx'"
+            )
+        )
+    result = run(probes, "probe_ctx", "probe_async")
+    bad, good = result.outcomes
+    assert (bad.subject_id, bad.status, bad.error, bad.details) == (
+        "probe_ctx",
+        "unhealthy",
+        "key_problem",
+        {"error": "key_problem"},
+    )
+    assert bad.message.startswith("cannot decrypt the credentials of probe_ctx in tenant default")
+    assert result.key_problems == [bad]
+    assert (good.subject_id, good.status) == ("probe_async", "degraded")
+    assert probes.state.get("probe_ctx", HERE).last_health_check is None
+    assert probes.state.get("probe_async", HERE).health_status == "degraded"
+    assert [r[0] for r in log_rows(probes, "health.check")] == ["probe_async"]
+    checked = probes.events.query(HERE, types=["integrations.health.checked"])[0]
+    assert [e.subject_id for e in checked] == ["probe_async"]
+    assert_other_untouched(probes)

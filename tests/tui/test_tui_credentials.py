@@ -104,9 +104,19 @@ async def test_save_asks_before_overwriting_a_change_made_elsewhere(make_app, tu
 
         await pilot.press("ctrl+s")
         await pilot.pause()
+        # a third operator saves while the question is on screen: the save is compare-and-set
+        # in the store (issue 10.21), so "Overwrite" overwrites the version that was shown,
+        # not whatever is there by the time the answer comes; it asks again
+        clock[0] = NOW + timedelta(minutes=7)
+        creds.save("gateway_stripe", {"publishableKey": "pk_third"}, scope, actor="third")
+        await pilot.press("y")
+        await pilot.pause()
+        assert creds.resolve("gateway_stripe", scope)["publishableKey"] == "pk_third"
+        assert "by third" in str(app.screen.query_one(".question", Static).render())
         await pilot.press("y")
         await pilot.pause()
         assert creds.resolve("gateway_stripe", scope)["publishableKey"] == "pk_mine"
+        assert creds.read_masked("gateway_stripe", scope).version == 4
         # the form now holds the stored row: a second save has nothing to ask about
         assert app.screen.query_one("#f-publishableKey", Input).value == "pk_mine"
 

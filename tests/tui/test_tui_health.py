@@ -59,7 +59,7 @@ async def test_bundle_check_runs_once_against_the_shared_credentials(
     make_app, tui_services, local_server
 ):
     local_server.route("/health", 200, {})
-    local_server.route("/admin/users/me", 200, {"user": {}})
+    local_server.route("/admin/stores", 200, {"stores": [{"id": "store_1"}]})
     tui_services.credentials.save(
         "sync_medusa",
         {
@@ -79,4 +79,4 @@ async def test_bundle_check_runs_once_against_the_shared_credentials(
         assert "✔ healthy" in _result(app)
         for member in ("sync_medusa_products", "sync_medusa_webhooks"):
             assert "healthy" in str(app.screen.query_one(f"#h-{member}", Static).render())
-    assert local_server.hits("/admin/users/me") == 1
+    assert local_server.hits("/admin/stores") == 1

@@ -40,7 +40,7 @@ async def test_shows_bundles_and_standalone_cards_in_the_scope(make_app):
         assert head == "5 integrations · 0 enabled"
         tile = app.screen.query_one("#tile-gateway_stripe", IntegrationTile)
         texts = [str(s.render()) for s in tile.query(Static)]
-        assert texts[:3] == ["Stripe ", "○ Disabled", "Payment  no creds"]
+        assert texts[:3] == ["Stripe –", "○ Disabled", "Payment  no creds"]  # unconfigured
 
 
 async def test_search_then_category_filter_then_clear(make_app):

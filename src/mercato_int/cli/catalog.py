@@ -9,9 +9,14 @@ import typer
 from mercato_int.cli.access import VIEW, require
 from mercato_int.cli.app import app, services
 from mercato_int.cli.complete import complete_bundle_ids, complete_categories, complete_ids
-from mercato_int.cli.output import err, humanize, out, print_json, warn
+from mercato_int.cli.output import err, humanize, local_time, out, print_json, warn
 from mercato_int.errors import ExitCode
 from mercato_int.i18n import scope_text, t, t_or, tn
+
+# the values of `list --health-status` and `--sort` for completion (the service checks them;
+# a test keeps these in step: importing the service's here would load the store for `--help`)
+HEALTH_FILTERS = ("healthy", "degraded", "unhealthy", "unconfigured", "unchecked")
+SORTS = ("title", "category", "health", "updated")
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -65,7 +70,29 @@ def list_(
         bool | None,
         typer.Option("--enabled/--disabled", help="Only enabled, or only disabled, integrations."),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON: {items, bundles, total}.")] = False,
+    health_status: Annotated[
+        str | None,
+        typer.Option(
+            "--health-status",
+            metavar="STATUS",
+            autocompletion=lambda incomplete: [
+                v for v in HEALTH_FILTERS if v.startswith(incomplete)
+            ],
+            help="Only this health status, or unchecked.",
+        ),
+    ] = None,
+    sort: Annotated[
+        str | None,
+        typer.Option(
+            metavar="KEY",
+            autocompletion=lambda incomplete: [v for v in SORTS if v.startswith(incomplete)],
+            help="Order by title, category, health or updated.",
+        ),
+    ] = None,
+    desc: Annotated[bool, typer.Option("--desc", help="Descending order.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="JSON: {items, bundles, total}, with analytics.")
+    ] = False,
 ) -> None:
     """Show the marketplace: bundles with their integrations, then standalone integrations."""
     require(ctx, VIEW)
@@ -76,7 +103,15 @@ def list_(
         known = ", ".join(registry.categories())
         warn(t("list.unknown_category", category=category, known=known))
     market = svc.marketplace.overview(
-        svc.scope, search=search, category=category, bundle_id=bundle, enabled=enabled
+        svc.scope,
+        search=search,
+        category=category,
+        bundle_id=bundle,
+        enabled=enabled,
+        health_status=health_status,
+        sort=sort or ("title" if desc else None),
+        descending=desc,
+        activity=as_json,  # 30-day log activity: one grouped query, for scripts only
     )
     if as_json:
         print_json(market.to_json())
@@ -103,11 +138,13 @@ def _short_title(item: MarketItem, bundle_title: str | None) -> str:
 
 def _add_rows(table: object, items: list[MarketItem], bundle_title: str | None) -> None:
     table.add_column(no_wrap=True)  # type: ignore[attr-defined]
-    # On a narrow terminal the title and category wrap by words; ids never break.
-    table.add_column(min_width=9)  # type: ignore[attr-defined]
+    # On a narrow terminal the title, category and flags wrap by words, and a word longer than
+    # its column (Polish labels at 80 columns) folds onto the next line instead of being cut
+    # with an ellipsis; ids never break.
+    table.add_column(min_width=9, overflow="fold")  # type: ignore[attr-defined]
     table.add_column(no_wrap=True, style="bold")  # type: ignore[attr-defined]
-    table.add_column(min_width=7)  # type: ignore[attr-defined]
-    table.add_column(min_width=7)  # type: ignore[attr-defined]
+    table.add_column(min_width=7, overflow="fold")  # type: ignore[attr-defined]
+    table.add_column(min_width=7, overflow="fold")  # type: ignore[attr-defined]
     for item in items:
         table.add_row(  # type: ignore[attr-defined]
             enabled_label(item.state.is_enabled),
@@ -119,6 +156,7 @@ def _add_rows(table: object, items: list[MarketItem], bundle_title: str | None) 
 
 
 def render_marketplace(market: Marketplace) -> None:
+    from rich.console import Group
     from rich.markup import escape
     from rich.panel import Panel
     from rich.table import Table
@@ -129,6 +167,8 @@ def render_marketplace(market: Marketplace) -> None:
     if not market.items:
         console.print(f"[dim]{t('list.no_match')}[/]")
         return
+    panels: list[tuple[int, Panel]] = []
+    position = {i.definition.id: n for n, i in enumerate(market.items)}
     for group in market.bundles:
         b = group.bundle
         table = Table.grid(padding=(0, 2))
@@ -140,31 +180,27 @@ def render_marketplace(market: Marketplace) -> None:
             f"[dim]{escape(pkg)}{' · ' if pkg else ''}"
             f"{t('list.bundle_credentials_' + creds_key)}[/]"
         )
-        from rich.console import Group
-
-        console.print(
-            Panel(
-                Group(header, Text(""), table),
-                title=f"[bold]{escape(b.title)}[/] ({b.id})",
-                title_align="left",
-                subtitle=tn(
-                    "list.bundle_counts", group.integration_count, enabled=group.enabled_count
-                ),
-                subtitle_align="right",
-                expand=False,
-            ),
-            soft_wrap=False,  # wrap the description inside the panel on a narrow terminal
+        panel = Panel(
+            Group(header, Text(""), table),
+            title=f"[bold]{escape(b.title)}[/] ({b.id})",
+            title_align="left",
+            subtitle=tn("list.bundle_counts", group.integration_count, enabled=group.enabled_count),
+            subtitle_align="right",
+            expand=False,
         )
+        panels.append((position[group.items[0].definition.id], panel))
     if market.standalone:
         table = Table.grid(padding=(0, 2))
         _add_rows(table, market.standalone, None)
-        console.print(
-            Panel(
-                table, title=f"[bold]{t('list.standalone')}[/]", title_align="left", expand=False
-            ),
-            soft_wrap=False,
-        )
-    console.print(f"[dim]{tn('list.footer', len(market.items))}[/]")
+        title = f"[bold]{t('list.standalone')}[/]"
+        panel = Panel(table, title=title, title_align="left", expand=False)
+        panels.append((position[market.standalone[0].definition.id], panel))
+    # bundles first, then standalone; with --sort, in the order of each group's first item
+    for _, panel in sorted(panels, key=lambda p: p[0]) if market.ordered else panels:
+        # soft_wrap=False: the description wraps inside the panel on a narrow terminal
+        console.print(panel, soft_wrap=False)
+    footer = tn("list.footer", len(market.items), flags=market.scope.cli_flags())
+    console.print(f"[dim]{escape(footer)}[/]")
 
 
 @app.command()
@@ -177,6 +213,8 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
     """Show one integration or bundle: definition, credentials schema and state in the scope."""
+    from mercato_int.services.state_view import iso
+
     require(ctx, VIEW)
     svc = services(ctx)
     registry = svc.registry
@@ -185,10 +223,13 @@ def show(
     if registry.is_bundle(item_id):
         members = registry.members(item_id)
         states = svc.state.all_states(scope)
+        saved = svc.state.credentials_times(scope).get(item_id)
         data = {
             **item.to_json(),
             "kind": "bundle",
             "scope": scope.as_dict(),
+            "hasCredentials": saved is not None,
+            "credentialsUpdatedAt": iso(saved),
             "integrations": [
                 {"id": m.id, "title": m.title, "category": m.category, **states[m.id].to_json()}
                 for m in members
@@ -201,6 +242,8 @@ def show(
             **item.to_json(),
             "kind": "integration",
             "scope": scope.as_dict(),
+            "hasCredentials": state.has_credentials,
+            "credentialsUpdatedAt": iso(state.credentials_updated_at),
             "state": state.to_json(),
             "bundle": bundle.to_json() if bundle else None,
         }
@@ -211,7 +254,7 @@ def show(
     if as_json:
         print_json(data)
         return
-    _render_show(registry, item_id, data)
+    _render_show(registry, item_id, data, scope.cli_flags())
     render_recent_changes(data["recentEvents"])
 
 
@@ -240,7 +283,7 @@ def _state_text(is_enabled: bool) -> Text:
     return Text.from_markup(enabled_label(is_enabled))
 
 
-def _render_show(registry: Registry, item_id: str, data: dict) -> None:
+def _render_show(registry: Registry, item_id: str, data: dict, flags: str) -> None:
     from rich.text import Text
 
     console = out()
@@ -304,7 +347,7 @@ def _render_show(registry: Registry, item_id: str, data: dict) -> None:
             console.print(line)
     elif data.get("bundleId"):
         console.print()
-        console.print(t("show.shared", bundle=data["bundleId"]), markup=False)
+        console.print(t("show.shared", bundle=data["bundleId"], flags=flags), markup=False)
     console.print()
     if data["kind"] == "bundle":
         console.print(Text(t("show.integrations"), "bold"))
@@ -319,11 +362,43 @@ def _render_show(registry: Registry, item_id: str, data: dict) -> None:
         state = data["state"]
         line = Text(t("show.state")).append_text(_state_text(state["isEnabled"]))
         if state["enabledBy"]:
-            line.append(t("show.enabled_by", actor=state["enabledBy"], at=state["enabledAt"]))
-        if state["healthStatus"]:
-            status = t_or("health." + state["healthStatus"], state["healthStatus"])
-            line.append(t("show.health", status=status, at=state["lastHealthCheckAt"]))
+            at = local_time(state["enabledAt"])
+            line.append(t("show.enabled_by", actor=state["enabledBy"], at=at))
         console.print(line)
+        console.print(_health_text(state, has_check=check is not None))
+    console.print(_credentials_text(data))
+
+
+def _health_text(state: dict, *, has_check: bool) -> Text:
+    """`Health: degraded at <time> · <the last check's message>`, or why there is none."""
+    from rich.text import Text
+
+    status = state["healthStatus"]
+    last = state["lastHealthCheck"] or {}
+    line = Text(t("show.health"))
+    if status is None:
+        return line.append(t("show.health.unchecked"), "dim")
+    line.append(t_or("health." + status, status), HEALTH_STYLE.get(status, ""))
+    if last.get("status") != status:  # derived now: the stored result is not what is true
+        why = "show.health.no_check" if not has_check else "show.health.missing_creds"
+        return line.append(f" · {t(why)}")
+    line.append(t("show.health.at", at=local_time(state["lastHealthCheckAt"])))
+    if last.get("message"):
+        line.append(f" · {last['message']}")
+    return line
+
+
+def _credentials_text(data: dict) -> Text:
+    """`Credentials: set at <time>` (or on which bundle), or `not set`."""
+    from rich.text import Text
+
+    line = Text(t("show.creds"))
+    if not data["hasCredentials"]:
+        return line.append(t("show.creds.unset"), "dim")
+    at = local_time(data["credentialsUpdatedAt"])
+    if data["kind"] == "bundle" or data["state"]["credentialsSource"] == "own":
+        return line.append(t("show.creds.set", at=at))
+    return line.append(t("show.creds.set_bundle", bundle=data["bundleId"], at=at))
 
 
 def _scope(data: dict) -> str:

@@ -10,7 +10,7 @@ import typer
 from mercato_int.cli.access import CREDENTIALS, require
 from mercato_int.cli.app import app, services
 from mercato_int.cli.complete import complete_ids
-from mercato_int.cli.output import err, note, out, print_json, warn
+from mercato_int.cli.output import confirm, err, note, out, print_json, warn
 from mercato_int.errors import ExitCode, InvalidInput
 from mercato_int.i18n import scope_text, t
 
@@ -30,15 +30,24 @@ ID_ARG = typer.Argument(
 )
 
 
-def parse_assignments(args: list[str]) -> dict[str, str]:
+def parse_assignments(
+    args: list[str], *, owner_id: str | None = None, fields: tuple[str, ...] | None = None
+) -> dict[str, str]:
     """`KEY=VALUE`, `KEY=@path` (from a file), `KEY=-` (from stdin), `KEY=` (clear).
-    Messages name the argument or field, never the value."""
+    Messages name the argument or field, never the value. With `fields`, a KEY that is not
+    one of them is named by its position only: `creds set ID <secret>` with a secret that holds
+    a `=` (base64 padding) must not print the part before it."""
     values: dict[str, str] = {}
     from_stdin: str | None = None
     for n, arg in enumerate(args, start=1):
         key, sep, value = arg.partition("=")
         if not sep or not key:
             raise InvalidInput(t("creds.arg.not_pair", n=n), hint=t("creds.arg.forms"))
+        if fields is not None and key not in fields:
+            raise InvalidInput(
+                t("creds.arg.not_a_field", n=n, owner=owner_id),
+                hint=t("creds.hint.known_fields", known=", ".join(fields) or t("creds.none")),
+            )
         if key in values:
             raise InvalidInput(t("creds.arg.twice", field=key))
         if value == "-":
@@ -89,13 +98,16 @@ def _prompt_values(
             label += " *"
         shown = current.get(f.key)
         default = "" if shown is None else str(shown)
-        answer = typer.prompt(
-            label,
-            default=default if default or not f.required else None,
-            hide_input=f.is_secret,
-            show_default=bool(default),
-            err=True,
-        )
+        ask = {
+            "default": default,
+            "hide_input": f.is_secret,
+            "show_default": bool(default),
+            "err": True,
+        }
+        # An empty answer to a required field with nothing stored is asked again, saying why;
+        # Ctrl-D is an interrupt (exit 130) before anything is saved.
+        while not (answer := typer.prompt(label, **ask)) and f.required and not default:
+            note(t("creds.prompt.required", field=f.key))
         if answer != default:
             answers[f.key] = answer
     return answers
@@ -126,14 +138,26 @@ def set_(
     prompt: Annotated[
         bool, typer.Option("--prompt", help="Ask for each field; secrets are typed hidden.")
     ] = False,
+    if_version: Annotated[
+        int | None,
+        typer.Option(
+            "--if-version",
+            min=0,
+            metavar="V",
+            help="Save only if the stored credentials are still at version V (`creds get "
+            "--json` shows it; 0: none stored yet); exit 1 if they changed.",
+        ),
+    ] = None,
 ) -> None:
     """Set credentials: checked against the field schema, merged with the stored values,
     encrypted before they reach the store."""
     require(ctx, CREDENTIALS)
     svc = services(ctx)
-    given = parse_assignments(assignments or [])
+    owner_id, fields = svc.credentials.write_target(integration_id, scope=svc.scope)
+    given = parse_assignments(
+        assignments or [], owner_id=owner_id, fields=tuple(f.key for f in fields)
+    )
     if prompt:
-        owner_id, fields = svc.credentials.write_target(integration_id)
         view = svc.credentials.read_masked(owner_id, svc.scope)
         current = view.values if view.source == "own" else {}
         given |= _prompt_values(fields, current, given)
@@ -142,7 +166,9 @@ def set_(
                 t("creds.unchanged", owner=owner_id, scope=scope_text(svc.scope)), markup=False
             )
             return
-    result = svc.credentials.save(integration_id, given, svc.scope, actor=svc.actor)
+    result = svc.credentials.save(
+        integration_id, given, svc.scope, actor=svc.actor, expected_version=if_version
+    )
     created = result.created_key
     label = svc.keys.source_label(created.source) if created is not None else None
     _report_save(result, scope_text(svc.scope), label)
@@ -156,7 +182,7 @@ def _describe_source(view: CredentialsView) -> str:
     return t("creds.source.none")
 
 
-def _render(view: CredentialsView, scope: str) -> None:
+def _render(view: CredentialsView, scope: str, flags: str = "") -> None:
     from rich.markup import escape
     from rich.table import Table
 
@@ -170,7 +196,7 @@ def _render(view: CredentialsView, scope: str) -> None:
             line += t("creds.updated_by", actor=view.updated_by)
     console.print(escape(line))
     if view.source == "none":
-        console.print(t("creds.set_them", target=view.owner_id), markup=False)
+        console.print(t("creds.set_them", target=view.owner_id, flags=flags), markup=False)
         return
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=True)
@@ -190,7 +216,8 @@ def get(
         bool,
         typer.Option(
             "--json",
-            help="JSON: {integrationId, credentials, secretFieldsConfigured, source, updatedAt}.",
+            help="JSON: {integrationId, credentials, secretFieldsConfigured, source, updatedAt, "
+            "version}.",
         ),
     ] = False,
     reveal: Annotated[
@@ -210,7 +237,7 @@ def get(
     if as_json:
         print_json(view.to_json())
     else:
-        _render(view, scope_text(svc.scope))
+        _render(view, scope_text(svc.scope), svc.scope.cli_flags())
 
 
 @creds.command("explain")
@@ -268,11 +295,10 @@ def unset(
     """Remove stored credentials (hard delete); asks first unless --yes."""
     require(ctx, CREDENTIALS)
     svc = services(ctx)
-    owner_id, _ = svc.credentials.write_target(integration_id, command="unset")
+    owner_id, _ = svc.credentials.write_target(integration_id, command="unset", scope=svc.scope)
     scope = scope_text(svc.scope)
-    if not yes and not typer.confirm(
-        t("creds.unset.confirm", owner=owner_id, scope=scope), default=False, err=True
-    ):
+    question = t("creds.unset.confirm", owner=owner_id, scope=scope)
+    if not yes and not confirm(question, command=ctx.command_path):
         err().print(t("creds.unset.declined"), markup=False)
         raise typer.Exit(ExitCode.FAILED)
     removed = svc.credentials.remove(integration_id, svc.scope, actor=svc.actor)

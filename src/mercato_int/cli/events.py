@@ -10,7 +10,7 @@ import typer
 
 from mercato_int.cli.access import VIEW, require
 from mercato_int.cli.app import app, services
-from mercato_int.cli.output import out, print_json
+from mercato_int.cli.output import local_time, out, print_json
 from mercato_int.i18n import scope_text, t, t_or, tn
 
 if TYPE_CHECKING:
@@ -117,7 +117,7 @@ def event_line(e: Event) -> str:
     """One event as a line of text: time, type, subject, actor, what changed."""
     from rich.markup import escape
 
-    when = e.created_at.strftime("%Y-%m-%d %H:%M:%S")
+    when = local_time(e.created_at)
     changes = describe_changes(e.payload)
     parts = [f"[dim]{when}[/]", e.type, f"[bold]{escape(e.subject_id or '-')}[/]"]
     if e.actor:
@@ -136,7 +136,17 @@ def describe_changes(payload: dict[str, Any]) -> str:
     members = payload.get("integrationIds")
     if members and payload.get("bundleId"):
         parts.append(tn("state.events.members", len(members)))
-    return " ".join(parts)
+    extra = [" ".join(parts)] if parts else []
+    # credentials saved (changedFields) or revealed (fields): which keys, never values
+    fields = payload.get("changedFields") or payload.get("fields")
+    if fields and isinstance(fields, list):
+        extra.append(t("state.events.fields", fields=", ".join(map(str, fields))))
+    if payload.get("feature"):  # an access refusal: what was missing, for which command
+        action = payload.get("action") or "?"
+        extra.append(t("state.events.denied", feature=payload["feature"], action=action))
+    if payload.get("grant") and payload.get("grantee"):
+        extra.append(t("state.events.grant", grant=payload["grant"], grantee=payload["grantee"]))
+    return " · ".join(extra)
 
 
 def _fmt(value: Any) -> str:

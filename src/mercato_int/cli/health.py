@@ -9,13 +9,13 @@ import typer
 from mercato_int.cli.access import MANAGE, require, require_everywhere
 from mercato_int.cli.app import app, services
 from mercato_int.cli.complete import complete_ids
-from mercato_int.cli.output import err, note, out, print_json
+from mercato_int.cli.output import err, error_line, note, out, print_json
 from mercato_int.errors import ExitCode, InvalidInput
 from mercato_int.i18n import scope_text, t, t_or, tn
 
 if TYPE_CHECKING:
     from mercato_int.services import Services
-    from mercato_int.services.health import HealthJob, HealthRun
+    from mercato_int.services.health import HealthJob, HealthRun, TenantFailure
     from mercato_int.services.health_result import HealthOutcome
 
 STYLE = {"healthy": "green", "degraded": "yellow", "unhealthy": "red", "unconfigured": "dim"}
@@ -58,13 +58,15 @@ def health(
 
     Each result goes on the state, into the operation log as `health.check` and out as the
     event `integrations.health.checked`. A check that raises or outlives --timeout is
-    unhealthy with the reason. Progress goes to stderr.
+    unhealthy with the reason. Progress goes to stderr. Credentials that cannot be decrypted
+    are that item's error: the other checks still run, and the exit is 5 at the end.
     """
     if ids and (all_ or all_tenants):
         raise InvalidInput(t("state.health.ids_and_all"))
     if not ids and not (all_ or all_tenants):
         raise InvalidInput(
-            t("state.health.nothing_named"), hint=t("state.health.nothing_named.hint")
+            t("state.health.nothing_named"),
+            hint=t("state.health.nothing_named.hint", program=_program(ctx)),
         )
     if not timeout > 0:
         raise InvalidInput(t("state.health.bad_timeout_flag", timeout=f"{timeout:g}"))
@@ -73,36 +75,65 @@ def health(
     # Running checks writes state, logs and events: integrations.manage, in every tenant.
     (require_everywhere if all_tenants else require)(ctx, MANAGE)
     svc = services(ctx)
-    jobs = _plan(svc, ids or [], all_tenants)
+    jobs, failed_tenants = _plan(svc, ids or [], all_tenants)
     if all_tenants:
         where, in_where = t("state.health.all_tenants"), t("state.health.in_all_tenants")
     else:
         where = scope_text(svc.scope)
         in_where = t("state.health.in_scope", scope=where)
-    if not jobs:
-        note(t("state.health.none_enabled", where=in_where))
-        if as_json:
-            print_json({"items": [], "total": 0, "counts": {}})
-        return
-    note(t("state.health.checking", count=_count(jobs), where=in_where, timeout=f"{timeout:g}"))
-    run = _run(svc, jobs, timeout, concurrency)
+    if jobs:
+        note(t("state.health.checking", count=_count(jobs), where=in_where, timeout=f"{timeout:g}"))
+        run = _run(svc, jobs, timeout, concurrency)
+    else:
+        from mercato_int.services.health import HealthRun, scoped_command
+
+        command = "mercato-int enable ID"
+        if not all_tenants:
+            command = scoped_command(command, svc.scope)
+        note(t("state.health.none_enabled", where=in_where, command=command))
+        run = HealthRun(outcomes=[])
+    if all_tenants:
+        run.failed_tenants = failed_tenants
     from mercato_int.cli.state import report_delivery_failures
 
     report_delivery_failures(run.delivery_failures)
     if as_json:
         print_json(run.to_json())
-    else:
+    elif jobs:
         _render(run, where, show_scope=all_tenants)
-    if run.any_unhealthy:
+    # After everything ran and was printed: what could not be checked, one line each.
+    for failure in failed_tenants:
+        error_line(
+            t("state.health.tenant_failed", scope=scope_text(failure.scope), error=failure.error)
+        )
+    for outcome in run.key_problems:
+        error_line(outcome.message)
+    if run.key_problems or any(f.key_problem for f in failed_tenants):
+        raise typer.Exit(ExitCode.KEY)
+    if run.any_unhealthy or failed_tenants:
         raise typer.Exit(ExitCode.FAILED)
 
 
-def _plan(svc: Services, ids: list[str], all_tenants: bool) -> list[HealthJob]:
+def _program(ctx: typer.Context) -> str:
+    """`mercato-int` with the `--tenant`/`--org` flags this invocation was given, for hints."""
+    import shlex
+
+    given = ctx.find_root().obj
+    program = "mercato-int"
+    for flag, value in (("--tenant", given.tenant), ("--org", given.org)) if given else ():
+        if value:
+            program += f" {flag} {shlex.quote(value)}"
+    return program
+
+
+def _plan(
+    svc: Services, ids: list[str], all_tenants: bool
+) -> tuple[list[HealthJob], list[TenantFailure]]:
     if all_tenants:
-        return [j for scope in svc.state.enabled_scopes() for j in svc.health.plan_enabled(scope)]
+        return svc.health.plan_all_tenants()
     if ids:
-        return svc.health.plan(ids, svc.scope)
-    return svc.health.plan_enabled(svc.scope)
+        return svc.health.plan(ids, svc.scope), []
+    return svc.health.plan_enabled(svc.scope), []
 
 
 def _count(jobs: list[HealthJob]) -> str:

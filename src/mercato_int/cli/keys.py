@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from mercato_int.cli.app import app, services
-from mercato_int.cli.output import err, note, out, print_json
+from mercato_int.cli.output import confirm, err, note, out, print_json, warn
 from mercato_int.errors import ExitCode
 from mercato_int.i18n import current, t, tn
 
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 
 keys = typer.Typer(
     name="keys",
-    help="Master keys: which is active, which rows use which, rotation.",
+    help="Master keys: which is active, which rows use which, rotation, backup.",
     no_args_is_help=True,
 )
 app.add_typer(keys)
@@ -41,8 +42,15 @@ def _render_status(status: KeyStatus, label: Callable[[str], str]) -> None:
         remark = t("creds.keys.active")
         if k.can_drop:
             remark = t("creds.keys.can_drop")
-        elif not k.active:
+        elif not k.active and k.rows:
             remark = t("creds.keys.in_use")
+        elif not k.active and k.other_stores is None:
+            remark = t("creds.keys.others_unknown")
+        elif not k.active:
+            listed = "; ".join(
+                tn("creds.store_rows", n, store=s) for s, n in sorted(k.other_stores.items())
+            )
+            remark = t("creds.keys.used_elsewhere", stores=listed)
         rows = tn("creds.rows", k.rows)
         console.print(f"  {k.kid}  {rows}  {label(k.source)}  · {remark}", markup=False)
     if status.verified and not status.damaged:
@@ -129,7 +137,7 @@ def rotate(
     """Make a new master key active and re-encrypt every row under it, in batches (each its
     own transaction). Interrupted and run again, it finishes the same rotation."""
     svc = services(ctx)
-    if not yes and not typer.confirm(t("creds.keys.rotate.confirm"), default=False, err=True):
+    if not yes and not confirm(t("creds.keys.rotate.confirm"), command=ctx.command_path):
         err().print(t("creds.keys.rotate.declined"), markup=False)
         raise typer.Exit(ExitCode.FAILED)
     update, stop = _progress_reporter()
@@ -168,15 +176,110 @@ def drop(
     ctx: typer.Context,
     key_id: Annotated[str, typer.Argument(help="The key id (see `keys status`).")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Drop it even though another store sharing the key source is recorded as "
+            "using it (its rows under the key can then never be read).",
+        ),
+    ] = False,
 ) -> None:
-    """Remove an old key that no row uses any more (refused while any row does)."""
+    """Remove an old key that no row uses any more (refused while any row of this store
+    does, or another store sharing the key source is recorded as using it)."""
     svc = services(ctx)
-    if not yes and not typer.confirm(
-        t("creds.keys.drop.confirm", kid=key_id), default=False, err=True
-    ):
+    if not yes and not confirm(t("creds.keys.drop.confirm", kid=key_id), command=ctx.command_path):
         err().print(t("creds.keys.drop.declined"), markup=False)
         raise typer.Exit(ExitCode.FAILED)
-    place = svc.keys.drop(key_id)
+    result = svc.keys.drop(key_id, force=force)
+    if result.forced_past:
+        listed = "; ".join(
+            tn("creds.store_rows", n, store=s) for s, n in sorted(result.forced_past.items())
+        )
+        warn(t("creds.keys.drop.forced", kid=key_id, stores=listed))
     out().print(
-        t("creds.keys.dropped", kid=key_id, source=svc.keys.source_label(place)), markup=False
+        t("creds.keys.dropped", kid=key_id, source=svc.keys.source_label(result.source)),
+        markup=False,
+    )
+
+
+PASSPHRASE_ENV = "MERCATO_INT_KEYS_PASSPHRASE"
+PASSPHRASE_FILE = typer.Option(
+    "--passphrase-file",
+    help=f"Read the passphrase from this file (its first line); else ${PASSPHRASE_ENV}; "
+    "else it is asked for on the terminal.",
+    show_default=False,
+)
+
+
+def _passphrase(path: Path | None, *, confirm: bool) -> str:
+    """From `--passphrase-file`, else the environment, else asked (hidden) on a terminal;
+    without one of those, exit 2 naming the ways to give it."""
+    import os
+    import sys
+
+    from mercato_int.errors import InvalidInput
+
+    if path is not None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or type(exc).__name__
+            raise InvalidInput(
+                t("creds.keys.backup.err.cannot_read", file=path, reason=reason)
+            ) from None
+        return text.splitlines()[0] if text.strip() else ""
+    if os.environ.get(PASSPHRASE_ENV):
+        return os.environ[PASSPHRASE_ENV]
+    if not sys.stdin.isatty():
+        raise InvalidInput(t("creds.keys.backup.err.no_passphrase", env=PASSPHRASE_ENV))
+    return typer.prompt(
+        t("creds.keys.backup.prompt"), hide_input=True, confirmation_prompt=confirm, err=True
+    )
+
+
+@keys.command("export")
+def export(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(help="The file to write (never replaced).", show_default=False)
+    ],
+    passphrase_file: Annotated[Path | None, PASSPHRASE_FILE] = None,
+) -> None:
+    """Back up every master key this host can read into FILE, encrypted under a passphrase
+    (scrypt and AES-256-GCM), mode 0600."""
+    svc = services(ctx)
+    passphrase = _passphrase(passphrase_file, confirm=True)
+    kids = svc.keys.export_keys(file, passphrase)
+    out().print(
+        tn("creds.keys.backup.exported", len(kids), file=file, kids=", ".join(kids)), markup=False
+    )
+
+
+@keys.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(help="A file written by `keys export`.", show_default=False)
+    ],
+    passphrase_file: Annotated[Path | None, PASSPHRASE_FILE] = None,
+) -> None:
+    """Add the master keys of an export FILE beside this host's keys (none is replaced; the
+    active key stays active). A wrong passphrase or an altered file imports nothing (exit 5)."""
+    svc = services(ctx)
+    passphrase = _passphrase(passphrase_file, confirm=False)
+    result = svc.keys.import_keys(file, passphrase)
+    if not result.added:
+        out().print(tn("creds.keys.backup.none_new", result.present), markup=False)
+        return
+    source = svc.keys.source_label(result.source)
+    out().print(
+        tn(
+            "creds.keys.backup.imported",
+            len(result.added),
+            kids=", ".join(result.added),
+            source=source,
+            present=result.present,
+        ),
+        markup=False,
     )

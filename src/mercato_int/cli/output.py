@@ -7,16 +7,30 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from rich.console import Console
+
+# The width of output that goes to a pipe or a file: no limit a value could meet, so that a
+# URL, an id or a timestamp is never cut or wrapped (Rich would otherwise use 80 or COLUMNS).
+UNLIMITED_WIDTH = 100_000
+
+
+def _console(*, stderr: bool) -> Console:
+    # rich.console costs ~20 ms; `--help` and `--json` never need it.
+    from rich.console import Console
+
+    # soft_wrap: one message is one line, however narrow the terminal (grep-able logs)
+    console = Console(stderr=stderr, highlight=False, soft_wrap=True)
+    if not console.is_terminal:  # the terminal's width on a terminal, none elsewhere
+        console.width = UNLIMITED_WIDTH
+    return console
 
 
 @cache
 def out() -> Console:
     """The console for data (stdout)."""
-    # rich.console costs ~20 ms; `--help` and `--json` never need it.
-    from rich.console import Console
-
-    console = Console(highlight=False, soft_wrap=True)
+    console = _console(stderr=False)
     # Rich exits 1 on a closed pipe; `mercato-int list | head` is not a failure
     console.on_broken_pipe = closed_stdout  # type: ignore[method-assign]
     return console
@@ -25,10 +39,7 @@ def out() -> Console:
 @cache
 def err() -> Console:
     """The console for talk (stderr): warnings, errors, progress."""
-    from rich.console import Console
-
-    # soft_wrap: one message is one line, however narrow the terminal (grep-able logs)
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return _console(stderr=True)
 
 
 def closed_stdout() -> None:
@@ -96,3 +107,41 @@ def plural(count: int, noun: str) -> str:
 def humanize(value: str) -> str:
     """`data_sync` -> `Data Sync`."""
     return value.replace("_", " ").title()
+
+
+def can_prompt() -> bool:
+    """A person can answer a question: stdin is a terminal, and this is not CI (`CI=true`)."""
+    import os
+
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        return False
+    return sys.stdin.isatty()
+
+
+def confirm(question: str, *, command: str) -> bool:
+    """Ask `question` on stderr (default: no). With nobody to ask (no terminal, or CI), exit 2
+    saying to use --yes, instead of reading a pipe or failing as an interrupt. Ctrl-D or
+    Ctrl-C at the question is an interrupt (exit 130)."""
+    import typer
+
+    from mercato_int.errors import InvalidInput
+    from mercato_int.i18n import t
+
+    if not can_prompt():
+        raise InvalidInput(t("cli.confirm.no_terminal", command=command))
+    try:
+        return bool(typer.confirm(question, default=False, err=True))
+    except typer.Abort:
+        note("")  # Ctrl-D leaves the cursor after the question: the error gets its own line
+        raise
+
+
+def local_time(value: datetime | str | None) -> str:
+    """A stored time as every human view shows it: local time, `YYYY-MM-DD HH:MM:SS`
+    (`--json` keeps ISO 8601 in UTC). Accepts a datetime or the ISO text of a JSON view."""
+    from datetime import datetime
+
+    if value is None:
+        return ""
+    when = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return when.astimezone().strftime("%Y-%m-%d %H:%M:%S")

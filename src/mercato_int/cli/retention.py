@@ -3,16 +3,22 @@ such as `log.retention_days`)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from mercato_int.cli.access import MANAGE, VIEW, require, require_everywhere
 from mercato_int.cli.app import app, services
-from mercato_int.cli.output import error_line, out, print_json
+from mercato_int.cli.output import error_line, out, print_json, warn
 from mercato_int.errors import ExitCode
 from mercato_int.i18n import scope_text, t, t_or
 from mercato_int.i18n.areas.logs import counted, grouped
+
+if TYPE_CHECKING:
+    from mercato_int.services import Services
+
+KeyArg = Annotated[str, typer.Argument(help="e.g. log.retention_days")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="JSON output.")]
 
 settings_app = typer.Typer(
     help="Per-tenant settings, such as how long logs are kept (`settings list`).",
@@ -135,11 +141,38 @@ def settings_set(
     value: Annotated[str, typer.Argument(help="e.g. 14")],
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
-    """Set a setting for the scope (validated: retention days are 1-3650)."""
+    """Set a setting for the scope (validated: retention days are 1-3650).
+
+    Warns when error entries would be kept for less time than the other levels."""
     require(ctx, MANAGE)
     svc = services(ctx)
     stored = svc.tenant_settings.set(scope=svc.scope, key=key, value=value, actor=svc.actor)
+    _warn_errors_shorter(svc)
     if as_json:
         print_json(stored.to_json())
     else:
         _say(t("logs.settings.stored", name=key, value=stored.value, scope=scope_text(svc.scope)))
+
+
+@settings_app.command("unset")
+def settings_unset(
+    ctx: typer.Context,
+    key: KeyArg,
+    as_json: JsonOpt = False,
+) -> None:
+    """Remove the scope's value of a setting: its default applies again."""
+    require(ctx, MANAGE)
+    svc = services(ctx)
+    value = svc.tenant_settings.unset(scope=svc.scope, key=key)
+    _warn_errors_shorter(svc)
+    if as_json:
+        print_json(value.to_json())
+    else:
+        _say(t("logs.settings.unset", name=key, value=value.value, scope=scope_text(svc.scope)))
+
+
+def _warn_errors_shorter(svc: Services) -> None:
+    """Errors kept for less time than the rest is allowed, but rarely meant: say so."""
+    shorter = svc.tenant_settings.errors_kept_shorter(scope=svc.scope)
+    if shorter:
+        warn(t("logs.settings.errors_shorter", errors=shorter[0], general=shorter[1]))

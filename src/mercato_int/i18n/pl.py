@@ -8,6 +8,8 @@ MESSAGES: dict[str, Any] = {
     "cli.warning": "ostrzeżenie:",
     "cli.try_help": "Pomoc: '{command} --help'.",
     "cli.interrupted": "przerwano",
+    "cli.confirm.no_terminal": "{command} prosi o potwierdzenie, a nie ma terminala, by "
+    "zapytać: użyj --yes",
     "scope": "tenant {tenant} · organizacja {org}",
     # list
     "list.title": "Integracje · {scope}",
@@ -25,11 +27,13 @@ MESSAGES: dict[str, Any] = {
     },
     "list.standalone": "Samodzielne",
     "list.footer": {
-        "one": "{n} integracja · szczegóły: `mercato-int show ID`",
-        "few": "{n} integracje · szczegóły: `mercato-int show ID`",
-        "many": "{n} integracji · szczegóły: `mercato-int show ID`",
+        "one": "{n} integracja · szczegóły: `mercato-int {flags}show ID`",
+        "few": "{n} integracje · szczegóły: `mercato-int {flags}show ID`",
+        "many": "{n} integracji · szczegóły: `mercato-int {flags}show ID`",
     },
     "list.unknown_category": "żadna integracja nie ma kategorii {category!r}; znane: {known}",
+    "list.unknown_sort": "nieznane sortowanie {sort!r}; użyj jednego z: {known}",
+    "list.unknown_health": "nieznany stan zdrowia {status!r}; użyj jednego z: {known}",
     "list.problems_hint": "`mercato-int validate` pokaże każdy problem i co zmienić",
     "health.healthy": "sprawna",
     "health.degraded": "osłabiona",
@@ -70,12 +74,20 @@ MESSAGES: dict[str, Any] = {
     "show.col.category": "kategoria",
     "show.yes": "tak",
     "show.shared": (
-        "Dane uwierzytelniające: wspólne z pakietem {bundle} (`mercato-int show {bundle}`)"
+        "Dane uwierzytelniające: wspólne z pakietem {bundle} (`mercato-int {flags}show {bundle}`)"
     ),
     "show.integrations": "Integracje",
     "show.state": "Stan: ",
     "show.enabled_by": " przez {actor} o {at}",
-    "show.health": " · stan: {status} o {at}",
+    "show.health": "Zdrowie: ",
+    "show.health.at": " o {at}",
+    "show.health.unchecked": "jeszcze nie sprawdzono",
+    "show.health.no_check": "brak zdefiniowanego sprawdzenia stanu",
+    "show.health.missing_creds": "wymagane dane uwierzytelniające nie są ustawione",
+    "show.creds": "Dane uwierzytelniające: ",
+    "show.creds.set": "ustawione o {at}",
+    "show.creds.set_bundle": "ustawione w pakiecie {bundle} o {at}",
+    "show.creds.unset": "nieustawione",
     # tui (ekran marketplace i karty)
     "tui.title": "Integracje",
     "tui.unchecked": "niesprawdzona",

@@ -3,14 +3,23 @@
 The first source that holds keys gives the active key (the first of its list); every key of
 every source can be used for reading. A key is only ever created on a first save with no key
 anywhere, and never while rows encrypted under a missing key exist (the service checks that).
+
+Nothing here replaces a key: creating, rotating and importing re-read the source they write to
+and add beside what is there; only `drop` removes one. No key is written anywhere while a
+source could not be read (it may hold keys that a write would shadow or overwrite).
+
+Several stores may share a source (one key file, one keyring entry): each records, in the
+source beside the keys, which of its keys it uses (`record_uses`), so `keys drop` in one store
+can see that another still needs a key (`other_users`).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from mercato_int.errors import InvalidInput, KeyProblem
@@ -135,11 +144,19 @@ class MasterKeys:
         with self._lock():
             self.reload()
             current = self.active()
+            self.check_readable()
             if current is not None:
                 return current, False
             new = generate_key()
             for source in self.sources:
-                if source.writable and source.store([new]):
+                if not source.writable:
+                    continue
+                fresh = source.load()  # just before writing: another host may have added one
+                self.check_readable()
+                if fresh:
+                    self.reload()
+                    return MasterKey(key_id(fresh[0]), fresh[0], source.name), False
+                if source.store([new]):
                     self.reload()
                     return MasterKey(key_id(new), new, source.name), True
         raise KeyProblem(
@@ -162,8 +179,9 @@ class MasterKeys:
                     t("creds.keys.err.read_only_active", kid=current.kid, source=source.label()),
                     hint=t("creds.keys.hint.read_only_active", command=MAKE_KEY_COMMAND),
                 )
+            self.check_readable()
             new = generate_key()
-            keys = [new, *(k.material for k in self._source_keys(index))]
+            keys = [new, *source.load()]  # re-read: add beside what is there now
             if not source.store(keys):
                 raise KeyProblem(t("creds.keys.err.cannot_store", status=source.status_text()))
             self.reload()
@@ -174,6 +192,7 @@ class MasterKeys:
         with self._lock():
             self.reload()
             active = self.active()
+            self.check_readable()
             if active is not None and active.kid == kid:
                 raise InvalidInput(t("creds.keys.err.drop_active", kid=kid))
             for i, source in enumerate(self.sources):
@@ -184,7 +203,8 @@ class MasterKeys:
                             t("creds.keys.err.read_only_source", kid=kid, source=source.label()),
                             hint=t("creds.keys.hint.read_only_source"),
                         )
-                    if not source.store([k.material for k in keys if k.kid != kid]):
+                    fresh = source.load()  # re-read: keep every key added meanwhile
+                    if not source.store([k for k in fresh if key_id(k) != kid]):
                         raise KeyProblem(
                             t("creds.keys.err.cannot_update", status=source.status_text())
                         )
@@ -193,3 +213,137 @@ class MasterKeys:
         raise InvalidInput(
             t("creds.keys.err.no_such_key", kid=kid), hint=t("creds.keys.hint.see_status")
         )
+
+    def check_readable(self) -> None:
+        """KeyProblem (exit 5) naming the first source whose last read failed: a source that
+        may hold keys is never written to, nor is a key created or moved elsewhere instead."""
+        for i in range(len(self.sources)):
+            self._source_keys(i)
+        for source in self.sources:
+            if source.failed:
+                raise KeyProblem(
+                    t("creds.keys.err.source_failed", source=source.label(), error=source.failed),
+                    hint=t("creds.keys.hint.source_failed"),
+                )
+
+    def add(self, keys: Sequence[bytes], *, active: bytes | None = None) -> tuple[str, list[str]]:
+        """Import: add the keys no source holds yet beside the keys of one writable source
+        (the active key's, else the first that keeps a write: keyring, then key file). The
+        active key stays active; with no key anywhere, `active` becomes it. Returns (source
+        name, ids of the keys added)."""
+        with self._lock():
+            self.reload()
+            current = self.active()
+            self.check_readable()
+            known = {k.kid for k in self.available()}
+            new = [k for k in dict.fromkeys(keys) if key_id(k) not in known]
+            if not new:
+                return (current.source if current else ""), []
+            if active in new and current is None:
+                new.remove(active)
+                new.insert(0, active)
+            order = list(self.sources)
+            if current is not None:
+                order.sort(key=lambda s: s.name != current.source)
+            for source in order:
+                if not source.writable:
+                    continue
+                fresh = source.load()
+                self.check_readable()
+                if source.store([*fresh, *new] if fresh else new):
+                    self.reload()
+                    return source.name, [key_id(k) for k in new]
+        raise KeyProblem(
+            t("creds.keys.err.cannot_create", places=self.places_text()),
+            hint=t("creds.keys.hint.cannot_create"),
+        )
+
+    # --- which stores use which key ------------------------------------------------------------
+    def _holders(self, kid: str) -> list[KeySource]:
+        return [
+            s
+            for i, s in enumerate(self.sources)
+            if s.writable and any(k.kid == kid for k in self._source_keys(i))
+        ]
+
+    def record_uses(self, store: str, counts: Mapping[str, int], *, complete: bool) -> None:
+        """Record in each writable source that holds one of these keys that `store` has
+        `counts[kid]` rows under it. `complete`: these are all of the store's keys (status,
+        rotation), so the store is taken off the keys it no longer uses. Written only when
+        something changed; a source whose record cannot be written is left as it was."""
+        now = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        try:
+            if not any(self._holders(kid) for kid in counts) and not complete:
+                return  # e.g. environment keys only: nothing to record, no lock to take
+            with self._lock():  # read-modify-write: two stores recording at once lose nothing
+                self._record_uses(store, counts, complete=complete, now=now)
+        except (OSError, KeyProblem):
+            return  # a record that cannot be kept never undoes what was done
+
+    def _record_uses(
+        self, store: str, counts: Mapping[str, int], *, complete: bool, now: str
+    ) -> None:
+        for i, source in enumerate(self.sources):
+            if not source.writable or source.failed:
+                continue
+            held = {k.kid for k in self._source_keys(i)}
+            if not held:
+                continue
+            try:
+                uses = source.read_uses()
+            except Exception:  # unreadable (or a keyring backend's own error): left alone,
+                continue  # and `other_users` refuses to decide on it
+            changed = False
+            for kid in held | set(uses):
+                n = counts.get(kid, 0)
+                by_store = uses.get(kid) if isinstance(uses.get(kid), dict) else {}
+                entry = by_store.get(store)
+                before = entry.get("rows") if isinstance(entry, dict) else None
+                if kid in held and kid in counts and n > 0:
+                    if before != n and (complete or not before):
+                        by_store[store] = {"rows": n, "recordedAt": now}
+                        changed = True
+                elif complete and store in by_store:
+                    del by_store[store]
+                    changed = True
+                if by_store:
+                    uses[kid] = by_store
+                elif kid in uses:
+                    del uses[kid]
+                    changed = True
+            if changed:
+                source.write_uses(uses)
+
+    def other_users(self, kid: str, store: str) -> dict[str, int]:
+        """Other stores recorded as having rows under `kid` (store -> rows when recorded).
+        KeyProblem if the record of a source holding the key cannot be read."""
+        out: dict[str, int] = {}
+        for source in self._holders(kid):
+            try:
+                uses = source.read_uses()
+            except Exception as exc:
+                raise KeyProblem(
+                    t(
+                        "creds.keys.err.uses_unreadable",
+                        source=source.label(),
+                        error=type(exc).__name__,
+                    ),
+                    hint=t("creds.keys.hint.uses_unreadable"),
+                ) from None
+            for other, entry in (uses.get(kid) or {}).items():
+                rows = entry.get("rows", 0) if isinstance(entry, dict) else 0
+                if other != store and rows:
+                    out[other] = max(out.get(other, 0), int(rows))
+        return out
+
+    def forget(self, kid: str) -> None:
+        """Take a dropped key off the record of every writable source."""
+        with self._lock():
+            for source in self.sources:
+                if not source.writable or source.failed:
+                    continue
+                with suppress(Exception):
+                    uses = source.read_uses()
+                    if kid in uses:
+                        del uses[kid]
+                        source.write_uses(uses)

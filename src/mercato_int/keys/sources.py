@@ -6,6 +6,7 @@ reading (rotation). Every source is injectable; tests never touch the real keyri
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from pathlib import Path
@@ -17,7 +18,10 @@ from mercato_int.keys.envelope import decode_key, encode_key
 
 KEYRING_SERVICE = "mercato-int"
 KEYRING_USERNAME = "master-keys"
+# which stores have used which key (see MasterKeys.record_uses), beside the keys themselves
+KEYRING_USES_USERNAME = "master-keys-uses"
 KEY_FILE_NAME = "master.key"
+USES_SUFFIX = ".uses"
 ENV_NAME = "MERCATO_INT_MASTER_KEY"
 
 # What a source found: a message key and its parameters, rendered in English for `status()`
@@ -42,12 +46,23 @@ class KeySource(Protocol):
 
     name: str
     writable: bool
+    # why the last `load` could not read this source (it may hold keys), or None; a source
+    # whose read failed is never written to
+    failed: str | None
 
     def load(self) -> list[bytes]:
         """The keys held here, active first; [] if none. KeyProblem if present but unusable."""
 
     def store(self, keys: list[bytes]) -> bool:
-        """Replace the keys held here; True only if they read back unchanged."""
+        """Write the keys held here; True only if they read back unchanged. Callers pass what
+        they just read plus what they add (MasterKeys never drops a key but in `drop`)."""
+
+    def read_uses(self) -> dict[str, Any]:
+        """The record of which stores used which key (JSON); {} if none. OSError/ValueError
+        if it cannot be read."""
+
+    def write_uses(self, uses: dict[str, Any]) -> bool:
+        """Replace that record; True only if it reads back unchanged."""
 
     def status(self) -> str:
         """What was found here, in English, for `keys status --json`."""
@@ -63,6 +78,7 @@ class EnvKeys:
     """`MERCATO_INT_MASTER_KEY`: one or more keys, comma-separated, the first active."""
 
     writable = False
+    failed: str | None = None
 
     def __init__(self, value: str | None) -> None:
         self.name = ENV_NAME
@@ -90,6 +106,12 @@ class EnvKeys:
     def store(self, keys: list[bytes]) -> bool:
         return False
 
+    def read_uses(self) -> dict[str, Any]:
+        return {}
+
+    def write_uses(self, uses: dict[str, Any]) -> bool:
+        return False
+
     def _state(self) -> State:
         return ("creds.keys.state.env_set" if self._value else "creds.keys.state.env_unset", {})
 
@@ -115,6 +137,7 @@ class KeyringKeys:
         self._backend = backend
         self._service = service
         self._state: State = ("creds.keys.state.not_consulted", {})
+        self.failed: str | None = None
 
     def __repr__(self) -> str:
         return f"KeyringKeys(service={self._service!r})"
@@ -131,10 +154,17 @@ class KeyringKeys:
         return self._api().get_password(self._service, KEYRING_USERNAME)
 
     def load(self) -> list[bytes]:
+        self.failed = None
         try:
             raw = self._get()
-        except Exception as exc:  # every backend has its own errors; any of them means "none"
-            self._state = ("creds.keys.state.no_backend", {"error": type(exc).__name__})
+        except Exception as exc:  # every backend has its own errors
+            if _no_backend(exc):  # no keyring on this host: look elsewhere
+                self._state = ("creds.keys.state.no_backend", {"error": type(exc).__name__})
+                return []
+            # a keyring that is there but did not answer (locked, D-Bus timeout) may hold
+            # keys: readers look elsewhere, but nothing may be written to it (or instead of it)
+            self.failed = type(exc).__name__
+            self._state = ("creds.keys.state.read_failed", {"error": self.failed})
             return []
         if not raw:
             self._state = ("creds.keys.state.no_entry", {})
@@ -165,6 +195,18 @@ class KeyringKeys:
             self._state = ("creds.keys.state.drops_writes", {})
         return ok
 
+    def read_uses(self) -> dict[str, Any]:
+        raw = self._api().get_password(self._service, KEYRING_USES_USERNAME)
+        return _uses_from_text(raw)
+
+    def write_uses(self, uses: dict[str, Any]) -> bool:
+        text = json.dumps(uses, sort_keys=True, separators=(",", ":"))
+        try:
+            self._api().set_password(self._service, KEYRING_USES_USERNAME, text)
+            return self._api().get_password(self._service, KEYRING_USES_USERNAME) == text
+        except Exception:
+            return False
+
     def status(self) -> str:
         return f"{self.name}: {_message(self._state, english=True)}"
 
@@ -181,8 +223,11 @@ class KeyFileKeys:
 
     writable = True
 
+    failed: str | None = None  # an unreadable key file raises KeyProblem instead
+
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.uses_path = path.with_name(path.name + USES_SUFFIX)
         self.name = _message(("creds.keys.source.file", {"path": path}), english=True)
         self._state: State = ("creds.keys.state.not_consulted", {})
 
@@ -202,8 +247,16 @@ class KeyFileKeys:
                 t("creds.keys.err.file_mode", path=self.path, mode=mode),
                 hint=t("creds.keys.hint.file_mode", path=self.path),
             )
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or type(exc).__name__
+            self._state = ("creds.keys.state.unreadable", {"error": reason})
+            raise KeyProblem(
+                t("creds.keys.err.file_unreadable", path=self.path, reason=reason)
+            ) from None
         keys = []
-        for n, line in enumerate(self.path.read_text().splitlines(), start=1):
+        for n, line in enumerate(text.splitlines(), start=1):
             line = line.strip()
             if not line or line.startswith("#"):
                 continue
@@ -226,21 +279,26 @@ class KeyFileKeys:
             + "".join(encode_key(k) + "\n" for k in keys)
         )
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            try:
-                os.write(fd, text.encode())
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.chmod(tmp, 0o600)
-            # rename is atomic: a kill mid-write leaves the old file or the new, never half.
-            os.replace(tmp, self.path)
+            write_private(self.path, text.encode())
         except OSError as exc:
             self._state = ("creds.keys.state.cannot_write", {"error": exc.strerror or exc})
             return False
         return self.load() == keys
+
+    def read_uses(self) -> dict[str, Any]:
+        try:
+            raw = self.uses_path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return {}
+        return _uses_from_text(raw)
+
+    def write_uses(self, uses: dict[str, Any]) -> bool:
+        text = json.dumps(uses, sort_keys=True, indent=1) + "\n"
+        try:
+            write_private(self.uses_path, text.encode())
+            return self.read_uses() == uses
+        except (OSError, ValueError):
+            return False
 
     def status(self) -> str:
         return f"{self.name}: {_message(self._state, english=True)}"
@@ -250,3 +308,40 @@ class KeyFileKeys:
 
     def label(self) -> str:
         return t("creds.keys.source.file", path=self.path)
+
+
+def write_private(path: Path, data: bytes, *, exclusive: bool = False) -> None:
+    """Write `path` with mode 0600, atomically (a temporary file renamed into place: a kill
+    mid-write leaves the old file or the new, never half). `exclusive`: FileExistsError if
+    `path` exists (never replaces it)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.chmod(tmp, 0o600)
+    if exclusive:
+        try:
+            os.link(tmp, path)  # fails if `path` exists, unlike rename
+        finally:
+            os.unlink(tmp)
+        return
+    os.replace(tmp, path)
+
+
+def _uses_from_text(raw: str | None) -> dict[str, Any]:
+    if not raw:
+        return {}
+    uses = json.loads(raw)
+    if not isinstance(uses, dict):
+        raise ValueError("not a JSON object")
+    return uses
+
+
+def _no_backend(exc: Exception) -> bool:
+    """keyring's "no backend on this host" (its `fail` backend), as opposed to a keyring that
+    exists and failed to answer."""
+    return any(c.__name__ == "NoKeyringError" for c in type(exc).__mro__)

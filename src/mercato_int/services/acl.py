@@ -157,7 +157,8 @@ class AclService:
         self.events.deliver([event])
         raise NotAllowed(
             f"not allowed: {actor} lacks {feature} in {scope}",
-            hint=f"an admin can run `mercato-int acl grant {actor} {feature}` or grant a role",
+            hint=f"an admin can run `mercato-int {scope.cli_flags()}acl grant {actor} {feature}` "
+            "or grant a role",
         )
 
     def require_everywhere(self, feature: str, actor: str, *, action: str | None = None) -> None:
@@ -179,7 +180,7 @@ class AclService:
             raise InvalidInput(
                 f"the first grant in {scope} must include {MANAGE}, or nobody could change "
                 "the policy afterwards",
-                hint=f"start with `mercato-int acl grant {by} admin`",
+                hint=f"start with `mercato-int {scope.cli_flags()}acl grant {by} admin`",
             )
         from mercato_int.services.events import ACCESS_GRANTED
 
@@ -208,7 +209,10 @@ class AclService:
         current = self.grants(scope)
         remaining = [g for g in current if not (g.actor == actor and g.grant == grant)]
         if len(remaining) == len(current):
-            raise NotFound(f"{actor} has no grant {grant!r} in {scope}", hint="see `acl list`")
+            raise NotFound(
+                f"{actor} has no grant {grant!r} in {scope}",
+                hint=f"see `mercato-int {scope.cli_flags()}acl list`",
+            )
         if remaining and not any(MANAGE in g.features for g in remaining):
             raise InvalidInput(
                 f"revoking {grant} from {actor} would leave nobody with {MANAGE} in {scope}",

@@ -137,7 +137,7 @@ class Services:
     def marketplace(self) -> MarketplaceService:
         from mercato_int.services.marketplace import MarketplaceService
 
-        return MarketplaceService(store=self.store, registry=self.registry)
+        return MarketplaceService(store=self.store, registry=self.registry, clock=self.clock)
 
     @cached_property
     def master_keys(self) -> MasterKeys:

@@ -1,4 +1,5 @@
-"""SQL for credential rows: scoped lookups, the per-row write lock and the atomic upsert.
+"""SQL for credential rows: scoped lookups, the per-row write lock, and the conditional
+insert and update (compare-and-set on the row's version).
 
 Every function takes the caller's session, so a read, its merge and the write happen in one
 transaction.
@@ -11,13 +12,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, text
+from sqlalchemy import delete, func, text, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from mercato_int.scope import TenantScope
 from mercato_int.store.tables import IntegrationCredentials
 
 _UNIQUE = ["integration_id", "organization_id", "tenant_id"]
+_T = IntegrationCredentials.__table__  # type: ignore[attr-defined]
 
 
 def lock_row(*, session: Session, owner_id: str, scope: TenantScope) -> None:
@@ -47,7 +50,7 @@ def find_rows(
     return {r.integration_id: r for r in rows}
 
 
-def upsert_row(
+def insert_row(
     *,
     session: Session,
     owner_id: str,
@@ -56,9 +59,9 @@ def upsert_row(
     kid: str,
     actor: str,
     now: datetime,
-) -> None:
-    """Insert or replace the row of (owner, organization, tenant) in one statement
-    (INSERT … ON CONFLICT DO UPDATE): never two rows, never a half-written one."""
+) -> bool:
+    """Insert the row of (owner, organization, tenant) at version 1, only if there is none
+    (INSERT … ON CONFLICT DO NOTHING). False if a row exists: the caller's condition failed."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
@@ -76,17 +79,43 @@ def upsert_row(
         created_at=now,
         updated_at=now,
         updated_by=actor,
+        version=1,
     )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=_UNIQUE,
-        set_={
-            "encrypted_values": stmt.excluded.encrypted_values,
-            "key_id": stmt.excluded.key_id,
-            "updated_at": stmt.excluded.updated_at,
-            "updated_by": stmt.excluded.updated_by,
-        },
+    result = session.execute(stmt.on_conflict_do_nothing(index_elements=_UNIQUE))
+    return bool(result.rowcount)
+
+
+def update_row_if_version(
+    *,
+    session: Session,
+    owner_id: str,
+    scope: TenantScope,
+    version: int,
+    envelope: dict[str, Any],
+    kid: str,
+    actor: str,
+    now: datetime,
+) -> bool:
+    """Compare-and-set: replace the row's values and bump its version, only if it is still
+    at `version` (the condition is in the UPDATE, so a concurrent writer that got there first
+    makes this one match no row). False when the condition failed."""
+    result = session.execute(
+        update(_T)
+        .where(
+            _T.c.integration_id == owner_id,
+            _T.c.organization_id == scope.organization_id,
+            _T.c.tenant_id == scope.tenant_id,
+            _T.c.version == version,
+        )
+        .values(
+            encrypted_values=envelope,
+            key_id=kid,
+            updated_at=now,
+            updated_by=actor,
+            version=_T.c.version + 1,
+        )
     )
-    session.execute(stmt)
+    return bool(result.rowcount)
 
 
 def delete_row(*, session: Session, owner_id: str, scope: TenantScope) -> int:
@@ -101,9 +130,15 @@ def delete_row(*, session: Session, owner_id: str, scope: TenantScope) -> int:
     return int(result.rowcount or 0)
 
 
+def envelope_kid_column() -> Any:
+    """The key id a row's envelope names (what reads use), else its `key_id` column: the two
+    can disagree in a store edited by hand or by an older tool, and the envelope decides."""
+    return func.coalesce(_T.c.encrypted_values["kid"].as_string(), _T.c.key_id)
+
+
 def count_by_key(*, session: Session) -> dict[str | None, int]:
-    """Rows per key id, across every tenant (keys are per host, not per tenant)."""
-    rows = session.exec(
-        select(IntegrationCredentials.key_id, func.count()).group_by(IntegrationCredentials.key_id)
-    ).all()
-    return {kid: int(n) for kid, n in rows}
+    """Rows per key id (the envelope's, as reads decide), across every tenant (keys are per
+    host, not per tenant)."""
+    kid = envelope_kid_column()
+    rows = session.execute(sa_select(kid, func.count()).group_by(kid)).all()
+    return {k: int(n) for k, n in rows}

@@ -6,6 +6,8 @@ the wrong field.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -41,18 +43,45 @@ class Credentials(dict[str, Any]):
     __str__ = __repr__
 
 
+# what a host may hold: letters (IDNA), digits, `-`, `.`, `_`; or an IPv6 literal in brackets
+_HOST_RE = re.compile(r"[^\W]([\w.-]*[^\W])?|\[[0-9A-Fa-f:.]+\]")
+
+
 def _check_url(f: CredentialField, value: str) -> str:
+    """An absolute http(s) URL with a host and no user:password. Characters that are invalid
+    in a URL (spaces, quotes, `<`, `>`, controls) are refused anywhere in it."""
+    if any(c in value for c in " \"'<>`{}|\\^") or _has_control(value):
+        raise InvalidInput(t("creds.err.bad_url", field=f.key), hint=t("creds.hint.url_scheme"))
     try:
         parts = urlsplit(value)
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
         raise InvalidInput(t("creds.err.bad_url", field=f.key)) from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if parts.scheme not in ("http", "https") or not parts.netloc:
         raise InvalidInput(t("creds.err.url_scheme", field=f.key), hint=t("creds.hint.url_scheme"))
-    if parts.username is not None or parts.password is not None:
+    if "@" in parts.netloc:
         raise InvalidInput(
             t("creds.err.url_userinfo", field=f.key), hint=t("creds.hint.url_userinfo")
         )
+    host = parts.netloc.rsplit(":", 1)[0] if not parts.netloc.endswith("]") else parts.netloc
+    if not host or not _HOST_RE.fullmatch(host):
+        raise InvalidInput(t("creds.err.url_scheme", field=f.key), hint=t("creds.hint.url_scheme"))
+    return value
+
+
+def _has_control(value: str) -> bool:
+    return any(unicodedata.category(c) == "Cc" for c in value)
+
+
+def _clean_text(f: CredentialField, value: str) -> str:
+    """Secrets and URLs go into HTTP headers and request lines, where a control character is
+    refused (and the refusal can quote the value). Surrounding whitespace, such as the newline
+    a file ends with, is trimmed; a control character inside is refused, naming the field."""
+    if f.type not in ("secret", "url"):
+        return value
+    value = value.strip(" \t\r\n\f\v")
+    if _has_control(value):
+        raise InvalidInput(t("creds.err.control_char", field=f.key))
     return value
 
 
@@ -69,6 +98,7 @@ def _check_value(f: CredentialField, value: Any) -> Any:
         raise InvalidInput(t("creds.err.boolean", field=f.key))
     if not isinstance(value, str):
         raise InvalidInput(t("creds.err.text", field=f.key))
+    value = _clean_text(f, value)
     if len(value) > MAX_VALUE_LENGTH:
         raise InvalidInput(tn("creds.err.too_long", len(value), field=f.key, max=MAX_VALUE_LENGTH))
     if f.type == "select":
@@ -108,6 +138,14 @@ def merge_values(
                 del merged[key]
                 changed.append(key)
             continue
+        if is_mask(value):
+            # a masked read sent back (a form, a script round-tripping `creds get`): keep
+            if merged.get(key) in (None, ""):
+                raise InvalidInput(
+                    t("creds.err.mask_first_save", field=key),
+                    hint=t("creds.hint.mask_first_save"),
+                )
+            continue
         clean = _check_value(by_key[key], value)
         if merged.get(key) != clean:
             changed.append(key)
@@ -119,6 +157,11 @@ def merge_values(
             hint=tn("creds.hint.missing", len(missing)),
         )
     return merged, changed
+
+
+def is_mask(value: Any) -> bool:
+    """True for the mask a masked read shows (`••••••••`), with surrounding whitespace."""
+    return isinstance(value, str) and value.strip() == MASK
 
 
 def mask_value(f: CredentialField | None, value: Any) -> Any:

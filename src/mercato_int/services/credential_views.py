@@ -26,6 +26,7 @@ class CredentialsView:
     updated_at: datetime | None = None
     updated_by: str | None = None
     revealed: bool = False
+    version: int = 0  # of the integration's own row (0: none); a save's `expected_version`
 
     def __repr__(self) -> str:
         shown = self.values if not self.revealed else {k: "<revealed>" for k in self.values}
@@ -38,6 +39,7 @@ class CredentialsView:
             "secretFieldsConfigured": self.secret_fields_configured,
             "source": self.source,
             "updatedAt": _iso(self.updated_at),
+            "version": self.version,
         }
 
 
@@ -70,6 +72,7 @@ class SaveResult:
     changed: list[str]
     created_key: MasterKey | None = None
     notes: list[str] = field(default_factory=list)
+    version: int = 0  # of the row after the save
 
 
 def _iso(value: datetime | None) -> str | None:

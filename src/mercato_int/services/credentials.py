@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from mercato_int.errors import InvalidInput, KeyProblem, NotFound
+from mercato_int.errors import InvalidInput, KeyProblem, NotFound, VersionConflict
 from mercato_int.i18n import scope_text, t, tn
 from mercato_int.keys import MasterKey, MasterKeys
 from mercato_int.keys.envelope import EnvelopeError, associated_data, envelope_kid, open_envelope
@@ -62,18 +62,19 @@ class CredentialsService:
         return None
 
     def write_target(
-        self, integration_id: str, *, command: str = "set"
+        self, integration_id: str, *, command: str = "set", scope: TenantScope | None = None
     ) -> tuple[str, tuple[CredentialField, ...]]:
         """(owner id, fields) a save to `integration_id` writes: its own form. A member of a
-        bundle with no fields of its own is refused with the command that works."""
+        bundle with no fields of its own is refused with the command that works (in `scope`)."""
         item = self.registry.get(integration_id)
         bundle_id = self._bundle_id(integration_id)
         if not item.fields and bundle_id:
+            flags = scope.cli_flags() if scope is not None else ""
             raise InvalidInput(
                 t("creds.err.on_bundle", integration=integration_id, bundle=bundle_id),
-                hint=t("creds.hint.set_on_bundle", bundle=bundle_id)
+                hint=t("creds.hint.set_on_bundle", bundle=bundle_id, flags=flags)
                 if command == "set"
-                else t("creds.hint.on_bundle", command=command, bundle=bundle_id),
+                else t("creds.hint.on_bundle", command=command, bundle=bundle_id, flags=flags),
             )
         if not item.fields:
             raise InvalidInput(t("creds.err.takes_none", integration=integration_id))
@@ -109,7 +110,9 @@ class CredentialsService:
                     kid=kid,
                     reason=exc,
                 ),
-                hint=t("creds.hint.set_again", integration=row.integration_id),
+                hint=t(
+                    "creds.hint.set_again", integration=row.integration_id, flags=scope.cli_flags()
+                ),
             ) from None
 
     def _seal(self, values: dict[str, Any], key: MasterKey, owner_id: str, scope: TenantScope):
@@ -173,7 +176,7 @@ class CredentialsService:
         return {str(creds[k]) for k in creds.secret_keys if creds.get(k) not in (None, "")}
 
     def _view(self, integration_id: str, scope: TenantScope, *, reveal: bool) -> CredentialsView:
-        source, row, _ = self._effective(integration_id, scope)
+        source, row, found = self._effective(integration_id, scope)
         if row is None:
             item = self.registry.get(integration_id)
             bundle_id = self._bundle_id(integration_id)
@@ -206,6 +209,7 @@ class CredentialsService:
             updated_at=row.updated_at,
             updated_by=row.updated_by,
             revealed=reveal,
+            version=found[integration_id].version if integration_id in found else 0,
         )
 
     def read_masked(self, integration_id: str, scope: TenantScope) -> CredentialsView:
@@ -281,11 +285,18 @@ class CredentialsService:
         scope: TenantScope,
         *,
         actor: str,
+        expected_version: int | None = None,
     ) -> SaveResult:
         """Check `values` against the schema, merge them into the stored ones (None or ""
-        clears a field), encrypt and upsert, in one transaction; emits
-        `integrations.credentials.updated` with the changed field keys (never values)."""
-        owner_id, fields = self.write_target(integration_id)
+        clears a field; the mask keeps a stored secret), encrypt and write, in one
+        transaction; emits `integrations.credentials.updated` with the changed field keys
+        (never values).
+
+        The write is compare-and-set on the row's version, in the UPDATE itself (or an
+        insert that only succeeds if no row exists). `expected_version` (0: no row yet) makes
+        the save conditional on what the caller read: VersionConflict if the row is at
+        another version. Without it, the condition is the version read in this transaction."""
+        owner_id, fields = self.write_target(integration_id, scope=scope)
         if not values:
             raise InvalidInput(
                 t("creds.err.no_fields", owner=owner_id),
@@ -294,14 +305,18 @@ class CredentialsService:
         created: MasterKey | None = None
         with self.store.session() as session:
             rows.lock_row(session=session, owner_id=owner_id, scope=scope)
-            found = rows.find_rows(session=session, owner_ids=[owner_id], scope=scope)
-            stored = self._open(found[owner_id], scope) if owner_id in found else {}
+            row = rows.find_rows(session=session, owner_ids=[owner_id], scope=scope).get(owner_id)
+            current = row.version if row is not None else 0
+            if expected_version is not None and expected_version != current:
+                # no key is created and nothing encrypted for a save that cannot apply
+                raise self._conflict(owner_id, scope, expected_version, current)
+            stored = self._open(row, scope) if row is not None else {}
             merged, changed = merge_values(owner_id, fields, stored, values)
-            if not changed and owner_id in found:
-                return SaveResult(owner_id=owner_id, changed=[])
+            if not changed and row is not None:
+                return SaveResult(owner_id=owner_id, changed=[], version=current)
             key, is_new = self._writing_key(session)
             created = key if is_new else None
-            rows.upsert_row(
+            write = dict(
                 session=session,
                 owner_id=owner_id,
                 scope=scope,
@@ -310,6 +325,14 @@ class CredentialsService:
                 actor=actor,
                 now=self.clock(),
             )
+            if current == 0:
+                applied = rows.insert_row(**write)
+            else:
+                applied = rows.update_row_if_version(version=current, **write)
+            if not applied:  # another writer got there between the read and the write
+                found = rows.find_rows(session=session, owner_ids=[owner_id], scope=scope)
+                now_at = found[owner_id].version if owner_id in found else 0
+                raise self._conflict(owner_id, scope, current, now_at)
             ev = self.events.record(
                 session,
                 CREDENTIALS_UPDATED,
@@ -324,12 +347,38 @@ class CredentialsService:
                 },
             )
         self.events.deliver([ev])
-        return SaveResult(owner_id=owner_id, changed=sorted(changed), created_key=created)
+        self._record_use(key.kid)
+        return SaveResult(
+            owner_id=owner_id, changed=sorted(changed), created_key=created, version=current + 1
+        )
+
+    def _record_use(self, kid: str) -> None:
+        """Record, beside the keys, that this store has rows under `kid`, so `keys drop` run
+        against another store sharing the key source sees it (written once per store and key;
+        a record that cannot be written does not undo the save)."""
+        from mercato_int.services.keys import store_identity
+
+        self.keys.record_uses(store_identity(self.store), {kid: 1}, complete=False)
+
+    def _conflict(
+        self, owner_id: str, scope: TenantScope, expected: int, current: int
+    ) -> VersionConflict:
+        return VersionConflict(
+            t(
+                "creds.err.version_conflict",
+                owner=owner_id,
+                scope=scope_text(scope),
+                expected=expected,
+                current=current,
+            ),
+            hint=t("creds.hint.version_conflict", owner=owner_id),
+            current=current,
+        )
 
     def remove(self, integration_id: str, scope: TenantScope, *, actor: str) -> str:
         """Hard-delete the integration's own row (a bundle id: the bundle's row); emits
         `integrations.credentials.removed`. Returns the id whose row was removed."""
-        owner_id, _ = self.write_target(integration_id, command="unset")
+        owner_id, _ = self.write_target(integration_id, command="unset", scope=scope)
         with self.store.session() as session:
             removed = rows.delete_row(session=session, owner_id=owner_id, scope=scope)
             if not removed:
@@ -337,7 +386,12 @@ class CredentialsService:
                 raise NotFound(
                     t("creds.err.none_set", owner=owner_id, scope=scope_text(scope)),
                     hint=(
-                        t("creds.hint.uses_bundle", owner=owner_id, bundle=bundle_id)
+                        t(
+                            "creds.hint.uses_bundle",
+                            owner=owner_id,
+                            bundle=bundle_id,
+                            flags=scope.cli_flags(),
+                        )
                         if bundle_id
                         else None
                     ),

@@ -5,6 +5,9 @@ and emit `integrations.health.checked`.
 A check never crashes a run: one that raises or outlives the timeout is `unhealthy` with the
 reason. Sync checks run in daemon threads (a hung one is abandoned at its timeout and cannot
 hold the process open); async checks run natively on the event loop and are cancelled.
+Credentials that cannot be decrypted are that item's error (`HealthRun.key_problems`), never
+the run's: every other check still runs. With `plan_all_tenants`, a tenant whose planning fails
+is reported (`HealthRun.failed_tenants`) and the other tenants are checked.
 """
 
 from __future__ import annotations
@@ -21,12 +24,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from mercato_int.errors import InvalidInput
+from mercato_int.errors import InvalidInput, KeyProblem, MercatoIntError
 from mercato_int.i18n import t
 from mercato_int.registry import Registry
 from mercato_int.scope import TenantScope
-from mercato_int.services.health_context import HealthClients, HealthContext
+from mercato_int.services.health_context import HealthClients, HealthContext, RedactingLogger
 from mercato_int.services.health_result import (
+    KEY_PROBLEM,
     LOG_LEVEL,
     HealthOutcome,
     normalize,
@@ -59,6 +63,19 @@ class HealthJob:
     secret_keys: frozenset[str] = frozenset()
     missing: MissingCredentials | None = None
     previous_status: str | None = None
+    key_problem: KeyProblem | None = None  # the credentials could not be decrypted
+
+
+@dataclass(frozen=True)
+class TenantFailure:
+    """A tenant of an `--all-tenants` run that could not be planned, and why."""
+
+    scope: TenantScope
+    error: str
+    key_problem: bool = False  # exit 5 rather than 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.scope.as_dict(), "error": self.error}
 
 
 @dataclass
@@ -68,10 +85,16 @@ class HealthRun:
     outcomes: list[HealthOutcome]
     delivery_failures: list[DeliveryFailure] = field(default_factory=list)
     correlation_id: str = ""
+    failed_tenants: list[TenantFailure] | None = None  # None: not an all-tenants run
 
     @property
     def any_unhealthy(self) -> bool:
         return any(o.status == "unhealthy" for o in self.outcomes)
+
+    @property
+    def key_problems(self) -> list[HealthOutcome]:
+        """The items whose credentials could not be decrypted (exit 5, after all ran)."""
+        return [o for o in self.outcomes if o.error == KEY_PROBLEM]
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -80,11 +103,14 @@ class HealthRun:
         return out
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "items": [o.to_json() for o in self.outcomes],
             "total": len(self.outcomes),
             "counts": self.counts(),
         }
+        if self.failed_tenants is not None:
+            data["failedTenants"] = [f.to_json() for f in self.failed_tenants]
+        return data
 
 
 Progress = Callable[[HealthOutcome, int, int], None]  # (outcome, done, total)
@@ -125,6 +151,19 @@ class HealthService:
         targets = [i for i, s in states.items() if s.is_enabled]
         return self._plan(targets, scope, named_bundles=set(), states=states)
 
+    def plan_all_tenants(self) -> tuple[list[HealthJob], list[TenantFailure]]:
+        """Jobs for every enabled integration of every tenant (`health --all-tenants`); a
+        tenant that cannot be planned is reported and the others still are."""
+        jobs: list[HealthJob] = []
+        failures: list[TenantFailure] = []
+        for scope in self.state.enabled_scopes():
+            try:
+                jobs.extend(self.plan_enabled(scope))
+            except Exception as exc:  # one tenant never blinds the others
+                text = str(exc) if isinstance(exc, MercatoIntError) else _describe(exc)
+                failures.append(TenantFailure(scope, text, isinstance(exc, KeyProblem)))
+        return jobs, failures
+
     def _plan(
         self,
         targets: list[str],
@@ -139,9 +178,17 @@ class HealthService:
         resolver = self._credentials()
         groups: dict[tuple[str, str], list[str]] = {}
         values: dict[tuple[str, str], dict[str, Any]] = {}
+        problems: dict[tuple[str, str], KeyProblem] = {}
         for i in targets:
             found = self.registry.health_check_config(i)
-            creds = resolver.resolve(i, scope) or {}
+            try:
+                creds = resolver.resolve(i, scope) or {}
+            except KeyProblem as exc:  # this item's error; the others still run
+                # members that fall through to one bundle row share its one error
+                key = (found[0] if found else f"none:{i}", f"key-problem:{exc}")
+                groups.setdefault(key, []).append(i)
+                values[key], problems[key] = {}, exc
+                continue
             if found is None:
                 key = (f"none:{i}", "")
             else:
@@ -150,6 +197,24 @@ class HealthService:
             values[key] = creds
         jobs = []
         for key, members in groups.items():
+            if key in problems:
+                owner = None if key[0].startswith("none:") else key[0]
+                stands_for_bundle = owner in self.registry.bundles and (
+                    len(members) > 1 or owner in named_bundles
+                )
+                jobs.append(
+                    HealthJob(
+                        subject_id=owner if stands_for_bundle and owner else members[0],
+                        integration_ids=tuple(members),
+                        scope=scope,
+                        owner_id=owner,
+                        check=None,
+                        credentials={},
+                        previous_status=states[members[0]].health_status,
+                        key_problem=problems[key],
+                    )
+                )
+                continue
             owner = None if key[0].startswith("none:") else key[0]
             is_bundle_check = owner is not None and owner in self.registry.bundles
             stands_for_bundle = is_bundle_check and (len(members) > 1 or owner in named_bundles)
@@ -221,8 +286,10 @@ class HealthService:
             async with bound:
                 outcome = await self._execute(job, clients, timeout, run.correlation_id)
             # Recorded in the loop's thread as each finishes: an interrupted run keeps what
-            # it has. (A few ms per write; the checks themselves run elsewhere.)
-            run.delivery_failures.extend(self._record(job, outcome, actor, run.correlation_id))
+            # it has. (A few ms per write; the checks themselves run elsewhere.) A key problem
+            # is not recorded: the check never ran, and the fault is this host's key.
+            if outcome.error != KEY_PROBLEM:
+                run.delivery_failures.extend(self._record(job, outcome, actor, run.correlation_id))
             done += 1
             if progress is not None:
                 progress(outcome, done, len(jobs))
@@ -240,9 +307,15 @@ class HealthService:
     ) -> HealthOutcome:
         started = time.perf_counter()
 
-        def finish(status: str, message: str, details: dict[str, Any] | None) -> HealthOutcome:
+        clean = redactor(job.credentials, job.secret_keys)
+
+        def finish(
+            status: str,
+            message: str,
+            details: dict[str, Any] | None,
+            error: str | None = None,
+        ) -> HealthOutcome:
             latency = int((time.perf_counter() - started) * 1000)
-            clean = redactor(job.credentials, job.secret_keys)
             return HealthOutcome(
                 subject_id=job.subject_id,
                 integration_ids=job.integration_ids,
@@ -253,22 +326,27 @@ class HealthService:
                 details=clean(details) if details is not None else None,
                 latency_ms=latency,
                 checked_at=self.clock(),
+                error=error,
             )
 
+        if job.key_problem is not None:
+            return finish(
+                "unhealthy", str(job.key_problem), {"error": KEY_PROBLEM}, error=KEY_PROBLEM
+            )
         if job.check is None:
             return finish("unconfigured", f"no health check is defined for {job.subject_id}", None)
         if job.missing is not None:
             return finish(
                 "unconfigured",
                 f"required credentials not set: {', '.join(job.missing.keys)}; "
-                f"set them with `{job.missing.command}`",
+                f"set them with `{scoped_command(job.missing.command, job.scope)}`",
                 {"missing": list(job.missing.keys), "credentialsId": job.missing.owner_id},
             )
         ctx = HealthContext(
             integration_id=job.subject_id,
             integration_ids=job.integration_ids,
             scope=job.scope,
-            log=self.logs.scoped(job.subject_id, correlation_id, job.scope),
+            log=RedactingLogger(self.logs.scoped(job.subject_id, correlation_id, job.scope), clean),
             timeout=timeout,
             clients=clients,
         )
@@ -283,13 +361,22 @@ class HealthService:
                 f"timed out: no answer within {timeout:g} s",
                 {"error": "timeout", "timeoutSeconds": timeout},
             )
+        except _http_network_error() as exc:  # connect, read, write: nothing was answered
+            return finish(
+                "unhealthy",
+                f"cannot reach {_origin(exc)}: {_describe(exc)}".rstrip(": "),
+                {"error": type(exc).__name__},
+            )
         except Exception as exc:
             return finish(
                 "unhealthy",
-                f"check failed: {type(exc).__name__}: {exc}".rstrip(": "),
+                f"check failed: {_describe(exc)}".rstrip(": "),
                 {"error": type(exc).__name__},
             )
-        status, message, details = normalize(raw)
+        try:
+            status, message, details = normalize(raw)
+        except Exception as exc:  # a result object whose attributes raise
+            status, message, details = "unhealthy", f"check failed: {_describe(exc)}", None
         return finish(status, message, details)
 
     def _record(
@@ -332,6 +419,52 @@ class HealthService:
             duration_ms=outcome.latency_ms,
         )
         return self.events.deliver([event])
+
+
+def scoped_command(command: str, scope: TenantScope) -> str:
+    """`mercato-int ...` with the scope's `--tenant`/`--org` (those that are not the default)
+    after the program name, so that a copied hint acts on the tenant it was given for."""
+    from mercato_int.scope import DEFAULT_ORG, DEFAULT_TENANT
+
+    flags = ""
+    if scope.tenant_id != DEFAULT_TENANT:
+        flags += f" --tenant {_shell_word(scope.tenant_id)}"
+    if scope.organization_id != DEFAULT_ORG:
+        flags += f" --org {_shell_word(scope.organization_id)}"
+    program, _, rest = command.partition(" ")
+    return f"{program}{flags} {rest}".rstrip()
+
+
+def _shell_word(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
+
+
+def _describe(exc: BaseException) -> str:
+    """`Type: message` of an exception, even one whose `__str__` raises."""
+    try:
+        text = str(exc)
+    except Exception:
+        text = "(its message cannot be shown)"
+    return f"{type(exc).__name__}: {text}"
+
+
+def _http_network_error() -> type[Exception]:
+    import httpx
+
+    return httpx.NetworkError
+
+
+def _origin(exc: Exception) -> str:
+    """`scheme://host:port` of the request an httpx error is about (never its path or query,
+    which may carry a credential), or "the server" when it has none."""
+    try:
+        url = exc.request.url  # type: ignore[attr-defined]
+    except (AttributeError, RuntimeError):
+        return "the server"
+    port = f":{url.port}" if url.port else ""
+    return f"{url.scheme}://{url.host}{port}"
 
 
 def _http_timeout() -> type[Exception]:

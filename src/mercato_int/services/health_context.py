@@ -9,6 +9,7 @@ setup) and created only when a check first uses them.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -73,6 +74,37 @@ class HealthClients:
                 self._sync = None
 
 
+class RedactingLogger:
+    """`ctx.log`: a scoped logger whose message, details and ids first go through the check's
+    redactor, so a secret in any escaped form (repr, JSON, bytes, URL) is masked before the
+    log service sees it (which masks the plain values itself)."""
+
+    def __init__(self, logger: ScopedLogger, clean: Callable[[Any], Any]) -> None:
+        self._logger = logger
+        self._clean = clean
+
+    def __getattr__(self, name: str) -> Any:  # integration_id, scope, correlation_id, ...
+        return getattr(self._logger, name)
+
+    def _write(self, level: str, operation: str, message: str, details: Any, kw: Any) -> None:
+        clean = self._clean
+        kw = {k: clean(v) if isinstance(v, str) else v for k, v in kw.items()}
+        write = getattr(self._logger, level)
+        write(operation, clean(message), clean(details) if details is not None else None, **kw)
+
+    def debug(self, operation: str, message: str, details: Any = None, **kw: Any) -> None:
+        self._write("debug", operation, message, details, kw)
+
+    def info(self, operation: str, message: str, details: Any = None, **kw: Any) -> None:
+        self._write("info", operation, message, details, kw)
+
+    def warning(self, operation: str, message: str, details: Any = None, **kw: Any) -> None:
+        self._write("warning", operation, message, details, kw)
+
+    def error(self, operation: str, message: str, details: Any = None, **kw: Any) -> None:
+        self._write("error", operation, message, details, kw)
+
+
 @dataclass
 class HealthContext:
     """The `ctx` argument of a health check."""
@@ -80,7 +112,7 @@ class HealthContext:
     integration_id: str  # the integration or bundle being checked
     integration_ids: tuple[str, ...]  # the integrations whose state receives the result
     scope: TenantScope
-    log: ScopedLogger
+    log: ScopedLogger | RedactingLogger
     timeout: float
     clients: HealthClients = field(repr=False)
 

@@ -3,10 +3,16 @@ redaction that keeps credential values out of every message and detail."""
 
 from __future__ import annotations
 
+import base64
+import json
+import math
+import re
+import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 from mercato_int.scope import TenantScope
 from mercato_int.services.log_redaction import MASK
@@ -18,7 +24,10 @@ LOG_LEVEL = {
     "unconfigured": "warning",
     "unhealthy": "error",
 }
+KEY_PROBLEM = "key_problem"
 _MIN_SECRET_LEN = 4  # shorter values would mask ordinary words
+# what a value read from a file or pasted may carry around the secret itself
+_AROUND = string.whitespace + "".join(map(chr, range(32))) + "\x7f"
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,9 @@ class HealthOutcome:
     details: dict[str, Any] | None
     latency_ms: int
     checked_at: datetime
+    # `KEY_PROBLEM`: the credentials could not be decrypted; the check did not run and nothing
+    # was recorded (state, log, event): the fault is this host's master key, not the provider
+    error: str | None = None
 
     def result_json(self) -> dict[str, Any]:
         """The spec's HealthCheckResult, as stored in `lastHealthCheck`."""
@@ -42,7 +54,8 @@ class HealthOutcome:
             "status": self.status,
             "message": self.message,
             "details": self.details,
-            "latencyMs": self.latency_ms,
+            # unconfigured: no check ran, so nothing was measured
+            "latencyMs": None if self.status == "unconfigured" else self.latency_ms,
             "checkedAt": self.checked_at.isoformat().replace("+00:00", "Z"),
         }
 
@@ -83,29 +96,84 @@ def normalize(raw: Any) -> tuple[str, str, dict[str, Any] | None]:
     return result.status, result.message, result.details
 
 
+def secret_forms(secret: str, others: Iterable[str] = ()) -> set[str]:
+    """Every form in which `secret` can show up in a check's text: as it is, without the
+    whitespace or control characters around it, and escaped as `repr`, JSON (also JSON inside
+    JSON), bytes (`b'...'`), `unicode_escape`, URL-encoded, and base64 (alone, as HTTP Basic
+    `secret:`, and as Basic `other:secret` for each of `others`, e.g. a user name)."""
+    forms: set[str] = set()
+    for s in {secret, secret.strip(_AROUND)}:
+        if len(s) < _MIN_SECRET_LEN:
+            continue
+        as_json = json.dumps(s)[1:-1]
+        forms |= {
+            s,
+            repr(s)[1:-1],
+            as_json,
+            json.dumps(s, ensure_ascii=False)[1:-1],
+            json.dumps(as_json)[1:-1],
+            repr(s.encode("utf-8", "backslashreplace"))[2:-1],
+            s.encode("unicode_escape").decode("ascii"),
+            quote(s, safe=""),
+            quote(s),
+            quote_plus(s, safe=""),
+            _b64(s),
+            _b64(f"{s}:"),
+            *(_b64(f"{o}:{s}") for o in others if o and o != s),
+        }
+    return {f for f in forms if len(f) >= _MIN_SECRET_LEN}
+
+
 def redactor(credentials: Mapping[str, Any], secret_keys: Iterable[str]) -> Callable[[Any], Any]:
-    """A function that masks the values of `secret` credential fields wherever they appear
-    (in text or nested details) and the values under keys that are secret field names."""
+    """A function that masks the values of `secret` credential fields wherever they appear, in
+    any of the forms of `secret_forms` (in text, nested details and their keys, bytes and
+    numbers), masks the values under keys that are secret field names, and returns only what
+    JSON can hold (a check's details are stored, logged and emitted as JSON)."""
     keys = set(secret_keys)
-    values = sorted(
-        {
-            str(v)
-            for k, v in credentials.items()
-            if k in keys and v is not None and len(str(v)) >= _MIN_SECRET_LEN
-        },
-        key=len,
-        reverse=True,  # longest first: a secret containing another is masked whole
+    texts = [str(v) for v in credentials.values() if isinstance(v, str | int) and str(v)]
+    secrets = [
+        str(v)
+        for k, v in credentials.items()
+        if k in keys and v is not None and len(str(v)) >= _MIN_SECRET_LEN
+    ]
+    forms = set().union(*(secret_forms(s, texts) for s in secrets)) if secrets else set()
+    # longest first: a secret containing another (or one of its forms) is masked whole
+    pattern = (
+        re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+        if forms
+        else None
     )
 
+    def text(value: str) -> str:
+        return pattern.sub(MASK, value) if pattern is not None else value
+
     def clean(value: Any) -> Any:
-        if isinstance(value, str):
-            for secret in values:
-                value = value.replace(secret, MASK)
+        if value is None or isinstance(value, bool):
             return value
+        if isinstance(value, str):
+            return text(value)
+        if isinstance(value, int | float):
+            if isinstance(value, float) and not math.isfinite(value):
+                return str(value)  # NaN and Infinity are not JSON
+            return MASK if str(value) in forms else value
         if isinstance(value, Mapping):
-            return {str(k): MASK if k in keys else clean(v) for k, v in value.items()}
-        if isinstance(value, list | tuple):
+            return {text(str(k)): MASK if k in keys else clean(v) for k, v in value.items()}
+        if isinstance(value, list | tuple | set | frozenset):
             return [clean(v) for v in value]
-        return value
+        if isinstance(value, bytes | bytearray):
+            return text(repr(bytes(value)))
+        return text(_safe_str(value))
 
     return clean
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode("utf-8", "backslashreplace")).decode("ascii")
+
+
+def _safe_str(value: Any) -> str:
+    """`str(value)`, or what it is when its `__str__` fails (a check's own exception class)."""
+    try:
+        return str(value)
+    except Exception:
+        return f"<{type(value).__name__} that cannot be shown>"

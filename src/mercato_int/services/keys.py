@@ -12,11 +12,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import bindparam, or_, select, true, update
 
-from mercato_int.errors import KeyProblem
+from mercato_int.errors import InvalidInput, KeyProblem
 from mercato_int.i18n import scope_text, t, tn
 from mercato_int.keys import MasterKey, MasterKeys
 from mercato_int.keys.envelope import (
@@ -41,6 +42,7 @@ _ROW_COLUMNS = (
     _T.c.tenant_id,
     _T.c.encrypted_values,
     _T.c.key_id,
+    _T.c.version,
 )
 
 Progress = Callable[[int, int], None]
@@ -52,17 +54,24 @@ class KeyUse:
     source: str
     active: bool
     rows: int
+    # other stores recorded (in the key's source) as having rows under it; None: the record
+    # cannot be read, so no other store can be ruled out
+    other_stores: dict[str, int] | None = None
 
     @property
     def can_drop(self) -> bool:
-        return not self.active and self.rows == 0
+        return not self.active and self.rows == 0 and self.other_stores == {}
 
     def to_json(self) -> dict[str, Any]:
+        others = self.other_stores
         return {
             "keyId": self.kid,
             "source": self.source,
             "active": self.active,
             "rows": self.rows,
+            "otherStores": None
+            if others is None
+            else [{"store": k, "rows": n} for k, n in sorted(others.items())],
             "canDrop": self.can_drop,
         }
 
@@ -104,16 +113,48 @@ class RotationResult:
     old_keys: list[str]
 
 
+@dataclass(frozen=True)
+class ImportResult:
+    source: str  # where the new keys went ("" if none was new)
+    added: list[str]  # ids of the keys added
+    present: int  # keys of the file this host already had
+
+
+@dataclass(frozen=True)
+class DropResult:
+    source: str  # where the key was removed from
+    forced_past: dict[str, int]  # other stores recorded as using it (dropped with --force)
+
+
+def store_identity(store: Store) -> str:
+    """How a store is named in the record of which stores use a key: its URL without a
+    password (a SQLite file by its absolute path; a Postgres schema by its search_path)."""
+    url = store.engine.url
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        url = url.set(database=str(Path(url.database).resolve()))
+    return url.set(password=None).render_as_string(hide_password=False)
+
+
 class KeysService:
     def __init__(self, *, store: Store, keys: MasterKeys, clock: Callable[[], datetime]) -> None:
         self.store = store
         self.keys = keys
         self.clock = clock
 
+    @property
+    def store_id(self) -> str:
+        return store_identity(self.store)
+
     def _counts(self) -> dict[str, int]:
         with self.store.session() as session:
             counts = rows.count_by_key(session=session)
         return {(kid or "unknown"): n for kid, n in counts.items() if n}
+
+    def _others(self, kid: str) -> dict[str, int] | None:
+        try:
+            return self.keys.other_users(kid, self.store_id)
+        except KeyProblem:
+            return None
 
     def status(self, *, verify: bool = False) -> KeyStatus:
         """The active key and its source, every key id in use with its row count, and the
@@ -123,9 +164,15 @@ class KeysService:
         active = self.keys.active()
         available = self.keys.available()
         known = {k.kid for k in available}
+        # what this store uses, recorded beside the keys for the other stores sharing them
+        self.keys.record_uses(self.store_id, counts, complete=True)
         uses = [
             KeyUse(
-                k.kid, k.source, active is not None and k.kid == active.kid, counts.get(k.kid, 0)
+                k.kid,
+                k.source,
+                active is not None and k.kid == active.kid,
+                counts.get(k.kid, 0),
+                self._others(k.kid),
             )
             for k in available
         ]
@@ -160,7 +207,8 @@ class KeysService:
                 return out
             after = found[-1].id
             for row in found:
-                key = self.keys.find(row.key_id) if row.key_id else None
+                kid = envelope_kid(row.encrypted_values) or row.key_id  # as reads decide
+                key = self.keys.find(kid) if kid else None
                 if key is None:
                     continue  # counted under `unreadable` by key id
                 aad = associated_data(row.integration_id, row.organization_id, row.tenant_id)
@@ -172,7 +220,7 @@ class KeysService:
                             "integrationId": row.integration_id,
                             "organizationId": row.organization_id,
                             "tenantId": row.tenant_id,
-                            "keyId": row.key_id,
+                            "keyId": kid,
                         }
                     )
 
@@ -215,21 +263,95 @@ class KeysService:
             if on_progress:
                 on_progress(min(done, max(pending, done)), max(pending, done))
         old = sorted(k.kid for k in self.keys.available() if k.kid != active.kid)
+        self.keys.record_uses(self.store_id, self._counts(), complete=True)
         return RotationResult(active, resumed, done, time.perf_counter() - started, old)
 
-    def drop(self, kid: str) -> str:
-        """Remove an old key from its source, refused while any row still uses it."""
-        _drop_guard(self._counts(), kid)
-        return self.keys.drop(kid)
+    def drop(self, kid: str, *, force: bool = False) -> DropResult:
+        """Remove an old key from its source. Refused while any row of this store still uses
+        it; and, unless `force`, while another store sharing the source is recorded as using
+        it (or that record cannot be read)."""
+        counts = self._counts()
+        _drop_guard(counts, kid)
+        self.keys.record_uses(self.store_id, counts, complete=True)
+        try:
+            others = self.keys.other_users(kid, self.store_id)
+        except KeyProblem:
+            if not force:
+                raise
+            others = {}
+        if others and not force:
+            listed = "; ".join(
+                tn("creds.store_rows", n, store=k) for k, n in sorted(others.items())
+            )
+            raise InvalidInput(
+                tn("creds.keys.err.used_elsewhere", len(others), kid=kid, stores=listed),
+                hint=t("creds.keys.hint.used_elsewhere", kid=kid),
+            )
+        source = self.keys.drop(kid)
+        self.keys.forget(kid)
+        return DropResult(source, others)
+
+    def export_keys(self, path: Path, passphrase: str) -> list[str]:
+        """Write every available key (the active one first) to `path`, sealed under the
+        passphrase, mode 0600; an existing file is never replaced. Returns the key ids."""
+        from mercato_int.keys.backup import seal_keys
+        from mercato_int.keys.sources import write_private
+
+        self.keys.reload()
+        active = self.keys.active()
+        keys = self.keys.available()
+        if not keys:
+            raise InvalidInput(t("creds.keys.backup.err.nothing", places=self.keys.places_text()))
+        data = seal_keys(
+            [k.material for k in keys],
+            active=active.material if active else None,
+            passphrase=passphrase,
+        )
+        try:
+            write_private(path, data, exclusive=True)
+        except FileExistsError:
+            raise InvalidInput(t("creds.keys.backup.err.exists", file=path)) from None
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise InvalidInput(
+                t("creds.keys.backup.err.cannot_write", file=path, reason=reason)
+            ) from None
+        return [k.kid for k in keys]
+
+    def import_keys(self, path: Path, passphrase: str) -> ImportResult:
+        """Add the keys of an export file beside the keys of this host (the active key stays
+        active; with none anywhere, the export's active key becomes it). Nothing is imported
+        if the passphrase is wrong or the file was altered."""
+        from mercato_int.keys.backup import open_keys
+
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise InvalidInput(
+                t("creds.keys.backup.err.cannot_read", file=path, reason=reason)
+            ) from None
+        keys, active = open_keys(data, passphrase=passphrase, name=str(path))
+        source, added = self.keys.add(keys, active=active)
+        return ImportResult(source, added, len(keys) - len(added))
 
     def _rotate_batch(self, target: MasterKey, batch_size: int, after: Any) -> tuple[int, Any]:
         """Re-encrypt up to `batch_size` rows not yet under `target`, in one transaction.
-        The write only applies if the row still has the key it was read with, so a save made
-        meanwhile is never overwritten with stale values. Returns (rows done, last id)."""
+        The write only applies if the row still has the key and version it was read with, so
+        a save made meanwhile is never overwritten with stale values (the version is kept:
+        the values did not change). Returns (rows done, last id)."""
         with self.store.session() as session:
             found = session.execute(
                 select(*_ROW_COLUMNS)
-                .where(or_(_T.c.key_id != target.kid, _T.c.key_id.is_(None)))
+                # the envelope's key id decides (a row whose column and envelope disagree is
+                # re-encrypted too, which makes them agree)
+                .where(
+                    or_(
+                        rows.envelope_kid_column() != target.kid,
+                        _T.c.key_id != target.kid,
+                        _T.c.key_id.is_(None),
+                    )
+                )
                 .where(_T.c.id > after if after is not None else true())
                 .order_by(_T.c.id)
                 .limit(batch_size)
@@ -263,12 +385,17 @@ class KeysService:
                             scope=scope_text(scope),
                             reason=exc,
                         ),
-                        hint=t("creds.keys.hint.rotate_row", integration=row.integration_id),
+                        hint=t(
+                            "creds.keys.hint.rotate_row",
+                            integration=row.integration_id,
+                            flags=scope.cli_flags(),
+                        ),
                     ) from None
                 params.append(
                     {
                         "b_id": row.id,
                         "b_old": row.key_id,
+                        "b_ver": row.version,
                         "b_env": seal(values, key=target.material, kid=target.kid, aad=aad),
                         "b_kid": target.kid,
                     }
@@ -277,6 +404,7 @@ class KeysService:
                 update(_T)
                 .where(_T.c.id == bindparam("b_id"))
                 .where(_T.c.key_id.is_not_distinct_from(bindparam("b_old")))
+                .where(_T.c.version == bindparam("b_ver"))
                 .values(encrypted_values=bindparam("b_env"), key_id=bindparam("b_kid"))
             )
             session.connection().execute(stmt, params)
@@ -284,8 +412,6 @@ class KeysService:
 
 
 def _drop_guard(counts: dict[str, int], kid: str) -> None:
-    from mercato_int.errors import InvalidInput
-
     if counts.get(kid):
         raise InvalidInput(
             tn("creds.keys.err.still_used", counts[kid], kid=kid),

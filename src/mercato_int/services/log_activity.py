@@ -1,19 +1,30 @@
-"""Activity figures from the operation logs: entries per day and error rate per integration
-(the marketplace's 30-day sparklines). Read-only; kept apart from the log service's write and
-query paths so the two evolve independently."""
+"""Activity figures from the operation logs: entries per day, error count and last entry per
+integration (the marketplace's 30-day sparklines and `list --json`'s `analytics`). Read-only,
+in one grouped query, through SQLAlchemy Core (no ORM import: `list --json` uses it)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import case, func
-from sqlmodel import select
+from sqlalchemy import String, case, column, func, select, table
+from sqlalchemy.engine import Connection
 
 from mercato_int.scope import TenantScope
 from mercato_int.store.engine import Store
-from mercato_int.store.tables import IntegrationLog
+from mercato_int.store.types import UTCDateTime
+
+LOGS = table(
+    "integration_logs",
+    column("integration_id", String),
+    column("level", String),
+    column("organization_id", String),
+    column("tenant_id", String),
+    column("created_at", UTCDateTime),
+)
+DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -23,6 +34,7 @@ class Activity:
     integration_id: str
     daily: tuple[int, ...]
     errors: int
+    last_at: datetime | None = None  # the newest entry in the window
 
     @property
     def total(self) -> int:
@@ -32,6 +44,75 @@ class Activity:
     def error_rate(self) -> float | None:
         """Share of `error` entries, or None when there were no entries at all."""
         return self.errors / self.total if self.total else None
+
+    def to_json(self) -> dict[str, Any]:
+        """`analytics` of a `list --json` item, with upstream's keys."""
+        from mercato_int.services.state_view import iso
+
+        return {
+            "lastActivityAt": iso(self.last_at),
+            "totalCount": self.total,
+            "errorCount": self.errors,
+            "errorRate": self.error_rate or 0,
+            "dailyCounts": list(self.daily),
+        }
+
+
+def read_activity(
+    conn: Connection,
+    *,
+    scope: TenantScope,
+    integration_ids: Iterable[str],
+    today: date,
+    days: int = DAYS,
+) -> dict[str, Activity]:
+    """Per integration: entries per UTC day for the `days` days up to `today` (included), how
+    many were errors, and the newest entry's time; zeros for integrations without entries.
+    One query grouped by integration and day, whatever the number of integrations."""
+    ids = list(dict.fromkeys(integration_ids))
+    if not ids:
+        return {}
+    first = today - timedelta(days=days - 1)
+    since = datetime(first.year, first.month, first.day, tzinfo=UTC)
+    # SQLite keeps naive UTC text `YYYY-MM-DD HH:MM:SS...`: its first ten characters are
+    # the day, at half the cost of date() over a month of entries.
+    day_expr = (
+        func.date(func.timezone("UTC", LOGS.c.created_at))
+        if conn.dialect.name == "postgresql"
+        else func.substr(LOGS.c.created_at, 1, 10)
+    )
+    rows = conn.execute(
+        select(
+            LOGS.c.integration_id,
+            day_expr,
+            func.count(),
+            func.sum(case((LOGS.c.level == "error", 1), else_=0)),
+            func.max(LOGS.c.created_at),
+        )
+        .where(
+            LOGS.c.tenant_id == scope.tenant_id,
+            LOGS.c.organization_id == scope.organization_id,
+            LOGS.c.created_at >= since,
+            LOGS.c.integration_id.in_(ids),
+        )
+        .group_by(LOGS.c.integration_id, day_expr)
+    ).all()
+    counts: dict[str, list[int]] = {i: [0] * days for i in ids}
+    errors: dict[str, int] = dict.fromkeys(ids, 0)
+    last: dict[str, datetime | None] = dict.fromkeys(ids)
+    for integration_id, day, n, n_errors, newest in rows:
+        d = day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
+        index = (d - first).days
+        if 0 <= index < days:
+            counts[integration_id][index] += n
+            errors[integration_id] += int(n_errors or 0)
+            seen = last[integration_id]
+            if newest is not None and (seen is None or newest > seen):
+                last[integration_id] = newest
+    return {
+        i: Activity(integration_id=i, daily=tuple(counts[i]), errors=errors[i], last_at=last[i])
+        for i in ids
+    }
 
 
 class LogActivityService:
@@ -44,47 +125,12 @@ class LogActivityService:
         scope: TenantScope,
         integration_ids: Iterable[str],
         *,
-        days: int = 30,
+        days: int = DAYS,
     ) -> dict[str, Activity]:
-        """Per integration: entries per UTC day for the last `days` days (today included) and
-        how many were errors. Integrations without entries get zeros."""
-        ids = list(dict.fromkeys(integration_ids))
+        """Per integration: entries per UTC day for the last `days` days (today included),
+        how many were errors and the newest entry. Integrations without entries get zeros."""
         today = self.clock().astimezone(UTC).date()
-        first = today - timedelta(days=days - 1)
-        since = datetime(first.year, first.month, first.day, tzinfo=UTC)
-        # SQLite keeps naive UTC text `YYYY-MM-DD HH:MM:SS...`: its first ten characters are
-        # the day, at half the cost of date() over a month of entries.
-        day_expr = (
-            func.date(func.timezone("UTC", IntegrationLog.created_at))
-            if self.store.dialect == "postgresql"
-            else func.substr(IntegrationLog.created_at, 1, 10)
-        )
-        counts: dict[str, list[int]] = {i: [0] * days for i in ids}
-        errors: dict[str, int] = dict.fromkeys(ids, 0)
-        if not ids:
-            return {}
-        with self.store.session() as session:
-            rows = session.exec(
-                select(
-                    IntegrationLog.integration_id,
-                    day_expr,
-                    func.count(),
-                    func.sum(case((IntegrationLog.level == "error", 1), else_=0)),
-                )
-                .where(
-                    IntegrationLog.tenant_id == scope.tenant_id,
-                    IntegrationLog.organization_id == scope.organization_id,
-                    IntegrationLog.created_at >= since,
-                    IntegrationLog.integration_id.in_(ids),  # type: ignore[attr-defined]
-                )
-                .group_by(IntegrationLog.integration_id, day_expr)
-            ).all()
-        for integration_id, day, n, n_errors in rows:
-            d = day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
-            index = (d - first).days
-            if 0 <= index < days:
-                counts[integration_id][index] += n
-                errors[integration_id] += int(n_errors or 0)
-        return {
-            i: Activity(integration_id=i, daily=tuple(counts[i]), errors=errors[i]) for i in ids
-        }
+        with self.store.connect() as conn:
+            return read_activity(
+                conn, scope=scope, integration_ids=integration_ids, today=today, days=days
+            )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mercato_int.registry import IntegrationDefinition, Registry
+from mercato_int.scope import TenantScope
 
 
 @dataclass(frozen=True)
@@ -49,11 +50,13 @@ class MissingCredentials:
     owner_id: str
     integration_ids: tuple[str, ...]
     keys: tuple[str, ...]
+    scope: TenantScope | None = None  # the command then sets them in that scope
 
     @property
     def command(self) -> str:
         pairs = " ".join(f"{k}=..." for k in self.keys)
-        return f"mercato-int creds set {self.owner_id} {pairs}".rstrip()
+        flags = self.scope.cli_flags() if self.scope is not None else ""
+        return f"mercato-int {flags}creds set {self.owner_id} {pairs}".rstrip()
 
     @property
     def message(self) -> str:

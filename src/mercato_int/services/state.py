@@ -12,7 +12,12 @@ from typing import TYPE_CHECKING
 from mercato_int.registry import Registry
 from mercato_int.scope import TenantScope
 from mercato_int.services.state_changes import CredentialsResolver, StateChange, StateWriter
-from mercato_int.services.state_view import StateView, read_state_rows
+from mercato_int.services.state_view import (
+    StateView,
+    effective_views,
+    read_credentials_times,
+    read_state_rows,
+)
 from mercato_int.store.engine import Store
 
 if TYPE_CHECKING:
@@ -38,22 +43,22 @@ class StateService(StateWriter):
         # A getter: reading credentials needs the master key, which only `enable` pays for.
         self._credentials = credentials
 
-    def _default(self, integration_id: str) -> StateView:
-        definition = self.registry.integrations.get(integration_id)
-        return StateView(
-            integration_id=integration_id,
-            is_enabled=bool(definition and definition.default_enabled),
-        )
-
     def all_states(self, scope: TenantScope) -> dict[str, StateView]:
         """The effective state of every registered integration in `scope`."""
         with self.store.connect() as conn:
             rows = read_state_rows(conn, scope=scope)
-        return {i: rows.get(i) or self._default(i) for i in self.registry.integrations}
+            credentials = read_credentials_times(conn, scope=scope)
+        return effective_views(self.registry, self.registry.integrations, rows, credentials)
 
     def get(self, integration_id: str, scope: TenantScope) -> StateView:
         """The effective state of one integration in `scope`."""
         self.registry.get_integration(integration_id)
         with self.store.connect() as conn:
             rows = read_state_rows(conn, scope=scope, integration_id=integration_id)
-        return rows.get(integration_id) or self._default(integration_id)
+            credentials = read_credentials_times(conn, scope=scope)
+        return effective_views(self.registry, [integration_id], rows, credentials)[integration_id]
+
+    def credentials_times(self, scope: TenantScope) -> dict[str, datetime]:
+        """When each credentials row of `scope` was last saved, by integration or bundle id."""
+        with self.store.connect() as conn:
+            return read_credentials_times(conn, scope=scope)

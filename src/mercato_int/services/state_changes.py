@@ -286,7 +286,9 @@ class StateWriter:
             if keys:
                 missing.setdefault((need.owner_id, keys), []).append(i)
         change.missing_credentials = [
-            MissingCredentials(owner_id=owner, integration_ids=tuple(ids), keys=keys)
+            MissingCredentials(
+                owner_id=owner, integration_ids=tuple(ids), keys=keys, scope=change.scope
+            )
             for (owner, keys), ids in missing.items()
         ]
 

@@ -154,6 +154,25 @@ class TenantSettingsService:
             conn.execute(stmt)
         return self.get(scope=scope, key=key)
 
+    def unset(self, *, scope: TenantScope, key: str) -> SettingValue:
+        """Remove the scope's value, so the default applies again (nothing to remove is fine)."""
+        spec_for(key)
+        stmt = sa.delete(T).where(
+            T.c.tenant_id == scope.tenant_id,
+            T.c.organization_id == scope.organization_id,
+            T.c.key == key,
+        )
+        with self.store.engine.begin() as conn:
+            conn.execute(stmt)
+        return self.get(scope=scope, key=key)
+
+    def errors_kept_shorter(self, *, scope: TenantScope) -> tuple[int, int] | None:
+        """(error days, general days) when `error` entries are kept for less time than the
+        other levels in `scope` (the policy then deletes errors first), else None."""
+        values = {v.key: v.value for v in self.list(scope=scope)}
+        errors, general = values["log.error_retention_days"], values["log.retention_days"]
+        return (errors, general) if errors < general else None
+
     def scopes(self) -> list[TenantScope]:
         """Every (organization, tenant) with a stored setting."""
         stmt = sa.select(T.c.organization_id, T.c.tenant_id).distinct()

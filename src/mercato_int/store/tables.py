@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, String, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from mercato_int.store.types import JSONType, UTCDateTime, utcnow
@@ -44,6 +44,9 @@ class IntegrationCredentials(SQLModel, table=True):
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
     updated_by: str | None = Field(default=None, max_length=100)
+    # 1 on insert, +1 on every save: a save can be made conditional on it (compare-and-set
+    # in the UPDATE), and it is the ETag of the credentials. Rotation does not change it.
+    version: int = Field(default=1, sa_column=Column(Integer, nullable=False, server_default="1"))
 
 
 class IntegrationState(SQLModel, table=True):

@@ -36,6 +36,7 @@ class CredentialsView:
     source: str = "none"  # own | bundle | none
     updated_at: str | None = None
     updated_by: str | None = None
+    version: int = 0  # of the own row (0: none): what the form's save is conditional on
 
 
 @dataclass(frozen=True)
@@ -109,11 +110,23 @@ class ServiceCalls:
             source=view.source,
             updated_at=_iso(view.updated_at),
             updated_by=view.updated_by,
+            version=view.version,
         )
 
-    def save_credentials(self, some_id: str, values: dict[str, str], scope: TenantScope) -> None:
+    def save_credentials(
+        self,
+        some_id: str,
+        values: dict[str, str],
+        scope: TenantScope,
+        *,
+        expected_version: int | None = None,
+    ) -> None:
+        """Save; with `expected_version`, only if the row is still at that version
+        (VersionConflict otherwise: the condition is in the store's UPDATE)."""
         self.require(CREDENTIALS, scope, some_id)
-        self.services.credentials.save(some_id, values, scope, actor=self.services.actor)
+        self.services.credentials.save(
+            some_id, values, scope, actor=self.services.actor, expected_version=expected_version
+        )
 
     def remove_credentials(self, some_id: str, scope: TenantScope) -> None:
         self.require(CREDENTIALS, scope, some_id)

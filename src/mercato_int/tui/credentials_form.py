@@ -1,6 +1,7 @@
 """The credentials form, built from a field schema: text and url inputs, password inputs for
 secrets (showing only "set" / "not set"), a select, a switch for booleans; inline errors;
-save with an overwrite check; remove with confirmation."""
+save as a compare-and-set on the version the form was loaded with (asking before overwriting
+a change made elsewhere); remove with confirmation."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
-from mercato_int.errors import InvalidInput, NotAllowed
+from mercato_int.errors import InvalidInput, NotAllowed, VersionConflict
 from mercato_int.i18n import scope_text, t
 from mercato_int.tui.timestamps import local_time
 
@@ -217,36 +218,44 @@ class CredentialsForm(Vertical):
         self.save()
 
     def save(self) -> None:
-        """Save the changes, asking first if the row changed since the form was loaded."""
+        """Save the changes, conditional on the version the form was loaded with: the store
+        applies the write only if the row is still at it, and a change made elsewhere is
+        asked about before it is overwritten."""
         values = self.changes()
         if not values:
             self.notify(t("tui_panels.creds.nothing_changed"), timeout=3)
             return
+        self._store(values, self.view.version if self.view else 0)
+
+    def _changed_elsewhere(self, values: dict[str, str]) -> None:
+        """The row moved on since it was read: say who and when, and on "Overwrite" save
+        again, conditional on the version seen now (a third change meanwhile asks again)."""
         with self.app.guard() as g:
             current = self.app.calls.credentials(self.owner_id, self.app.scope)
         if g.failed:
             return
-        loaded_at = self.view.updated_at if self.view else None
-        if current.updated_at != loaded_at:
-            by = current.updated_by
-            who = t("tui_panels.creds.changed_by", actor=by) if by else ""
-            when = (
-                local_time(current.updated_at)
-                if current.updated_at
-                else t("tui_panels.creds.changed_removed")
-            )
-            self.app.confirm(
-                t("tui_panels.creds.changed_elsewhere", when=when, who=who),
-                lambda: self._store(values),
-                yes=t("tui_panels.creds.overwrite"),
-            )
-            return
-        self._store(values)
+        by = current.updated_by
+        who = t("tui_panels.creds.changed_by", actor=by) if by else ""
+        when = (
+            local_time(current.updated_at)
+            if current.updated_at and current.version
+            else t("tui_panels.creds.changed_removed")
+        )
+        self.app.confirm(
+            t("tui_panels.creds.changed_elsewhere", when=when, who=who),
+            lambda: self._store(values, current.version),
+            yes=t("tui_panels.creds.overwrite"),
+        )
 
-    def _store(self, values: dict[str, str]) -> None:
+    def _store(self, values: dict[str, str], expected_version: int) -> None:
         self.clear_errors()
         try:
-            self.app.calls.save_credentials(self.owner_id, values, self.app.scope)
+            self.app.calls.save_credentials(
+                self.owner_id, values, self.app.scope, expected_version=expected_version
+            )
+        except VersionConflict:
+            self._changed_elsewhere(values)
+            return
         except InvalidInput as exc:
             self.show_error(exc)
             title = t("tui_panels.creds.not_saved")

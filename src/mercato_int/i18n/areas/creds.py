@@ -8,12 +8,15 @@ from typing import Any
 EN: dict[str, Any] = {
     # creds: command-line arguments and prompts (cli/creds.py)
     "creds.arg.not_pair": "argument {n} is not KEY=VALUE",
+    "creds.arg.not_a_field": "argument {n}: the text before '=' is not a field of {owner} (not "
+    "shown: it may be part of a value)",
     "creds.arg.forms": "use KEY=VALUE, KEY=@FILE (read from a file) or KEY=- (read from stdin)",
     "creds.arg.twice": "field {field!r} is given twice",
     "creds.arg.stdin_twice": "fields {first!r} and {second!r} both read stdin; only one field can",
     "creds.arg.reading_stdin": "reading {field} from stdin; end with Ctrl-D",
     "creds.arg.cannot_read": "field {field!r}: cannot read {path}: {reason}",
     "creds.prompt.boolean": " [true/false]",
+    "creds.prompt.required": "{field} is required: type a value (Ctrl-D stops, nothing is saved)",
     # creds: output
     "creds.created_key": "created master key {kid} in {source}; back it up: without it the "
     "stored credentials cannot be read",
@@ -25,7 +28,7 @@ EN: dict[str, Any] = {
     "creds.source.none": "no credentials set",
     "creds.updated": ", updated {stamp}",
     "creds.updated_by": " by {actor}",
-    "creds.set_them": "Set them with `mercato-int creds set {target} KEY=VALUE...`",
+    "creds.set_them": "Set them with `mercato-int {flags}creds set {target} KEY=VALUE...`",
     "creds.not_set": "not set",
     "creds.takes_none": "{integration} takes no credentials.",
     "creds.col.field": "field",
@@ -41,15 +44,15 @@ EN: dict[str, Any] = {
     # creds: errors of the credentials service (services/credentials.py)
     "creds.err.on_bundle": "{integration} has no credentials of its own: they live on its "
     "bundle {bundle}",
-    "creds.hint.set_on_bundle": "run `mercato-int creds set {bundle} KEY=VALUE...`",
-    "creds.hint.on_bundle": "run `mercato-int creds {command} {bundle}`",
+    "creds.hint.set_on_bundle": "run `mercato-int {flags}creds set {bundle} KEY=VALUE...`",
+    "creds.hint.on_bundle": "run `mercato-int {flags}creds {command} {bundle}`",
     "creds.err.takes_none": "{integration} takes no credentials",
     "creds.err.key_missing": "cannot read the credentials of {integration} in {scope}: they are "
     "encrypted under key {kid}, which is in none of the places looked ({places})",
     "creds.hint.restore_key": "restore that key, e.g. in MERCATO_INT_MASTER_KEY",
     "creds.err.cannot_decrypt": "cannot decrypt the credentials of {integration} in {scope} "
     "with key {kid}: {reason}",
-    "creds.hint.set_again": "set them again with `mercato-int creds set {integration} ...`",
+    "creds.hint.set_again": "set them again with `mercato-int {flags}creds set {integration} ...`",
     "creds.err.no_key_but_rows": "no master key found, and the store holds credentials "
     "encrypted under key {kids}; looked in: {places}",
     "creds.hint.no_new_key": "restore that key; mercato-int will not create a new one while "
@@ -59,9 +62,16 @@ EN: dict[str, Any] = {
     "creds.err.no_fields": "no fields given for {owner}",
     "creds.hint.no_fields": "give KEY=VALUE pairs; fields: {fields}",
     "creds.err.none_set": "no credentials of {owner} are set in {scope}",
-    "creds.hint.uses_bundle": "{owner} uses its bundle's: `mercato-int creds unset {bundle}`",
+    "creds.hint.uses_bundle": "{owner} uses its bundle's: "
+    "`mercato-int {flags}creds unset {bundle}`",
     # creds: checking values against the schema (services/credential_schema.py)
     "creds.err.bad_url": "field {field!r} is not a valid URL",
+    "creds.err.control_char": "field {field!r} holds a control character (a line break, tab or "
+    "similar) inside its value; it cannot go into an HTTP header",
+    "creds.err.mask_first_save": "field {field!r} is the mask ••••••••, and there is no stored "
+    "value to keep",
+    "creds.hint.mask_first_save": 'give the real value; the mask means "keep the stored '
+    'value" only once one is stored',
     "creds.err.url_scheme": "field {field!r} must be an http:// or https:// URL with a host",
     "creds.hint.url_scheme": "e.g. https://api.example.com",
     "creds.err.url_userinfo": "field {field!r} must not contain user:password in the URL",
@@ -79,6 +89,10 @@ EN: dict[str, Any] = {
     },
     "creds.err.name_too_long": "field name {name!r}… is longer than {max} characters",
     "creds.err.unknown_field": "unknown field {field!r} for {owner}",
+    "creds.err.version_conflict": "the credentials of {owner} in {scope} changed meanwhile: "
+    "they are at version {current}, the save expected {expected}; nothing was saved",
+    "creds.hint.version_conflict": "read them again with `mercato-int creds get {owner}` and "
+    "retry with its version",
     "creds.hint.known_fields": "known fields: {known}",
     "creds.none": "none",
     "creds.err.missing": {
@@ -94,6 +108,9 @@ EN: dict[str, Any] = {
     "creds.keys.active": "active",
     "creds.keys.can_drop": "no row uses it: can be dropped with `mercato-int keys drop ID`",
     "creds.keys.in_use": "still in use: run `mercato-int keys rotate` to finish",
+    "creds.keys.others_unknown": "no row here uses it, but the record of other stores using it "
+    "cannot be read",
+    "creds.keys.used_elsewhere": "no row here uses it; recorded as used by other stores: {stores}",
     "creds.rows": {"one": "{n} row", "other": "{n} rows"},
     "creds.keys.verified": {
         "one": "verified: every row opens with its key ({n} row)",
@@ -136,6 +153,34 @@ EN: dict[str, Any] = {
     "not open.",
     "creds.keys.drop.declined": "Nothing dropped.",
     "creds.keys.dropped": "Dropped key {kid} from {source}",
+    "creds.keys.backup.prompt": "Passphrase for the key backup",
+    "creds.keys.backup.exported": {
+        "one": "Exported {n} key ({kids}) to {file}; keep the passphrase apart from the file",
+        "other": "Exported {n} keys ({kids}) to {file}; keep the passphrase apart from the file",
+    },
+    "creds.keys.backup.imported": {
+        "one": "Imported {n} key ({kids}) into {source}; {present} already here",
+        "other": "Imported {n} keys ({kids}) into {source}; {present} already here",
+    },
+    "creds.keys.backup.none_new": {
+        "one": "Nothing to import: the {n} key of the file is already here",
+        "other": "Nothing to import: all {n} keys of the file are already here",
+    },
+    "creds.keys.backup.err.short": "the passphrase must be at least {min} characters long",
+    "creds.keys.backup.err.no_passphrase": "no passphrase: give --passphrase-file or set {env} "
+    "(there is no terminal to ask on)",
+    "creds.keys.backup.err.nothing": "no master key to export; looked in: {places}",
+    "creds.keys.backup.err.exists": "{file} exists; an export never replaces a file: choose "
+    "another name",
+    "creds.keys.backup.err.cannot_write": "cannot write {file}: {reason}",
+    "creds.keys.backup.err.cannot_read": "cannot read {file}: {reason}",
+    "creds.keys.backup.err.not_export": "{file} is not a mercato-int key export",
+    "creds.keys.backup.err.does_not_open": "{file} does not open: the passphrase is wrong, or "
+    "the file was altered; nothing was imported",
+    "creds.keys.backup.hint.does_not_open": "try the passphrase again, or another copy of the "
+    "export",
+    "creds.keys.drop.forced": "dropping key {kid} although other stores sharing its source were "
+    "recorded as using it (--force): {stores}; their rows under it can no longer be read",
     # keys: errors of rotation and drop (services/keys.py, keys/master.py)
     "creds.keys.err.rotate_missing": "cannot rotate: rows are encrypted under key {listed}, "
     "which is in none of the places looked ({places})",
@@ -144,8 +189,9 @@ EN: dict[str, Any] = {
     "{scope}: key {kid} is in none of the places looked ({places})",
     "creds.keys.err.rotate_row": "cannot rotate the credentials of {integration} in {scope}: "
     "{reason}",
-    "creds.keys.hint.rotate_row": "set them again with `mercato-int creds set {integration} ...` "
-    "in that scope, or remove them, then run `keys rotate` again",
+    "creds.keys.hint.rotate_row": "set them again with "
+    "`mercato-int {flags}creds set {integration} ...` in that scope, or remove them, then run "
+    "`keys rotate` again",
     "creds.keys.err.still_used": {
         "one": "key {kid} still encrypts {n} row",
         "other": "key {kid} still encrypts {n} rows",
@@ -180,6 +226,25 @@ EN: dict[str, Any] = {
     "creds.keys.state.absent": "absent",
     "creds.keys.state.refused": "refused: mode {mode}",
     "creds.keys.state.empty": "empty",
+    "creds.keys.state.read_failed": "could not be read ({error})",
+    "creds.keys.state.unreadable": "unreadable ({error})",
+    "creds.keys.err.file_unreadable": "cannot read key file {path}: {reason}",
+    "creds.keys.err.source_failed": "{source} could not be read ({error}): it may hold master "
+    "keys, so mercato-int creates, adds and removes no key until it can",
+    "creds.keys.hint.source_failed": "unlock or repair the keyring and run the command again; "
+    "to use the key file only, set PYTHON_KEYRING_BACKEND=keyring.backends.null.Keyring",
+    "creds.keys.err.uses_unreadable": "cannot read the record of which stores use the keys of "
+    "{source} ({error})",
+    "creds.keys.hint.uses_unreadable": "repair or remove it (`mercato-int keys status` against "
+    "each store writes it again), or drop with --force",
+    "creds.keys.err.used_elsewhere": {
+        "one": "key {kid} is recorded as used by {n} other store sharing its source: {stores}",
+        "other": "key {kid} is recorded as used by {n} other stores sharing its source: {stores}",
+    },
+    "creds.keys.hint.used_elsewhere": "rotate each of them first (`MERCATO_INT_DATABASE_URL=... "
+    "mercato-int keys rotate`); if a store is gone for good: `mercato-int keys drop {kid} "
+    "--force`",
+    "creds.store_rows": {"one": "{store} ({n} row)", "other": "{store} ({n} rows)"},
     "creds.keys.err.env_entry": "{name}: entry {n} is not a master key ({reason})",
     "creds.keys.hint.env_entry": "each entry is 32 bytes in url-safe base64; separate keys "
     "with commas",
@@ -208,6 +273,8 @@ EN: dict[str, Any] = {
 PL: dict[str, Any] = {
     # creds: argumenty i pytania (cli/creds.py)
     "creds.arg.not_pair": "argument {n} nie ma postaci KLUCZ=WARTOŚĆ",
+    "creds.arg.not_a_field": "argument {n}: tekst przed „=” nie jest polem {owner} (nie "
+    "pokazuję go: może być częścią wartości)",
     "creds.arg.forms": "użyj KLUCZ=WARTOŚĆ, KLUCZ=@PLIK (wartość z pliku) lub KLUCZ=- "
     "(wartość ze standardowego wejścia)",
     "creds.arg.twice": "pole {field!r} podano dwa razy",
@@ -217,6 +284,8 @@ PL: dict[str, Any] = {
     "creds.arg.cannot_read": "pole {field!r}: nie można odczytać {path}: {reason}",
     # the words typed stay true/false: those are what the field accepts
     "creds.prompt.boolean": " [true/false]",
+    "creds.prompt.required": "{field} jest wymagane: wpisz wartość (Ctrl-D przerywa, nic nie "
+    "zostanie zapisane)",
     # creds: wyjście
     "creds.created_key": "utworzono klucz główny {kid} (miejsce: {source}); zrób jego kopię "
     "zapasową: bez niego zapisanych danych uwierzytelniających nie da się odczytać",
@@ -230,7 +299,8 @@ PL: dict[str, Any] = {
     "creds.source.none": "brak ustawionych danych uwierzytelniających",
     "creds.updated": ", zaktualizowano {stamp}",
     "creds.updated_by": " przez {actor}",
-    "creds.set_them": "Ustaw je poleceniem `mercato-int creds set {target} KLUCZ=WARTOŚĆ...`",
+    "creds.set_them": "Ustaw je poleceniem "
+    "`mercato-int {flags}creds set {target} KLUCZ=WARTOŚĆ...`",
     "creds.not_set": "nieustawione",
     "creds.takes_none": "{integration} nie przyjmuje danych uwierzytelniających.",
     "creds.col.field": "pole",
@@ -246,8 +316,8 @@ PL: dict[str, Any] = {
     # creds: błędy usługi danych uwierzytelniających
     "creds.err.on_bundle": "{integration} nie ma własnych danych uwierzytelniających: są "
     "zapisane w jej pakiecie {bundle}",
-    "creds.hint.set_on_bundle": "uruchom `mercato-int creds set {bundle} KLUCZ=WARTOŚĆ...`",
-    "creds.hint.on_bundle": "uruchom `mercato-int creds {command} {bundle}`",
+    "creds.hint.set_on_bundle": "uruchom `mercato-int {flags}creds set {bundle} KLUCZ=WARTOŚĆ...`",
+    "creds.hint.on_bundle": "uruchom `mercato-int {flags}creds {command} {bundle}`",
     "creds.err.takes_none": "{integration} nie przyjmuje danych uwierzytelniających",
     "creds.err.key_missing": "nie można odczytać danych uwierzytelniających {integration} w "
     "{scope}: są zaszyfrowane kluczem {kid}, którego nie ma w żadnym ze sprawdzonych miejsc "
@@ -256,7 +326,7 @@ PL: dict[str, Any] = {
     "creds.err.cannot_decrypt": "nie można odszyfrować danych uwierzytelniających {integration} w "
     "{scope} kluczem {kid}: {reason}",
     "creds.hint.set_again": "ustaw je ponownie poleceniem "
-    "`mercato-int creds set {integration} ...`",
+    "`mercato-int {flags}creds set {integration} ...`",
     "creds.err.no_key_but_rows": "nie znaleziono klucza głównego, a magazyn danych zawiera dane "
     "uwierzytelniające zaszyfrowane kluczem {kids}; sprawdzone miejsca: {places}",
     "creds.hint.no_new_key": "przywróć ten klucz; mercato-int nie utworzy nowego, dopóki dane "
@@ -271,9 +341,15 @@ PL: dict[str, Any] = {
     "creds.hint.no_fields": "podaj pary KLUCZ=WARTOŚĆ; pola: {fields}",
     "creds.err.none_set": "dane uwierzytelniające {owner} nie są ustawione w {scope}",
     "creds.hint.uses_bundle": "{owner} korzysta z danych swojego pakietu: "
-    "`mercato-int creds unset {bundle}`",
+    "`mercato-int {flags}creds unset {bundle}`",
     # creds: sprawdzanie wartości według schematu pól
     "creds.err.bad_url": "pole {field!r} nie jest poprawnym adresem URL",
+    "creds.err.control_char": "pole {field!r} zawiera znak sterujący (koniec linii, tabulację "
+    "lub podobny) wewnątrz wartości; nie może on trafić do nagłówka HTTP",
+    "creds.err.mask_first_save": "pole {field!r} zawiera maskę ••••••••, a nie ma zapisanej "
+    "wartości do zachowania",
+    "creds.hint.mask_first_save": "podaj prawdziwą wartość; maska oznacza „zachowaj zapisaną "
+    "wartość” dopiero, gdy jakaś jest zapisana",
     "creds.err.url_scheme": "pole {field!r} musi być adresem URL http:// lub https:// "
     "z nazwą hosta",
     "creds.hint.url_scheme": "np. https://api.example.com",
@@ -294,6 +370,10 @@ PL: dict[str, Any] = {
     },
     "creds.err.name_too_long": "nazwa pola {name!r}… jest dłuższa niż {max} znaków",
     "creds.err.unknown_field": "nieznane pole {field!r} dla {owner}",
+    "creds.err.version_conflict": "dane uwierzytelniające {owner} w {scope} zmieniły się w "
+    "międzyczasie: są w wersji {current}, zapis oczekiwał {expected}; nic nie zapisano",
+    "creds.hint.version_conflict": "odczytaj je ponownie przez `mercato-int creds get {owner}` "
+    "i ponów z ich wersją",
     "creds.hint.known_fields": "znane pola: {known}",
     "creds.none": "brak",
     "creds.err.missing": {
@@ -316,6 +396,10 @@ PL: dict[str, Any] = {
     "creds.keys.can_drop": "żaden wiersz go nie używa: można go usunąć poleceniem "
     "`mercato-int keys drop ID`",
     "creds.keys.in_use": "nadal w użyciu: dokończ poleceniem `mercato-int keys rotate`",
+    "creds.keys.others_unknown": "żaden wiersz tutaj go nie używa, ale nie można odczytać "
+    "zapisu o innych magazynach danych",
+    "creds.keys.used_elsewhere": "żaden wiersz tutaj go nie używa; zapisany jako używany przez "
+    "inne magazyny danych: {stores}",
     "creds.rows": {"one": "{n} wiersz", "few": "{n} wiersze", "many": "{n} wierszy"},
     "creds.keys.verified": {
         "one": "sprawdzono: każdy wiersz otwiera się swoim kluczem ({n} wiersz)",
@@ -370,6 +454,38 @@ PL: dict[str, Any] = {
     "da się wtedy otworzyć.",
     "creds.keys.drop.declined": "Nie usunięto klucza.",
     "creds.keys.dropped": "Usunięto klucz {kid} (miejsce: {source})",
+    "creds.keys.backup.prompt": "Hasło kopii zapasowej kluczy",
+    "creds.keys.backup.exported": {
+        "one": "Wyeksportowano {n} klucz ({kids}) do {file}; przechowuj hasło osobno od pliku",
+        "few": "Wyeksportowano {n} klucze ({kids}) do {file}; przechowuj hasło osobno od pliku",
+        "many": "Wyeksportowano {n} kluczy ({kids}) do {file}; przechowuj hasło osobno od pliku",
+    },
+    "creds.keys.backup.imported": {
+        "one": "Zaimportowano {n} klucz ({kids}) do: {source}; już obecne: {present}",
+        "few": "Zaimportowano {n} klucze ({kids}) do: {source}; już obecne: {present}",
+        "many": "Zaimportowano {n} kluczy ({kids}) do: {source}; już obecne: {present}",
+    },
+    "creds.keys.backup.none_new": {
+        "one": "Nie ma czego importować: {n} klucz z pliku już tu jest",
+        "few": "Nie ma czego importować: wszystkie {n} klucze z pliku już tu są",
+        "many": "Nie ma czego importować: wszystkie {n} kluczy z pliku już tu jest",
+    },
+    "creds.keys.backup.err.short": "hasło musi mieć co najmniej {min} znaków",
+    "creds.keys.backup.err.no_passphrase": "brak hasła: podaj --passphrase-file albo ustaw "
+    "{env} (nie ma terminala, na którym można zapytać)",
+    "creds.keys.backup.err.nothing": "brak klucza głównego do eksportu; sprawdzono: {places}",
+    "creds.keys.backup.err.exists": "{file} istnieje; eksport nigdy nie zastępuje pliku: "
+    "wybierz inną nazwę",
+    "creds.keys.backup.err.cannot_write": "nie można zapisać {file}: {reason}",
+    "creds.keys.backup.err.cannot_read": "nie można odczytać {file}: {reason}",
+    "creds.keys.backup.err.not_export": "{file} nie jest eksportem kluczy mercato-int",
+    "creds.keys.backup.err.does_not_open": "nie można otworzyć {file}: hasło jest błędne albo "
+    "plik zmieniono; nic nie zaimportowano",
+    "creds.keys.backup.hint.does_not_open": "spróbuj ponownie podać hasło albo użyj innej kopii "
+    "eksportu",
+    "creds.keys.drop.forced": "usuwam klucz {kid}, choć inne magazyny danych korzystające z "
+    "tego samego miejsca kluczy były zapisane jako jego użytkownicy (--force): {stores}; ich "
+    "wierszy zaszyfrowanych tym kluczem nie da się już odczytać",
     # keys: błędy rotacji i usuwania
     "creds.keys.err.rotate_missing": "nie można wykonać rotacji: wiersze są zaszyfrowane "
     "kluczem {listed}, którego nie ma w żadnym ze sprawdzonych miejsc ({places})",
@@ -380,7 +496,7 @@ PL: dict[str, Any] = {
     "creds.keys.err.rotate_row": "nie można wykonać rotacji danych uwierzytelniających "
     "{integration} w {scope}: {reason}",
     "creds.keys.hint.rotate_row": "ustaw je ponownie poleceniem "
-    "`mercato-int creds set {integration} ...` w tym zakresie albo je usuń, potem uruchom "
+    "`mercato-int {flags}creds set {integration} ...` w tym zakresie albo je usuń, potem uruchom "
     "ponownie `keys rotate`",
     "creds.keys.err.still_used": {
         "one": "klucz {kid} nadal szyfruje {n} wiersz",
@@ -418,6 +534,35 @@ PL: dict[str, Any] = {
     "creds.keys.state.absent": "brak pliku",
     "creds.keys.state.refused": "odrzucony: uprawnienia {mode}",
     "creds.keys.state.empty": "pusty",
+    "creds.keys.state.read_failed": "nie udało się odczytać ({error})",
+    "creds.keys.state.unreadable": "nieczytelny ({error})",
+    "creds.keys.err.file_unreadable": "nie można odczytać pliku kluczy {path}: {reason}",
+    "creds.keys.err.source_failed": "nie udało się odczytać: {source} ({error}); może zawierać "
+    "klucze główne, więc mercato-int nie tworzy, nie dodaje ani nie usuwa żadnego klucza, "
+    "dopóki odczyt się nie powiedzie",
+    "creds.keys.hint.source_failed": "odblokuj lub napraw pęk kluczy i uruchom polecenie "
+    "ponownie; aby używać tylko pliku kluczy, ustaw "
+    "PYTHON_KEYRING_BACKEND=keyring.backends.null.Keyring",
+    "creds.keys.err.uses_unreadable": "nie można odczytać zapisu, które magazyny danych używają "
+    "kluczy z {source} ({error})",
+    "creds.keys.hint.uses_unreadable": "napraw go lub usuń (`mercato-int keys status` w każdym "
+    "magazynie danych zapisze go ponownie) albo usuń klucz z --force",
+    "creds.keys.err.used_elsewhere": {
+        "one": "klucz {kid} jest zapisany jako używany przez {n} inny magazyn danych "
+        "korzystający z tego samego miejsca kluczy: {stores}",
+        "few": "klucz {kid} jest zapisany jako używany przez {n} inne magazyny danych "
+        "korzystające z tego samego miejsca kluczy: {stores}",
+        "many": "klucz {kid} jest zapisany jako używany przez {n} innych magazynów danych "
+        "korzystających z tego samego miejsca kluczy: {stores}",
+    },
+    "creds.keys.hint.used_elsewhere": "najpierw wykonaj rotację w każdym z nich "
+    "(`MERCATO_INT_DATABASE_URL=... mercato-int keys rotate`); jeśli magazyn danych już nie "
+    "istnieje: `mercato-int keys drop {kid} --force`",
+    "creds.store_rows": {
+        "one": "{store} ({n} wiersz)",
+        "few": "{store} ({n} wiersze)",
+        "many": "{store} ({n} wierszy)",
+    },
     "creds.keys.err.env_entry": "{name}: wpis {n} nie jest kluczem głównym ({reason})",
     "creds.keys.hint.env_entry": "każdy wpis to 32 bajty w base64 (wariant url-safe); klucze "
     "oddziel przecinkami",

@@ -93,7 +93,14 @@ TEXTS: dict[str, str] = {
     "Only enabled, or only disabled, integrations.": (
         "Tylko włączone albo tylko wyłączone integracje."
     ),
-    "JSON: {items, bundles, total}.": "Wynik w JSON: {items, bundles, total}.",
+    "JSON: {items, bundles, total}, with analytics.": (
+        "Wynik w JSON: {items, bundles, total}, z analityką."
+    ),
+    "Only this health status, or unchecked.": ("Tylko ten stan zdrowia albo unchecked."),
+    "Order by title, category, health or updated.": (
+        "Kolejność: title, category, health lub updated."
+    ),
+    "Descending order.": "Kolejność malejąca.",
     "Show one integration or bundle: definition, credentials schema and state in the scope.": (
         "Pokaż jedną integrację lub pakiet: definicję, schemat danych uwierzytelniających i stan "
         "w zakresie."
@@ -146,13 +153,16 @@ TEXTS: dict[str, str] = {
     "Run health checks now: store, log and emit each result; exit 1 if any is unhealthy.\n\n"
     "Each result goes on the state, into the operation log as `health.check` and out as the\n"
     "event `integrations.health.checked`. A check that raises or outlives --timeout is\n"
-    "unhealthy with the reason. Progress goes to stderr.": (
+    "unhealthy with the reason. Progress goes to stderr. Credentials that cannot be decrypted\n"
+    "are that item's error: the other checks still run, and the exit is 5 at the end.": (
         "Uruchom teraz kontrole stanu: zapisz, zaloguj i roześlij każdy wynik; kod wyjścia 1, "
         "jeśli któraś integracja jest niesprawna.\n\n"
         "Każdy wynik trafia do stanu, do logu operacji jako `health.check` i na zewnątrz jako "
         "zdarzenie `integrations.health.checked`. Kontrola, która zgłosi wyjątek lub potrwa "
         "dłużej niż --timeout, daje wynik „niesprawna” z podaniem przyczyny. "
-        "Postęp trafia na stderr."
+        "Postęp trafia na stderr. Dane uwierzytelniające, których nie da się odszyfrować, są "
+        "błędem tylko tej pozycji: pozostałe kontrole i tak się wykonują, a na końcu kod "
+        "wyjścia to 5."
     ),
     "Integrations or bundles to check (a bundle's check runs once).": (
         "Integracje lub pakiety do sprawdzenia (kontrola pakietu uruchamia się raz)."
@@ -255,12 +265,18 @@ TEXTS: dict[str, str] = {
     "Ask for each field; secrets are typed hidden.": (
         "Pytaj o każde pole; sekrety wpisuje się niewidocznie."
     ),
+    "Save only if the stored credentials are still at version V (`creds get --json` shows it; "
+    "0: none stored yet); exit 1 if they changed.": (
+        "Zapisz tylko wtedy, gdy zapisane dane uwierzytelniające są nadal w wersji V (pokazuje "
+        "ją `creds get --json`; 0: jeszcze nic nie zapisano); kod wyjścia 1, jeśli się zmieniły."
+    ),
     "Show the credentials that apply (own, else the bundle's), secrets masked.": (
         "Pokaż obowiązujące dane uwierzytelniające (własne, a gdy ich brak, pakietu), "
         "z zamaskowanymi sekretami."
     ),
-    "JSON: {integrationId, credentials, secretFieldsConfigured, source, updatedAt}.": (
-        "Wynik w JSON: {integrationId, credentials, secretFieldsConfigured, source, updatedAt}."
+    "JSON: {integrationId, credentials, secretFieldsConfigured, source, updatedAt, version}.": (
+        "Wynik w JSON: {integrationId, credentials, secretFieldsConfigured, source, updatedAt, "
+        "version}."
     ),
     "Show secrets in plaintext (recorded in the audit trail).": (
         "Pokaż sekrety jawnym tekstem (odnotowane w śladzie audytu)."
@@ -286,8 +302,8 @@ TEXTS: dict[str, str] = {
         "Utwórz schemat magazynu danych lub zmigruj go do najnowszej rewizji."
     ),
     # keys
-    "Master keys: which is active, which rows use which, rotation.": (
-        "Klucze główne: który jest aktywny, które wiersze używają którego, rotacja."
+    "Master keys: which is active, which rows use which, rotation, backup.": (
+        "Klucze główne: który jest aktywny, które wiersze używają którego, rotacja, kopia zapasowa."
     ),
     "The active key and where it came from, every key in use with its row count, and rows\n"
     "that no available key opens (exit 5 if there are any).": (
@@ -308,11 +324,37 @@ TEXTS: dict[str, str] = {
         "własnej transakcji). Przerwana i uruchomiona ponownie, kończy tę samą rotację."
     ),
     "Rows per transaction.": "Liczba wierszy na transakcję.",
-    "Remove an old key that no row uses any more (refused while any row does).": (
+    "Remove an old key that no row uses any more (refused while any row of this store\n"
+    "does, or another store sharing the key source is recorded as using it).": (
         "Usuń stary klucz, którego nie używa już żaden wiersz (odmowa, dopóki używa go "
-        "którykolwiek)."
+        "którykolwiek wiersz tego magazynu danych albo inny magazyn danych korzystający z tego "
+        "samego miejsca kluczy jest zapisany jako jego użytkownik)."
     ),
     "The key id (see `keys status`).": "Id klucza (zob. `keys status`).",
+    "Back up every master key this host can read into FILE, encrypted under a passphrase\n"
+    "(scrypt and AES-256-GCM), mode 0600.": (
+        "Zapisz kopię zapasową każdego klucza głównego, który ten host może odczytać, do pliku "
+        "FILE, zaszyfrowaną hasłem (scrypt i AES-256-GCM), z uprawnieniami 0600."
+    ),
+    "The file to write (never replaced).": "Plik do zapisania (nigdy nie jest zastępowany).",
+    "Read the passphrase from this file (its first line); else $MERCATO_INT_KEYS_PASSPHRASE; "
+    "else it is asked for on the terminal.": (
+        "Odczytaj hasło z tego pliku (jego pierwszy wiersz); w przeciwnym razie z "
+        "$MERCATO_INT_KEYS_PASSPHRASE; w przeciwnym razie zapytaj o nie w terminalu."
+    ),
+    "Add the master keys of an export FILE beside this host's keys (none is replaced; the\n"
+    "active key stays active). A wrong passphrase or an altered file imports nothing (exit 5).": (
+        "Dodaj klucze główne z pliku eksportu FILE obok kluczy tego hosta (żaden nie jest "
+        "zastępowany; aktywny klucz pozostaje aktywny). Błędne hasło lub zmieniony plik nie "
+        "importuje niczego (kod wyjścia 5)."
+    ),
+    "A file written by `keys export`.": "Plik zapisany przez `keys export`.",
+    "Drop it even though another store sharing the key source is recorded as using it (its "
+    "rows under the key can then never be read).": (
+        "Usuń go, choć inny magazyn danych korzystający z tego samego miejsca kluczy jest "
+        "zapisany jako jego użytkownik (jego wierszy zaszyfrowanych tym kluczem nie da się "
+        "wtedy odczytać)."
+    ),
     # logs
     "Operation logs: `logs [ID] [filters]` shows them (see `logs show --help`).": (
         "Logi operacji: `logs [ID] [filtry]` je pokazuje (więcej w `logs show --help`)."
@@ -366,8 +408,13 @@ TEXTS: dict[str, str] = {
         "Wartość jednego ustawienia w zakresie (sama wartość, dla skryptów)."
     ),
     "e.g. log.retention_days": "np. log.retention_days",
-    "Set a setting for the scope (validated: retention days are 1-3650).": (
-        "Ustaw wartość ustawienia w zakresie (ze sprawdzeniem: dni przechowywania to 1-3650)."
+    "Set a setting for the scope (validated: retention days are 1-3650).\n\n"
+    "Warns when error entries would be kept for less time than the other levels.": (
+        "Ustaw wartość ustawienia w zakresie (ze sprawdzeniem: dni przechowywania to 1-3650).\n\n"
+        "Ostrzega, gdy wpisy błędów byłyby przechowywane krócej niż pozostałe poziomy."
+    ),
+    "Remove the scope's value of a setting: its default applies again.": (
+        "Usuń wartość ustawienia w zakresie: znów obowiązuje domyślna."
     ),
     "e.g. 14": "np. 14",
 }

@@ -91,6 +91,9 @@ EN: dict[str, Any] = {
     "logs.settings.default": "default",
     "logs.settings.set_by": "set by {actor}",
     "logs.settings.stored": "{name} = {value} for {scope}",
+    "logs.settings.unset": "{name} = {value} (the default) for {scope}",
+    "logs.settings.errors_shorter": "error entries would now be kept {errors} days, fewer than "
+    "the {general} days of every other level: prune deletes errors first",
     "logs.setting.log.retention_days": "days to keep log entries below error",
     "logs.setting.log.error_retention_days": "days to keep error entries",
     "logs.settings.not_days": "{name} must be a whole number of days, not {raw!r}",
@@ -236,6 +239,9 @@ PL: dict[str, Any] = {
     "logs.settings.default": "domyślne",
     "logs.settings.set_by": "ustawione przez {actor}",
     "logs.settings.stored": "{name} = {value} w {scope}",
+    "logs.settings.unset": "{name} = {value} (domyślne) w {scope}",
+    "logs.settings.errors_shorter": "wpisy błędów będą teraz przechowywane {errors} dni, krócej "
+    "niż {general} dni pozostałych poziomów: prune usunie błędy najpierw",
     "logs.setting.log.retention_days": "ile dni przechowywać wpisy logu poniżej poziomu error",
     "logs.setting.log.error_retention_days": "ile dni przechowywać wpisy poziomu error",
     "logs.settings.not_days": "{name} musi być całkowitą liczbą dni, a nie {raw!r}",

@@ -28,8 +28,8 @@ EN: dict[str, Any] = {
     # health (cli/health.py, services/health.py)
     "state.health.ids_and_all": "give integration ids or --all/--all-tenants, not both",
     "state.health.nothing_named": "name integrations or bundles to check, or use --all",
-    "state.health.nothing_named.hint": "e.g. `mercato-int health gateway_stripe` or "
-    "`mercato-int health --all`",
+    "state.health.nothing_named.hint": "e.g. `{program} health gateway_stripe` or "
+    "`{program} health --all`",
     "state.health.bad_timeout_flag": "--timeout must be more than 0 seconds, not {timeout}",
     "state.health.bad_concurrency_flag": "--concurrency must be at least 1, not {concurrency}",
     "state.health.bad_timeout": "timeout must be more than 0 seconds, not {timeout}",
@@ -37,8 +37,8 @@ EN: dict[str, Any] = {
     "state.health.all_tenants": "all tenants",
     "state.health.in_all_tenants": "in all tenants",
     "state.health.in_scope": "in {scope}",
-    "state.health.none_enabled": "no enabled integrations {where}; "
-    "enable some with `mercato-int enable ID`",
+    "state.health.none_enabled": "no enabled integrations {where}; enable some with `{command}`",
+    "state.health.tenant_failed": "{scope} was not checked: {error}",
     "state.health.checking": "checking {count} {where} (timeout {timeout} s)",
     "state.health.n_checks": {"one": "{n} check", "other": "{n} checks"},
     "state.health.progress": "health",
@@ -59,6 +59,9 @@ EN: dict[str, Any] = {
     "state.events.unknown_type.hint": "use one of {known}",
     "state.events.last_changes": "Last changes:",
     "state.events.last_changes_none": "none",
+    "state.events.fields": "fields: {fields}",
+    "state.events.denied": "refused: {feature} for `{action}`",
+    "state.events.grant": "{grant} for {grantee}",
     # labels of event types (completion of `events --type`)
     "state.event.integrations.integration.enabled": "Integration Enabled",
     "state.event.integrations.integration.disabled": "Integration Disabled",
@@ -98,8 +101,8 @@ PL: dict[str, Any] = {
     "state.health.ids_and_all": "podaj identyfikatory integracji albo --all/--all-tenants, "
     "nie jedno i drugie",
     "state.health.nothing_named": "wskaż integracje lub pakiety do sprawdzenia albo użyj --all",
-    "state.health.nothing_named.hint": "np. `mercato-int health gateway_stripe` lub "
-    "`mercato-int health --all`",
+    "state.health.nothing_named.hint": "np. `{program} health gateway_stripe` lub "
+    "`{program} health --all`",
     "state.health.bad_timeout_flag": "--timeout musi wynosić więcej niż 0 sekund, podano {timeout}",
     "state.health.bad_concurrency_flag": "--concurrency musi wynosić co najmniej 1, "
     "podano {concurrency}",
@@ -110,7 +113,8 @@ PL: dict[str, Any] = {
     "state.health.in_all_tenants": "u wszystkich najemców",
     "state.health.in_scope": "w {scope}",
     "state.health.none_enabled": "brak włączonych integracji {where}; "
-    "włącz je poleceniem `mercato-int enable ID`",
+    "włącz je poleceniem `{command}`",
+    "state.health.tenant_failed": "nie sprawdzono: {scope}: {error}",
     "state.health.checking": "sprawdzanie: {count} {where} (limit czasu {timeout} s)",
     "state.health.n_checks": {
         "one": "{n} kontrola stanu",
@@ -156,6 +160,9 @@ PL: dict[str, Any] = {
     "state.events.unknown_type.hint": "użyj jednego z: {known}",
     "state.events.last_changes": "Ostatnie zmiany:",
     "state.events.last_changes_none": "brak",
+    "state.events.fields": "pola: {fields}",
+    "state.events.denied": "odmowa: {feature} dla `{action}`",
+    "state.events.grant": "{grant} dla {grantee}",
     # labels of event types (completion of `events --type`)
     "state.event.integrations.integration.enabled": "Włączono integrację",
     "state.event.integrations.integration.disabled": "Wyłączono integrację",
