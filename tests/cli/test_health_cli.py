@@ -284,7 +284,7 @@ def test_hints_name_the_tenant_and_org_they_were_given_for(cli, db_url) -> None:
     assert none.exit_code == 0
     assert none.stderr == (
         "no enabled integrations in tenant acme · org default; enable some with "
-        "`mercato-int --tenant acme enable ID`\n"
+        "`mercato-int --tenant acme --org default enable ID`\n"
     )
     default = cli("health", "--all")
     assert "enable some with `mercato-int enable ID`" in default.stderr

@@ -19,9 +19,7 @@ def test_enable_warning_names_the_scoped_command_and_running_it_works(cli) -> No
     run = cli(*SCOPE, "enable", "carrier_dhl", "--json")
     assert run.exit_code == 0
     (missing,) = run.json()["missingCredentials"]
-    assert missing["command"] == (
-        f"mercato-int {FLAGS}creds set carrier_dhl apiKey=... accountNumber=..."
-    )
+    assert missing["command"] == (f"mercato-int {FLAGS}creds set carrier_dhl apiKey=...")
     human = cli(*SCOPE, "enable", "gateway_stripe")
     (command,) = commands_in(human.stderr)
     assert command.startswith(f"mercato-int {FLAGS}creds set gateway_stripe publishableKey=")
@@ -36,7 +34,7 @@ def test_enable_warning_names_the_scoped_command_and_running_it_works(cli) -> No
 def test_default_scope_hints_stay_short(cli) -> None:
     run = cli("enable", "carrier_dhl", "--json")
     assert run.json()["missingCredentials"][0]["command"] == (
-        "mercato-int creds set carrier_dhl apiKey=... accountNumber=..."
+        "mercato-int creds set carrier_dhl apiKey=..."
     )
 
 

@@ -422,23 +422,10 @@ class HealthService:
 
 
 def scoped_command(command: str, scope: TenantScope) -> str:
-    """`mercato-int ...` with the scope's `--tenant`/`--org` (those that are not the default)
-    after the program name, so that a copied hint acts on the tenant it was given for."""
-    from mercato_int.scope import DEFAULT_ORG, DEFAULT_TENANT
-
-    flags = ""
-    if scope.tenant_id != DEFAULT_TENANT:
-        flags += f" --tenant {_shell_word(scope.tenant_id)}"
-    if scope.organization_id != DEFAULT_ORG:
-        flags += f" --org {_shell_word(scope.organization_id)}"
+    """`mercato-int ...` with the scope's `--tenant`/`--org` (TenantScope.cli_flags) after the
+    program name, so that a copied hint acts on the tenant it was given for."""
     program, _, rest = command.partition(" ")
-    return f"{program}{flags} {rest}".rstrip()
-
-
-def _shell_word(text: str) -> str:
-    import shlex
-
-    return shlex.quote(text)
+    return f"{program} {scope.cli_flags()}{rest}".rstrip()
 
 
 def _describe(exc: BaseException) -> str:
