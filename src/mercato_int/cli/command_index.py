@@ -38,7 +38,7 @@ COMMANDS: dict[str, tuple[str, str | None, str | None, bool]] = {
     ),
     "health": (
         "health",
-        "Run health checks now: store, log and emit each result; exit 1 if any is unhealthy.\n\nEach result goes on the state, into the operation log as `health.check` and out as the\nevent `integrations.health.checked`. A check that raises or outlives --timeout is\nunhealthy with the reason. Progress goes to stderr.",
+        "Run health checks now: store, log and emit each result; exit 1 if any is unhealthy.\n\nEach result goes on the state, into the operation log as `health.check` and out as the\nevent `integrations.health.checked`. A check that raises or outlives --timeout is\nunhealthy with the reason. Progress goes to stderr. Credentials that cannot be decrypted\nare that item's error: the other checks still run, and the exit is 5 at the end.",
         None,
         False,
     ),
@@ -80,7 +80,12 @@ COMMANDS: dict[str, tuple[str, str | None, str | None, bool]] = {
         False,
     ),
     "db": ("db", "The store's schema: upgrade it, or show where it stands.", None, False),
-    "keys": ("keys", "Master keys: which is active, which rows use which, rotation.", None, False),
+    "keys": (
+        "keys",
+        "Master keys: which is active, which rows use which, rotation, backup.",
+        None,
+        False,
+    ),
     "logs": (
         "logs",
         "Operation logs: `logs [ID] [filters]` shows them (see `logs show --help`).",
