@@ -167,3 +167,22 @@ def test_a_url_we_cannot_use_exits_2_without_its_password(url: str, start: str) 
         (line,) = result.stderr.splitlines()
         assert line.startswith(start)
         assert "hunter2" not in result.stderr + result.stdout
+
+
+@pytest.mark.postgres
+def test_the_record_of_which_stores_use_a_key_never_holds_the_password(
+    pg_url: str, isolation: Path
+) -> None:
+    url = _with_password(pg_url, "query")
+    assert run("--db", url, "db", "upgrade").exit_code == 0
+    creds = ["publishableKey=pk_1", "secretKey=sk_live_1", "webhookSecret=whsec_1"]
+    assert run("--db", url, "creds", "set", "gateway_stripe", *creds).exit_code == 0
+    status = run("--db", url, "keys", "status", "--json")
+    assert status.exit_code == 0, status.stderr
+    key_id = status.stdout.split('"activeKeyId": "', 1)[1].split('"', 1)[0]
+    drop = run("--db", url, "keys", "drop", key_id, "--yes")  # refused: rows still use it
+    assert drop.exit_code != 0
+    written = "".join(p.read_text() for p in isolation.iterdir() if p.is_file())
+    assert "mercato_test_" in written  # the store is recorded beside the key...
+    for text in (written, status.stdout, status.stderr, drop.stdout, drop.stderr):
+        assert "hunter2" not in text  # ...without its password
