@@ -127,8 +127,8 @@ def _read_only(dbapi: Any, path: str, params: dict[str, Any]) -> Any | None:
 
 
 def unwritable_reason(path: str) -> str | None:
-    """ "full" when the disk of `path` has no space left, "readonly" when its file system is
-    mounted read-only or the file or its folder cannot be written; None otherwise."""
+    """Why `path` cannot be written: "full" (no space left on its disk), "readonly" (its file
+    system is mounted read-only, or the file or its folder cannot be written), else None."""
     file = Path(path)
     folder = file.parent
     try:
