@@ -286,3 +286,34 @@ def test_a_postgres_tablespace_on_a_full_disk(pg_full_tablespace: tuple[str, Pat
         f"error: the disk of the store at {redact_url(url)} is full: this command writes to it "
         "(reading commands still work) (free some space on the database server's disk)"
     ]
+
+
+def test_a_read_only_store_whose_wal_holds_changes_shows_them(tmp_path: Path, immutable) -> None:
+    """The last changes may still sit in the WAL (a writer died before folding them into the
+    file): reads must see them, never the file's older state. (SQLite reads such a store
+    through its existing SHM; the immutable fallback is never taken while the WAL holds
+    changes.)"""
+    import json
+    import sys
+
+    folder = tmp_path / "store"
+    path = folder / "store.db"
+    url = f"sqlite:///{path}"
+    fill(url)
+    crash = (
+        "import os, sqlite3, sys\n"
+        "c = sqlite3.connect(sys.argv[1])\n"
+        "c.execute('PRAGMA wal_autocheckpoint=0')\n"
+        'c.execute("UPDATE integration_states SET is_enabled = 0 WHERE integration_id = '
+        "'gateway_stripe'\")\n"
+        "c.commit()\n"
+        "os._exit(0)  # no close: no checkpoint, the change stays in the WAL\n"
+    )
+    subprocess.run([sys.executable, "-c", crash, str(path)], check=True)
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    assert wal.stat().st_size > 0
+    immutable(path, wal, shm, folder)
+    code, out, err = run(url, "list", "--json")
+    assert (code, err) == (0, "")
+    enabled = {i["id"]: i["isEnabled"] for i in json.loads(out)["items"]}
+    assert enabled["gateway_stripe"] is False
