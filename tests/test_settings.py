@@ -170,3 +170,9 @@ def test_default_dirs_agree_with_platformdirs(
         Path(platformdirs.user_config_dir("mercato-int", appauthor=False)),
         Path(platformdirs.user_data_dir("mercato-int", appauthor=False)),
     )
+
+
+def test_the_settings_repr_never_shows_the_database_password(isolation: Path) -> None:
+    settings = Settings.load(database_url="postgresql://ann:hunter2secret@db/x")
+    assert settings.database_url == "postgresql://ann:hunter2secret@db/x"
+    assert "hunter2secret" not in repr(settings)

@@ -40,7 +40,7 @@ _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,99}$")
 
 def check_identifier(value: str, what: str) -> str:
     """Tenant, organization and actor names: 1–100 characters of letters, digits and `_.:@-`."""
-    if not _ID_RE.match(value):
+    if not _ID_RE.fullmatch(value):
         name = t_or(f"logs.id.{what}", what)
         raise InvalidInput(
             t("logs.id.invalid", what=name, value=value),
@@ -59,7 +59,7 @@ class Settings:
 
     config_dir: Path
     data_dir: Path
-    database_url: str
+    database_url: str = field(repr=False)  # may carry a password
     scope: TenantScope
     actor: str
     providers_path: tuple[Path, ...] = ()

@@ -18,13 +18,13 @@ _PART_RE = re.compile(r"(\d+(?:\.\d+)?)([smhdw])")
 
 
 def _is_age(text: str) -> bool:
-    return bool(_AGE_RE.match(text.strip().lower().replace(" ", "")))
+    return bool(_AGE_RE.fullmatch(text.strip().lower().replace(" ", "")))
 
 
 def parse_age(text: str) -> timedelta:
     """`90s`, `15m`, `2h`, `7d`, `2w`, `1h30m` as a positive timedelta; InvalidInput otherwise."""
     value = (text or "").strip().lower().replace(" ", "")
-    if not _AGE_RE.match(value):
+    if not _AGE_RE.fullmatch(value):
         raise InvalidInput(t("logs.when.not_age", text=text), hint=t("logs.when.age_hint"))
     delta = timedelta()
     try:
@@ -39,6 +39,10 @@ def parse_age(text: str) -> timedelta:
         hint = t("logs.when.too_large_hint")
         raise InvalidInput(t("logs.when.too_large", text=text), hint=hint)
     return delta
+
+
+class TimeOutOfRange(InvalidInput):
+    """An ISO time that lies beyond what Python's datetime (and so the store) can hold."""
 
 
 def parse_when(text: str, now: datetime) -> datetime:
@@ -67,4 +71,4 @@ def parse_when(text: str, now: datetime) -> datetime:
         return parsed.astimezone(UTC)
     except OverflowError:
         hint = t("logs.when.out_of_range_hint")
-        raise InvalidInput(t("logs.when.out_of_range", text=text), hint=hint) from None
+        raise TimeOutOfRange(t("logs.when.out_of_range", text=text), hint=hint) from None

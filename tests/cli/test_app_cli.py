@@ -217,3 +217,153 @@ def test_help_lists_every_command_and_each_has_working_help() -> None:
         result = run(*path, "--help")
         assert result.exit_code == 0, (path, result.stderr)
         assert result.stdout.startswith(f"Usage: mercato-int {' '.join(path)} "), path
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--tenant", "acme\n", "list"],
+        ["--org", "eu\n", "list"],
+        ["--actor", "ann\n", "list"],
+        ["scaffold", "crm_acme\n", "--title", "T", "--category", "crm", "--hub", "crm"],
+        ["scaffold", "crm_acme", "--title", "T", "--category", "crm", "--hub", "crm",
+         "--field", "apiKey\n:secret"],
+    ],
+)  # fmt: skip
+def test_a_trailing_newline_does_not_pass_an_identifier_check(
+    args: list[str], tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(
+        app, [*args, *(["--dir", str(tmp_path)] if "scaffold" in args else [])]
+    )
+    assert result.exit_code == 2, result.stdout
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: invalid ")
+    assert "\\n" in line  # the value is shown escaped, on the one line
+    assert list(tmp_path.glob("crm_acme*")) == []
+
+
+def test_a_tenant_from_the_environment_with_a_trailing_newline_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MERCATO_INT_TENANT", "acme\n")
+    result = run("list")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "error: invalid tenant 'acme\\n' (use 1-100 letters, digits or _ . : @ - for the tenant)"
+    ]
+
+
+BAD = b"caf\xe9 \xff".decode("utf-8", "surrogateescape")  # what Python makes of Latin-1 bytes
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["list", "--search", BAD], "the value of --search"),
+        (["list", f"--search={BAD}"], "the value of --search"),
+        (["logs", "--correlation", BAD], "the value of --correlation"),
+        (["logs", "write", "gateway_stripe", "--level", "info", "--operation", "x",
+          "--message", BAD], "the value of --message"),
+        (["scaffold", "crm_bytes", "--title", BAD, "--category", "crm", "--hub", "crm"],
+         "the value of --title"),
+        (["events", "--type", BAD], "the value of --type"),
+        (["--tenant", BAD, "list"], "the value of --tenant"),
+        (["show", BAD], "argument 2"),
+        (["list", "--json", BAD], "argument 3"),  # --json takes no value
+        (["creds", "set", "gateway_stripe", f"secretKey={BAD}"], "argument 4"),
+    ],
+)  # fmt: skip
+def test_undecodable_bytes_in_any_argument_exit_2_naming_it(
+    args: list[str], named: str, tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"error: {named} holds bytes that are not valid utf-8 text (pass it as utf-8 text "
+        "(see LANG / LC_ALL))"
+    ]
+    assert result.stdout == ""
+
+
+def test_undecodable_bytes_from_a_real_command_line() -> None:
+    """The bytes as a shell passes them, through the console script's own decoding."""
+    import os
+
+    env = {**os.environ, "LANG": "C.UTF-8"}
+    env.pop("MERCATO_INT_DEBUG", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mercato_int", "list", "--search", b"caf\xe9"],
+        capture_output=True,
+        env=env,
+        check=False,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.decode().splitlines() == [
+        "error: the value of --search holds bytes that are not valid utf-8 text (pass it as "
+        "utf-8 text (see LANG / LC_ALL))"
+    ]
+
+
+@pytest.mark.postgres
+def test_a_store_failure_mid_command_never_shows_the_password(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The driver's text quotes what failed; here that happens to be the password (trust
+    authentication accepts any), which must not reach stderr."""
+    import sqlalchemy as sa
+
+    assert CliRunner().invoke(app, ["--db", pg_url, "db", "upgrade"]).exit_code == 0
+    engine = sa.create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE integration_states"))
+    engine.dispose()
+    scheme, rest = pg_url.split("://", 1)
+    user, host = rest.split("@", 1)
+    url = f"{scheme}://{user}:integration_states@{host}"
+    monkeypatch.delenv("MERCATO_INT_DEBUG")
+    result = CliRunner().invoke(app, ["--db", url, "list"])
+    assert result.exit_code == 4
+    assert result.stderr.startswith("error: ")
+    assert "integration_states" not in result.stderr
+    assert "***" in result.stderr
+
+
+def test_undecodable_bytes_in_the_database_url_variable_exit_2(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MERCATO_INT_DATABASE_URL", f"sqlite:////tmp/{BAD}.db")
+    result = run("list")
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: not a database URL: ")
+    assert line.endswith("(it holds bytes that are not valid text: write it in UTF-8)")
+
+
+def test_the_command_index_is_in_step_with_the_command_modules() -> None:
+    """`--help` lists the commands from cli/command_index.py; it must say what the modules do."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "mercato_int.cli.command_index", "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_help_imports_no_command_module() -> None:
+    code = (
+        "import sys; from mercato_int.cli.app import main; sys.argv = ['mercato-int', '--help']\n"
+        "try: main()\n"
+        "except SystemExit: pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('mercato_int.cli.')), file=sys.stderr)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.startswith("Usage: mercato-int [OPTIONS] COMMAND [ARGS]...")
+    import ast
+
+    from mercato_int.cli.app import _MODULES
+
+    loaded = {m.removeprefix("mercato_int.cli.") for m in ast.literal_eval(proc.stderr)}
+    assert "command_index" in loaded
+    assert loaded & set(_MODULES) == set()

@@ -1,9 +1,8 @@
 """The `mercato-int` command: global options, error rendering and exit codes.
 
 Command modules register themselves on `app`; each keeps its heavy imports inside the command
-function, so `mercato-int --help` loads neither the store nor the registry."""
-
-from __future__ import annotations
+function, so `mercato-int --help` loads neither the store nor the registry. A module is imported
+only when one of its commands runs: `--help` lists them from `cli/command_index.py`."""
 
 import contextlib
 import sys
@@ -14,6 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from mercato_int import __version__
+from mercato_int.cli.command_index import COMMANDS
 from mercato_int.errors import ExitCode, MercatoIntError
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ class MercatoGroup(TyperGroup):
     @property
     def commands(self) -> dict[str, Any]:  # type: ignore[override]
         """Every subcommand, built: for whoever walks the whole tree (completions, docs)."""
+        _register()
         for name, info in _DEFERRED.items():
             if name not in self._built:
                 self._built[name] = _build(name, info)
@@ -42,16 +43,20 @@ class MercatoGroup(TyperGroup):
         self._built = dict(value)
 
     def list_commands(self, ctx: Any) -> list[str]:
-        return [*self._built, *(n for n in _DEFERRED if n not in self._built)]
+        names = [*self._built, *(n for n in COMMANDS if n not in self._built)]
+        return [*names, *(n for n in _DEFERRED if n not in names)]
 
     def get_command(self, ctx: Any, name: str) -> Any:
+        if name not in self._built and name not in _DEFERRED:
+            # only the module of that command; every module for a name the index lacks
+            _register(*([COMMANDS[name][0]] if name in COMMANDS else []))
         if name not in self._built and name in _DEFERRED:
             self._built[name] = _build(name, _DEFERRED[name])
         return self._built.get(name)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         rows = [
-            (name, self._built.get(name) or _stub(name, _DEFERRED[name]))
+            (name, self._built.get(name) or _stub(name, _DEFERRED.get(name)))
             for name in self.list_commands(ctx)
         ]
         rows = [(name, cmd) for name, cmd in rows if not cmd.hidden]
@@ -79,10 +84,13 @@ class MercatoGroup(TyperGroup):
         from mercato_int.cli.output import closed_stdout, error_line, reset
 
         reset()
+        _invocation.clear()
         try:
             # Chosen before parsing, so that usage errors are framed in the language too.
             i18n.reset()
-            i18n.choose(_lang_flag(kwargs.get("args", args[0] if args else None)))
+            argv = kwargs.get("args", args[0] if args else None)
+            i18n.choose(_lang_flag(argv))
+            _refuse_undecodable(self, sys.argv[1:] if argv is None else list(argv))
             _localized(self, subcommands=False)  # the rest, as each is built
             rv = super().main(*args, standalone_mode=False, **kwargs)
         except MercatoIntError as exc:
@@ -111,6 +119,48 @@ class MercatoGroup(TyperGroup):
         else:
             code = rv if isinstance(rv, int) else ExitCode.OK
         return _exit(code, standalone_mode)
+
+
+def _refuse_undecodable(root: Any, argv: list[str]) -> None:
+    """InvalidInput (exit 2) naming the first argument that holds bytes the locale could not
+    decode (Python keeps them as lone surrogates): checked here once, for every option and
+    argument of every command, before any of them reaches a service or the store."""
+    for i, arg in enumerate(argv):
+        if not any("\ud800" <= c <= "\udfff" for c in arg):
+            continue
+        from mercato_int import i18n
+        from mercato_int.errors import InvalidInput
+
+        encoding = sys.getfilesystemencoding()
+        option = _option_of(root, argv, i)
+        if option:
+            message = i18n.t("cli.undecodable_option", option=option, encoding=encoding)
+        else:
+            message = i18n.t("cli.undecodable_argument", position=i + 1, encoding=encoding)
+        raise InvalidInput(message, hint=i18n.t("cli.undecodable_hint", encoding=encoding))
+
+
+def _option_of(root: Any, argv: list[str], i: int) -> str | None:
+    """The option whose value `argv[i]` is (`--opt=VALUE` or `--opt VALUE`), else None."""
+    arg = argv[i]
+    if arg.startswith("--") and "=" in arg:
+        return arg.split("=", 1)[0]
+    if arg.startswith("-"):
+        return None  # an option's own name is not its value
+    previous = argv[i - 1] if i else ""
+    if not previous.startswith("-") or previous == "--" or "=" in previous:
+        return None
+    command = root
+    for token in argv[:i]:  # the command the option belongs to, as far as the words say
+        sub = command.get_command(None, token) if hasattr(command, "get_command") else None
+        if sub is not None:
+            command = sub
+    for candidate in (command, root):
+        for param in getattr(candidate, "params", []):
+            if previous in (*param.opts, *param.secondary_opts):
+                flag = getattr(param, "is_flag", False) or getattr(param, "count", False)
+                return None if flag else previous
+    return previous
 
 
 def _usage_message(exc: Exception) -> str:
@@ -162,8 +212,8 @@ def _unexpected(exc: Exception) -> int:
     ):
         reason = str(getattr(exc, "orig", exc)).strip().splitlines() or [name]
         error_line(
-            f"the store failed: {reason[0]} (check that it is reachable and not locked, "
-            "then run the command again)"
+            f"the store failed: {_without_db_password(reason[0])} (check that it is reachable "
+            "and not locked, then run the command again)"
         )
         return ExitCode.STORE
     error_line(
@@ -171,6 +221,23 @@ def _unexpected(exc: Exception) -> int:
         "MERCATO_INT_DEBUG=1 for the traceback, and report it"
     )
     return ExitCode.FAILED
+
+
+def _without_db_password(text: str) -> str:
+    """`text` with the store URL's password masked (a driver's message may quote it)."""
+    state = _invocation.get("state")
+    if not isinstance(state, CliState):
+        return text
+    url = state._services.settings.database_url if state._services else state.db
+    if not url:
+        return text
+    from mercato_int.store.urls import redact_text
+
+    return redact_text(text, url)
+
+
+# the global options of the running invocation, for the error path (`_without_db_password`)
+_invocation: dict[str, Any] = {}
 
 
 def _exit(code: int, standalone_mode: bool) -> Any:
@@ -216,9 +283,9 @@ class CliState:
     org: str | None = None
     actor: str | None = None
     lang: str | None = None
-    _services: Services | None = field(default=None, repr=False)
+    _services: "Services | None" = field(default=None, repr=False)
 
-    def services(self) -> Services:
+    def services(self) -> "Services":
         if self._services is None:
             from mercato_int.services import Services
             from mercato_int.settings import Settings
@@ -234,7 +301,7 @@ class CliState:
         return self._services
 
 
-def services(ctx: typer.Context) -> Services:
+def services(ctx: typer.Context) -> "Services":
     """The services container of this invocation."""
     root = ctx.find_root()
     if not isinstance(root.obj, CliState):
@@ -283,26 +350,24 @@ def _root(
     Exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 store, 5 key, 6 not allowed,
     130 interrupted.
     """
-    ctx.obj = CliState(db=db, tenant=tenant, org=org, actor=actor, lang=lang)
+    ctx.obj = _invocation["state"] = CliState(db=db, tenant=tenant, org=org, actor=actor, lang=lang)
     ctx.call_on_close(lambda: ctx.obj._services and ctx.obj._services.close())
 
 
-def _register() -> None:
-    # Each module adds its commands to `app`; importing them is cheap (no services).
-    from mercato_int.cli import (  # noqa: F401
-        acl,
-        catalog,
-        creds,
-        db,
-        events,
-        health,
-        keys,
-        logs,
-        retention,
-        scaffold,
-        state,
-        tui,
-    )
+def _register(*modules: str) -> None:
+    """Import command modules (all of them by default): each adds its commands to `app`,
+    which `_defer` then moves aside. Importing one is cheap (no services), but all of them
+    are a tenth of a `--help`, which lists the commands from `command_index` instead."""
+    import importlib
+
+    for module in modules or _MODULES:
+        importlib.import_module(f"mercato_int.cli.{module}")
+    _defer(app)
+
+
+# every module that registers commands on `app`
+_MODULES = ("acl", "catalog", "creds", "db", "events", "health", "keys", "logs", "retention",
+            "scaffold", "state", "tui")  # fmt: skip
 
 
 # name -> CommandInfo | TyperInfo of every subcommand, built by MercatoGroup when used
@@ -343,13 +408,16 @@ def _no_op() -> None:
     pass
 
 
-def _stub(name: str, info: Any) -> Any:
-    """A parameterless stand-in with the command's name and help, for the `--help` list."""
+def _stub(name: str, info: Any = None) -> Any:
+    """A parameterless stand-in with the command's name and help, for the `--help` list:
+    from `info` (its CommandInfo or TyperInfo) or, without it, from the command index."""
     import inspect
 
     from typer.models import CommandInfo
 
-    if isinstance(info, CommandInfo):
+    if info is None:
+        _module, text, short, hidden = COMMANDS[name]
+    elif isinstance(info, CommandInfo):
         text = info.help or inspect.getdoc(info.callback)
         short, hidden = info.short_help, info.hidden
     else:
@@ -377,10 +445,6 @@ def _localized(command: Any, *, subcommands: bool = True) -> Any:
 
         localize(command, subcommands=subcommands)
     return command
-
-
-_register()
-_defer(app)
 
 
 def main() -> None:

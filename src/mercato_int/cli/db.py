@@ -17,7 +17,12 @@ app.add_typer(db_app, name="db")
 
 
 def _status(ctx: typer.Context) -> dict:
-    from mercato_int.store.engine import create_store_engine, current_revision, redact_url
+    from mercato_int.store.engine import (
+        create_store_engine,
+        current_revision,
+        redact_url,
+        refuse_newer,
+    )
     from mercato_int.store.revisions import HEAD_REVISION
 
     url = services(ctx).settings.database_url
@@ -26,6 +31,7 @@ def _status(ctx: typer.Context) -> dict:
         current = current_revision(engine)
     finally:
         engine.dispose()
+    refuse_newer(current, url)
     return {
         "url": redact_url(url),
         "current": current,

@@ -85,6 +85,10 @@ def status(
     """The active key and where it came from, every key in use with its row count, and rows
     that no available key opens (exit 5 if there are any)."""
     result = services(ctx).keys.status(verify=verify)
+    for path, mode in services(ctx).store.readable_by_others():
+        from mercato_int.cli.output import warn
+
+        warn(t("store.readable_by_others", path=path, mode=f"{mode:04o}"))
     if as_json:
         print_json(result.to_json())
     else:

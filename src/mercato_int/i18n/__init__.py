@@ -74,7 +74,7 @@ def reset() -> None:
 
 # Messages of each area of the front ends live in `i18n/areas/<area>.py` as `EN` and `PL`
 # dicts, beside the shared ones in en.py / pl.py; no key may be defined twice (tested).
-AREAS: tuple[str, ...] = ("creds", "state", "logs", "tui_panels", "help", "registry")
+AREAS: tuple[str, ...] = ("creds", "state", "logs", "tui_panels", "help", "registry", "store")
 
 _catalogues: dict[str, dict[str, Any]] = {}
 

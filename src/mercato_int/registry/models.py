@@ -53,7 +53,7 @@ class CredentialField(_Model):
     @field_validator("key")
     @classmethod
     def _key(cls, v: str) -> str:
-        if not _KEY_RE.match(v):
+        if not _KEY_RE.fullmatch(v):
             raise ValueError("key must start with a letter and hold only letters, digits or _")
         return v
 
@@ -98,7 +98,7 @@ class HealthCheckConfig(_Model):
 
 
 def _check_id(v: str) -> str:
-    if not _ID_RE.match(v):
+    if not _ID_RE.fullmatch(v):
         raise ValueError(
             f"id {v!r} must be 2-64 characters of lowercase letters, digits and _, "
             "starting with a letter"
@@ -159,7 +159,7 @@ class IntegrationDefinition(_Model):
     @field_validator("category")
     @classmethod
     def _category(cls, v: str) -> str:
-        if not re.match(r"^[a-z][a-z0-9_]*$", v):
+        if not re.fullmatch(r"^[a-z][a-z0-9_]*$", v):
             raise ValueError(f"category {v!r} must be snake_case, e.g. 'data_sync'")
         return v
 

@@ -106,7 +106,7 @@ class ScaffoldResult:
 
 # --- parsing and checks ----------------------------------------------------------------------
 def check_id(value: str, what: str = "name") -> str:
-    if not _ID_RE.match(value):
+    if not _ID_RE.fullmatch(value):
         raise InvalidInput(
             f"invalid {what} {value!r}: use 2-64 lowercase letters, digits and _, "
             "starting with a letter (e.g. crm_acme)"
@@ -115,7 +115,7 @@ def check_id(value: str, what: str = "name") -> str:
 
 
 def check_snake(value: str, what: str) -> str:
-    if not _SNAKE_RE.match(value):
+    if not _SNAKE_RE.fullmatch(value):
         raise InvalidInput(f"invalid {what} {value!r}: use snake_case, e.g. data_sync")
     return value
 
@@ -141,7 +141,7 @@ def parse_field(spec: str) -> FieldSpec:
     if len(parts) not in (2, 3):
         raise InvalidInput(f"invalid field {spec!r}: write KEY:TYPE or KEY:TYPE:required")
     key, type_, *rest = parts
-    if not _KEY_RE.match(key):
+    if not _KEY_RE.fullmatch(key):
         raise InvalidInput(
             f"invalid field key {key!r} in {spec!r}: start with a letter, then letters, digits or _"
         )

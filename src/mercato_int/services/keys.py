@@ -132,7 +132,9 @@ def store_identity(store: Store) -> str:
     url = store.engine.url
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         url = url.set(database=str(Path(url.database).resolve()))
-    return url.set(password=None).render_as_string(hide_password=False)
+    from mercato_int.store.urls import redact_url  # a `?password=` too: never recorded
+
+    return redact_url(url.set(password=None).render_as_string(hide_password=False))
 
 
 class KeysService:

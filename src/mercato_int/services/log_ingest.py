@@ -13,7 +13,7 @@ from mercato_int.errors import ExitCode, InvalidInput, KeyProblem, MercatoIntErr
 from mercato_int.i18n import scope_text, t
 from mercato_int.scope import TenantScope
 from mercato_int.services import log_limits as limits
-from mercato_int.when import parse_when
+from mercato_int.when import TimeOutOfRange, parse_when
 
 if TYPE_CHECKING:
     from mercato_int.services.logs import LogService
@@ -90,7 +90,7 @@ def entry_from_json(line: str, scope: TenantScope, now: datetime) -> dict[str, A
             raise InvalidInput(t("logs.ingest.created_at"))
         try:
             kwargs["created_at"] = parse_when(created, now)
-        except OverflowError:  # an offset that pushes it past datetime's range
+        except (OverflowError, TimeOutOfRange):  # an offset past datetime's range
             raise InvalidInput(
                 t("logs.limit.created_at", earliest="1970-01-01", latest="9999-12-30")
             ) from None

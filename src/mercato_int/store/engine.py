@@ -1,82 +1,110 @@
-"""The engine: SQLite by default (WAL, busy timeout, migrated on first use), any SQLAlchemy URL
-otherwise (Postgres via psycopg 3). A store whose schema is behind refuses to run (exit 4)."""
+"""The engine: SQLite by default (WAL, busy timeout, migrated on first use), or Postgres via
+psycopg 3. A store whose schema is behind or ahead of this build refuses to run (exit 4)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event, inspect, text
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from mercato_int.errors import InvalidInput, StoreError
 from mercato_int.i18n import t
+from mercato_int.store import sqlite_files
 from mercato_int.store.revisions import HEAD_REVISION, KNOWN_REVISIONS
+from mercato_int.store.sqlite_files import BUSY_TIMEOUT_MS, READ_ONLY_FALLBACKS, create_private
+from mercato_int.store.urls import (  # noqa: F401  (normalize_url: re-exported)
+    normalize_url,
+    parse_store_url,
+    redact_text,
+    redact_url,
+)
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
-
-
-def redact_url(url: str) -> str:
-    """The URL with any password replaced, for messages."""
-    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
-
-
-def normalize_url(url: str) -> str:
-    if url.startswith("postgres://"):
-        url = "postgresql://" + url.removeprefix("postgres://")
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return url
+SQLITE_BUSY_TIMEOUT_MS = BUSY_TIMEOUT_MS
 
 
 def create_store_engine(url: str) -> Engine:
-    """An engine for `url`, with the SQLite pragmas set on every connection."""
-    url = normalize_url(url)
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        raise InvalidInput(
-            t("logs.store.bad_url", url=redact_url(url)), hint=t("logs.store.bad_url_hint")
-        ) from None
+    """An engine for `url`: SQLite with our pragmas on every connection (read-only when the
+    disk is full or the file system read-only), or Postgres via psycopg 3. InvalidInput for a
+    URL we cannot use, StoreError when the SQLite file cannot be created."""
+    parsed = parse_store_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            folder = Path(parsed.database).expanduser().parent
+        database = parsed.database
+        on_disk = bool(database) and database != ":memory:" and not parsed.query.get("uri")
+        if on_disk:  # `~` means the home folder for SQLite too
+            parsed = parsed.set(database=str(Path(database).expanduser()))
+        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        if on_disk:
+            path = Path(parsed.database)
             try:
-                folder.mkdir(parents=True, exist_ok=True)
+                create_private(path)
             except OSError as exc:
+                failed = path.parent if not path.parent.is_dir() else path
+                key = "logs.store.no_folder" if failed == path.parent else "store.no_file"
                 raise StoreError(
-                    t("logs.store.no_folder", folder=folder, reason=exc.strerror),
+                    t(key, folder=failed, path=failed, reason=exc.strerror),
                     hint=t("logs.store.no_folder_hint"),
                 ) from None
-        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
 
-        @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
-            cur = dbapi_conn.cursor()
-            # Takes effect only on a new, empty file: lets `prune` give freed pages back in
-            # small steps instead of a VACUUM that locks the store.
-            cur.execute("PRAGMA auto_vacuum=INCREMENTAL")
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.close()
+            @event.listens_for(engine, "do_connect")
+            def _connect(dialect: Any, _record: Any, cargs: list, cparams: dict) -> Any:
+                return sqlite_files.connect(dialect.loaded_dbapi, cargs[0], cparams)
 
-        return engine
-    connect_args: dict[str, Any] = {}
-    if parsed.get_backend_name() == "postgresql":
-        connect_args["connect_timeout"] = 5
-    try:
-        return create_engine(parsed, connect_args=connect_args, pool_pre_ping=True)
-    except (ArgumentError, ImportError) as exc:
-        raise InvalidInput(t("logs.store.unusable_url", url=redact_url(url), reason=exc)) from None
+        else:
+
+            @event.listens_for(engine, "connect")
+            def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+                dbapi_conn.execute("PRAGMA foreign_keys=ON")
+
+    else:
+        connect_args: dict[str, Any] = {}
+        if parsed.get_backend_name() == "postgresql":
+            connect_args["connect_timeout"] = 5
+        try:
+            engine = create_engine(parsed, connect_args=connect_args, pool_pre_ping=True)
+        except (ArgumentError, ImportError) as exc:
+            shown = redact_url(url)
+            reason = redact_text(str(exc), url)
+            raise InvalidInput(t("logs.store.unusable_url", url=shown, reason=reason)) from None
+
+    @event.listens_for(engine, "handle_error")
+    def _failure(context: Any) -> None:
+        failure = store_failure(context.original_exception, engine, redact_url(url))
+        if failure is not None:
+            raise failure
+
+    return engine
+
+
+def store_failure(exc: BaseException, engine: Engine, shown: str) -> StoreError | None:
+    """A StoreError (exit 4) that says so when `exc` is a write refused by a read-only store
+    or a full disk (SQLite or Postgres); None for any other error. `shown`: the URL, masked."""
+    orig = getattr(exc, "orig", None) or exc
+    name = getattr(orig, "sqlite_errorname", None) or ""
+    sqlstate = getattr(orig, "sqlstate", None) or ""
+    path = engine.url.database or ""
+    kind: str | None = None
+    if name.startswith("SQLITE_READONLY"):
+        kind = READ_ONLY_FALLBACKS.get(path) or sqlite_files.unwritable_reason(path) or "readonly"
+    elif name.startswith("SQLITE_FULL"):
+        kind = "full"
+    elif name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) and path:
+        kind = sqlite_files.unwritable_reason(path)
+    elif sqlstate == "53100":  # disk_full
+        kind = "full"
+    elif sqlstate == "25006":  # read_only_sql_transaction (a standby, or read-only by setting)
+        kind = "readonly"
+    if kind is None:
+        return None
+    hint = f"store.{kind}_hint" if engine.dialect.name == "sqlite" else f"store.{kind}_server_hint"
+    return StoreError(t(f"store.{kind}", url=shown), hint=t(hint))
 
 
 class Store:
@@ -115,6 +143,14 @@ class Store:
     def dispose(self) -> None:
         self.engine.dispose()
 
+    def readable_by_others(self) -> list[tuple[Path, int]]:
+        """The SQLite store's files (file, WAL, SHM) that group or others may read, with their
+        modes; [] for any other store."""
+        database = self.engine.url.database
+        if self.dialect != "sqlite" or not database or database == ":memory:":
+            return []
+        return sqlite_files.readable_by_others(Path(database).expanduser())
+
 
 def current_revision(engine: Engine) -> str | None:
     """The schema revision recorded in the store, or None for an empty store."""
@@ -133,39 +169,50 @@ def open_store(url: str, *, auto_migrate: bool | None = None) -> Store:
     """Open the store at `url`, checking that its schema is current.
 
     SQLite stores are created and migrated on first use (`auto_migrate` defaults to True for
-    SQLite); any other store whose schema is behind raises StoreError (exit 4)."""
+    SQLite); any other store that is empty or behind, and any store migrated by a newer
+    mercato-int, raises StoreError (exit 4)."""
     engine = create_store_engine(url)
-    if auto_migrate is None:
-        auto_migrate = engine.dialect.name == "sqlite"
-    revision = current_revision(engine)
-    if revision == HEAD_REVISION:
-        return Store(engine)
-    if revision is not None and revision not in KNOWN_REVISIONS:
-        raise StoreError(
-            t("logs.store.newer", url=redact_url(url), revision=revision),
-            hint=t("logs.store.newer_hint"),
-        )
-    if auto_migrate:
-        from mercato_int.store.migrate import upgrade
+    try:
+        if auto_migrate is None:
+            auto_migrate = engine.dialect.name == "sqlite"
+        revision = current_revision(engine)
+        if revision == HEAD_REVISION:
+            return Store(engine)
+        refuse_newer(revision, url)
+        if auto_migrate:
+            from mercato_int.store.migrate import upgrade
 
-        upgrade(engine)
-        return Store(engine)
-    raise StoreError(
-        t(
-            "logs.store.behind",
-            url=redact_url(url),
-            revision=revision or t("logs.db.none"),
-            head=HEAD_REVISION,
-        ),
-        hint=t("logs.store.behind_hint"),
-    )
+            upgrade(engine)
+            return Store(engine)
+        shown = redact_url(url)
+        if revision is None:
+            raise StoreError(t("store.not_initialised", url=shown), hint=t("store.upgrade_hint"))
+        raise StoreError(
+            t("logs.store.behind", url=shown, revision=revision, head=HEAD_REVISION),
+            hint=t("logs.store.behind_hint"),
+        )
+    except BaseException:
+        engine.dispose()
+        raise
+
+
+def refuse_newer(revision: str | None, url: str) -> None:
+    """StoreError (exit 4) when `revision` is one this build does not know: a newer
+    mercato-int migrated the store at `url`, and this one must neither use nor migrate it."""
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        raise StoreError(t("store.newer", url=redact_url(url), revision=revision))
+
+
+def shown_url(engine: Engine) -> str:
+    """The engine's URL as messages show it: every password masked."""
+    return redact_url(engine.url.render_as_string(hide_password=True))
 
 
 def _unreachable(engine: Engine, exc: Exception) -> StoreError:
-    url = redact_url(engine.url.render_as_string(hide_password=True))
     lines = str(getattr(exc, "orig", exc)).strip().splitlines()
     reason = " ".join(lines[0].split()) if lines else type(exc).__name__
+    reason = redact_text(reason, engine.url.render_as_string(hide_password=False))
     return StoreError(
-        t("logs.store.unreachable", url=url, reason=reason),
+        t("logs.store.unreachable", url=shown_url(engine), reason=reason),
         hint=t("logs.store.unreachable_hint"),
     )

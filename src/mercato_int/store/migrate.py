@@ -61,15 +61,20 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     processes open a new store at the same moment."""
     from alembic import command
 
+    from mercato_int.store.engine import refuse_newer
     from mercato_int.store.revisions import HEAD_REVISION
+    from mercato_int.store.urls import redact_text
 
+    url = engine.url.render_as_string(hide_password=False)
     try:
         with engine.connect() as conn:
             try:
                 with _migration_lock(conn):
-                    if revision in ("head", HEAD_REVISION) and _revision(conn) == HEAD_REVISION:
+                    current = _revision(conn)
+                    if revision in ("head", HEAD_REVISION) and current == HEAD_REVISION:
                         conn.rollback()
                         return  # another process got here first
+                    refuse_newer(current, url)  # Alembic would fail on a revision it lacks
                     command.upgrade(_config(conn), revision)
                     conn.commit()
             except BaseException:
@@ -77,6 +82,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                 raise
     except SQLAlchemyError as exc:
         reason = " ".join(str(getattr(exc, "orig", exc)).split("\n")[0].split())
+        reason = redact_text(reason, url)
         raise StoreError(
             t("logs.store.migration_failed", reason=reason),
             hint=t("logs.store.migration_failed_hint"),

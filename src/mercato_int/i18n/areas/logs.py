@@ -135,9 +135,6 @@ EN: dict[str, Any] = {
     "logs.store.no_folder": "cannot create the folder of the SQLite store {folder}: {reason}",
     "logs.store.no_folder_hint": "check --db / MERCATO_INT_DATABASE_URL or MERCATO_INT_HOME",
     "logs.store.unusable_url": "cannot use database URL {url!r}: {reason}",
-    "logs.store.newer": "the store at {url} has schema revision {revision}, newer than this "
-    "mercato-int knows",
-    "logs.store.newer_hint": "upgrade mercato-int",
     "logs.store.behind": "the store at {url} has schema revision {revision}, expected {head}",
     "logs.store.behind_hint": "run `mercato-int db upgrade`",
     "logs.store.unreachable": "cannot reach the store at {url}: {reason}",
@@ -306,9 +303,6 @@ PL: dict[str, Any] = {
     "logs.store.no_folder": "nie można utworzyć folderu magazynu danych SQLite {folder}: {reason}",
     "logs.store.no_folder_hint": "sprawdź --db / MERCATO_INT_DATABASE_URL lub MERCATO_INT_HOME",
     "logs.store.unusable_url": "nie można użyć URL bazy danych {url!r}: {reason}",
-    "logs.store.newer": "magazyn danych pod {url} ma rewizję schematu {revision}, nowszą niż "
-    "zna ta wersja mercato-int",
-    "logs.store.newer_hint": "zaktualizuj mercato-int",
     "logs.store.behind": "magazyn danych pod {url} ma rewizję schematu {revision}, "
     "oczekiwano {head}",
     "logs.store.behind_hint": "uruchom `mercato-int db upgrade`",
