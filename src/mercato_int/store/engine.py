@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
-from mercato_int.errors import InvalidInput, StoreError
+from mercato_int.errors import InvalidInput, StoreError, StoreUnwritable
 from mercato_int.i18n import t
 from mercato_int.store import sqlite_files
 from mercato_int.store.revisions import HEAD_REVISION, KNOWN_REVISIONS
@@ -104,7 +104,7 @@ def store_failure(exc: BaseException, engine: Engine, shown: str) -> StoreError 
     if kind is None:
         return None
     hint = f"store.{kind}_hint" if engine.dialect.name == "sqlite" else f"store.{kind}_server_hint"
-    return StoreError(t(f"store.{kind}", url=shown), hint=t(hint))
+    return StoreUnwritable(t(f"store.{kind}", url=shown), hint=t(hint))
 
 
 class Store:
