@@ -186,14 +186,25 @@ def open_store(url: str, *, auto_migrate: bool | None = None) -> Store:
             return Store(engine)
         shown = redact_url(url)
         if revision is None:
-            raise StoreError(t("store.not_initialised", url=shown), hint=t("store.upgrade_hint"))
+            raise StoreError(
+                t("store.not_initialised", url=shown),
+                hint=t("store.upgrade_hint", url=_shell(shown)),
+            )
         raise StoreError(
             t("logs.store.behind", url=shown, revision=revision, head=HEAD_REVISION),
-            hint=t("logs.store.behind_hint"),
+            hint=t("logs.store.behind_hint", url=_shell(shown)),
         )
     except BaseException:
         engine.dispose()
         raise
+
+
+def _shell(url: str) -> str:
+    """`url` as one shell word, so that a copied hint names this store and not the default
+    one (a masked password must still be filled in)."""
+    import shlex
+
+    return shlex.quote(url)
 
 
 def refuse_newer(revision: str | None, url: str) -> None:
