@@ -148,7 +148,7 @@ def test_a_store_failure_mid_command_is_exit_4_in_one_line(cli, db_url, monkeypa
 
 
 def test_a_bug_is_one_line_without_traceback(cli, monkeypatch) -> None:
-    from mercato_int.services.marketplace import MarketplaceService
+    from mercato_int.services.state.marketplace import MarketplaceService
 
     def broken(self, *args, **kwargs):
         raise RuntimeError("secret-value-must-not-show")

@@ -378,7 +378,7 @@ def test_all_tenants_checks_every_tenant_beside_one_with_an_undecryptable_row(
 def test_all_tenants_reports_a_tenant_that_cannot_be_planned_and_checks_the_rest(
     cli, stripe, db_url, monkeypatch
 ) -> None:
-    from mercato_int.services.state import StateService
+    from mercato_int.services.state.service import StateService
 
     for tenant in ("acme", "default"):
         cli("--tenant", tenant, "enable", "gateway_stripe")

@@ -306,7 +306,7 @@ def test_a_bundle_shows_its_own_entries_and_its_integrations(cli) -> None:
 
 def test_level_marks_are_the_same_in_the_cli_and_the_tui(cli) -> None:
     from mercato_int.log_marks import LEVEL_MARKS
-    from mercato_int.tui.logs_panel import LogEntry
+    from mercato_int.tui.widgets.logs_panel import LogEntry
 
     for level in ("debug", "info", "warning", "error"):
         run = cli(

@@ -74,7 +74,7 @@ def test_reading_logs_and_events_skips_the_orm(
     tmp_path: Path, db_url: str, written: None, args: list[str]
 ) -> None:
     modules = _modules(tmp_path, _start(tmp_path, db_url, *args), 0)
-    assert "mercato_int.services.log_query" in modules or args[0] == "events"  # it really ran
+    assert "mercato_int.services.logs.query" in modules or args[0] == "events"  # it really ran
     assert _loaded(modules, ORM) == set()
 
 
@@ -94,7 +94,7 @@ def test_following_skips_the_orm(
 def test_the_activity_figures_skip_the_orm_too() -> None:
     """The 30-day activity (TUI sparklines, `list` analytics) is a read like `logs`."""
     code = (
-        "import sys, mercato_int.services.log_activity, mercato_int.services.logs; "
+        "import sys, mercato_int.services.logs.activity, mercato_int.services.logs.service; "
         "print(' '.join(sorted(sys.modules)))"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from mercato_int.errors import InvalidInput, KeyProblem
 from mercato_int.scope import TenantScope
-from mercato_int.services.credential_schema import MASK
+from mercato_int.services.credentials.schema import MASK
 from mercato_int.store.tables import IntegrationCredentials, IntegrationEvent
 
 STRIPE = {"publishableKey": "pk_test_1", "secretKey": "sk_live_S3CR3T", "webhookSecret": "whsec_W"}

@@ -10,7 +10,7 @@ from sqlmodel import select
 from mercato_int.errors import InvalidInput
 from mercato_int.keys.envelope import associated_data, open_envelope
 from mercato_int.scope import TenantScope
-from mercato_int.services.credential_schema import MASK
+from mercato_int.services.credentials.schema import MASK
 from mercato_int.store.tables import IntegrationCredentials, IntegrationEvent
 
 A = TenantScope("default", "tenant_a")

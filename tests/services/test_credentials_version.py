@@ -19,7 +19,7 @@ from sqlmodel import select
 
 from mercato_int.errors import VersionConflict
 from mercato_int.scope import TenantScope
-from mercato_int.services import credential_rows as rows
+from mercato_int.services.credentials import rows
 from mercato_int.store.tables import IntegrationCredentials, IntegrationEvent
 
 A = TenantScope("default", "tenant_a")

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from mercato_int.scope import TenantScope
 from mercato_int.services import follow as follow_module
-from mercato_int.services.log_query import LogFilter, T
+from mercato_int.services.logs.query import LogFilter, T
 
 SCOPE = TenantScope()
 OTHER = TenantScope("default", "other")

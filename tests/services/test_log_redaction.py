@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from mercato_int.services.log_redaction import MASK, Redactor
+from mercato_int.services.logs.redaction import MASK, Redactor
 
 
 def test_secret_keys_are_stripped_at_any_depth_and_inside_lists() -> None:

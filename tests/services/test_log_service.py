@@ -13,9 +13,9 @@ import sqlalchemy as sa
 
 from mercato_int.errors import InvalidInput, NotFound, StoreError
 from mercato_int.scope import TenantScope
-from mercato_int.services.log_query import LogFilter
-from mercato_int.services.log_redaction import MASK
-from mercato_int.services.logs import LogService
+from mercato_int.services.logs.query import LogFilter
+from mercato_int.services.logs.redaction import MASK
+from mercato_int.services.logs.service import LogService
 
 SCOPE = TenantScope()
 OTHER = TenantScope("default", "other")

@@ -80,7 +80,7 @@ def test_older_than_is_one_age_for_every_level(services) -> None:
 
 
 def test_prune_works_in_bounded_batches(services, monkeypatch) -> None:
-    from mercato_int.services import retention
+    from mercato_int.services.retention import prune as retention
 
     monkeypatch.setattr(retention, "MIN_BATCH", 50)
     monkeypatch.setattr(retention, "MAX_BATCH", 50)

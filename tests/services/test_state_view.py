@@ -212,7 +212,8 @@ def test_activity_in_one_grouped_query(services) -> None:
 def test_the_cli_tuples_match_the_services() -> None:
     import mercato_int.cli.app  # noqa: F401  (registers the command modules in order)
     from mercato_int.cli import catalog
-    from mercato_int.services import marketplace, state_view
+    from mercato_int.services.state import marketplace
+    from mercato_int.services.state import reads as state_view
 
     assert catalog.HEALTH_FILTERS == state_view.HEALTH_FILTERS
     assert catalog.SORTS == marketplace.SORTS

@@ -10,7 +10,7 @@ import pytest
 
 from mercato_int.scope import TenantScope
 from mercato_int.services.follow import fresh_statement
-from mercato_int.services.log_query import (
+from mercato_int.services.logs.query import (
     LogFilter,
     T,
     conditions,

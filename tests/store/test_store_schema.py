@@ -12,8 +12,8 @@ from sqlmodel import select
 
 from mercato_int.scope import TenantScope
 from mercato_int.services.events import EVENTS
-from mercato_int.services.log_query import T as LOGS
-from mercato_int.services.state_view import CREDENTIALS, STATES, read_state_rows
+from mercato_int.services.logs.query import T as LOGS
+from mercato_int.services.state.reads import CREDENTIALS, STATES, read_state_rows
 from mercato_int.store.engine import open_store
 from mercato_int.store.migrate import script_heads
 from mercato_int.store.revisions import HEAD_REVISION, KNOWN_REVISIONS

@@ -7,7 +7,7 @@ import pytest
 from textual.widgets import Input, Static
 
 from mercato_int.scope import TenantScope
-from mercato_int.tui.cards import IntegrationTile
+from mercato_int.tui.widgets.cards import IntegrationTile
 
 pytestmark = pytest.mark.anyio
 

@@ -6,7 +6,7 @@ import pytest
 from textual.widgets import Static, Switch
 
 from mercato_int.scope import TenantScope
-from mercato_int.tui.cards import BundleCard, IntegrationTile
+from mercato_int.tui.widgets.cards import BundleCard, IntegrationTile
 
 pytestmark = pytest.mark.anyio
 

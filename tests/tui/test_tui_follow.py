@@ -12,7 +12,7 @@ import pytest
 from textual.widgets import Static
 
 from mercato_int.scope import TenantScope
-from mercato_int.tui.cards import IntegrationTile
+from mercato_int.tui.widgets.cards import IntegrationTile
 
 from .conftest import settle
 

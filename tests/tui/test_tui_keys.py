@@ -10,8 +10,8 @@ from textual.widgets import Button, Footer, Input, Select, Static, TabbedContent
 from textual.widgets._footer import FooterKey
 
 from mercato_int import i18n
-from mercato_int.tui.cards import IntegrationTile
-from mercato_int.tui.dialogs import KeysDialog
+from mercato_int.tui.screens.dialogs import KeysDialog
+from mercato_int.tui.widgets.cards import IntegrationTile
 
 from .conftest import settle
 

@@ -7,7 +7,7 @@ import pytest
 from textual.widgets import Button, Input, Static
 
 from mercato_int import i18n
-from mercato_int.tui.cards import BundleCard, IntegrationTile
+from mercato_int.tui.widgets.cards import BundleCard, IntegrationTile
 
 pytestmark = pytest.mark.anyio
 

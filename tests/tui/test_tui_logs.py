@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import Button, Input, Static
 
 from mercato_int.scope import TenantScope
-from mercato_int.tui.logs_panel import LogEntry, LogsPanel
+from mercato_int.tui.widgets.logs_panel import LogEntry, LogsPanel
 
 from .conftest import NOW
 

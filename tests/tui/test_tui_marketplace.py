@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import Input, Select, Static
 
 from mercato_int.scope import TenantScope
-from mercato_int.tui.cards import BundleCard, IntegrationTile
+from mercato_int.tui.widgets.cards import BundleCard, IntegrationTile
 
 from .conftest import NOW, settle
 

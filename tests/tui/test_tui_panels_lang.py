@@ -8,9 +8,9 @@ from textual.widgets import Button, Input, Label, Select, Static, TabbedContent
 
 from mercato_int import i18n
 from mercato_int.scope import TenantScope
-from mercato_int.tui.dialogs import key_rows
-from mercato_int.tui.health_panel import render_result
-from mercato_int.tui.logs_panel import LogEntry
+from mercato_int.tui.screens.dialogs import key_rows
+from mercato_int.tui.widgets.health_panel import render_result
+from mercato_int.tui.widgets.logs_panel import LogEntry
 
 from .conftest import settle
 

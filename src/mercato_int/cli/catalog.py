@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from mercato_int.registry import Registry
-    from mercato_int.services.marketplace import MarketItem, Marketplace
+    from mercato_int.services.state.marketplace import MarketItem, Marketplace
 
 
 def enabled_label(is_enabled: bool) -> str:
@@ -213,7 +213,7 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
     """Show one integration or bundle: definition, credentials schema and state in the scope."""
-    from mercato_int.services.state_view import iso
+    from mercato_int.services.state.reads import iso
 
     require(ctx, VIEW)
     svc = services(ctx)

@@ -16,7 +16,7 @@ from mercato_int.i18n import scope_text, t
 
 if TYPE_CHECKING:
     from mercato_int.registry import CredentialField
-    from mercato_int.services.credentials import CredentialsView, SaveResult
+    from mercato_int.services.credentials.service import CredentialsView, SaveResult
 
 creds = typer.Typer(
     name="creds",

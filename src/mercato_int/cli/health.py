@@ -15,8 +15,8 @@ from mercato_int.i18n import scope_text, t, t_or, tn
 
 if TYPE_CHECKING:
     from mercato_int.services import Services
-    from mercato_int.services.health import HealthJob, HealthRun, TenantFailure
-    from mercato_int.services.health_result import HealthOutcome
+    from mercato_int.services.health.result import HealthOutcome
+    from mercato_int.services.health.service import HealthJob, HealthRun, TenantFailure
 
 STYLE = {"healthy": "green", "degraded": "yellow", "unhealthy": "red", "unconfigured": "dim"}
 MARK = {"healthy": "✓", "degraded": "!", "unhealthy": "✗", "unconfigured": "·"}
@@ -85,7 +85,7 @@ def health(
         note(t("state.health.checking", count=_count(jobs), where=in_where, timeout=f"{timeout:g}"))
         run = _run(svc, jobs, timeout, concurrency)
     else:
-        from mercato_int.services.health import HealthRun, scoped_command
+        from mercato_int.services.health.service import HealthRun, scoped_command
 
         command = "mercato-int enable ID"
         if not all_tenants:

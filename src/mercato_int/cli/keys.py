@@ -14,7 +14,7 @@ from mercato_int.errors import ExitCode
 from mercato_int.i18n import current, t, tn
 
 if TYPE_CHECKING:
-    from mercato_int.services.keys import KeyStatus
+    from mercato_int.services.credentials.keys import KeyStatus
 
 keys = typer.Typer(
     name="keys",

@@ -11,10 +11,10 @@ from mercato_int.cli.output import err, note
 from mercato_int.errors import InvalidInput
 from mercato_int.i18n import t
 from mercato_int.i18n.areas.logs import counted
-from mercato_int.services.log_limits import MAX_LINE_BYTES
+from mercato_int.services.logs.limits import MAX_LINE_BYTES
 
 if TYPE_CHECKING:
-    from mercato_int.services.log_ingest import IngestResult
+    from mercato_int.services.logs.ingest import IngestResult
 
 MAX_REPORTED = 50  # bad lines listed one by one; beyond that only counted
 
@@ -40,7 +40,7 @@ def _lines(fh: Any, progress: Any, task: Any) -> Iterator[bytes]:
 
 def run_ingest(svc: Any, source: str) -> IngestResult:
     """Ingest `source` into the scope; returns the result after reporting bad lines."""
-    from mercato_int.services.log_ingest import ingest_lines
+    from mercato_int.services.logs.ingest import ingest_lines
 
     scope = svc.scope
     progress = task = None

@@ -18,7 +18,7 @@ from mercato_int.i18n import scope_text, t, tn
 from mercato_int.i18n.areas.logs import counted, grouped
 
 if TYPE_CHECKING:
-    from mercato_int.services.log_query import LogEntry
+    from mercato_int.services.logs.query import LogEntry
 
 
 class LogsGroup(TyperGroup):
@@ -127,7 +127,7 @@ def show(
     as_jsonl: Annotated[bool, typer.Option("--jsonl", help="One entry a line.")] = False,
 ) -> None:
     """(default) Show log entries of the scope, newest first; -f follows new ones."""
-    from mercato_int.services.log_query import LogFilter
+    from mercato_int.services.logs.query import LogFilter
     from mercato_int.when import parse_when
 
     if as_json and as_jsonl:
@@ -231,7 +231,7 @@ def write(
     duration_ms: Annotated[int | None, typer.Option("--duration-ms", min=0)] = None,
 ) -> None:
     """Write one log entry (secrets are stripped and masked before it is stored)."""
-    from mercato_int.services.log_limits import loads
+    from mercato_int.services.logs.limits import loads
 
     parsed = None
     if details is not None:
@@ -290,7 +290,7 @@ def audit_cmd(
 ) -> None:
     """Scan stored entries for current secret values; exit 1 if any is found (a tenant that
     cannot be audited is reported, the others still are, and the exit is its error's)."""
-    from mercato_int.services.log_audit import audit
+    from mercato_int.services.logs.audit import audit
 
     (require_everywhere if all_tenants else require)(ctx, MANAGE)
     svc = services(ctx)

@@ -14,7 +14,7 @@ from mercato_int.i18n import scope_text, t
 
 if TYPE_CHECKING:
     from mercato_int.services.events import DeliveryFailure
-    from mercato_int.services.state import StateChange
+    from mercato_int.services.state.service import StateChange
 
 IdsArg = Annotated[
     list[str],

@@ -16,7 +16,7 @@ from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from mercato_int.errors import InvalidInput, NotAllowed, VersionConflict
 from mercato_int.i18n import scope_text, t
-from mercato_int.tui.timestamps import local_time
+from mercato_int.tui.widgets.timestamps import local_time
 
 if TYPE_CHECKING:
     from mercato_int.registry import CredentialField

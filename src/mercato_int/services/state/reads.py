@@ -167,7 +167,7 @@ def effective_views(
     definition's default) joined with what the registry and the credentials rows say now, so
     that `healthStatus` is derived at read time (`creds unset` makes it `unconfigured` at
     once). `credentials`: `read_credentials_times` of the scope."""
-    from mercato_int.services.requirements import requirements
+    from mercato_int.services.credentials.requirements import requirements
 
     views = {}
     for i in ids:

@@ -13,10 +13,10 @@ from sqlalchemy import case, func, select
 from sqlalchemy.engine import Connection
 
 from mercato_int.scope import TenantScope
-from mercato_int.services.log_query import T
+from mercato_int.services.logs.query import T
 from mercato_int.store.engine import Store
 
-LOGS = T  # the logs' Core table (services/log_query.py): no ORM import
+LOGS = T  # the logs' Core table (services/logs/query.py): no ORM import
 DAYS = 30
 
 
@@ -40,7 +40,7 @@ class Activity:
 
     def to_json(self) -> dict[str, Any]:
         """`analytics` of a `list --json` item, with upstream's keys."""
-        from mercato_int.services.state_view import iso
+        from mercato_int.services.state.reads import iso
 
         return {
             "lastActivityAt": iso(self.last_at),

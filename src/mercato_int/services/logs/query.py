@@ -21,7 +21,7 @@ from mercato_int.errors import InvalidInput
 from mercato_int.i18n import t
 from mercato_int.i18n.areas.logs import grouped
 from mercato_int.scope import TenantScope
-from mercato_int.services.log_writer import LEVELS, unknown_level
+from mercato_int.services.logs.writer import LEVELS, unknown_level
 from mercato_int.store.types import JSONType, UTCDateTime
 
 T = sa.table(

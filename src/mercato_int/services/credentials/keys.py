@@ -28,7 +28,7 @@ from mercato_int.keys.envelope import (
     seal,
 )
 from mercato_int.scope import TenantScope
-from mercato_int.services import credential_rows as rows
+from mercato_int.services.credentials import rows
 from mercato_int.store.engine import Store
 from mercato_int.store.tables import IntegrationCredentials
 

@@ -28,8 +28,9 @@ from mercato_int.errors import InvalidInput, KeyProblem, MercatoIntError
 from mercato_int.i18n import t
 from mercato_int.registry import Registry
 from mercato_int.scope import TenantScope
-from mercato_int.services.health_context import HealthClients, HealthContext, RedactingLogger
-from mercato_int.services.health_result import (
+from mercato_int.services.credentials.requirements import MissingCredentials, requirements
+from mercato_int.services.health.context import HealthClients, HealthContext, RedactingLogger
+from mercato_int.services.health.result import (
     KEY_PROBLEM,
     LOG_LEVEL,
     HealthOutcome,
@@ -37,12 +38,11 @@ from mercato_int.services.health_result import (
     normalize,
     redactor,
 )
-from mercato_int.services.requirements import MissingCredentials, requirements
 
 if TYPE_CHECKING:
     from mercato_int.services.events import DeliveryFailure, EventsService
-    from mercato_int.services.logs import LogService
-    from mercato_int.services.state import CredentialsResolver, StateService
+    from mercato_int.services.logs.service import LogService
+    from mercato_int.services.state.service import CredentialsResolver, StateService
     from mercato_int.store.engine import Store
 
 DEFAULT_TIMEOUT = 10.0

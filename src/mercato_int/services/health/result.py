@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import quote, quote_plus
 
 from mercato_int.scope import TenantScope
-from mercato_int.services.log_redaction import MASK
+from mercato_int.services.logs.redaction import MASK
 
 STATUSES: tuple[str, ...] = ("healthy", "degraded", "unhealthy", "unconfigured")
 LOG_LEVEL = {
@@ -184,7 +184,7 @@ def fit(message: str, details: dict[str, Any] | None) -> tuple[str, dict[str, An
     deep) replaced by `{"truncated": true, "reason": ...}`, so that a check returning too much
     is still recorded rather than failing the run."""
     from mercato_int.errors import InvalidInput
-    from mercato_int.services.log_limits import details_json, dumps
+    from mercato_int.services.logs.limits import details_json, dumps
 
     if len(message) > MAX_MESSAGE_BYTES // 4 and len(message.encode()) > MAX_MESSAGE_BYTES:
         cut = message.encode()[: MAX_MESSAGE_BYTES - 3].decode("utf-8", "ignore")

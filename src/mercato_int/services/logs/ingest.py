@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 from mercato_int.errors import ExitCode, InvalidInput, KeyProblem, MercatoIntError, NotFound
 from mercato_int.i18n import scope_text, t
 from mercato_int.scope import TenantScope
-from mercato_int.services import log_limits as limits
+from mercato_int.services.logs import limits
 from mercato_int.when import TimeOutOfRange, parse_when
 
 if TYPE_CHECKING:
-    from mercato_int.services.logs import LogService
+    from mercato_int.services.logs.service import LogService
 
 REQUIRED = ("integrationId", "level", "operation", "message")
 FIELDS = {

@@ -14,12 +14,12 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Select, Static
 
 from mercato_int.i18n import scope_text, t, tn
-from mercato_int.tui.cards import BundleCard, IntegrationTile, StandaloneGroup, humanize
-from mercato_int.tui.key_labels import describe_bindings
+from mercato_int.tui.widgets.cards import BundleCard, IntegrationTile, StandaloneGroup, humanize
+from mercato_int.tui.widgets.key_labels import describe_bindings
 
 if TYPE_CHECKING:
     from mercato_int.scope import TenantScope
-    from mercato_int.services.log_activity import Activity
+    from mercato_int.services.logs.activity import Activity
     from mercato_int.tui.app import MercatoApp
 
 ALL = "__all__"

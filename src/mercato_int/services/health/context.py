@@ -18,7 +18,7 @@ from mercato_int.scope import TenantScope
 if TYPE_CHECKING:
     import httpx
 
-    from mercato_int.services.logs import ScopedLogger
+    from mercato_int.services.logs.service import ScopedLogger
 
 USER_AGENT = "mercato-int-health"
 

@@ -17,11 +17,11 @@ import sqlalchemy as sa
 from mercato_int.errors import InvalidInput, MercatoIntError, StoreError
 from mercato_int.i18n import t, tn
 from mercato_int.scope import TenantScope
-from mercato_int.services import log_limits as limits
-from mercato_int.services.log_redaction import Redactor
+from mercato_int.services.logs import limits
+from mercato_int.services.logs.redaction import Redactor
 
 if TYPE_CHECKING:
-    from mercato_int.services.logs import LogService
+    from mercato_int.services.logs.service import LogService
 
 LEVELS: tuple[str, ...] = ("debug", "info", "warning", "error")
 TABLE = "integration_logs"
@@ -93,7 +93,7 @@ class LogWriter:
     the refused rows are found; every other row is written) and handed to `on_reject` with the
     `ref` it was written with, or, without `on_reject`, reported by the flush as InvalidInput
     after the rest is written. Entries are checked before they are buffered (see
-    `log_limits`), so a refusal by the store is the exception, not the rule."""
+    `limits`), so a refusal by the store is the exception, not the rule."""
 
     def __init__(
         self,
@@ -183,7 +183,7 @@ class LogWriter:
     ) -> None:
         """Buffer one entry (checked and redacted now, written at the next flush).
 
-        InvalidInput (nothing buffered) for an entry no store could keep: see `log_limits`.
+        InvalidInput (nothing buffered) for an entry no store could keep: see `limits`.
         `ref` is handed back to `on_reject` if the store still refuses the entry."""
         if not isinstance(integration_id, str):
             raise InvalidInput(t("logs.too_long", name="integration_id", limit=100))

@@ -13,8 +13,8 @@ from textual.message import Message
 from textual.widgets import Button, Static
 
 from mercato_int.i18n import t, t_or
-from mercato_int.tui.cards import health_mark
-from mercato_int.tui.timestamps import local_time
+from mercato_int.tui.widgets.cards import health_mark
+from mercato_int.tui.widgets.timestamps import local_time
 
 if TYPE_CHECKING:
     from mercato_int.tui.app import MercatoApp

@@ -14,11 +14,11 @@ from textual.widget import Widget
 from textual.widgets import Button, Sparkline, Static
 
 from mercato_int.i18n import t, t_or, tn
-from mercato_int.tui.key_labels import describe_bindings
+from mercato_int.tui.widgets.key_labels import describe_bindings
 
 if TYPE_CHECKING:
-    from mercato_int.services.log_activity import Activity
-    from mercato_int.services.marketplace import MarketBundle, MarketItem
+    from mercato_int.services.logs.activity import Activity
+    from mercato_int.services.state.marketplace import MarketBundle, MarketItem
 
 HEALTH_MARKS = {
     "healthy": ("✔", "green"),

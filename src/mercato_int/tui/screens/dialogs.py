@@ -17,7 +17,7 @@ from mercato_int.i18n import t
 from mercato_int.scope import TenantScope
 from mercato_int.services.acl import VIEW
 from mercato_int.settings import check_identifier
-from mercato_int.tui.key_labels import describe_bindings
+from mercato_int.tui.widgets.key_labels import describe_bindings
 
 if TYPE_CHECKING:
     from textual.screen import Screen

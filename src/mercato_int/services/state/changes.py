@@ -16,7 +16,7 @@ from mercato_int.errors import MercatoIntError
 from mercato_int.i18n import t
 from mercato_int.registry import Registry
 from mercato_int.scope import TenantScope
-from mercato_int.services.requirements import MissingCredentials, requirements
+from mercato_int.services.credentials.requirements import MissingCredentials, requirements
 from mercato_int.store.engine import Store
 
 if TYPE_CHECKING:

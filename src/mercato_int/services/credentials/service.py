@@ -18,9 +18,9 @@ from mercato_int.keys.envelope import EnvelopeError, associated_data, envelope_k
 from mercato_int.keys.envelope import seal as seal_envelope
 from mercato_int.registry import CredentialField, IntegrationDefinition, Registry
 from mercato_int.scope import TenantScope
-from mercato_int.services import credential_rows as rows
-from mercato_int.services.credential_schema import Credentials, mask_value, merge_values
-from mercato_int.services.credential_views import (
+from mercato_int.services.credentials import rows
+from mercato_int.services.credentials.schema import Credentials, mask_value, merge_values
+from mercato_int.services.credentials.views import (
     BUNDLE,
     NONE,
     OWN,
@@ -356,7 +356,7 @@ class CredentialsService:
         """Record, beside the keys, that this store has rows under `kid`, so `keys drop` run
         against another store sharing the key source sees it (written once per store and key;
         a record that cannot be written does not undo the save)."""
-        from mercato_int.services.keys import store_identity
+        from mercato_int.services.credentials.keys import store_identity
 
         self.keys.record_uses(store_identity(self.store), {kid: 1}, complete=False)
 

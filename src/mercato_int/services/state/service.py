@@ -1,6 +1,6 @@
 """Per-tenant state of integrations: enabled or not, and the last health check (spec §4).
 
-The read side is here (through Core, see state_view.py); enable, disable and health results
+The read side is here (through Core, see reads.py); enable, disable and health results
 are in state_changes.py (mixed in)."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from mercato_int.registry import Registry
 from mercato_int.scope import TenantScope
-from mercato_int.services.state_changes import CredentialsResolver, StateChange, StateWriter
-from mercato_int.services.state_view import (
+from mercato_int.services.state.changes import CredentialsResolver, StateChange, StateWriter
+from mercato_int.services.state.reads import (
     StateView,
     effective_views,
     read_credentials_times,

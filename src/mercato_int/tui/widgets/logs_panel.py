@@ -18,8 +18,8 @@ from textual.widgets import Button, Input, Select, Static
 
 from mercato_int.i18n import current, t, tn
 from mercato_int.log_marks import level_mark
-from mercato_int.tui.key_labels import describe_bindings
-from mercato_int.tui.timestamps import local_time
+from mercato_int.tui.widgets.key_labels import describe_bindings
+from mercato_int.tui.widgets.timestamps import local_time
 
 if TYPE_CHECKING:
     from mercato_int.tui.app import MercatoApp

@@ -12,11 +12,11 @@ import sqlalchemy as sa
 
 from mercato_int.errors import ExitCode, MercatoIntError, NotFound
 from mercato_int.scope import TenantScope
-from mercato_int.services.log_query import T
-from mercato_int.services.log_redaction import Redactor, number_texts
+from mercato_int.services.logs.query import T
+from mercato_int.services.logs.redaction import Redactor, number_texts
 
 if TYPE_CHECKING:
-    from mercato_int.services.logs import LogService
+    from mercato_int.services.logs.service import LogService
 
 BATCH = 2000
 

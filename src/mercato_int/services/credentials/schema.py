@@ -15,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 from mercato_int.errors import InvalidInput
 from mercato_int.i18n import t, tn
 from mercato_int.registry import CredentialField
-from mercato_int.services.log_redaction import MASK
+from mercato_int.services.logs.redaction import MASK
 
 MAX_KEYS = 200
 MAX_KEY_LENGTH = 128

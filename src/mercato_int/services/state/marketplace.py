@@ -11,7 +11,7 @@ from mercato_int.errors import InvalidInput
 from mercato_int.i18n import t
 from mercato_int.registry import IntegrationBundle, IntegrationDefinition, Registry
 from mercato_int.scope import TenantScope
-from mercato_int.services.state_view import (
+from mercato_int.services.state.reads import (
     HEALTH_FILTERS,
     StateView,
     effective_views,
@@ -22,7 +22,7 @@ from mercato_int.services.state_view import (
 from mercato_int.store.engine import Store
 
 if TYPE_CHECKING:
-    from mercato_int.services.log_activity import Activity
+    from mercato_int.services.logs.activity import Activity
 
 SORTS: tuple[str, ...] = ("title", "category", "health", "updated")
 # healthy first, as upstream's list sorts; never checked last
@@ -115,7 +115,7 @@ def sort_key(sort: str) -> Callable[[MarketItem], tuple[Any, ...]]:
 
 
 class MarketplaceService:
-    """Read-only: one connection, Core queries only, no ORM (see `state_view`)."""
+    """Read-only: one connection, Core queries only, no ORM (see `reads`)."""
 
     def __init__(
         self, *, store: Store, registry: Registry, clock: Callable[[], datetime] | None = None
@@ -166,7 +166,7 @@ class MarketplaceService:
             }
             figures: dict[str, Activity] = {}
             if activity and wanted:
-                from mercato_int.services.log_activity import read_activity
+                from mercato_int.services.logs.activity import read_activity
 
                 today = self.clock().astimezone(UTC).date()
                 figures = read_activity(conn, scope=scope, integration_ids=wanted, today=today)

@@ -15,8 +15,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from mercato_int.scope import TenantScope
-from mercato_int.services.log_query import T
-from mercato_int.services.tenant_settings import TenantSettingsService
+from mercato_int.services.logs.query import T
+from mercato_int.services.retention.settings import TenantSettingsService
 from mercato_int.store.engine import SQLITE_BUSY_TIMEOUT_MS, Store
 
 ERROR = "error"

@@ -14,10 +14,10 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static, Switch
 
 from mercato_int.i18n import scope_text, t, tn
-from mercato_int.tui.cards import health_mark, humanize, short_title, state_mark
-from mercato_int.tui.credentials_form import CredentialsForm
-from mercato_int.tui.health_panel import HealthPanel
-from mercato_int.tui.key_labels import describe_bindings
+from mercato_int.tui.widgets.cards import health_mark, humanize, short_title, state_mark
+from mercato_int.tui.widgets.credentials_form import CredentialsForm
+from mercato_int.tui.widgets.health_panel import HealthPanel
+from mercato_int.tui.widgets.key_labels import describe_bindings
 
 if TYPE_CHECKING:
     from mercato_int.tui.app import MercatoApp
@@ -212,6 +212,6 @@ class BundleScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Back to where it was opened; first asks before discarding unsaved edits."""
-        from mercato_int.tui.integration import leave_after_asking
+        from mercato_int.tui.screens.integration import leave_after_asking
 
         leave_after_asking(self, self.query(CredentialsForm))

@@ -25,11 +25,11 @@ from textual.widgets import (
 
 from mercato_int.errors import NotAllowed
 from mercato_int.i18n import scope_text, t
-from mercato_int.tui.cards import health_mark, humanize, state_mark
-from mercato_int.tui.credentials_form import CredentialsForm
-from mercato_int.tui.health_panel import HealthPanel
-from mercato_int.tui.key_labels import describe_bindings, show_in_footer
-from mercato_int.tui.logs_panel import LogsPanel
+from mercato_int.tui.widgets.cards import health_mark, humanize, state_mark
+from mercato_int.tui.widgets.credentials_form import CredentialsForm
+from mercato_int.tui.widgets.health_panel import HealthPanel
+from mercato_int.tui.widgets.key_labels import describe_bindings, show_in_footer
+from mercato_int.tui.widgets.logs_panel import LogsPanel
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
