@@ -362,8 +362,9 @@ def test_help_imports_no_command_module() -> None:
     assert proc.stdout.startswith("Usage: mercato-int [OPTIONS] COMMAND [ARGS]...")
     import ast
 
-    from mercato_int.cli.app import _MODULES
+    from mercato_int.cli.command_index import MODULES
 
     loaded = {m.removeprefix("mercato_int.cli.") for m in ast.literal_eval(proc.stderr)}
     assert "command_index" in loaded
-    assert loaded & set(_MODULES) == set()
+    assert {m for m in loaded if m.startswith("commands")} <= {"commands"}
+    assert {f"commands.{m}" for m in MODULES} & loaded == set()

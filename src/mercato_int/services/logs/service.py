@@ -55,7 +55,12 @@ class LogService:
         """A batched writer (a context manager) for high-volume producers; see LogWriter for
         what happens to an entry the store refuses."""
         return LogWriter(
-            self, batch_size=batch_size, flush_interval=flush_interval, on_reject=on_reject
+            self.store.engine,
+            redactor=self.redactor,
+            clock=self.clock,
+            batch_size=batch_size,
+            flush_interval=flush_interval,
+            on_reject=on_reject,
         )
 
     def log(
@@ -74,7 +79,7 @@ class LogService:
         created_at: datetime | None = None,
     ) -> None:
         """Write one entry now (redacted with the credentials as they are at this moment)."""
-        with LogWriter(self, batch_size=1, flush_interval=None) as w:
+        with self.writer(batch_size=1, flush_interval=None) as w:
             w.write(
                 integration_id=integration_id,
                 level=level,

@@ -21,7 +21,7 @@ from mercato_int.services.logs import limits
 from mercato_int.services.logs.redaction import Redactor
 
 if TYPE_CHECKING:
-    from mercato_int.services.logs.service import LogService
+    from sqlalchemy.engine import Engine
 
 LEVELS: tuple[str, ...] = ("debug", "info", "warning", "error")
 TABLE = "integration_logs"
@@ -97,15 +97,19 @@ class LogWriter:
 
     def __init__(
         self,
-        service: LogService,
+        engine: Engine,
         *,
+        redactor: Callable[[str, TenantScope], Redactor],
+        clock: Callable[[], datetime],
         batch_size: int = 1000,
         flush_interval: float | None = 1.0,
         use_copy: bool = True,
         on_reject: Callable[[Any, MercatoIntError], None] | None = None,
     ) -> None:
-        self.service = service
-        self.engine = service.store.engine
+        self.engine = engine
+        # the redactor of (integration, scope), from the caller: the writer knows no service
+        self._resolve_redactor = redactor
+        self.clock = clock
         self.dialect = self.engine.dialect.name
         self.batch_size = max(1, batch_size)
         self.flush_interval = flush_interval
@@ -162,7 +166,7 @@ class LogWriter:
         key = (integration_id, scope)
         found = self._redactors.get(key)
         if found is None:
-            found = self._redactors[key] = self.service.redactor(integration_id, scope)
+            found = self._redactors[key] = self._resolve_redactor(integration_id, scope)
         return found
 
     def write(
@@ -217,7 +221,7 @@ class LogWriter:
             "entity_id": entity_id,
         }
         limits.check_texts(texts, _LIMITS)  # as stored: after masking
-        when = limits.check_created_at(self.service.clock() if created_at is None else created_at)
+        when = limits.check_created_at(self.clock() if created_at is None else created_at)
         if self._sqlite:
             # exactly what SQLAlchemy's DateTime and Uuid store on SQLite
             row_id: Any = uuid.uuid4().hex

@@ -6,9 +6,12 @@ from typing import Annotated
 
 import typer
 
-from mercato_int.cli.app import app, services
+from mercato_int.cli.commands import command_app
+from mercato_int.cli.context import services
 from mercato_int.cli.output import out, print_json
 from mercato_int.i18n import t
+
+app = command_app()
 
 db_app = typer.Typer(
     help="The store's schema: upgrade it, or show where it stands.", no_args_is_help=True
@@ -21,9 +24,8 @@ def _status(ctx: typer.Context) -> dict:
         create_store_engine,
         current_revision,
         redact_url,
-        refuse_newer,
     )
-    from mercato_int.store.revisions import HEAD_REVISION
+    from mercato_int.store.revisions import HEAD_REVISION, refuse_newer
 
     url = services(ctx).settings.database_url
     engine = create_store_engine(url)

@@ -7,9 +7,12 @@ from typing import Annotated
 import typer
 
 from mercato_int.cli.access import MANAGE, VIEW, require
-from mercato_int.cli.app import app, services
+from mercato_int.cli.commands import command_app
+from mercato_int.cli.context import services
 from mercato_int.cli.output import note, out, print_json, warn
 from mercato_int.i18n import scope_text, t
+
+app = command_app()
 
 acl_app = typer.Typer(
     name="acl",

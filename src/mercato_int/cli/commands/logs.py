@@ -10,8 +10,9 @@ import typer
 from typer.core import TyperGroup
 
 from mercato_int.cli.access import MANAGE, VIEW, require, require_everywhere
-from mercato_int.cli.app import app, services
+from mercato_int.cli.commands import command_app
 from mercato_int.cli.complete import complete_ids, complete_integration_ids, complete_levels
+from mercato_int.cli.context import services
 from mercato_int.cli.output import error_line, note, out, print_json
 from mercato_int.errors import ExitCode, InvalidInput
 from mercato_int.i18n import scope_text, t, tn
@@ -19,6 +20,9 @@ from mercato_int.i18n.areas.logs import counted, grouped
 
 if TYPE_CHECKING:
     from mercato_int.services.logs.query import LogEntry
+
+
+app = command_app()
 
 
 class LogsGroup(TyperGroup):
@@ -270,7 +274,7 @@ def ingest(
     """Write entries from JSON lines (camelCase fields as `logs --jsonl` prints them, an
     optional createdAt), batched, in the command's scope. Exit 1 if any line was rejected
     (5 if for a key problem)."""
-    from mercato_int.cli.log_ingest import run_ingest
+    from mercato_int.cli.commands.ingest import run_ingest
 
     require(ctx, MANAGE)
     svc = services(ctx)

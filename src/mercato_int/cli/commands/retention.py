@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mercato_int.cli.access import MANAGE, VIEW, require, require_everywhere
-from mercato_int.cli.app import app, services
+from mercato_int.cli.commands import command_app
+from mercato_int.cli.context import services
 from mercato_int.cli.output import error_line, out, print_json, warn
 from mercato_int.errors import ExitCode
 from mercato_int.i18n import scope_text, t, t_or
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
 
 KeyArg = Annotated[str, typer.Argument(help="e.g. log.retention_days")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="JSON output.")]
+
+app = command_app()
 
 settings_app = typer.Typer(
     help="Per-tenant settings, such as how long logs are kept (`settings list`).",

@@ -8,13 +8,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mercato_int.cli.app import app, services
+from mercato_int.cli.commands import command_app
+from mercato_int.cli.context import services
 from mercato_int.cli.output import confirm, err, note, out, print_json, warn
 from mercato_int.errors import ExitCode
 from mercato_int.i18n import current, t, tn
 
 if TYPE_CHECKING:
     from mercato_int.services.credentials.keys import KeyStatus
+
+app = command_app()
 
 keys = typer.Typer(
     name="keys",

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mercato_int.cli.access import MANAGE, require
-from mercato_int.cli.app import app, services
+from mercato_int.cli.commands import command_app
 from mercato_int.cli.complete import complete_ids
+from mercato_int.cli.context import services
 from mercato_int.cli.output import out, print_json, warn
 from mercato_int.i18n import scope_text, t
 
@@ -66,6 +67,9 @@ def _finish(change: StateChange, as_json: bool) -> None:
         print_json(change.to_json())
     else:
         _render(change)
+
+
+app = command_app()
 
 
 @app.command()

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mercato_int.cli.app import app, services
+from mercato_int.cli.commands import command_app
+from mercato_int.cli.context import services
 from mercato_int.cli.output import note, out, print_json
 from mercato_int.errors import InvalidInput
 from mercato_int.i18n import t
@@ -90,6 +91,9 @@ def _new_id(registry: Registry, some_id: str, what: str = "name") -> str:
             f"id {some_id!r} already exists in {registry.sources[some_id].file}; pick another"
         )
     return some_id
+
+
+app = command_app()
 
 
 @app.command()

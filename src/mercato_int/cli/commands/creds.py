@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from mercato_int.cli.access import CREDENTIALS, require
-from mercato_int.cli.app import app, services
+from mercato_int.cli.commands import command_app
 from mercato_int.cli.complete import complete_ids
+from mercato_int.cli.context import services
 from mercato_int.cli.output import confirm, err, note, out, print_json, warn
 from mercato_int.errors import ExitCode, InvalidInput
 from mercato_int.i18n import scope_text, t
@@ -17,6 +18,8 @@ from mercato_int.i18n import scope_text, t
 if TYPE_CHECKING:
     from mercato_int.registry import CredentialField
     from mercato_int.services.credentials.service import CredentialsView, SaveResult
+
+app = command_app()
 
 creds = typer.Typer(
     name="creds",

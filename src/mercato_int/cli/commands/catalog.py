@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mercato_int.cli.access import VIEW, require
-from mercato_int.cli.app import app, services
+from mercato_int.cli.commands import command_app
 from mercato_int.cli.complete import complete_bundle_ids, complete_categories, complete_ids
+from mercato_int.cli.context import services
 from mercato_int.cli.output import err, humanize, local_time, out, print_json, warn
 from mercato_int.errors import ExitCode
 from mercato_int.i18n import scope_text, t, t_or, tn
@@ -49,6 +50,9 @@ def warn_problems(registry: Registry) -> None:
         warn(str(problem))
     if registry.problems:
         warn(t("list.problems_hint"))
+
+
+app = command_app()
 
 
 @app.command("list")
@@ -247,8 +251,8 @@ def show(
             "state": state.to_json(),
             "bundle": bundle.to_json() if bundle else None,
         }
-    # The last changes (audit events) of this id: cli/events.py builds and renders them.
-    from mercato_int.cli.events import recent_changes, render_recent_changes
+    # The last changes (audit events) of this id: cli/commands/events.py builds and renders them.
+    from mercato_int.cli.commands.events import recent_changes, render_recent_changes
 
     data["recentEvents"] = [e.to_json() for e in recent_changes(svc, item_id)]
     if as_json:

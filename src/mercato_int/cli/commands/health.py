@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mercato_int.cli.access import MANAGE, require, require_everywhere
-from mercato_int.cli.app import app, services
+from mercato_int.cli.commands import command_app
 from mercato_int.cli.complete import complete_ids
+from mercato_int.cli.context import services
 from mercato_int.cli.output import err, error_line, note, out, print_json
 from mercato_int.errors import ExitCode, InvalidInput
 from mercato_int.i18n import scope_text, t, t_or, tn
@@ -26,6 +27,9 @@ STATUS_WIDTH = 12  # the longest English status; a longer translation widens the
 def status_text(status: str) -> str:
     """A health status as a person reads it (the status id itself is data)."""
     return t_or(f"health.{status}", status)
+
+
+app = command_app()
 
 
 @app.command()
@@ -94,7 +98,7 @@ def health(
         run = HealthRun(outcomes=[])
     if all_tenants:
         run.failed_tenants = failed_tenants
-    from mercato_int.cli.state import report_delivery_failures
+    from mercato_int.cli.commands.state import report_delivery_failures
 
     report_delivery_failures(run.delivery_failures)
     if as_json:

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from mercato_int.cli.access import VIEW, require
-from mercato_int.cli.app import app, services
+from mercato_int.cli.commands import command_app
+from mercato_int.cli.context import services
 from mercato_int.cli.output import local_time, out, print_json
 from mercato_int.i18n import scope_text, t, t_or, tn
 
@@ -39,6 +40,9 @@ def _complete_types(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]
         for name, label in known.items()
         if name.startswith(incomplete)
     ]
+
+
+app = command_app()
 
 
 @app.command()
@@ -147,7 +151,7 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-# --- `show ID` uses these (cli/catalog.py) ----------------------------------------------------
+# --- `show ID` uses these (cli/commands/catalog.py) ------------------------------------
 def recent_changes(svc: Services, item_id: str) -> list[Event]:
     """The last changes of an integration, or of a bundle and its integrations."""
     subjects = [item_id]

@@ -6,8 +6,11 @@ import sys
 
 import typer
 
-from mercato_int.cli.app import app, services
+from mercato_int.cli.commands import command_app
+from mercato_int.cli.context import services
 from mercato_int.errors import InvalidInput
+
+app = command_app()
 
 
 @app.command()
