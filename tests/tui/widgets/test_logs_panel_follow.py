@@ -14,7 +14,7 @@ from textual.widgets import Static
 from mercato_int.scope import TenantScope
 from mercato_int.tui.widgets.cards import IntegrationTile
 
-from .conftest import settle
+from ..conftest import settle
 
 pytestmark = pytest.mark.anyio
 

@@ -13,7 +13,7 @@ from mercato_int import i18n
 from mercato_int.tui.screens.dialogs import KeysDialog
 from mercato_int.tui.widgets.cards import IntegrationTile
 
-from .conftest import settle
+from ..conftest import settle
 
 pytestmark = pytest.mark.anyio
 

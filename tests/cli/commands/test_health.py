@@ -16,7 +16,7 @@ def _fakes():
     """tests/providers/fakes.py: servers that answer as Stripe and Medusa do."""
     name = "mercato_int_test_provider_fakes"
     if name not in sys.modules:
-        path = Path(__file__).resolve().parents[1] / "providers" / "fakes.py"
+        path = Path(__file__).resolve().parents[2] / "providers" / "fakes.py"
         spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module

@@ -10,7 +10,7 @@ from textual.widgets import Button, Input, Static
 from mercato_int.scope import TenantScope
 from mercato_int.tui.widgets.logs_panel import LogEntry, LogsPanel
 
-from .conftest import NOW
+from ..conftest import NOW
 
 pytestmark = pytest.mark.anyio
 

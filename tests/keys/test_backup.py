@@ -26,7 +26,7 @@ def _status(cli) -> dict:
 @pytest.fixture
 def db_url(tmp_path) -> str:
     """Keys belong to the host, not the store: a SQLite store is enough here (the stores
-    sharing keys, Postgres among them, are in test_keys_never_lost.py)."""
+    sharing keys, Postgres among them, are in test_never_lost.py)."""
     return f"sqlite:///{tmp_path / 'store.db'}"
 
 

@@ -12,7 +12,7 @@ from mercato_int.tui.screens.dialogs import key_rows
 from mercato_int.tui.widgets.health_panel import render_result
 from mercato_int.tui.widgets.logs_panel import LogEntry
 
-from .conftest import settle
+from ..conftest import settle
 
 pytestmark = pytest.mark.anyio
 

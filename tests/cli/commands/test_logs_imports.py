@@ -17,7 +17,7 @@ import pytest
 
 def _hygiene() -> ModuleType:
     """tests/test_import_hygiene.py, for its harness (the tests are not a package)."""
-    path = Path(__file__).resolve().parents[1] / "test_import_hygiene.py"
+    path = Path(__file__).resolve().parents[2] / "test_import_hygiene.py"
     spec = importlib.util.spec_from_file_location("_import_hygiene", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -10,7 +10,7 @@ from textual.widgets import Input, Static
 
 from mercato_int.scope import TenantScope
 
-from .conftest import NOW
+from ..conftest import NOW
 
 pytestmark = pytest.mark.anyio
 

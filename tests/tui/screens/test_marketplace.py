@@ -10,7 +10,7 @@ from textual.widgets import Input, Select, Static
 from mercato_int.scope import TenantScope
 from mercato_int.tui.widgets.cards import BundleCard, IntegrationTile
 
-from .conftest import NOW, settle
+from ..conftest import NOW, settle
 
 pytestmark = pytest.mark.anyio
 
