@@ -211,7 +211,7 @@ def test_activity_in_one_grouped_query(services) -> None:
 
 def test_the_cli_tuples_match_the_services() -> None:
     import mercato_int.cli.app  # noqa: F401  (registers the command modules in order)
-    from mercato_int.cli import catalog
+    from mercato_int.cli.commands import catalog
     from mercato_int.services.state import marketplace
     from mercato_int.services.state import reads as state_view
 
