@@ -186,7 +186,7 @@ class ServiceCalls:
         offset: int = 0,
     ) -> LogPage:
         """One page of an integration's operation logs, newest first, with the total."""
-        from mercato_int.services.logs.query import LogFilter
+        from mercato_int.services.logs.model import LogFilter
 
         self.require(VIEW, scope, integration_id)
         filters = LogFilter(

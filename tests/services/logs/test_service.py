@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from mercato_int.errors import InvalidInput, NotFound, StoreError
 from mercato_int.scope import TenantScope
-from mercato_int.services.logs.query import LogFilter
+from mercato_int.services.logs.model import LogFilter
 from mercato_int.services.logs.redaction import MASK
 from mercato_int.services.logs.service import LogService
 

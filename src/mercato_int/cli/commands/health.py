@@ -16,8 +16,8 @@ from mercato_int.i18n import scope_text, t, t_or, tn
 
 if TYPE_CHECKING:
     from mercato_int.services import Services
+    from mercato_int.services.health.jobs import HealthJob, HealthRun, TenantFailure
     from mercato_int.services.health.result import HealthOutcome
-    from mercato_int.services.health.service import HealthJob, HealthRun, TenantFailure
 
 STYLE = {"healthy": "green", "degraded": "yellow", "unhealthy": "red", "unconfigured": "dim"}
 MARK = {"healthy": "✓", "degraded": "!", "unhealthy": "✗", "unconfigured": "·"}

@@ -19,7 +19,7 @@ from mercato_int.i18n import scope_text, t, tn
 from mercato_int.i18n.areas.logs import counted, grouped
 
 if TYPE_CHECKING:
-    from mercato_int.services.logs.query import LogEntry
+    from mercato_int.services.logs.model import LogEntry
 
 
 app = command_app()
@@ -131,7 +131,7 @@ def show(
     as_jsonl: Annotated[bool, typer.Option("--jsonl", help="One entry a line.")] = False,
 ) -> None:
     """(default) Show log entries of the scope, newest first; -f follows new ones."""
-    from mercato_int.services.logs.query import LogFilter
+    from mercato_int.services.logs.model import LogFilter
     from mercato_int.when import parse_when
 
     if as_json and as_jsonl:

@@ -15,36 +15,22 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select, true, update
+from sqlalchemy import select, true
 
 from mercato_int.errors import InvalidInput, KeyProblem
-from mercato_int.i18n import scope_text, t, tn
+from mercato_int.i18n import t, tn
 from mercato_int.keys import MasterKey, MasterKeys
 from mercato_int.keys.envelope import (
     EnvelopeError,
     associated_data,
     envelope_kid,
     open_envelope,
-    seal,
 )
-from mercato_int.scope import TenantScope
 from mercato_int.services.credentials import rows
+from mercato_int.services.credentials.rotation import ROW_COLUMNS, T, rotate_batch
 from mercato_int.store.engine import Store
-from mercato_int.store.tables import IntegrationCredentials
 
 DEFAULT_BATCH = 500
-_T = IntegrationCredentials.__table__  # type: ignore[attr-defined]
-# what an envelope check or a re-encryption reads of a row (keyset-paged by id)
-_ROW_COLUMNS = (
-    _T.c.id,
-    _T.c.integration_id,
-    _T.c.organization_id,
-    _T.c.tenant_id,
-    _T.c.encrypted_values,
-    _T.c.key_id,
-    _T.c.version,
-)
-
 Progress = Callable[[int, int], None]
 
 
@@ -200,9 +186,9 @@ class KeysService:
         while True:
             with self.store.session() as session:
                 found = session.execute(
-                    select(*_ROW_COLUMNS)
-                    .where(_T.c.id > after if after is not None else true())
-                    .order_by(_T.c.id)
+                    select(*ROW_COLUMNS)
+                    .where(T.c.id > after if after is not None else true())
+                    .order_by(T.c.id)
                     .limit(page)
                 ).all()
             if not found:
@@ -255,7 +241,7 @@ class KeysService:
             on_progress(done, pending)
         after = None  # keyset paging: each batch starts past the last id of the one before
         while True:
-            n, after = self._rotate_batch(active, batch_size, after)
+            n, after = rotate_batch(self.store, self.keys, active, batch_size, after)
             if n == 0:
                 if after is None:
                     break
@@ -336,81 +322,6 @@ class KeysService:
         keys, active = open_keys(data, passphrase=passphrase, name=str(path))
         source, added = self.keys.add(keys, active=active)
         return ImportResult(source, added, len(keys) - len(added))
-
-    def _rotate_batch(self, target: MasterKey, batch_size: int, after: Any) -> tuple[int, Any]:
-        """Re-encrypt up to `batch_size` rows not yet under `target`, in one transaction.
-        The write only applies if the row still has the key and version it was read with, so
-        a save made meanwhile is never overwritten with stale values (the version is kept:
-        the values did not change). Returns (rows done, last id)."""
-        with self.store.session() as session:
-            found = session.execute(
-                select(*_ROW_COLUMNS)
-                # the envelope's key id decides (a row whose column and envelope disagree is
-                # re-encrypted too, which makes them agree)
-                .where(
-                    or_(
-                        rows.envelope_kid_column() != target.kid,
-                        _T.c.key_id != target.kid,
-                        _T.c.key_id.is_(None),
-                    )
-                )
-                .where(_T.c.id > after if after is not None else true())
-                .order_by(_T.c.id)
-                .limit(batch_size)
-            ).all()
-            if not found:
-                return 0, after
-            params = []
-            for row in found:
-                # the envelope names the key it was sealed with, as reads decide (credentials._open)
-                old_kid = envelope_kid(row.encrypted_values) or row.key_id
-                key = self.keys.find(old_kid) if old_kid else None
-                scope = TenantScope(row.organization_id, row.tenant_id)
-                aad = associated_data(row.integration_id, row.organization_id, row.tenant_id)
-                if key is None:
-                    raise KeyProblem(
-                        t(
-                            "creds.keys.err.rotate_row_no_key",
-                            integration=row.integration_id,
-                            scope=scope_text(scope),
-                            kid=old_kid,
-                            places=self.keys.places_text(),
-                        )
-                    )
-                try:
-                    values = open_envelope(row.encrypted_values, key=key.material, aad=aad)
-                except EnvelopeError as exc:
-                    raise KeyProblem(
-                        t(
-                            "creds.keys.err.rotate_row",
-                            integration=row.integration_id,
-                            scope=scope_text(scope),
-                            reason=exc,
-                        ),
-                        hint=t(
-                            "creds.keys.hint.rotate_row",
-                            integration=row.integration_id,
-                            flags=scope.cli_flags(),
-                        ),
-                    ) from None
-                params.append(
-                    {
-                        "b_id": row.id,
-                        "b_old": row.key_id,
-                        "b_ver": row.version,
-                        "b_env": seal(values, key=target.material, kid=target.kid, aad=aad),
-                        "b_kid": target.kid,
-                    }
-                )
-            stmt = (
-                update(_T)
-                .where(_T.c.id == bindparam("b_id"))
-                .where(_T.c.key_id.is_not_distinct_from(bindparam("b_old")))
-                .where(_T.c.version == bindparam("b_ver"))
-                .values(encrypted_values=bindparam("b_env"), key_id=bindparam("b_kid"))
-            )
-            session.connection().execute(stmt, params)
-            return len(found), found[-1].id
 
 
 def _drop_guard(counts: dict[str, int], kid: str) -> None:

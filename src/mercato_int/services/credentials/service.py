@@ -27,6 +27,7 @@ from mercato_int.services.credentials.views import (
     CredentialsView,
     FieldOrigin,
     SaveResult,
+    field_origins,
 )
 from mercato_int.services.events import (
     CREDENTIALS_REMOVED,
@@ -250,32 +251,14 @@ class CredentialsService:
         _, _, found = self._effective(integration_id, scope)
         own = self._open(found[integration_id], scope) if integration_id in found else None
         bundle = self._open(found[bundle_id], scope) if bundle_id and bundle_id in found else None
-        out: list[FieldOrigin] = []
-        for f in item.fields:
-            value = (own or {}).get(f.key)
-            set_here = own is not None and value not in (None, "")
-            out.append(
-                FieldOrigin(
-                    field=f,
-                    source=OWN if set_here else "unset",
-                    source_id=integration_id if set_here else None,
-                    value=mask_value(f, value) if set_here else None,
-                )
-            )
-        for f in self._fields_of(bundle_id) if bundle_id else ():
-            value = (bundle or {}).get(f.key)
-            has = bundle is not None and value not in (None, "")
-            used = has and own is None
-            out.append(
-                FieldOrigin(
-                    field=f,
-                    source=BUNDLE if used else "unset",
-                    source_id=bundle_id if used else None,
-                    value=mask_value(f, value) if used else None,
-                    shadowed_by_own=has and own is not None,
-                )
-            )
-        return out
+        return field_origins(
+            item.fields,
+            self._fields_of(bundle_id) if bundle_id else (),
+            integration_id=integration_id,
+            bundle_id=bundle_id,
+            own=own,
+            bundle=bundle,
+        )
 
     # --- writes -------------------------------------------------------------------------------
     def save(

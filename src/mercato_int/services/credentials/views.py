@@ -3,12 +3,14 @@ revealed), where each field comes from, and the outcome of a save."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from mercato_int.keys import MasterKey
 from mercato_int.registry import CredentialField
+from mercato_int.services.credentials.schema import mask_value
 
 OWN, BUNDLE, NONE = "own", "bundle", "none"
 
@@ -77,3 +79,42 @@ class SaveResult:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def field_origins(
+    fields: Sequence[CredentialField],
+    bundle_fields: Sequence[CredentialField],
+    *,
+    integration_id: str,
+    bundle_id: str | None,
+    own: Mapping[str, Any] | None,
+    bundle: Mapping[str, Any] | None,
+) -> list[FieldOrigin]:
+    """Per field of an integration (`fields`, its own row's values `own`) and of its bundle
+    (`bundle_fields`, `bundle`): where the effective value comes from, masked."""
+    out: list[FieldOrigin] = []
+    for f in fields:
+        value = (own or {}).get(f.key)
+        set_here = own is not None and value not in (None, "")
+        out.append(
+            FieldOrigin(
+                field=f,
+                source=OWN if set_here else "unset",
+                source_id=integration_id if set_here else None,
+                value=mask_value(f, value) if set_here else None,
+            )
+        )
+    for f in bundle_fields:
+        value = (bundle or {}).get(f.key)
+        has = bundle is not None and value not in (None, "")
+        used = has and own is None
+        out.append(
+            FieldOrigin(
+                field=f,
+                source=BUNDLE if used else "unset",
+                source_id=bundle_id if used else None,
+                value=mask_value(f, value) if used else None,
+                shadowed_by_own=has and own is not None,
+            )
+        )
+    return out

@@ -13,14 +13,11 @@ is reported (`HealthRun.failed_tenants`) and the other tenants are checked.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import inspect
 import json
-import threading
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +26,15 @@ from mercato_int.i18n import t
 from mercato_int.registry import Registry
 from mercato_int.scope import TenantScope
 from mercato_int.services.credentials.requirements import MissingCredentials, requirements
+from mercato_int.services.health.calls import (
+    call_check,
+    describe,
+    http_network_error,
+    http_timeout,
+    origin,
+)
 from mercato_int.services.health.context import HealthClients, HealthContext, RedactingLogger
+from mercato_int.services.health.jobs import HealthJob, HealthRun, Progress, TenantFailure
 from mercato_int.services.health.result import (
     KEY_PROBLEM,
     LOG_LEVEL,
@@ -48,73 +53,6 @@ if TYPE_CHECKING:
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_CONCURRENCY = 16
 OPERATION = "health.check"
-
-
-@dataclass
-class HealthJob:
-    """One check to run: the check of `owner_id` against one set of credentials, whose result
-    goes on the state of `integration_ids`."""
-
-    subject_id: str  # shown and logged: the bundle id when it stands for several members
-    integration_ids: tuple[str, ...]
-    scope: TenantScope
-    owner_id: str | None  # whose healthCheck applies; None: there is none
-    check: Callable[..., Any] | None
-    credentials: dict[str, Any] = field(repr=False)
-    secret_keys: frozenset[str] = frozenset()
-    missing: MissingCredentials | None = None
-    previous_status: str | None = None
-    key_problem: KeyProblem | None = None  # the credentials could not be decrypted
-
-
-@dataclass(frozen=True)
-class TenantFailure:
-    """A tenant of an `--all-tenants` run that could not be planned, and why."""
-
-    scope: TenantScope
-    error: str
-    key_problem: bool = False  # exit 5 rather than 1
-
-    def to_json(self) -> dict[str, Any]:
-        return {**self.scope.as_dict(), "error": self.error}
-
-
-@dataclass
-class HealthRun:
-    """The outcomes of a run, in the order they were asked for."""
-
-    outcomes: list[HealthOutcome]
-    delivery_failures: list[DeliveryFailure] = field(default_factory=list)
-    correlation_id: str = ""
-    failed_tenants: list[TenantFailure] | None = None  # None: not an all-tenants run
-
-    @property
-    def any_unhealthy(self) -> bool:
-        return any(o.status == "unhealthy" for o in self.outcomes)
-
-    @property
-    def key_problems(self) -> list[HealthOutcome]:
-        """The items whose credentials could not be decrypted (exit 5, after all ran)."""
-        return [o for o in self.outcomes if o.error == KEY_PROBLEM]
-
-    def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for o in self.outcomes:
-            out[o.status] = out.get(o.status, 0) + 1
-        return out
-
-    def to_json(self) -> dict[str, Any]:
-        data = {
-            "items": [o.to_json() for o in self.outcomes],
-            "total": len(self.outcomes),
-            "counts": self.counts(),
-        }
-        if self.failed_tenants is not None:
-            data["failedTenants"] = [f.to_json() for f in self.failed_tenants]
-        return data
-
-
-Progress = Callable[[HealthOutcome, int, int], None]  # (outcome, done, total)
 
 
 class HealthService:
@@ -161,7 +99,7 @@ class HealthService:
             try:
                 jobs.extend(self.plan_enabled(scope))
             except Exception as exc:  # one tenant never blinds the others
-                text = str(exc) if isinstance(exc, MercatoIntError) else _describe(exc)
+                text = str(exc) if isinstance(exc, MercatoIntError) else describe(exc)
                 failures.append(TenantFailure(scope, text, isinstance(exc, KeyProblem)))
         return jobs, failures
 
@@ -354,31 +292,31 @@ class HealthService:
         )
         deadline = started + timeout
         try:
-            raw = await asyncio.wait_for(_call(job.check, dict(job.credentials), ctx), timeout)
+            raw = await asyncio.wait_for(call_check(job.check, dict(job.credentials), ctx), timeout)
             while inspect.isawaitable(raw):  # a sync callable that hands back a coroutine
                 raw = await asyncio.wait_for(raw, max(deadline - time.perf_counter(), 0.001))
-        except (TimeoutError, _http_timeout()):
+        except (TimeoutError, http_timeout()):
             return finish(
                 "unhealthy",
                 f"timed out: no answer within {timeout:g} s",
                 {"error": "timeout", "timeoutSeconds": timeout},
             )
-        except _http_network_error() as exc:  # connect, read, write: nothing was answered
+        except http_network_error() as exc:  # connect, read, write: nothing was answered
             return finish(
                 "unhealthy",
-                f"cannot reach {_origin(exc)}: {_describe(exc)}".rstrip(": "),
+                f"cannot reach {origin(exc)}: {describe(exc)}".rstrip(": "),
                 {"error": type(exc).__name__},
             )
         except Exception as exc:
             return finish(
                 "unhealthy",
-                f"check failed: {_describe(exc)}".rstrip(": "),
+                f"check failed: {describe(exc)}".rstrip(": "),
                 {"error": type(exc).__name__},
             )
         try:
             status, message, details = normalize(raw)
         except Exception as exc:  # a result object whose attributes raise
-            status, message, details = "unhealthy", f"check failed: {_describe(exc)}", None
+            status, message, details = "unhealthy", f"check failed: {describe(exc)}", None
         return finish(status, message, details)
 
     def _record(
@@ -428,69 +366,3 @@ def scoped_command(command: str, scope: TenantScope) -> str:
     program name, so that a copied hint acts on the tenant it was given for."""
     program, _, rest = command.partition(" ")
     return f"{program} {scope.cli_flags()}{rest}".rstrip()
-
-
-def _describe(exc: BaseException) -> str:
-    """`Type: message` of an exception, even one whose `__str__` raises."""
-    try:
-        text = str(exc)
-    except Exception:
-        text = "(its message cannot be shown)"
-    return f"{type(exc).__name__}: {text}"
-
-
-def _http_network_error() -> type[Exception]:
-    import httpx
-
-    return httpx.NetworkError
-
-
-def _origin(exc: Exception) -> str:
-    """`scheme://host:port` of the request an httpx error is about (never its path or query,
-    which may carry a credential), or "the server" when it has none."""
-    try:
-        url = exc.request.url  # type: ignore[attr-defined]
-    except (AttributeError, RuntimeError):
-        return "the server"
-    port = f":{url.port}" if url.port else ""
-    return f"{url.scheme}://{url.host}{port}"
-
-
-def _http_timeout() -> type[Exception]:
-    import httpx
-
-    return httpx.TimeoutException
-
-
-def _call(check: Callable[..., Any], credentials: dict[str, Any], ctx: HealthContext) -> Awaitable:
-    """An awaitable for the check: async checks natively, sync ones in a daemon thread (a hung
-    one is abandoned at the timeout and does not keep the process alive)."""
-    if inspect.iscoroutinefunction(check) or inspect.iscoroutinefunction(
-        getattr(check, "__call__", None)  # noqa: B004 - callable objects with async __call__
-    ):
-        return check(credentials, ctx)
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[Any] = loop.create_future()
-
-    def settle(value: Any, error: BaseException | None) -> None:
-        if future.done():  # cancelled at the timeout
-            return
-        if error is not None:
-            future.set_exception(error)
-        else:
-            future.set_result(value)
-
-    def target() -> None:
-        try:
-            value, error = check(credentials, ctx), None
-        except Exception as exc:
-            value, error = None, exc
-        except BaseException as exc:  # SystemExit & co. from a check must not end the run
-            value, error = None, RuntimeError(f"the check raised {type(exc).__name__}")
-        # RuntimeError: the run is over (loop closed) and nobody waits for this result.
-        with contextlib.suppress(RuntimeError):
-            loop.call_soon_threadsafe(settle, value, error)
-
-    name = f"health-{ctx.integration_id}"
-    threading.Thread(target=target, name=name, daemon=True).start()
-    return future

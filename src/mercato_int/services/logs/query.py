@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,7 +20,7 @@ from mercato_int.errors import InvalidInput
 from mercato_int.i18n import t
 from mercato_int.i18n.areas.logs import grouped
 from mercato_int.scope import TenantScope
-from mercato_int.services.logs.writer import LEVELS, unknown_level
+from mercato_int.services.logs.model import LEVELS, LogEntry, LogFilter, LogPage, unknown_level
 from mercato_int.store.types import JSONType, UTCDateTime
 
 T = sa.table(
@@ -45,96 +44,6 @@ MAX_LIMIT = 1000
 # Offset paging past a billion entries is no use (that is what --cursor is for), and a bigger
 # number overflows the databases' 64-bit OFFSET.
 MAX_OFFSET = 1_000_000_000
-
-
-@dataclass(frozen=True)
-class LogFilter:
-    """What to read. `operation` is exact, or a glob when it holds `*` or `?`."""
-
-    integration_id: str | None = None
-    # any of these (a bundle and its integrations); with integration_id, both must hold
-    integration_ids: tuple[str, ...] | None = None
-    level: str | None = None
-    min_level: str | None = None
-    operation: str | None = None
-    correlation_id: str | None = None
-    entity_type: str | None = None
-    entity_id: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-    search: str | None = None
-
-
-@dataclass(frozen=True)
-class LogEntry:
-    id: str
-    integration_id: str
-    level: str
-    operation: str
-    message: str
-    details: dict[str, Any] | None
-    correlation_id: str | None
-    entity_type: str | None
-    entity_id: str | None
-    duration_ms: int | None
-    organization_id: str
-    tenant_id: str
-    created_at: datetime
-    seq: int | None = None  # the insertion order; not part of the JSON shape
-
-    @classmethod
-    def from_row(cls, row: Any) -> LogEntry:
-        m = row._mapping
-        return cls(**{k: m[k] for k in _FIELDS if k != "id"}, id=str(m["id"]))
-
-    def to_json(self) -> dict[str, Any]:
-        """The entry as the spec's API gives it (camelCase keys)."""
-        return {
-            "id": self.id,
-            "integrationId": self.integration_id,
-            "level": self.level,
-            "operation": self.operation,
-            "message": self.message,
-            "details": self.details,
-            "correlationId": self.correlation_id,
-            "entityType": self.entity_type,
-            "entityId": self.entity_id,
-            "durationMs": self.duration_ms,
-            "organizationId": self.organization_id,
-            "tenantId": self.tenant_id,
-            "createdAt": self.created_at.isoformat().replace("+00:00", "Z"),
-        }
-
-
-_FIELDS = [c.name for c in T.columns]
-
-
-@dataclass(frozen=True)
-class LogPage:
-    items: list[LogEntry]
-    total: int | None
-    next_cursor: str | None
-    page_size: int = 50
-    offset: int = 0
-    after_cursor: bool = False  # a page after a --cursor: its number is not known
-
-    @property
-    def page(self) -> int | None:
-        """1-based, as the spec's API counts; None after a cursor (deep pages by keyset)."""
-        return None if self.after_cursor else self.offset // self.page_size + 1
-
-    @property
-    def total_pages(self) -> int | None:
-        return None if self.total is None else -(-self.total // self.page_size)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "items": [e.to_json() for e in self.items],
-            "total": self.total,
-            "page": self.page,
-            "pageSize": self.page_size,
-            "totalPages": self.total_pages,
-        }
 
 
 # --- cursor -------------------------------------------------------------------------------

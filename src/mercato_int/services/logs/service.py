@@ -14,9 +14,9 @@ from mercato_int.errors import MercatoIntError
 from mercato_int.registry import Registry
 from mercato_int.scope import TenantScope
 from mercato_int.services.logs import query as log_query
-from mercato_int.services.logs.query import LogEntry, LogFilter, LogPage
+from mercato_int.services.logs.model import LEVELS, LogEntry, LogFilter, LogPage
 from mercato_int.services.logs.redaction import Redactor
-from mercato_int.services.logs.writer import LEVELS, LogWriter
+from mercato_int.services.logs.writer import LogWriter
 from mercato_int.store.engine import Store
 
 __all__ = ["LEVELS", "LogEntry", "LogFilter", "LogPage", "LogService", "ScopedLogger"]

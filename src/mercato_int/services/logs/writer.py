@@ -18,12 +18,12 @@ from mercato_int.errors import InvalidInput, MercatoIntError, StoreError
 from mercato_int.i18n import t, tn
 from mercato_int.scope import TenantScope
 from mercato_int.services.logs import limits
+from mercato_int.services.logs.model import LEVELS, unknown_level
 from mercato_int.services.logs.redaction import Redactor
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-LEVELS: tuple[str, ...] = ("debug", "info", "warning", "error")
 TABLE = "integration_logs"
 COLUMNS: tuple[str, ...] = (
     "id",
@@ -49,12 +49,6 @@ _SQLITE_INSERT = (
 _LIMITS = {"integration_id": 100, "operation": 100, "correlation_id": 255}
 _LIMITS.update(entity_type=255, entity_id=255)  # column lengths
 COPY_THRESHOLD = 200  # below this, COPY's set-up costs more than it saves
-
-
-def unknown_level(level: Any) -> InvalidInput:
-    """The error for a level that is not one of LEVELS (exit 2)."""
-    hint = t("logs.unknown_level_hint", levels=", ".join(LEVELS))
-    return InvalidInput(t("logs.unknown_level", level=level), hint=hint)
 
 
 def _check(*, level: str, operation: str, message: Any, details: Any, duration_ms: Any) -> None:
