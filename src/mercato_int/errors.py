@@ -62,6 +62,11 @@ class StoreError(MercatoIntError):
     exit_code = ExitCode.STORE
 
 
+class StoreUnwritable(StoreError):
+    """A write refused because the store is read-only or its disk is full: the message already
+    says what to do, so callers pass it on as it is."""
+
+
 class KeyProblem(MercatoIntError):
     exit_code = ExitCode.KEY
 

@@ -56,6 +56,21 @@ def test_a_providers_path_entry_can_be_one_provider_folder(tmp_path: Path) -> No
     assert "model_form" in registry.integrations
 
 
+def test_a_hidden_folder_is_no_provider(providers_dir) -> None:
+    """What a killed `scaffold` leaves (`.NAME.xxxx.partial`, a copy of a provider, maybe
+    half-written) is neither loaded nor reported: the rerun's provider is the only one."""
+    root = providers_dir({"model": MODEL_FORM})
+    leftover = root / ".model.k1.partial"
+    leftover.mkdir()
+    (leftover / "integration.py").write_text(MODEL_FORM)
+    half = root / ".other.k2.partial"
+    half.mkdir()
+    (half / "integration.py").write_text("integration = {")
+    registry = discover([root])
+    assert registry.problems == []
+    assert registry.sources["model_form"].file == str((root / "model" / "integration.py").resolve())
+
+
 def test_a_missing_providers_path_is_a_problem(tmp_path: Path) -> None:
     registry = discover([tmp_path / "nope"])
     (problem,) = registry.problems

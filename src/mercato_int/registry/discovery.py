@@ -101,12 +101,18 @@ def _load_entry_object(registry: Registry, seen: set[Path], label: str, obj: Any
 
 
 def _provider_folders(path: Path) -> list[Path]:
-    """A folder with an `integration.py` is one provider; otherwise each child folder with one."""
+    """A folder with an `integration.py` is one provider; otherwise each child folder with one.
+    Hidden child folders (`.name`) are passed over: scaffold stages a new provider in one and
+    a run killed half-way can leave it behind."""
     if (path / PROVIDER_FILE).is_file():
         return [path]
     if not path.is_dir():
         return []
-    return sorted(p for p in path.iterdir() if p.is_dir() and (p / PROVIDER_FILE).is_file())
+    return sorted(
+        p
+        for p in path.iterdir()
+        if not p.name.startswith(".") and p.is_dir() and (p / PROVIDER_FILE).is_file()
+    )
 
 
 def _load_folder(registry: Registry, seen: set[Path], folder: Path) -> None:

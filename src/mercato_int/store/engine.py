@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
-from mercato_int.errors import InvalidInput, StoreError
+from mercato_int.errors import InvalidInput, StoreError, StoreUnwritable
 from mercato_int.i18n import t
 from mercato_int.store import sqlite_files
 from mercato_int.store.revisions import HEAD_REVISION, refuse_newer
@@ -104,7 +104,7 @@ def store_failure(exc: BaseException, engine: Engine, shown: str) -> StoreError 
     if kind is None:
         return None
     hint = f"store.{kind}_hint" if engine.dialect.name == "sqlite" else f"store.{kind}_server_hint"
-    return StoreError(t(f"store.{kind}", url=shown), hint=t(hint))
+    return StoreUnwritable(t(f"store.{kind}", url=shown), hint=t(hint))
 
 
 class Store:
@@ -186,14 +186,25 @@ def open_store(url: str, *, auto_migrate: bool | None = None) -> Store:
             return Store(engine)
         shown = redact_url(url)
         if revision is None:
-            raise StoreError(t("store.not_initialised", url=shown), hint=t("store.upgrade_hint"))
+            raise StoreError(
+                t("store.not_initialised", url=shown),
+                hint=t("store.upgrade_hint", url=_shell(shown)),
+            )
         raise StoreError(
             t("logs.store.behind", url=shown, revision=revision, head=HEAD_REVISION),
-            hint=t("logs.store.behind_hint"),
+            hint=t("logs.store.behind_hint", url=_shell(shown)),
         )
     except BaseException:
         engine.dispose()
         raise
+
+
+def _shell(url: str) -> str:
+    """`url` as one shell word, so that a copied hint names this store and not the default
+    one (a masked password must still be filled in)."""
+    import shlex
+
+    return shlex.quote(url)
 
 
 def shown_url(engine: Engine) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,8 @@ def test_an_empty_postgres_store_is_not_initialised_until_upgraded(pg_url: str) 
     before = run("--db", pg_url, "list")
     assert before.exit_code == 4
     assert before.stderr.splitlines() == [
-        f"error: the store at {shown} is not initialised (run `mercato-int db upgrade`)"
+        f"error: the store at {shown} is not initialised "
+        f"(run `mercato-int --db {shlex.quote(shown)} db upgrade`)"
     ]
     assert before.stdout == ""
 

@@ -261,7 +261,22 @@ def test_all_tenants_checks_each_tenant_with_its_own_credentials(cli, stripe, db
     [
         ([], "error: name integrations or bundles to check, or use --all"),
         (["gateway_stripe", "--all"], "error: give integration ids or --all/--all-tenants"),
-        (["gateway_stripe", "--timeout", "0"], "error: --timeout must be more than 0 seconds"),
+        (
+            ["gateway_stripe", "--timeout", "0"],
+            "error: --timeout must be more than 0 and at most 3600 seconds, not 0",
+        ),
+        (
+            ["gateway_stripe", "--timeout", "1e400"],
+            "error: --timeout must be more than 0 and at most 3600 seconds, not inf",
+        ),
+        (
+            ["gateway_stripe", "--timeout", "nan"],
+            "error: --timeout must be more than 0 and at most 3600 seconds, not nan",
+        ),
+        (
+            ["gateway_stripe", "--timeout", "3601"],
+            "error: --timeout must be more than 0 and at most 3600 seconds, not 3601",
+        ),
         (["gateway_strip"], "error: no integration with id 'gateway_strip'"),
     ],
 )

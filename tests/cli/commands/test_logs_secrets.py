@@ -170,6 +170,8 @@ def test_numeric_secret_and_operation_are_masked_and_audited(cli, db_url: str) -
         json.dumps({"pin": int(PIN), "list": [int(PIN), 1.5], "other": 7}),
     )
     assert run.exit_code == 0, run.stderr
+    assert PIN not in run.stdout + run.stderr  # the confirmation shows what was stored
+    assert "charge.••••••••" in run.stderr
     (entry,) = cli("logs", "--json").json()["items"]
     assert entry["operation"] == "charge.••••••••"
     assert entry["details"] == {"pin": "••••••••", "list": ["••••••••", 1.5], "other": 7}

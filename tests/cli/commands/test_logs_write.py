@@ -54,7 +54,11 @@ BASE = ["logs", "write", "gateway_stripe", "--level", "info", "--operation", "o"
             "error: durationMs must be an integer from 0 to 2,147,483,647, not '…'",
         ),
         (["--duration-ms", "9" * 5000], "error: Invalid value for '--duration-ms'"),
-        (["--correlation", "c\udcff"], "error: correlation_id is not valid Unicode"),
+        # undecodable arguments are refused once, at the CLI entry, naming the option
+        (
+            ["--correlation", "c\udcff"],
+            "error: the value of --correlation holds bytes that are not valid utf-8 text",
+        ),
     ],
 )
 def test_bad_options_are_one_line_exit_2(cli, extra: list[str], first_line: str) -> None:
@@ -69,8 +73,14 @@ def test_bad_options_are_one_line_exit_2(cli, extra: list[str], first_line: str)
 @pytest.mark.parametrize(
     ("message", "first_line"),
     [
-        ("undecodable \udcff byte", "error: message is not valid Unicode"),  # surrogateescape
-        ("lone \ud800 surrogate", "error: message is not valid Unicode"),
+        (
+            "undecodable \udcff byte",  # surrogateescape: refused at the CLI entry
+            "error: the value of --message holds bytes that are not valid utf-8 text",
+        ),
+        (
+            "lone \ud800 surrogate",
+            "error: the value of --message holds bytes that are not valid utf-8 text",
+        ),
         ("nul \x00 here", "error: message holds a NUL character, which the store cannot keep"),
         ("m" * (64 * 1024 + 1), "error: message is 65,537 bytes, more than the 64 KiB"),
     ],

@@ -125,7 +125,9 @@ def test_health_json_and_notes_and_errors(cli) -> None:
         "błąd: podaj identyfikatory integracji albo --all/--all-tenants, nie jedno i drugie"
     )
     slow = cli("--lang", "pl", "health", "carrier_dhl", "--timeout", "0")
-    assert slow.stderr.startswith("błąd: --timeout musi wynosić więcej niż 0 sekund, podano 0")
+    assert slow.stderr.startswith(
+        "błąd: --timeout musi wynosić więcej niż 0 i najwyżej 3600 sekund, podano 0"
+    )
 
 
 def test_polish_plural_forms_of_the_health_summary() -> None:

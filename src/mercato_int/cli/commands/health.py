@@ -72,8 +72,12 @@ def health(
             t("state.health.nothing_named"),
             hint=t("state.health.nothing_named.hint", program=_program(ctx)),
         )
-    if not timeout > 0:
-        raise InvalidInput(t("state.health.bad_timeout_flag", timeout=f"{timeout:g}"))
+    from mercato_int.services.health import MAX_TIMEOUT
+
+    if not 0 < timeout <= MAX_TIMEOUT:  # NaN and infinity too
+        raise InvalidInput(
+            t("state.health.bad_timeout_flag", timeout=f"{timeout:g}", most=f"{MAX_TIMEOUT:g}")
+        )
     if concurrency < 1:
         raise InvalidInput(t("state.health.bad_concurrency_flag", concurrency=concurrency))
     # Running checks writes state, logs and events: integrations.manage, in every tenant.

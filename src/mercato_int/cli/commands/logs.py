@@ -259,9 +259,9 @@ def write(
         duration_ms=duration_ms,
     )
     scope = scope_text(svc.scope)
-    note(
-        t("logs.logged", level=level, operation=operation, integration=integration_id, scope=scope)
-    )
+    # the operation as it was stored: a secret typed into it is masked here too
+    shown = svc.logs.redactor(integration_id, svc.scope).text(operation)
+    note(t("logs.logged", level=level, operation=shown, integration=integration_id, scope=scope))
 
 
 @logs_app.command("ingest")

@@ -136,7 +136,7 @@ EN: dict[str, Any] = {
     "logs.store.no_folder_hint": "check --db / MERCATO_INT_DATABASE_URL or MERCATO_INT_HOME",
     "logs.store.unusable_url": "cannot use database URL {url!r}: {reason}",
     "logs.store.behind": "the store at {url} has schema revision {revision}, expected {head}",
-    "logs.store.behind_hint": "run `mercato-int db upgrade`",
+    "logs.store.behind_hint": "run `mercato-int --db {url} db upgrade`",
     "logs.store.unreachable": "cannot reach the store at {url}: {reason}",
     "logs.store.unreachable_hint": "check --db / MERCATO_INT_DATABASE_URL and that the server "
     "is running",
@@ -305,7 +305,7 @@ PL: dict[str, Any] = {
     "logs.store.unusable_url": "nie można użyć URL bazy danych {url!r}: {reason}",
     "logs.store.behind": "magazyn danych pod {url} ma rewizję schematu {revision}, "
     "oczekiwano {head}",
-    "logs.store.behind_hint": "uruchom `mercato-int db upgrade`",
+    "logs.store.behind_hint": "uruchom `mercato-int --db {url} db upgrade`",
     "logs.store.unreachable": "nie można połączyć się z magazynem danych pod {url}: {reason}",
     "logs.store.unreachable_hint": "sprawdź --db / MERCATO_INT_DATABASE_URL i czy serwer działa",
     "logs.store.migration_failed": "migracja nie powiodła się: {reason}",

@@ -30,9 +30,11 @@ EN: dict[str, Any] = {
     "state.health.nothing_named": "name integrations or bundles to check, or use --all",
     "state.health.nothing_named.hint": "e.g. `{program} health gateway_stripe` or "
     "`{program} health --all`",
-    "state.health.bad_timeout_flag": "--timeout must be more than 0 seconds, not {timeout}",
+    "state.health.bad_timeout_flag": "--timeout must be more than 0 and at most {most} seconds, "
+    "not {timeout}",
     "state.health.bad_concurrency_flag": "--concurrency must be at least 1, not {concurrency}",
-    "state.health.bad_timeout": "timeout must be more than 0 seconds, not {timeout}",
+    "state.health.bad_timeout": "timeout must be more than 0 and at most {most} seconds, "
+    "not {timeout}",
     "state.health.bad_concurrency": "concurrency must be at least 1, not {concurrency}",
     "state.health.all_tenants": "all tenants",
     "state.health.in_all_tenants": "in all tenants",
@@ -104,10 +106,12 @@ PL: dict[str, Any] = {
     "state.health.nothing_named": "wskaż integracje lub pakiety do sprawdzenia albo użyj --all",
     "state.health.nothing_named.hint": "np. `{program} health gateway_stripe` lub "
     "`{program} health --all`",
-    "state.health.bad_timeout_flag": "--timeout musi wynosić więcej niż 0 sekund, podano {timeout}",
+    "state.health.bad_timeout_flag": "--timeout musi wynosić więcej niż 0 i najwyżej {most} "
+    "sekund, podano {timeout}",
     "state.health.bad_concurrency_flag": "--concurrency musi wynosić co najmniej 1, "
     "podano {concurrency}",
-    "state.health.bad_timeout": "limit czasu musi wynosić więcej niż 0 sekund, podano {timeout}",
+    "state.health.bad_timeout": "limit czasu musi wynosić więcej niż 0 i najwyżej {most} sekund, "
+    "podano {timeout}",
     "state.health.bad_concurrency": "liczba równoczesnych kontroli musi wynosić co najmniej 1, "
     "podano {concurrency}",
     "state.health.all_tenants": "wszyscy najemcy",

@@ -15,7 +15,7 @@ EN: dict[str, Any] = {
     # the store (store/engine.py)
     "store.no_file": "cannot create the SQLite store {path}: {reason}",
     "store.not_initialised": "the store at {url} is not initialised",
-    "store.upgrade_hint": "run `mercato-int db upgrade`",
+    "store.upgrade_hint": "run `mercato-int --db {url} db upgrade`",
     "store.newer": "the store at {url} was migrated by a newer mercato-int (revision "
     "{revision}); upgrade the tool",
     "store.readonly": "the store at {url} is read-only: this command writes to it (reading "
@@ -46,7 +46,7 @@ PL: dict[str, Any] = {
     "store.url.unsupported_hint": "obsługiwane: {examples}",
     "store.no_file": "nie można utworzyć magazynu danych SQLite {path}: {reason}",
     "store.not_initialised": "magazyn danych pod {url} nie jest zainicjowany",
-    "store.upgrade_hint": "uruchom `mercato-int db upgrade`",
+    "store.upgrade_hint": "uruchom `mercato-int --db {url} db upgrade`",
     "store.newer": "magazyn danych pod {url} został zmigrowany przez nowszą wersję mercato-int "
     "(rewizja {revision}); zaktualizuj narzędzie",
     "store.readonly": "magazyn danych pod {url} jest tylko do odczytu: to polecenie go zmienia "

@@ -211,8 +211,10 @@ class HealthService:
         progress: Progress | None = None,
     ) -> HealthRun:
         """`run` for callers that already have an event loop (the TUI)."""
-        if not timeout > 0:
-            raise InvalidInput(t("state.health.bad_timeout", timeout=f"{timeout:g}"))
+        if not 0 < timeout <= MAX_TIMEOUT:  # NaN and infinity too
+            raise InvalidInput(
+                t("state.health.bad_timeout", timeout=f"{timeout:g}", most=f"{MAX_TIMEOUT:g}")
+            )
         if concurrency < 1:
             raise InvalidInput(t("state.health.bad_concurrency", concurrency=concurrency))
         run = HealthRun(outcomes=[], correlation_id=f"health-{uuid.uuid4().hex[:12]}")
@@ -359,6 +361,9 @@ class HealthService:
             duration_ms=outcome.latency_ms,
         )
         return self.events.deliver([event])
+
+
+MAX_TIMEOUT = 3600.0  # seconds: a check that needs longer is not a health check
 
 
 def scoped_command(command: str, scope: TenantScope) -> str:

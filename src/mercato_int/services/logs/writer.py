@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from mercato_int.errors import InvalidInput, MercatoIntError, StoreError
+from mercato_int.errors import InvalidInput, MercatoIntError, StoreError, StoreUnwritable
 from mercato_int.i18n import t, tn
 from mercato_int.scope import TenantScope
 from mercato_int.services.logs import limits
@@ -299,7 +299,7 @@ class LogWriter:
                 spans = [(lo, hi), *reversed(chunks)]
                 kept = [r for a, b in spans for r in rows[a:b]]
                 kept_refs = [r for a, b in spans for r in refs[a:b]]
-                if isinstance(exc, StoreError):
+                if isinstance(exc, StoreError) and not isinstance(exc, StoreUnwritable):
                     exc = self._store_error(len(kept), exc)
                 return written, refused, (kept, kept_refs, exc)
             written += hi - lo
