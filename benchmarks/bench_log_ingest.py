@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from _fixtures import drop_pg_schema, entries, fill, pg_schema, providers_home, services_for
 
-from mercato_int.services.log_writer import COLUMNS
+from mercato_int.services.logs.writer import COLUMNS
 
 BATCH = 5000
 

@@ -27,7 +27,7 @@ from _fixtures import (
 )
 
 from mercato_int.scope import TenantScope
-from mercato_int.services.log_query import (
+from mercato_int.services.logs.query import (
     LogFilter,
     count_statement,
     page_statement,

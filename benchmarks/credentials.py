@@ -85,7 +85,7 @@ def _rates(fns: dict[str, tuple], repeats: int = 5) -> dict[str, float]:
 def bench_resolve(svc, rows: int, resolves: int) -> None:
     from mercato_int.keys.envelope import associated_data, open_envelope
     from mercato_int.scope import TenantScope
-    from mercato_int.services import credential_rows
+    from mercato_int.services.credentials import rows as credential_rows
 
     scopes = [TenantScope("default", f"bench{i % rows:06d}") for i in range(resolves)]
     svc.credentials.resolve("gateway_stripe", scopes[0])  # warm: key lookup, cipher, registry

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _fixtures import drop_pg_schema, entries, fill, home, make_providers, pg_schema, services_for
 
 from mercato_int.scope import TenantScope
-from mercato_int.services.log_query import LogFilter
+from mercato_int.services.logs.model import LogFilter
 
 REPEAT = 10
 

@@ -14,7 +14,7 @@ import pytest
 # DESIGN.md / the issue: none of these for `--help` (nor for `list`)
 NEVER_FOR_HELP = {"textual", "alembic", "cryptography", "keyring"}
 # `--help` loads neither the store nor the registry nor Rich (start-up budget: see
-# benchmarks/startup.py); `list` needs the store but not the ORM (services/state_view.py).
+# benchmarks/startup.py); `list` needs the store but not the ORM (services/state/reads.py).
 NOT_FOR_HELP_EITHER = {"sqlalchemy", "sqlmodel", "pydantic", "rich", "platformdirs", "httpx"}
 NEVER_FOR_LIST = NEVER_FOR_HELP | {"sqlmodel", "sqlalchemy.orm", "httpx"}
 # Core packages (and everything under them, including modules added later) must not
@@ -70,7 +70,7 @@ def test_help_imports_nothing_heavy(tmp_path: Path, home: bool) -> None:
 def test_list_on_a_current_store_skips_alembic_and_the_orm(tmp_path: Path, args) -> None:
     _modules_after(tmp_path, "list", "--json")  # first use creates and migrates the store
     modules = _modules_after(tmp_path, *args)
-    assert "mercato_int.services.marketplace" in modules
+    assert "mercato_int.services.state.marketplace" in modules
     assert _loaded(modules, NEVER_FOR_LIST) == set()
 
 
@@ -119,7 +119,7 @@ with open(sys.argv[1], "w") as fh:
 def test_core_packages_import_no_front_end(tmp_path: Path) -> None:
     modules = _core_modules()
     assert {"mercato_int.registry.discovery", "mercato_int.store.engine"} <= set(modules)
-    assert "mercato_int.services.marketplace" in modules
+    assert "mercato_int.services.state.marketplace" in modules
     out = tmp_path / "core.json"
     proc = subprocess.run(
         [sys.executable, "-c", _IMPORT_CORE, str(out), ",".join(sorted(FRONT_ENDS)), *modules],

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-A_POSTGRES_TEST = "tests/store/test_store_schema.py::test_the_postgres_tests_reach_a_real_server"
+A_POSTGRES_TEST = "tests/store/test_tables.py::test_the_postgres_tests_reach_a_real_server"
 
 
 @pytest.mark.parametrize(("ci", "code", "says"), [("true", 1, "CI=true"), ("", 0, "1 skipped")])

@@ -23,7 +23,8 @@ def help_texts(root: Any = None) -> dict[str, list[str]]:
     deferred commands when asked)."""
     import typer
 
-    from mercato_int.cli.app import _DEFERRED, _stub, app
+    from mercato_int.cli.app import app
+    from mercato_int.cli.command_index import COMMANDS
 
     found: dict[str, list[str]] = {}
 
@@ -41,9 +42,11 @@ def help_texts(root: Any = None) -> dict[str, list[str]]:
         for name in getattr(command, "list_commands", lambda ctx: [])(ctx):
             walk(command.get_command(ctx, name), f"{path} {name}")
 
-    walk(root or typer.main.get_command(app), "mercato-int")
-    for name, info in _DEFERRED.items():  # what the root's --help lists, before building
-        stub = _stub(name, info)
+    root = root or typer.main.get_command(app)
+    walk(root, "mercato-int")
+    fresh = typer.main.get_command(app)
+    for name in COMMANDS:  # what the root's --help lists, before building
+        stub = fresh.listed(name)
         add(stub.help, f"mercato-int {name}: listed help")
         add(stub.short_help, f"mercato-int {name}: listed short help")
     return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from mercato_int.cli.app import services
+from mercato_int.cli.context import services
 
 # The feature names, importable without loading the store.
 VIEW = "integrations.view"

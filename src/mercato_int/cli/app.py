@@ -1,69 +1,34 @@
 """The `mercato-int` command: global options, error rendering and exit codes.
 
-Command modules register themselves on `app`; each keeps its heavy imports inside the command
-function, so `mercato-int --help` loads neither the store nor the registry. A module is imported
-only when one of its commands runs: `--help` lists them from `cli/command_index.py`."""
+The commands live in `cli/commands/`, one module per group, each with its own Typer app; this
+module imports none of them. `MercatoGroup` (a `cli/lazy.py` group) lists them from
+`cli/command_index.py` and imports a module only when one of its commands runs, so `--help`
+loads no command module, nor the store or the registry."""
 
 import contextlib
 import sys
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
 from mercato_int import __version__
 from mercato_int.cli.command_index import COMMANDS
+from mercato_int.cli.context import CliState, invocation
+from mercato_int.cli.lazy import LazyGroup
 from mercato_int.errors import ExitCode, MercatoIntError
 
-if TYPE_CHECKING:
-    from mercato_int.services import Services
 
-
-class MercatoGroup(TyperGroup):
+class MercatoGroup(LazyGroup):
     """Renders every error a user can cause as one line on stderr plus a documented exit code.
 
-    Its subcommands are built when used, not all up front: Typer builds a command by
-    evaluating every parameter annotation (~1 ms a command), so `mercato-int --help` would
-    otherwise grow with every command added. `--help` lists them from their docstrings."""
+    Its subcommands are built when used, not all up front (`cli/lazy.py`): Typer builds a
+    command by evaluating every parameter annotation (~1 ms a command), and importing every
+    command module is a tenth of a `--help`. `--help` lists them from the command index."""
 
-    _built: dict[str, Any]
+    lazy_commands = COMMANDS
 
-    @property
-    def commands(self) -> dict[str, Any]:  # type: ignore[override]
-        """Every subcommand, built: for whoever walks the whole tree (completions, docs)."""
-        _register()
-        for name, info in _DEFERRED.items():
-            if name not in self._built:
-                self._built[name] = _build(name, info)
-        return self._built
-
-    @commands.setter
-    def commands(self, value: Any) -> None:
-        self._built = dict(value)
-
-    def list_commands(self, ctx: Any) -> list[str]:
-        names = [*self._built, *(n for n in COMMANDS if n not in self._built)]
-        return [*names, *(n for n in _DEFERRED if n not in names)]
-
-    def get_command(self, ctx: Any, name: str) -> Any:
-        if name not in self._built and name not in _DEFERRED:
-            # only the module of that command; every module for a name the index lacks
-            _register(*([COMMANDS[name][0]] if name in COMMANDS else []))
-        if name not in self._built and name in _DEFERRED:
-            self._built[name] = _build(name, _DEFERRED[name])
-        return self._built.get(name)
-
-    def format_commands(self, ctx: Any, formatter: Any) -> None:
-        rows = [
-            (name, self._built.get(name) or _stub(name, _DEFERRED.get(name)))
-            for name in self.list_commands(ctx)
-        ]
-        rows = [(name, cmd) for name, cmd in rows if not cmd.hidden]
-        if rows:
-            limit = formatter.width - 6 - max(len(name) for name, _ in rows)
-            with formatter.section("Commands"):
-                formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in rows])
+    def prepare(self, command: Any) -> Any:
+        return _localized(command)
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         try:
@@ -84,7 +49,7 @@ class MercatoGroup(TyperGroup):
         from mercato_int.cli.output import closed_stdout, error_line, reset
 
         reset()
-        _invocation.clear()
+        invocation.clear()
         try:
             # Chosen before parsing, so that usage errors are framed in the language too.
             i18n.reset()
@@ -225,7 +190,7 @@ def _unexpected(exc: Exception) -> int:
 
 def _without_db_password(text: str) -> str:
     """`text` with the store URL's password masked (a driver's message may quote it)."""
-    state = _invocation.get("state")
+    state = invocation.get("state")
     if not isinstance(state, CliState):
         return text
     url = state._services.settings.database_url if state._services else state.db
@@ -234,10 +199,6 @@ def _without_db_password(text: str) -> str:
     from mercato_int.store.urls import redact_text
 
     return redact_text(text, url)
-
-
-# the global options of the running invocation, for the error path (`_without_db_password`)
-_invocation: dict[str, Any] = {}
 
 
 def _exit(code: int, standalone_mode: bool) -> Any:
@@ -272,41 +233,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-@dataclass
-class CliState:
-    """The global options; services are built on first use, from them."""
-
-    db: str | None = None
-    tenant: str | None = None
-    org: str | None = None
-    actor: str | None = None
-    lang: str | None = None
-    _services: "Services | None" = field(default=None, repr=False)
-
-    def services(self) -> "Services":
-        if self._services is None:
-            from mercato_int.services import Services
-            from mercato_int.settings import Settings
-
-            settings = Settings.load(
-                database_url=self.db,
-                tenant=self.tenant,
-                org=self.org,
-                actor=self.actor,
-                lang=self.lang,
-            )
-            self._services = Services(settings)
-        return self._services
-
-
-def services(ctx: typer.Context) -> "Services":
-    """The services container of this invocation."""
-    root = ctx.find_root()
-    if not isinstance(root.obj, CliState):
-        root.obj = CliState()
-    return root.obj.services()
 
 
 def _version(value: bool) -> None:
@@ -350,89 +276,8 @@ def _root(
     Exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 store, 5 key, 6 not allowed,
     130 interrupted.
     """
-    ctx.obj = _invocation["state"] = CliState(db=db, tenant=tenant, org=org, actor=actor, lang=lang)
+    ctx.obj = invocation["state"] = CliState(db=db, tenant=tenant, org=org, actor=actor, lang=lang)
     ctx.call_on_close(lambda: ctx.obj._services and ctx.obj._services.close())
-
-
-def _register(*modules: str) -> None:
-    """Import command modules (all of them by default): each adds its commands to `app`,
-    which `_defer` then moves aside. Importing one is cheap (no services), but all of them
-    are a tenth of a `--help`, which lists the commands from `command_index` instead."""
-    import importlib
-
-    for module in modules or _MODULES:
-        importlib.import_module(f"mercato_int.cli.{module}")
-    _defer(app)
-
-
-# every module that registers commands on `app`
-_MODULES = ("acl", "catalog", "creds", "db", "events", "health", "keys", "logs", "retention",
-            "scaffold", "state", "tui")  # fmt: skip
-
-
-# name -> CommandInfo | TyperInfo of every subcommand, built by MercatoGroup when used
-_DEFERRED: dict[str, Any] = {}
-
-
-def _defer(typer_app: typer.Typer) -> None:
-    """Move the registered commands aside: MercatoGroup builds each one when it is used."""
-    for info in typer_app.registered_commands:
-        name = info.name or info.callback.__name__.lower().replace("_", "-")
-        _DEFERRED[name] = info
-    for group in typer_app.registered_groups:
-        _DEFERRED[_value(group.name) or _value(group.typer_instance.info.name)] = group
-    typer_app.registered_commands = []
-    typer_app.registered_groups = []
-
-
-def _value(value: Any) -> Any:
-    from typer.models import DefaultPlaceholder
-
-    return value.value if isinstance(value, DefaultPlaceholder) else value
-
-
-def _build(name: str, info: Any) -> Any:
-    """The click command for one deferred command or group, built as Typer builds it."""
-    from typer.models import CommandInfo
-
-    one = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False)
-    one.callback()(_no_op)  # a callback makes Typer build a group around the command
-    if isinstance(info, CommandInfo):
-        one.registered_commands = [info]
-    else:
-        one.registered_groups = [info]
-    return _localized(typer.main.get_command(one).commands[name])  # type: ignore[attr-defined]
-
-
-def _no_op() -> None:
-    pass
-
-
-def _stub(name: str, info: Any = None) -> Any:
-    """A parameterless stand-in with the command's name and help, for the `--help` list:
-    from `info` (its CommandInfo or TyperInfo) or, without it, from the command index."""
-    import inspect
-
-    from typer.models import CommandInfo
-
-    if info is None:
-        _module, text, short, hidden = COMMANDS[name]
-    elif isinstance(info, CommandInfo):
-        text = info.help or inspect.getdoc(info.callback)
-        short, hidden = info.short_help, info.hidden
-    else:
-        sub = info.typer_instance.info
-        callback = info.typer_instance.registered_callback
-        text = (
-            _value(info.help)
-            or _value(sub.help)
-            or inspect.getdoc(callback.callback if callback else _value(sub.callback))
-        )
-        short = _value(info.short_help) or _value(sub.short_help)
-        hidden = bool(_value(info.hidden) or _value(sub.hidden))
-    return _localized(
-        typer.core.TyperCommand(name=name, help=text, short_help=short, hidden=hidden)
-    )
 
 
 def _localized(command: Any, *, subcommands: bool = True) -> Any:

@@ -1,5 +1,5 @@
-"""Every top-level command and group of `mercato-int`: the module that registers it, and its
-help as written there (help, short help, hidden). `mercato-int --help` lists the commands from
+"""Every top-level command and group of `mercato-int`: the Typer app of cli/commands/ that
+holds it, and its help as written there (help, short help, hidden). `mercato-int --help` lists the commands from
 here and imports a command's module only when that command runs, so a `--help` imports none of
 them. Generated, like completions/; the test suite fails when it is stale:
 
@@ -9,91 +9,101 @@ them. Generated, like completions/; the test suite fails when it is stale:
 # ruff: noqa: E501  (generated: help texts stay one string each, as the modules write them)
 from __future__ import annotations
 
-# name -> (module under mercato_int.cli, help, short help, hidden)
+# name -> ("module:attr" of its Typer app, help, short help, hidden); see cli/lazy.py
 COMMANDS: dict[str, tuple[str, str | None, str | None, bool]] = {
     # generated: begin
     "list": (
-        "catalog",
+        "mercato_int.cli.commands.catalog:app",
         "Show the marketplace: bundles with their integrations, then standalone integrations.",
         None,
         False,
     ),
     "show": (
-        "catalog",
+        "mercato_int.cli.commands.catalog:app",
         "Show one integration or bundle: definition, credentials schema and state in the scope.",
         None,
         False,
     ),
     "validate": (
-        "catalog",
+        "mercato_int.cli.commands.catalog:app",
         "Check every provider; list each problem with file, id, field and what to change.\n\nExit 0 when clean, 1 on any problem. Does not open the store.",
         None,
         False,
     ),
     "events": (
-        "events",
+        "mercato_int.cli.commands.events:app",
         "List the lifecycle events of the scope, oldest first: who changed what, and when.",
         None,
         False,
     ),
     "health": (
-        "health",
+        "mercato_int.cli.commands.health:app",
         "Run health checks now: store, log and emit each result; exit 1 if any is unhealthy.\n\nEach result goes on the state, into the operation log as `health.check` and out as the\nevent `integrations.health.checked`. A check that raises or outlives --timeout is\nunhealthy with the reason. Progress goes to stderr. Credentials that cannot be decrypted\nare that item's error: the other checks still run, and the exit is 5 at the end.",
         None,
         False,
     ),
     "prune": (
-        "retention",
+        "mercato_int.cli.commands.retention:app",
         "Delete expired log entries by each tenant's retention policy (for cron).\n\nPolicy: 30 days, 90 for the error level, unless `settings set` says otherwise.\n\nBuilt for cron: batched, safe beside writers and other prunes, idempotent; one summary\nline; exit 1 on any failure.",
         None,
         False,
     ),
     "scaffold": (
-        "scaffold",
+        "mercato_int.cli.commands.scaffold:app",
         "Write a new provider: integration.py, a health check and a pytest test for it.\n\nRefuses to overwrite an existing folder. Exit 2 on a bad name, field or URL.",
         None,
         False,
     ),
     "enable": (
-        "state",
+        "mercato_int.cli.commands.state:app",
         "Enable integrations in the scope; a bundle id enables all of its integrations.\n\nRecords who and when, and one audit event per change. Missing required credentials do\nnot stop it: a warning names the `creds set` command that sets them.",
         None,
         False,
     ),
     "disable": (
-        "state",
+        "mercato_int.cli.commands.state:app",
         "Disable integrations in the scope; a bundle id disables all of its integrations.",
         None,
         False,
     ),
     "tui": (
-        "tui",
+        "mercato_int.cli.commands.tui:app",
         "Open the interactive marketplace: bundles, integrations, credentials, health, logs.",
         None,
         False,
     ),
-    "acl": ("acl", "Access control per tenant: roles (admin, employee) and features.", None, False),
+    "acl": (
+        "mercato_int.cli.commands.acl:app",
+        "Access control per tenant: roles (admin, employee) and features.",
+        None,
+        False,
+    ),
     "creds": (
-        "creds",
+        "mercato_int.cli.commands.creds:app",
         "Credentials: encrypted at rest, masked on read, shared by a bundle's integrations.",
         None,
         False,
     ),
-    "db": ("db", "The store's schema: upgrade it, or show where it stands.", None, False),
+    "db": (
+        "mercato_int.cli.commands.db:app",
+        "The store's schema: upgrade it, or show where it stands.",
+        None,
+        False,
+    ),
     "keys": (
-        "keys",
+        "mercato_int.cli.commands.keys:app",
         "Master keys: which is active, which rows use which, rotation, backup.",
         None,
         False,
     ),
     "logs": (
-        "logs",
+        "mercato_int.cli.commands.logs:app",
         "Operation logs of the scope, newest first: `logs [ID] [filters]` (the filters are below), or one of the commands.",
         None,
         False,
     ),
     "settings": (
-        "retention",
+        "mercato_int.cli.commands.retention:app",
         "Per-tenant settings, such as how long logs are kept (`settings list`).",
         None,
         False,
@@ -102,34 +112,29 @@ COMMANDS: dict[str, tuple[str, str | None, str | None, bool]] = {
 }
 
 
+# every module of cli/commands/, in the order `--help` lists their commands (groups last)
+MODULES = ("acl", "catalog", "creds", "db", "events", "health", "keys", "logs", "retention",
+           "scaffold", "state", "tui")  # fmt: skip
+
+
 def index() -> dict[str, tuple[str, str | None, str | None, bool]]:
-    """The index of the commands the modules register, in the order `--help` lists them. Run
-    it in a fresh interpreter: the modules register their commands when first imported."""
+    """The index of the commands the modules of cli/commands/ define, in the order `--help`
+    lists them: the commands, then the groups, each in the modules' order."""
     import importlib
 
-    from mercato_int.cli import app as cli
+    import typer
+    from typer.core import TyperGroup
 
-    owner: dict[str, str] = {}
-    commands: list[str] = []
-    groups: list[str] = []
-    for module in cli._MODULES:
-        importlib.import_module(f"mercato_int.cli.{module}")
-        for info in cli.app.registered_commands:
-            name = info.name or info.callback.__name__.lower().replace("_", "-")
-            if name not in owner:
-                owner[name] = module
-                commands.append(name)
-        for group in cli.app.registered_groups:
-            name = cli._value(group.name) or cli._value(group.typer_instance.info.name)
-            if name not in owner:
-                owner[name] = module
-                groups.append(name)
-    cli._defer(cli.app)
-    found = {}
-    for name in [*commands, *groups]:  # the order `--help` has always listed them in
-        stub = cli._stub(name, cli._DEFERRED[name])
-        found[name] = (owner[name], stub.help, stub.short_help, bool(stub.hidden))
-    return found
+    commands: dict[str, tuple[str, str | None, str | None, bool]] = {}
+    groups: dict[str, tuple[str, str | None, str | None, bool]] = {}
+    for module in MODULES:
+        target = f"mercato_int.cli.commands.{module}:app"
+        built = typer.main.get_command(importlib.import_module(target.partition(":")[0]).app)
+        assert isinstance(built, TyperGroup), target
+        for name, cmd in built.commands.items():
+            into = groups if isinstance(cmd, TyperGroup) else commands
+            into.setdefault(name, (target, cmd.help, cmd.short_help, bool(cmd.hidden)))
+    return {**commands, **groups}
 
 
 def main(argv: list[str]) -> int:

@@ -69,6 +69,6 @@ def complete_categories(ctx: typer.Context, incomplete: str) -> Choices:
 
 def complete_levels(ctx: typer.Context, incomplete: str) -> Choices:
     """Log levels, lowest first."""
-    from mercato_int.services.logs import LEVELS
+    from mercato_int.services.logs.model import LEVELS
 
     return _matching([(level, level) for level in LEVELS], incomplete)

@@ -99,11 +99,6 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
-def plural(count: int, noun: str) -> str:
-    """`1 bundle`, `2 bundles`."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def humanize(value: str) -> str:
     """`data_sync` -> `Data Sync`."""
     return value.replace("_", " ").title()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mercato_int.errors import NotFound
+from mercato_int.registry.checks import resolve_callable
 from mercato_int.registry.models import (
     CredentialField,
     HealthCheckConfig,
@@ -129,8 +130,6 @@ class Registry:
         if found is None:
             return None
         owner, config = found
-        from mercato_int.registry.discovery import resolve_callable
-
         return resolve_callable(config.service, self.sources.get(owner))
 
     # --- search -------------------------------------------------------------------------------

@@ -16,16 +16,16 @@ if TYPE_CHECKING:
     from mercato_int.keys import MasterKeys
     from mercato_int.registry import Registry
     from mercato_int.services.acl import AclService
-    from mercato_int.services.credentials import CredentialsService
+    from mercato_int.services.credentials.keys import KeysService
+    from mercato_int.services.credentials.service import CredentialsService
     from mercato_int.services.events import EventsService
-    from mercato_int.services.health import HealthService
-    from mercato_int.services.keys import KeysService
-    from mercato_int.services.log_activity import LogActivityService
-    from mercato_int.services.logs import LogService
-    from mercato_int.services.marketplace import MarketplaceService
-    from mercato_int.services.retention import RetentionService
-    from mercato_int.services.state import StateService
-    from mercato_int.services.tenant_settings import TenantSettingsService
+    from mercato_int.services.health.service import HealthService
+    from mercato_int.services.logs.activity import LogActivityService
+    from mercato_int.services.logs.service import LogService
+    from mercato_int.services.retention.prune import RetentionService
+    from mercato_int.services.retention.settings import TenantSettingsService
+    from mercato_int.services.state.marketplace import MarketplaceService
+    from mercato_int.services.state.service import StateService
     from mercato_int.store.engine import Store
 
 
@@ -72,7 +72,7 @@ class Services:
 
     @cached_property
     def state(self) -> StateService:
-        from mercato_int.services.state import StateService
+        from mercato_int.services.state.service import StateService
 
         return StateService(
             store=self.store,
@@ -85,7 +85,7 @@ class Services:
 
     @cached_property
     def health(self) -> HealthService:
-        from mercato_int.services.health import HealthService
+        from mercato_int.services.health.service import HealthService
 
         return HealthService(
             registry=self.registry,
@@ -105,7 +105,7 @@ class Services:
 
     @cached_property
     def logs(self) -> LogService:
-        from mercato_int.services.logs import LogService
+        from mercato_int.services.logs.service import LogService
 
         return LogService(
             store=self.store,
@@ -117,25 +117,25 @@ class Services:
 
     @cached_property
     def tenant_settings(self) -> TenantSettingsService:
-        from mercato_int.services.tenant_settings import TenantSettingsService
+        from mercato_int.services.retention.settings import TenantSettingsService
 
         return TenantSettingsService(store=self.store, clock=self.clock)
 
     @cached_property
     def retention(self) -> RetentionService:
-        from mercato_int.services.retention import RetentionService
+        from mercato_int.services.retention.prune import RetentionService
 
         return RetentionService(store=self.store, settings=self.tenant_settings, clock=self.clock)
 
     @cached_property
     def log_activity(self) -> LogActivityService:
-        from mercato_int.services.log_activity import LogActivityService
+        from mercato_int.services.logs.activity import LogActivityService
 
         return LogActivityService(store=self.store, clock=self.clock)
 
     @cached_property
     def marketplace(self) -> MarketplaceService:
-        from mercato_int.services.marketplace import MarketplaceService
+        from mercato_int.services.state.marketplace import MarketplaceService
 
         return MarketplaceService(store=self.store, registry=self.registry, clock=self.clock)
 
@@ -150,7 +150,7 @@ class Services:
 
     @cached_property
     def credentials(self) -> CredentialsService:
-        from mercato_int.services.credentials import CredentialsService
+        from mercato_int.services.credentials.service import CredentialsService
 
         return CredentialsService(
             store=self.store,
@@ -162,7 +162,7 @@ class Services:
 
     @cached_property
     def keys(self) -> KeysService:
-        from mercato_int.services.keys import KeysService
+        from mercato_int.services.credentials.keys import KeysService
 
         return KeysService(store=self.store, keys=self.master_keys, clock=self.clock)
 

@@ -15,7 +15,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from mercato_int.errors import InvalidInput, StoreError, StoreUnwritable
 from mercato_int.i18n import t
 from mercato_int.store import sqlite_files
-from mercato_int.store.revisions import HEAD_REVISION, KNOWN_REVISIONS
+from mercato_int.store.revisions import HEAD_REVISION, refuse_newer
 from mercato_int.store.sqlite_files import BUSY_TIMEOUT_MS, READ_ONLY_FALLBACKS, create_private
 from mercato_int.store.urls import (  # noqa: F401  (normalize_url: re-exported)
     normalize_url,
@@ -205,13 +205,6 @@ def _shell(url: str) -> str:
     import shlex
 
     return shlex.quote(url)
-
-
-def refuse_newer(revision: str | None, url: str) -> None:
-    """StoreError (exit 4) when `revision` is one this build does not know: a newer
-    mercato-int migrated the store at `url`, and this one must neither use nor migrate it."""
-    if revision is not None and revision not in KNOWN_REVISIONS:
-        raise StoreError(t("store.newer", url=redact_url(url), revision=revision))
 
 
 def shown_url(engine: Engine) -> str:

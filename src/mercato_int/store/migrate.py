@@ -61,8 +61,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     processes open a new store at the same moment."""
     from alembic import command
 
-    from mercato_int.store.engine import refuse_newer
-    from mercato_int.store.revisions import HEAD_REVISION
+    from mercato_int.store.revisions import HEAD_REVISION, refuse_newer
     from mercato_int.store.urls import redact_text
 
     url = engine.url.render_as_string(hide_password=False)

@@ -8,3 +8,14 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0004_logs_seq",
 )
 HEAD_REVISION: str = KNOWN_REVISIONS[-1]
+
+
+def refuse_newer(revision: str | None, url: str) -> None:
+    """StoreError (exit 4) when `revision` is one this build does not know: a newer
+    mercato-int migrated the store at `url`, and this one must neither use nor migrate it."""
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        from mercato_int.errors import StoreError
+        from mercato_int.i18n import t
+        from mercato_int.store.urls import redact_url
+
+        raise StoreError(t("store.newer", url=redact_url(url), revision=revision))

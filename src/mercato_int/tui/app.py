@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from mercato_int.errors import MercatoIntError
 from mercato_int.i18n import t
 from mercato_int.tui.calls import ServiceCalls
-from mercato_int.tui.key_labels import describe_bindings
+from mercato_int.tui.widgets.key_labels import describe_bindings
 
 if TYPE_CHECKING:
     from mercato_int.scope import TenantScope
@@ -117,31 +117,31 @@ class MercatoApp(App[None]):
             },
         )
         from mercato_int.i18n import scope_text, t
-        from mercato_int.tui.marketplace import MarketplaceScreen
+        from mercato_int.tui.screens.marketplace import MarketplaceScreen
 
         self.title = t("tui.title")
         self.sub_title = scope_text(self.scope)
         self.push_screen(MarketplaceScreen())
 
     def open_integration(self, integration_id: str) -> None:
-        from mercato_int.tui.integration import IntegrationScreen
+        from mercato_int.tui.screens.integration import IntegrationScreen
 
         self.push_screen(IntegrationScreen(integration_id))
 
     def open_bundle(self, bundle_id: str) -> None:
-        from mercato_int.tui.bundle import BundleScreen
+        from mercato_int.tui.screens.bundle import BundleScreen
 
         self.push_screen(BundleScreen(bundle_id))
 
     def action_show_keys(self) -> None:
         """Every key of the screen, including those the footer has no room for."""
-        from mercato_int.tui.dialogs import KeysDialog
+        from mercato_int.tui.screens.dialogs import KeysDialog
 
         if not isinstance(self.screen, KeysDialog):
             self.push_screen(KeysDialog(self.screen))
 
     def action_switch_scope(self) -> None:
-        from mercato_int.tui.dialogs import ScopeDialog
+        from mercato_int.tui.screens.dialogs import ScopeDialog
 
         self.push_screen(ScopeDialog(self.scope), self._scope_chosen)
 
@@ -160,7 +160,7 @@ class MercatoApp(App[None]):
 
     def confirm(self, question: str, on_yes: Any, *, yes: str = "Yes") -> None:
         """Ask `question`; call `on_yes()` only if the answer is yes."""
-        from mercato_int.tui.dialogs import ConfirmDialog
+        from mercato_int.tui.screens.dialogs import ConfirmDialog
 
         async def answered(ok: bool | None) -> None:
             if ok:

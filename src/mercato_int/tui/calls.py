@@ -17,9 +17,9 @@ if TYPE_CHECKING:
     from mercato_int.registry import CredentialField
     from mercato_int.scope import TenantScope
     from mercato_int.services import Services
-    from mercato_int.services.log_activity import Activity
-    from mercato_int.services.marketplace import Marketplace
-    from mercato_int.services.state import StateView
+    from mercato_int.services.logs.activity import Activity
+    from mercato_int.services.state.marketplace import Marketplace
+    from mercato_int.services.state.service import StateView
 
 MASK = "••••••••"
 
@@ -186,7 +186,7 @@ class ServiceCalls:
         offset: int = 0,
     ) -> LogPage:
         """One page of an integration's operation logs, newest first, with the total."""
-        from mercato_int.services.log_query import LogFilter
+        from mercato_int.services.logs.model import LogFilter
 
         self.require(VIEW, scope, integration_id)
         filters = LogFilter(

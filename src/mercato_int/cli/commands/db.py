@@ -1,0 +1,92 @@
+"""`db upgrade` and `db current`: the store's schema."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from mercato_int.cli.commands import command_app
+from mercato_int.cli.context import services
+from mercato_int.cli.output import out, print_json
+from mercato_int.i18n import t
+
+app = command_app()
+
+db_app = typer.Typer(
+    help="The store's schema: upgrade it, or show where it stands.", no_args_is_help=True
+)
+app.add_typer(db_app, name="db")
+
+
+def _status(ctx: typer.Context) -> dict:
+    from mercato_int.store.engine import (
+        create_store_engine,
+        current_revision,
+        redact_url,
+    )
+    from mercato_int.store.revisions import HEAD_REVISION, refuse_newer
+
+    url = services(ctx).settings.database_url
+    engine = create_store_engine(url)
+    try:
+        current = current_revision(engine)
+    finally:
+        engine.dispose()
+    refuse_newer(current, url)
+    return {
+        "url": redact_url(url),
+        "current": current,
+        "head": HEAD_REVISION,
+        "upToDate": current == HEAD_REVISION,
+    }
+
+
+@db_app.command()
+def current(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+) -> None:
+    """Show the store's schema revision and the one this mercato-int needs."""
+    status = _status(ctx)
+    if as_json:
+        print_json(status)
+        return
+    state = t("logs.db.up_to_date" if status["upToDate"] else "logs.db.behind")
+    line = t(
+        "logs.db.current",
+        url=status["url"],
+        current=status["current"] or t("logs.db.none"),
+        head=status["head"],
+        state=state,
+    )
+    out().print(line, markup=False)
+
+
+@db_app.command()
+def upgrade(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+) -> None:
+    """Create or migrate the store's schema to the newest revision."""
+    from mercato_int.store.engine import create_store_engine
+    from mercato_int.store.migrate import upgrade as run_upgrade
+
+    before = _status(ctx)
+    if not before["upToDate"]:
+        engine = create_store_engine(services(ctx).settings.database_url)
+        try:
+            run_upgrade(engine)
+        finally:
+            engine.dispose()
+    after = _status(ctx)
+    result = {**after, "previous": before["current"]}
+    if as_json:
+        print_json(result)
+        return
+    if before["upToDate"]:
+        out().print(t("logs.db.already", url=after["url"], head=after["head"]), markup=False)
+    else:
+        previous = before["current"] or t("logs.db.empty_store")
+        line = t("logs.db.upgraded", url=after["url"], before=previous, after=after["current"])
+        out().print(line, markup=False)

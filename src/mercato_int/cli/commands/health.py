@@ -1,0 +1,228 @@
+"""`health`: run health checks now, store and print the results; exit 1 if any is unhealthy."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from mercato_int.cli.access import MANAGE, require, require_everywhere
+from mercato_int.cli.commands import command_app
+from mercato_int.cli.complete import complete_ids
+from mercato_int.cli.context import services
+from mercato_int.cli.output import err, error_line, note, out, print_json
+from mercato_int.errors import ExitCode, InvalidInput
+from mercato_int.i18n import scope_text, t, t_or, tn
+
+if TYPE_CHECKING:
+    from mercato_int.services import Services
+    from mercato_int.services.health.jobs import HealthJob, HealthRun, TenantFailure
+    from mercato_int.services.health.result import HealthOutcome
+
+STYLE = {"healthy": "green", "degraded": "yellow", "unhealthy": "red", "unconfigured": "dim"}
+MARK = {"healthy": "✓", "degraded": "!", "unhealthy": "✗", "unconfigured": "·"}
+STATUS_WIDTH = 12  # the longest English status; a longer translation widens the column
+
+
+def status_text(status: str) -> str:
+    """A health status as a person reads it (the status id itself is data)."""
+    return t_or(f"health.{status}", status)
+
+
+app = command_app()
+
+
+@app.command()
+def health(
+    ctx: typer.Context,
+    ids: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[ID|BUNDLE]...",
+            help="Integrations or bundles to check (a bundle's check runs once).",
+            autocompletion=complete_ids,
+        ),
+    ] = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Every enabled integration in the scope.")
+    ] = False,
+    all_tenants: Annotated[
+        bool,
+        typer.Option("--all-tenants", help="Every enabled integration of every tenant (cron)."),
+    ] = False,
+    timeout: Annotated[
+        float, typer.Option("--timeout", metavar="SECONDS", help="Cut each check after this.")
+    ] = 10.0,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", metavar="N", help="Checks running at once.")
+    ] = 16,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON: {items, total, counts}.")] = False,
+) -> None:
+    """Run health checks now: store, log and emit each result; exit 1 if any is unhealthy.
+
+    Each result goes on the state, into the operation log as `health.check` and out as the
+    event `integrations.health.checked`. A check that raises or outlives --timeout is
+    unhealthy with the reason. Progress goes to stderr. Credentials that cannot be decrypted
+    are that item's error: the other checks still run, and the exit is 5 at the end.
+    """
+    if ids and (all_ or all_tenants):
+        raise InvalidInput(t("state.health.ids_and_all"))
+    if not ids and not (all_ or all_tenants):
+        raise InvalidInput(
+            t("state.health.nothing_named"),
+            hint=t("state.health.nothing_named.hint", program=_program(ctx)),
+        )
+    from mercato_int.services.health.service import MAX_TIMEOUT
+
+    if not 0 < timeout <= MAX_TIMEOUT:  # NaN and infinity too
+        raise InvalidInput(
+            t("state.health.bad_timeout_flag", timeout=f"{timeout:g}", most=f"{MAX_TIMEOUT:g}")
+        )
+    if concurrency < 1:
+        raise InvalidInput(t("state.health.bad_concurrency_flag", concurrency=concurrency))
+    # Running checks writes state, logs and events: integrations.manage, in every tenant.
+    (require_everywhere if all_tenants else require)(ctx, MANAGE)
+    svc = services(ctx)
+    jobs, failed_tenants = _plan(svc, ids or [], all_tenants)
+    if all_tenants:
+        where, in_where = t("state.health.all_tenants"), t("state.health.in_all_tenants")
+    else:
+        where = scope_text(svc.scope)
+        in_where = t("state.health.in_scope", scope=where)
+    if jobs:
+        note(t("state.health.checking", count=_count(jobs), where=in_where, timeout=f"{timeout:g}"))
+        run = _run(svc, jobs, timeout, concurrency)
+    else:
+        from mercato_int.services.health.service import HealthRun, scoped_command
+
+        command = "mercato-int enable ID"
+        if not all_tenants:
+            command = scoped_command(command, svc.scope)
+        note(t("state.health.none_enabled", where=in_where, command=command))
+        run = HealthRun(outcomes=[])
+    if all_tenants:
+        run.failed_tenants = failed_tenants
+    from mercato_int.cli.commands.state import report_delivery_failures
+
+    report_delivery_failures(run.delivery_failures)
+    if as_json:
+        print_json(run.to_json())
+    elif jobs:
+        _render(run, where, show_scope=all_tenants)
+    # After everything ran and was printed: what could not be checked, one line each.
+    for failure in failed_tenants:
+        error_line(
+            t("state.health.tenant_failed", scope=scope_text(failure.scope), error=failure.error)
+        )
+    for outcome in run.key_problems:
+        error_line(outcome.message)
+    if run.key_problems or any(f.key_problem for f in failed_tenants):
+        raise typer.Exit(ExitCode.KEY)
+    if run.any_unhealthy or failed_tenants:
+        raise typer.Exit(ExitCode.FAILED)
+
+
+def _program(ctx: typer.Context) -> str:
+    """`mercato-int` with the `--tenant`/`--org` flags this invocation was given, for hints."""
+    import shlex
+
+    given = ctx.find_root().obj
+    program = "mercato-int"
+    for flag, value in (("--tenant", given.tenant), ("--org", given.org)) if given else ():
+        if value:
+            program += f" {flag} {shlex.quote(value)}"
+    return program
+
+
+def _plan(
+    svc: Services, ids: list[str], all_tenants: bool
+) -> tuple[list[HealthJob], list[TenantFailure]]:
+    if all_tenants:
+        return svc.health.plan_all_tenants()
+    if ids:
+        return svc.health.plan(ids, svc.scope), []
+    return svc.health.plan_enabled(svc.scope), []
+
+
+def _count(jobs: list[HealthJob]) -> str:
+    n = len(jobs)
+    if n == sum(len(j.integration_ids) for j in jobs):
+        return tn("count.integrations", n)
+    return tn("state.health.n_checks", n)
+
+
+def _run(svc: Services, jobs: list[HealthJob], timeout: float, concurrency: int) -> HealthRun:
+    console = err()
+    if console.is_terminal:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        with Progress(
+            TextColumn(t("state.health.progress")),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            console=console,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("", total=len(jobs))
+
+            def tick(outcome: HealthOutcome, done: int, total: int) -> None:
+                bar.update(
+                    task,
+                    completed=done,
+                    description=f"{outcome.subject_id} {status_text(outcome.status)}",
+                )
+
+            return svc.health.run(
+                jobs, actor=svc.actor, timeout=timeout, concurrency=concurrency, progress=tick
+            )
+
+    def line(outcome: HealthOutcome, done: int, total: int) -> None:
+        note(
+            t(
+                "state.health.progress_line",
+                done=done,
+                total=total,
+                subject=outcome.subject_id,
+                status=status_text(outcome.status),
+                latency=outcome.latency_ms,
+            )
+        )
+
+    return svc.health.run(
+        jobs, actor=svc.actor, timeout=timeout, concurrency=concurrency, progress=line
+    )
+
+
+def _render(run: HealthRun, where: str, *, show_scope: bool) -> None:
+    """One line per check (the message never wraps into a column: grep-able)."""
+    from rich.markup import escape
+
+    console = out()
+    console.print(f"[bold]{escape(t('state.health.title'))}[/] · {escape(where)}")
+    rows = []
+    for o in run.outcomes:
+        ident = o.subject_id
+        if len(o.integration_ids) > 1 or ident not in o.integration_ids:
+            ident += f" ({tn('count.integrations', len(o.integration_ids))})"
+        if show_scope:
+            ident += f" · {scope_text(o.scope)}"
+        rows.append((o.status, ident, f"{o.latency_ms} ms", o.message))
+    width = max(len(r[1]) for r in rows)
+    lat = max(len(r[2]) for r in rows)
+    label = max([STATUS_WIDTH] + [len(status_text(r[0])) for r in rows])
+    for status, ident, latency, message in rows:
+        style = STYLE.get(status, "white")
+        console.print(
+            f"[{style}]{MARK.get(status, '?')} {escape(status_text(status)):<{label}}[/] "
+            f"{escape(ident):<{width}}  {latency:>{lat}}  {escape(message)}"
+        )
+    counts = ", ".join(_status_count(s, n) for s, n in sorted(run.counts().items()))
+    checks = tn("state.health.n_checks", len(run.outcomes))
+    console.print(f"[dim]{escape(t('state.health.summary', checks=checks, counts=counts))}[/]")
+
+
+def _status_count(status: str, n: int) -> str:
+    """`2 healthy`; a status no catalogue knows stays as it is."""
+    key = f"state.health.count.{status}"
+    return tn(key, n) if status in STYLE else f"{n} {status}"

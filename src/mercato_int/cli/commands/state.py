@@ -1,0 +1,92 @@
+"""`enable` and `disable`: per-tenant state; a bundle id means all of its integrations."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from mercato_int.cli.access import MANAGE, require
+from mercato_int.cli.commands import command_app
+from mercato_int.cli.complete import complete_ids
+from mercato_int.cli.context import services
+from mercato_int.cli.output import out, print_json, warn
+from mercato_int.i18n import scope_text, t
+
+if TYPE_CHECKING:
+    from mercato_int.services.events import DeliveryFailure
+    from mercato_int.services.state.service import StateChange
+
+IdsArg = Annotated[
+    list[str],
+    typer.Argument(
+        metavar="ID...",
+        help="Integration or bundle ids (a bundle means all its integrations).",
+        autocompletion=complete_ids,
+    ),
+]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="JSON: {scope, actor, changed, unchanged, events, ...}.")
+]
+
+
+def report_delivery_failures(failures: list[DeliveryFailure]) -> None:
+    """A subscriber that raised undid nothing; the operator hears about it on stderr."""
+    for f in failures:
+        warn(
+            t(
+                "state.delivery_failed",
+                subscriber=f.subscriber,
+                type=f.event.type,
+                subject=f.event.subject_id,
+                error=f.error,
+            )
+        )
+
+
+def _render(change: StateChange) -> None:
+    verb = "enabled" if change.enabled else "disabled"
+    scope = scope_text(change.scope)
+    console = out()
+    if change.changed:
+        via = t("state.via_bundle", bundles=", ".join(change.bundles)) if change.bundles else ""
+        console.print(t(f"state.{verb}_in", scope=scope, actor=change.actor, via=via))
+        for i in change.changed:
+            console.print(f"  {i}")
+    if change.unchanged:
+        console.print(t(f"state.already_{verb}", scope=scope, ids=", ".join(change.unchanged)))
+
+
+def _finish(change: StateChange, as_json: bool) -> None:
+    for m in change.missing_credentials:
+        warn(m.message)
+    for note in change.notes:
+        warn(note)
+    report_delivery_failures(change.delivery_failures)
+    if as_json:
+        print_json(change.to_json())
+    else:
+        _render(change)
+
+
+app = command_app()
+
+
+@app.command()
+def enable(ctx: typer.Context, ids: IdsArg, as_json: JsonOpt = False) -> None:
+    """Enable integrations in the scope; a bundle id enables all of its integrations.
+
+    Records who and when, and one audit event per change. Missing required credentials do
+    not stop it: a warning names the `creds set` command that sets them.
+    """
+    require(ctx, MANAGE)
+    svc = services(ctx)
+    _finish(svc.state.enable(ids, svc.scope, actor=svc.actor), as_json)
+
+
+@app.command()
+def disable(ctx: typer.Context, ids: IdsArg, as_json: JsonOpt = False) -> None:
+    """Disable integrations in the scope; a bundle id disables all of its integrations."""
+    require(ctx, MANAGE)
+    svc = services(ctx)
+    _finish(svc.state.disable(ids, svc.scope, actor=svc.actor), as_json)

@@ -1,0 +1,32 @@
+"""`tui`: the interactive marketplace."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from mercato_int.cli.commands import command_app
+from mercato_int.cli.context import services
+from mercato_int.errors import InvalidInput
+
+app = command_app()
+
+
+@app.command()
+def tui(ctx: typer.Context) -> None:
+    """Open the interactive marketplace: bundles, integrations, credentials, health, logs."""
+    svc = services(ctx)
+    from mercato_int.services.acl import VIEW
+
+    # Store, then access: a store error exits 4 and a refusal 6, before any screen.
+    svc.acl.require(VIEW, svc.scope, svc.actor, action=ctx.command_path)
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise InvalidInput(
+            "the tui needs an interactive terminal",
+            hint="run it in a terminal; scripts use `mercato-int list`, `creds`, `logs` ...",
+        )
+    # Textual costs ~150 ms to import; only this command needs it.
+    from mercato_int.tui.app import MercatoApp
+
+    MercatoApp(svc).run()

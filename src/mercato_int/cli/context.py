@@ -1,0 +1,51 @@
+"""The invocation's context: the global options and the services built from them. Command
+modules get their services here (`services(ctx)`), never from `cli/app.py`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from mercato_int.services import Services
+
+
+@dataclass
+class CliState:
+    """The global options; services are built on first use, from them."""
+
+    db: str | None = None
+    tenant: str | None = None
+    org: str | None = None
+    actor: str | None = None
+    lang: str | None = None
+    _services: Services | None = field(default=None, repr=False)
+
+    def services(self) -> Services:
+        if self._services is None:
+            from mercato_int.services import Services
+            from mercato_int.settings import Settings
+
+            settings = Settings.load(
+                database_url=self.db,
+                tenant=self.tenant,
+                org=self.org,
+                actor=self.actor,
+                lang=self.lang,
+            )
+            self._services = Services(settings)
+        return self._services
+
+
+def services(ctx: typer.Context) -> Services:
+    """The services container of this invocation."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, CliState):
+        root.obj = CliState()
+    return root.obj.services()
+
+
+# the global options of the running invocation, for the error path (a store URL's password)
+invocation: dict[str, Any] = {}

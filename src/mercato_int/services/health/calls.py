@@ -1,0 +1,82 @@
+"""Calling one health check: async checks on the event loop, sync ones in a daemon thread;
+and how a failure is described (never a URL's path or query, which may carry a credential)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import threading
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mercato_int.services.health.context import HealthContext
+
+
+def describe(exc: BaseException) -> str:
+    """`Type: message` of an exception, even one whose `__str__` raises."""
+    try:
+        text = str(exc)
+    except Exception:
+        text = "(its message cannot be shown)"
+    return f"{type(exc).__name__}: {text}"
+
+
+def http_network_error() -> type[Exception]:
+    import httpx
+
+    return httpx.NetworkError
+
+
+def origin(exc: Exception) -> str:
+    """`scheme://host:port` of the request an httpx error is about (never its path or query,
+    which may carry a credential), or "the server" when it has none."""
+    try:
+        url = exc.request.url  # type: ignore[attr-defined]
+    except (AttributeError, RuntimeError):
+        return "the server"
+    port = f":{url.port}" if url.port else ""
+    return f"{url.scheme}://{url.host}{port}"
+
+
+def http_timeout() -> type[Exception]:
+    import httpx
+
+    return httpx.TimeoutException
+
+
+def call_check(
+    check: Callable[..., Any], credentials: dict[str, Any], ctx: HealthContext
+) -> Awaitable:
+    """An awaitable for the check: async checks natively, sync ones in a daemon thread (a hung
+    one is abandoned at the timeout and does not keep the process alive)."""
+    if inspect.iscoroutinefunction(check) or inspect.iscoroutinefunction(
+        getattr(check, "__call__", None)  # noqa: B004 - callable objects with async __call__
+    ):
+        return check(credentials, ctx)
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[Any] = loop.create_future()
+
+    def settle(value: Any, error: BaseException | None) -> None:
+        if future.done():  # cancelled at the timeout
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(value)
+
+    def target() -> None:
+        try:
+            value, error = check(credentials, ctx), None
+        except Exception as exc:
+            value, error = None, exc
+        except BaseException as exc:  # SystemExit & co. from a check must not end the run
+            value, error = None, RuntimeError(f"the check raised {type(exc).__name__}")
+        # RuntimeError: the run is over (loop closed) and nobody waits for this result.
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(settle, value, error)
+
+    name = f"health-{ctx.integration_id}"
+    threading.Thread(target=target, name=name, daemon=True).start()
+    return future

@@ -1,0 +1,83 @@
+"""What a health run is made of: the jobs it plans, the tenants it could not plan, and the
+run's outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from mercato_int.scope import TenantScope
+from mercato_int.services.health.result import KEY_PROBLEM, HealthOutcome
+
+if TYPE_CHECKING:
+    from mercato_int.errors import KeyProblem
+    from mercato_int.services.credentials.requirements import MissingCredentials
+    from mercato_int.services.events import DeliveryFailure
+
+
+@dataclass
+class HealthJob:
+    """One check to run: the check of `owner_id` against one set of credentials, whose result
+    goes on the state of `integration_ids`."""
+
+    subject_id: str  # shown and logged: the bundle id when it stands for several members
+    integration_ids: tuple[str, ...]
+    scope: TenantScope
+    owner_id: str | None  # whose healthCheck applies; None: there is none
+    check: Callable[..., Any] | None
+    credentials: dict[str, Any] = field(repr=False)
+    secret_keys: frozenset[str] = frozenset()
+    missing: MissingCredentials | None = None
+    previous_status: str | None = None
+    key_problem: KeyProblem | None = None  # the credentials could not be decrypted
+
+
+@dataclass(frozen=True)
+class TenantFailure:
+    """A tenant of an `--all-tenants` run that could not be planned, and why."""
+
+    scope: TenantScope
+    error: str
+    key_problem: bool = False  # exit 5 rather than 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.scope.as_dict(), "error": self.error}
+
+
+@dataclass
+class HealthRun:
+    """The outcomes of a run, in the order they were asked for."""
+
+    outcomes: list[HealthOutcome]
+    delivery_failures: list[DeliveryFailure] = field(default_factory=list)
+    correlation_id: str = ""
+    failed_tenants: list[TenantFailure] | None = None  # None: not an all-tenants run
+
+    @property
+    def any_unhealthy(self) -> bool:
+        return any(o.status == "unhealthy" for o in self.outcomes)
+
+    @property
+    def key_problems(self) -> list[HealthOutcome]:
+        """The items whose credentials could not be decrypted (exit 5, after all ran)."""
+        return [o for o in self.outcomes if o.error == KEY_PROBLEM]
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for o in self.outcomes:
+            out[o.status] = out.get(o.status, 0) + 1
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        data = {
+            "items": [o.to_json() for o in self.outcomes],
+            "total": len(self.outcomes),
+            "counts": self.counts(),
+        }
+        if self.failed_tenants is not None:
+            data["failedTenants"] = [f.to_json() for f in self.failed_tenants]
+        return data
+
+
+Progress = Callable[[HealthOutcome, int, int], None]  # (outcome, done, total)

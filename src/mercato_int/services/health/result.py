@@ -1,0 +1,219 @@
+"""The result of a health check: what a provider may return, what is stored, and the
+redaction that keeps credential values out of every message and detail."""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import re
+import string
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote, quote_plus
+
+from mercato_int.scope import TenantScope
+from mercato_int.services.logs.redaction import MASK
+
+STATUSES: tuple[str, ...] = ("healthy", "degraded", "unhealthy", "unconfigured")
+LOG_LEVEL = {
+    "healthy": "info",
+    "degraded": "warning",
+    "unconfigured": "warning",
+    "unhealthy": "error",
+}
+KEY_PROBLEM = "key_problem"
+_MIN_SECRET_LEN = 4  # shorter values would mask ordinary words
+MAX_MESSAGE_BYTES = 4096  # a health message is one line for a person, not a payload
+_MAX_DEPTH = 50  # levels of a check's details kept; deeper ones become _DEEPER
+_DEEPER = "(deeper levels left out)"
+# what a value read from a file or pasted may carry around the secret itself
+_AROUND = string.whitespace + "".join(map(chr, range(32))) + "\x7f"
+
+
+@dataclass(frozen=True)
+class HealthOutcome:
+    """One completed check: `{status, message, details, latencyMs, checkedAt}` plus what it
+    was about."""
+
+    subject_id: str
+    integration_ids: tuple[str, ...]
+    owner_id: str | None
+    scope: TenantScope
+    status: str
+    message: str
+    details: dict[str, Any] | None
+    latency_ms: int
+    checked_at: datetime
+    # `KEY_PROBLEM`: the credentials could not be decrypted; the check did not run and nothing
+    # was recorded (state, log, event): the fault is this host's master key, not the provider
+    error: str | None = None
+
+    def result_json(self) -> dict[str, Any]:
+        """The spec's HealthCheckResult, as stored in `lastHealthCheck`."""
+        return {
+            "status": self.status,
+            "message": self.message,
+            "details": self.details,
+            # unconfigured: no check ran, so nothing was measured
+            "latencyMs": None if self.status == "unconfigured" else self.latency_ms,
+            "checkedAt": self.checked_at.isoformat().replace("+00:00", "Z"),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.subject_id,
+            "integrationIds": list(self.integration_ids),
+            "checkOwner": self.owner_id,
+            **self.scope.as_dict(),
+            **self.result_json(),
+        }
+
+
+def normalize(raw: Any) -> tuple[str, str, dict[str, Any] | None]:
+    """(status, message, details) from what a check returned: a HealthResult, a dict, or an
+    object with those attributes. Anything else is `unhealthy`, saying what was wrong."""
+    from pydantic import ValidationError
+
+    from mercato_int.registry import HealthResult
+
+    if isinstance(raw, HealthResult):
+        return raw.status, raw.message, raw.details
+    data = raw if isinstance(raw, Mapping) else None
+    if data is None and hasattr(raw, "status"):
+        data = {k: getattr(raw, k) for k in ("status", "message", "details") if hasattr(raw, k)}
+    if data is None:
+        return (
+            "unhealthy",
+            f"the check returned {type(raw).__name__}, not a result with a status",
+            None,
+        )
+    data = dict(data)
+    if isinstance(data.get("message"), str):  # pydantic refuses lone surrogates
+        data["message"] = _storable(data["message"])
+    try:
+        result = HealthResult.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "result"
+        return "unhealthy", f"the check returned an invalid result ({where}: {first['msg']})", None
+    return result.status, result.message, result.details
+
+
+def secret_forms(secret: str, others: Iterable[str] = ()) -> set[str]:
+    """Every form in which `secret` can show up in a check's text: as it is, without the
+    whitespace or control characters around it, and escaped as `repr`, JSON (also JSON inside
+    JSON), bytes (`b'...'`), `unicode_escape`, URL-encoded, and base64 (alone, as HTTP Basic
+    `secret:`, and as Basic `other:secret` for each of `others`, e.g. a user name)."""
+    forms: set[str] = set()
+    for s in {secret, secret.strip(_AROUND)}:
+        if len(s) < _MIN_SECRET_LEN:
+            continue
+        as_json = json.dumps(s)[1:-1]
+        forms |= {
+            s,
+            repr(s)[1:-1],
+            as_json,
+            json.dumps(s, ensure_ascii=False)[1:-1],
+            json.dumps(as_json)[1:-1],
+            repr(s.encode("utf-8", "backslashreplace"))[2:-1],
+            s.encode("unicode_escape").decode("ascii"),
+            quote(s, safe=""),
+            quote(s),
+            quote_plus(s, safe=""),
+            _b64(s),
+            _b64(f"{s}:"),
+            *(_b64(f"{o}:{s}") for o in others if o and o != s),
+        }
+    return {f for f in forms if len(f) >= _MIN_SECRET_LEN}
+
+
+def redactor(credentials: Mapping[str, Any], secret_keys: Iterable[str]) -> Callable[[Any], Any]:
+    """A function that masks the values of `secret` credential fields wherever they appear, in
+    any of the forms of `secret_forms` (in text, nested details and their keys, bytes and
+    numbers), masks the values under keys that are secret field names, and returns only what
+    JSON can hold (a check's details are stored, logged and emitted as JSON)."""
+    keys = set(secret_keys)
+    texts = [str(v) for v in credentials.values() if isinstance(v, str | int) and str(v)]
+    secrets = [
+        str(v)
+        for k, v in credentials.items()
+        if k in keys and v is not None and len(str(v)) >= _MIN_SECRET_LEN
+    ]
+    forms = set().union(*(secret_forms(s, texts) for s in secrets)) if secrets else set()
+    # longest first: a secret containing another (or one of its forms) is masked whole
+    pattern = (
+        re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+        if forms
+        else None
+    )
+
+    def text(value: str) -> str:
+        return pattern.sub(MASK, value) if pattern is not None else value
+
+    def clean(value: Any, depth: int = 0) -> Any:
+        if value is None or isinstance(value, bool):
+            return value
+        if isinstance(value, str):
+            return _storable(text(value))
+        if isinstance(value, int | float):
+            if isinstance(value, float) and not math.isfinite(value):
+                return str(value)  # NaN and Infinity are not JSON
+            return MASK if str(value) in forms else value
+        if depth >= _MAX_DEPTH:
+            return _DEEPER
+        if isinstance(value, Mapping):
+            return {
+                _storable(text(str(k))): MASK if k in keys else clean(v, depth + 1)
+                for k, v in value.items()
+            }
+        if isinstance(value, list | tuple | set | frozenset):
+            return [clean(v, depth + 1) for v in value]
+        if isinstance(value, bytes | bytearray):
+            return text(repr(bytes(value)))
+        return _storable(text(_safe_str(value)))
+
+    return clean
+
+
+def fit(message: str, details: dict[str, Any] | None) -> tuple[str, dict[str, Any] | None]:
+    """A check's (already masked) message and details cut to what is stored and logged: the
+    message to MAX_MESSAGE_BYTES of UTF-8, details that the log would refuse (too big, too
+    deep) replaced by `{"truncated": true, "reason": ...}`, so that a check returning too much
+    is still recorded rather than failing the run."""
+    from mercato_int.errors import InvalidInput
+    from mercato_int.services.logs.limits import details_json, dumps
+
+    if len(message) > MAX_MESSAGE_BYTES // 4 and len(message.encode()) > MAX_MESSAGE_BYTES:
+        cut = message.encode()[: MAX_MESSAGE_BYTES - 3].decode("utf-8", "ignore")
+        message = cut + "…"
+    if details is not None:
+        try:
+            details_json(details, dumps)
+        except InvalidInput as exc:
+            details = {"truncated": True, "reason": exc.message}
+    return message, details
+
+
+def _storable(value: str) -> str:
+    """Text without what no store keeps: NUL (Postgres refuses it) and lone surrogates (not
+    UTF-8), each replaced by U+FFFD."""
+    if "\x00" in value:
+        value = value.replace("\x00", "\ufffd")
+    if not value.isascii():
+        value = value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return value
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode("utf-8", "backslashreplace")).decode("ascii")
+
+
+def _safe_str(value: Any) -> str:
+    """`str(value)`, or what it is when its `__str__` fails (a check's own exception class)."""
+    try:
+        return str(value)
+    except Exception:
+        return f"<{type(value).__name__} that cannot be shown>"

@@ -1,0 +1,373 @@
+"""Health checks (spec §1, §4, §7): resolve credentials, run the provider's check with a timeout
+(many at once, with a bound), store the result on the state, write a `health.check` log entry
+and emit `integrations.health.checked`.
+
+A check never crashes a run: one that raises or outlives the timeout is `unhealthy` with the
+reason. Sync checks run in daemon threads (a hung one is abandoned at its timeout and cannot
+hold the process open); async checks run natively on the event loop and are cancelled.
+Credentials that cannot be decrypted are that item's error (`HealthRun.key_problems`), never
+the run's: every other check still runs. With `plan_all_tenants`, a tenant whose planning fails
+is reported (`HealthRun.failed_tenants`) and the other tenants are checked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from mercato_int.errors import InvalidInput, KeyProblem, MercatoIntError
+from mercato_int.i18n import t
+from mercato_int.registry import Registry
+from mercato_int.scope import TenantScope
+from mercato_int.services.credentials.requirements import MissingCredentials, requirements
+from mercato_int.services.health.calls import (
+    call_check,
+    describe,
+    http_network_error,
+    http_timeout,
+    origin,
+)
+from mercato_int.services.health.context import HealthClients, HealthContext, RedactingLogger
+from mercato_int.services.health.jobs import HealthJob, HealthRun, Progress, TenantFailure
+from mercato_int.services.health.result import (
+    KEY_PROBLEM,
+    LOG_LEVEL,
+    HealthOutcome,
+    fit,
+    normalize,
+    redactor,
+)
+
+if TYPE_CHECKING:
+    from mercato_int.services.events import DeliveryFailure, EventsService
+    from mercato_int.services.logs.service import LogService
+    from mercato_int.services.state.service import CredentialsResolver, StateService
+    from mercato_int.store.engine import Store
+
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_CONCURRENCY = 16
+OPERATION = "health.check"
+
+
+class HealthService:
+    def __init__(
+        self,
+        *,
+        registry: Registry,
+        state: StateService,
+        events: EventsService,
+        logs: LogService,
+        credentials: Callable[[], CredentialsResolver],
+        store: Store,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.registry = registry
+        self.state = state
+        self.events = events
+        self.logs = logs
+        self._credentials = credentials
+        self.store = store
+        self.clock = clock
+
+    # --- planning -----------------------------------------------------------------------------
+    def plan(self, ids: Sequence[str], scope: TenantScope) -> list[HealthJob]:
+        """Jobs for integration and bundle ids: members that share a check and credentials
+        (a bundle's) are checked once."""
+        targets = self.registry.expand(ids)
+        return self._plan(
+            targets, scope, named_bundles={i for i in ids if i in self.registry.bundles}
+        )
+
+    def plan_enabled(self, scope: TenantScope) -> list[HealthJob]:
+        """Jobs for every enabled integration in `scope` (`health --all`)."""
+        states = self.state.all_states(scope)
+        targets = [i for i, s in states.items() if s.is_enabled]
+        return self._plan(targets, scope, named_bundles=set(), states=states)
+
+    def plan_all_tenants(self) -> tuple[list[HealthJob], list[TenantFailure]]:
+        """Jobs for every enabled integration of every tenant (`health --all-tenants`); a
+        tenant that cannot be planned is reported and the others still are."""
+        jobs: list[HealthJob] = []
+        failures: list[TenantFailure] = []
+        for scope in self.state.enabled_scopes():
+            try:
+                jobs.extend(self.plan_enabled(scope))
+            except Exception as exc:  # one tenant never blinds the others
+                text = str(exc) if isinstance(exc, MercatoIntError) else describe(exc)
+                failures.append(TenantFailure(scope, text, isinstance(exc, KeyProblem)))
+        return jobs, failures
+
+    def _plan(
+        self,
+        targets: list[str],
+        scope: TenantScope,
+        *,
+        named_bundles: set[str],
+        states: dict[str, Any] | None = None,
+    ) -> list[HealthJob]:
+        if not targets:
+            return []
+        states = states or self.state.all_states(scope)
+        resolver = self._credentials()
+        groups: dict[tuple[str, str], list[str]] = {}
+        values: dict[tuple[str, str], dict[str, Any]] = {}
+        problems: dict[tuple[str, str], KeyProblem] = {}
+        for i in targets:
+            found = self.registry.health_check_config(i)
+            try:
+                creds = resolver.resolve(i, scope) or {}
+            except KeyProblem as exc:  # this item's error; the others still run
+                # members that fall through to one bundle row share its one error
+                key = (found[0] if found else f"none:{i}", f"key-problem:{exc}")
+                groups.setdefault(key, []).append(i)
+                values[key], problems[key] = {}, exc
+                continue
+            if found is None:
+                key = (f"none:{i}", "")
+            else:
+                key = (found[0], json.dumps(creds, sort_keys=True, default=str))
+            groups.setdefault(key, []).append(i)
+            values[key] = creds
+        jobs = []
+        for key, members in groups.items():
+            if key in problems:
+                owner = None if key[0].startswith("none:") else key[0]
+                stands_for_bundle = owner in self.registry.bundles and (
+                    len(members) > 1 or owner in named_bundles
+                )
+                jobs.append(
+                    HealthJob(
+                        subject_id=owner if stands_for_bundle and owner else members[0],
+                        integration_ids=tuple(members),
+                        scope=scope,
+                        owner_id=owner,
+                        check=None,
+                        credentials={},
+                        previous_status=states[members[0]].health_status,
+                        key_problem=problems[key],
+                    )
+                )
+                continue
+            owner = None if key[0].startswith("none:") else key[0]
+            is_bundle_check = owner is not None and owner in self.registry.bundles
+            stands_for_bundle = is_bundle_check and (len(members) > 1 or owner in named_bundles)
+            subject = owner if stands_for_bundle and owner else members[0]
+            creds = values[key]
+            need = requirements(self.registry, owner if is_bundle_check and owner else members[0])
+            keys = need.missing(creds)
+            secret = set(self.registry.secret_keys(members[0]))
+            if owner:
+                secret |= self.registry.secret_keys(owner)
+            # stored keys the schema no longer declares count as secrets too
+            secret |= set(getattr(creds, "secret_keys", ()))
+            jobs.append(
+                HealthJob(
+                    subject_id=subject,
+                    integration_ids=tuple(members),
+                    scope=scope,
+                    owner_id=owner,
+                    check=self.registry.resolve_health_check(members[0]) if owner else None,
+                    credentials=creds,
+                    secret_keys=frozenset(secret),
+                    missing=(
+                        MissingCredentials(need.owner_id, tuple(members), keys) if keys else None
+                    ),
+                    previous_status=states[members[0]].health_status,
+                )
+            )
+        return jobs
+
+    # --- running ------------------------------------------------------------------------------
+    def run(
+        self,
+        jobs: Sequence[HealthJob],
+        *,
+        actor: str,
+        timeout: float = DEFAULT_TIMEOUT,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        progress: Progress | None = None,
+    ) -> HealthRun:
+        """Run `jobs` concurrently (at most `concurrency` at once), each cut at `timeout`
+        seconds, recording every outcome as it completes."""
+        return asyncio.run(
+            self.arun(
+                jobs, actor=actor, timeout=timeout, concurrency=concurrency, progress=progress
+            )
+        )
+
+    async def arun(
+        self,
+        jobs: Sequence[HealthJob],
+        *,
+        actor: str,
+        timeout: float = DEFAULT_TIMEOUT,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        progress: Progress | None = None,
+    ) -> HealthRun:
+        """`run` for callers that already have an event loop (the TUI)."""
+        if not 0 < timeout <= MAX_TIMEOUT:  # NaN and infinity too
+            raise InvalidInput(
+                t("state.health.bad_timeout", timeout=f"{timeout:g}", most=f"{MAX_TIMEOUT:g}")
+            )
+        if concurrency < 1:
+            raise InvalidInput(t("state.health.bad_concurrency", concurrency=concurrency))
+        run = HealthRun(outcomes=[], correlation_id=f"health-{uuid.uuid4().hex[:12]}")
+        clients = HealthClients(timeout=timeout, max_connections=max(concurrency * 2, 10))
+        bound = asyncio.Semaphore(concurrency)
+        done = 0
+
+        async def one(job: HealthJob) -> HealthOutcome:
+            nonlocal done
+            async with bound:
+                outcome = await self._execute(job, clients, timeout, run.correlation_id)
+            # Recorded in the loop's thread as each finishes: an interrupted run keeps what
+            # it has. (A few ms per write; the checks themselves run elsewhere.) A key problem
+            # is not recorded: the check never ran, and the fault is this host's key.
+            if outcome.error != KEY_PROBLEM:
+                run.delivery_failures.extend(self._record(job, outcome, actor, run.correlation_id))
+            done += 1
+            if progress is not None:
+                progress(outcome, done, len(jobs))
+            return outcome
+
+        try:
+            run.outcomes = list(await asyncio.gather(*(one(j) for j in jobs)))
+        finally:
+            await clients.aclose()
+            clients.close()
+        return run
+
+    async def _execute(
+        self, job: HealthJob, clients: HealthClients, timeout: float, correlation_id: str
+    ) -> HealthOutcome:
+        started = time.perf_counter()
+
+        clean = redactor(job.credentials, job.secret_keys)
+
+        def finish(
+            status: str,
+            message: str,
+            details: dict[str, Any] | None,
+            error: str | None = None,
+        ) -> HealthOutcome:
+            latency = int((time.perf_counter() - started) * 1000)
+            fitted = fit(clean(message), clean(details) if details is not None else None)
+            return HealthOutcome(
+                subject_id=job.subject_id,
+                integration_ids=job.integration_ids,
+                owner_id=job.owner_id,
+                scope=job.scope,
+                status=status,
+                message=fitted[0],
+                details=fitted[1],
+                latency_ms=latency,
+                checked_at=self.clock(),
+                error=error,
+            )
+
+        if job.key_problem is not None:
+            return finish(
+                "unhealthy", str(job.key_problem), {"error": KEY_PROBLEM}, error=KEY_PROBLEM
+            )
+        if job.check is None:
+            return finish("unconfigured", f"no health check is defined for {job.subject_id}", None)
+        if job.missing is not None:
+            return finish(
+                "unconfigured",
+                f"required credentials not set: {', '.join(job.missing.keys)}; "
+                f"set them with `{scoped_command(job.missing.command, job.scope)}`",
+                {"missing": list(job.missing.keys), "credentialsId": job.missing.owner_id},
+            )
+        ctx = HealthContext(
+            integration_id=job.subject_id,
+            integration_ids=job.integration_ids,
+            scope=job.scope,
+            log=RedactingLogger(self.logs.scoped(job.subject_id, correlation_id, job.scope), clean),
+            timeout=timeout,
+            clients=clients,
+        )
+        deadline = started + timeout
+        try:
+            raw = await asyncio.wait_for(call_check(job.check, dict(job.credentials), ctx), timeout)
+            while inspect.isawaitable(raw):  # a sync callable that hands back a coroutine
+                raw = await asyncio.wait_for(raw, max(deadline - time.perf_counter(), 0.001))
+        except (TimeoutError, http_timeout()):
+            return finish(
+                "unhealthy",
+                f"timed out: no answer within {timeout:g} s",
+                {"error": "timeout", "timeoutSeconds": timeout},
+            )
+        except http_network_error() as exc:  # connect, read, write: nothing was answered
+            return finish(
+                "unhealthy",
+                f"cannot reach {origin(exc)}: {describe(exc)}".rstrip(": "),
+                {"error": type(exc).__name__},
+            )
+        except Exception as exc:
+            return finish(
+                "unhealthy",
+                f"check failed: {describe(exc)}".rstrip(": "),
+                {"error": type(exc).__name__},
+            )
+        try:
+            status, message, details = normalize(raw)
+        except Exception as exc:  # a result object whose attributes raise
+            status, message, details = "unhealthy", f"check failed: {describe(exc)}", None
+        return finish(status, message, details)
+
+    def _record(
+        self, job: HealthJob, outcome: HealthOutcome, actor: str, correlation_id: str
+    ) -> list[DeliveryFailure]:
+        from mercato_int.services.events import HEALTH_CHECKED
+
+        result = outcome.result_json()
+        with self.store.session() as session:
+            self.state.store_health(
+                session, job.integration_ids, job.scope, result, outcome.checked_at
+            )
+            event = self.events.record(
+                session,
+                HEALTH_CHECKED,
+                scope=job.scope,
+                actor=actor,
+                subject_id=job.subject_id,
+                payload={
+                    "integrationId": job.subject_id,
+                    "integrationIds": list(job.integration_ids),
+                    "checkOwner": job.owner_id,
+                    "result": result,
+                    "changes": {"status": {"from": job.previous_status, "to": outcome.status}},
+                },
+            )
+        self.logs.log(
+            integration_id=job.subject_id,
+            level=LOG_LEVEL[outcome.status],
+            operation=OPERATION,
+            message=f"{job.subject_id}: {outcome.status}: {outcome.message}",
+            scope=job.scope,
+            details={
+                "status": outcome.status,
+                "integrationIds": list(job.integration_ids),
+                "checkOwner": job.owner_id,
+                "result": outcome.details,
+            },
+            correlation_id=correlation_id,
+            duration_ms=outcome.latency_ms,
+        )
+        return self.events.deliver([event])
+
+
+MAX_TIMEOUT = 3600.0  # seconds: a check that needs longer is not a health check
+
+
+def scoped_command(command: str, scope: TenantScope) -> str:
+    """`mercato-int ...` with the scope's `--tenant`/`--org` (TenantScope.cli_flags) after the
+    program name, so that a copied hint acts on the tenant it was given for."""
+    program, _, rest = command.partition(" ")
+    return f"{program} {scope.cli_flags()}{rest}".rstrip()

@@ -1,0 +1,109 @@
+"""What a log entry is: the levels, an entry as read, what to read (a filter) and a page of
+entries. The writer, the query and the front ends share these; none of them needs the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+
+from mercato_int.errors import InvalidInput
+from mercato_int.i18n import t
+
+LEVELS: tuple[str, ...] = ("debug", "info", "warning", "error")
+
+
+def unknown_level(level: Any) -> InvalidInput:
+    """The error for a level that is not one of LEVELS (exit 2)."""
+    hint = t("logs.unknown_level_hint", levels=", ".join(LEVELS))
+    return InvalidInput(t("logs.unknown_level", level=level), hint=hint)
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    """What to read. `operation` is exact, or a glob when it holds `*` or `?`."""
+
+    integration_id: str | None = None
+    # any of these (a bundle and its integrations); with integration_id, both must hold
+    integration_ids: tuple[str, ...] | None = None
+    level: str | None = None
+    min_level: str | None = None
+    operation: str | None = None
+    correlation_id: str | None = None
+    entity_type: str | None = None
+    entity_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    search: str | None = None
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    id: str
+    integration_id: str
+    level: str
+    operation: str
+    message: str
+    details: dict[str, Any] | None
+    correlation_id: str | None
+    entity_type: str | None
+    entity_id: str | None
+    duration_ms: int | None
+    organization_id: str
+    tenant_id: str
+    created_at: datetime
+    seq: int | None = None  # the insertion order; not part of the JSON shape
+
+    @classmethod
+    def from_row(cls, row: Any) -> LogEntry:
+        m = row._mapping
+        return cls(**{k: m[k] for k in _FIELDS if k != "id"}, id=str(m["id"]))
+
+    def to_json(self) -> dict[str, Any]:
+        """The entry as the spec's API gives it (camelCase keys)."""
+        return {
+            "id": self.id,
+            "integrationId": self.integration_id,
+            "level": self.level,
+            "operation": self.operation,
+            "message": self.message,
+            "details": self.details,
+            "correlationId": self.correlation_id,
+            "entityType": self.entity_type,
+            "entityId": self.entity_id,
+            "durationMs": self.duration_ms,
+            "organizationId": self.organization_id,
+            "tenantId": self.tenant_id,
+            "createdAt": self.created_at.isoformat().replace("+00:00", "Z"),
+        }
+
+
+_FIELDS = [f.name for f in fields(LogEntry)]  # the columns of integration_logs
+
+
+@dataclass(frozen=True)
+class LogPage:
+    items: list[LogEntry]
+    total: int | None
+    next_cursor: str | None
+    page_size: int = 50
+    offset: int = 0
+    after_cursor: bool = False  # a page after a --cursor: its number is not known
+
+    @property
+    def page(self) -> int | None:
+        """1-based, as the spec's API counts; None after a cursor (deep pages by keyset)."""
+        return None if self.after_cursor else self.offset // self.page_size + 1
+
+    @property
+    def total_pages(self) -> int | None:
+        return None if self.total is None else -(-self.total // self.page_size)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "items": [e.to_json() for e in self.items],
+            "total": self.total,
+            "page": self.page,
+            "pageSize": self.page_size,
+            "totalPages": self.total_pages,
+        }

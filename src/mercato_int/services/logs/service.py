@@ -1,0 +1,221 @@
+"""Operation logs (spec §3): entries written one at a time, through a scoped logger or a
+batched writer, with secret keys stripped and secret values masked before they are stored;
+read back with filters and pages, or followed as they arrive."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from mercato_int.errors import MercatoIntError
+from mercato_int.registry import Registry
+from mercato_int.scope import TenantScope
+from mercato_int.services.logs import query as log_query
+from mercato_int.services.logs.model import LEVELS, LogEntry, LogFilter, LogPage
+from mercato_int.services.logs.redaction import Redactor
+from mercato_int.services.logs.writer import LogWriter
+from mercato_int.store.engine import Store
+
+__all__ = ["LEVELS", "LogEntry", "LogFilter", "LogPage", "LogService", "ScopedLogger"]
+
+SecretValues = Callable[[str, TenantScope], Iterable[str]]
+
+
+class LogService:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        registry: Registry,
+        clock: Callable[[], datetime],
+        secret_values: SecretValues | None = None,
+    ) -> None:
+        self.store = store
+        self.registry = registry
+        self.clock = clock
+        # (integration id, scope) -> the current secret values of its resolved credentials
+        self.secret_values: SecretValues = secret_values or (lambda _i, _s: ())
+
+    # --- writing ------------------------------------------------------------------------
+    def redactor(self, integration_id: str, scope: TenantScope) -> Redactor:
+        """What to strip and mask for one integration in one tenant (resolves credentials)."""
+        keys = self.registry.secret_keys(integration_id)  # NotFound for an unknown id
+        return Redactor.build(keys, self.secret_values(integration_id, scope))
+
+    def writer(
+        self,
+        *,
+        batch_size: int = 1000,
+        flush_interval: float | None = 1.0,
+        on_reject: Callable[[Any, MercatoIntError], None] | None = None,
+    ) -> LogWriter:
+        """A batched writer (a context manager) for high-volume producers; see LogWriter for
+        what happens to an entry the store refuses."""
+        return LogWriter(
+            self.store.engine,
+            redactor=self.redactor,
+            clock=self.clock,
+            batch_size=batch_size,
+            flush_interval=flush_interval,
+            on_reject=on_reject,
+        )
+
+    def log(
+        self,
+        *,
+        integration_id: str,
+        level: str,
+        operation: str,
+        message: str,
+        scope: TenantScope,
+        details: dict[str, Any] | None = None,
+        correlation_id: str | None = None,
+        entity_type: str | None = None,
+        entity_id: str | None = None,
+        duration_ms: int | None = None,
+        created_at: datetime | None = None,
+    ) -> None:
+        """Write one entry now (redacted with the credentials as they are at this moment)."""
+        with self.writer(batch_size=1, flush_interval=None) as w:
+            w.write(
+                integration_id=integration_id,
+                level=level,
+                operation=operation,
+                message=message,
+                scope=scope,
+                details=details,
+                correlation_id=correlation_id,
+                entity_type=entity_type,
+                entity_id=entity_id,
+                duration_ms=duration_ms,
+                created_at=created_at,
+            )
+
+    def scoped(
+        self, integration_id: str, correlation_id: str | None, scope: TenantScope
+    ) -> ScopedLogger:
+        """A logger bound to one integration, correlation id and scope."""
+        return ScopedLogger(self, integration_id, correlation_id, scope)
+
+    # --- reading ------------------------------------------------------------------------
+    def query(
+        self,
+        *,
+        scope: TenantScope,
+        filters: LogFilter | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        cursor: str | None = None,
+        with_total: bool = True,
+    ) -> LogPage:
+        """Entries of one tenant, newest first, with the total and the next page's cursor."""
+        with self.store.engine.connect() as conn:
+            return log_query.query(
+                conn,
+                scope,
+                filters or LogFilter(),
+                limit=limit,
+                offset=offset,
+                cursor=cursor,
+                with_total=with_total,
+            )
+
+    def follow(
+        self,
+        *,
+        scope: TenantScope,
+        filters: LogFilter | None = None,
+        backlog: int = 10,
+        poll_seconds: float = 0.5,
+        should_stop: Callable[[], bool] = lambda: False,
+    ) -> Iterator[LogEntry]:
+        """The last `backlog` entries (newest by createdAt, printed oldest first), then every
+        entry other processes write from now on, in insertion order, whatever createdAt it
+        carries (`logs ingest` of old entries), until `should_stop()`."""
+        from mercato_int.services.follow import follow
+
+        f = filters or LogFilter()
+
+        def last_entries(conn: sa.Connection) -> list[LogEntry]:
+            if backlog <= 0:
+                return []
+            page = log_query.query(conn, scope, f, limit=backlog, with_total=False)
+            return page.items[::-1]
+
+        yield from follow(
+            self.store,
+            log_query.T,
+            log_query.conditions(scope, f),
+            convert=LogEntry.from_row,
+            backlog=last_entries,
+            poll_seconds=poll_seconds,
+            should_stop=should_stop,
+        )
+
+    def integrations_in(self, *, scope: TenantScope) -> list[str]:
+        """Integration ids that have entries in the scope."""
+        t = log_query.T
+        stmt = (
+            sa.select(t.c.integration_id)
+            .where(t.c.tenant_id == scope.tenant_id, t.c.organization_id == scope.organization_id)
+            .distinct()
+        )
+        with self.store.engine.connect() as conn:
+            return sorted(conn.execute(stmt).scalars())
+
+    def scopes(self) -> list[TenantScope]:
+        """Every (organization, tenant) that has log entries."""
+        t = log_query.T
+        stmt = sa.select(t.c.organization_id, t.c.tenant_id).distinct()
+        with self.store.engine.connect() as conn:
+            return [TenantScope(o, te) for o, te in sorted(conn.execute(stmt).all())]
+
+
+class ScopedLogger:
+    """Writes entries for one integration, correlation id and scope (spec §3.4)."""
+
+    def __init__(
+        self,
+        service: LogService,
+        integration_id: str,
+        correlation_id: str | None,
+        scope: TenantScope,
+    ) -> None:
+        self.service = service
+        self.integration_id = integration_id
+        self.correlation_id = correlation_id
+        self.scope = scope
+
+    def _write(self, level: str, operation: str, message: str, **kw: Any) -> None:
+        self.service.log(
+            integration_id=self.integration_id,
+            level=level,
+            operation=operation,
+            message=message,
+            scope=self.scope,
+            correlation_id=self.correlation_id,
+            **kw,
+        )
+
+    def info(
+        self, operation: str, message: str, details: dict[str, Any] | None = None, **kw: Any
+    ) -> None:
+        self._write("info", operation, message, details=details, **kw)
+
+    def warning(
+        self, operation: str, message: str, details: dict[str, Any] | None = None, **kw: Any
+    ) -> None:
+        self._write("warning", operation, message, details=details, **kw)
+
+    def error(
+        self, operation: str, message: str, details: dict[str, Any] | None = None, **kw: Any
+    ) -> None:
+        self._write("error", operation, message, details=details, **kw)
+
+    def debug(
+        self, operation: str, message: str, details: dict[str, Any] | None = None, **kw: Any
+    ) -> None:
+        self._write("debug", operation, message, details=details, **kw)

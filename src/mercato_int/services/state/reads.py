@@ -1,0 +1,189 @@
+"""The read side of per-tenant state: what `list` and `show` display for a scope.
+
+These reads go through SQLAlchemy Core on lightweight table clauses, not the SQLModel ORM:
+the ORM (sqlmodel, sqlalchemy.orm and the mapped tables) costs ~130 ms to import, more than
+everything else `mercato-int list` does. A test keeps these columns in step with
+`store/tables.py`, which stays the one definition of the schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Boolean, String, column, select, table
+from sqlalchemy.engine import Connection
+
+from mercato_int.scope import TenantScope
+from mercato_int.store.types import JSONType, UTCDateTime
+
+STATES = table(
+    "integration_states",
+    column("integration_id", String),
+    column("is_enabled", Boolean),
+    column("last_health_check", JSONType),
+    column("last_health_check_at", UTCDateTime),
+    column("enabled_at", UTCDateTime),
+    column("enabled_by", String),
+    column("organization_id", String),
+    column("tenant_id", String),
+    column("updated_at", UTCDateTime),
+)
+CREDENTIALS = table(
+    "integration_credentials",
+    column("integration_id", String),
+    column("organization_id", String),
+    column("tenant_id", String),
+    column("updated_at", UTCDateTime),
+)
+
+if TYPE_CHECKING:
+    from mercato_int.registry import Registry
+
+# what `list --health-status` accepts: the stored statuses, and `unchecked` for none yet
+HEALTH_FILTERS: tuple[str, ...] = ("healthy", "degraded", "unhealthy", "unconfigured", "unchecked")
+
+
+@dataclass(frozen=True)
+class StateView:
+    """The effective state of one integration in one scope (defaults when no row exists)."""
+
+    integration_id: str
+    is_enabled: bool
+    enabled_at: datetime | None = None
+    enabled_by: str | None = None
+    last_health_check: dict[str, Any] | None = None
+    last_health_check_at: datetime | None = None
+    updated_at: datetime | None = None  # of the state row
+    # What the registry and the credentials rows say now (see `effective_views`).
+    has_health_check: bool = True
+    credentials_missing: bool = False  # required fields, and no row of the form that has them
+    credentials_owner: str | None = None  # the row that applies: its own, else its bundle's
+    credentials_updated_at: datetime | None = None
+
+    @property
+    def has_credentials(self) -> bool:
+        return self.credentials_owner is not None
+
+    @property
+    def health_status(self) -> str | None:
+        """What is true now: `unconfigured` when there is no check or the required credentials
+        are missing (whatever an earlier check said), else the last result's status; None
+        when it was never checked."""
+        if not self.has_health_check or self.credentials_missing:
+            return "unconfigured"
+        return (self.last_health_check or {}).get("status")
+
+    @property
+    def last_changed_at(self) -> datetime | None:
+        """The latest change in the scope: state row or credentials (`list --sort updated`)."""
+        times = [t for t in (self.updated_at, self.credentials_updated_at) if t is not None]
+        return max(times) if times else None
+
+    def to_json(self) -> dict[str, Any]:
+        last = self.last_health_check
+        if last and last.get("status") == "unconfigured":
+            last = {**last, "latencyMs": None}  # nothing was measured
+        return {
+            "isEnabled": self.is_enabled,
+            "enabledAt": iso(self.enabled_at),
+            "enabledBy": self.enabled_by,
+            "healthStatus": self.health_status,
+            "lastHealthCheck": last,
+            "lastHealthCheckAt": iso(self.last_health_check_at),
+            "hasCredentials": self.has_credentials,
+            # `own` or `bundle` as in `creds get --json`, `none` without a row
+            "credentialsSource": (
+                "none"
+                if self.credentials_owner is None
+                else "own"
+                if self.credentials_owner == self.integration_id
+                else "bundle"
+            ),
+            "credentialsUpdatedAt": iso(self.credentials_updated_at),
+        }
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a `Z`, as the spec's API returns timestamps."""
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def read_state_rows(
+    conn: Connection, *, scope: TenantScope, integration_id: str | None = None
+) -> dict[str, StateView]:
+    """The stored state rows of `scope` (one integration's, or all), by integration id."""
+    query = select(
+        STATES.c.integration_id,
+        STATES.c.is_enabled,
+        STATES.c.enabled_at,
+        STATES.c.enabled_by,
+        STATES.c.last_health_check,
+        STATES.c.last_health_check_at,
+        STATES.c.updated_at,
+    ).where(
+        STATES.c.organization_id == scope.organization_id,
+        STATES.c.tenant_id == scope.tenant_id,
+    )
+    if integration_id is not None:
+        query = query.where(STATES.c.integration_id == integration_id)
+    return {
+        row.integration_id: StateView(
+            integration_id=row.integration_id,
+            is_enabled=bool(row.is_enabled),
+            enabled_at=row.enabled_at,
+            enabled_by=row.enabled_by,
+            last_health_check=row.last_health_check,
+            last_health_check_at=row.last_health_check_at,
+            updated_at=row.updated_at,
+        )
+        for row in conn.execute(query)
+    }
+
+
+def read_configured_ids(conn: Connection, *, scope: TenantScope) -> set[str]:
+    """Integration and bundle ids that have a credentials row in `scope`."""
+    return set(read_credentials_times(conn, scope=scope))
+
+
+def read_credentials_times(conn: Connection, *, scope: TenantScope) -> dict[str, datetime]:
+    """When each credentials row of `scope` was last saved, by integration or bundle id."""
+    query = select(CREDENTIALS.c.integration_id, CREDENTIALS.c.updated_at).where(
+        CREDENTIALS.c.organization_id == scope.organization_id,
+        CREDENTIALS.c.tenant_id == scope.tenant_id,
+    )
+    return {row.integration_id: row.updated_at for row in conn.execute(query)}
+
+
+def effective_views(
+    registry: Registry,
+    ids: Iterable[str],
+    rows: dict[str, StateView],
+    credentials: dict[str, datetime],
+) -> dict[str, StateView]:
+    """The state of each integration in `ids` as every reader shows it: its row (or its
+    definition's default) joined with what the registry and the credentials rows say now, so
+    that `healthStatus` is derived at read time (`creds unset` makes it `unconfigured` at
+    once). `credentials`: `read_credentials_times` of the scope."""
+    from mercato_int.services.credentials.requirements import requirements
+
+    views = {}
+    for i in ids:
+        definition = registry.integrations[i]
+        view = rows.get(i) or StateView(integration_id=i, is_enabled=definition.default_enabled)
+        bundle_id = definition.bundle_id if definition.bundle_id in registry.bundles else None
+        # the integration's own row first, else its bundle's (the credentials fall-through)
+        owner = i if i in credentials else bundle_id if bundle_id in credentials else None
+        need = requirements(registry, i)
+        views[i] = replace(
+            view,
+            has_health_check=registry.health_check_config(i) is not None,
+            # a save refuses a row without every required field, so the row of the form that
+            # declares them is the proof (the values stay encrypted: no key needed to list)
+            credentials_missing=bool(need.keys) and owner != need.owner_id,
+            credentials_owner=owner,
+            credentials_updated_at=credentials[owner] if owner else None,
+        )
+    return views

@@ -1,0 +1,354 @@
+"""Per-tenant state of integrations: enabled or not, and the last health check (spec §4).
+
+Reads go through Core (see reads.py). Writes: enable and disable (a bundle id means all of
+its integrations) in one transaction with atomic upserts, the audit events of each change,
+and the health result on the state."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from sqlalchemy import false, select, true, update
+
+from mercato_int.errors import MercatoIntError
+from mercato_int.i18n import t
+from mercato_int.registry import Registry
+from mercato_int.scope import TenantScope
+from mercato_int.services.credentials.requirements import MissingCredentials, requirements
+from mercato_int.services.state.reads import (
+    StateView,
+    effective_views,
+    read_credentials_times,
+    read_state_rows,
+)
+from mercato_int.store.engine import Store
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from mercato_int.services.events import DeliveryFailure, Event, EventsService
+
+
+class CredentialsResolver(Protocol):
+    def resolve(self, integration_id: str, scope: TenantScope) -> dict[str, Any]: ...
+
+
+@dataclass
+class StateChange:
+    """What an `enable` or `disable` did in one scope."""
+
+    scope: TenantScope
+    actor: str
+    enabled: bool  # the state asked for
+    changed: list[str]  # integrations whose state flipped
+    unchanged: list[str]  # integrations that were already in that state
+    bundles: list[str]  # bundle ids that were asked for
+    events: list[Event] = field(default_factory=list)
+    delivery_failures: list[DeliveryFailure] = field(default_factory=list)
+    missing_credentials: list[MissingCredentials] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. credentials that could not be read
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "scope": self.scope.as_dict(),
+            "actor": self.actor,
+            "isEnabled": self.enabled,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "bundles": self.bundles,
+            "events": [e.to_json() for e in self.events],
+            "missingCredentials": [m.to_json() for m in self.missing_credentials],
+        }
+
+
+class StateService:
+    """The state of integrations in a scope: read it, enable and disable, store health."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        registry: Registry,
+        clock: Callable[[], datetime],
+        events: EventsService | None = None,
+        credentials: Callable[[], CredentialsResolver] | None = None,
+    ) -> None:
+        self.store = store
+        self.registry = registry
+        self.clock = clock
+        self.events = events
+        # A getter: reading credentials needs the master key, which only `enable` pays for.
+        self._credentials = credentials
+
+    def all_states(self, scope: TenantScope) -> dict[str, StateView]:
+        """The effective state of every registered integration in `scope`."""
+        with self.store.connect() as conn:
+            rows = read_state_rows(conn, scope=scope)
+            credentials = read_credentials_times(conn, scope=scope)
+        return effective_views(self.registry, self.registry.integrations, rows, credentials)
+
+    def get(self, integration_id: str, scope: TenantScope) -> StateView:
+        """The effective state of one integration in `scope`."""
+        self.registry.get_integration(integration_id)
+        with self.store.connect() as conn:
+            rows = read_state_rows(conn, scope=scope, integration_id=integration_id)
+            credentials = read_credentials_times(conn, scope=scope)
+        return effective_views(self.registry, [integration_id], rows, credentials)[integration_id]
+
+    def credentials_times(self, scope: TenantScope) -> dict[str, datetime]:
+        """When each credentials row of `scope` was last saved, by integration or bundle id."""
+        with self.store.connect() as conn:
+            return read_credentials_times(conn, scope=scope)
+
+    # --- changes --------------------------------------------------------------------------------
+    def enable(self, ids: Sequence[str], scope: TenantScope, *, actor: str) -> StateChange:
+        """Enable integrations (a bundle id means all its members) in one transaction.
+
+        `enabledAt`/`enabledBy` are set on each disabled->enabled transition; integrations that
+        were already enabled are left as they were. Required credentials that are not set do
+        not stop the change: they come back in `missing_credentials`."""
+        change = self._set(ids, scope, actor=actor, enabled=True)
+        self._check_credentials(change)
+        return change
+
+    def disable(self, ids: Sequence[str], scope: TenantScope, *, actor: str) -> StateChange:
+        """Disable integrations (a bundle id means all its members) in one transaction."""
+        return self._set(ids, scope, actor=actor, enabled=False)
+
+    def _set(
+        self, ids: Sequence[str], scope: TenantScope, *, actor: str, enabled: bool
+    ) -> StateChange:
+        targets = self.registry.expand(ids)  # NotFound before anything is written
+        bundles = list(dict.fromkeys(i for i in ids if self.registry.is_bundle(i)))
+        now = self.clock()
+        recorded: list[Event] = []
+        with self.store.session() as session:
+            changed = [
+                i
+                for i in targets
+                if self._flip(session, i, scope, actor=actor, to=enabled, now=now)
+            ]
+            if self.events is not None:
+                recorded = self._record(session, scope, actor, enabled, bundles, changed, now)
+        change = StateChange(
+            scope=scope,
+            actor=actor,
+            enabled=enabled,
+            changed=changed,
+            unchanged=[i for i in targets if i not in changed],
+            bundles=bundles,
+            events=recorded,
+        )
+        if recorded and self.events is not None:
+            change.delivery_failures = self.events.deliver(recorded)
+        return change
+
+    def _record(
+        self,
+        session: Session,
+        scope: TenantScope,
+        actor: str,
+        enabled: bool,
+        bundles: list[str],
+        changed: list[str],
+        now: datetime,
+    ) -> list[Event]:
+        """The audit events of one change: the bundles first, then each integration."""
+        from mercato_int.services import events as ev
+
+        assert self.events is not None
+        recorded: list[Event] = []
+        flip = {"isEnabled": {"from": not enabled, "to": enabled}}
+        for b in bundles:
+            members = [m.id for m in self.registry.members(b)]
+            flipped = [m for m in members if m in changed]
+            if not flipped:
+                continue  # nothing changed: nothing to audit
+            recorded.append(
+                self.events.record(
+                    session,
+                    ev.BUNDLE_ENABLED if enabled else ev.BUNDLE_DISABLED,
+                    scope=scope,
+                    actor=actor,
+                    subject_id=b,
+                    payload={
+                        "bundleId": b,
+                        "integrationIds": flipped,
+                        "unchanged": [m for m in members if m not in changed],
+                        "changes": flip,
+                    },
+                )
+            )
+        for i in changed:
+            bundle_id = self.registry.integrations[i].bundle_id
+            payload: dict[str, Any] = {
+                "integrationId": i,
+                "bundleId": bundle_id,
+                "via": bundle_id if bundle_id in bundles else None,
+                "changes": flip,
+            }
+            if enabled:
+                payload["enabledAt"] = _iso(now)
+            recorded.append(
+                self.events.record(
+                    session,
+                    ev.INTEGRATION_ENABLED if enabled else ev.INTEGRATION_DISABLED,
+                    scope=scope,
+                    actor=actor,
+                    subject_id=i,
+                    payload=payload,
+                )
+            )
+        return recorded
+
+    def _flip(
+        self,
+        session: Session,
+        integration_id: str,
+        scope: TenantScope,
+        *,
+        actor: str,
+        to: bool,
+        now: datetime,
+    ) -> bool:
+        """Set one state in one statement; True when it changed. A missing row means the
+        definition's default state, so the row is only inserted when that default differs."""
+        table = _table()
+        definition = self.registry.integrations[integration_id]
+        values: dict[str, Any] = {
+            "is_enabled": to,
+            "enabled_at": now if to else None,
+            "enabled_by": actor if to else None,
+            "updated_at": now,
+        }
+        was = false() if to else true()
+        in_scope = (
+            table.c.integration_id == integration_id,
+            table.c.organization_id == scope.organization_id,
+            table.c.tenant_id == scope.tenant_id,
+        )
+        if definition.default_enabled == to:
+            # No row already means `to`: only an existing row in the other state changes.
+            stmt: Any = (
+                update(table)
+                .where(*in_scope, table.c.is_enabled == was)
+                .values(**values)
+                .returning(table.c.id)
+            )
+        else:
+            insert = _insert_for(self.store.dialect)
+            stmt = insert(table).values(
+                id=uuid.uuid4(),
+                integration_id=integration_id,
+                organization_id=scope.organization_id,
+                tenant_id=scope.tenant_id,
+                created_at=now,
+                **values,
+            )
+            # Atomic upsert: the row changes only if it was in the other state, and RETURNING
+            # tells us whether it did (insert or update) without reading first.
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["integration_id", "organization_id", "tenant_id"],
+                set_={k: stmt.excluded[k] for k in values},
+                where=table.c.is_enabled == was,
+            ).returning(table.c.id)
+        return session.execute(stmt).first() is not None
+
+    def store_health(
+        self,
+        session: Session,
+        integration_ids: Sequence[str],
+        scope: TenantScope,
+        result: dict[str, Any],
+        checked_at: datetime,
+    ) -> None:
+        """Put a health result on the state of each integration, inside the caller's
+        transaction (an upsert: an integration never enabled keeps its default state)."""
+        table = _table()
+        insert = _insert_for(self.store.dialect)
+        for i in integration_ids:
+            stmt = insert(table).values(
+                id=uuid.uuid4(),
+                integration_id=i,
+                organization_id=scope.organization_id,
+                tenant_id=scope.tenant_id,
+                is_enabled=self.registry.integrations[i].default_enabled,
+                last_health_check=result,
+                last_health_check_at=checked_at,
+                created_at=checked_at,
+                updated_at=checked_at,
+            )
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["integration_id", "organization_id", "tenant_id"],
+                set_={
+                    "last_health_check": stmt.excluded.last_health_check,
+                    "last_health_check_at": stmt.excluded.last_health_check_at,
+                    "updated_at": stmt.excluded.updated_at,
+                },
+            )
+            session.execute(stmt)
+
+    def enabled_scopes(self) -> list[TenantScope]:
+        """Every scope with at least one enabled integration row (for `--all-tenants`)."""
+        table = _table()
+        with self.store.session() as session:
+            rows = session.execute(
+                select(table.c.organization_id, table.c.tenant_id)
+                .where(table.c.is_enabled == true())
+                .distinct()
+                .order_by(table.c.tenant_id, table.c.organization_id)
+            ).all()
+        return [TenantScope(organization_id=o, tenant_id=tenant) for o, tenant in rows]
+
+    def _check_credentials(self, change: StateChange) -> None:
+        if self._credentials is None:
+            return
+        targets = change.changed + change.unchanged
+        missing: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+        resolver = self._credentials()
+        for i in targets:
+            need = requirements(self.registry, i)
+            if not need.keys:
+                continue
+            try:
+                values = resolver.resolve(i, change.scope)
+            except MercatoIntError as exc:
+                change.notes.append(t("state.cannot_check_creds", id=i, error=exc))
+                continue
+            keys = need.missing(values)
+            if keys:
+                missing.setdefault((need.owner_id, keys), []).append(i)
+        change.missing_credentials = [
+            MissingCredentials(
+                owner_id=owner, integration_ids=tuple(ids), keys=keys, scope=change.scope
+            )
+            for (owner, keys), ids in missing.items()
+        ]
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def _table() -> Any:
+    # The mapped tables load the ORM (~130 ms); only writes pay for it.
+    from mercato_int.store.tables import IntegrationState
+
+    return IntegrationState.__table__
+
+
+def _insert_for(dialect: str) -> Any:
+    """The dialect's INSERT with ON CONFLICT support."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        raise MercatoIntError(
+            t("state.store_unsupported", dialect=dialect), hint=t("state.store_unsupported.hint")
+        )
+    return insert

@@ -1,0 +1,207 @@
+"""Marketplace cards: a tile per integration, a card per bundle (spec §1.2 drawing)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, Horizontal, Vertical
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Button, Sparkline, Static
+
+from mercato_int.i18n import t, t_or, tn
+from mercato_int.tui.widgets.key_labels import describe_bindings
+
+if TYPE_CHECKING:
+    from mercato_int.services.logs.activity import Activity
+    from mercato_int.services.state.marketplace import MarketBundle, MarketItem
+
+HEALTH_MARKS = {
+    "healthy": ("✔", "green"),
+    "degraded": ("▲", "yellow"),
+    "unhealthy": ("✖", "red"),
+    "unconfigured": ("–", "grey50"),
+}
+
+
+def humanize(value: str) -> str:
+    """A category for people: `data_sync` -> `Data Sync` (`Synchronizacja danych` in Polish)."""
+    return t_or(f"category.{value}", value.replace("_", " ").title())
+
+
+def health_mark(status: str | None, *, short: bool = False) -> Text:
+    if not status:
+        return Text("" if short else f"· {t('tui.unchecked')}", style="grey50")
+    mark, style = HEALTH_MARKS.get(status, ("", "white"))
+    if short:
+        return Text(mark or status, style=style)
+    return Text(f"{mark} {t_or('health.' + status, status)}".strip(), style=style)
+
+
+def state_mark(enabled: bool) -> Text:
+    if enabled:
+        return Text(t("list.enabled").rstrip(), style="bold green")
+    return Text(t("list.disabled"), style="grey50")
+
+
+def error_rate_text(activity: Activity | None) -> Text:
+    """The 30-day error rate, e.g. `2.1%` (red from 5%), or `—` without entries."""
+    if activity is None or activity.error_rate is None:
+        return Text("  —", style="grey50")
+    rate = activity.error_rate * 100
+    style = "red" if rate >= 5 else "yellow" if rate > 0 else "green"
+    return Text(f"{rate:.0f}%" if rate >= 10 else f"{rate:.1f}%", style=style)
+
+
+def short_title(title: str, bundle_title: str | None) -> str:
+    """`MedusaJS — Products` -> `Products` inside the MedusaJS card."""
+    if bundle_title and title.startswith(bundle_title):
+        return title[len(bundle_title) :].lstrip(" —-:") or title
+    return title
+
+
+class IntegrationTile(Widget, can_focus=True):
+    """One integration: title and health, enabled state, category and error rate, sparkline."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Open"),
+        Binding("space", "toggle", "On/Off"),
+    ]
+
+    class Toggle(Message):
+        def __init__(self, integration_id: str, enable: bool) -> None:
+            super().__init__()
+            self.integration_id = integration_id
+            self.enable = enable
+
+    def __init__(
+        self,
+        item: MarketItem,
+        activity: Activity | None,
+        *,
+        bundle_title: str | None = None,
+    ) -> None:
+        super().__init__(id=f"tile-{item.definition.id}", classes="tile")
+        describe_bindings(self, {"open": "tui.key.open", "toggle": "tui.key.toggle"})
+        self.item = item
+        self.activity = activity
+        self.bundle_title = bundle_title
+
+    def compose(self) -> ComposeResult:
+        d = self.item.definition
+        title = Text(short_title(d.title, self.bundle_title), style="bold", no_wrap=True)
+        title.truncate(30, overflow="ellipsis")
+        top = Text.assemble(title, " ", health_mark(self.item.state.health_status, short=True))
+        yield Static(top, classes="tile-title")
+        yield Static(state_mark(self.item.state.is_enabled), classes="tile-state")
+        third = Text(humanize(d.category))
+        if self.bundle_title is None:
+            third.append("  ")
+            third.append(
+                t("list.creds_set") if self.item.has_credentials else t("tui.no_creds"),
+                style="green" if self.item.has_credentials else "grey50",
+            )
+        yield Static(third, classes="tile-category")
+        with Horizontal(classes="tile-activity"):
+            yield Sparkline([0] * 30, classes="tile-spark")
+            yield Static("", classes="tile-errors")
+
+    def on_mount(self) -> None:
+        self.show_activity(self.activity, pending=self.activity is None)
+
+    def show_activity(self, activity: Activity | None, *, pending: bool = False) -> None:
+        """The 30-day sparkline and error rate (`…` while they are being read)."""
+        self.activity = activity
+        sparks, rates = self.query(Sparkline), self.query(".tile-errors")
+        if not sparks or not rates:
+            return  # not composed yet (or being removed): on_mount shows what is stored
+        sparks.first().data = list(activity.daily) if activity else [0] * 30
+        rate = Text("  …", style="grey50") if pending else error_rate_text(activity)
+        rates.first(Static).update(rate)
+        total = activity.total if activity else 0
+        rate_text = error_rate_text(activity)
+        self.tooltip = None if pending else t("tui.tile_tooltip", total=total, rate=rate_text)
+
+    def action_open(self) -> None:
+        self.app.open_integration(self.item.definition.id)  # type: ignore[attr-defined]
+
+    def action_toggle(self) -> None:
+        self.post_message(self.Toggle(self.item.definition.id, not self.item.state.is_enabled))
+
+    def on_click(self) -> None:
+        self.focus()
+
+
+class BundleCard(Vertical):
+    """A bundle: title, description with its count, package, its tiles, and the bulk actions."""
+
+    class BulkToggle(Message):
+        def __init__(self, bundle_id: str, enable: bool) -> None:
+            super().__init__()
+            self.bundle_id = bundle_id
+            self.enable = enable
+
+    def __init__(self, group: MarketBundle, activity: dict[str, Activity]) -> None:
+        super().__init__(id=f"card-{group.bundle.id}", classes="card bundle-card")
+        self.group = group
+        self.activity = activity
+
+    def compose(self) -> ComposeResult:
+        g = self.group
+        b = g.bundle
+        self.border_title = b.title
+        count = tn("tui.bundle_count", g.integration_count, enabled=g.enabled_count)
+        with Horizontal(classes="card-head"):
+            yield Static(Text(count, style="bold"), classes="card-title")
+            yield Button(t("tui.enable_all"), classes="enable-all", compact=True, variant="success")
+            yield Button(t("tui.disable_all"), classes="disable-all", compact=True)
+        yield Static(b.description, classes="card-desc")
+        pkg = " ".join(p for p in (b.package, f"v{b.version}" if b.version else None) if p)
+        creds = Text(
+            t("tui.credentials_set") if g.has_credentials else t("tui.credentials_unset"),
+            style="green" if g.has_credentials else "yellow",
+        )
+        yield Static(Text.assemble((pkg, "grey62"), " · " if pkg else "", creds))
+        with Grid(classes="tiles"):
+            for item in g.items:
+                yield IntegrationTile(
+                    item, self.activity.get(item.definition.id), bundle_title=b.title
+                )
+        yield Button(
+            t("tui.configure_bundle"), classes="configure", compact=True, variant="primary"
+        )
+
+    @on(Button.Pressed, ".enable-all")
+    def _enable_all(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.BulkToggle(self.group.bundle.id, True))
+
+    @on(Button.Pressed, ".disable-all")
+    def _disable_all(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.BulkToggle(self.group.bundle.id, False))
+
+    @on(Button.Pressed, ".configure")
+    def _configure(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.app.open_bundle(self.group.bundle.id)  # type: ignore[attr-defined]
+
+
+class StandaloneGroup(Vertical):
+    """Standalone integrations as a grid of cards."""
+
+    def __init__(self, items: list[MarketItem], activity: dict[str, Activity]) -> None:
+        super().__init__(id="standalone", classes="standalone")
+        self.items = items
+        self.activity = activity
+
+    def compose(self) -> ComposeResult:
+        with Grid(classes="tiles"):
+            for item in self.items:
+                tile = IntegrationTile(item, self.activity.get(item.definition.id))
+                tile.add_class("standalone-tile")
+                yield tile

@@ -1,0 +1,254 @@
+"""The store's schema on SQLite and Postgres: tables, types, constraints, indexes, revisions."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError, StatementError
+from sqlmodel import select
+
+from mercato_int.scope import TenantScope
+from mercato_int.services.events import EVENTS
+from mercato_int.services.logs.query import T as LOGS
+from mercato_int.services.state.reads import CREDENTIALS, STATES, read_state_rows
+from mercato_int.store.engine import open_store
+from mercato_int.store.migrate import script_heads
+from mercato_int.store.revisions import HEAD_REVISION, KNOWN_REVISIONS
+from mercato_int.store.tables import (
+    ALL_TABLES,
+    AclGrant,
+    IntegrationCredentials,
+    IntegrationLog,
+    IntegrationState,
+    TenantSetting,
+)
+
+JSON_COLUMNS = {
+    ("integration_credentials", "encrypted_values"),
+    ("integration_states", "last_health_check"),
+    ("integration_logs", "details"),
+    ("integration_events", "payload"),
+    ("integration_settings", "value"),
+}
+
+
+@pytest.fixture
+def store(db_url: str):
+    store = open_store(db_url, auto_migrate=True)
+    yield store
+    store.dispose()
+
+
+def test_revisions_module_matches_the_alembic_scripts() -> None:
+    assert script_heads() == [HEAD_REVISION]
+    from alembic.script import ScriptDirectory
+
+    from mercato_int.store.migrate import MIGRATIONS_DIR
+
+    scripts = ScriptDirectory(str(MIGRATIONS_DIR))
+    chain = [s.revision for s in scripts.walk_revisions()][::-1]  # oldest first
+    assert tuple(chain) == KNOWN_REVISIONS
+
+
+def test_the_migration_creates_every_table_at_head(store) -> None:
+    names = set(sa.inspect(store.engine).get_table_names())
+    assert {t.__tablename__ for t in ALL_TABLES} | {"alembic_version"} == names
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == (
+            HEAD_REVISION
+        )
+
+
+def test_the_tables_and_the_migration_agree(store) -> None:
+    """Autogenerate against the migrated store finds nothing to do: no drift."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    with store.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = compare_metadata(ctx, SQLModel.metadata)
+    assert diff == []
+
+
+def test_the_read_model_columns_exist_in_the_tables() -> None:
+    for light in (STATES, CREDENTIALS, LOGS, EVENTS):
+        real = next(t.__table__ for t in ALL_TABLES if t.__tablename__ == light.name)
+        assert set(light.c.keys()) <= set(real.c.keys())
+    # the log reads build LogEntry from every column: all of them, each of the same kind
+    real = IntegrationLog.__table__
+    assert LOGS.c.keys() == real.c.keys()
+    for column in real.c:
+        assert LOGS.c[column.key].type._type_affinity is column.type._type_affinity, column.key
+
+
+def test_indexes_serve_the_log_queries_and_the_prune(store) -> None:
+    indexes = {
+        i["name"]: i["column_names"]
+        for i in sa.inspect(store.engine).get_indexes("integration_logs")
+    }
+    assert indexes["ix_logs_scope_integration_created"] == [
+        "tenant_id",
+        "organization_id",
+        "integration_id",
+        "created_at",
+        "id",
+    ]
+    assert indexes["ix_logs_scope_created"] == ["tenant_id", "organization_id", "created_at", "id"]
+    assert "ix_logs_scope_integration_level_created" in indexes
+
+
+def test_unique_constraints(store) -> None:
+    uniques = {
+        t.__tablename__: [
+            u["column_names"]
+            for u in sa.inspect(store.engine).get_unique_constraints(t.__tablename__)
+        ]
+        for t in ALL_TABLES
+    }
+    assert uniques["integration_credentials"] == [
+        ["integration_id", "organization_id", "tenant_id"]
+    ]
+    assert uniques["integration_states"] == [["integration_id", "organization_id", "tenant_id"]]
+    assert uniques["integration_settings"] == [["organization_id", "tenant_id", "key"]]
+    assert uniques["integration_acl_grants"] == [["organization_id", "tenant_id", "actor", "grant"]]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda t: IntegrationState(
+            integration_id="gateway_stripe", organization_id="o", tenant_id=t
+        ),
+        lambda t: IntegrationCredentials(
+            integration_id="gateway_stripe",
+            encrypted_values={"v": 1},
+            organization_id="o",
+            tenant_id=t,
+        ),
+        lambda t: TenantSetting(
+            key="log.retention_days", value=30, organization_id="o", tenant_id=t
+        ),
+        lambda t: AclGrant(actor="ann", grant="admin", organization_id="o", tenant_id=t),
+    ],
+    ids=["states", "credentials", "settings", "acl"],
+)
+def test_unique_constraints_hold(store, make) -> None:
+    with store.session() as session:
+        session.add(make("t1"))
+        session.add(make("t2"))  # another tenant: fine
+    with pytest.raises(IntegrityError), store.session() as session:
+        session.add(make("t1"))
+
+
+def test_timestamps_come_back_aware_utc(store) -> None:
+    plus_two = datetime(2026, 3, 1, 14, 30, 15, 123456, tzinfo=timezone(timedelta(hours=2)))
+    entry = IntegrationLog(
+        integration_id="gateway_stripe",
+        level="info",
+        operation="test",
+        message="hello",
+        details={"n": 1, "nested": {"ok": True}},
+        organization_id="o",
+        tenant_id="t",
+        created_at=plus_two,
+    )
+    with store.session() as session:
+        session.add(entry)
+    with store.session() as session:
+        # seq is the primary key (the insertion order); id stays unique
+        back = session.exec(select(IntegrationLog).where(IntegrationLog.id == entry.id)).one()
+        assert back.seq is not None
+        assert back.created_at == plus_two
+        assert back.created_at.tzinfo == UTC
+        assert back.created_at.hour == 12
+        assert back.details == {"n": 1, "nested": {"ok": True}}
+        assert isinstance(back.id, uuid.UUID)
+
+
+def test_a_naive_timestamp_is_refused(store) -> None:
+    with pytest.raises(StatementError, match="naive datetime"), store.session() as session:
+        session.add(
+            IntegrationState(
+                integration_id="x",
+                organization_id="o",
+                tenant_id="t",
+                enabled_at=datetime(2026, 1, 1),
+            )
+        )
+
+
+def test_the_read_model_reads_what_the_orm_wrote(store) -> None:
+    when = datetime(2026, 5, 4, 3, 2, 1, tzinfo=UTC)
+    with store.session() as session:
+        session.add(
+            IntegrationState(
+                integration_id="gateway_stripe",
+                is_enabled=True,
+                enabled_at=when,
+                enabled_by="ann",
+                last_health_check={"status": "healthy", "message": "ok"},
+                last_health_check_at=when,
+                organization_id="o",
+                tenant_id="t",
+            )
+        )
+    with store.connect() as conn:
+        rows = read_state_rows(conn, scope=TenantScope("o", "t"))
+        assert read_state_rows(conn, scope=TenantScope("o", "other")) == {}
+    view = rows["gateway_stripe"]
+    assert (view.is_enabled, view.enabled_by, view.health_status) == (True, "ann", "healthy")
+    assert view.to_json()["enabledAt"] == "2026-05-04T03:02:01Z"
+    assert view.last_health_check_at == when and view.last_health_check_at.tzinfo == UTC
+
+
+@pytest.mark.postgres
+def test_json_columns_are_jsonb_on_postgres(pg_url: str) -> None:
+    store = open_store(pg_url, auto_migrate=True)
+    try:
+        with store.engine.connect() as conn:
+            rows = conn.execute(
+                sa.text(
+                    "SELECT table_name, column_name, data_type FROM information_schema.columns "
+                    "WHERE table_schema = current_schema() AND data_type IN ('jsonb', 'json')"
+                )
+            ).all()
+            stamps = conn.execute(
+                sa.text(
+                    "SELECT DISTINCT data_type FROM information_schema.columns "
+                    "WHERE table_schema = current_schema() AND column_name LIKE '%\\_at'"
+                )
+            ).scalars()
+            assert set(stamps) == {"timestamp with time zone"}
+    finally:
+        store.dispose()
+    assert {(t, c) for t, c, _ in rows} == JSON_COLUMNS
+    assert {d for _, _, d in rows} == {"jsonb"}
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    try:
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
+    finally:
+        store.dispose()
+
+
+@pytest.mark.postgres
+def test_the_postgres_tests_reach_a_real_server(pg_url: str) -> None:
+    engine = sa.create_engine(pg_url)
+    try:
+        with engine.connect() as conn:
+            version = conn.execute(sa.text("SELECT version()")).scalar()
+            database = conn.execute(sa.text("SELECT current_database()")).scalar()
+            schema = conn.execute(sa.text("SELECT current_schema()")).scalar()
+    finally:
+        engine.dispose()
+    assert version.startswith("PostgreSQL ")
+    assert database.startswith("mercato_test_")  # this run's own database…
+    assert schema.startswith("t_")  # …and this test's own schema
