@@ -430,3 +430,26 @@ def test_an_unconfigured_check_result_has_no_latency(cli) -> None:
     assert (item["status"], item["latencyMs"]) == ("unconfigured", None)
     stored = cli("show", "carrier_dhl", "--json").json()["state"]["lastHealthCheck"]
     assert (stored["status"], stored["latencyMs"]) == ("unconfigured", None)
+
+
+def test_a_stale_unconfigured_result_reads_as_never_checked_after_creds_set(cli) -> None:
+    assert cli("enable", "gateway_stripe").exit_code == 0
+    cli("health", "gateway_stripe")
+    assert cli("show", "gateway_stripe", "--json").json()["state"]["healthStatus"] == (
+        "unconfigured"
+    )
+    assert cli("creds", "set", "gateway_stripe", *STRIPE_ARGS).exit_code == 0
+    stripe = cli("show", "gateway_stripe", "--json").json()["state"]
+    assert (stripe["healthStatus"], stripe["lastHealthCheck"]) == (None, None)
+    listed = [i for i in cli("list", "--json").json()["items"] if i["id"] == "gateway_stripe"]
+    assert listed[0]["healthStatus"] is None
+    assert "gateway_stripe" in _ids(cli("list", "--health-status", "unchecked", "--json"))
+    assert "gateway_stripe" not in _ids(cli("list", "--health-status", "unconfigured", "--json"))
+    shown = cli("show", "gateway_stripe").stdout
+    health = [line for line in shown.splitlines() if line.startswith("Health")]
+    assert health == ["Health: not checked yet"]
+    assert "unconfigured" not in cli("list").stdout.split("gateway_stripe")[1].splitlines()[0]
+    # the next check's event says it was never checked before
+    cli("health", "gateway_stripe", "--timeout", "0.5")
+    events = cli("events", "--type", "integrations.health.checked", "--json").json()["items"]
+    assert events[-1]["payload"]["changes"]["status"]["from"] is None
