@@ -116,6 +116,8 @@ def _prompt_values(
 def _report_save(result: SaveResult, scope: str, source_label: str | None) -> None:
     if result.created_key is not None:
         warn(t("creds.created_key", kid=result.created_key.kid, source=source_label))
+    for line in result.notes:
+        warn(line)
     if not result.changed:
         out().print(t("creds.unchanged", owner=result.owner_id, scope=scope), markup=False)
         return
