@@ -30,8 +30,12 @@ def test_the_hinted_command_replaces_an_undecryptable_row(cli, db_url) -> None:
     assert cli(*SCOPE, "creds", "set", "gateway_stripe", *STRIPE).exit_code == 0
     assert cli(*SCOPE, "enable", "gateway_stripe").exit_code == 0
     tamper(db_url, "acme")
+    as_json = cli(*SCOPE, "health", "--all", "--json")
+    (item,) = as_json.json()["items"]
+    assert (as_json.exit_code, item["status"], item["latencyMs"]) == (5, "unhealthy", None)
     run = cli(*SCOPE, "health", "--all")
     assert run.exit_code == 5
+    assert " ms " not in run.stdout and "gateway_stripe  –  " in run.stdout
     (command,) = [p for p in run.stderr.split("`")[1::2] if p.startswith("mercato-int ")]
     assert command == (
         "mercato-int --tenant acme --org default creds set gateway_stripe "
