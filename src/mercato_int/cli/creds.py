@@ -10,7 +10,7 @@ import typer
 from mercato_int.cli.access import CREDENTIALS, require
 from mercato_int.cli.app import app, services
 from mercato_int.cli.complete import complete_ids
-from mercato_int.cli.output import confirm, err, note, out, print_json, warn
+from mercato_int.cli.output import confirm, err, local_time, note, out, print_json, warn
 from mercato_int.errors import ExitCode, InvalidInput
 from mercato_int.i18n import scope_text, t
 
@@ -192,8 +192,7 @@ def _render(view: CredentialsView, scope: str, flags: str = "") -> None:
     console.print(f"[bold]{escape(view.integration_id)}[/] · {escape(scope)}")
     line = _describe_source(view)
     if view.updated_at:
-        stamp = view.updated_at.strftime("%Y-%m-%d %H:%M:%S UTC")
-        line += t("creds.updated", stamp=stamp)
+        line += t("creds.updated", stamp=local_time(view.updated_at))
         if view.updated_by:
             line += t("creds.updated_by", actor=view.updated_by)
     console.print(escape(line))
