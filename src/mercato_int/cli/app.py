@@ -94,6 +94,7 @@ class MercatoGroup(TyperGroup):
             _localized(self, subcommands=False)  # the rest, as each is built
             rv = super().main(*args, standalone_mode=False, **kwargs)
         except MercatoIntError as exc:
+            _scope_hint(exc)
             error_line(str(exc))
             code: int = exc.exit_code
         except typer.TyperException as exc:  # click's usage errors
@@ -221,6 +222,23 @@ def _unexpected(exc: Exception) -> int:
         "MERCATO_INT_DEBUG=1 for the traceback, and report it"
     )
     return ExitCode.FAILED
+
+
+def _scope_hint(exc: MercatoIntError) -> None:
+    """Rebuild a hint that names a command with this invocation's `--tenant`/`--org`."""
+    state = _invocation.get("state")
+    if exc.scoped_hint is None or not isinstance(state, CliState):
+        return
+    try:
+        from mercato_int.settings import Settings
+
+        settings = state._services.settings if state._services else None
+        settings = settings or Settings.load(
+            database_url=state.db, tenant=state.tenant, org=state.org, actor=state.actor
+        )
+        exc.hint = exc.scoped_hint(settings.scope.cli_flags())
+    except Exception:  # the error path never fails on its own
+        return
 
 
 def _without_db_password(text: str) -> str:
