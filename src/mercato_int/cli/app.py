@@ -103,6 +103,12 @@ class MercatoGroup(TyperGroup):
                 return _exit(ExitCode.USAGE, standalone_mode)
             error_line(_usage_message(exc))
             ctx = getattr(exc, "ctx", None)
+            parent = ctx.parent if ctx is not None else None
+            # a group's implied command (`logs` means `logs show`): the group's help
+            if parent is not None and getattr(parent.command, "default_command", None) == (
+                ctx.info_name
+            ):
+                ctx = parent
             command = ctx.command_path if ctx is not None else "mercato-int"
             from mercato_int.cli.output import note
 
