@@ -96,6 +96,11 @@ def test_health_in_polish_keeps_the_stored_message_english(cli) -> None:
         f"sprawdzanie: 1 integracja w {SCOPE_PL} (limit czasu 10 s)",
         "[1/1] carrier_dhl: nieskonfigurowana",
     ]
+    # `show` uses the same term as the rest of the tool (the glossary's "kontrola stanu")
+    shown = cli("--lang", "pl", "show", "carrier_dhl").stdout.splitlines()
+    health = [line for line in shown if line.startswith("Kontrola stanu: ")]
+    assert len(health) == 1 and health[0].startswith("Kontrola stanu: nieskonfigurowana o ")
+    assert "Zdrowie" not in "\n".join(shown)
 
 
 def test_health_json_and_notes_and_errors(cli) -> None:

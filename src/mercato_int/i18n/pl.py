@@ -79,7 +79,7 @@ MESSAGES: dict[str, Any] = {
     "show.integrations": "Integracje",
     "show.state": "Stan: ",
     "show.enabled_by": " przez {actor} o {at}",
-    "show.health": "Zdrowie: ",
+    "show.health": "Kontrola stanu: ",
     "show.health.at": " o {at}",
     "show.health.unchecked": "jeszcze nie sprawdzono",
     "show.health.no_check": "brak zdefiniowanego sprawdzenia stanu",
