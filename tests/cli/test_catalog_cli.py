@@ -21,6 +21,9 @@ SYNTAX = "integration = {\n    'id': 'broken',,\n}\n"
 GOOD = "integration = {'id': 'good_extra', 'title': 'Good Extra', 'category': 'crm'}\n"
 
 
+STRIPE_ARGS = ["publishableKey=pk_1", "secretKey=sk_test_123456", "webhookSecret=whsec_1"]
+
+
 def plain(text: str) -> str:
     """`text` without the terminal's style codes (bold, dim: NO_COLOR keeps those)."""
     import re
@@ -311,8 +314,27 @@ def test_polish_labels_fit_a_narrow_terminal_without_an_ellipsis(cli, columns: s
     assert "Synchroni" in text and "Wysyłka" in text and "Płatności" in text
 
 
+@pytest.mark.parametrize("lang", ["en", "pl"])
+def test_list_at_80_columns_wraps_only_at_spaces(cli, lang: str) -> None:
+    """Every word of the 80-column output is a whole word of the unlimited (piped) one: no
+    label is broken mid-word, none is cut; piped output keeps one line per row."""
+    cli("enable", "carrier_dhl")
+    cli("creds", "set", "gateway_stripe", *STRIPE_ARGS)
+
+    def words(text: str) -> set[str]:
+        return {w for w in plain(text).replace("│", " ").split() if w.strip("╭╮╰╯─")}
+
+    piped = cli("--lang", lang, "list").stdout
+    wide = words(piped)
+    narrow = cli("--lang", lang, "list", env={"COLUMNS": "80", "TTY_COMPATIBLE": "1"}).stdout
+    assert max(len(line) for line in plain(narrow).splitlines()) <= 80
+    assert words(narrow) - wide == set()
+    assert wide - words(narrow) == set()
+    label = {"en": "unconfigured", "pl": "konfiguracji"}[lang]
+    assert any(label in line and "sync_medusa_orders" in line for line in piped.splitlines())
+
+
 # --- health status now, filters and sorts (issue 10, items 6, 7, 12) -------------------------
-STRIPE_ARGS = ["publishableKey=pk_1", "secretKey=sk_test_123456", "webhookSecret=whsec_1"]
 
 
 def _store_health(db_url: str, integration_id: str, status: str, message: str) -> None:

@@ -18,6 +18,7 @@ MESSAGES: dict[str, Any] = {
     "list.disabled": "○ Wyłączona",
     "list.creds_set": "dane ✓",
     "list.creds_unset": "dane —",
+    "list.health.unconfigured": "bez konfiguracji",
     "list.bundle_credentials_set": "dane uwierzytelniające: ustawione",
     "list.bundle_credentials_unset": "dane uwierzytelniające: nieustawione",
     "list.bundle_counts": {
