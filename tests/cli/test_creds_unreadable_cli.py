@@ -73,3 +73,18 @@ def test_removal_events_name_the_removed_field_keys_never_values(cli, db_url) ->
     assert cli(*SCOPE, "creds", "unset", "gateway_stripe", "--yes").exit_code == 0
     (gone,) = cli(*SCOPE, *kind, "--json").json()["items"]
     assert gone["payload"]["removedFields"] is None
+
+
+def test_keys_rotate_past_an_undecryptable_row_by_the_hinted_replacement(cli, db_url) -> None:
+    assert cli(*SCOPE, "creds", "set", "gateway_stripe", *STRIPE).exit_code == 0
+    tamper(db_url, "acme")
+    stuck = cli("keys", "rotate", "--yes")
+    assert stuck.exit_code == 5
+    assert "replace them by giving every required field: `mercato-int --tenant acme --org " in (
+        stuck.stderr
+    )
+    fresh = ["publishableKey=pk_2", "secretKey=sk_test_fresh123", "webhookSecret=whsec_654321"]
+    assert cli(*SCOPE, "creds", "set", "gateway_stripe", *fresh).exit_code == 0
+    done = cli("keys", "rotate", "--yes")
+    assert done.exit_code == 0, done.stderr
+    assert cli(*SCOPE, "creds", "get", "gateway_stripe").exit_code == 0

@@ -193,7 +193,7 @@ EN: dict[str, Any] = {
     "{scope}: key {kid} is in none of the places looked ({places})",
     "creds.keys.err.rotate_row": "cannot rotate the credentials of {integration} in {scope}: "
     "{reason}",
-    "creds.keys.hint.rotate_row": "set them again with "
+    "creds.keys.hint.rotate_row": "replace them by giving every required field: "
     "`mercato-int {flags}creds set {integration} ...` in that scope, or remove them, then run "
     "`keys rotate` again",
     "creds.keys.err.still_used": {
@@ -503,9 +503,9 @@ PL: dict[str, Any] = {
     "{integration} w {scope}: klucza {kid} nie ma w żadnym ze sprawdzonych miejsc ({places})",
     "creds.keys.err.rotate_row": "nie można wykonać rotacji danych uwierzytelniających "
     "{integration} w {scope}: {reason}",
-    "creds.keys.hint.rotate_row": "ustaw je ponownie poleceniem "
-    "`mercato-int {flags}creds set {integration} ...` w tym zakresie albo je usuń, potem uruchom "
-    "ponownie `keys rotate`",
+    "creds.keys.hint.rotate_row": "zastąp je, podając każde wymagane pole: "
+    "`mercato-int {flags}creds set {integration} ...` w tym zakresie, albo je usuń, potem "
+    "uruchom ponownie `keys rotate`",
     "creds.keys.err.still_used": {
         "one": "klucz {kid} nadal szyfruje {n} wiersz",
         "few": "klucz {kid} nadal szyfruje {n} wiersze",
