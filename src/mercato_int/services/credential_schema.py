@@ -47,6 +47,15 @@ class Credentials(dict[str, Any]):
 _HOST_RE = re.compile(r"[^\W]([\w.-]*[^\W])?|\[[0-9A-Fa-f:.]+\]")
 
 
+def _labels_ok(host: str) -> bool:
+    """Each dot-separated label of a host name is 1-63 characters and neither starts nor
+    ends with `-`."""
+    if host.startswith("["):
+        return True
+    labels = host.split(".")
+    return all(0 < len(x) <= 63 and not x.startswith("-") and not x.endswith("-") for x in labels)
+
+
 def _check_url(f: CredentialField, value: str) -> str:
     """An absolute http(s) URL with a host and no user:password. Characters that are invalid
     in a URL (spaces, quotes, `<`, `>`, controls) are refused anywhere in it."""
@@ -69,15 +78,6 @@ def _check_url(f: CredentialField, value: str) -> str:
     if not _HOST_RE.fullmatch(host) or not _labels_ok(host):
         raise InvalidInput(t("creds.err.url_host", field=f.key), hint=t("creds.hint.url_scheme"))
     return value
-
-
-def _labels_ok(host: str) -> bool:
-    """Each dot-separated label of a host name is 1-63 characters and neither starts nor
-    ends with `-`."""
-    if host.startswith("["):
-        return True
-    labels = host.split(".")
-    return all(0 < len(x) <= 63 and not x.startswith("-") and not x.endswith("-") for x in labels)
 
 
 def _has_control(value: str) -> bool:
