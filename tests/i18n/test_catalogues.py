@@ -203,6 +203,7 @@ def test_a_missing_or_stale_mo_is_compiled_from_its_po(tmp_path, monkeypatch) ->
     shutil.copytree(LOCALE, locale, ignore=shutil.ignore_patterns("*.mo"))
     monkeypatch.setattr(i18n, "LOCALE_DIR", str(locale))
     monkeypatch.setattr(i18n, "_loaded", {})
+    monkeypatch.setattr(i18n, "_merged", {})
     mo = locale / "pl/LC_MESSAGES/mercato_int.mo"
     assert i18n.compiled_dir("mercato_int", "pl") == str(locale) and mo.exists()
     po_file = mo.with_suffix(".po")

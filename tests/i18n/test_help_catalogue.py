@@ -180,3 +180,14 @@ def test_a_bare_group_shows_its_polish_help() -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith("Użycie: mercato-int db [OPCJE] POLECENIE [ARGUMENTY]...\n")
     assert "  upgrade  Utwórz schemat magazynu danych" in result.stderr
+
+
+def test_a_polish_page_leaves_gettext_as_it_found_it(run, monkeypatch) -> None:
+    import gettext
+    import os
+
+    monkeypatch.setenv("LANGUAGE", "de")
+    domain = gettext.textdomain()
+    assert "[wymagane]" in run("--lang", "pl", "settings", "set", "--help")
+    assert gettext.textdomain() == domain and os.environ["LANGUAGE"] == "de"
+    assert "[required]" in run("settings", "set", "--help")

@@ -127,6 +127,7 @@ def _catalogue_class() -> type[GNUTranslations]:
 
 
 _loaded: dict[tuple[str, str], Any] = {}
+_merged: dict[str, dict[str, Any]] = {}
 
 
 def compiled_dir(domain: str, lang: str) -> str:
@@ -179,10 +180,11 @@ def catalogue(lang: str) -> dict[str, Any]:
     """Every message of `lang` (English where Polish lacks one): {key: text}, and for a plural
     message {form name: text} (`PLURAL_FORMS`). For checks and English fallbacks; rendering goes
     through `t` and `tn`."""
-    merged = _catalogue(DEFAULT).entries()
-    if lang != DEFAULT:
-        merged.update(_catalogue(lang).entries())
-    return merged
+    if lang not in _merged:
+        _merged[lang] = _catalogue(DEFAULT).entries()
+        if lang != DEFAULT:
+            _merged[lang].update(_catalogue(lang).entries())
+    return _merged[lang]
 
 
 def plural_form(lang: str, n: int) -> str:
