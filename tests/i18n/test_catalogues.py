@@ -246,3 +246,24 @@ def test_i18n_reads_no_configuration() -> None:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom) and node.module:
                 assert node.module not in ("mercato_int.settings", "mercato_int.config_file"), path
+
+
+def test_a_read_only_package_compiles_into_the_user_cache(tmp_path, monkeypatch) -> None:
+    from mercato_int.i18n import compiling
+
+    locale = tmp_path / "locale"
+    shutil.copytree(LOCALE, locale, ignore=shutil.ignore_patterns("*.mo"))
+    monkeypatch.setattr(i18n, "LOCALE_DIR", str(locale))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    real = compiling.compile_po
+
+    def compile_po(po, mo) -> None:
+        if str(mo).startswith(str(locale)):
+            raise PermissionError(mo)  # as a read-only site-packages would
+        real(po, mo)
+
+    monkeypatch.setattr(compiling, "compile_po", compile_po)
+    cache = tmp_path / "cache" / "mercato-int" / "locale"
+    assert i18n.compiled_dir("cli_help", "pl") == str(cache)
+    assert (cache / "pl/LC_MESSAGES/cli_help.mo").exists()
+    assert not (locale / "pl/LC_MESSAGES/cli_help.mo").exists()
