@@ -48,6 +48,11 @@ def test_the_wheel_carries_providers_and_migrations(wheel: Path) -> None:
     assert "mercato_int/store/migrations/script.py.mako" in names
     assert "mercato_int/store/migrations/versions/0001_initial.py" in names
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+    # the gettext catalogues, compiled by the build hook; their sources stay in the sdist
+    for catalogue in ("en/LC_MESSAGES/mercato_int", "pl/LC_MESSAGES/mercato_int",
+                      "pl/LC_MESSAGES/cli_help"):  # fmt: skip
+        assert f"mercato_int/locale/{catalogue}.mo" in names
+    assert not [n for n in names if n.endswith((".po", ".pot"))]
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "[mercato_int.providers]\nbuiltin = mercato_int.bundled:provider_dirs" in text
@@ -92,3 +97,10 @@ def test_installed_from_the_wheel_it_works_anywhere(wheel: Path, tmp_path: Path)
     # the migrations shipped too: the default SQLite store was created at head
     current = _sh(bin_dir / "mercato-int", "db", "current", cwd=elsewhere, env=env).stdout
     assert "up to date" in current
+    # the compiled catalogues are found where the wheel put them (nothing compiled at run time)
+    polish = _sh(bin_dir / "mercato-int", "--lang", "pl", "db", "current", cwd=elsewhere, env=env)
+    assert "aktualn" in polish.stdout, polish.stdout
+    page = _sh(bin_dir / "mercato-int", "--lang", "pl", "list", "--help", cwd=elsewhere, env=env)
+    assert page.stdout.startswith("Użycie: mercato-int list [OPCJE]")
+    assert "Pokaż tę pomoc i zakończ." in page.stdout
+    assert not list((site / "mercato_int" / "locale").rglob("*.po"))

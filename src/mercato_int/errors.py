@@ -3,12 +3,23 @@
 The core raises these; the front ends render them (the CLI as one line on stderr plus an exit
 code, the TUI as a notification). Messages say what happened and what to do next, and never
 carry a secret value.
+
+Codes and parameters: an error may also carry `code` (a message key of the `mercato_int`
+catalogue, e.g. `store.not_initialised`), `params` (what fills the message's placeholders) and
+`hint_code`, so that a front end can render it in its own language (`i18n.message_of`) instead
+of the language the core rendered `message` in. `message` stays the text as raised: callers
+that pass only translated text keep working, and new code should pass both, e.g.
+
+    raise StoreError(t("store.not_initialised", url=url), code="store.not_initialised",
+                     params={"url": url}, hint=t("store.upgrade_hint"),
+                     hint_code="store.upgrade_hint")
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from enum import IntEnum
+from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -32,10 +43,21 @@ class MercatoIntError(Exception):
     # does not know the scope (the registry); the CLI rebuilds `hint` with it
     scoped_hint: Callable[[str], str] | None = None
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        code: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        hint_code: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.code = code
+        self.params: dict[str, Any] = dict(params or {})
+        self.hint_code = hint_code
 
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message} ({self.hint})"
@@ -49,8 +71,8 @@ class VersionConflict(OperationFailed):
     """A conditional write (`--if-version`, the TUI form's save) found another version;
     `current` is the version it found (0: no row)."""
 
-    def __init__(self, message: str, *, current: int, hint: str | None = None) -> None:
-        super().__init__(message, hint=hint)
+    def __init__(self, message: str, *, current: int, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
         self.current = current
 
 

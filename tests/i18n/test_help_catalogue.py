@@ -1,5 +1,6 @@
 """`--help` in Polish: every help text of every command, group and option has a translation in
-the `help` area catalogue (so a new command cannot slip through untranslated), `--lang pl` and
+the `cli_help` catalogue (locale/pl/LC_MESSAGES/cli_help.po; so a new command cannot slip
+through untranslated), `--lang pl` and
 MERCATO_INT_LANG=pl show it, and English help stays as written in the command modules."""
 
 from __future__ import annotations
@@ -12,9 +13,19 @@ import pytest
 from typer.testing import CliRunner
 
 from mercato_int import i18n
-from mercato_int.i18n.areas import help as catalogue
 
 HELP_OPTION = "Show this message and exit."
+# what Typer and click write around the help (not help texts of our commands)
+FRAMING = {"Usage:", "Arguments", "Options", "Commands", "required", "default: {default}",
+           "env var: {var}"}  # fmt: skip
+
+
+def polish() -> dict[str, str]:
+    """{English help text: Polish} of the cli_help catalogue, framing left out."""
+    from babel.messages.pofile import read_po
+
+    with open(f"{i18n.LOCALE_DIR}/pl/LC_MESSAGES/{i18n.HELP_DOMAIN}.po", "rb") as po:
+        return {m.id: m.string for m in read_po(po) if m.id and m.id not in FRAMING}
 
 
 def help_texts(root: Any = None) -> dict[str, list[str]]:
@@ -55,10 +66,10 @@ def help_texts(root: Any = None) -> dict[str, list[str]]:
 def test_every_help_text_has_a_polish_translation() -> None:
     texts = help_texts()
     assert len(texts) > 100  # it really walked the tree
-    missing = {text: where for text, where in texts.items() if text not in catalogue.PL}
-    assert missing == {}, "add these to src/mercato_int/i18n/areas/help.py (TEXTS)"
-    unused = set(catalogue.TEXTS) - set(texts)
-    assert unused == set(), "no command uses these any more: remove them from TEXTS"
+    missing = {text: where for text, where in texts.items() if text not in polish()}
+    assert missing == {}, "add these to src/mercato_int/locale/pl/LC_MESSAGES/cli_help.po"
+    unused = set(polish()) - set(texts)
+    assert unused == set(), "no command uses these any more: remove them from cli_help.po"
 
 
 def test_in_polish_the_whole_tree_is_translated(capsys) -> None:
@@ -74,7 +85,7 @@ def test_in_polish_the_whole_tree_is_translated(capsys) -> None:
         texts = help_texts(root)
     finally:
         i18n.reset()
-    english = {text for text, polish in catalogue.TEXTS.items() if polish != text}
+    english = {text for text, pl in polish().items() if pl != text}
     # the help option is made as a page is written; the page translates it (tests below)
     assert texts.keys() & english == {HELP_OPTION}
     # `--help` lists a command by its first sentence: a Polish abbreviation ends it early
@@ -172,3 +183,14 @@ def test_a_bare_group_shows_its_polish_help() -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith("Użycie: mercato-int db [OPCJE] POLECENIE [ARGUMENTY]...\n")
     assert "  upgrade  Utwórz schemat magazynu danych" in result.stderr
+
+
+def test_a_polish_page_leaves_gettext_as_it_found_it(run, monkeypatch) -> None:
+    import gettext
+    import os
+
+    monkeypatch.setenv("LANGUAGE", "de")
+    domain = gettext.textdomain()
+    assert "[wymagane]" in run("--lang", "pl", "settings", "set", "--help")
+    assert gettext.textdomain() == domain and os.environ["LANGUAGE"] == "de"
+    assert "[required]" in run("settings", "set", "--help")

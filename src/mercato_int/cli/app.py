@@ -54,7 +54,7 @@ class MercatoGroup(LazyGroup):
             # Chosen before parsing, so that usage errors are framed in the language too.
             i18n.reset()
             argv = kwargs.get("args", args[0] if args else None)
-            i18n.choose(_lang_flag(argv))
+            i18n.choose(_lang_flag(argv), config=_configured_lang)
             _refuse_undecodable(self, sys.argv[1:] if argv is None else list(argv))
             _localized(self, subcommands=False)  # the rest, as each is built
             rv = super().main(*args, standalone_mode=False, **kwargs)
@@ -229,6 +229,20 @@ def _exit(code: int, standalone_mode: bool) -> Any:
     if not standalone_mode:
         return code
     sys.exit(int(code))
+
+
+def _configured_lang() -> str | None:
+    """`lang` in the config file, for i18n.choose (which reads no configuration itself); None
+    when the file is unreadable: the command that reads it reports that."""
+    import os
+
+    try:
+        from mercato_int.config_file import CONFIG_FILE_NAME, ENV_HOME, default_dirs, read_config
+
+        config_dir, _ = default_dirs(os.environ.get(ENV_HOME) or None)
+        return read_config(config_dir / CONFIG_FILE_NAME).get("lang")
+    except Exception:
+        return None
 
 
 def _lang_flag(argv: list[str] | None) -> str | None:

@@ -1,6 +1,14 @@
-"""`--help` in the chosen language: command, group and option help from the `help` area
-catalogue (i18n/areas/help.py, keyed by the English text), and the framing Typer writes around
-it (usage line, section headings, `[default: ...; required]`).
+"""`--help` in the chosen language, by translating the help strings before click renders them.
+
+- Command, group and option help (as written in the command modules) is looked up, by its
+  English text, in the `cli_help` catalogue (`i18n.help_text`) and put on the command objects.
+- The words Typer writes around it (section headings, an option's `default: ...`/`required`
+  notes) Typer passes to `gettext.gettext`: while a page is written, `i18n.library_messages`
+  points gettext at the same catalogue, in the chosen language.
+- The few words click writes without gettext are set by key: the usage line's prefix and its
+  `[OPTIONS]`/`COMMAND [ARGS]...` words, the heading MercatoGroup writes itself, and the help
+  option's text (click makes that option as the page is written, so it is looked up as its row
+  is written).
 
 Imported only when the language is not English: English help is the text in the command
 modules, shown as written."""
@@ -13,18 +21,15 @@ import typer
 
 from mercato_int import i18n
 
-# the section headings Typer and MercatoGroup write -> their catalogue keys
-_HEADINGS = {"Arguments": "help.arguments", "Options": "help.options", "Commands": "help.commands"}
-# the words of the usage line Typer writes -> their catalogue keys
+# click's usage words that it does not pass to gettext -> their catalogue keys
 _METAVARS = {"[OPTIONS]": "help.options_metavar", "COMMAND [ARGS]...": "help.command_metavar"}
+# the text of the help option click adds as a page is written
+HELP_OPTION = "Show this message and exit."
 
 
 def translated(text: str | None) -> str | None:
     """`text` in the current language; as it is when the catalogue has no translation."""
-    if not text:
-        return text
-    found = i18n.catalogue(i18n.current()).get(text)
-    return found if isinstance(found, str) else text
+    return i18n.help_text(text) if text else text
 
 
 def localize(command: Any, *, subcommands: bool = True) -> None:
@@ -50,42 +55,28 @@ def localize(command: Any, *, subcommands: bool = True) -> None:
 
 
 class LocalizedFormatter(typer.Context.formatter_class):  # type: ignore[misc,name-defined]
-    """Typer's help formatter, writing its own words in the current language."""
+    """Typer's help formatter, writing click's own words in the current language."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, i18n.t("help.usage") if prefix is None else prefix)
+        if prefix is None:
+            prefix = f"{i18n.help_text('Usage:')} "
+        super().write_usage(prog, args, prefix)
 
     def write_heading(self, heading: str) -> None:
-        key = _HEADINGS.get(heading)
-        super().write_heading(i18n.t(key) if key else heading)
+        # Typer's headings arrive translated (gettext); MercatoGroup's `Commands` does not
+        super().write_heading(i18n.help_text(heading))
 
     def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
-        super().write_dl([(term, _row_help(text)) for term, text in rows], col_max, col_spacing)
-
-
-def _row_help(text: str) -> str:
-    """One option's help as Typer renders it, `help  [default: X; required]`, translated:
-    the help option's text is not a parameter until the page is written, hence here."""
-    body, sep, notes = text.rpartition("  [")
-    if not sep and text.startswith("[") and text.endswith("]"):  # notes without help text
-        body, sep, notes = "", "[", text[1:]
-    if not sep or not notes.endswith("]"):
-        return translated(text) or text
-    parts = [_note(part) for part in notes[:-1].split("; ")]
-    return f"{translated(body)}{'  ' if body else ''}[{'; '.join(parts)}]"
-
-
-def _note(part: str) -> str:
-    if part == "required":
-        return i18n.t("help.required")
-    if part.startswith("default: "):
-        return i18n.t("help.default", default=part.removeprefix("default: "))
-    if part.startswith("env var: "):
-        return i18n.t("help.env_var", var=part.removeprefix("env var: "))
-    return part  # a number range (x>=1) reads the same in every language
+        rows = [(term, translated(text) if text == HELP_OPTION else text) for term, text in rows]
+        super().write_dl(rows, col_max, col_spacing)
 
 
 class LocalizedContext(typer.Context):
-    """A context whose help pages are written by LocalizedFormatter."""
+    """A context whose help pages are written by LocalizedFormatter, with Typer's gettext
+    messages in the current language."""
 
     formatter_class = LocalizedFormatter
+
+    def get_help(self) -> str:
+        with i18n.library_messages():
+            return super().get_help()

@@ -1,17 +1,44 @@
 """English and Polish messages for the front ends: `t(key, **params)`, `tn(key, n, **params)`.
 
+Messages are gettext catalogues (`mercato_int/locale/<lang>/LC_MESSAGES/<domain>.po`, edited
+with Babel's tools; README "Translations"), compiled to `.mo` when the wheel is built, or here,
+with Babel, when a `.mo` is missing or older than its `.po` (a source tree, an editable
+install). Two domains, each with one kind of message id:
+
+- `mercato_int`: what our code renders, keyed by a stable domain key (`creds.err.no_fields`);
+  the English text is the `en` catalogue, Polish the `pl` one.
+- `cli_help`: the help of commands and options, keyed by its English text as written in the
+  command modules, and the words Typer writes around it (`Options`, `default: {default}`),
+  keyed as Typer passes them to `gettext` (see `cli/localized_help.py`).
+
+A catalogue is read when a message of its language is first rendered, never at import.
+
 The language is chosen once per process: `--lang`, then `MERCATO_INT_LANG`, then `lang` in the
-config file, then the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`), then English. `--json` output is
-data and is never translated; core error messages are English (the CLI translates its framing).
+config file (passed in by the caller: this package does not read the configuration), then the
+locale (`LC_ALL`, `LC_MESSAGES`, `LANG`), then English. `--json` output is data and is never
+translated. Errors may carry a `code` and `params` (`errors.MercatoIntError`): `message_of`
+renders one in the current language.
 """
 
 from __future__ import annotations
 
 import os
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gettext import GNUTranslations
+
+    from mercato_int.errors import MercatoIntError
 
 LANGUAGES = ("en", "pl")
 DEFAULT = "en"
+DOMAIN = "mercato_int"
+HELP_DOMAIN = "cli_help"
+LOCALE_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "locale")
+# the names tests and callers use for the plural forms, in the catalogue header's order
+PLURAL_FORMS: dict[str, tuple[str, ...]] = {"en": ("one", "other"), "pl": ("one", "few", "many")}
 
 _chosen: str | None = None
 
@@ -24,21 +51,28 @@ def normalize(value: str | None) -> str | None:
     return code if code in LANGUAGES else None
 
 
-def choose(flag: str | None = None, env: dict[str, str] | None = None) -> str:
-    """Fix the language for this process and return it. An unknown `--lang` is a usage error."""
+def choose(
+    flag: str | None = None,
+    env: dict[str, str] | None = None,
+    *,
+    config: Callable[[], str | None] | None = None,
+) -> str:
+    """Fix the language for this process and return it: `flag` (`--lang`; an unknown one is a
+    usage error), `MERCATO_INT_LANG`, the config file's `lang` (`config` reads it, only when
+    the two before say nothing), the locale, English."""
     global _chosen
-    from mercato_int.errors import InvalidInput
-
     if flag:
         lang = normalize(flag)
         if lang is None:
+            from mercato_int.errors import InvalidInput
+
             raise InvalidInput(f"unknown language {flag!r}", hint=f"use {' or '.join(LANGUAGES)}")
         _chosen = lang
         return lang
     env = dict(os.environ) if env is None else env
     _chosen = (
         normalize(env.get("MERCATO_INT_LANG"))
-        or _from_config(env)
+        or (normalize(config()) if config else None)
         or next(
             (
                 lang
@@ -52,16 +86,6 @@ def choose(flag: str | None = None, env: dict[str, str] | None = None) -> str:
     return _chosen
 
 
-def _from_config(env: dict[str, str]) -> str | None:
-    try:
-        from mercato_int.config_file import CONFIG_FILE_NAME, ENV_HOME, default_dirs, read_config
-
-        config_dir, _ = default_dirs(env.get(ENV_HOME) or None)
-        return normalize(read_config(config_dir / CONFIG_FILE_NAME).get("lang"))
-    except Exception:  # a broken config file is reported by the command that reads it
-        return None
-
-
 def current() -> str:
     return _chosen or choose()
 
@@ -72,60 +96,132 @@ def reset() -> None:
     _chosen = None
 
 
-# Messages of each area of the front ends live in `i18n/areas/<area>.py` as `EN` and `PL`
-# dicts, beside the shared ones in en.py / pl.py; no key may be defined twice (tested).
-AREAS: tuple[str, ...] = ("creds", "state", "logs", "tui_panels", "help", "registry", "store")
+# --- catalogues ----------------------------------------------------------------------------
 
-_catalogues: dict[str, dict[str, Any]] = {}
+
+def _catalogue_class() -> type[GNUTranslations]:
+    import gettext
+
+    class Catalogue(gettext.GNUTranslations):
+        """A compiled catalogue that can also say which messages it holds (gettext's own
+        lookups answer a missing message with its id)."""
+
+        def has(self, key: str) -> bool:
+            return key in self._catalog or (key, 0) in self._catalog
+
+        def is_plural(self, key: str) -> bool:
+            return (key, 0) in self._catalog
+
+        def entries(self) -> dict[str, str | dict[str, str]]:
+            """{key: text, or {form name: text} for a plural message}, header left out."""
+            names = PLURAL_FORMS[self.info().get("language", DEFAULT)]
+            found: dict[str, Any] = {}
+            for key, text in self._catalog.items():
+                if isinstance(key, tuple):
+                    found.setdefault(key[0], {})[names[key[1]]] = text
+                elif key:
+                    found[key] = text
+            return found
+
+    return Catalogue
+
+
+_loaded: dict[tuple[str, str], Any] = {}
+_merged: dict[str, dict[str, Any]] = {}
+
+
+def compiled_dir(domain: str, lang: str) -> str:
+    """A locale folder (`<dir>/<lang>/LC_MESSAGES/<domain>.mo`) whose `.mo` is up to date with
+    the `.po` beside it: the package's own, compiled here when the `.mo` is missing or older;
+    when the package folder cannot be written, a per-user cache folder."""
+    relative = os.path.join(lang, "LC_MESSAGES", domain)
+    po, mo = os.path.join(LOCALE_DIR, relative + ".po"), os.path.join(LOCALE_DIR, relative + ".mo")
+    po_time = _mtime(po)
+    if po_time is None or (_mtime(mo) or -1) >= po_time:
+        return LOCALE_DIR  # a wheel ships only the .mo
+    from mercato_int.i18n.compiling import compile_po
+
+    try:
+        compile_po(po, mo)
+        return LOCALE_DIR
+    except OSError:
+        cache = os.path.join(
+            os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"),
+            "mercato-int",
+            "locale",
+        )
+        cached = os.path.join(cache, relative + ".mo")
+        if (_mtime(cached) or -1) < po_time:
+            compile_po(po, cached)
+        return cache
+
+
+def _mtime(path: str) -> int | None:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None
+
+
+def _catalogue(lang: str, domain: str = DOMAIN) -> Any:
+    """The compiled catalogue of `domain` in `lang` (English behind Polish for `mercato_int`),
+    read on first use."""
+    if (lang, domain) not in _loaded:
+        path = os.path.join(compiled_dir(domain, lang), lang, "LC_MESSAGES", domain + ".mo")
+        with open(path, "rb") as mo:
+            loaded = _catalogue_class()(mo)
+        if domain == DOMAIN and lang != DEFAULT:
+            loaded.add_fallback(_catalogue(DEFAULT))
+        _loaded[(lang, domain)] = loaded
+    return _loaded[(lang, domain)]
 
 
 def catalogue(lang: str) -> dict[str, Any]:
-    """Every message of `lang`: the shared catalogue plus each area's."""
-    if lang not in _catalogues:
-        import importlib
+    """Every message of `lang` (English where Polish lacks one): {key: text}, and for a plural
+    message {form name: text} (`PLURAL_FORMS`). For checks and English fallbacks; rendering goes
+    through `t` and `tn`."""
+    if lang not in _merged:
+        _merged[lang] = _catalogue(DEFAULT).entries()
+        if lang != DEFAULT:
+            _merged[lang].update(_catalogue(lang).entries())
+    return _merged[lang]
 
-        if lang == "pl":
-            from mercato_int.i18n.pl import MESSAGES
-        else:
-            from mercato_int.i18n.en import MESSAGES
-        merged = dict(MESSAGES)
-        for area in AREAS:
-            try:
-                module = importlib.import_module(f"mercato_int.i18n.areas.{area}")
-            except ModuleNotFoundError:
-                continue  # an area not written yet
-            merged.update(getattr(module, "PL" if lang == "pl" else "EN"))
-        _catalogues[lang] = merged
-    return _catalogues[lang]
+
+def plural_form(lang: str, n: int) -> str:
+    """The name of `lang`'s plural form for `n`, by the catalogue header's Plural-Forms."""
+    return PLURAL_FORMS[lang][_catalogue(lang).plural(n)]
+
+
+# --- rendering -----------------------------------------------------------------------------
 
 
 def t(key: str, **params: Any) -> str:
     """The message `key` in the current language, with `params` filled in."""
-    text = catalogue(current()).get(key)
-    if text is None:
-        text = catalogue(DEFAULT)[key]
-    if isinstance(text, dict):
+    found = _catalogue(current())
+    text = found.gettext(key)
+    if text is key:  # gettext's answer for a message no catalogue holds
+        raise KeyError(key)
+    if found.is_plural(key) or _catalogue(DEFAULT).is_plural(key):
         raise TypeError(f"{key} is a plural message: use tn()")
     return text.format(**params) if params else text
 
 
-def plural_form(lang: str, n: int) -> str:
-    if lang == "pl":
-        if n == 1:
-            return "one"
-        if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-            return "few"
-        return "many"
-    return "one" if n == 1 else "other"
-
-
 def tn(key: str, n: int, **params: Any) -> str:
-    """A plural message: the form for `n` (`{n}` is available to it)."""
-    lang = current()
-    forms = catalogue(lang).get(key) or catalogue(DEFAULT)[key]
-    if not isinstance(forms, dict):
-        raise TypeError(f"{key} is not a plural message: use t()")
-    return forms[plural_form(lang, n)].format(n=n, **params)
+    """A plural message: the form for `n` by the catalogue's Plural-Forms (`{n}` is available
+    to it)."""
+    text = _catalogue(current()).ngettext(key, key, n)
+    if text is key:
+        if _catalogue(DEFAULT).has(key):
+            raise TypeError(f"{key} is not a plural message: use t()")
+        raise KeyError(key)
+    return text.format(n=n, **params)
+
+
+def t_or(key: str, fallback: str, **params: Any) -> str:
+    """`t(key)` when the catalogue has it (categories, statuses of providers), else `fallback`."""
+    if _catalogue(current()).has(key) or _catalogue(DEFAULT).has(key):
+        return t(key, **params)
+    return fallback
 
 
 def scope_text(scope: Any) -> str:
@@ -133,8 +229,49 @@ def scope_text(scope: Any) -> str:
     return t("scope", tenant=scope.tenant_id, org=scope.organization_id)
 
 
-def t_or(key: str, fallback: str, **params: Any) -> str:
-    """`t(key)` when the catalogue has it (categories, statuses of providers), else `fallback`."""
-    if key in catalogue(current()) or key in catalogue(DEFAULT):
-        return t(key, **params)
-    return fallback
+def message_of(error: MercatoIntError) -> str:
+    """`error` as one line in the current language: rendered again from its `code` and
+    `params` when it has a code this catalogue holds, else its text as raised."""
+    code = getattr(error, "code", None)
+    if not code or not (_catalogue(current()).has(code) or _catalogue(DEFAULT).has(code)):
+        return str(error)
+    message = t(code, **error.params)
+    hint_code = getattr(error, "hint_code", None)
+    hint = t(hint_code, **error.params) if hint_code else error.hint
+    return message if not hint else f"{message} ({hint})"
+
+
+# --- help (the cli_help domain) ------------------------------------------------------------
+
+
+def help_text(text: str) -> str:
+    """A help text of a command or option (its English as written) in the current language;
+    as written when there is no translation."""
+    lang = current()
+    return text if lang == DEFAULT else _catalogue(lang, HELP_DOMAIN).gettext(text)
+
+
+@contextmanager
+def library_messages() -> Iterator[None]:
+    """While in this block, what Typer passes to `gettext.gettext` (section headings, the
+    `default:`/`required` notes of an option) is looked up in the `cli_help` catalogue of the
+    current language: gettext's own way to translate a library, which picks the catalogue by
+    the current text domain and `LANGUAGE`. Both are put back afterwards."""
+    lang = current()
+    if lang == DEFAULT:
+        yield
+        return
+    import gettext
+
+    gettext.bindtextdomain(HELP_DOMAIN, compiled_dir(HELP_DOMAIN, lang))
+    domain, language = gettext.textdomain(), os.environ.get("LANGUAGE")
+    gettext.textdomain(HELP_DOMAIN)
+    os.environ["LANGUAGE"] = lang
+    try:
+        yield
+    finally:
+        gettext.textdomain(domain)
+        if language is None:
+            os.environ.pop("LANGUAGE", None)
+        else:
+            os.environ["LANGUAGE"] = language

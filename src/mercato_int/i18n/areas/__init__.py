@@ -1,1 +1,2 @@
-"""Per-area message catalogues (`EN`, `PL` dicts), merged into `i18n.catalogue()`."""
+"""Helpers kept at their old import path (`areas.logs`); the messages themselves are gettext
+catalogues (`mercato_int/locale`)."""

@@ -16,6 +16,8 @@ from sqlalchemy import delete, func, text, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
+from mercato_int.errors import VersionConflict
+from mercato_int.i18n import scope_text, t
 from mercato_int.scope import TenantScope
 from mercato_int.store.tables import IntegrationCredentials
 
@@ -142,3 +144,20 @@ def count_by_key(*, session: Session) -> dict[str | None, int]:
     kid = envelope_kid_column()
     rows = session.execute(sa_select(kid, func.count()).group_by(kid)).all()
     return {k: int(n) for k, n in rows}
+
+
+def version_conflict(
+    owner_id: str, scope: TenantScope, expected: int, current: int
+) -> VersionConflict:
+    """The error of a save whose compare-and-set found the row at another version."""
+    return VersionConflict(
+        t(
+            "creds.err.version_conflict",
+            owner=owner_id,
+            scope=scope_text(scope),
+            expected=expected,
+            current=current,
+        ),
+        hint=t("creds.hint.version_conflict", owner=owner_id),
+        current=current,
+    )

@@ -202,3 +202,11 @@ def strip_userinfo(url: str) -> str:
         return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
     except ValueError:
         return MASK
+
+
+def gives_whole_form(fields: tuple[CredentialField, ...], values: Mapping[str, Any]) -> bool:
+    """Whether `values` give every required field (every field when none is required) with a
+    real value, not the mask: what replacing a row that cannot be decrypted takes, since its
+    unreadable values are never merged."""
+    needed = [f.key for f in fields if f.required] or [f.key for f in fields]
+    return not any(values.get(k) in (None, "") or is_mask(values.get(k)) for k in needed)

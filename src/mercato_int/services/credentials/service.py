@@ -11,20 +11,19 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from mercato_int.errors import InvalidInput, KeyProblem, NotFound, VersionConflict
+from mercato_int.errors import InvalidInput, KeyProblem, NotFound
 from mercato_int.i18n import scope_text, t, tn
 from mercato_int.keys import MasterKey, MasterKeys
-from mercato_int.keys.envelope import EnvelopeError, associated_data, envelope_kid, open_envelope
-from mercato_int.keys.envelope import seal as seal_envelope
 from mercato_int.registry import CredentialField, IntegrationDefinition, Registry
 from mercato_int.scope import TenantScope
-from mercato_int.services.credentials import rows
+from mercato_int.services.credentials import rows, sealing
 from mercato_int.services.credentials.schema import (
     Credentials,
-    is_mask,
+    gives_whole_form,
     mask_value,
     merge_values,
 )
+from mercato_int.services.credentials.sealing import Undecryptable
 from mercato_int.services.credentials.views import (
     BUNDLE,
     NONE,
@@ -42,11 +41,6 @@ from mercato_int.services.events import (
 )
 from mercato_int.store.engine import Store
 from mercato_int.store.tables import IntegrationCredentials
-
-
-class Undecryptable(KeyProblem):
-    """A stored row that the key it names cannot open (altered, or moved to another scope):
-    its values are lost, and only a save of the whole form replaces it."""
 
 
 class CredentialsService:
@@ -94,46 +88,12 @@ class CredentialsService:
     def _fields_of(self, owner_id: str) -> tuple[CredentialField, ...]:
         return self.registry.get(owner_id).fields
 
-    # --- decryption ---------------------------------------------------------------------------
+    # --- encryption ---------------------------------------------------------------------------
     def _open(self, row: IntegrationCredentials, scope: TenantScope) -> dict[str, Any]:
-        kid = envelope_kid(row.encrypted_values) or row.key_id
-        key = self.keys.find(kid) if kid else None
-        if key is None:
-            raise KeyProblem(
-                t(
-                    "creds.err.key_missing",
-                    integration=row.integration_id,
-                    scope=scope_text(scope),
-                    kid=kid,
-                    places=self.keys.places_text(),
-                ),
-                hint=t("creds.hint.restore_key"),
-            )
-        aad = associated_data(row.integration_id, row.organization_id, row.tenant_id)
-        try:
-            return open_envelope(row.encrypted_values, key=key.material, aad=aad)
-        except EnvelopeError as exc:
-            fields = self._fields_of(row.integration_id)
-            needed = [f.key for f in fields if f.required] or [f.key for f in fields]
-            raise Undecryptable(
-                t(
-                    "creds.err.cannot_decrypt",
-                    integration=row.integration_id,
-                    scope=scope_text(scope),
-                    kid=kid,
-                    reason=exc,
-                ),
-                hint=t(
-                    "creds.hint.replace_unreadable",
-                    integration=row.integration_id,
-                    flags=scope.cli_flags(),
-                    fields=" ".join(f"{k}=..." for k in needed),
-                ),
-            ) from None
+        return sealing.open_row(row, scope, keys=self.keys, fields_of=self._fields_of)
 
     def _seal(self, values: dict[str, Any], key: MasterKey, owner_id: str, scope: TenantScope):
-        aad = associated_data(owner_id, scope.organization_id, scope.tenant_id)
-        return seal_envelope(values, key=key.material, kid=key.kid, aad=aad)
+        return sealing.seal_values(values, key, owner_id, scope)
 
     def _writing_key(self, session: Any) -> tuple[MasterKey, bool]:
         """The active key; on a first save with no key anywhere, a new one. Never a new key
@@ -307,15 +267,14 @@ class CredentialsService:
             current = row.version if row is not None else 0
             if expected_version is not None and expected_version != current:
                 # no key is created and nothing encrypted for a save that cannot apply
-                raise self._conflict(owner_id, scope, expected_version, current)
+                raise rows.version_conflict(owner_id, scope, expected_version, current)
             replaced = False
             try:
                 stored = self._open(row, scope) if row is not None else {}
             except Undecryptable:
                 # the unreadable values are never merged: a save that gives every required
                 # field (every field when none is) replaces the row, anything less is refused
-                needed = [f.key for f in fields if f.required] or [f.key for f in fields]
-                if any(values.get(k) in (None, "") or is_mask(values.get(k)) for k in needed):
+                if not gives_whole_form(fields, values):
                     raise
                 stored, replaced = {}, True
             merged, changed = merge_values(owner_id, fields, stored, values)
@@ -339,7 +298,7 @@ class CredentialsService:
             if not applied:  # another writer got there between the read and the write
                 found = rows.find_rows(session=session, owner_ids=[owner_id], scope=scope)
                 now_at = found[owner_id].version if owner_id in found else 0
-                raise self._conflict(owner_id, scope, current, now_at)
+                raise rows.version_conflict(owner_id, scope, current, now_at)
             ev = self.events.record(
                 session,
                 CREDENTIALS_UPDATED,
@@ -371,21 +330,6 @@ class CredentialsService:
         from mercato_int.services.credentials.keys import store_identity
 
         self.keys.record_uses(store_identity(self.store), {kid: 1}, complete=False)
-
-    def _conflict(
-        self, owner_id: str, scope: TenantScope, expected: int, current: int
-    ) -> VersionConflict:
-        return VersionConflict(
-            t(
-                "creds.err.version_conflict",
-                owner=owner_id,
-                scope=scope_text(scope),
-                expected=expected,
-                current=current,
-            ),
-            hint=t("creds.hint.version_conflict", owner=owner_id),
-            current=current,
-        )
 
     def remove(self, integration_id: str, scope: TenantScope, *, actor: str) -> str:
         """Hard-delete the integration's own row (a bundle id: the bundle's row); emits
