@@ -1,13 +1,16 @@
-"""Where mercato-int keeps its files, and what its config file says.
+"""Where mercato-int keeps its files, the names of its settings, and its configuration errors.
 
-Cheap enough for every invocation (i18n reads `lang` from the config file before a
-`--help`): no dataclasses, and platformdirs only off Linux.
+Cheap enough for every invocation (i18n reads `lang` from the config file before a `--help`):
+no dataclasses, no pydantic, platformdirs only off Linux, tomllib only when a file exists. It
+imports no front end and not i18n: an error carries a code and parameters, and the front end
+that shows it puts it in the user's language (`ConfigError.localized`).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,7 @@ APP_NAME = "mercato-int"
 CONFIG_FILE_NAME = "config.toml"
 DB_FILE_NAME = "mercato-int.db"
 
+ENV_PREFIX = "MERCATO_INT_"
 ENV_HOME = "MERCATO_INT_HOME"
 ENV_DATABASE_URL = "MERCATO_INT_DATABASE_URL"
 ENV_TENANT = "MERCATO_INT_TENANT"
@@ -26,7 +30,8 @@ ENV_MASTER_KEY = "MERCATO_INT_MASTER_KEY"
 ENV_PROVIDERS_PATH = "MERCATO_INT_PROVIDERS_PATH"
 ENV_LANG = "MERCATO_INT_LANG"
 
-# config-file key -> environment variable, for the names a config file may set
+# config-file key -> environment variable (ENV_PREFIX + the key, upper case), for the names a
+# config file may set
 CONFIG_KEYS: dict[str, str] = {
     "database_url": ENV_DATABASE_URL,
     "tenant": ENV_TENANT,
@@ -62,46 +67,95 @@ def _xdg(variable: str, fallback: str) -> Path:
     return Path(value if value.strip() else os.path.expanduser(fallback))
 
 
+def config_dirs() -> tuple[Path, Path]:
+    """(config dir, data dir) for this process's environment."""
+    return default_dirs(os.environ.get(ENV_HOME) or None)
+
+
 def read_config(path: Path) -> dict[str, Any]:
-    """The config file's keys (all strings); {} when there is none. InvalidInput (exit 2) for
-    a file that does not parse, an unknown key or a value that is not a string."""
+    """The config file's table as written; {} when there is none. For a look at one key before
+    the settings are built (i18n's `lang`, before the command line is parsed): the settings
+    themselves read and check the file with pydantic-settings. ConfigError (exit 2) for a file
+    that cannot be read or parsed."""
     if not path.is_file():
         return {}
     import tomllib
 
     try:
         with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise InvalidInput(
-            _t("logs.config.unreadable", path=path, error=exc),
-            hint=_t("logs.config.unreadable_hint"),
-        ) from None
-    unknown = sorted(set(data) - set(CONFIG_KEYS))
-    if unknown:
-        raise InvalidInput(
-            _t("logs.config.unknown_keys", keys=", ".join(unknown), path=path),
-            hint=_t("logs.config.unknown_keys_hint", known=", ".join(CONFIG_KEYS)),
-        )
-    for key, value in data.items():
-        if not isinstance(value, str):
-            raise InvalidInput(_t("logs.config.not_string", name=key, path=path))
-    return data
+            return tomllib.load(fh)
+    except (OSError, ValueError) as exc:  # ValueError: TOMLDecodeError, UnicodeDecodeError
+        raise unreadable(path, exc) from None
 
 
-_translating = False
+# The English text of each error code; a front end looks the codes up in its catalogue.
+MESSAGES: dict[str, str] = {
+    "logs.id.tenant": "tenant",
+    "logs.id.org": "org",
+    "logs.id.actor": "actor",
+    "logs.id.invalid": "invalid {what} {value!r}",
+    "logs.id.invalid_hint": "use 1-100 letters, digits or _ . : @ - for the {what}",
+    "logs.config.unreadable": "cannot read config file {path}: {error}",
+    "logs.config.unreadable_hint": "fix or remove the file",
+    "logs.config.unknown_keys": "unknown key(s) {keys} in config file {path}",
+    "logs.config.unknown_keys_hint": "known keys: {known}",
+    "logs.config.not_string": "config key {name!r} in {path} must be a string",
+}
 
 
-def _t(key: str, **params: Any) -> str:
-    """`i18n.t`, except while choosing the language, which reads this very file: a broken file
-    then reports in English instead of recursing into the choice."""
-    global _translating
-    from mercato_int import i18n
+class ConfigError(InvalidInput):
+    """A setting that cannot be used (exit 2), as a code and parameters. `terms` are
+    parameters whose values are codes themselves (the name of a field). `str()` is English."""
 
-    if _translating:
-        return i18n.catalogue(i18n.DEFAULT)[key].format(**params)
-    _translating = True
-    try:
-        return i18n.t(key, **params)
-    finally:
-        _translating = False
+    def __init__(
+        self,
+        code: str,
+        *,
+        hint_code: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        terms: Mapping[str, str] | None = None,
+    ) -> None:
+        self.terms = dict(terms or {})
+        super().__init__("", code=code, params=params, hint_code=hint_code)
+        self.message, self.hint = self._texts(lambda key, **p: MESSAGES[key].format(**p))
+
+    def localized(self, translate: Callable[..., str]) -> str:
+        """The one-line message as `translate(code, **params)` words it."""
+        message, hint = self._texts(translate)
+        return message if not hint else f"{message} ({hint})"
+
+    def _texts(self, translate: Callable[..., str]) -> tuple[str, str | None]:
+        params = {**self.params, **{k: translate(code) for k, code in self.terms.items()}}
+        hint = translate(self.hint_code, **params) if self.hint_code else None
+        return translate(self.code, **params), hint
+
+
+def unreadable(path: Path, exc: Exception) -> ConfigError:
+    """A config file that cannot be read or parsed: the file and, from tomllib, the line."""
+    return ConfigError(
+        "logs.config.unreadable",
+        hint_code="logs.config.unreadable_hint",
+        params={"path": path, "error": exc},
+    )
+
+
+def invalid_identifier(value: str, what: str) -> ConfigError:
+    """A tenant, org or actor name that is not 1–100 letters, digits and `_.:@-`."""
+    return ConfigError(
+        "logs.id.invalid",
+        hint_code="logs.id.invalid_hint",
+        params={"value": value},
+        terms={"what": f"logs.id.{what}"},
+    )
+
+
+def unknown_keys(path: Path, keys: list[str]) -> ConfigError:
+    return ConfigError(
+        "logs.config.unknown_keys",
+        hint_code="logs.config.unknown_keys_hint",
+        params={"keys": ", ".join(keys), "path": path, "known": ", ".join(CONFIG_KEYS)},
+    )
+
+
+def not_a_string(path: Path, key: str) -> ConfigError:
+    return ConfigError("logs.config.not_string", params={"name": key, "path": path})

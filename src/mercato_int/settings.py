@@ -1,17 +1,29 @@
 """Settings: flag > environment > config file (TOML) > default, for every name of the contract.
 
-`MERCATO_INT_HOME` puts config, data and key file in one folder (tests, cron, containers).
-Nothing here imports the store, the registry or any heavy dependency.
+The layering is pydantic-settings': `ConfigKeys` declares the six names a user may set, and its
+sources are, in the order they win, the flags (init arguments), `MERCATO_INT_<NAME>` and the
+`config.toml` file. `MERCATO_INT_HOME` puts config, data and key file in one folder (tests,
+cron, containers). pydantic-settings costs ~30 ms to import, so this module is imported only
+by code that goes on to build settings: never for `--help` (a test checks it).
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
+
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 from mercato_int.config_file import (  # noqa: F401  (re-exported: the names of the contract)
     APP_NAME,
@@ -24,33 +36,85 @@ from mercato_int.config_file import (  # noqa: F401  (re-exported: the names of 
     ENV_LANG,
     ENV_MASTER_KEY,
     ENV_ORG,
+    ENV_PREFIX,
     ENV_PROVIDERS_PATH,
     ENV_TENANT,
-    default_dirs,
-    read_config,
+    ConfigError,
+    config_dirs,
+    invalid_identifier,
+    not_a_string,
+    unknown_keys,
+    unreadable,
 )
-from mercato_int.errors import InvalidInput
-from mercato_int.i18n import t, t_or
+from mercato_int.scope import DEFAULT_ORG, DEFAULT_TENANT, TenantScope
 
-if TYPE_CHECKING:
-    from mercato_int.scope import TenantScope
-
-_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,99}$")
+_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:@-]{0,99}")
 
 
 def check_identifier(value: str, what: str) -> str:
-    """Tenant, organization and actor names: 1–100 characters of letters, digits and `_.:@-`."""
+    """Tenant, organization and actor names: 1–100 characters of letters, digits and `_.:@-`.
+    ConfigError (exit 2) otherwise."""
     if not _ID_RE.fullmatch(value):
-        name = t_or(f"logs.id.{what}", what)
-        raise InvalidInput(
-            t("logs.id.invalid", what=name, value=value),
-            hint=t("logs.id.invalid_hint", what=name),
-        )
+        raise invalid_identifier(value, what)
     return value
 
 
-# kept for callers of the old private name
-_read_config = read_config
+def _os_user() -> str:
+    try:
+        import getpass
+
+        name = getpass.getuser()
+    except Exception:  # no passwd entry (containers)
+        return "operator"
+    return re.sub(r"[^A-Za-z0-9_.:@-]", "_", name)[:100] or "operator"
+
+
+class ConfigKeys(BaseSettings):
+    """The names a user sets with a flag, `MERCATO_INT_<NAME>` or a key of `config.toml`."""
+
+    model_config = SettingsConfigDict(extra="forbid", case_sensitive=True)
+
+    database_url: str | None = None  # None: the SQLite file in the data dir
+    tenant: str = DEFAULT_TENANT
+    org: str = DEFAULT_ORG
+    actor: str = Field(default_factory=_os_user)
+    providers_path: str = ""  # os.pathsep-separated
+    lang: str | None = None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Flags, then the environment (an empty variable counts as unset), then the file."""
+        config_dir, _ = config_dirs()
+        return (
+            init_settings,
+            # case-insensitive as environments go: MERCATO_INT_TENANT for `tenant`
+            EnvSettingsSource(
+                settings_cls, env_prefix=ENV_PREFIX, case_sensitive=False, env_ignore_empty=True
+            ),
+            TomlConfigSettingsSource(settings_cls, toml_file=config_dir / CONFIG_FILE_NAME),
+        )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any, info: ValidationInfo) -> Any:
+        """`tenant = ""` in the file means the default, as an empty variable or flag does."""
+        if value == "" and info.field_name:
+            return cls.model_fields[info.field_name].get_default(call_default_factory=True)
+        return value
+
+    @field_validator("tenant", "org", "actor")
+    @classmethod
+    def _identifier(cls, value: str, info: ValidationInfo) -> str:
+        if not _ID_RE.fullmatch(value):
+            raise PydanticCustomError("identifier", "not 1-100 letters, digits or _.:@-")
+        return value
 
 
 @dataclass(frozen=True)
@@ -65,16 +129,6 @@ class Settings:
     providers_path: tuple[Path, ...] = ()
     lang: str | None = None
     master_keys_env: str | None = field(default=None, repr=False)
-    no_color: bool = False
-    sources: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def config_file(self) -> Path:
-        return self.config_dir / CONFIG_FILE_NAME
-
-    @property
-    def is_default_sqlite(self) -> bool:
-        return self.sources.get("database_url") == "default"
 
     @classmethod
     def load(
@@ -85,12 +139,9 @@ class Settings:
         org: str | None = None,
         actor: str | None = None,
         lang: str | None = None,
-        env: Mapping[str, str] | None = None,
     ) -> Settings:
-        """Resolve settings: the keyword arguments are the flags, `env` the environment."""
-        env = os.environ if env is None else env
-        config_dir, data_dir = default_dirs(env.get(ENV_HOME) or None)
-        config = read_config(config_dir / CONFIG_FILE_NAME)
+        """Resolve settings from the flags given here, the environment and the config file.
+        ConfigError (exit 2) for a bad name or config file, naming the file (and the line)."""
         flags = {
             "database_url": database_url,
             "tenant": tenant,
@@ -98,53 +149,41 @@ class Settings:
             "actor": actor,
             "lang": lang,
         }
-        sources: dict[str, str] = {}
-
-        def pick(key: str, default: str | None) -> str | None:
-            if flags.get(key) not in (None, ""):
-                sources[key] = "flag"
-                return flags[key]
-            value = env.get(CONFIG_KEYS[key])
-            if value not in (None, ""):
-                sources[key] = "env"
-                return value
-            if config.get(key) not in (None, ""):
-                sources[key] = "config"
-                return config[key]
-            sources[key] = "default"
-            return default
-
-        db_default = "sqlite:///" + str(data_dir / DB_FILE_NAME)
-        url = pick("database_url", db_default) or db_default
-        # here, not at the top: i18n reads the config file on every `--help` through this module
-        from mercato_int.scope import DEFAULT_ORG, DEFAULT_TENANT, TenantScope
-
-        scope = TenantScope(
-            organization_id=check_identifier(pick("org", DEFAULT_ORG) or DEFAULT_ORG, "org"),
-            tenant_id=check_identifier(pick("tenant", DEFAULT_TENANT) or DEFAULT_TENANT, "tenant"),
-        )
-        actor_value = pick("actor", None) or _os_user()
-        paths_raw = pick("providers_path", "") or ""
-        providers_path = tuple(Path(p).expanduser() for p in paths_raw.split(os.pathsep) if p)
+        config_dir, data_dir = config_dirs()
+        keys = _resolve({k: v for k, v in flags.items() if v}, config_dir / CONFIG_FILE_NAME)
+        paths = (Path(p).expanduser() for p in keys.providers_path.split(os.pathsep) if p)
         return cls(
             config_dir=config_dir,
             data_dir=data_dir,
-            database_url=url,
-            scope=scope,
-            actor=check_identifier(actor_value, "actor"),
-            providers_path=providers_path,
-            lang=pick("lang", None),
-            master_keys_env=env.get(ENV_MASTER_KEY) or None,
-            no_color="NO_COLOR" in env,
-            sources=sources,
+            database_url=keys.database_url or f"sqlite:///{data_dir / DB_FILE_NAME}",
+            scope=TenantScope(organization_id=keys.org, tenant_id=keys.tenant),
+            actor=keys.actor,
+            providers_path=tuple(paths),
+            lang=keys.lang,
+            master_keys_env=os.environ.get(ENV_MASTER_KEY) or None,
         )
 
 
-def _os_user() -> str:
+def _resolve(flags: dict[str, str], config_file: Path) -> ConfigKeys:
+    """ConfigKeys from pydantic-settings, its errors as one ConfigError each."""
     try:
-        import getpass
+        return ConfigKeys(**flags)
+    except ValidationError as exc:
+        raise _first_error(exc, config_file) from None
+    except (OSError, ValueError) as exc:  # ValueError: TOMLDecodeError, UnicodeDecodeError
+        raise unreadable(config_file, exc) from None
 
-        name = getpass.getuser()
-    except Exception:  # no passwd entry (containers)
-        return "operator"
-    return re.sub(r"[^A-Za-z0-9_.:@-]", "_", name)[:100] or "operator"
+
+def _first_error(exc: ValidationError, config_file: Path) -> ConfigError:
+    """Unknown keys first (the file is wrong as a whole), then the first bad value. Only the
+    file can hold an unknown key or a value that is not a string (flags and variables are
+    strings); a bad name may come from any source and is reported without one."""
+    errors = exc.errors(include_url=False)
+    unknown = sorted(str(e["loc"][0]) for e in errors if e["type"] == "extra_forbidden")
+    if unknown:
+        return unknown_keys(config_file, unknown)
+    first = errors[0]
+    key = str(first["loc"][0])
+    if first["type"] == "identifier":
+        return invalid_identifier(first["input"], key)
+    return not_a_string(config_file, key)

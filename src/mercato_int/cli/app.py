@@ -58,9 +58,9 @@ class MercatoGroup(LazyGroup):
             _refuse_undecodable(self, sys.argv[1:] if argv is None else list(argv))
             _localized(self, subcommands=False)  # the rest, as each is built
             rv = super().main(*args, standalone_mode=False, **kwargs)
-        except MercatoIntError as exc:
+        except MercatoIntError as exc:  # one with a code (settings) is worded here
             _scope_hint(exc)
-            error_line(str(exc))
+            error_line(exc.localized(i18n.t) if hasattr(exc, "localized") else str(exc))
             code: int = exc.exit_code
         except typer.TyperException as exc:  # click's usage errors
             if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help, as click
