@@ -52,6 +52,8 @@ class Registry:
         """`kind` is `integration`, `bundle` or `any` (integration or bundle)."""
         from mercato_int.i18n import t
 
+        if "=" in wanted:  # `creds set KEY=VALUE` with the id forgotten: never echo a value
+            return NotFound(t("registry.looks_like_assignment"), hint=t("registry.name_id_first"))
         close = self.closest_ids(wanted, among=among)
         if close:
             return NotFound(

@@ -311,6 +311,20 @@ def test_a_secret_without_key_is_named_by_position_only(cli, secret) -> None:
     assert cli("creds", "get", "carrier_dhl", "--json").json()["source"] == "none"
 
 
+@pytest.mark.parametrize("command", [("set",), ("get",), ("unset", "--yes")])
+def test_a_forgotten_id_never_echoes_the_assignment_in_its_place(cli, command) -> None:
+    """`creds set secretKey=sk_live_...` with the integration id forgotten: the first argument
+    is not echoed as an unknown id (issue 11.6, from the adversary's report)."""
+    run = cli("creds", command[0], "secretKey=sk_live_FORGOTTEN_ID_42", *command[1:])
+    assert run.exit_code == 3
+    assert "FORGOTTEN_ID_42" not in run.stdout + run.stderr
+    assert run.stderr.splitlines()[0] == (
+        "error: the first argument is KEY=VALUE, not an integration or bundle id (its value is "
+        "not shown) (name the integration or bundle first, e.g. `mercato-int creds set "
+        "gateway_stripe secretKey=...`)"
+    )
+
+
 def test_the_mask_pasted_back_keeps_the_secret(cli) -> None:
     """A script round-tripping `creds get --json` into `creds set` (issue 10.4)."""
     mask = "\u2022" * 8
