@@ -300,6 +300,7 @@ def test_copy_path_writes_big_batches(services) -> None:
 
 def test_secret_keys_and_values_never_reach_the_store(services) -> None:
     logs = LogService(
+        guard=services.guard,
         store=services.store,
         registry=services.registry,
         clock=services.clock,
@@ -325,6 +326,7 @@ def test_numeric_secret_and_secret_in_operation_never_reach_the_store(services) 
     """A digits-only secret logged as a JSON number (int, float, in a list, as a float's
     exponent form) is masked; one in `operation` too; a durationMs spelling it is dropped."""
     logs = LogService(
+        guard=services.guard,
         store=services.store,
         registry=services.registry,
         clock=services.clock,
@@ -483,6 +485,7 @@ def test_writer_resolves_secrets_once_per_integration_and_scope(services) -> Non
         return ["sk_live_abcdef123"]
 
     logs = LogService(
+        guard=services.guard,
         store=services.store,
         registry=services.registry,
         clock=services.clock,
