@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from mercato_int.errors import OperationFailed
 from mercato_int.i18n import t
+from mercato_int.redaction import MASK
 
 if TYPE_CHECKING:
     from mercato_int.registry import CredentialField
@@ -19,8 +20,6 @@ if TYPE_CHECKING:
     from mercato_int.services.logs.activity import Activity
     from mercato_int.services.state.marketplace import Marketplace
     from mercato_int.services.state.service import StateView
-
-MASK = "••••••••"
 
 
 @dataclass(frozen=True)

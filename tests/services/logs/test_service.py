@@ -12,9 +12,9 @@ import pytest
 import sqlalchemy as sa
 
 from mercato_int.errors import InvalidInput, NotFound, StoreError
+from mercato_int.redaction import MASK
 from mercato_int.scope import TenantScope
 from mercato_int.services.logs.model import LogFilter
-from mercato_int.services.logs.redaction import MASK
 from mercato_int.services.logs.service import LogService
 
 SCOPE = TenantScope()
@@ -304,20 +304,20 @@ def test_secret_keys_and_values_never_reach_the_store(services) -> None:
         store=services.store,
         registry=services.registry,
         clock=services.clock,
-        secret_values=lambda i, s: ["sk_live_abcdef123", "short"] if i == "gateway_stripe" else [],
+        secret_values=lambda i, s: ["sk_live_abcdef123", "abc"] if i == "gateway_stripe" else [],
     )
     with logs.writer() as w:
         w.write(
             integration_id="gateway_stripe",
             level="error",
             operation="webhook.failed",
-            message="auth with sk_live_abcdef123 failed (short)",
+            message="auth with sk_live_abcdef123 failed (abc)",
             scope=SCOPE,
             details={"req": {"secretKey": "whatever", "h": ["Bearer sk_live_abcdef123"]}},
             correlation_id="sk_live_abcdef123",
         )
     entry = services.logs.query(scope=SCOPE).items[0]
-    assert entry.message == f"auth with {MASK} failed (short)"
+    assert entry.message == f"auth with {MASK} failed (abc)"
     assert entry.details == {"req": {"h": [f"Bearer {MASK}"]}}
     assert entry.correlation_id == MASK
 
