@@ -78,7 +78,7 @@ def requires(feature: str, *, everywhere: bool = False) -> Callable[[F], F]:
 
     The scope is the `scope` argument (or each of `scopes`, every tenant's policy with
     `scopes=None` or `everywhere`, or each job's); the subject of a refusal is
-    `integration_id`, `some_id` or a single id of `ids`. The object has a `guard` (a Guard)."""
+    `integration_id` or `some_id`. The object has a `guard` (a Guard)."""
 
     def decorate(fn: F) -> F:
         signature = inspect.signature(fn)
@@ -135,7 +135,4 @@ def _subject(given: dict[str, Any]) -> str | None:
     for name in ("integration_id", "some_id"):
         if isinstance(given.get(name), str):
             return given[name]
-    ids = given.get("ids")
-    if ids is not None and len(ids) == 1:
-        return str(ids[0])
-    return None
+    return None  # a list of ids (enable, disable) has no one subject
