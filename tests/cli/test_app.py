@@ -101,7 +101,7 @@ def test_an_unreachable_store_exits_4_in_one_line(command: list[str]) -> None:
     assert result.exit_code == 4
     (line,) = result.stderr.splitlines()
     assert line.startswith(
-        "error: cannot reach the store at postgresql+psycopg://postgres:***@127.0.0.1:1/x: "
+        "error: cannot reach the store at postgresql+psycopg://postgres:••••••••@127.0.0.1:1/x: "
     )
     assert line.endswith("(check --db / MERCATO_INT_DATABASE_URL and that the server is running)")
     assert "hunter2" not in result.stderr + result.stdout
@@ -326,7 +326,7 @@ def test_a_store_failure_mid_command_never_shows_the_password(
     assert result.exit_code == 4
     assert result.stderr.startswith("error: ")
     assert "integration_states" not in result.stderr
-    assert "***" in result.stderr
+    assert "••••••••" in result.stderr
 
 
 def test_undecodable_bytes_in_the_database_url_variable_exit_2(

@@ -27,7 +27,7 @@ def test_no_policy_allows_everything(services) -> None:
 def test_roles_and_features_once_a_policy_exists(services) -> None:
     acl = services.acl
     assert acl.grant(T1, "alice", "admin", by="root") is True
-    assert acl.grant(T1, "alice", "admin", by="root") is False  # idempotent
+    assert acl.grant(T1, "alice", "admin", by="alice") is False  # idempotent
     acl.grant(T1, "bob", "employee", by="alice")
     acl.grant(T1, "carol", CREDENTIALS, by="alice")
     acl.require(CREDENTIALS, T1, "alice")
@@ -114,8 +114,23 @@ def test_rows_written_through_the_orm_read_back_through_core(services) -> None:
 
     with services.store.session() as session:
         session.add(AclGrant(actor="zoe", grant="admin", organization_id="org", tenant_id="t1"))
-    (grant,) = services.acl.grants(T1)
+    (grant,) = _stored_grants(services, T1)
     assert (grant.actor, grant.grant, grant.created_at.tzinfo is not None) == ("zoe", "admin", True)
+
+
+def _stored_grants(services, scope: TenantScope) -> list:
+    """The grants of `scope` as stored (read past the service: `tester` may not list them)."""
+    from mercato_int.services.acl import Grant
+    from mercato_int.store.tables import AclGrant
+
+    with services.store.session() as session:
+        rows = session.exec(
+            select(AclGrant)
+            .where(AclGrant.organization_id == scope.organization_id)
+            .where(AclGrant.tenant_id == scope.tenant_id)
+            .order_by(AclGrant.actor, AclGrant.grant)
+        ).all()
+        return [Grant(r.actor, r.grant, r.created_at, r.created_by) for r in rows]
 
 
 def _race_revokes(acl, scope: TenantScope) -> dict[str, str]:
@@ -163,7 +178,7 @@ def test_two_admins_revoking_each_other_at_once_leave_a_manager(services, others
         for actor, grant in others:
             acl.grant(scope, actor, grant, by="alice")
         outcomes = _race_revokes(acl, scope)
-        grants = acl.grants(scope)
+        grants = _stored_grants(services, scope)
         managers = [a for a in ("alice", "bob") if MANAGE in features_of(grants, a)]
         assert len(managers) == 1, (round_, outcomes, grants)
         assert sorted(outcomes.values()) == ["NotAllowed", "revoked"], (round_, outcomes)
@@ -176,7 +191,7 @@ def test_a_revoke_by_someone_without_manage_is_refused_and_audited(services) -> 
     acl.grant(T1, "bob", "employee", by="alice")
     with pytest.raises(NotAllowed, match=r"bob lacks integrations\.manage"):
         acl.revoke(T1, "alice", "admin", by="bob")
-    assert [(g.actor, g.grant) for g in acl.grants(T1)] == [
+    assert [(g.actor, g.grant) for g in _stored_grants(services, T1)] == [
         ("alice", "admin"),
         ("bob", "employee"),
     ]

@@ -12,18 +12,19 @@ from mercato_int.store.urls import normalize_url, parse_store_url, redact_text, 
 @pytest.mark.parametrize(
     ("url", "shown"),
     [
-        ("postgresql://ann:s3cret@db:5432/x", "postgresql://ann:***@db:5432/x"),
-        ("postgresql://ann:p@ss@word@db/x", "postgresql://ann:***@db/x"),
-        ("postgresql://ann:p%40ss%2Fw0rd@db/x", "postgresql://ann:***@db/x"),
-        ("postgresql://ann:p/ss?w0rd@db/x", "postgresql://ann:***@db/x"),
+        ("postgresql://ann:s3cret@db:5432/x", "postgresql://ann:••••••••@db:5432/x"),
+        ("postgresql://ann:p@ss@word@db/x", "postgresql://ann:••••••••@db/x"),
+        ("postgresql://ann:p%40ss%2Fw0rd@db/x", "postgresql://ann:••••••••@db/x"),
+        ("postgresql://ann:p/ss?w0rd@db/x", "postgresql://ann:••••••••@db/x"),
         ("postgresql://ann@db/x?password=s3cret&sslmode=require",
-         "postgresql://ann@db/x?password=***&sslmode=require"),
+         "postgresql://ann@db/x?password=••••••••&sslmode=require"),
         ("postgresql://ann@db/x?sslmode=require&PASSWORD=s3cret",
-         "postgresql://ann@db/x?sslmode=require&PASSWORD=***"),
-        ("postgresql://ann@db/x?sslpassword=s3cret", "postgresql://ann@db/x?sslpassword=***"),
-        ("host=db user=ann password=s3cret dbname=x", "host=db user=ann password=*** dbname=x"),
-        ("host=db password = 's3 cret' dbname=x", "host=db password = *** dbname=x"),
-        ("postgresql://ann:@db/x", "postgresql://ann:***@db/x"),
+         "postgresql://ann@db/x?sslmode=require&PASSWORD=••••••••"),
+        ("postgresql://ann@db/x?sslpassword=s3cret", "postgresql://ann@db/x?sslpassword=••••••••"),
+        ("host=db user=ann password=s3cret dbname=x",
+         "host=db user=ann password=•••••••• dbname=x"),
+        ("host=db password = 's3 cret' dbname=x", "host=db password = •••••••• dbname=x"),
+        ("postgresql://ann:@db/x", "postgresql://ann:••••••••@db/x"),
         ("postgresql://ann@db/x", "postgresql://ann@db/x"),
         ("sqlite:////tmp/a@b/store.db", "sqlite:////tmp/a@b/store.db"),
         ("sqlite:////tmp/store.db", "sqlite:////tmp/store.db"),
@@ -36,7 +37,7 @@ def test_redact_url_masks_the_password_in_every_form(url: str, shown: str) -> No
 def test_redact_text_masks_every_encoding_of_the_password() -> None:
     url = "postgresql://ann:p%40ss%2Fw0rd@db/x"
     text = "failed for p@ss/w0rd, p%40ss%2Fw0rd and p%40ss%2Fw0rd again"
-    assert redact_text(text, url) == "failed for ***, *** and *** again"
+    assert redact_text(text, url) == "failed for ••••••••, •••••••• and •••••••• again"
 
 
 def test_an_unencoded_at_sign_belongs_to_the_password() -> None:
@@ -59,19 +60,19 @@ def test_an_unencoded_at_sign_belongs_to_the_password() -> None:
     ("url", "message"),
     [
         ("mysql://ann:s3cret@db/x",
-         "database URL 'mysql://ann:***@db/x' is of kind mysql, which mercato-int does not "
+         "database URL 'mysql://ann:••••••••@db/x' is of kind mysql, which mercato-int does not "
          "support (supported: sqlite:///PATH, postgresql://USER@HOST/DB)"),
         ("postgresql+psycopg2://ann@db/x",
          "database URL 'postgresql+psycopg2://ann@db/x' is of kind postgresql+psycopg2, which "
          "mercato-int does not support (supported: sqlite:///PATH, postgresql://USER@HOST/DB)"),
         ("postgresql://ann:s3cret@db:abc/x",
-         "the port in database URL 'postgresql://ann:***@db:abc/x' is not a number from 1 to "
+         "the port in database URL 'postgresql://ann:••••••••@db:abc/x' is not a number from 1 to "
          "65535 (write e.g. postgresql://user@host:5432/db)"),
         ("postgresql://ann@db:99999/x",
          "the port in database URL 'postgresql://ann@db:99999/x' is not a number from 1 to "
          "65535 (write e.g. postgresql://user@host:5432/db)"),
         ("host=db password=s3cret",
-         "not a database URL: 'host=db password=***' (use e.g. sqlite:///path/to.db or "
+         "not a database URL: 'host=db password=••••••••' (use e.g. sqlite:///path/to.db or "
          "postgresql://user@host/db)"),
     ],
 )  # fmt: skip

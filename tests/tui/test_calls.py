@@ -14,11 +14,12 @@ pytestmark = pytest.mark.anyio
 @pytest.fixture
 def viewer_only(tui_services):
     scope = TenantScope()
-    tui_services.acl.grant(scope, "boss", "admin", by="boss")
-    tui_services.acl.grant(scope, "tester", "employee", by="boss")
+    # saved before the policy exists: the container's caller is `tester`, a viewer after it
     tui_services.credentials.save(
         "carrier_dhl", {"apiKey": "dhl-key-123456", "accountNumber": "222"}, scope, actor="boss"
     )
+    tui_services.acl.grant(scope, "boss", "admin", by="boss")
+    tui_services.acl.grant(scope, "tester", "employee", by="boss")
     return tui_services
 
 

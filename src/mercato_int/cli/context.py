@@ -44,7 +44,9 @@ def services(ctx: typer.Context) -> Services:
     root = ctx.find_root()
     if not isinstance(root.obj, CliState):
         root.obj = CliState()
-    return root.obj.services()
+    svc = root.obj.services()
+    svc.action = ctx.command_path  # the services check access for this command, by name
+    return svc
 
 
 # the global options of the running invocation, for the error path (a store URL's password)

@@ -18,11 +18,17 @@ from sqlalchemy import String, Uuid, column, delete, select, table, text
 
 from mercato_int.errors import InvalidInput, NotAllowed, NotFound
 from mercato_int.scope import TenantScope
+from mercato_int.services.features import CREDENTIALS as CREDENTIALS  # re-exported
+from mercato_int.services.features import FEATURES as FEATURES
+from mercato_int.services.features import MANAGE as MANAGE
+from mercato_int.services.features import ROLES as ROLES
+from mercato_int.services.features import VIEW as VIEW
 from mercato_int.store.engine import Store
 from mercato_int.store.types import UTCDateTime
 
 if TYPE_CHECKING:
     from mercato_int.services.events import Event, EventsService
+    from mercato_int.services.policy import Caller
 
 # Core clause over the `AclGrant` table (store/tables.py stays the one definition of the schema;
 # a test keeps the two in step): every command checks access, and `list` must not pay ~130 ms
@@ -38,19 +44,41 @@ GRANTS = table(
     column("created_by", String),
 )
 
-VIEW = "integrations.view"
-MANAGE = "integrations.manage"
-CREDENTIALS = "integrations.credentials"
 
-FEATURES: dict[str, str] = {
-    VIEW: "see integrations, their state, health and logs",
-    MANAGE: "enable, disable, run health checks, prune logs, change settings and grants",
-    CREDENTIALS: "set, read and reveal credentials",
+# Commands that are installation-wide, not a tenant's, and so check no feature. Access is
+# granted per tenant; what holds no tenant's data has no tenant to check it in, and whoever
+# runs these already holds what they work on (the store URL, the key source, the disk).
+INSTALLATION_WIDE: dict[str, str] = {
+    "validate": "reads the provider definitions on disk; never opens the store",
+    "scaffold": "writes a new provider's files to disk; no tenant data",
+    "db": "creates or upgrades the store's schema: the database's, no tenant's rows",
+    "keys": "master keys encrypt every tenant's rows at once; whoever runs it holds the key "
+    "source (keyring, env, key file), and no row is decrypted for display",
+    "acl grant (first)": "a tenant with no grants has no policy: its first grant is allowed "
+    "to anyone and must include integrations.manage, so someone can manage it afterwards",
 }
-# The default roles of the upstream setup.ts.
-ROLES: dict[str, tuple[str, ...]] = {
-    "admin": (VIEW, MANAGE, CREDENTIALS),
-    "employee": (VIEW,),
+
+# Public service methods that check no feature (tests/services/test_policy.py fails on any
+# other public method of a tenant service that is not marked `@requires`).
+UNCHECKED: dict[str, str] = {
+    "AclService.require": "the check itself",
+    "AclService.require_everywhere": "the check itself",
+    "AclService.allows": "the check itself",
+    "AclService.has_policy": "whether a tenant has grants at all (a note after a revoke)",
+    "AclService.can_manage": "a warning after a grant the caller was allowed to make",
+    "AclService.enter": "checks integrations.view itself (a front end opening a tenant)",
+    "AclService.grants": "checks integrations.view itself",
+    "AclService.grant": "checks integrations.manage itself, for `by`",
+    "AclService.revoke": "checks integrations.manage itself, for `by`, again under the lock",
+    "EventsService.record": "writes inside a checked call's transaction (or records a refusal)",
+    "EventsService.deliver": "hands recorded events to subscribers, after a checked call",
+    "EventsService.subscribe": "registers a subscriber (in-process wiring, no tenant data)",
+    "LogService.writer": "each (integration, scope) written is checked when first written",
+    "LogService.scopes": "which tenants have logs: installation-wide runs check each tenant",
+    "RetentionService.all_scopes": "which tenants have logs: prune checks each tenant",
+    "RetentionService.reclaim": "returns freed pages to the file system: the store's, no rows",
+    "StateService.enabled_scopes": "which tenants have enabled integrations (health planning)",
+    "TenantSettingsService.scopes": "which tenants have settings: no values",
 }
 
 
@@ -99,8 +127,10 @@ class AclService:
         store: Store,
         events: Callable[[], EventsService],
         clock: Callable[[], datetime],
+        caller: Callable[[], Caller],
     ) -> None:
         self.store = store
+        self._caller = caller  # whom `grants` is read for; grant and revoke act `by` someone
         self._events = events  # built on first write or refusal: it needs the ORM
         self.clock = clock
 
@@ -109,15 +139,31 @@ class AclService:
         return self._events()
 
     def grants(self, scope: TenantScope) -> list[Grant]:
-        """Every grant in `scope`, by actor then grant. Empty: the tenant has no policy."""
+        """Every grant in `scope`, by actor then grant (the caller needs integrations.view).
+        Empty: the tenant has no policy."""
+        caller = self._caller()
+        self.require(VIEW, scope, caller.actor, action=caller.action)
+        return self._policy(scope)
+
+    def _policy(self, scope: TenantScope) -> list[Grant]:
         with self.store.connect() as conn:
             return _grants_in(conn, scope)
 
+    def enter(self, scope: TenantScope) -> None:
+        """May the caller open `scope` at all (a front end about to show a tenant)? Needs
+        integrations.view; NotAllowed, audited, otherwise."""
+        caller = self._caller()
+        self.require(VIEW, scope, caller.actor, action=caller.action)
+
+    def can_manage(self, scope: TenantScope, actor: str) -> bool:
+        """Whether `actor` could change `scope`'s policy now (a warning after a grant)."""
+        return self.allows(MANAGE, scope, actor)
+
     def has_policy(self, scope: TenantScope) -> bool:
-        return bool(self.grants(scope))
+        return bool(self._policy(scope))
 
     def allows(self, feature: str, scope: TenantScope, actor: str) -> bool:
-        grants = self.grants(scope)
+        grants = self._policy(scope)
         return not grants or feature in features_of(grants, actor)
 
     def require(
@@ -178,8 +224,10 @@ class AclService:
             self.require(feature, TenantScope(org, tenant), actor, action=action)
 
     def grant(self, scope: TenantScope, actor: str, grant: str, *, by: str) -> bool:
-        """Give `actor` a role or feature in `scope`; False when it already had it."""
+        """Give `actor` a role or feature in `scope`; False when it already had it. `by` needs
+        integrations.manage there (anyone may start a tenant's policy)."""
         check_grant(grant)
+        self.require(MANAGE, scope, by, action=self._caller().action)
         from mercato_int.services.events import ACCESS_GRANTED
 
         with self.store.session() as session:
@@ -215,7 +263,7 @@ class AclService:
         grant: str,
         *,
         by: str,
-        action: str | None = "acl revoke",
+        action: str | None = None,
     ) -> None:
         """Take a grant away. Refuses to leave a policy in which nobody can manage it, and
         refuses (NotAllowed, audited) when `by` no longer holds integrations.manage.
@@ -224,6 +272,8 @@ class AclService:
         lock, so two admins revoking each other at once are serialised: the second finds that
         it lost its own grant and is refused."""
         check_grant(grant)
+        action = action or self._caller().action or "acl revoke"
+        self.require(MANAGE, scope, by, action=action)
         from mercato_int.services.events import ACCESS_REVOKED
 
         event = None

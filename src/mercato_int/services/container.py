@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from mercato_int.services.health.service import HealthService
     from mercato_int.services.logs.activity import LogActivityService
     from mercato_int.services.logs.service import LogService
+    from mercato_int.services.policy import Caller, Guard
     from mercato_int.services.retention.prune import RetentionService
     from mercato_int.services.retention.settings import TenantSettingsService
     from mercato_int.services.state.marketplace import MarketplaceService
@@ -49,6 +50,9 @@ class Services:
         if master_keys is not None:
             self.__dict__["master_keys"] = master_keys
         self.clock: Callable[[], datetime] = clock or _utcnow
+        # what the caller asked for, named in the audit trail of a refusal (the CLI: its
+        # command path); the actor is the settings'
+        self.action: str | None = None
 
     @property
     def scope(self):
@@ -57,6 +61,19 @@ class Services:
     @property
     def actor(self) -> str:
         return self.settings.actor
+
+    @property
+    def caller(self) -> Caller:
+        """Who this container calls the services for: every check is made for this caller."""
+        from mercato_int.services.policy import Caller
+
+        return Caller(actor=self.actor, action=self.action)
+
+    @cached_property
+    def guard(self) -> Guard:
+        from mercato_int.services.policy import Guard
+
+        return Guard(lambda: self.acl, lambda: self.caller)
 
     @cached_property
     def registry(self) -> Registry:
@@ -75,6 +92,7 @@ class Services:
         from mercato_int.services.state.service import StateService
 
         return StateService(
+            guard=self.guard,
             store=self.store,
             registry=self.registry,
             clock=self.clock,
@@ -88,6 +106,7 @@ class Services:
         from mercato_int.services.health.service import HealthService
 
         return HealthService(
+            guard=self.guard,
             registry=self.registry,
             state=self.state,
             events=self.events,
@@ -101,13 +120,14 @@ class Services:
     def events(self) -> EventsService:
         from mercato_int.services.events import EventsService
 
-        return EventsService(store=self.store, clock=self.clock)
+        return EventsService(guard=self.guard, store=self.store, clock=self.clock)
 
     @cached_property
     def logs(self) -> LogService:
         from mercato_int.services.logs.service import LogService
 
         return LogService(
+            guard=self.guard,
             store=self.store,
             registry=self.registry,
             clock=self.clock,
@@ -119,25 +139,29 @@ class Services:
     def tenant_settings(self) -> TenantSettingsService:
         from mercato_int.services.retention.settings import TenantSettingsService
 
-        return TenantSettingsService(store=self.store, clock=self.clock)
+        return TenantSettingsService(guard=self.guard, store=self.store, clock=self.clock)
 
     @cached_property
     def retention(self) -> RetentionService:
         from mercato_int.services.retention.prune import RetentionService
 
-        return RetentionService(store=self.store, settings=self.tenant_settings, clock=self.clock)
+        return RetentionService(
+            guard=self.guard, store=self.store, settings=self.tenant_settings, clock=self.clock
+        )
 
     @cached_property
     def log_activity(self) -> LogActivityService:
         from mercato_int.services.logs.activity import LogActivityService
 
-        return LogActivityService(store=self.store, clock=self.clock)
+        return LogActivityService(guard=self.guard, store=self.store, clock=self.clock)
 
     @cached_property
     def marketplace(self) -> MarketplaceService:
         from mercato_int.services.state.marketplace import MarketplaceService
 
-        return MarketplaceService(store=self.store, registry=self.registry, clock=self.clock)
+        return MarketplaceService(
+            guard=self.guard, store=self.store, registry=self.registry, clock=self.clock
+        )
 
     @cached_property
     def master_keys(self) -> MasterKeys:
@@ -153,6 +177,7 @@ class Services:
         from mercato_int.services.credentials.service import CredentialsService
 
         return CredentialsService(
+            guard=self.guard,
             store=self.store,
             registry=self.registry,
             keys=self.master_keys,
@@ -170,7 +195,12 @@ class Services:
     def acl(self) -> AclService:
         from mercato_int.services.acl import AclService
 
-        return AclService(store=self.store, events=lambda: self.events, clock=self.clock)
+        return AclService(
+            store=self.store,
+            events=lambda: self.events,
+            clock=self.clock,
+            caller=lambda: self.caller,
+        )
 
     def close(self) -> None:
         if "store" in self.__dict__:

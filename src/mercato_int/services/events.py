@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import BigInteger, String, column, func, select, table, update
 
 from mercato_int.scope import TenantScope
+from mercato_int.services.features import VIEW
+from mercato_int.services.policy import Guard, requires
 from mercato_int.store.engine import Store
 from mercato_int.store.types import JSONType, UTCDateTime
 
@@ -108,6 +110,7 @@ class DeliveryFailure:
 class EventsService:
     store: Store
     clock: Callable[[], datetime]
+    guard: Guard
     subscribers: list[Subscriber] | None = None  # None: load the entry point group on first use
     failures: list[DeliveryFailure] = field(default_factory=list)
 
@@ -178,6 +181,7 @@ class EventsService:
             )
 
     # --- the audit trail --------------------------------------------------------------------
+    @requires(VIEW)
     def query(
         self,
         scope: TenantScope,
@@ -192,6 +196,7 @@ class EventsService:
         with self.store.connect() as conn:
             return _query(conn, scope, types, subject_ids, since, limit)
 
+    @requires(VIEW)
     def follow(
         self,
         scope: TenantScope,

@@ -13,11 +13,11 @@ from urllib.parse import quote, unquote, unquote_plus
 
 from mercato_int.errors import InvalidInput
 from mercato_int.i18n import t
+from mercato_int.redaction import MASK, MIN_SECRET_LENGTH
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
-MASK = "***"
 # kind -> the one driver we ship for it
 SUPPORTED_DRIVERS = {"sqlite": "pysqlite", "postgresql": "psycopg"}
 SUPPORTED_EXAMPLES = "sqlite:///PATH, postgresql://USER@HOST/DB"
@@ -116,7 +116,7 @@ def _mask(text: str, secrets: list[str]) -> str:
     # very short ones only where a URL holds them (above): masking every "ab" in a sentence
     # would hide the sentence, not a secret
     for secret in secrets:
-        if len(secret) >= 4:
+        if len(secret) >= MIN_SECRET_LENGTH:
             text = text.replace(secret, MASK)
     return text
 

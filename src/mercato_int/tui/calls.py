@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from mercato_int.errors import OperationFailed
 from mercato_int.i18n import t
-from mercato_int.services.acl import CREDENTIALS, MANAGE, VIEW
+from mercato_int.redaction import MASK
 
 if TYPE_CHECKING:
     from mercato_int.registry import CredentialField
@@ -20,8 +20,6 @@ if TYPE_CHECKING:
     from mercato_int.services.logs.activity import Activity
     from mercato_int.services.state.marketplace import Marketplace
     from mercato_int.services.state.service import StateView
-
-MASK = "••••••••"
 
 
 @dataclass(frozen=True)
@@ -51,17 +49,14 @@ class ServiceCalls:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    def require(self, feature: str, scope: TenantScope, subject_id: str | None = None) -> None:
-        """The access check the CLI makes, for the same actions (NotAllowed, audited)."""
-        self.services.acl.require(
-            feature, scope, self.services.actor, subject_id=subject_id, action="mercato-int tui"
-        )
+    def enter(self, scope: TenantScope) -> None:
+        """NotAllowed (audited) unless the actor may open `scope` (the tenant switcher)."""
+        self.services.acl.enter(scope)
 
     # --- marketplace ---------------------------------------------------------------------------
     def overview(
         self, scope: TenantScope, *, search: str | None = None, category: str | None = None
     ) -> Marketplace:
-        self.require(VIEW, scope)
         return self.services.marketplace.overview(
             scope, search=search or None, category=category or None
         )
@@ -74,11 +69,9 @@ class ServiceCalls:
 
     # --- state ---------------------------------------------------------------------------------
     def state(self, integration_id: str, scope: TenantScope) -> StateView:
-        self.require(VIEW, scope, integration_id)
         return self.services.state.get(integration_id, scope)
 
     def states(self, scope: TenantScope) -> dict[str, StateView]:
-        self.require(VIEW, scope)
         return self.services.state.all_states(scope)
 
     def enabled_members(self, bundle_id: str, scope: TenantScope) -> list[str]:
@@ -91,14 +84,12 @@ class ServiceCalls:
         """Changes `scope`'s newest event and count: every enable, disable, credentials save
         or removal and health check emits one (whichever process made it), so a marketplace
         polls this one cheap read and re-reads itself only when it moves."""
-        self.require(VIEW, scope)
         events, total = self.services.events.query(scope, limit=1)
         return total, events[-1].id if events else None
 
     def set_enabled(self, ids: list[str], enabled: bool, scope: TenantScope) -> list[str]:
         """Enable or disable integrations (a bundle id means all of its integrations).
         Returns warnings to show (required credentials that are not set)."""
-        self.require(MANAGE, scope, ids[0] if len(ids) == 1 else None)
         state = self.services.state
         method = state.enable if enabled else state.disable
         change = method(ids, scope, actor=self.services.actor)
@@ -113,7 +104,6 @@ class ServiceCalls:
     def credentials(self, some_id: str, scope: TenantScope) -> CredentialsView:
         """The masked credentials that apply to `some_id` (own, else its bundle's)."""
         fields = self.services.registry.credential_fields(some_id)
-        self.require(CREDENTIALS, scope, some_id)
         view = self.services.credentials.read_masked(some_id, scope)
         configured = view.secret_fields_configured or {}
         return CredentialsView(
@@ -137,20 +127,17 @@ class ServiceCalls:
     ) -> None:
         """Save; with `expected_version`, only if the row is still at that version
         (VersionConflict otherwise: the condition is in the store's UPDATE)."""
-        self.require(CREDENTIALS, scope, some_id)
         self.services.credentials.save(
             some_id, values, scope, actor=self.services.actor, expected_version=expected_version
         )
 
     def remove_credentials(self, some_id: str, scope: TenantScope) -> None:
-        self.require(CREDENTIALS, scope, some_id)
         self.services.credentials.remove(some_id, scope, actor=self.services.actor)
 
     # --- health --------------------------------------------------------------------------------
     async def run_health(self, some_id: str, scope: TenantScope) -> dict[str, Any]:
         """Run the check that applies to an integration or bundle (a bundle's runs once,
         against the shared credentials); the result as stored in `lastHealthCheck`."""
-        self.require(MANAGE, scope, some_id)
         health = self.services.health
         jobs = health.plan([some_id], scope)
         run = await health.arun(jobs, actor=self.services.actor)
@@ -188,7 +175,6 @@ class ServiceCalls:
         """One page of an integration's operation logs, newest first, with the total."""
         from mercato_int.services.logs.model import LogFilter
 
-        self.require(VIEW, scope, integration_id)
         filters = LogFilter(
             integration_id=integration_id, level=level or None, search=search or None
         )

@@ -108,7 +108,7 @@ def test_a_store_migrated_by_a_newer_mercato_int_refuses_every_command(
 
 
 def test_redact_url() -> None:
-    assert redact_url("postgresql://ann:s3cret@db:5432/x") == "postgresql://ann:***@db:5432/x"
+    assert redact_url("postgresql://ann:s3cret@db:5432/x") == "postgresql://ann:••••••••@db:5432/x"
     assert redact_url("sqlite:////tmp/a.db") == "sqlite:////tmp/a.db"
 
 
@@ -138,7 +138,7 @@ def test_db_current_json_never_shows_the_password(pg_url: str, form: str) -> Non
 
     shown = json.loads(result.stdout)["url"]
     assert "hunter2" not in result.stdout + result.stderr
-    assert shown == redact_url(url) and "***" in shown
+    assert shown == redact_url(url) and "••••••••" in shown
 
 
 @pytest.mark.parametrize("form", FORMS)
@@ -157,7 +157,10 @@ def test_cannot_reach_the_store_never_shows_the_password(form: str, command: lis
 @pytest.mark.parametrize(
     ("url", "start"),
     [
-        ("mysql://root:hunter2secret@127.0.0.1/shop", "error: database URL 'mysql://root:***@"),
+        (
+            "mysql://root:hunter2secret@127.0.0.1/shop",
+            "error: database URL 'mysql://root:••••••••@",
+        ),
         ("postgresql://postgres:hunter2secret@127.0.0.1:abc/x", "error: the port in database"),
         ("host=127.0.0.1 password=hunter2secret", "error: not a database URL: 'host=127.0.0.1 "),
     ],

@@ -144,7 +144,7 @@ def test_db_and_store_errors_in_polish(cli, tmp_path) -> None:
     line = gone.stderr.splitlines()[0]
     assert line.startswith(
         "błąd: nie można połączyć się z magazynem danych pod "
-        "postgresql+psycopg://postgres:***@127.0.0.1:1/x: "
+        "postgresql+psycopg://postgres:••••••••@127.0.0.1:1/x: "
     )
     assert line.endswith("(sprawdź --db / MERCATO_INT_DATABASE_URL i czy serwer działa)")
 

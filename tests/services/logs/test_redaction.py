@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from mercato_int.services.logs.redaction import MASK, Redactor
+from mercato_int.redaction import MASK
+from mercato_int.services.logs.redaction import Redactor
 
 
 def test_secret_keys_are_stripped_at_any_depth_and_inside_lists() -> None:
@@ -21,7 +22,7 @@ def test_secret_values_are_masked_in_text_values_and_keys() -> None:
     red = Redactor.build(set(), ["sk_live_123456", "abc"])
     assert red.text("key sk_live_123456 used") == f"key {MASK} used"
     assert red.details({"sk_live_123456": ["x sk_live_123456", 5]}) == {MASK: [f"x {MASK}", 5]}
-    # shorter than 6 characters: left alone, so a tiny secret cannot shred a log
+    # shorter than MIN_SECRET_LENGTH (4): left alone, so a tiny secret cannot shred a log
     assert red.text("abc abc") == "abc abc"
 
 
@@ -40,7 +41,7 @@ def test_details_json_walks_only_when_the_text_looks_suspicious() -> None:
 
 
 def test_noop_redactor_passes_everything_through() -> None:
-    red = Redactor.build(set(), ["short"])
+    red = Redactor.build(set(), ["abc"])
     assert red.is_noop
     value = {"a": ["b"]}
     assert red.details(value) is value

@@ -12,9 +12,9 @@ import pytest
 import sqlalchemy as sa
 
 from mercato_int.errors import InvalidInput, NotFound, StoreError
+from mercato_int.redaction import MASK
 from mercato_int.scope import TenantScope
 from mercato_int.services.logs.model import LogFilter
-from mercato_int.services.logs.redaction import MASK
 from mercato_int.services.logs.service import LogService
 
 SCOPE = TenantScope()
@@ -300,23 +300,24 @@ def test_copy_path_writes_big_batches(services) -> None:
 
 def test_secret_keys_and_values_never_reach_the_store(services) -> None:
     logs = LogService(
+        guard=services.guard,
         store=services.store,
         registry=services.registry,
         clock=services.clock,
-        secret_values=lambda i, s: ["sk_live_abcdef123", "short"] if i == "gateway_stripe" else [],
+        secret_values=lambda i, s: ["sk_live_abcdef123", "abc"] if i == "gateway_stripe" else [],
     )
     with logs.writer() as w:
         w.write(
             integration_id="gateway_stripe",
             level="error",
             operation="webhook.failed",
-            message="auth with sk_live_abcdef123 failed (short)",
+            message="auth with sk_live_abcdef123 failed (abc)",
             scope=SCOPE,
             details={"req": {"secretKey": "whatever", "h": ["Bearer sk_live_abcdef123"]}},
             correlation_id="sk_live_abcdef123",
         )
     entry = services.logs.query(scope=SCOPE).items[0]
-    assert entry.message == f"auth with {MASK} failed (short)"
+    assert entry.message == f"auth with {MASK} failed (abc)"
     assert entry.details == {"req": {"h": [f"Bearer {MASK}"]}}
     assert entry.correlation_id == MASK
 
@@ -325,6 +326,7 @@ def test_numeric_secret_and_secret_in_operation_never_reach_the_store(services) 
     """A digits-only secret logged as a JSON number (int, float, in a list, as a float's
     exponent form) is masked; one in `operation` too; a durationMs spelling it is dropped."""
     logs = LogService(
+        guard=services.guard,
         store=services.store,
         registry=services.registry,
         clock=services.clock,
@@ -483,6 +485,7 @@ def test_writer_resolves_secrets_once_per_integration_and_scope(services) -> Non
         return ["sk_live_abcdef123"]
 
     logs = LogService(
+        guard=services.guard,
         store=services.store,
         registry=services.registry,
         clock=services.clock,

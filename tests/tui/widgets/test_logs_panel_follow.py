@@ -23,11 +23,11 @@ SCOPE = TenantScope()
 
 @pytest.fixture
 def other(tui_services):
-    """A second Services container on the same store: another operator's process."""
+    """A second Services container on the same store: another operator's (boss's) process."""
     from mercato_int.services import Services
     from mercato_int.settings import Settings
 
-    svc = Services(Settings.load())
+    svc = Services(Settings.load(actor="boss"))
     yield svc
     svc.close()
 

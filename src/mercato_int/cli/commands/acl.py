@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from mercato_int.cli.access import MANAGE, VIEW, require
 from mercato_int.cli.commands import command_app
 from mercato_int.cli.context import services
 from mercato_int.cli.output import note, out, print_json, warn
@@ -47,22 +46,20 @@ def grant(ctx: typer.Context, actor: ActorArg, role_or_feature: GrantArg) -> Non
     from mercato_int.settings import check_identifier
 
     check_identifier(actor, "actor")
-    require(ctx, MANAGE)
     svc = services(ctx)
     created = svc.acl.grant(svc.scope, actor, role_or_feature, by=svc.actor)
     scope = scope_text(svc.scope)
     key = "acl.granted" if created else "acl.already"
     out().print(t(key, actor=actor, grant=role_or_feature, scope=scope), markup=False)
-    if created and svc.actor != actor and not svc.acl.allows(MANAGE, svc.scope, svc.actor):
+    if created and svc.actor != actor and not svc.acl.can_manage(svc.scope, svc.actor):
         warn(t("acl.you_cannot_manage", actor=svc.actor, scope=scope))
 
 
 @acl_app.command("revoke")
 def revoke(ctx: typer.Context, actor: ActorArg, role_or_feature: GrantArg) -> None:
     """Take a role or feature away from ACTOR. Revoking every grant removes the policy."""
-    require(ctx, MANAGE)
     svc = services(ctx)
-    svc.acl.revoke(svc.scope, actor, role_or_feature, by=svc.actor, action=ctx.command_path)
+    svc.acl.revoke(svc.scope, actor, role_or_feature, by=svc.actor)
     scope = scope_text(svc.scope)
     out().print(t("acl.lost", actor=actor, grant=role_or_feature, scope=scope), markup=False)
     if not svc.acl.has_policy(svc.scope):
@@ -79,7 +76,6 @@ def list_(
     """Show the tenant's grants, or that it has no policy (everything allowed)."""
     from mercato_int.services.acl import FEATURES, ROLES
 
-    require(ctx, VIEW)
     svc = services(ctx)
     grants = svc.acl.grants(svc.scope)
     if as_json:

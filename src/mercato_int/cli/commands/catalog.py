@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mercato_int.cli.access import VIEW, require
 from mercato_int.cli.commands import command_app
 from mercato_int.cli.complete import complete_bundle_ids, complete_categories, complete_ids
 from mercato_int.cli.context import services
@@ -78,7 +77,6 @@ def list_(
     ] = False,
 ) -> None:
     """Show the marketplace: bundles with their integrations, then standalone integrations."""
-    require(ctx, VIEW)
     svc = services(ctx)
     registry = svc.registry
     warn_problems(registry)
@@ -116,7 +114,6 @@ def show(
     """Show one integration or bundle: definition, credentials schema and state in the scope."""
     from mercato_int.services.state.reads import iso
 
-    require(ctx, VIEW)
     svc = services(ctx)
     registry = svc.registry
     item = registry.get(item_id)

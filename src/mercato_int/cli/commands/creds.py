@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from mercato_int.cli.access import CREDENTIALS, require
 from mercato_int.cli.commands import command_app
 from mercato_int.cli.complete import complete_ids
 from mercato_int.cli.context import services
@@ -156,7 +155,6 @@ def set_(
 ) -> None:
     """Set credentials: checked against the field schema, merged with the stored values,
     encrypted before they reach the store."""
-    require(ctx, CREDENTIALS)
     svc = services(ctx)
     owner_id, fields = svc.credentials.write_target(integration_id, scope=svc.scope)
     given = parse_assignments(
@@ -230,7 +228,6 @@ def get(
     ] = False,
 ) -> None:
     """Show the credentials that apply (own, else the bundle's), secrets masked."""
-    require(ctx, CREDENTIALS)
     svc = services(ctx)
     if reveal:
         view = svc.credentials.reveal(integration_id, svc.scope, actor=svc.actor)
@@ -256,7 +253,6 @@ def explain(
     from rich.markup import escape
     from rich.table import Table
 
-    require(ctx, CREDENTIALS)
     svc = services(ctx)
     origins = svc.credentials.explain(integration_id, svc.scope)
     if as_json:
@@ -297,7 +293,6 @@ def unset(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Remove stored credentials (hard delete); asks first unless --yes."""
-    require(ctx, CREDENTIALS)
     svc = services(ctx)
     owner_id, _ = svc.credentials.write_target(integration_id, command="unset", scope=svc.scope)
     scope = scope_text(svc.scope)

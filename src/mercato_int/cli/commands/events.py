@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from mercato_int.cli.access import VIEW, require
 from mercato_int.cli.commands import command_app
 from mercato_int.cli.context import services
 from mercato_int.cli.output import local_time, out, print_json
@@ -73,7 +72,6 @@ def events(
     """List the lifecycle events of the scope, oldest first: who changed what, and when."""
     from mercato_int.when import parse_when
 
-    require(ctx, VIEW)
     svc = services(ctx)
     wanted = [_type(name) for name in types or []]
     start = parse_when(since, now=svc.clock()) if since else None

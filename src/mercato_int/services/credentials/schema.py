@@ -10,12 +10,12 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from mercato_int.errors import InvalidInput
 from mercato_int.i18n import t, tn
+from mercato_int.redaction import MASK, redact_url
 from mercato_int.registry import CredentialField
-from mercato_int.services.logs.redaction import MASK
 
 MAX_KEYS = 200
 MAX_KEY_LENGTH = 128
@@ -187,21 +187,8 @@ def mask_value(f: CredentialField | None, value: Any) -> Any:
     if f is None or f.is_secret:  # a key the schema no longer knows may have been a secret
         return MASK
     if f is not None and f.type == "url" and isinstance(value, str):
-        return strip_userinfo(value)
+        return redact_url(value)
     return value
-
-
-def strip_userinfo(url: str) -> str:
-    try:
-        parts = urlsplit(url)
-        if parts.username is None and parts.password is None:
-            return url
-        host = parts.hostname or ""
-        if parts.port:
-            host = f"{host}:{parts.port}"
-        return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
-    except ValueError:
-        return MASK
 
 
 def gives_whole_form(fields: tuple[CredentialField, ...], values: Mapping[str, Any]) -> bool:

@@ -16,6 +16,7 @@ from mercato_int.i18n import scope_text, t, tn
 from mercato_int.keys import MasterKey, MasterKeys
 from mercato_int.registry import CredentialField, IntegrationDefinition, Registry
 from mercato_int.scope import TenantScope
+from mercato_int.services import events as kinds
 from mercato_int.services.credentials import rows, sealing
 from mercato_int.services.credentials.schema import (
     Credentials,
@@ -33,12 +34,9 @@ from mercato_int.services.credentials.views import (
     SaveResult,
     field_origins,
 )
-from mercato_int.services.events import (
-    CREDENTIALS_REMOVED,
-    CREDENTIALS_REVEALED,
-    CREDENTIALS_UPDATED,
-    EventsService,
-)
+from mercato_int.services.events import EventsService
+from mercato_int.services.features import CREDENTIALS
+from mercato_int.services.policy import Guard, requires
 from mercato_int.store.engine import Store
 from mercato_int.store.tables import IntegrationCredentials
 
@@ -47,12 +45,14 @@ class CredentialsService:
     def __init__(
         self,
         *,
+        guard: Guard,
         store: Store,
         registry: Registry,
         keys: MasterKeys,
         events: EventsService,
         clock: Callable[[], datetime],
     ) -> None:
+        self.guard = guard
         self.store = store
         self.registry = registry
         self.keys = keys
@@ -66,15 +66,16 @@ class CredentialsService:
             return item.bundle_id
         return None
 
+    @requires(CREDENTIALS)
     def write_target(
-        self, integration_id: str, *, command: str = "set", scope: TenantScope | None = None
+        self, integration_id: str, *, command: str = "set", scope: TenantScope
     ) -> tuple[str, tuple[CredentialField, ...]]:
         """(owner id, fields) a save to `integration_id` writes: its own form. A member of a
         bundle with no fields of its own is refused with the command that works (in `scope`)."""
         item = self.registry.get(integration_id)
         bundle_id = self._bundle_id(integration_id)
         if not item.fields and bundle_id:
-            flags = scope.cli_flags() if scope is not None else ""
+            flags = scope.cli_flags()
             raise InvalidInput(
                 t("creds.err.on_bundle", integration=integration_id, bundle=bundle_id),
                 hint=t("creds.hint.set_on_bundle", bundle=bundle_id, flags=flags)
@@ -127,6 +128,7 @@ class CredentialsService:
             return BUNDLE, found[bundle_id], found
         return NONE, None, found
 
+    @requires(CREDENTIALS)
     def resolve(self, integration_id: str, scope: TenantScope) -> Credentials:
         """The decrypted values that apply: the integration's own row, else its bundle's row,
         else empty. The result is a dict whose repr() masks the secrets."""
@@ -141,6 +143,7 @@ class CredentialsService:
         # a stored key the schema no longer declares is treated as a secret
         return {k for k in values if k not in by_key or by_key[k].is_secret}
 
+    @requires(CREDENTIALS)
     def secret_values(self, integration_id: str, scope: TenantScope) -> set[str]:
         """The current secret values of an integration in `scope` (own row or bundle row), for
         redacting logs. Empty when nothing is stored or the integration is unknown."""
@@ -188,11 +191,13 @@ class CredentialsService:
             version=found[integration_id].version if integration_id in found else 0,
         )
 
+    @requires(CREDENTIALS)
     def read_masked(self, integration_id: str, scope: TenantScope) -> CredentialsView:
         """The effective credentials with every configured secret as `••••••••` and URLs
         without user:password."""
         return self._view(integration_id, scope, reveal=False)
 
+    @requires(CREDENTIALS)
     def reveal(self, integration_id: str, scope: TenantScope, *, actor: str) -> CredentialsView:
         """The effective credentials in plaintext. An audit entry (who, when, which fields) is
         committed before the values are handed out."""
@@ -202,7 +207,7 @@ class CredentialsService:
         with self.store.session() as session:
             ev = self.events.record(
                 session,
-                CREDENTIALS_REVEALED,
+                kinds.CREDENTIALS_REVEALED,
                 scope=scope,
                 actor=actor,
                 subject_id=view.owner_id,
@@ -218,6 +223,7 @@ class CredentialsService:
         self.events.deliver([ev])
         return view
 
+    @requires(CREDENTIALS)
     def explain(self, integration_id: str, scope: TenantScope) -> list[FieldOrigin]:
         """Per field of the integration and its bundle: where the effective value comes from
         (this integration's row, its bundle's row, or unset), masked."""
@@ -236,6 +242,7 @@ class CredentialsService:
         )
 
     # --- writes -------------------------------------------------------------------------------
+    @requires(CREDENTIALS)
     def save(
         self,
         integration_id: str,
@@ -301,7 +308,7 @@ class CredentialsService:
                 raise rows.version_conflict(owner_id, scope, current, now_at)
             ev = self.events.record(
                 session,
-                CREDENTIALS_UPDATED,
+                kinds.CREDENTIALS_UPDATED,
                 scope=scope,
                 actor=actor,
                 subject_id=owner_id,
@@ -331,6 +338,7 @@ class CredentialsService:
 
         self.keys.record_uses(store_identity(self.store), {kid: 1}, complete=False)
 
+    @requires(CREDENTIALS)
     def remove(self, integration_id: str, scope: TenantScope, *, actor: str) -> str:
         """Hard-delete the integration's own row (a bundle id: the bundle's row); emits
         `integrations.credentials.removed`. Returns the id whose row was removed."""
@@ -361,7 +369,7 @@ class CredentialsService:
                 )
             ev = self.events.record(
                 session,
-                CREDENTIALS_REMOVED,
+                kinds.CREDENTIALS_REMOVED,
                 scope=scope,
                 actor=actor,
                 subject_id=owner_id,

@@ -3,19 +3,14 @@ redaction that keeps credential values out of every message and detail."""
 
 from __future__ import annotations
 
-import base64
-import json
 import math
-import re
-import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote, quote_plus
 
+from mercato_int.redaction import redact_details, secret_pattern
 from mercato_int.scope import TenantScope
-from mercato_int.services.logs.redaction import MASK
 
 STATUSES: tuple[str, ...] = ("healthy", "degraded", "unhealthy", "unconfigured")
 LOG_LEVEL = {
@@ -25,12 +20,9 @@ LOG_LEVEL = {
     "unhealthy": "error",
 }
 KEY_PROBLEM = "key_problem"
-_MIN_SECRET_LEN = 4  # shorter values would mask ordinary words
 MAX_MESSAGE_BYTES = 4096  # a health message is one line for a person, not a payload
 _MAX_DEPTH = 50  # levels of a check's details kept; deeper ones become _DEEPER
 _DEEPER = "(deeper levels left out)"
-# what a value read from a file or pasted may carry around the secret itself
-_AROUND = string.whitespace + "".join(map(chr, range(32))) + "\x7f"
 
 
 @dataclass(frozen=True)
@@ -109,80 +101,42 @@ def normalize(raw: Any) -> tuple[str, str, dict[str, Any] | None]:
     return result.status, result.message, result.details
 
 
-def secret_forms(secret: str, others: Iterable[str] = ()) -> set[str]:
-    """Every form in which `secret` can show up in a check's text: as it is, without the
-    whitespace or control characters around it, and escaped as `repr`, JSON (also JSON inside
-    JSON), bytes (`b'...'`), `unicode_escape`, URL-encoded, and base64 (alone, as HTTP Basic
-    `secret:`, and as Basic `other:secret` for each of `others`, e.g. a user name)."""
-    forms: set[str] = set()
-    for s in {secret, secret.strip(_AROUND)}:
-        if len(s) < _MIN_SECRET_LEN:
-            continue
-        as_json = json.dumps(s)[1:-1]
-        forms |= {
-            s,
-            repr(s)[1:-1],
-            as_json,
-            json.dumps(s, ensure_ascii=False)[1:-1],
-            json.dumps(as_json)[1:-1],
-            repr(s.encode("utf-8", "backslashreplace"))[2:-1],
-            s.encode("unicode_escape").decode("ascii"),
-            quote(s, safe=""),
-            quote(s),
-            quote_plus(s, safe=""),
-            _b64(s),
-            _b64(f"{s}:"),
-            *(_b64(f"{o}:{s}") for o in others if o and o != s),
-        }
-    return {f for f in forms if len(f) >= _MIN_SECRET_LEN}
-
-
 def redactor(credentials: Mapping[str, Any], secret_keys: Iterable[str]) -> Callable[[Any], Any]:
     """A function that masks the values of `secret` credential fields wherever they appear, in
-    any of the forms of `secret_forms` (in text, nested details and their keys, bytes and
-    numbers), masks the values under keys that are secret field names, and returns only what
-    JSON can hold (a check's details are stored, logged and emitted as JSON)."""
+    any of the forms of `redaction.secret_forms` (in text, nested details and their keys, bytes
+    and numbers), masks the values under keys that are secret field names, and returns only
+    what JSON can hold (a check's details are stored, logged and emitted as JSON)."""
     keys = set(secret_keys)
     texts = [str(v) for v in credentials.values() if isinstance(v, str | int) and str(v)]
-    secrets = [
-        str(v)
-        for k, v in credentials.items()
-        if k in keys and v is not None and len(str(v)) >= _MIN_SECRET_LEN
-    ]
-    forms = set().union(*(secret_forms(s, texts) for s in secrets)) if secrets else set()
-    # longest first: a secret containing another (or one of its forms) is masked whole
-    pattern = (
-        re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
-        if forms
-        else None
-    )
+    secrets = [str(v) for k, v in credentials.items() if k in keys and v is not None]
+    pattern = secret_pattern(secrets, texts)
 
-    def text(value: str) -> str:
-        return pattern.sub(MASK, value) if pattern is not None else value
-
-    def clean(value: Any, depth: int = 0) -> Any:
-        if value is None or isinstance(value, bool):
-            return value
-        if isinstance(value, str):
-            return _storable(text(value))
-        if isinstance(value, int | float):
-            if isinstance(value, float) and not math.isfinite(value):
-                return str(value)  # NaN and Infinity are not JSON
-            return MASK if str(value) in forms else value
-        if depth >= _MAX_DEPTH:
-            return _DEEPER
-        if isinstance(value, Mapping):
-            return {
-                _storable(text(str(k))): MASK if k in keys else clean(v, depth + 1)
-                for k, v in value.items()
-            }
-        if isinstance(value, list | tuple | set | frozenset):
-            return [clean(v, depth + 1) for v in value]
-        if isinstance(value, bytes | bytearray):
-            return text(repr(bytes(value)))
-        return _storable(text(_safe_str(value)))
+    def clean(value: Any) -> Any:
+        return redact_details(_json_safe(value), pattern, keys, secret_key="mask")
 
     return clean
+
+
+def _json_safe(value: Any, depth: int = 0) -> Any:
+    """`value` as JSON can hold it: text a store keeps, finite numbers, lists for any
+    collection, `repr` for bytes, `str` for anything else, at most _MAX_DEPTH levels."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return _storable(value)
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            return str(value)  # NaN and Infinity are not JSON
+        return value
+    if depth >= _MAX_DEPTH:
+        return _DEEPER
+    if isinstance(value, Mapping):
+        return {_storable(str(k)): _json_safe(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_json_safe(v, depth + 1) for v in value]
+    if isinstance(value, bytes | bytearray):
+        return repr(bytes(value))
+    return _storable(_safe_str(value))
 
 
 def fit(message: str, details: dict[str, Any] | None) -> tuple[str, dict[str, Any] | None]:
@@ -212,10 +166,6 @@ def _storable(value: str) -> str:
     if not value.isascii():
         value = value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
     return value
-
-
-def _b64(text: str) -> str:
-    return base64.b64encode(text.encode("utf-8", "backslashreplace")).decode("ascii")
 
 
 def _safe_str(value: Any) -> str:

@@ -26,6 +26,7 @@ from mercato_int.i18n import t
 from mercato_int.registry import Registry
 from mercato_int.scope import TenantScope
 from mercato_int.services.credentials.requirements import MissingCredentials, requirements
+from mercato_int.services.features import MANAGE
 from mercato_int.services.health.calls import (
     call_check,
     describe,
@@ -43,6 +44,7 @@ from mercato_int.services.health.result import (
     normalize,
     redactor,
 )
+from mercato_int.services.policy import Guard, requires
 
 if TYPE_CHECKING:
     from mercato_int.services.events import DeliveryFailure, EventsService
@@ -59,6 +61,7 @@ class HealthService:
     def __init__(
         self,
         *,
+        guard: Guard,
         registry: Registry,
         state: StateService,
         events: EventsService,
@@ -67,6 +70,7 @@ class HealthService:
         store: Store,
         clock: Callable[[], datetime],
     ) -> None:
+        self.guard = guard
         self.registry = registry
         self.state = state
         self.events = events
@@ -76,6 +80,7 @@ class HealthService:
         self.clock = clock
 
     # --- planning -----------------------------------------------------------------------------
+    @requires(MANAGE)
     def plan(self, ids: Sequence[str], scope: TenantScope) -> list[HealthJob]:
         """Jobs for integration and bundle ids: members that share a check and credentials
         (a bundle's) are checked once."""
@@ -84,12 +89,14 @@ class HealthService:
             targets, scope, named_bundles={i for i in ids if i in self.registry.bundles}
         )
 
+    @requires(MANAGE)
     def plan_enabled(self, scope: TenantScope) -> list[HealthJob]:
         """Jobs for every enabled integration in `scope` (`health --all`)."""
         states = self.state.all_states(scope)
         targets = [i for i, s in states.items() if s.is_enabled]
         return self._plan(targets, scope, named_bundles=set(), states=states)
 
+    @requires(MANAGE, everywhere=True)
     def plan_all_tenants(self) -> tuple[list[HealthJob], list[TenantFailure]]:
         """Jobs for every enabled integration of every tenant (`health --all-tenants`); a
         tenant that cannot be planned is reported and the others still are."""
@@ -184,6 +191,7 @@ class HealthService:
         return jobs
 
     # --- running ------------------------------------------------------------------------------
+    @requires(MANAGE)
     def run(
         self,
         jobs: Sequence[HealthJob],
@@ -201,6 +209,7 @@ class HealthService:
             )
         )
 
+    @requires(MANAGE)
     async def arun(
         self,
         jobs: Sequence[HealthJob],

@@ -13,7 +13,9 @@ from sqlalchemy import case, func, select
 from sqlalchemy.engine import Connection
 
 from mercato_int.scope import TenantScope
+from mercato_int.services.features import VIEW
 from mercato_int.services.logs.query import T
+from mercato_int.services.policy import Guard, requires
 from mercato_int.store.engine import Store
 
 LOGS = T  # the logs' Core table (services/logs/query.py): no ORM import
@@ -109,10 +111,12 @@ def read_activity(
 
 
 class LogActivityService:
-    def __init__(self, *, store: Store, clock: Callable[[], datetime]) -> None:
+    def __init__(self, *, guard: Guard, store: Store, clock: Callable[[], datetime]) -> None:
+        self.guard = guard
         self.store = store
         self.clock = clock
 
+    @requires(VIEW)
     def figures(
         self,
         scope: TenantScope,

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from mercato_int.errors import ExitCode, MercatoIntError, NotFound
+from mercato_int.redaction import number_texts
 from mercato_int.scope import TenantScope
 from mercato_int.services.logs.query import T
-from mercato_int.services.logs.redaction import Redactor, number_texts
+from mercato_int.services.logs.redaction import Redactor
 
 if TYPE_CHECKING:
     from mercato_int.services.logs.service import LogService

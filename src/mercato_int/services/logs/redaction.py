@@ -10,9 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-MASK = "••••••••"
-# Shorter values are left alone: an empty or tiny secret must not shred every log line.
-MIN_SECRET_LENGTH = 6
+from mercato_int.redaction import MIN_SECRET_LENGTH, redact_details, redact_text, secret_pattern
 
 
 @dataclass(frozen=True)
@@ -29,12 +27,9 @@ class Redactor:
 
     @classmethod
     def build(cls, secret_keys: Iterable[str], secret_values: Iterable[Any]) -> Redactor:
+        # Shorter values are left alone: a tiny secret must not shred every log line.
         values = {v for v in secret_values if isinstance(v, str) and len(v) >= MIN_SECRET_LENGTH}
-        pattern = None
-        if values:
-            # Longest first, so a secret that contains another is masked whole.
-            alternatives = sorted(values, key=len, reverse=True)
-            pattern = re.compile("|".join(re.escape(v) for v in alternatives))
+        pattern = secret_pattern(values)  # every escaped form too (repr, JSON, URL, base64)
         keys = frozenset(k.lower() for k in secret_keys)
         key_pattern = None
         if keys:
@@ -52,9 +47,9 @@ class Redactor:
 
     def text(self, value: str | None) -> str | None:
         """`value` with every secret value masked."""
-        if value is None or self.pattern is None:
+        if value is None:
             return value
-        return self.pattern.sub(MASK, value)
+        return redact_text(value, self.pattern)
 
     def number(self, value: int | None) -> int | None:
         """None when the decimal digits of `value` hold a secret (a number column cannot
@@ -84,20 +79,7 @@ class Redactor:
         return dumps(self._walk(value)) if suspicious else text
 
     def _walk(self, value: Any) -> Any:
-        if isinstance(value, str):
-            return self.text(value)
-        if isinstance(value, dict):
-            return {
-                self.text(str(k)): self._walk(v)
-                for k, v in value.items()
-                if str(k).lower() not in self.secret_keys
-            }
-        if isinstance(value, list | tuple):
-            return [self._walk(v) for v in value]
-        if isinstance(value, int | float) and not isinstance(value, bool) and self.pattern:
-            # a number that spells a secret is replaced by the mask as a whole
-            return MASK if any(self.pattern.search(s) for s in number_texts(value)) else value
-        return value
+        return redact_details(value, self.pattern, self.secret_keys, secret_key="drop")
 
     def findings(self, *texts: str | None) -> int:
         """How many secret values occur in `texts` (for the audit)."""
@@ -117,12 +99,3 @@ class Redactor:
             for v in value:
                 found.extend(self.stray_keys(v))
         return found
-
-
-def number_texts(value: int | float) -> list[str]:
-    """The decimal forms a number's digits can be read in: `12345678`, `12345678.0` and,
-    for a whole float, its digits without exponent (`1.2345678e+20` spells 123456780...)."""
-    texts = [str(value)]
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e300:
-        texts.append(str(int(value)))
-    return texts

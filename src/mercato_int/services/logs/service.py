@@ -6,17 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from mercato_int.errors import MercatoIntError
 from mercato_int.registry import Registry
 from mercato_int.scope import TenantScope
+from mercato_int.services.features import MANAGE, VIEW
 from mercato_int.services.logs import query as log_query
 from mercato_int.services.logs.model import LEVELS, LogEntry, LogFilter, LogPage
 from mercato_int.services.logs.redaction import Redactor
 from mercato_int.services.logs.writer import LogWriter
+from mercato_int.services.policy import Guard, requires
 from mercato_int.store.engine import Store
 
 __all__ = ["LEVELS", "LogEntry", "LogFilter", "LogPage", "LogService", "ScopedLogger"]
@@ -24,15 +26,21 @@ __all__ = ["LEVELS", "LogEntry", "LogFilter", "LogPage", "LogService", "ScopedLo
 SecretValues = Callable[[str, TenantScope], Iterable[str]]
 
 
+if TYPE_CHECKING:
+    from mercato_int.services.logs.audit import AuditReport
+
+
 class LogService:
     def __init__(
         self,
         *,
+        guard: Guard,
         store: Store,
         registry: Registry,
         clock: Callable[[], datetime],
         secret_values: SecretValues | None = None,
     ) -> None:
+        self.guard = guard
         self.store = store
         self.registry = registry
         self.clock = clock
@@ -40,8 +48,18 @@ class LogService:
         self.secret_values: SecretValues = secret_values or (lambda _i, _s: ())
 
     # --- writing ------------------------------------------------------------------------
+    @requires(MANAGE)
     def redactor(self, integration_id: str, scope: TenantScope) -> Redactor:
         """What to strip and mask for one integration in one tenant (resolves credentials)."""
+        return self._redactor(integration_id, scope)
+
+    def _writer_redactor(self, integration_id: str, scope: TenantScope) -> Redactor:
+        """The writer resolves one per (integration, scope) it is given, in the writing
+        thread: the caller needs integrations.manage there (unless a checked call writes)."""
+        self.guard.require(MANAGE, scope, integration_id)
+        return self._redactor(integration_id, scope)
+
+    def _redactor(self, integration_id: str, scope: TenantScope) -> Redactor:
         keys = self.registry.secret_keys(integration_id)  # NotFound for an unknown id
         return Redactor.build(keys, self.secret_values(integration_id, scope))
 
@@ -56,13 +74,14 @@ class LogService:
         what happens to an entry the store refuses."""
         return LogWriter(
             self.store.engine,
-            redactor=self.redactor,
+            redactor=self._writer_redactor,
             clock=self.clock,
             batch_size=batch_size,
             flush_interval=flush_interval,
             on_reject=on_reject,
         )
 
+    @requires(MANAGE)
     def log(
         self,
         *,
@@ -94,6 +113,7 @@ class LogService:
                 created_at=created_at,
             )
 
+    @requires(MANAGE)
     def scoped(
         self, integration_id: str, correlation_id: str | None, scope: TenantScope
     ) -> ScopedLogger:
@@ -101,6 +121,7 @@ class LogService:
         return ScopedLogger(self, integration_id, correlation_id, scope)
 
     # --- reading ------------------------------------------------------------------------
+    @requires(VIEW)
     def query(
         self,
         *,
@@ -123,6 +144,7 @@ class LogService:
                 with_total=with_total,
             )
 
+    @requires(VIEW)
     def follow(
         self,
         *,
@@ -155,6 +177,15 @@ class LogService:
             should_stop=should_stop,
         )
 
+    @requires(MANAGE)
+    def audit(self, *, scopes: list[TenantScope] | None) -> AuditReport:
+        """Every entry of `scopes` (None: of every tenant) checked against its integration's
+        current secrets."""
+        from mercato_int.services.logs.audit import audit
+
+        return audit(self, self.scopes() if scopes is None else scopes)
+
+    @requires(VIEW)
     def integrations_in(self, *, scope: TenantScope) -> list[str]:
         """Integration ids that have entries in the scope."""
         t = log_query.T

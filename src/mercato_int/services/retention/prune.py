@@ -15,7 +15,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from mercato_int.scope import TenantScope
+from mercato_int.services.features import MANAGE, VIEW
 from mercato_int.services.logs.query import T
+from mercato_int.services.policy import Guard, requires
 from mercato_int.services.retention.settings import TenantSettingsService
 from mercato_int.store.engine import SQLITE_BUSY_TIMEOUT_MS, Store
 
@@ -100,16 +102,19 @@ class RetentionService:
     def __init__(
         self,
         *,
+        guard: Guard,
         store: Store,
         settings: TenantSettingsService,
         clock: Callable[[], datetime],
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        self.guard = guard
         self.store = store
         self.settings = settings
         self.clock = clock
         self.sleep = sleep
 
+    @requires(VIEW)
     def policy(self, *, scope: TenantScope) -> tuple[int, int]:
         """(retention days, error retention days) of the scope."""
         values = {v.key: v.value for v in self.settings.list(scope=scope)}
@@ -121,18 +126,22 @@ class RetentionService:
         with self.store.engine.connect() as conn:
             return [TenantScope(o, t) for o, t in sorted(conn.execute(stmt).all())]
 
+    @requires(MANAGE)
     def prune(
         self,
         *,
-        scopes: list[TenantScope],
+        scopes: list[TenantScope] | None,
         dry_run: bool = False,
         older_than: timedelta | None = None,
         on_progress: Callable[[int], None] | None = None,
     ) -> PruneReport:
-        """Delete (or with `dry_run`, count) the expired entries of each scope.
+        """Delete (or with `dry_run`, count) the expired entries of each scope (None: every
+        tenant with entries; the caller needs integrations.manage in every tenant's policy).
 
         `older_than` replaces every policy with one age for all levels (a one-off cleanup).
         Failures are recorded per tenant and the others still run; `report.failed` says so."""
+        if scopes is None:
+            scopes = self.all_scopes()
         now = self.clock()
         report = PruneReport(dry_run=dry_run, tenants=[])
         started = time.monotonic()

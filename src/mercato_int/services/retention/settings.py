@@ -13,6 +13,8 @@ import sqlalchemy as sa
 from mercato_int.errors import InvalidInput, NotFound
 from mercato_int.i18n import t
 from mercato_int.scope import TenantScope
+from mercato_int.services.features import MANAGE, VIEW
+from mercato_int.services.policy import Guard, requires
 from mercato_int.store.engine import Store
 from mercato_int.store.tables import TenantSetting
 
@@ -88,10 +90,12 @@ def spec_for(key: str) -> SettingSpec:
 
 
 class TenantSettingsService:
-    def __init__(self, *, store: Store, clock: Callable[[], datetime]) -> None:
+    def __init__(self, *, guard: Guard, store: Store, clock: Callable[[], datetime]) -> None:
+        self.guard = guard
         self.store = store
         self.clock = clock
 
+    @requires(VIEW)
     def list(self, *, scope: TenantScope) -> list[SettingValue]:
         """Every known setting with its value in the scope (or its default)."""
         stmt = sa.select(T.c.key, T.c.value, T.c.updated_at, T.c.updated_by).where(
@@ -118,13 +122,16 @@ class TenantSettingsService:
                 )
         return values
 
+    @requires(VIEW)
     def get(self, *, scope: TenantScope, key: str) -> SettingValue:
         spec_for(key)
         return next(v for v in self.list(scope=scope) if v.key == key)
 
+    @requires(VIEW)
     def value(self, *, scope: TenantScope, key: str) -> int:
         return self.get(scope=scope, key=key).value
 
+    @requires(MANAGE)
     def set(self, *, scope: TenantScope, key: str, value: Any, actor: str | None) -> SettingValue:
         """Validate and store a value for the scope (an atomic upsert)."""
         spec = spec_for(key)
@@ -154,6 +161,7 @@ class TenantSettingsService:
             conn.execute(stmt)
         return self.get(scope=scope, key=key)
 
+    @requires(MANAGE)
     def unset(self, *, scope: TenantScope, key: str) -> SettingValue:
         """Remove the scope's value, so the default applies again (nothing to remove is fine)."""
         spec_for(key)
@@ -166,6 +174,7 @@ class TenantSettingsService:
             conn.execute(stmt)
         return self.get(scope=scope, key=key)
 
+    @requires(VIEW)
     def errors_kept_shorter(self, *, scope: TenantScope) -> tuple[int, int] | None:
         """(error days, general days) when `error` entries are kept for less time than the
         other levels in `scope` (the policy then deletes errors first), else None."""

@@ -11,6 +11,8 @@ from mercato_int.errors import InvalidInput
 from mercato_int.i18n import t
 from mercato_int.registry import IntegrationBundle, IntegrationDefinition, Registry
 from mercato_int.scope import TenantScope
+from mercato_int.services.features import VIEW
+from mercato_int.services.policy import Guard, requires
 from mercato_int.services.state.reads import (
     HEALTH_FILTERS,
     StateView,
@@ -118,17 +120,25 @@ class MarketplaceService:
     """Read-only: one connection, Core queries only, no ORM (see `reads`)."""
 
     def __init__(
-        self, *, store: Store, registry: Registry, clock: Callable[[], datetime] | None = None
+        self,
+        *,
+        guard: Guard,
+        store: Store,
+        registry: Registry,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
+        self.guard = guard
         self.store = store
         self.registry = registry
         self.clock = clock or (lambda: datetime.now(UTC))
 
+    @requires(VIEW)
     def configured_ids(self, scope: TenantScope) -> set[str]:
         """Integration and bundle ids that have a credentials row in `scope`."""
         with self.store.connect() as conn:
             return read_configured_ids(conn, scope=scope)
 
+    @requires(VIEW)
     def overview(
         self,
         scope: TenantScope,

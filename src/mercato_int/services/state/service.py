@@ -19,6 +19,8 @@ from mercato_int.i18n import t
 from mercato_int.registry import Registry
 from mercato_int.scope import TenantScope
 from mercato_int.services.credentials.requirements import MissingCredentials, requirements
+from mercato_int.services.features import MANAGE, VIEW
+from mercato_int.services.policy import Guard, requires
 from mercato_int.services.state.reads import (
     StateView,
     effective_views,
@@ -71,12 +73,14 @@ class StateService:
     def __init__(
         self,
         *,
+        guard: Guard,
         store: Store,
         registry: Registry,
         clock: Callable[[], datetime],
         events: EventsService | None = None,
         credentials: Callable[[], CredentialsResolver] | None = None,
     ) -> None:
+        self.guard = guard
         self.store = store
         self.registry = registry
         self.clock = clock
@@ -84,6 +88,7 @@ class StateService:
         # A getter: reading credentials needs the master key, which only `enable` pays for.
         self._credentials = credentials
 
+    @requires(VIEW)
     def all_states(self, scope: TenantScope) -> dict[str, StateView]:
         """The effective state of every registered integration in `scope`."""
         with self.store.connect() as conn:
@@ -91,6 +96,7 @@ class StateService:
             credentials = read_credentials_times(conn, scope=scope)
         return effective_views(self.registry, self.registry.integrations, rows, credentials)
 
+    @requires(VIEW)
     def get(self, integration_id: str, scope: TenantScope) -> StateView:
         """The effective state of one integration in `scope`."""
         self.registry.get_integration(integration_id)
@@ -99,12 +105,14 @@ class StateService:
             credentials = read_credentials_times(conn, scope=scope)
         return effective_views(self.registry, [integration_id], rows, credentials)[integration_id]
 
+    @requires(VIEW)
     def credentials_times(self, scope: TenantScope) -> dict[str, datetime]:
         """When each credentials row of `scope` was last saved, by integration or bundle id."""
         with self.store.connect() as conn:
             return read_credentials_times(conn, scope=scope)
 
     # --- changes --------------------------------------------------------------------------------
+    @requires(MANAGE)
     def enable(self, ids: Sequence[str], scope: TenantScope, *, actor: str) -> StateChange:
         """Enable integrations (a bundle id means all its members) in one transaction.
 
@@ -115,6 +123,7 @@ class StateService:
         self._check_credentials(change)
         return change
 
+    @requires(MANAGE)
     def disable(self, ids: Sequence[str], scope: TenantScope, *, actor: str) -> StateChange:
         """Disable integrations (a bundle id means all its members) in one transaction."""
         return self._set(ids, scope, actor=actor, enabled=False)
@@ -258,6 +267,7 @@ class StateService:
             ).returning(table.c.id)
         return session.execute(stmt).first() is not None
 
+    @requires(MANAGE)
     def store_health(
         self,
         session: Session,

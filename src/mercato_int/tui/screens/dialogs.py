@@ -15,7 +15,6 @@ from textual.widgets import Button, Input, Label, Static
 from mercato_int.errors import InvalidInput, NotAllowed
 from mercato_int.i18n import t
 from mercato_int.scope import TenantScope
-from mercato_int.services.acl import VIEW
 from mercato_int.settings import check_identifier
 from mercato_int.tui.widgets.key_labels import describe_bindings
 
@@ -87,7 +86,7 @@ class ScopeDialog(ModalScreen[TenantScope | None]):
                 organization_id=check_identifier(org, "org"),
                 tenant_id=check_identifier(tenant, "tenant"),
             )
-            self.app.calls.require(VIEW, scope)  # type: ignore[attr-defined]
+            self.app.calls.enter(scope)  # type: ignore[attr-defined]
         except (InvalidInput, NotAllowed) as exc:
             error = self.query_one("#scope-error", Static)
             error.update(str(exc))
