@@ -133,7 +133,24 @@ def test_a_secret_file_with_trailing_newlines_is_stored_without_them(services) -
     assert services.credentials.resolve("gateway_stripe", A)["secretKey"] == "sk_live_S3CR3T"
 
 
-@pytest.mark.parametrize("inner", ["\n", "\r", "\x00", "\x1b", "\x7f", "\x85", "\t"])
+@pytest.mark.parametrize(
+    "inner",
+    # controls, then invisible ones: U+2028/2029 separators, zero-width space, BOM, bidi mark
+    [
+        "\n",
+        "\r",
+        "\x00",
+        "\x1b",
+        "\x7f",
+        "\x85",
+        "\t",
+        "\u2028",
+        "\u2029",
+        "\u200b",
+        "\ufeff",
+        "\u202e",
+    ],
+)
 def test_a_control_character_inside_a_secret_is_refused_naming_only_the_field(
     services, inner
 ) -> None:
@@ -141,9 +158,16 @@ def test_a_control_character_inside_a_secret_is_refused_naming_only_the_field(
     with pytest.raises(InvalidInput) as info:
         services.credentials.save("gateway_stripe", {**STRIPE, "secretKey": secret}, A, actor="t")
     assert info.value.exit_code == 2
-    assert str(info.value).startswith("field 'secretKey' holds a control character")
+    assert str(info.value).startswith("field 'secretKey' holds a control or invisible character")
     assert "TAIL" not in str(info.value) and "sk_live" not in str(info.value)
     assert count(services, IntegrationCredentials) == 0
+
+
+def test_a_secret_file_saved_with_a_bom_is_stored_without_it(services) -> None:
+    services.credentials.save(
+        "gateway_stripe", {**STRIPE, "secretKey": "\ufeffsk_live_S3CR3T\n"}, A, actor="t"
+    )
+    assert stored(services)["secretKey"] == "sk_live_S3CR3T"
 
 
 def test_text_fields_are_kept_as_given(providers_dir, services) -> None:

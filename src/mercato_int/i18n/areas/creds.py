@@ -66,8 +66,8 @@ EN: dict[str, Any] = {
     "`mercato-int {flags}creds unset {bundle}`",
     # creds: checking values against the schema (services/credential_schema.py)
     "creds.err.bad_url": "field {field!r} is not a valid URL",
-    "creds.err.control_char": "field {field!r} holds a control character (a line break, tab or "
-    "similar) inside its value; it cannot go into an HTTP header",
+    "creds.err.control_char": "field {field!r} holds a control or invisible character (a line "
+    "break, tab, zero-width space or similar) inside its value; it cannot go into an HTTP header",
     "creds.err.mask_first_save": "field {field!r} is the mask ••••••••, and there is no stored "
     "value to keep",
     "creds.hint.mask_first_save": 'give the real value; the mask means "keep the stored '
@@ -344,8 +344,9 @@ PL: dict[str, Any] = {
     "`mercato-int {flags}creds unset {bundle}`",
     # creds: sprawdzanie wartości według schematu pól
     "creds.err.bad_url": "pole {field!r} nie jest poprawnym adresem URL",
-    "creds.err.control_char": "pole {field!r} zawiera znak sterujący (koniec linii, tabulację "
-    "lub podobny) wewnątrz wartości; nie może on trafić do nagłówka HTTP",
+    "creds.err.control_char": "pole {field!r} zawiera znak sterujący lub niewidoczny (koniec "
+    "linii, tabulację, spację o zerowej szerokości lub podobny) wewnątrz wartości; nie może on "
+    "trafić do nagłówka HTTP",
     "creds.err.mask_first_save": "pole {field!r} zawiera maskę ••••••••, a nie ma zapisanej "
     "wartości do zachowania",
     "creds.hint.mask_first_save": "podaj prawdziwą wartość; maska oznacza „zachowaj zapisaną "

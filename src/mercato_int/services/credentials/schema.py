@@ -69,8 +69,13 @@ def _check_url(f: CredentialField, value: str) -> str:
     return value
 
 
+# control (Cc), invisible formatting such as a zero-width space or a BOM (Cf), and the line and
+# paragraph separators U+2028/U+2029 (Zl, Zp): none belongs in a key, a password or a URL
+_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
 def _has_control(value: str) -> bool:
-    return any(unicodedata.category(c) == "Cc" for c in value)
+    return not value.isprintable() and any(unicodedata.category(c) in _INVISIBLE for c in value)
 
 
 def _clean_text(f: CredentialField, value: str) -> str:
@@ -79,7 +84,7 @@ def _clean_text(f: CredentialField, value: str) -> str:
     a file ends with, is trimmed; a control character inside is refused, naming the field."""
     if f.type not in ("secret", "url"):
         return value
-    value = value.strip(" \t\r\n\f\v")
+    value = value.strip(" \t\r\n\f\v\ufeff")  # \ufeff: the BOM an editor may save
     if _has_control(value):
         raise InvalidInput(t("creds.err.control_char", field=f.key))
     return value
