@@ -11,6 +11,8 @@ Any change here needs an Alembic migration in `store/migrations/versions/`.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -41,7 +43,7 @@ def _scope() -> tuple[Column[str], Column[str]]:
     )
 
 
-def _ts(name: str, *, nullable: bool = False) -> Column:  # type: ignore[type-arg]
+def _ts(name: str, *, nullable: bool = False) -> Column[datetime]:
     return Column(name, UTCDateTime(), nullable=nullable)
 
 
