@@ -72,7 +72,7 @@ def health(
             t("state.health.nothing_named"),
             hint=t("state.health.nothing_named.hint", program=_program(ctx)),
         )
-    from mercato_int.services.health import MAX_TIMEOUT
+    from mercato_int.services.health.service import MAX_TIMEOUT
 
     if not 0 < timeout <= MAX_TIMEOUT:  # NaN and infinity too
         raise InvalidInput(

@@ -1,0 +1,1 @@
+"""Retention: pruning expired log entries, and the per-tenant settings that say how long."""

@@ -1,0 +1,1 @@
+"""App-level screens: the marketplace, an integration, a bundle, and the dialogs."""

@@ -1,0 +1,1 @@
+"""Widgets the screens are built from: cards, the credentials form, the health and logs panels."""
