@@ -92,7 +92,7 @@ def dhl_health_check(credentials: dict[str, Any], ctx: Any) -> dict[str, Any]:
         message = f"DHL refused the dry-run order (400{quoted}); check accountNumber"
         return {"status": "unhealthy", "message": message, "details": details}
     if code == 429 or code >= 500:
-        message = f"DHL answered {code}{quoted}; try again later"
+        message = f"DHL answered {code}{quoted.rstrip('.')}; try again later"
         return {"status": "degraded", "message": message, "details": details}
     return {"status": "unhealthy", "message": f"DHL answered {code}{quoted}", "details": details}
 

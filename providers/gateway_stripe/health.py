@@ -51,7 +51,7 @@ def stripe_health_check(credentials: dict[str, Any], ctx: Any) -> dict[str, Any]
         )
     elif code == 429 or code >= 500:
         status = "degraded"
-        message = f"Stripe answered {code}{quoted}; try again later"
+        message = f"Stripe answered {code}{quoted.rstrip('.')}; try again later"
     else:
         status = "unhealthy"
         message = f"Stripe answered {code}{quoted}"

@@ -59,7 +59,9 @@ def _answer(what: str, response: Any, *, health_probe: bool) -> dict[str, Any]:
             "details": details,
         }
     if health_probe:
-        message = f"{what} answered {code}{quoted}; is medusaApiUrl the Medusa server's URL?"
+        message = (
+            f"{what} answered {code}{quoted.rstrip('.')}; is medusaApiUrl the Medusa server's URL?"
+        )
     elif code == 401:
         message = (
             f"Medusa rejected the API key (401{quoted}); set a valid secret API key "

@@ -7,6 +7,7 @@ carry a secret value.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import IntEnum
 
 
@@ -27,6 +28,9 @@ class MercatoIntError(Exception):
     """Base of every error a user can cause. `hint` says what to do next."""
 
     exit_code: ExitCode = ExitCode.FAILED
+    # a hint naming a command, built for the scope's `--tenant`/`--org` flags when the raiser
+    # does not know the scope (the registry); the CLI rebuilds `hint` with it
+    scoped_hint: Callable[[str], str] | None = None
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)

@@ -68,3 +68,11 @@ def test_list_and_show_point_at_show_in_the_scope(cli) -> None:
     assert commands_in(shown.stdout) == [f"mercato-int {FLAGS}show sync_medusa"]
     polish = cli("--lang", "pl", *SCOPE, "list")
     assert commands_in(polish.stdout) == [f"mercato-int {FLAGS}show ID"]
+
+
+def test_an_unknown_id_hint_runs_list_in_the_same_scope(cli) -> None:
+    for args in (["show", "zzzz"], ["enable", "zzzz"], ["creds", "get", "zzzz"]):
+        run = cli(*SCOPE, *args)
+        assert run.exit_code == 3, run.stderr
+        assert commands_in(run.stderr) == [f"mercato-int {FLAGS}list"]
+    assert commands_in(cli("show", "zzzz").stderr) == ["mercato-int list"]

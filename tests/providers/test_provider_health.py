@@ -101,6 +101,19 @@ def test_stripe_other_answers_quote_stripes_message(services, stripe_api, code, 
     }
 
 
+def test_a_429_message_ending_in_a_period_is_joined_without_double_punctuation(
+    services, stripe_api
+) -> None:
+    said = "Too many requests hit the API too quickly."
+    stripe_api.answer("/v1/balance", 429, {"error": {"message": said}})
+    save_stripe(services, fakes.STRIPE_KEY)
+    o = check(services, "gateway_stripe")
+    assert o.message == (
+        "Stripe answered 429: Too many requests hit the API too quickly; try again later"
+    )
+    assert o.details["stripeErrorMessage"] == said  # Stripe's own words stay as they were
+
+
 def test_stripes_message_is_masked_when_it_holds_the_key(services, stripe_api) -> None:
     stripe_api.answer("/v1/balance", 401, {"error": {"message": f"bad key {fakes.STRIPE_KEY}"}})
     save_stripe(services, fakes.STRIPE_KEY)
@@ -307,7 +320,7 @@ def test_dhl_busy_is_degraded(services, dhl_api) -> None:
     )
     save_dhl(services, apiKey=fakes.DHL_KEY)
     o = check(services, "carrier_dhl")
-    assert (o.status, o.message) == ("degraded", "DHL answered 503: Backend down.; try again later")
+    assert (o.status, o.message) == ("degraded", "DHL answered 503: Backend down; try again later")
 
 
 def store_as_written_before(svc, owner: str, values: dict[str, str]) -> None:

@@ -38,3 +38,57 @@ async def test_the_marketplace_in_polish(make_app, polish):
         assert app.screen.query_one("#search", Input).placeholder == "Szukaj… (/)"
         section = app.screen.query_one(".section-title", Static)
         assert str(section.render()) == "Samodzielne integracje"
+
+
+def _screen_text(app) -> str:
+    """What the terminal shows now, as plain text."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+async def test_notifications_do_not_cover_a_confirmation(make_app, polish):
+    """Enable All leaves toasts (done, credentials not set) on the right; Disable All's
+    question must still be read whole, on the bundle screen and the marketplace."""
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        app.open_bundle("sync_medusa")
+        await pilot.pause()
+        await pilot.press("ctrl+a")
+        await pilot.pause(0.3)
+        assert "Włączono wszystkie integracje" in _screen_text(app)  # a toast is up
+        await pilot.press("ctrl+x")
+        await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        shown = " ".join(_screen_text(app).split())
+        assert "Włączono wszystkie" not in shown  # held back while the dialog is up
+        assert "Wyłączyć 5 integracji pakietu MedusaJS w tenant default" in shown
+        await pilot.press("n")
+        await pilot.pause(0.3)
+        assert "Włączono wszystkie integracje" in _screen_text(app)  # and back after it
+
+        await pilot.press("escape")  # to the marketplace, the toasts still up
+        await pilot.pause(0.3)
+        await pilot.press("x")
+        await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        shown = " ".join(_screen_text(app).split())
+        assert "Wyłączyć 5 integracji pakietu MedusaJS w tenant default" in shown
+
+
+async def test_the_bundle_screen_shows_a_member_category_whole(make_app, polish):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.open_bundle("sync_medusa")
+        await pilot.pause()
+        lines = _screen_text(app).splitlines()
+        titles = list(app.screen.query(".member-title"))
+        assert len(titles) == 5
+        members = ("Products", "Customers", "Orders", "Inventory")
+        for title, member in zip(titles[:4], members, strict=True):
+            r = title.region  # what is drawn there: whole on its line or wrapped, never cut
+            drawn = " ".join(line[r.x : r.right] for line in lines[r.y : r.bottom])
+            assert " ".join(drawn.split()) == f"{member} Synchronizacja danych"
+            h = title.parent.query_one(".member-health").region
+            assert lines[h.y][h.x : h.right].strip() == "– nieskonfigurowana"

@@ -59,6 +59,7 @@ class MercatoGroup(LazyGroup):
             _localized(self, subcommands=False)  # the rest, as each is built
             rv = super().main(*args, standalone_mode=False, **kwargs)
         except MercatoIntError as exc:
+            _scope_hint(exc)
             error_line(str(exc))
             code: int = exc.exit_code
         except typer.TyperException as exc:  # click's usage errors
@@ -67,6 +68,12 @@ class MercatoGroup(LazyGroup):
                 return _exit(ExitCode.USAGE, standalone_mode)
             error_line(_usage_message(exc))
             ctx = getattr(exc, "ctx", None)
+            parent = ctx.parent if ctx is not None else None
+            # a group's implied command (`logs` means `logs show`): the group's help
+            if parent is not None and getattr(parent.command, "default_command", None) == (
+                ctx.info_name
+            ):
+                ctx = parent
             command = ctx.command_path if ctx is not None else "mercato-int"
             from mercato_int.cli.output import note
 
@@ -186,6 +193,23 @@ def _unexpected(exc: Exception) -> int:
         "MERCATO_INT_DEBUG=1 for the traceback, and report it"
     )
     return ExitCode.FAILED
+
+
+def _scope_hint(exc: MercatoIntError) -> None:
+    """Rebuild a hint that names a command with this invocation's `--tenant`/`--org`."""
+    state = invocation.get("state")
+    if exc.scoped_hint is None or not isinstance(state, CliState):
+        return
+    try:
+        from mercato_int.settings import Settings
+
+        settings = state._services.settings if state._services else None
+        settings = settings or Settings.load(
+            database_url=state.db, tenant=state.tenant, org=state.org, actor=state.actor
+        )
+        exc.hint = exc.scoped_hint(settings.scope.cli_flags())
+    except Exception:  # the error path never fails on its own
+        return
 
 
 def _without_db_password(text: str) -> str:

@@ -38,7 +38,9 @@ def _flags(item: MarketItem) -> str:
     status = item.state.health_status
     if not status:
         return creds
-    return f"{creds} [{HEALTH_STYLE.get(status, 'white')}]{t_or('health.' + status, status)}[/]"
+    # `list.health.*`: a label short enough for an 80-column terminal, else the health one
+    label = t_or("list.health." + status, t_or("health." + status, status))
+    return f"{creds} [{HEALTH_STYLE.get(status, 'white')}]{label}[/]"
 
 
 def _short_title(item: MarketItem, bundle_title: str | None) -> str:
@@ -51,22 +53,34 @@ def _short_title(item: MarketItem, bundle_title: str | None) -> str:
 
 
 def _add_rows(table: object, items: list[MarketItem], bundle_title: str | None) -> None:
-    table.add_column(no_wrap=True)  # type: ignore[attr-defined]
-    # On a narrow terminal the title, category and flags wrap by words, and a word longer than
-    # its column (Polish labels at 80 columns) folds onto the next line instead of being cut
-    # with an ellipsis; ids never break.
-    table.add_column(min_width=9, overflow="fold")  # type: ignore[attr-defined]
-    table.add_column(no_wrap=True, style="bold")  # type: ignore[attr-defined]
-    table.add_column(min_width=7, overflow="fold")  # type: ignore[attr-defined]
-    table.add_column(min_width=7, overflow="fold")  # type: ignore[attr-defined]
-    for item in items:
-        table.add_row(  # type: ignore[attr-defined]
+    from rich.text import Text
+
+    rows = [
+        (
             enabled_label(item.state.is_enabled),
             _short_title(item, bundle_title),
             item.definition.id,
             category_label(item.definition.category),
             _flags(item),
         )
+        for item in items
+    ]
+
+    def longest_word(n: int, floor: int) -> int:
+        words = (w for r in rows for w in Text.from_markup(r[n]).plain.split())
+        return max([floor, *map(len, words)])
+
+    table.add_column(no_wrap=True)  # type: ignore[attr-defined]
+    # On a narrow terminal the title, category and flags wrap at spaces: each column is at
+    # least as wide as its longest word (both languages fit 80 columns). Only where even that
+    # does not fit does a word fold onto the next line, never cut with an ellipsis; ids never
+    # break.
+    table.add_column(min_width=longest_word(1, 9), overflow="fold")  # type: ignore[attr-defined]
+    table.add_column(no_wrap=True, style="bold")  # type: ignore[attr-defined]
+    table.add_column(min_width=longest_word(3, 7), overflow="fold")  # type: ignore[attr-defined]
+    table.add_column(min_width=longest_word(4, 7), overflow="fold")  # type: ignore[attr-defined]
+    for row in rows:
+        table.add_row(*row)  # type: ignore[attr-defined]
 
 
 def render_marketplace(market: Marketplace) -> None:

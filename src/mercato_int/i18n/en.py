@@ -18,6 +18,7 @@ MESSAGES: dict[str, Any] = {
     "list.disabled": "○ Disabled",
     "list.creds_set": "creds ✓",
     "list.creds_unset": "creds —",
+    "list.health.unconfigured": "unconfigured",
     "list.bundle_credentials_set": "credentials: set",
     "list.bundle_credentials_unset": "credentials: not set",
     "list.bundle_counts": {

@@ -18,6 +18,7 @@ MESSAGES: dict[str, Any] = {
     "list.disabled": "○ Wyłączona",
     "list.creds_set": "dane ✓",
     "list.creds_unset": "dane —",
+    "list.health.unconfigured": "bez konfiguracji",
     "list.bundle_credentials_set": "dane uwierzytelniające: ustawione",
     "list.bundle_credentials_unset": "dane uwierzytelniające: nieustawione",
     "list.bundle_counts": {
@@ -79,7 +80,7 @@ MESSAGES: dict[str, Any] = {
     "show.integrations": "Integracje",
     "show.state": "Stan: ",
     "show.enabled_by": " przez {actor} o {at}",
-    "show.health": "Zdrowie: ",
+    "show.health": "Kontrola stanu: ",
     "show.health.at": " o {at}",
     "show.health.unchecked": "jeszcze nie sprawdzono",
     "show.health.no_check": "brak zdefiniowanego sprawdzenia stanu",

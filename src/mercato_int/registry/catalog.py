@@ -53,8 +53,16 @@ class Registry:
         from mercato_int.i18n import t
 
         close = self.closest_ids(wanted, among=among)
-        hint = t("registry.did_you_mean", ids=", ".join(close)) if close else t("registry.run_list")
-        return NotFound(t(f"registry.no_{kind}", id=repr(wanted)), hint=hint)
+        if close:
+            return NotFound(
+                t(f"registry.no_{kind}", id=repr(wanted)),
+                hint=t("registry.did_you_mean", ids=", ".join(close)),
+            )
+        error = NotFound(
+            t(f"registry.no_{kind}", id=repr(wanted)), hint=t("registry.run_list", flags="")
+        )
+        error.scoped_hint = lambda flags: t("registry.run_list", flags=flags)
+        return error
 
     def get_integration(self, integration_id: str) -> IntegrationDefinition:
         try:

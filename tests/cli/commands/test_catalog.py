@@ -21,6 +21,9 @@ SYNTAX = "integration = {\n    'id': 'broken',,\n}\n"
 GOOD = "integration = {'id': 'good_extra', 'title': 'Good Extra', 'category': 'crm'}\n"
 
 
+STRIPE_ARGS = ["publishableKey=pk_1", "secretKey=sk_test_123456", "webhookSecret=whsec_1"]
+
+
 def plain(text: str) -> str:
     """`text` without the terminal's style codes (bold, dim: NO_COLOR keeps those)."""
     import re
@@ -311,8 +314,27 @@ def test_polish_labels_fit_a_narrow_terminal_without_an_ellipsis(cli, columns: s
     assert "Synchroni" in text and "Wysyłka" in text and "Płatności" in text
 
 
+@pytest.mark.parametrize("lang", ["en", "pl"])
+def test_list_at_80_columns_wraps_only_at_spaces(cli, lang: str) -> None:
+    """Every word of the 80-column output is a whole word of the unlimited (piped) one: no
+    label is broken mid-word, none is cut; piped output keeps one line per row."""
+    cli("enable", "carrier_dhl")
+    cli("creds", "set", "gateway_stripe", *STRIPE_ARGS)
+
+    def words(text: str) -> set[str]:
+        return {w for w in plain(text).replace("│", " ").split() if w.strip("╭╮╰╯─")}
+
+    piped = cli("--lang", lang, "list").stdout
+    wide = words(piped)
+    narrow = cli("--lang", lang, "list", env={"COLUMNS": "80", "TTY_COMPATIBLE": "1"}).stdout
+    assert max(len(line) for line in plain(narrow).splitlines()) <= 80
+    assert words(narrow) - wide == set()
+    assert wide - words(narrow) == set()
+    label = {"en": "unconfigured", "pl": "konfiguracji"}[lang]
+    assert any(label in line and "sync_medusa_orders" in line for line in piped.splitlines())
+
+
 # --- health status now, filters and sorts (issue 10, items 6, 7, 12) -------------------------
-STRIPE_ARGS = ["publishableKey=pk_1", "secretKey=sk_test_123456", "webhookSecret=whsec_1"]
 
 
 def _store_health(db_url: str, integration_id: str, status: str, message: str) -> None:
@@ -430,3 +452,26 @@ def test_an_unconfigured_check_result_has_no_latency(cli) -> None:
     assert (item["status"], item["latencyMs"]) == ("unconfigured", None)
     stored = cli("show", "carrier_dhl", "--json").json()["state"]["lastHealthCheck"]
     assert (stored["status"], stored["latencyMs"]) == ("unconfigured", None)
+
+
+def test_a_stale_unconfigured_result_reads_as_never_checked_after_creds_set(cli) -> None:
+    assert cli("enable", "gateway_stripe").exit_code == 0
+    cli("health", "gateway_stripe")
+    assert cli("show", "gateway_stripe", "--json").json()["state"]["healthStatus"] == (
+        "unconfigured"
+    )
+    assert cli("creds", "set", "gateway_stripe", *STRIPE_ARGS).exit_code == 0
+    stripe = cli("show", "gateway_stripe", "--json").json()["state"]
+    assert (stripe["healthStatus"], stripe["lastHealthCheck"]) == (None, None)
+    listed = [i for i in cli("list", "--json").json()["items"] if i["id"] == "gateway_stripe"]
+    assert listed[0]["healthStatus"] is None
+    assert "gateway_stripe" in _ids(cli("list", "--health-status", "unchecked", "--json"))
+    assert "gateway_stripe" not in _ids(cli("list", "--health-status", "unconfigured", "--json"))
+    shown = cli("show", "gateway_stripe").stdout
+    health = [line for line in shown.splitlines() if line.startswith("Health")]
+    assert health == ["Health: not checked yet"]
+    assert "unconfigured" not in cli("list").stdout.split("gateway_stripe")[1].splitlines()[0]
+    # the next check's event says it was never checked before
+    cli("health", "gateway_stripe", "--timeout", "0.5")
+    events = cli("events", "--type", "integrations.health.checked", "--json").json()["items"]
+    assert events[-1]["payload"]["changes"]["status"]["from"] is None

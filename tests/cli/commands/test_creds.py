@@ -359,3 +359,21 @@ def test_set_if_version_saves_only_at_that_version(cli) -> None:
     got = cli("creds", "get", "gateway_stripe", "--json").json()
     assert (got["version"], got["credentials"]["publishableKey"]) == (2, "pk2")
     assert cli("creds", "set", "gateway_stripe", "x=1", "--if-version", "-1").exit_code == 2
+
+
+def test_creds_get_prints_local_time_like_show(cli, monkeypatch) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Kolkata")  # +05:30 all year: never the UTC clock time
+    time.tzset()
+    try:
+        assert cli("creds", "set", "carrier_dhl", "apiKey=dhl_secret_123").exit_code == 0
+        at = cli("creds", "get", "carrier_dhl", "--json").json()["updatedAt"]
+        from mercato_int.cli.output import local_time
+
+        line = cli("creds", "get", "carrier_dhl").stdout.splitlines()[1]
+        assert f", updated {local_time(at)} by tester" in line and "UTC" not in line
+        assert f"Credentials: set at {local_time(at)}" in cli("show", "carrier_dhl").stdout
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

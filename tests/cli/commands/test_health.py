@@ -254,6 +254,15 @@ def test_all_tenants_checks_each_tenant_with_its_own_credentials(cli, stripe, db
     }
     assert stripe.hits("/v1/balance") == 1  # acme has no key: nothing was sent for it
     assert_other_tenant_untouched(cli, db_url)
+    # the progress lines name each check's tenant; nothing was measured for acme
+    human = cli("health", "--all-tenants")
+    progress = sorted(line.split("] ", 1)[1] for line in human.stderr.splitlines()[1:])
+    assert progress[0] == "gateway_stripe · tenant acme · org default: unconfigured"
+    assert re.fullmatch(
+        r"gateway_stripe · tenant default · org default: healthy \(\d+ ms\)", progress[1]
+    )
+    acme = next(x for x in human.stdout.splitlines() if "tenant acme" in x)
+    assert re.search(r"tenant acme · org default +–  required credentials not set", acme)
 
 
 @pytest.mark.parametrize(

@@ -329,3 +329,19 @@ def test_level_marks_are_the_same_in_the_cli_and_the_tui(cli) -> None:
     assert cli_marks == tui_marks == {level: mark for level, (mark, _) in LEVEL_MARKS.items()}
     assert len(set(cli_marks.values())) == 4  # told apart without colour
     assert cli_marks["info"] not in {"✓", "✔", "√", "✅"}  # info is not success
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("en", "Try 'mercato-int logs --help' for help."),
+        ("pl", "Pomoc: 'mercato-int logs --help'."),
+    ],
+)
+def test_a_usage_error_under_logs_points_at_logs_help(cli, lang, line) -> None:
+    run = cli("--lang", lang, "logs", "--bogus")
+    assert run.exit_code == 2
+    assert run.stderr.splitlines()[-1] == line
+    # a named subcommand keeps its own help
+    other = cli("logs", "write", "--bogus")
+    assert other.stderr.splitlines()[-1] == "Try 'mercato-int logs write --help' for help."

@@ -86,7 +86,7 @@ def test_health_in_polish_keeps_the_stored_message_english(cli) -> None:
     lines = run.stdout.splitlines()
     assert lines[0] == f"Kontrola stanu · {SCOPE_PL}"
     # the status is translated; the result's message is data, stored in English
-    assert lines[1].startswith("· nieskonfigurowana carrier_dhl  ")
+    assert lines[1].startswith("· nieskonfigurowana carrier_dhl  –  ")  # nothing measured
     assert lines[1].endswith(
         "required credentials not set: apiKey; set them with "
         "`mercato-int creds set carrier_dhl apiKey=...`"
@@ -94,8 +94,13 @@ def test_health_in_polish_keeps_the_stored_message_english(cli) -> None:
     assert lines[2] == "1 kontrola stanu: 1 nieskonfigurowana"
     assert run.stderr.splitlines() == [
         f"sprawdzanie: 1 integracja w {SCOPE_PL} (limit czasu 10 s)",
-        f"[1/1] carrier_dhl: nieskonfigurowana ({lines[1].split()[3]} ms)",
+        "[1/1] carrier_dhl: nieskonfigurowana",
     ]
+    # `show` uses the same term as the rest of the tool (the glossary's "kontrola stanu")
+    shown = cli("--lang", "pl", "show", "carrier_dhl").stdout.splitlines()
+    health = [line for line in shown if line.startswith("Kontrola stanu: ")]
+    assert len(health) == 1 and health[0].startswith("Kontrola stanu: nieskonfigurowana o ")
+    assert "Zdrowie" not in "\n".join(shown)
 
 
 def test_health_json_and_notes_and_errors(cli) -> None:

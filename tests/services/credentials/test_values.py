@@ -98,6 +98,9 @@ def test_the_mask_for_a_field_with_no_stored_value_is_refused(services) -> None:
         "https://api.shop.test/\x7f",
         "https://-api.shop.test",
         "https://api%2eshop.test",
+        "http://ex..com",
+        "http://.ex.com",
+        "http://ex-.com",
     ],
 )
 def test_url_fields_refuse_what_is_not_an_absolute_http_url(services, url) -> None:
@@ -183,3 +186,12 @@ integration = {"id": "memo", "title": "Memo", "category": "testing", "credential
     )
     services.credentials.save("memo", {"note": " two\nlines ", "token": "tk"}, A, actor="t")
     assert stored(services, "memo") == {"note": " two\nlines ", "token": "tk"}
+
+
+@pytest.mark.parametrize("url", ["http://-ex.com", "http://ex..com", "https://a.b-/x"])
+def test_a_url_with_a_host_that_is_not_valid_says_so(services, url) -> None:
+    with pytest.raises(InvalidInput) as info:
+        services.credentials.save("sync_medusa", {**MEDUSA, "medusaApiUrl": url}, A, actor="t")
+    assert str(info.value).startswith(
+        "field 'medusaApiUrl' has a URL whose host is not a valid host name ("
+    )

@@ -137,3 +137,28 @@ async def test_esc_leaves_the_search_box_and_a_second_esc_clears_it(make_app):
         await pilot.pause()
         assert search.value == ""
         assert len(app.screen.query(IntegrationTile)) == 7
+
+
+@pytest.mark.parametrize("keys", [("x", "y"), ("up", "right", "enter", "y")])
+async def test_keys_still_act_after_confirming_disable_all(make_app, tui_services, keys):
+    """Yes rebuilt the cards twice (the answer and the screen's resume): the first rebuild's
+    deferred focus landed on a tile the second had removed, so the focus sat on a detached
+    widget and no key reached the screen or the app (ctrl+q neither)."""
+    scope = TenantScope(tenant_id="acme")
+    tui_services.state.enable(["sync_medusa_orders", "sync_medusa_products"], scope, actor="t")
+    app = make_app(scope=scope)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*keys)
+        await pilot.pause()
+        assert type(app.screen).__name__ == "MarketplaceScreen"
+        assert not {i for i, s in tui_services.state.all_states(scope).items() if s.is_enabled}
+        focused = app.screen.focused
+        assert focused is not None and focused.is_attached  # where it was: a tile or the button
+        await pilot.press("down")  # the next row of tiles
+        await pilot.pause()
+        assert app.screen.focused is not focused
+        assert app.screen.focused is not None and app.screen.focused.is_attached
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running

@@ -194,3 +194,30 @@ async def test_a_store_failure_is_a_notification_not_a_crash(make_app, tui_servi
         assert "no such table: integration_states" in notes[0].message
         assert app.is_running
         assert len(tile_ids(app)) == 7  # the last good view stays on screen
+
+
+async def test_clearing_a_filter_keeps_the_focused_card_in_view(make_app):
+    """Search stripe, open it and come back, then clear the filter: the Stripe card, still
+    focused, is at the bottom of the full list, so the view scrolls to it (not to the top)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"stripe", "escape", "enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "IntegrationScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.query_one("#search", Input).value == ""
+        stripe = app.screen.query_one("#tile-gateway_stripe")
+        assert app.screen.focused is stripe
+        cards = app.screen.query_one("#cards")
+        assert cards.scroll_y > 0
+        assert cards.region.contains_region(stripe.region)  # the focused card is in view
+        await pilot.press("up")  # the row above: Medusa's Configure Bundle, in view too
+        await pilot.pause()
+        above = app.screen.focused
+        assert above is not None and above.has_class("configure")
+        assert cards.region.contains_region(above.region)

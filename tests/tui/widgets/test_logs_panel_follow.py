@@ -134,3 +134,22 @@ async def test_the_poll_runs_every_poll_seconds_and_stops_after_a_failure(
         denied, _ = other.events.query(SCOPE, types=["integrations.access.denied"])
         assert len(denied) == 1
         assert app.is_running
+
+
+async def test_a_stale_unconfigured_check_reads_as_unchecked_once_credentials_are_set(
+    make_app, other
+):
+    other.state.enable(["gateway_stripe"], SCOPE, actor="someone")
+    await other.health.arun(other.health.plan(["gateway_stripe"], SCOPE), actor="someone")
+    other.credentials.save(
+        "gateway_stripe",
+        {"publishableKey": "pk_1", "secretKey": "sk_test_1", "webhookSecret": "whsec_1"},
+        SCOPE,
+        actor="someone",
+    )
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        texts = _texts(app, "gateway_stripe")
+        assert texts[2] == "Payment  creds ✓"
+        assert texts[0].strip() == "Stripe"  # not checked since: no mark, not unconfigured

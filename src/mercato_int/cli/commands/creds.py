@@ -11,7 +11,7 @@ from mercato_int.cli.access import CREDENTIALS, require
 from mercato_int.cli.commands import command_app
 from mercato_int.cli.complete import complete_ids
 from mercato_int.cli.context import services
-from mercato_int.cli.output import confirm, err, note, out, print_json, warn
+from mercato_int.cli.output import confirm, err, local_time, note, out, print_json, warn
 from mercato_int.errors import ExitCode, InvalidInput
 from mercato_int.i18n import scope_text, t
 
@@ -119,6 +119,8 @@ def _prompt_values(
 def _report_save(result: SaveResult, scope: str, source_label: str | None) -> None:
     if result.created_key is not None:
         warn(t("creds.created_key", kid=result.created_key.kid, source=source_label))
+    for line in result.notes:
+        warn(line)
     if not result.changed:
         out().print(t("creds.unchanged", owner=result.owner_id, scope=scope), markup=False)
         return
@@ -193,8 +195,7 @@ def _render(view: CredentialsView, scope: str, flags: str = "") -> None:
     console.print(f"[bold]{escape(view.integration_id)}[/] · {escape(scope)}")
     line = _describe_source(view)
     if view.updated_at:
-        stamp = view.updated_at.strftime("%Y-%m-%d %H:%M:%S UTC")
-        line += t("creds.updated", stamp=stamp)
+        line += t("creds.updated", stamp=local_time(view.updated_at))
         if view.updated_by:
             line += t("creds.updated_by", actor=view.updated_by)
     console.print(escape(line))

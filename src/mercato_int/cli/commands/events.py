@@ -132,7 +132,7 @@ def describe_changes(payload: dict[str, Any]) -> str:
         parts.append(tn("state.events.members", len(members)))
     extra = [" ".join(parts)] if parts else []
     # credentials saved (changedFields) or revealed (fields): which keys, never values
-    fields = payload.get("changedFields") or payload.get("fields")
+    fields = payload.get("changedFields") or payload.get("fields") or payload.get("removedFields")
     if fields and isinstance(fields, list):
         extra.append(t("state.events.fields", fields=", ".join(map(str, fields))))
     if payload.get("feature"):  # an access refusal: what was missing, for which command

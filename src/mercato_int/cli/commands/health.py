@@ -91,7 +91,7 @@ def health(
         in_where = t("state.health.in_scope", scope=where)
     if jobs:
         note(t("state.health.checking", count=_count(jobs), where=in_where, timeout=f"{timeout:g}"))
-        run = _run(svc, jobs, timeout, concurrency)
+        run = _run(svc, jobs, timeout, concurrency, all_tenants)
     else:
         from mercato_int.services.health.service import HealthRun, scoped_command
 
@@ -151,7 +151,13 @@ def _count(jobs: list[HealthJob]) -> str:
     return tn("state.health.n_checks", n)
 
 
-def _run(svc: Services, jobs: list[HealthJob], timeout: float, concurrency: int) -> HealthRun:
+def _run(
+    svc: Services,
+    jobs: list[HealthJob],
+    timeout: float,
+    concurrency: int,
+    all_tenants: bool = False,
+) -> HealthRun:
     console = err()
     if console.is_terminal:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -166,11 +172,16 @@ def _run(svc: Services, jobs: list[HealthJob], timeout: float, concurrency: int)
         ) as bar:
             task = bar.add_task("", total=len(jobs))
 
+            def subject_of(outcome: HealthOutcome) -> str:
+                if all_tenants:
+                    return f"{outcome.subject_id} · {scope_text(outcome.scope)}"
+                return outcome.subject_id
+
             def tick(outcome: HealthOutcome, done: int, total: int) -> None:
                 bar.update(
                     task,
                     completed=done,
-                    description=f"{outcome.subject_id} {status_text(outcome.status)}",
+                    description=f"{subject_of(outcome)} {status_text(outcome.status)}",
                 )
 
             return svc.health.run(
@@ -178,14 +189,20 @@ def _run(svc: Services, jobs: list[HealthJob], timeout: float, concurrency: int)
             )
 
     def line(outcome: HealthOutcome, done: int, total: int) -> None:
+        subject = outcome.subject_id
+        if all_tenants:  # which tenant's check it was
+            subject += f" · {scope_text(outcome.scope)}"
+        latency = outcome.measured_ms
         note(
             t(
-                "state.health.progress_line",
+                "state.health.progress_line"
+                if latency is not None
+                else "state.health.progress_line_unmeasured",
                 done=done,
                 total=total,
-                subject=outcome.subject_id,
+                subject=subject,
                 status=status_text(outcome.status),
-                latency=outcome.latency_ms,
+                latency=latency,
             )
         )
 
@@ -207,7 +224,8 @@ def _render(run: HealthRun, where: str, *, show_scope: bool) -> None:
             ident += f" ({tn('count.integrations', len(o.integration_ids))})"
         if show_scope:
             ident += f" · {scope_text(o.scope)}"
-        rows.append((o.status, ident, f"{o.latency_ms} ms", o.message))
+        latency = o.measured_ms
+        rows.append((o.status, ident, "–" if latency is None else f"{latency} ms", o.message))
     width = max(len(r[1]) for r in rows)
     lat = max(len(r[2]) for r in rows)
     label = max([STATUS_WIDTH] + [len(status_text(r[0])) for r in rows])

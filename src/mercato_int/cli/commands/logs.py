@@ -29,6 +29,8 @@ class LogsGroup(TyperGroup):
     """`logs [ID] [OPTIONS]` means `logs show [ID] [OPTIONS]`; `logs write|ingest|audit` are
     the other commands. `logs --help` shows the filters of `show`, then the commands."""
 
+    default_command = "show"  # usage errors under it point at `logs --help`
+
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
             args = ["show", *args]

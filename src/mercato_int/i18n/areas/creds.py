@@ -52,7 +52,10 @@ EN: dict[str, Any] = {
     "creds.hint.restore_key": "restore that key, e.g. in MERCATO_INT_MASTER_KEY",
     "creds.err.cannot_decrypt": "cannot decrypt the credentials of {integration} in {scope} "
     "with key {kid}: {reason}",
-    "creds.hint.set_again": "set them again with `mercato-int {flags}creds set {integration} ...`",
+    "creds.hint.replace_unreadable": "they cannot be recovered; replace them by giving every "
+    "required field: `mercato-int {flags}creds set {integration} {fields}`",
+    "creds.replaced_unreadable": "replaced the credentials of {owner} that could not be decrypted "
+    "(their old values are lost)",
     "creds.err.no_key_but_rows": "no master key found, and the store holds credentials "
     "encrypted under key {kids}; looked in: {places}",
     "creds.hint.no_new_key": "restore that key; mercato-int will not create a new one while "
@@ -74,6 +77,7 @@ EN: dict[str, Any] = {
     'value" only once one is stored',
     "creds.err.url_scheme": "field {field!r} must be an http:// or https:// URL with a host",
     "creds.hint.url_scheme": "e.g. https://api.example.com",
+    "creds.err.url_host": "field {field!r} has a URL whose host is not a valid host name",
     "creds.err.url_userinfo": "field {field!r} must not contain user:password in the URL",
     "creds.hint.url_userinfo": "put the secret in its own field",
     "creds.err.boolean": "field {field!r} must be true/false, yes/no or 1/0",
@@ -189,7 +193,7 @@ EN: dict[str, Any] = {
     "{scope}: key {kid} is in none of the places looked ({places})",
     "creds.keys.err.rotate_row": "cannot rotate the credentials of {integration} in {scope}: "
     "{reason}",
-    "creds.keys.hint.rotate_row": "set them again with "
+    "creds.keys.hint.rotate_row": "replace them by giving every required field: "
     "`mercato-int {flags}creds set {integration} ...` in that scope, or remove them, then run "
     "`keys rotate` again",
     "creds.keys.err.still_used": {
@@ -325,8 +329,10 @@ PL: dict[str, Any] = {
     "creds.hint.restore_key": "przywróć ten klucz, np. w MERCATO_INT_MASTER_KEY",
     "creds.err.cannot_decrypt": "nie można odszyfrować danych uwierzytelniających {integration} w "
     "{scope} kluczem {kid}: {reason}",
-    "creds.hint.set_again": "ustaw je ponownie poleceniem "
-    "`mercato-int {flags}creds set {integration} ...`",
+    "creds.hint.replace_unreadable": "nie da się ich odzyskać; zastąp je, podając każde "
+    "wymagane pole: `mercato-int {flags}creds set {integration} {fields}`",
+    "creds.replaced_unreadable": "zastąpiono dane uwierzytelniające {owner}, których nie dało "
+    "się odszyfrować (ich dawne wartości są utracone)",
     "creds.err.no_key_but_rows": "nie znaleziono klucza głównego, a magazyn danych zawiera dane "
     "uwierzytelniające zaszyfrowane kluczem {kids}; sprawdzone miejsca: {places}",
     "creds.hint.no_new_key": "przywróć ten klucz; mercato-int nie utworzy nowego, dopóki dane "
@@ -354,6 +360,8 @@ PL: dict[str, Any] = {
     "creds.err.url_scheme": "pole {field!r} musi być adresem URL http:// lub https:// "
     "z nazwą hosta",
     "creds.hint.url_scheme": "np. https://api.example.com",
+    "creds.err.url_host": "pole {field!r} zawiera adres URL, którego host nie jest poprawną "
+    "nazwą hosta",
     "creds.err.url_userinfo": "pole {field!r} nie może zawierać user:password w adresie URL",
     "creds.hint.url_userinfo": "umieść sekret w osobnym polu",
     "creds.err.boolean": "pole {field!r} musi mieć wartość true/false, yes/no lub 1/0",
@@ -496,9 +504,9 @@ PL: dict[str, Any] = {
     "{integration} w {scope}: klucza {kid} nie ma w żadnym ze sprawdzonych miejsc ({places})",
     "creds.keys.err.rotate_row": "nie można wykonać rotacji danych uwierzytelniających "
     "{integration} w {scope}: {reason}",
-    "creds.keys.hint.rotate_row": "ustaw je ponownie poleceniem "
-    "`mercato-int {flags}creds set {integration} ...` w tym zakresie albo je usuń, potem uruchom "
-    "ponownie `keys rotate`",
+    "creds.keys.hint.rotate_row": "zastąp je, podając każde wymagane pole: "
+    "`mercato-int {flags}creds set {integration} ...` w tym zakresie, albo je usuń, potem "
+    "uruchom ponownie `keys rotate`",
     "creds.keys.err.still_used": {
         "one": "klucz {kid} nadal szyfruje {n} wiersz",
         "few": "klucz {kid} nadal szyfruje {n} wiersze",

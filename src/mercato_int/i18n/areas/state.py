@@ -45,6 +45,7 @@ EN: dict[str, Any] = {
     "state.health.n_checks": {"one": "{n} check", "other": "{n} checks"},
     "state.health.progress": "health",
     "state.health.progress_line": "[{done}/{total}] {subject}: {status} ({latency} ms)",
+    "state.health.progress_line_unmeasured": "[{done}/{total}] {subject}: {status}",
     "state.health.title": "Health",
     "state.health.summary": "{checks}: {counts}",
     "state.health.count.healthy": {"one": "{n} healthy", "other": "{n} healthy"},
@@ -128,6 +129,7 @@ PL: dict[str, Any] = {
     },
     "state.health.progress": "kontrola stanu",
     "state.health.progress_line": "[{done}/{total}] {subject}: {status} ({latency} ms)",
+    "state.health.progress_line_unmeasured": "[{done}/{total}] {subject}: {status}",
     "state.health.title": "Kontrola stanu",
     "state.health.summary": "{checks}: {counts}",
     # agrees with "integracja" (feminine): 1 sprawna, 2 sprawne, 5 sprawnych

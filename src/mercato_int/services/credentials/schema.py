@@ -47,6 +47,15 @@ class Credentials(dict[str, Any]):
 _HOST_RE = re.compile(r"[^\W]([\w.-]*[^\W])?|\[[0-9A-Fa-f:.]+\]")
 
 
+def _labels_ok(host: str) -> bool:
+    """Each dot-separated label of a host name is 1-63 characters and neither starts nor
+    ends with `-`."""
+    if host.startswith("["):
+        return True
+    labels = host.split(".")
+    return all(0 < len(x) <= 63 and not x.startswith("-") and not x.endswith("-") for x in labels)
+
+
 def _check_url(f: CredentialField, value: str) -> str:
     """An absolute http(s) URL with a host and no user:password. Characters that are invalid
     in a URL (spaces, quotes, `<`, `>`, controls) are refused anywhere in it."""
@@ -64,8 +73,10 @@ def _check_url(f: CredentialField, value: str) -> str:
             t("creds.err.url_userinfo", field=f.key), hint=t("creds.hint.url_userinfo")
         )
     host = parts.netloc.rsplit(":", 1)[0] if not parts.netloc.endswith("]") else parts.netloc
-    if not host or not _HOST_RE.fullmatch(host):
+    if not host:
         raise InvalidInput(t("creds.err.url_scheme", field=f.key), hint=t("creds.hint.url_scheme"))
+    if not _HOST_RE.fullmatch(host) or not _labels_ok(host):
+        raise InvalidInput(t("creds.err.url_host", field=f.key), hint=t("creds.hint.url_scheme"))
     return value
 
 

@@ -21,7 +21,12 @@ from mercato_int.keys.envelope import seal as seal_envelope
 from mercato_int.registry import CredentialField, IntegrationDefinition, Registry
 from mercato_int.scope import TenantScope
 from mercato_int.services.credentials import rows
-from mercato_int.services.credentials.schema import Credentials, mask_value, merge_values
+from mercato_int.services.credentials.schema import (
+    Credentials,
+    is_mask,
+    mask_value,
+    merge_values,
+)
 from mercato_int.services.credentials.views import (
     BUNDLE,
     NONE,
@@ -38,6 +43,11 @@ from mercato_int.services.events import (
     EventsService,
 )
 from mercato_int.store.engine import Store
+
+
+class Undecryptable(KeyProblem):
+    """A stored row that the key it names cannot open (altered, or moved to another scope):
+    its values are lost, and only a save of the whole form replaces it."""
 
 
 class CredentialsService:
@@ -104,7 +114,9 @@ class CredentialsService:
         try:
             return open_envelope(row.encrypted_values, key=key.material, aad=aad)
         except EnvelopeError as exc:
-            raise KeyProblem(
+            fields = self._fields_of(row.integration_id)
+            needed = [f.key for f in fields if f.required] or [f.key for f in fields]
+            raise Undecryptable(
                 t(
                     "creds.err.cannot_decrypt",
                     integration=row.integration_id,
@@ -113,7 +125,10 @@ class CredentialsService:
                     reason=exc,
                 ),
                 hint=t(
-                    "creds.hint.set_again", integration=row.integration_id, flags=scope.cli_flags()
+                    "creds.hint.replace_unreadable",
+                    integration=row.integration_id,
+                    flags=scope.cli_flags(),
+                    fields=" ".join(f"{k}=..." for k in needed),
                 ),
             ) from None
 
@@ -294,7 +309,16 @@ class CredentialsService:
             if expected_version is not None and expected_version != current:
                 # no key is created and nothing encrypted for a save that cannot apply
                 raise self._conflict(owner_id, scope, expected_version, current)
-            stored = self._open(row, scope) if row is not None else {}
+            replaced = False
+            try:
+                stored = self._open(row, scope) if row is not None else {}
+            except Undecryptable:
+                # the unreadable values are never merged: a save that gives every required
+                # field (every field when none is) replaces the row, anything less is refused
+                needed = [f.key for f in fields if f.required] or [f.key for f in fields]
+                if any(values.get(k) in (None, "") or is_mask(values.get(k)) for k in needed):
+                    raise
+                stored, replaced = {}, True
             merged, changed = merge_values(owner_id, fields, stored, values)
             if not changed and row is not None:
                 return SaveResult(owner_id=owner_id, changed=[], version=current)
@@ -326,6 +350,7 @@ class CredentialsService:
                 payload={
                     "integrationId": owner_id,
                     "changedFields": sorted(changed),
+                    **({"replacedUnreadable": True} if replaced else {}),
                     "actor": actor,
                     **scope.as_dict(),
                 },
@@ -333,7 +358,11 @@ class CredentialsService:
         self.events.deliver([ev])
         self._record_use(key.kid)
         return SaveResult(
-            owner_id=owner_id, changed=sorted(changed), created_key=created, version=current + 1
+            owner_id=owner_id,
+            changed=sorted(changed),
+            created_key=created,
+            version=current + 1,
+            notes=[t("creds.replaced_unreadable", owner=owner_id)] if replaced else [],
         )
 
     def _record_use(self, kid: str) -> None:
@@ -364,6 +393,13 @@ class CredentialsService:
         `integrations.credentials.removed`. Returns the id whose row was removed."""
         owner_id, _ = self.write_target(integration_id, command="unset", scope=scope)
         with self.store.session() as session:
+            row = rows.find_rows(session=session, owner_ids=[owner_id], scope=scope).get(owner_id)
+            fields: list[str] | None
+            try:
+                stored = self._open(row, scope) if row is not None else {}
+                fields = sorted(k for k, v in stored.items() if v not in (None, ""))
+            except KeyProblem:  # unreadable or its key is gone: which keys it held is unknown
+                fields = None
             removed = rows.delete_row(session=session, owner_id=owner_id, scope=scope)
             if not removed:
                 bundle_id = self._bundle_id(owner_id)
@@ -386,7 +422,12 @@ class CredentialsService:
                 scope=scope,
                 actor=actor,
                 subject_id=owner_id,
-                payload={"integrationId": owner_id, "actor": actor, **scope.as_dict()},
+                payload={
+                    "integrationId": owner_id,
+                    "removedFields": fields,
+                    "actor": actor,
+                    **scope.as_dict(),
+                },
             )
         self.events.deliver([ev])
         return owner_id

@@ -51,14 +51,21 @@ class HealthOutcome:
     # was recorded (state, log, event): the fault is this host's master key, not the provider
     error: str | None = None
 
+    @property
+    def measured_ms(self) -> int | None:
+        """The latency, or None when no check ran (unconfigured, or a key problem)."""
+        if self.status == "unconfigured" or self.error == KEY_PROBLEM:
+            return None
+        return self.latency_ms
+
     def result_json(self) -> dict[str, Any]:
         """The spec's HealthCheckResult, as stored in `lastHealthCheck`."""
         return {
             "status": self.status,
             "message": self.message,
             "details": self.details,
-            # unconfigured: no check ran, so nothing was measured
-            "latencyMs": None if self.status == "unconfigured" else self.latency_ms,
+            # unconfigured or a key problem: no check ran, so nothing was measured
+            "latencyMs": self.measured_ms,
             "checkedAt": self.checked_at.isoformat().replace("+00:00", "Z"),
         }
 

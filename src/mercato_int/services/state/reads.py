@@ -156,12 +156,18 @@ def effective_views(
         # the integration's own row first, else its bundle's (the credentials fall-through)
         owner = i if i in credentials else bundle_id if bundle_id in credentials else None
         need = requirements(registry, i)
+        has_check = registry.health_check_config(i) is not None
+        # a save refuses a row without every required field, so the row of the form that
+        # declares them is the proof (the values stay encrypted: no key needed to list)
+        missing = bool(need.keys) and owner != need.owner_id
+        last = view.last_health_check
+        if has_check and not missing and (last or {}).get("status") == "unconfigured":
+            # its reason is gone (a check, and the credentials it needs): never checked since
+            view = replace(view, last_health_check=None, last_health_check_at=None)
         views[i] = replace(
             view,
-            has_health_check=registry.health_check_config(i) is not None,
-            # a save refuses a row without every required field, so the row of the form that
-            # declares them is the proof (the values stay encrypted: no key needed to list)
-            credentials_missing=bool(need.keys) and owner != need.owner_id,
+            has_health_check=has_check,
+            credentials_missing=missing,
             credentials_owner=owner,
             credentials_updated_at=credentials[owner] if owner else None,
         )

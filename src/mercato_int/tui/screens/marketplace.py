@@ -173,6 +173,9 @@ class MarketplaceScreen(Screen[None]):
         targets = self._card_targets()
         # a button has no id of its own: it is found again by its place among the cards'
         place = targets.index(self.focused) if self.focused in targets else None
+        # other filters: the cards move, so the view follows the focus instead of keeping
+        # its place (the focused card could be far below it)
+        refiltered = self._shown is not None and self._shown[:2] != (self.search, self.category)
         self._shown = (self.search, self.category, self.app.scope)
         scope = self.app.scope
         with self.app.guard() as g:
@@ -197,14 +200,36 @@ class MarketplaceScreen(Screen[None]):
         if figures is None:
             self._load_activity(self.app.scope)
         # after the layout: until then the new cards have no height to scroll in
-        self.call_after_refresh(cards.scroll_to, y=scrolled, animate=False)
+        if refiltered:
+            self.call_after_refresh(self._show_focused, cards)
+        else:
+            self.call_after_refresh(cards.scroll_to, y=scrolled, animate=False)
+        # Focus at once (set_focus), not with `Widget.focus()`: that is deferred, and a
+        # rebuild right after this one (Yes of a dialog and the screen's resume both rebuild)
+        # would remove the widget first, leaving the focus on a detached tile.
         targets = self._card_targets()
         if focused and focused.startswith("tile-") and self.query(f"#{focused}"):
-            self.query_one(f"#{focused}").focus(scroll_visible=False)
+            self.set_focus(self.query_one(f"#{focused}"), scroll_visible=False)
         elif place is not None and targets:
-            targets[min(place, len(targets) - 1)].focus(scroll_visible=False)
-        elif self.focused is None and self.query(IntegrationTile):
-            self.query(IntegrationTile).first().focus()
+            self.set_focus(targets[min(place, len(targets) - 1)], scroll_visible=False)
+        elif (self.focused is None or not self.focused.is_attached) and self.query(IntegrationTile):
+            self.set_focus(self.query(IntegrationTile).first())
+
+    def _show_focused(self, cards: VerticalScroll) -> None:
+        """Scroll the focused card into view (to the top when it is not among the cards)."""
+        if self.focused is not None and cards in self.focused.ancestors:
+            cards.scroll_to_widget(self.focused, animate=False)
+        else:
+            cards.scroll_home(animate=False)
+
+    def set_focus(
+        self, widget: Widget | None, scroll_visible: bool = True, from_app_focus: bool = False
+    ) -> None:
+        # A deferred focus (`Widget.focus()`) can arrive after a rebuild removed its widget:
+        # focused but detached, it would take every key (ctrl+q too) and act on none.
+        if widget is not None and not widget.is_attached:
+            return
+        super().set_focus(widget, scroll_visible=scroll_visible, from_app_focus=from_app_focus)
 
     # --- filters -------------------------------------------------------------------------------
     @on(Input.Changed, "#search")
