@@ -16,7 +16,8 @@ import sqlalchemy as sa
 
 from mercato_int.scope import TenantScope
 from mercato_int.services import follow as follow_module
-from mercato_int.services.logs.query import LogFilter, T
+from mercato_int.services.logs.query import LogFilter
+from mercato_int.store.schema import LOGS as T
 
 SCOPE = TenantScope()
 OTHER = TenantScope("default", "other")

@@ -11,9 +11,8 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import select
 
 from mercato_int.scope import TenantScope
-from mercato_int.services.events import EVENTS
-from mercato_int.services.logs.query import T as LOGS
-from mercato_int.services.state.reads import CREDENTIALS, STATES, read_state_rows
+from mercato_int.services.state.reads import read_state_rows
+from mercato_int.store import schema
 from mercato_int.store.engine import open_store
 from mercato_int.store.migrate import script_heads
 from mercato_int.store.revisions import HEAD_REVISION, KNOWN_REVISIONS
@@ -66,23 +65,76 @@ def test_the_tables_and_the_migration_agree(store) -> None:
     """Autogenerate against the migrated store finds nothing to do: no drift."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
-    from sqlmodel import SQLModel
+
+    from mercato_int.store.schema import METADATA
 
     with store.engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
-        diff = compare_metadata(ctx, SQLModel.metadata)
+        diff = compare_metadata(ctx, METADATA)
     assert diff == []
 
 
-def test_the_read_model_columns_exist_in_the_tables() -> None:
-    for light in (STATES, CREDENTIALS, LOGS, EVENTS):
-        real = next(t.__table__ for t in ALL_TABLES if t.__tablename__ == light.name)
-        assert set(light.c.keys()) <= set(real.c.keys())
-    # the log reads build LogEntry from every column: all of them, each of the same kind
-    real = IntegrationLog.__table__
-    assert LOGS.c.keys() == real.c.keys()
-    for column in real.c:
-        assert LOGS.c[column.key].type._type_affinity is column.type._type_affinity, column.key
+def test_the_sqlmodel_classes_map_onto_the_core_tables() -> None:
+    """One definition: each SQLModel class is mapped onto the Core table of store/schema.py
+    (the same object), with a field per column; SQLModel builds no table of its own."""
+    from sqlmodel import SQLModel
+
+    assert [t.__table__ for t in ALL_TABLES] == list(schema.ALL)
+    for model in ALL_TABLES:
+        assert list(model.model_fields) == model.__table__.c.keys(), model.__name__
+        for name in model.model_fields:  # the mapped attribute is the table's own column
+            assert getattr(model, name).property.columns == [model.__table__.c[name]]
+    assert SQLModel.metadata.tables == {}
+    assert set(schema.METADATA.tables) == {t.name for t in schema.ALL}
+
+
+def test_the_services_use_the_core_tables_themselves() -> None:
+    from mercato_int.services import acl, events
+    from mercato_int.services.credentials import rotation
+    from mercato_int.services.logs import activity, query, writer
+    from mercato_int.services.retention import prune, settings
+    from mercato_int.services.state import reads, service
+
+    assert reads.STATES is service.STATES is schema.STATES
+    assert reads.CREDENTIALS is rotation.T is schema.CREDENTIALS
+    assert acl.GRANTS is schema.ACL_GRANTS
+    assert events.EVENTS is schema.EVENTS
+    assert query.LOGS is activity.LOGS is prune.LOGS is writer.LOGS is schema.LOGS
+    assert settings.SETTINGS is schema.SETTINGS
+    # the bulk writer's columns and length checks come from the table
+    assert tuple(c.name for c in schema.LOGS.c if c.name != "seq") == writer.COLUMNS
+    assert writer._LIMITS["correlation_id"] == schema.LOGS.c.correlation_id.type.length
+
+
+def test_no_table_is_defined_outside_the_schema_module() -> None:
+    """No second copy of a table or its columns: no `Table("…")`, `table("…")` or
+    `column("…")` naming one, nor SQLModel `max_length=` or `sa_column=Column(`, anywhere in
+    src/ but store/schema.py (migrations, which record history, aside)."""
+    import re
+    from pathlib import Path
+
+    import mercato_int
+
+    root = Path(mercato_int.__file__).parent
+    pattern = re.compile(r"\b(Table|table|column)\(\s*[\"']|max_length=|sa_column=Column\(")
+    found = [
+        f"{path.relative_to(root)}:{text.count(chr(10), 0, match.start()) + 1}"
+        for path in sorted(root.rglob("*.py"))
+        if path.name != "schema.py" and "migrations" not in path.parts
+        for text in [path.read_text()]
+        for match in pattern.finditer(text)
+    ]
+    assert found == []
+
+
+def test_the_schema_module_imports_no_orm() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, mercato_int.store.schema; print(' '.join(sorted(sys.modules)))"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    modules = run.stdout.split()
+    assert not [m for m in modules if m.split(".")[0] == "sqlmodel" or m == "sqlalchemy.orm"]
 
 
 def test_indexes_serve_the_log_queries_and_the_prune(store) -> None:

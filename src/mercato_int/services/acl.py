@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from sqlalchemy import String, Uuid, column, delete, select, table, text
+from sqlalchemy import delete, select, text
 
 from mercato_int.errors import InvalidInput, NotAllowed, NotFound
 from mercato_int.scope import TenantScope
@@ -24,25 +24,14 @@ from mercato_int.services.features import MANAGE as MANAGE
 from mercato_int.services.features import ROLES as ROLES
 from mercato_int.services.features import VIEW as VIEW
 from mercato_int.store.engine import Store
-from mercato_int.store.types import UTCDateTime
+from mercato_int.store.schema import ACL_GRANTS as GRANTS
 
 if TYPE_CHECKING:
     from mercato_int.services.events import Event, EventsService
     from mercato_int.services.policy import Caller
 
-# Core clause over the `AclGrant` table (store/tables.py stays the one definition of the schema;
-# a test keeps the two in step): every command checks access, and `list` must not pay ~130 ms
-# for the ORM just to find that a tenant has no policy.
-GRANTS = table(
-    "integration_acl_grants",
-    column("id", Uuid),
-    column("actor", String),
-    column("grant", String),
-    column("organization_id", String),
-    column("tenant_id", String),
-    column("created_at", UTCDateTime),
-    column("created_by", String),
-)
+# GRANTS is the Core table (store/schema.py): every command checks access, and `list` must not
+# pay ~130 ms for the ORM just to find that a tenant has no policy.
 
 
 # Commands that are installation-wide, not a tenant's, and so check no feature. Access is

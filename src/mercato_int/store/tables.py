@@ -1,7 +1,9 @@
-"""The SQLModel tables of the store (spec §2.1, §3.3, §4, plus outbox, settings and ACL).
+"""The SQLModel classes of the store, mapped onto the Core tables of `store/schema.py` (the one
+definition of the schema: names, types, lengths, constraints, indexes) for ORM use.
 
-Ids are UUIDs, timestamps timezone-aware UTC, JSON columns `jsonb` on Postgres. Any change
-here needs an Alembic migration in `store/migrations/versions/`.
+Each class names its table (`__table__`) and each field its column (`sa_column`), so SQLModel
+builds no table of its own; the fields only add Python types and defaults. Reads that must stay
+light import `store/schema.py` instead: this module loads sqlmodel and the ORM (~130 ms).
 """
 
 from __future__ import annotations
@@ -10,189 +12,143 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Identity, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy import Uuid as UuidType
+from sqlalchemy import Column
 from sqlmodel import Field, SQLModel
 
-from mercato_int.store.types import JSONType, UTCDateTime, utcnow
+from mercato_int.store.schema import ACL_GRANTS, CREDENTIALS, EVENTS, LOGS, SETTINGS, STATES
+from mercato_int.store.types import utcnow
 
 
-def _ts(nullable: bool = False, index: bool = False) -> Any:
-    return Field(
-        default_factory=utcnow if not nullable else None,
-        sa_column=Column(UTCDateTime(), nullable=nullable, index=index),
-    )
+def _col(column: Column[Any], **kw: Any) -> Any:
+    """A field on `column` of the Core table (no second column definition)."""
+    return Field(sa_column=column, **kw)
 
 
-def _seq() -> Any:
-    """The insertion order, as the primary key (`logs -f` and `events -f` follow it): an
-    identity on Postgres; on SQLite the rowid, which AUTOINCREMENT never hands out twice."""
-    return Field(
-        default=None,
-        sa_column=Column(
-            BigInteger().with_variant(Integer(), "sqlite"), Identity(always=True), primary_key=True
-        ),
-    )
+def _new_id(column: Column[Any]) -> Any:
+    return _col(column, default_factory=uuid.uuid4)
 
 
-def _unique_id() -> Any:
-    return Field(default_factory=uuid.uuid4, sa_column=Column(UuidType(), nullable=False))
+def _now(column: Column[Any]) -> Any:
+    return _col(column, default_factory=utcnow)
 
 
 class IntegrationCredentials(SQLModel, table=True):
     """One encrypted credentials row per (integration or bundle, organization, tenant)."""
 
-    __tablename__ = "integration_credentials"
-    __table_args__ = (
-        UniqueConstraint(
-            "integration_id", "organization_id", "tenant_id", name="uq_credentials_scope"
-        ),
-    )
+    __tablename__ = CREDENTIALS.name
+    __table__ = CREDENTIALS
+    c = CREDENTIALS.c
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    integration_id: str = Field(max_length=100)
-    # The spec's `values`, encrypted at rest: an envelope ({"v", "kid", "nonce", "ct"}),
-    # never plaintext. (`values` is a reserved word in SQL, hence the column name.)
-    encrypted_values: dict[str, Any] = Field(sa_column=Column(JSONType, nullable=False))
-    key_id: str | None = Field(default=None, max_length=64, index=True)
-    organization_id: str = Field(max_length=100)
-    tenant_id: str = Field(max_length=100)
-    created_at: datetime = _ts()
-    updated_at: datetime = _ts()
-    updated_by: str | None = Field(default=None, max_length=100)
-    # 1 on insert, +1 on every save: a save can be made conditional on it (compare-and-set
-    # in the UPDATE), and it is the ETag of the credentials. Rotation does not change it.
-    version: int = Field(default=1, sa_column=Column(Integer, nullable=False, server_default="1"))
+    id: uuid.UUID = _new_id(c.id)
+    integration_id: str = _col(c.integration_id)
+    encrypted_values: dict[str, Any] = _col(c.encrypted_values)
+    key_id: str | None = _col(c.key_id, default=None)
+    organization_id: str = _col(c.organization_id)
+    tenant_id: str = _col(c.tenant_id)
+    created_at: datetime = _now(c.created_at)
+    updated_at: datetime = _now(c.updated_at)
+    updated_by: str | None = _col(c.updated_by, default=None)
+    version: int = _col(c.version, default=1)
+    del c
 
 
 class IntegrationState(SQLModel, table=True):
     """Enabled or not, by whom and since when, and the last health check, per tenant."""
 
-    __tablename__ = "integration_states"
-    __table_args__ = (
-        UniqueConstraint("integration_id", "organization_id", "tenant_id", name="uq_states_scope"),
-    )
+    __tablename__ = STATES.name
+    __table__ = STATES
+    c = STATES.c
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    integration_id: str = Field(max_length=100)
-    is_enabled: bool = Field(default=False)
-    last_health_check: dict[str, Any] | None = Field(
-        default=None, sa_column=Column(JSONType, nullable=True)
-    )
-    last_health_check_at: datetime | None = _ts(nullable=True)
-    enabled_at: datetime | None = _ts(nullable=True)
-    enabled_by: str | None = Field(default=None, max_length=100)
-    organization_id: str = Field(max_length=100)
-    tenant_id: str = Field(max_length=100)
-    created_at: datetime = _ts()
-    updated_at: datetime = _ts()
+    id: uuid.UUID = _new_id(c.id)
+    integration_id: str = _col(c.integration_id)
+    is_enabled: bool = _col(c.is_enabled, default=False)
+    last_health_check: dict[str, Any] | None = _col(c.last_health_check, default=None)
+    last_health_check_at: datetime | None = _col(c.last_health_check_at, default=None)
+    enabled_at: datetime | None = _col(c.enabled_at, default=None)
+    enabled_by: str | None = _col(c.enabled_by, default=None)
+    organization_id: str = _col(c.organization_id)
+    tenant_id: str = _col(c.tenant_id)
+    created_at: datetime = _now(c.created_at)
+    updated_at: datetime = _now(c.updated_at)
+    del c
 
 
 class IntegrationLog(SQLModel, table=True):
     """A structured operation log entry (spec §3.3). Never holds a secret."""
 
-    __tablename__ = "integration_logs"
-    __table_args__ = (
-        # newest-first pages per integration, and the keyset cursor (created_at, id)
-        Index(
-            "ix_logs_scope_integration_created",
-            "tenant_id",
-            "organization_id",
-            "integration_id",
-            "created_at",
-            "id",
-        ),
-        # level filters per integration (level=error pages and totals)
-        Index(
-            "ix_logs_scope_integration_level_created",
-            "tenant_id",
-            "organization_id",
-            "integration_id",
-            "level",
-            "created_at",
-            "id",
-        ),
-        # tenant-wide queries and the per-tenant prune by created_at
-        Index("ix_logs_scope_created", "tenant_id", "organization_id", "created_at", "id"),
-        UniqueConstraint("id", name="uq_logs_id"),
-        {"sqlite_autoincrement": True},
-    )
+    __tablename__ = LOGS.name
+    __table__ = LOGS
+    c = LOGS.c
 
-    seq: int | None = _seq()
-    id: uuid.UUID = _unique_id()
-    integration_id: str = Field(max_length=100)
-    level: str = Field(max_length=50)
-    operation: str = Field(max_length=100)
-    message: str = Field(sa_column=Column(Text, nullable=False))
-    details: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONType, nullable=True))
-    correlation_id: str | None = Field(default=None, max_length=255)
-    entity_type: str | None = Field(default=None, max_length=255)
-    entity_id: str | None = Field(default=None, max_length=255)
-    duration_ms: int | None = Field(default=None)
-    organization_id: str = Field(max_length=100)
-    tenant_id: str = Field(max_length=100)
-    created_at: datetime = _ts()
+    seq: int | None = _col(c.seq, default=None)
+    id: uuid.UUID = _new_id(c.id)
+    integration_id: str = _col(c.integration_id)
+    level: str = _col(c.level)
+    operation: str = _col(c.operation)
+    message: str = _col(c.message)
+    details: dict[str, Any] | None = _col(c.details, default=None)
+    correlation_id: str | None = _col(c.correlation_id, default=None)
+    entity_type: str | None = _col(c.entity_type, default=None)
+    entity_id: str | None = _col(c.entity_id, default=None)
+    duration_ms: int | None = _col(c.duration_ms, default=None)
+    organization_id: str = _col(c.organization_id)
+    tenant_id: str = _col(c.tenant_id)
+    created_at: datetime = _now(c.created_at)
+    del c
 
 
 class IntegrationEvent(SQLModel, table=True):
     """The event outbox (spec §7), which doubles as the audit trail of who changed what."""
 
-    __tablename__ = "integration_events"
-    __table_args__ = (
-        Index("ix_events_scope_created", "tenant_id", "organization_id", "created_at"),
-        Index("ix_events_type_created", "type", "created_at"),
-        UniqueConstraint("id", name="uq_events_id"),
-        {"sqlite_autoincrement": True},
-    )
+    __tablename__ = EVENTS.name
+    __table__ = EVENTS
+    c = EVENTS.c
 
-    seq: int | None = _seq()
-    id: uuid.UUID = _unique_id()
-    type: str = Field(max_length=100)
-    subject_id: str | None = Field(default=None, max_length=100)  # integration or bundle id
-    actor: str | None = Field(default=None, max_length=100)
-    payload: dict[str, Any] = Field(
-        default_factory=dict, sa_column=Column(JSONType, nullable=False)
-    )
-    organization_id: str = Field(max_length=100)
-    tenant_id: str = Field(max_length=100)
-    created_at: datetime = _ts()
-    delivered_at: datetime | None = _ts(nullable=True)
+    seq: int | None = _col(c.seq, default=None)
+    id: uuid.UUID = _new_id(c.id)
+    type: str = _col(c.type)
+    subject_id: str | None = _col(c.subject_id, default=None)
+    actor: str | None = _col(c.actor, default=None)
+    payload: dict[str, Any] = _col(c.payload, default_factory=dict)
+    organization_id: str = _col(c.organization_id)
+    tenant_id: str = _col(c.tenant_id)
+    created_at: datetime = _now(c.created_at)
+    delivered_at: datetime | None = _col(c.delivered_at, default=None)
+    del c
 
 
 class TenantSetting(SQLModel, table=True):
     """Per-tenant settings such as `log.retention_days`."""
 
-    __tablename__ = "integration_settings"
-    __table_args__ = (
-        UniqueConstraint("organization_id", "tenant_id", "key", name="uq_settings_scope_key"),
-    )
+    __tablename__ = SETTINGS.name
+    __table__ = SETTINGS
+    c = SETTINGS.c
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    key: str = Field(sa_column=Column(String(100), nullable=False))
-    value: Any = Field(sa_column=Column(JSONType, nullable=False))
-    organization_id: str = Field(max_length=100)
-    tenant_id: str = Field(max_length=100)
-    updated_at: datetime = _ts()
-    updated_by: str | None = Field(default=None, max_length=100)
+    id: uuid.UUID = _new_id(c.id)
+    key: str = _col(c.key)
+    value: Any = _col(c.value)
+    organization_id: str = _col(c.organization_id)
+    tenant_id: str = _col(c.tenant_id)
+    updated_at: datetime = _now(c.updated_at)
+    updated_by: str | None = _col(c.updated_by, default=None)
+    del c
 
 
 class AclGrant(SQLModel, table=True):
     """A role or feature granted to an actor in one tenant."""
 
-    __tablename__ = "integration_acl_grants"
-    __table_args__ = (
-        UniqueConstraint(
-            "organization_id", "tenant_id", "actor", "grant", name="uq_acl_scope_actor_grant"
-        ),
-    )
+    __tablename__ = ACL_GRANTS.name
+    __table__ = ACL_GRANTS
+    c = ACL_GRANTS.c
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    actor: str = Field(max_length=100)
-    grant: str = Field(max_length=100)
-    organization_id: str = Field(max_length=100)
-    tenant_id: str = Field(max_length=100)
-    created_at: datetime = _ts()
-    created_by: str | None = Field(default=None, max_length=100)
+    id: uuid.UUID = _new_id(c.id)
+    actor: str = _col(c.actor)
+    grant: str = _col(c.grant)
+    organization_id: str = _col(c.organization_id)
+    tenant_id: str = _col(c.tenant_id)
+    created_at: datetime = _now(c.created_at)
+    created_by: str | None = _col(c.created_by, default=None)
+    del c
 
 
 ALL_TABLES = [

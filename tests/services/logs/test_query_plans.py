@@ -12,13 +12,13 @@ from mercato_int.scope import TenantScope
 from mercato_int.services.follow import fresh_statement
 from mercato_int.services.logs.query import (
     LogFilter,
-    T,
     conditions,
     count_statement,
     encode_cursor,
     explain,
     page_statement,
 )
+from mercato_int.store.schema import LOGS
 
 SCOPE = TenantScope("default", "t1")
 IDS = ["gateway_stripe", "carrier_dhl", "sync_medusa_products", "sync_medusa_orders"]
@@ -96,7 +96,7 @@ def test_query_uses_the_composite_index(filled, case: str) -> None:
 def test_following_reads_only_the_new_rows_by_seq(filled, f: LogFilter) -> None:
     """`logs -f` reads a range of the primary key, whatever the filters: a scope index would
     walk every entry of the tenant at each poll."""
-    stmt = fresh_statement(T, conditions(SCOPE, f), 19_990, 20_000)
+    stmt = fresh_statement(LOGS, conditions(SCOPE, f), 19_990, 20_000)
     with filled.store.engine.connect() as conn:
         plan = explain(conn, stmt)
     if conn.dialect.name == "sqlite":

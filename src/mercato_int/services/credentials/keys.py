@@ -134,8 +134,8 @@ class KeysService:
         return store_identity(self.store)
 
     def _counts(self) -> dict[str, int]:
-        with self.store.session() as session:
-            counts = rows.count_by_key(session=session)
+        with self.store.connect() as conn:
+            counts = rows.count_by_key(session=conn)
         return {(kid or "unknown"): n for kid, n in counts.items() if n}
 
     def _others(self, kid: str) -> dict[str, int] | None:
@@ -184,8 +184,8 @@ class KeysService:
         out: list[dict[str, str]] = []
         after: Any = None
         while True:
-            with self.store.session() as session:
-                found = session.execute(
+            with self.store.connect() as conn:
+                found = conn.execute(
                     select(*ROW_COLUMNS)
                     .where(T.c.id > after if after is not None else true())
                     .order_by(T.c.id)

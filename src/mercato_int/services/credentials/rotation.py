@@ -20,9 +20,8 @@ from mercato_int.keys.envelope import (
 from mercato_int.scope import TenantScope
 from mercato_int.services.credentials import rows
 from mercato_int.store.engine import Store
-from mercato_int.store.tables import IntegrationCredentials
+from mercato_int.store.schema import CREDENTIALS as T
 
-T = IntegrationCredentials.__table__  # type: ignore[attr-defined]
 # what an envelope check or a re-encryption reads of a row (keyset-paged by id)
 ROW_COLUMNS = (
     T.c.id,

@@ -1,8 +1,9 @@
 """SQL for credential rows: scoped lookups, the per-row write lock, and the conditional
 insert and update (compare-and-set on the row's version).
 
-Every function takes the caller's session, so a read, its merge and the write happen in one
-transaction.
+Every function takes the caller's session (or, for reads, a Core connection), so a read, its
+merge and the write happen in one transaction. All of it is Core on the credentials table of
+`store/schema.py`: reads need no ORM.
 """
 
 from __future__ import annotations
@@ -10,19 +11,26 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, text, update
-from sqlalchemy import select as sa_select
-from sqlmodel import Session, select
+from sqlalchemy import Row, delete, func, select, text, update
+from sqlalchemy.engine import Connection
 
 from mercato_int.errors import VersionConflict
 from mercato_int.i18n import scope_text, t
 from mercato_int.scope import TenantScope
-from mercato_int.store.tables import IntegrationCredentials
+from mercato_int.store.schema import CREDENTIALS as _T
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 _UNIQUE = ["integration_id", "organization_id", "tenant_id"]
-_T = IntegrationCredentials.__table__  # type: ignore[attr-defined]
+
+
+def _dialect(session: Session | Connection) -> str:
+    if isinstance(session, Connection):
+        return session.dialect.name
+    return session.get_bind().dialect.name
 
 
 def lock_row(*, session: Session, owner_id: str, scope: TenantScope) -> None:
@@ -30,7 +38,7 @@ def lock_row(*, session: Session, owner_id: str, scope: TenantScope) -> None:
     a concurrent save's fields. SQLite: take the write lock now (BEGIN IMMEDIATE), which also
     avoids the busy-snapshot error a deferred transaction gets when it upgrades to a writer.
     Postgres: a transaction-scoped advisory lock on the row's identity."""
-    dialect = session.get_bind().dialect.name
+    dialect = _dialect(session)
     if dialect == "sqlite":
         session.execute(text("BEGIN IMMEDIATE"))
     elif dialect == "postgresql":
@@ -39,14 +47,14 @@ def lock_row(*, session: Session, owner_id: str, scope: TenantScope) -> None:
 
 
 def find_rows(
-    *, session: Session, owner_ids: Sequence[str], scope: TenantScope
-) -> dict[str, IntegrationCredentials]:
+    *, session: Session | Connection, owner_ids: Sequence[str], scope: TenantScope
+) -> dict[str, Row[Any]]:
     """The rows of these integration or bundle ids in `scope`, by id."""
-    rows = session.exec(
-        select(IntegrationCredentials).where(
-            IntegrationCredentials.integration_id.in_(list(owner_ids)),  # type: ignore[attr-defined]
-            IntegrationCredentials.organization_id == scope.organization_id,
-            IntegrationCredentials.tenant_id == scope.tenant_id,
+    rows = session.execute(
+        select(_T).where(
+            _T.c.integration_id.in_(list(owner_ids)),
+            _T.c.organization_id == scope.organization_id,
+            _T.c.tenant_id == scope.tenant_id,
         )
     ).all()
     return {r.integration_id: r for r in rows}
@@ -64,14 +72,14 @@ def insert_row(
 ) -> bool:
     """Insert the row of (owner, organization, tenant) at version 1, only if there is none
     (INSERT … ON CONFLICT DO NOTHING). False if a row exists: the caller's condition failed."""
-    dialect = session.get_bind().dialect.name
+    dialect = _dialect(session)
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     elif dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert
     else:  # pragma: no cover - only SQLite and Postgres are supported stores
         raise NotImplementedError(f"no upsert for {dialect}")
-    stmt = insert(IntegrationCredentials).values(
+    stmt = insert(_T).values(
         id=uuid.uuid4(),
         integration_id=owner_id,
         encrypted_values=envelope,
@@ -123,10 +131,10 @@ def update_row_if_version(
 def delete_row(*, session: Session, owner_id: str, scope: TenantScope) -> int:
     """Hard-delete the row of (owner, organization, tenant); the number of rows removed."""
     result = session.execute(
-        delete(IntegrationCredentials).where(
-            IntegrationCredentials.integration_id == owner_id,  # type: ignore[arg-type]
-            IntegrationCredentials.organization_id == scope.organization_id,  # type: ignore[arg-type]
-            IntegrationCredentials.tenant_id == scope.tenant_id,  # type: ignore[arg-type]
+        delete(_T).where(
+            _T.c.integration_id == owner_id,
+            _T.c.organization_id == scope.organization_id,
+            _T.c.tenant_id == scope.tenant_id,
         )
     )
     return int(result.rowcount or 0)
@@ -138,11 +146,11 @@ def envelope_kid_column() -> Any:
     return func.coalesce(_T.c.encrypted_values["kid"].as_string(), _T.c.key_id)
 
 
-def count_by_key(*, session: Session) -> dict[str | None, int]:
+def count_by_key(*, session: Session | Connection) -> dict[str | None, int]:
     """Rows per key id (the envelope's, as reads decide), across every tenant (keys are per
     host, not per tenant)."""
     kid = envelope_kid_column()
-    rows = session.execute(sa_select(kid, func.count()).group_by(kid)).all()
+    rows = session.execute(select(kid, func.count()).group_by(kid)).all()
     return {k: int(n) for k, n in rows}
 
 

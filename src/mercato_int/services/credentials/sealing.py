@@ -13,7 +13,6 @@ from mercato_int.keys.envelope import EnvelopeError, associated_data, envelope_k
 from mercato_int.keys.envelope import seal as seal_envelope
 from mercato_int.registry import CredentialField
 from mercato_int.scope import TenantScope
-from mercato_int.store.tables import IntegrationCredentials
 
 
 class Undecryptable(KeyProblem):
@@ -22,7 +21,7 @@ class Undecryptable(KeyProblem):
 
 
 def open_row(
-    row: IntegrationCredentials,
+    row: Any,  # a credentials row (Core Row or ORM object): its columns by attribute
     scope: TenantScope,
     *,
     keys: MasterKeys,

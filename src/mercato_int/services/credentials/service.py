@@ -11,6 +11,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Row
+
 from mercato_int.errors import InvalidInput, KeyProblem, NotFound
 from mercato_int.i18n import scope_text, t, tn
 from mercato_int.keys import MasterKey, MasterKeys
@@ -38,7 +40,6 @@ from mercato_int.services.events import EventsService
 from mercato_int.services.features import CREDENTIALS
 from mercato_int.services.policy import Guard, requires
 from mercato_int.store.engine import Store
-from mercato_int.store.tables import IntegrationCredentials
 
 
 class CredentialsService:
@@ -90,7 +91,7 @@ class CredentialsService:
         return self.registry.get(owner_id).fields
 
     # --- encryption ---------------------------------------------------------------------------
-    def _open(self, row: IntegrationCredentials, scope: TenantScope) -> dict[str, Any]:
+    def _open(self, row: Row[Any], scope: TenantScope) -> dict[str, Any]:
         return sealing.open_row(row, scope, keys=self.keys, fields_of=self._fields_of)
 
     def _seal(self, values: dict[str, Any], key: MasterKey, owner_id: str, scope: TenantScope):
@@ -116,12 +117,12 @@ class CredentialsService:
     # --- reads --------------------------------------------------------------------------------
     def _effective(
         self, integration_id: str, scope: TenantScope
-    ) -> tuple[str, IntegrationCredentials | None, dict[str, IntegrationCredentials]]:
+    ) -> tuple[str, Row[Any] | None, dict[str, Row[Any]]]:
         """(source, row that applies, all rows found) for the integration and its bundle."""
         bundle_id = self._bundle_id(integration_id)
         ids = [integration_id] + ([bundle_id] if bundle_id else [])
-        with self.store.session() as session:
-            found = rows.find_rows(session=session, owner_ids=ids, scope=scope)
+        with self.store.connect() as conn:  # a read: Core, no ORM
+            found = rows.find_rows(session=conn, owner_ids=ids, scope=scope)
         if integration_id in found:
             return OWN, found[integration_id], found
         if bundle_id and bundle_id in found:

@@ -14,11 +14,10 @@ from sqlalchemy.engine import Connection
 
 from mercato_int.scope import TenantScope
 from mercato_int.services.features import VIEW
-from mercato_int.services.logs.query import T
 from mercato_int.services.policy import Guard, requires
 from mercato_int.store.engine import Store
+from mercato_int.store.schema import LOGS  # the Core table: no ORM import
 
-LOGS = T  # the logs' Core table (services/logs/query.py): no ORM import
 DAYS = 30
 
 

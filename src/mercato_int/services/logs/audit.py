@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from mercato_int.errors import ExitCode, MercatoIntError, NotFound
 from mercato_int.redaction import number_texts
 from mercato_int.scope import TenantScope
-from mercato_int.services.logs.query import T
 from mercato_int.services.logs.redaction import Redactor
+from mercato_int.store.schema import LOGS
 
 if TYPE_CHECKING:
     from mercato_int.services.logs.service import LogService
@@ -121,8 +121,8 @@ def _scan(
     red: Redactor,
     report: AuditReport,
 ) -> None:
-    c = T.c
-    base = sa.select(*T.c).where(
+    c = LOGS.c
+    base = sa.select(*LOGS.c).where(
         c.tenant_id == scope.tenant_id,
         c.organization_id == scope.organization_id,
         c.integration_id == integration_id,

@@ -2,9 +2,8 @@
 for deep pages, and the reads behind `logs -f` (by insertion order, `seq`). Every query is
 scoped to one tenant and rides one of the composite indexes on integration_logs.
 
-Core on a lightweight table clause, not the SQLModel ORM: the ORM costs ~130 ms to import,
-more than a whole `logs` page. A test keeps these columns in step with `store/tables.py`,
-which stays the one definition of the schema."""
+Core on the logs table of `store/schema.py`, not the SQLModel ORM: the ORM costs ~130 ms to
+import, more than a whole `logs` page."""
 
 from __future__ import annotations
 
@@ -21,25 +20,8 @@ from mercato_int.i18n import t
 from mercato_int.i18n.areas.logs import grouped
 from mercato_int.scope import TenantScope
 from mercato_int.services.logs.model import LEVELS, LogEntry, LogFilter, LogPage, unknown_level
-from mercato_int.store.types import JSONType, UTCDateTime
+from mercato_int.store.schema import LOGS
 
-T = sa.table(
-    "integration_logs",
-    sa.column("seq", sa.BigInteger()),
-    sa.column("id", sa.Uuid()),
-    sa.column("integration_id", sa.String()),
-    sa.column("level", sa.String()),
-    sa.column("operation", sa.String()),
-    sa.column("message", sa.Text()),
-    sa.column("details", JSONType()),
-    sa.column("correlation_id", sa.String()),
-    sa.column("entity_type", sa.String()),
-    sa.column("entity_id", sa.String()),
-    sa.column("duration_ms", sa.Integer()),
-    sa.column("organization_id", sa.String()),
-    sa.column("tenant_id", sa.String()),
-    sa.column("created_at", UTCDateTime()),
-)
 MAX_LIMIT = 1000
 # Offset paging past a billion entries is no use (that is what --cursor is for), and a bigger
 # number overflows the databases' 64-bit OFFSET.
@@ -83,7 +65,7 @@ def glob_to_like(glob: str) -> str:
 
 def conditions(scope: TenantScope, f: LogFilter) -> list[sa.ColumnElement[bool]]:
     """WHERE terms: the scope first (the leading columns of every index), then the filters."""
-    c = T.c
+    c = LOGS.c
     where = [c.tenant_id == scope.tenant_id, c.organization_id == scope.organization_id]
     if f.integration_id:
         where.append(c.integration_id == f.integration_id)
@@ -136,13 +118,13 @@ def page_statement(
     where = conditions(scope, f)
     if cursor:
         when, entry_id = decode_cursor(cursor)
-        where.append(sa.tuple_(T.c.created_at, T.c.id) < sa.tuple_(when, entry_id))
-    stmt = sa.select(T).where(*where).order_by(T.c.created_at.desc(), T.c.id.desc())
+        where.append(sa.tuple_(LOGS.c.created_at, LOGS.c.id) < sa.tuple_(when, entry_id))
+    stmt = sa.select(LOGS).where(*where).order_by(LOGS.c.created_at.desc(), LOGS.c.id.desc())
     return stmt.limit(limit).offset(offset)
 
 
 def count_statement(scope: TenantScope, f: LogFilter) -> sa.Select[Any]:
-    return sa.select(sa.func.count()).select_from(T).where(*conditions(scope, f))
+    return sa.select(sa.func.count()).select_from(LOGS).where(*conditions(scope, f))
 
 
 def query(

@@ -20,6 +20,7 @@ from mercato_int.services.logs.redaction import Redactor
 from mercato_int.services.logs.writer import LogWriter
 from mercato_int.services.policy import Guard, requires
 from mercato_int.store.engine import Store
+from mercato_int.store.schema import LOGS
 
 __all__ = ["LEVELS", "LogEntry", "LogFilter", "LogPage", "LogService", "ScopedLogger"]
 
@@ -169,7 +170,7 @@ class LogService:
 
         yield from follow(
             self.store,
-            log_query.T,
+            LOGS,
             log_query.conditions(scope, f),
             convert=LogEntry.from_row,
             backlog=last_entries,
@@ -188,7 +189,7 @@ class LogService:
     @requires(VIEW)
     def integrations_in(self, *, scope: TenantScope) -> list[str]:
         """Integration ids that have entries in the scope."""
-        t = log_query.T
+        t = LOGS
         stmt = (
             sa.select(t.c.integration_id)
             .where(t.c.tenant_id == scope.tenant_id, t.c.organization_id == scope.organization_id)
@@ -199,7 +200,7 @@ class LogService:
 
     def scopes(self) -> list[TenantScope]:
         """Every (organization, tenant) that has log entries."""
-        t = log_query.T
+        t = LOGS
         stmt = sa.select(t.c.organization_id, t.c.tenant_id).distinct()
         with self.store.engine.connect() as conn:
             return [TenantScope(o, te) for o, te in sorted(conn.execute(stmt).all())]

@@ -20,34 +20,25 @@ from mercato_int.scope import TenantScope
 from mercato_int.services.logs import limits
 from mercato_int.services.logs.model import LEVELS, unknown_level
 from mercato_int.services.logs.redaction import Redactor
+from mercato_int.store.schema import LOGS
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-TABLE = "integration_logs"
-COLUMNS: tuple[str, ...] = (
-    "id",
-    "integration_id",
-    "level",
-    "operation",
-    "message",
-    "details",
-    "correlation_id",
-    "entity_type",
-    "entity_id",
-    "duration_ms",
-    "organization_id",
-    "tenant_id",
-    "created_at",
-)
+TABLE = LOGS.name
+# every column but `seq`, which the store numbers
+COLUMNS: tuple[str, ...] = tuple(c.name for c in LOGS.c if c.name != "seq")
 # Untyped columns: rows arrive already serialized for the dialect, so SQLAlchemy has no
 # per-value processing left to do (that is where a bulk insert's time would otherwise go).
 _BULK_TABLE = sa.table(TABLE, *(sa.column(c) for c in COLUMNS))
 _SQLITE_INSERT = (
     f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 )
-_LIMITS = {"integration_id": 100, "operation": 100, "correlation_id": 255}
-_LIMITS.update(entity_type=255, entity_id=255)  # column lengths
+# the column lengths, as the table defines them
+_LIMITS: dict[str, int] = {
+    name: LOGS.c[name].type.length  # type: ignore[attr-defined]
+    for name in ("integration_id", "operation", "correlation_id", "entity_type", "entity_id")
+}
 COPY_THRESHOLD = 200  # below this, COPY's set-up costs more than it saves
 
 
@@ -119,6 +110,10 @@ class LogWriter:
         self._thread: threading.Thread | None = None
         self._timer_error: BaseException | None = None
         self._sqlite = self.dialect == "sqlite"
+        # id and created_at as the dialect stores them (uuid or hex; timestamptz or naive UTC
+        # text), converted once per row by the columns' own types
+        self._bind_id = _bind_processor("id", self.engine.dialect)
+        self._bind_stamp = _bind_processor("created_at", self.engine.dialect)
 
     # --- context manager ----------------------------------------------------------------
     def __enter__(self) -> LogWriter:
@@ -184,7 +179,8 @@ class LogWriter:
         InvalidInput (nothing buffered) for an entry no store could keep: see `limits`.
         `ref` is handed back to `on_reject` if the store still refuses the entry."""
         if not isinstance(integration_id, str):
-            raise InvalidInput(t("logs.too_long", name="integration_id", limit=100))
+            limit = _LIMITS["integration_id"]
+            raise InvalidInput(t("logs.too_long", name="integration_id", limit=limit))
         _check(
             level=level,
             operation=operation,
@@ -216,12 +212,7 @@ class LogWriter:
         }
         limits.check_texts(texts, _LIMITS)  # as stored: after masking
         when = limits.check_created_at(self.clock() if created_at is None else created_at)
-        if self._sqlite:
-            # exactly what SQLAlchemy's DateTime and Uuid store on SQLite
-            row_id: Any = uuid.uuid4().hex
-            stamp: Any = when.strftime("%Y-%m-%d %H:%M:%S.%f")
-        else:
-            row_id, stamp = uuid.uuid4(), when
+        row_id, stamp = self._bind_id(uuid.uuid4()), self._bind_stamp(when)
         row = (
             row_id,
             integration_id,
@@ -368,6 +359,17 @@ class LogWriter:
         if self._timer_error is not None:
             error, self._timer_error = self._timer_error, None
             raise error
+
+
+def _bind_processor(column: str, dialect: sa.Dialect) -> Callable[[Any], Any]:
+    """The conversion of `column`'s type for `dialect` (what an insert through the typed table
+    would send), for rows written on untyped columns."""
+    process = LOGS.c[column].type.dialect_impl(dialect).bind_processor(dialect)
+    return process if process is not None else _same
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _first_line(exc: BaseException) -> str:

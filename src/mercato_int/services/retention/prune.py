@@ -16,10 +16,10 @@ import sqlalchemy as sa
 
 from mercato_int.scope import TenantScope
 from mercato_int.services.features import MANAGE, VIEW
-from mercato_int.services.logs.query import T
 from mercato_int.services.policy import Guard, requires
 from mercato_int.services.retention.settings import TenantSettingsService
 from mercato_int.store.engine import SQLITE_BUSY_TIMEOUT_MS, Store
+from mercato_int.store.schema import LOGS
 
 ERROR = "error"
 TARGET_BATCH_SECONDS = 0.04  # each delete (or vacuum step) holds the write lock this long
@@ -122,7 +122,7 @@ class RetentionService:
 
     def all_scopes(self) -> list[TenantScope]:
         """Every tenant with log entries."""
-        stmt = sa.select(T.c.organization_id, T.c.tenant_id).distinct()
+        stmt = sa.select(LOGS.c.organization_id, LOGS.c.tenant_id).distinct()
         with self.store.engine.connect() as conn:
             return [TenantScope(o, t) for o, t in sorted(conn.execute(stmt).all())]
 
@@ -179,10 +179,10 @@ class RetentionService:
     @staticmethod
     def _expired(scope: TenantScope, cutoff: datetime, errors: bool) -> list[Any]:
         return [
-            T.c.tenant_id == scope.tenant_id,
-            T.c.organization_id == scope.organization_id,
-            T.c.created_at < cutoff,
-            T.c.level == ERROR if errors else T.c.level != ERROR,
+            LOGS.c.tenant_id == scope.tenant_id,
+            LOGS.c.organization_id == scope.organization_id,
+            LOGS.c.created_at < cutoff,
+            LOGS.c.level == ERROR if errors else LOGS.c.level != ERROR,
         ]
 
     def _count(self, scope: TenantScope, cutoff: datetime, error_cutoff: datetime) -> dict:
@@ -190,9 +190,9 @@ class RetentionService:
         with self.store.engine.connect() as conn:
             for errors, when in ((False, cutoff), (True, error_cutoff)):
                 stmt = (
-                    sa.select(T.c.level, sa.func.count())
+                    sa.select(LOGS.c.level, sa.func.count())
                     .where(*self._expired(scope, when, errors))
-                    .group_by(T.c.level)
+                    .group_by(LOGS.c.level)
                 )
                 for level, n in conn.execute(stmt):
                     counts[level] = counts.get(level, 0) + n
@@ -207,14 +207,18 @@ class RetentionService:
             batch = min(MAX_BATCH, max(MIN_BATCH, 1000))
             while True:
                 ids = (
-                    sa.select(T.c.id)
+                    sa.select(LOGS.c.id)
                     .where(*self._expired(item.scope, when, errors))
-                    .order_by(T.c.created_at, T.c.id)
+                    .order_by(LOGS.c.created_at, LOGS.c.id)
                     .limit(batch)
                 )
                 if postgres:  # two prunes at once skip each other's rows instead of waiting
                     ids = ids.with_for_update(skip_locked=True)
-                stmt = sa.delete(T).where(T.c.id.in_(ids.scalar_subquery())).returning(T.c.level)
+                stmt = (
+                    sa.delete(LOGS)
+                    .where(LOGS.c.id.in_(ids.scalar_subquery()))
+                    .returning(LOGS.c.level)
+                )
                 started = time.monotonic()
                 with self.store.engine.begin() as conn:
                     levels = conn.execute(stmt).scalars().all()

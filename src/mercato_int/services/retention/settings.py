@@ -16,9 +16,7 @@ from mercato_int.scope import TenantScope
 from mercato_int.services.features import MANAGE, VIEW
 from mercato_int.services.policy import Guard, requires
 from mercato_int.store.engine import Store
-from mercato_int.store.tables import TenantSetting
-
-T = TenantSetting.__table__
+from mercato_int.store.schema import SETTINGS
 
 
 @dataclass(frozen=True)
@@ -98,8 +96,11 @@ class TenantSettingsService:
     @requires(VIEW)
     def list(self, *, scope: TenantScope) -> list[SettingValue]:
         """Every known setting with its value in the scope (or its default)."""
-        stmt = sa.select(T.c.key, T.c.value, T.c.updated_at, T.c.updated_by).where(
-            T.c.tenant_id == scope.tenant_id, T.c.organization_id == scope.organization_id
+        stmt = sa.select(
+            SETTINGS.c.key, SETTINGS.c.value, SETTINGS.c.updated_at, SETTINGS.c.updated_by
+        ).where(
+            SETTINGS.c.tenant_id == scope.tenant_id,
+            SETTINGS.c.organization_id == scope.organization_id,
         )
         with self.store.engine.connect() as conn:
             stored = {r.key: r for r in conn.execute(stmt)}
@@ -144,7 +145,7 @@ class TenantSettingsService:
         now = self.clock()
         import uuid
 
-        stmt = insert(T).values(
+        stmt = insert(SETTINGS).values(
             id=uuid.uuid4(),
             key=key,
             value=parsed,
@@ -165,10 +166,10 @@ class TenantSettingsService:
     def unset(self, *, scope: TenantScope, key: str) -> SettingValue:
         """Remove the scope's value, so the default applies again (nothing to remove is fine)."""
         spec_for(key)
-        stmt = sa.delete(T).where(
-            T.c.tenant_id == scope.tenant_id,
-            T.c.organization_id == scope.organization_id,
-            T.c.key == key,
+        stmt = sa.delete(SETTINGS).where(
+            SETTINGS.c.tenant_id == scope.tenant_id,
+            SETTINGS.c.organization_id == scope.organization_id,
+            SETTINGS.c.key == key,
         )
         with self.store.engine.begin() as conn:
             conn.execute(stmt)
@@ -184,7 +185,7 @@ class TenantSettingsService:
 
     def scopes(self) -> list[TenantScope]:
         """Every (organization, tenant) with a stored setting."""
-        stmt = sa.select(T.c.organization_id, T.c.tenant_id).distinct()
+        stmt = sa.select(SETTINGS.c.organization_id, SETTINGS.c.tenant_id).distinct()
         with self.store.engine.connect() as conn:
             return [TenantScope(o, t) for o, t in sorted(conn.execute(stmt).all())]
 

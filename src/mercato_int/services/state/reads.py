@@ -1,9 +1,8 @@
 """The read side of per-tenant state: what `list` and `show` display for a scope.
 
-These reads go through SQLAlchemy Core on lightweight table clauses, not the SQLModel ORM:
-the ORM (sqlmodel, sqlalchemy.orm and the mapped tables) costs ~130 ms to import, more than
-everything else `mercato-int list` does. A test keeps these columns in step with
-`store/tables.py`, which stays the one definition of the schema.
+These reads go through SQLAlchemy Core on the tables of `store/schema.py`, not the SQLModel
+ORM: the ORM (sqlmodel, sqlalchemy.orm and the mapped classes) costs ~130 ms to import, more
+than everything else `mercato-int list` does.
 """
 
 from __future__ import annotations
@@ -13,31 +12,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean, String, column, select, table
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from mercato_int.scope import TenantScope
-from mercato_int.store.types import JSONType, UTCDateTime
-
-STATES = table(
-    "integration_states",
-    column("integration_id", String),
-    column("is_enabled", Boolean),
-    column("last_health_check", JSONType),
-    column("last_health_check_at", UTCDateTime),
-    column("enabled_at", UTCDateTime),
-    column("enabled_by", String),
-    column("organization_id", String),
-    column("tenant_id", String),
-    column("updated_at", UTCDateTime),
-)
-CREDENTIALS = table(
-    "integration_credentials",
-    column("integration_id", String),
-    column("organization_id", String),
-    column("tenant_id", String),
-    column("updated_at", UTCDateTime),
-)
+from mercato_int.store.schema import CREDENTIALS, STATES
 
 if TYPE_CHECKING:
     from mercato_int.registry import Registry

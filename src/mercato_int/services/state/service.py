@@ -28,6 +28,7 @@ from mercato_int.services.state.reads import (
     read_state_rows,
 )
 from mercato_int.store.engine import Store
+from mercato_int.store.schema import STATES
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -226,7 +227,6 @@ class StateService:
     ) -> bool:
         """Set one state in one statement; True when it changed. A missing row means the
         definition's default state, so the row is only inserted when that default differs."""
-        table = _table()
         definition = self.registry.integrations[integration_id]
         values: dict[str, Any] = {
             "is_enabled": to,
@@ -236,21 +236,21 @@ class StateService:
         }
         was = false() if to else true()
         in_scope = (
-            table.c.integration_id == integration_id,
-            table.c.organization_id == scope.organization_id,
-            table.c.tenant_id == scope.tenant_id,
+            STATES.c.integration_id == integration_id,
+            STATES.c.organization_id == scope.organization_id,
+            STATES.c.tenant_id == scope.tenant_id,
         )
         if definition.default_enabled == to:
             # No row already means `to`: only an existing row in the other state changes.
             stmt: Any = (
-                update(table)
-                .where(*in_scope, table.c.is_enabled == was)
+                update(STATES)
+                .where(*in_scope, STATES.c.is_enabled == was)
                 .values(**values)
-                .returning(table.c.id)
+                .returning(STATES.c.id)
             )
         else:
             insert = _insert_for(self.store.dialect)
-            stmt = insert(table).values(
+            stmt = insert(STATES).values(
                 id=uuid.uuid4(),
                 integration_id=integration_id,
                 organization_id=scope.organization_id,
@@ -263,8 +263,8 @@ class StateService:
             stmt = stmt.on_conflict_do_update(
                 index_elements=["integration_id", "organization_id", "tenant_id"],
                 set_={k: stmt.excluded[k] for k in values},
-                where=table.c.is_enabled == was,
-            ).returning(table.c.id)
+                where=STATES.c.is_enabled == was,
+            ).returning(STATES.c.id)
         return session.execute(stmt).first() is not None
 
     @requires(MANAGE)
@@ -278,10 +278,9 @@ class StateService:
     ) -> None:
         """Put a health result on the state of each integration, inside the caller's
         transaction (an upsert: an integration never enabled keeps its default state)."""
-        table = _table()
         insert = _insert_for(self.store.dialect)
         for i in integration_ids:
-            stmt = insert(table).values(
+            stmt = insert(STATES).values(
                 id=uuid.uuid4(),
                 integration_id=i,
                 organization_id=scope.organization_id,
@@ -304,13 +303,12 @@ class StateService:
 
     def enabled_scopes(self) -> list[TenantScope]:
         """Every scope with at least one enabled integration row (for `--all-tenants`)."""
-        table = _table()
         with self.store.session() as session:
             rows = session.execute(
-                select(table.c.organization_id, table.c.tenant_id)
-                .where(table.c.is_enabled == true())
+                select(STATES.c.organization_id, STATES.c.tenant_id)
+                .where(STATES.c.is_enabled == true())
                 .distinct()
-                .order_by(table.c.tenant_id, table.c.organization_id)
+                .order_by(STATES.c.tenant_id, STATES.c.organization_id)
             ).all()
         return [TenantScope(organization_id=o, tenant_id=tenant) for o, tenant in rows]
 
@@ -342,13 +340,6 @@ class StateService:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value else None
-
-
-def _table() -> Any:
-    # The mapped tables load the ORM (~130 ms); only writes pay for it.
-    from mercato_int.store.tables import IntegrationState
-
-    return IntegrationState.__table__
 
 
 def _insert_for(dialect: str) -> Any:

@@ -1,9 +1,8 @@
 from alembic import context
-from sqlmodel import SQLModel
 
-import mercato_int.store.tables  # noqa: F401  (registers the tables on the metadata)
+from mercato_int.store.schema import METADATA
 
-target_metadata = SQLModel.metadata
+target_metadata = METADATA  # the Core tables, which the SQLModel classes map onto
 connection = context.config.attributes.get("connection")
 if connection is None:
     raise RuntimeError("run migrations through `mercato-int db upgrade`")

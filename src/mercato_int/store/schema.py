@@ -1,0 +1,187 @@
+"""The store's tables, defined once, as SQLAlchemy Core `Table`s on one `MetaData` (spec §2.1,
+§3.3, §4, plus outbox, settings and ACL).
+
+Reads and bulk writes use these directly; `store/tables.py` maps the SQLModel classes onto the
+same objects for ORM use, and Alembic compares the migrations with `METADATA`. This module
+imports nothing but SQLAlchemy Core (no sqlmodel, no ORM), so read-only commands stay light.
+
+Ids are UUIDs, timestamps timezone-aware UTC (`UTCDateTime`), JSON columns `jsonb` on Postgres.
+Any change here needs an Alembic migration in `store/migrations/versions/`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+
+from mercato_int.store.types import JSONType, UTCDateTime
+
+METADATA = MetaData()
+
+ID = 100  # integration, bundle, organization, tenant and actor ids
+LONG = 255  # correlation and entity ids
+
+
+def _scope() -> tuple[Column[str], Column[str]]:
+    return (
+        Column("organization_id", String(ID), nullable=False),
+        Column("tenant_id", String(ID), nullable=False),
+    )
+
+
+def _ts(name: str, *, nullable: bool = False) -> Column[datetime]:
+    return Column(name, UTCDateTime(), nullable=nullable)
+
+
+def _seq() -> Column[int]:
+    """The insertion order, as the primary key (`logs -f` and `events -f` follow it): an
+    identity on Postgres; on SQLite the rowid, which AUTOINCREMENT never hands out twice."""
+    return Column(
+        "seq",
+        BigInteger().with_variant(Integer(), "sqlite"),
+        Identity(always=True),
+        primary_key=True,
+    )
+
+
+CREDENTIALS = Table(
+    "integration_credentials",
+    METADATA,
+    Column("id", Uuid(), primary_key=True),
+    Column("integration_id", String(ID), nullable=False),
+    # The spec's `values`, encrypted at rest: an envelope ({"v", "kid", "nonce", "ct"}), never
+    # plaintext. (`values` is a reserved word in SQL, hence the column name.)
+    Column("encrypted_values", JSONType(), nullable=False),
+    Column("key_id", String(64), nullable=True, index=True),
+    *_scope(),
+    _ts("created_at"),
+    _ts("updated_at"),
+    Column("updated_by", String(ID), nullable=True),
+    # 1 on insert, +1 on every save: a save can be made conditional on it (compare-and-set in
+    # the UPDATE), and it is the ETag of the credentials. Rotation does not change it.
+    Column("version", Integer(), nullable=False, server_default="1"),
+    UniqueConstraint("integration_id", "organization_id", "tenant_id", name="uq_credentials_scope"),
+)
+"""One encrypted credentials row per (integration or bundle, organization, tenant)."""
+
+STATES = Table(
+    "integration_states",
+    METADATA,
+    Column("id", Uuid(), primary_key=True),
+    Column("integration_id", String(ID), nullable=False),
+    Column("is_enabled", Boolean(), nullable=False),
+    Column("last_health_check", JSONType(), nullable=True),
+    _ts("last_health_check_at", nullable=True),
+    _ts("enabled_at", nullable=True),
+    Column("enabled_by", String(ID), nullable=True),
+    *_scope(),
+    _ts("created_at"),
+    _ts("updated_at"),
+    UniqueConstraint("integration_id", "organization_id", "tenant_id", name="uq_states_scope"),
+)
+"""Enabled or not, by whom and since when, and the last health check, per tenant."""
+
+LOGS = Table(
+    "integration_logs",
+    METADATA,
+    _seq(),
+    Column("id", Uuid(), nullable=False),
+    Column("integration_id", String(ID), nullable=False),
+    Column("level", String(50), nullable=False),
+    Column("operation", String(100), nullable=False),
+    Column("message", Text(), nullable=False),
+    Column("details", JSONType(), nullable=True),
+    Column("correlation_id", String(LONG), nullable=True),
+    Column("entity_type", String(LONG), nullable=True),
+    Column("entity_id", String(LONG), nullable=True),
+    Column("duration_ms", Integer(), nullable=True),
+    *_scope(),
+    _ts("created_at"),
+    # newest-first pages per integration, and the keyset cursor (created_at, id)
+    Index(
+        "ix_logs_scope_integration_created",
+        "tenant_id",
+        "organization_id",
+        "integration_id",
+        "created_at",
+        "id",
+    ),
+    # level filters per integration (level=error pages and totals)
+    Index(
+        "ix_logs_scope_integration_level_created",
+        "tenant_id",
+        "organization_id",
+        "integration_id",
+        "level",
+        "created_at",
+        "id",
+    ),
+    # tenant-wide queries and the per-tenant prune by created_at
+    Index("ix_logs_scope_created", "tenant_id", "organization_id", "created_at", "id"),
+    UniqueConstraint("id", name="uq_logs_id"),
+    sqlite_autoincrement=True,
+)
+"""A structured operation log entry (spec §3.3). Never holds a secret."""
+
+EVENTS = Table(
+    "integration_events",
+    METADATA,
+    _seq(),
+    Column("id", Uuid(), nullable=False),
+    Column("type", String(100), nullable=False),
+    Column("subject_id", String(ID), nullable=True),  # integration or bundle id
+    Column("actor", String(ID), nullable=True),
+    Column("payload", JSONType(), nullable=False),
+    *_scope(),
+    _ts("created_at"),
+    _ts("delivered_at", nullable=True),
+    Index("ix_events_scope_created", "tenant_id", "organization_id", "created_at"),
+    Index("ix_events_type_created", "type", "created_at"),
+    UniqueConstraint("id", name="uq_events_id"),
+    sqlite_autoincrement=True,
+)
+"""The event outbox (spec §7), which doubles as the audit trail of who changed what."""
+
+SETTINGS = Table(
+    "integration_settings",
+    METADATA,
+    Column("id", Uuid(), primary_key=True),
+    Column("key", String(100), nullable=False),
+    Column("value", JSONType(), nullable=False),
+    *_scope(),
+    _ts("updated_at"),
+    Column("updated_by", String(ID), nullable=True),
+    UniqueConstraint("organization_id", "tenant_id", "key", name="uq_settings_scope_key"),
+)
+"""Per-tenant settings such as `log.retention_days`."""
+
+ACL_GRANTS = Table(
+    "integration_acl_grants",
+    METADATA,
+    Column("id", Uuid(), primary_key=True),
+    Column("actor", String(ID), nullable=False),
+    Column("grant", String(100), nullable=False),
+    *_scope(),
+    _ts("created_at"),
+    Column("created_by", String(ID), nullable=True),
+    UniqueConstraint(
+        "organization_id", "tenant_id", "actor", "grant", name="uq_acl_scope_actor_grant"
+    ),
+)
+"""A role or feature granted to an actor in one tenant."""
+
+ALL = (CREDENTIALS, STATES, LOGS, EVENTS, SETTINGS, ACL_GRANTS)
