@@ -17,8 +17,9 @@ from babel.messages.pofile import read_po
 from mercato_int import i18n
 from mercato_int.errors import MercatoIntError, StoreError
 
-LOCALE = Path(i18n.LOCALE_DIR)
-SRC = Path(i18n.__file__).parents[1]
+# the sources in this checkout: an installed wheel carries only the compiled .mo
+SRC = Path(__file__).resolve().parents[2] / "src" / "mercato_int"
+LOCALE = SRC / "locale"
 POLISH_PLURALS = (
     "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 
 from mercato_int import i18n
 
+LOCALE = Path(__file__).resolve().parents[2] / "src" / "mercato_int" / "locale"
 HELP_OPTION = "Show this message and exit."
 # what Typer and click write around the help (not help texts of our commands)
 FRAMING = {"Usage:", "Arguments", "Options", "Commands", "required", "default: {default}",
@@ -24,7 +26,8 @@ def polish() -> dict[str, str]:
     """{English help text: Polish} of the cli_help catalogue, framing left out."""
     from babel.messages.pofile import read_po
 
-    with open(f"{i18n.LOCALE_DIR}/pl/LC_MESSAGES/{i18n.HELP_DOMAIN}.po", "rb") as po:
+    # the source in this checkout: an installed wheel carries only the compiled .mo
+    with (LOCALE / f"pl/LC_MESSAGES/{i18n.HELP_DOMAIN}.po").open("rb") as po:
         return {m.id: m.string for m in read_po(po) if m.id and m.id not in FRAMING}
 
 

@@ -10,7 +10,11 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[3]
+from mercato_int.bundled import provider_dirs
+
+# where the installed package finds the providers it ships: the checkout's providers/ in an
+# editable install, mercato_int/_bundled_providers inside a wheel
+(BUNDLED,) = provider_dirs()
 
 
 def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -283,7 +287,7 @@ def test_each_answer_is_checked_as_it_is_given_and_a_bad_one_asked_again(tmp_pat
         "invalid name 'Bad Name': use 2-64 lowercase letters, digits and _, starting with a "
         "letter (e.g. crm_acme); try again",
         "id 'gateway_stripe' already exists in "
-        f"{REPO / 'providers' / 'gateway_stripe' / 'integration.py'}; pick another; try again",
+        f"{BUNDLED / 'gateway_stripe' / 'integration.py'}; pick another; try again",
         "the title is empty: give --title; try again",
         "invalid category 'Big Crm': use snake_case, e.g. data_sync; try again",
         "unknown field type 'number' in 'pin:number': "
@@ -324,7 +328,7 @@ def test_bundle_members_are_checked_as_they_are_given(tmp_path: Path) -> None:
             "invalid --integration 'shop_x_a': write ID:TITLE:CATEGORY; try again",
             "duplicate id(s) shop_x: every id must be unique; try again",
             "id 'sync_medusa_orders' already exists in "
-            f"{REPO / 'providers' / 'sync_medusa' / 'integration.py'}; pick another; try again",
+            f"{BUNDLED / 'sync_medusa' / 'integration.py'}; pick another; try again",
             "duplicate id(s) shop_x_a: every id must be unique; try again",
             "invalid category 'Not Snake': use snake_case, e.g. data_sync; try again",
         ],
