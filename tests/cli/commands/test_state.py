@@ -274,8 +274,8 @@ def test_if_version_makes_enable_and_disable_conditional(cli) -> None:
     assert stale.exit_code == 1
     assert stale.stderr.splitlines() == [
         "error: the state of gateway_stripe in tenant default · org default is at version 1, "
-        "not 0: someone changed it since you read it (read it again (`mercato-int show "
-        "gateway_stripe --json` gives state.version) and decide again)"
+        "not 0: someone changed it since you read it (`mercato-int show gateway_stripe --json` "
+        "gives the current state.version: read it again before you decide)"
     ]
     assert stale.stdout == ""
     assert cli("show", "gateway_stripe", "--json").json()["state"]["isEnabled"] is True

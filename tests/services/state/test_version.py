@@ -62,10 +62,13 @@ def test_a_stale_version_is_refused_and_nothing_is_written(services) -> None:
     assert conflict.value.code == "state.err.version_conflict"
     assert str(conflict.value) == (
         "the state of gateway_stripe in tenant default · org default is at version 1, not 0: "
-        "someone changed it since you read it (read it again (`mercato-int show gateway_stripe "
-        "--json` gives state.version) and decide again)"
+        "someone changed it since you read it (`mercato-int show gateway_stripe --json` gives "
+        "the current state.version: read it again before you decide)"
     )
     assert conflict.value.exit_code == 1
+    from mercato_int.i18n import message_of  # a front end renders it again from its code
+
+    assert message_of(conflict.value) == str(conflict.value)
     state = services.state.get(ID, HERE)
     assert (state.is_enabled, state.version) == (True, 1)
     events, _ = services.events.query(HERE)
