@@ -249,3 +249,28 @@ def test_managing_tokens_needs_manage_where_the_tenant_has_a_policy(svc: Service
     assert svc.tokens.authenticate(mine_raw).actor == "boss"
     assert svc.tokens.authenticate(raw).scope == OTHER
     assert [r.id for r in svc.tokens.list(SCOPE)] == [mine.id]
+
+
+def test_a_busy_sqlite_store_does_not_hold_up_authentication(
+    svc: Services, db_url: str, clock: Clock
+) -> None:
+    """Another process holding the write lock (a long log import, say): the token is still
+    accepted at once, without its last_used_at stamp, which the next request writes."""
+    if not db_url.startswith("sqlite"):
+        pytest.skip("the write lock of a whole store is SQLite's")
+    record, raw = svc.tokens.create(SCOPE, "busy", expires_at=None)
+    import sqlite3
+    import time
+
+    other = sqlite3.connect(db_url.removeprefix("sqlite:///"), isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        assert svc.tokens.authenticate(raw).token_id == record.id
+        assert time.monotonic() - started < 5  # the store's busy timeout is 10 s
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert _row(svc, record.id).last_used_at is None
+    svc.tokens.authenticate(raw)
+    assert _row(svc, record.id).last_used_at == T0
