@@ -13,8 +13,8 @@
 #   db
 #   db current --json
 #   db upgrade --json
-#   disable ID...* --json
-#   enable ID...* --json
+#   disable ID...* --json --if-version
+#   enable ID...* --json --if-version
 #   events --type* --since --limit -f/--follow --json
 #   health [ID|BUNDLE]...* --all --all-tenants --timeout --concurrency --json
 #   keys
@@ -37,6 +37,10 @@
 #   settings set KEY VALUE --json
 #   settings unset KEY --json
 #   show ID* --json
+#   tokens
+#   tokens create NAME --for --expires --json
+#   tokens list --json
+#   tokens revoke ID|PREFIX
 #   tui
 #   validate --json
 
