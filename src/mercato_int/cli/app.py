@@ -15,7 +15,7 @@ from mercato_int import __version__
 from mercato_int.cli.command_index import COMMANDS
 from mercato_int.cli.context import CliState, invocation
 from mercato_int.cli.lazy import LazyGroup
-from mercato_int.errors import ExitCode, MercatoIntError
+from mercato_int.errors import ExitCode, InvalidInput, MercatoIntError
 
 
 class MercatoGroup(LazyGroup):
@@ -54,13 +54,18 @@ class MercatoGroup(LazyGroup):
             # Chosen before parsing, so that usage errors are framed in the language too.
             i18n.reset()
             argv = kwargs.get("args", args[0] if args else None)
-            i18n.choose(_lang_flag(argv), config=_configured_lang)
+            lang = _lang_flag(argv)
+            if lang and i18n.normalize(lang) is None:
+                raise InvalidInput(
+                    f"unknown language {lang!r}", hint=f"use {' or '.join(i18n.LANGUAGES)}"
+                )
+            i18n.choose(lang, config=_configured_lang)
             _refuse_undecodable(self, sys.argv[1:] if argv is None else list(argv))
             _localized(self, subcommands=False)  # the rest, as each is built
             rv = super().main(*args, standalone_mode=False, **kwargs)
-        except MercatoIntError as exc:  # one with a code (settings) is worded here
+        except MercatoIntError as exc:  # worded here, in the chosen language (`str`)
             _scope_hint(exc)
-            error_line(exc.localized(i18n.t) if hasattr(exc, "localized") else str(exc))
+            error_line(str(exc))
             code: int = exc.exit_code
         except typer.TyperException as exc:  # click's usage errors
             if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help, as click

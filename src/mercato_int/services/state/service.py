@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import false, select, true, update
 
-from mercato_int.errors import MercatoIntError
-from mercato_int.i18n import t
+from mercato_int.errors import MercatoIntError, Text, msg
 from mercato_int.registry import Registry
 from mercato_int.scope import TenantScope
 from mercato_int.services.credentials.requirements import MissingCredentials, requirements
@@ -53,7 +52,7 @@ class StateChange:
     events: list[Event] = field(default_factory=list)
     delivery_failures: list[DeliveryFailure] = field(default_factory=list)
     missing_credentials: list[MissingCredentials] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # e.g. credentials that could not be read
+    notes: list[Text] = field(default_factory=list)  # e.g. credentials that could not be read
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -325,7 +324,7 @@ class StateService:
             try:
                 values = resolver.resolve(i, change.scope)
             except MercatoIntError as exc:
-                change.notes.append(t("state.cannot_check_creds", id=i, error=exc))
+                change.notes.append(msg("state.cannot_check_creds", id=i, error=exc))
                 continue
             keys = need.missing(values)
             if keys:
@@ -344,12 +343,14 @@ def _iso(value: datetime | None) -> str | None:
 
 def _insert_for(dialect: str) -> Any:
     """The dialect's INSERT with ON CONFLICT support."""
+    insert: Callable[..., Any]
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     elif dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert
     else:
         raise MercatoIntError(
-            t("state.store_unsupported", dialect=dialect), hint=t("state.store_unsupported.hint")
+            msg("state.store_unsupported", dialect=dialect),
+            hint=msg("state.store_unsupported.hint"),
         )
     return insert
