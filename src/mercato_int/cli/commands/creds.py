@@ -100,15 +100,14 @@ def _prompt_values(
             label += " *"
         shown = current.get(f.key)
         default = "" if shown is None else str(shown)
-        ask = {
-            "default": default,
-            "hide_input": f.is_secret,
-            "show_default": bool(default),
-            "err": True,
-        }
         # An empty answer to a required field with nothing stored is asked again, saying why;
         # Ctrl-D is an interrupt (exit 130) before anything is saved.
-        while not (answer := typer.prompt(label, **ask)) and f.required and not default:
+        while True:
+            answer = typer.prompt(
+                label, default=default, hide_input=f.is_secret, show_default=bool(default), err=True
+            )
+            if answer or not f.required or default:
+                break
             note(t("creds.prompt.required", field=f.key))
         if answer != default:
             answers[f.key] = answer

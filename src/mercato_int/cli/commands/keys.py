@@ -49,7 +49,7 @@ def _render_status(status: KeyStatus, label: Callable[[str], Text]) -> None:
             remark = t("creds.keys.in_use")
         elif not k.active and k.other_stores is None:
             remark = t("creds.keys.others_unknown")
-        elif not k.active:
+        elif not k.active and k.other_stores is not None:
             listed = "; ".join(
                 tn("creds.store_rows", n, store=s) for s, n in sorted(k.other_stores.items())
             )
