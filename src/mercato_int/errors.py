@@ -120,7 +120,8 @@ class Joined(Lazy):
         return self.sep.join(str(item) for item in self.items)
 
 
-Text = str | Lazy
+# a message as the core hands it over: already worded (data, a name) or worded when shown
+Phrase = str | Lazy
 
 
 class MercatoIntError(Exception):
@@ -131,13 +132,13 @@ class MercatoIntError(Exception):
     exit_code: ExitCode = ExitCode.FAILED
     # a hint naming a command, built for the scope's `--tenant`/`--org` flags when the raiser
     # does not know the scope (the registry); the CLI rebuilds `hint` with it
-    scoped_hint: Callable[[str], Text] | None = None
+    scoped_hint: Callable[[str], Phrase] | None = None
 
     def __init__(
         self,
-        message: Text | None = None,
+        message: Phrase | None = None,
         *,
-        hint: Text | None = None,
+        hint: Phrase | None = None,
         code: str | None = None,
         params: Mapping[str, Any] | None = None,
         hint_code: str | None = None,
@@ -148,7 +149,7 @@ class MercatoIntError(Exception):
         if hint_code is not None:
             hint = Msg(hint_code, params)
         super().__init__(message.key if isinstance(message, Msg) else message)
-        self._message: Text = "" if message is None else message
+        self._message: Phrase = "" if message is None else message
         self._hint = hint
 
     @property
@@ -157,11 +158,11 @@ class MercatoIntError(Exception):
         return str(self._message)
 
     @message.setter
-    def message(self, value: Text) -> None:
+    def message(self, value: Phrase) -> None:
         self._message = value
 
     @property
-    def raw_message(self) -> Text:
+    def raw_message(self) -> Phrase:
         """The message as raised, not yet worded: for a parameter of another message."""
         return self._message
 
@@ -170,7 +171,7 @@ class MercatoIntError(Exception):
         return None if self._hint is None else str(self._hint)
 
     @hint.setter
-    def hint(self, value: Text | None) -> None:
+    def hint(self, value: Phrase | None) -> None:
         self._hint = value
 
     @property
@@ -200,7 +201,7 @@ class VersionConflict(OperationFailed):
     """A conditional write (`--if-version`, the TUI form's save) found another version;
     `current` is the version it found (0: no row)."""
 
-    def __init__(self, message: Text | None = None, *, current: int, **kwargs: Any) -> None:
+    def __init__(self, message: Phrase | None = None, *, current: int, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.current = current
 

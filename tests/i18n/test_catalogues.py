@@ -215,6 +215,8 @@ def test_an_error_raised_by_code_is_worded_when_shown_in_the_current_language() 
         assert "12,345" in english and "12 345" in polish and english != polish
         assert nested.code == "creds.keys.err.still_used" and nested.params == {"kid": "k1"}
         assert (plain.code, plain.params, plain.hint_code) == (None, {}, None)
+        counted = MercatoIntError(code="creds.keys.err.still_used", params={"kid": "k1"}, count=3)
+        assert str(counted) == str(nested.raw_message) == nested.message
     finally:
         i18n.reset()
 

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
-    from mercato_int.errors import Text
+    from mercato_int.errors import Phrase
 
 # The width of output that goes to a pipe or a file: no limit a value could meet, so that a
 # URL, an id or a timestamp is never cut or wrapped (Rich would otherwise use 80 or COLUMNS).
@@ -73,7 +73,7 @@ def print_json(data: Any) -> None:
         closed_stdout()
 
 
-def warn(message: Text) -> None:
+def warn(message: Phrase) -> None:
     from mercato_int.i18n import t
 
     err().print(
@@ -84,18 +84,18 @@ def warn(message: Text) -> None:
     )
 
 
-def note(message: Text) -> None:
+def note(message: Phrase) -> None:
     err().print(str(message), markup=False, highlight=False, soft_wrap=True)
 
 
-def error_line(message: Text) -> None:
+def error_line(message: Phrase) -> None:
     # one line, however long: scripts read the first line of stderr
     from mercato_int.i18n import t
 
     err().print(f"[bold red]{t('cli.error')}[/] {_escape(message)}", soft_wrap=True)
 
 
-def _escape(text: Text) -> str:
+def _escape(text: Phrase) -> str:
     from rich.markup import escape
 
     return escape(str(text))

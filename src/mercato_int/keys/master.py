@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from mercato_int.errors import InvalidInput, Joined, KeyProblem, Text, msg
+from mercato_int.errors import InvalidInput, Joined, KeyProblem, Phrase, msg
 from mercato_int.keys.envelope import generate_key, key_id
 from mercato_int.keys.sources import KEY_FILE_NAME, EnvKeys, KeyFileKeys, KeyringKeys, KeySource
 
@@ -111,7 +111,7 @@ class MasterKeys:
         self.places()
         return Joined("; ", [s.status_text() for s in self.sources])
 
-    def source_label(self, name: str) -> Text:
+    def source_label(self, name: str) -> Phrase:
         """The source named `name` (as in `MasterKey.source`) in the language of the
         messages; the name itself if no source has it."""
         return next((s.label() for s in self.sources if s.name == name), name)

@@ -12,7 +12,7 @@ import stat
 from pathlib import Path
 from typing import Any, Protocol
 
-from mercato_int.errors import Joined, KeyProblem, Msg, Text, msg
+from mercato_int.errors import Joined, KeyProblem, Msg, Phrase, msg
 from mercato_int.keys.envelope import decode_key, encode_key
 
 KEYRING_SERVICE = "mercato-int"
@@ -71,10 +71,10 @@ class KeySource(Protocol):
     def status(self) -> str:
         """What was found here, in English, for `keys status --json`."""
 
-    def status_text(self) -> Text:
+    def status_text(self) -> Phrase:
         """What was found here, for 'every place it looked' messages."""
 
-    def label(self) -> Text:
+    def label(self) -> Phrase:
         """`name` in the language of the messages."""
 
 
@@ -122,10 +122,10 @@ class EnvKeys:
     def status(self) -> str:
         return f"{ENV_NAME}: {_english(self._state())}"
 
-    def status_text(self) -> Text:
+    def status_text(self) -> Phrase:
         return Joined(": ", (ENV_NAME, _worded(self._state())))
 
-    def label(self) -> Text:
+    def label(self) -> Phrase:
         return ENV_NAME
 
 
@@ -214,10 +214,10 @@ class KeyringKeys:
     def status(self) -> str:
         return f"{self.name}: {_english(self._state)}"
 
-    def status_text(self) -> Text:
+    def status_text(self) -> Phrase:
         return Joined(": ", (self.label(), _worded(self._state)))
 
-    def label(self) -> Text:
+    def label(self) -> Phrase:
         return msg("creds.keys.source.keyring", service=self._service)
 
 
@@ -307,10 +307,10 @@ class KeyFileKeys:
     def status(self) -> str:
         return f"{self.name}: {_english(self._state)}"
 
-    def status_text(self) -> Text:
+    def status_text(self) -> Phrase:
         return Joined(": ", (self.label(), _worded(self._state)))
 
-    def label(self) -> Text:
+    def label(self) -> Phrase:
         return msg("creds.keys.source.file", path=self.path)
 
 

@@ -11,7 +11,7 @@ from mercato_int.cli.commands import command_app
 from mercato_int.cli.complete import complete_ids
 from mercato_int.cli.context import services
 from mercato_int.cli.output import confirm, err, local_time, note, out, print_json, warn
-from mercato_int.errors import ExitCode, InvalidInput, Text
+from mercato_int.errors import ExitCode, InvalidInput, Phrase
 from mercato_int.i18n import scope_text, t
 
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ def _prompt_values(
     return answers
 
 
-def _report_save(result: SaveResult, scope: str, source_label: Text | None) -> None:
+def _report_save(result: SaveResult, scope: str, source_label: Phrase | None) -> None:
     if result.created_key is not None:
         warn(t("creds.created_key", kid=result.created_key.kid, source=source_label))
     for line in result.notes:

@@ -11,7 +11,7 @@ import typer
 from mercato_int.cli.commands import command_app
 from mercato_int.cli.context import services
 from mercato_int.cli.output import confirm, err, note, out, print_json, warn
-from mercato_int.errors import ExitCode, Text
+from mercato_int.errors import ExitCode, Phrase
 from mercato_int.i18n import current, t, tn
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ keys = typer.Typer(
 app.add_typer(keys)
 
 
-def _render_status(status: KeyStatus, label: Callable[[str], Text]) -> None:
+def _render_status(status: KeyStatus, label: Callable[[str], Phrase]) -> None:
     from rich.markup import escape
 
     console = out()

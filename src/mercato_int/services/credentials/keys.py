@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import select, true
 
-from mercato_int.errors import InvalidInput, Joined, KeyProblem, Text, msg, msg_n
+from mercato_int.errors import InvalidInput, Joined, KeyProblem, Phrase, msg, msg_n
 from mercato_int.keys import MasterKey, MasterKeys
 from mercato_int.keys.envelope import (
     EnvelopeError,
@@ -69,7 +69,7 @@ class KeyStatus:
     places: str  # English: it is data (`lookedIn` of the JSON)
     verified: bool = False  # every row was decrypted (`keys status --verify`)
     damaged: tuple[dict[str, str], ...] = ()  # rows whose key is here but does not open them
-    places_text: Text = ""  # `places` in the language of the messages, worded when shown
+    places_text: Phrase = ""  # `places` in the language of the messages, worded when shown
 
     @property
     def total_rows(self) -> int:
@@ -175,7 +175,7 @@ class KeysService:
             places_text=self.keys.places_text(),
         )
 
-    def source_label(self, name: str) -> Text:
+    def source_label(self, name: str) -> Phrase:
         """A key source's name (`MasterKey.source`, data) as the messages name it."""
         return self.keys.source_label(name)
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mercato_int.errors import Msg, Text, msg, msg_n
+from mercato_int.errors import Msg, Phrase, msg, msg_n
 from mercato_int.registry import IntegrationDefinition, Registry
 from mercato_int.scope import TenantScope
 
@@ -62,7 +62,7 @@ class MissingCredentials:
     @property
     def message(self) -> Msg:
         """The warning for a person, worded when shown (not data: `to_json` is)."""
-        who: Text
+        who: Phrase
         if self.integration_ids == (self.owner_id,):
             who = self.owner_id
         elif len(self.integration_ids) == 1:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import false, select, true, update
 
-from mercato_int.errors import MercatoIntError, Text, msg
+from mercato_int.errors import MercatoIntError, Phrase, msg
 from mercato_int.registry import Registry
 from mercato_int.scope import TenantScope
 from mercato_int.services.credentials.requirements import MissingCredentials, requirements
@@ -52,7 +52,7 @@ class StateChange:
     events: list[Event] = field(default_factory=list)
     delivery_failures: list[DeliveryFailure] = field(default_factory=list)
     missing_credentials: list[MissingCredentials] = field(default_factory=list)
-    notes: list[Text] = field(default_factory=list)  # e.g. credentials that could not be read
+    notes: list[Phrase] = field(default_factory=list)  # e.g. credentials that could not be read
 
     def to_json(self) -> dict[str, Any]:
         return {
