@@ -114,8 +114,7 @@ def test_the_graph_is_really_built() -> None:
     assert "mercato_int.cli.lazy" in graph["mercato_int.cli.app"]
 
 
-# config and i18n import each other until issue 12's items 5 and 6 land (gettext, settings)
-_KNOWN = [["mercato_int.config_file", "mercato_int.i18n"]]
+_KNOWN: list[list[str]] = []
 
 
 def test_no_runtime_import_cycles() -> None:
@@ -139,3 +138,41 @@ def test_no_module_over_400_lines() -> None:
 
 # message tables that issue 12's item 5 turns into gettext catalogues (.po files)
 _CATALOGUES_UNTIL_GETTEXT = "mercato_int.i18n.areas."
+
+
+# The core raises errors by message key and parameters (`errors.msg`), worded when shown: it
+# never imports i18n to word one. The one exception renders data, not an error: a key source's
+# English status, which `keys status --json` shows as `lookedIn`.
+_CORE = ("services", "store", "registry", "keys", "when", "config_file", "settings", "scope")
+_WORDS_DATA_IN_ENGLISH = {"mercato_int.keys.sources"}
+
+
+def test_the_core_never_words_an_error_itself() -> None:
+    graph = import_graph()
+    core = [
+        m
+        for m in graph
+        if any(m == f"{PACKAGE}.{p}" or m.startswith(f"{PACKAGE}.{p}.") for p in _CORE)
+    ]
+    assert len(core) > 40  # it really walked the core
+    importers = {
+        m for m in core if any(d.startswith(f"{PACKAGE}.i18n") for d in graph[m])
+    } - _WORDS_DATA_IN_ENGLISH
+    assert sorted(importers) == []
+    # nor calls a function named like i18n's renderers (a copy, or one passed in)
+    modules = _modules()
+    calls = sorted(
+        (m, node.func.id)
+        for m in core
+        for node in ast.walk(ast.parse(modules[m].read_text()))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("t", "tn", "t_or", "scope_text", "grouped", "counted")
+    )
+    assert calls == []
+
+
+def test_the_core_check_would_see_an_import_of_i18n() -> None:
+    tree = ast.parse("def f():\n    from mercato_int.i18n import t\n    return t('x')\n")
+    known = {"mercato_int.i18n", "mercato_int.services.x"}
+    assert _imports(tree, "mercato_int.services.x", False, known) == {"mercato_int.i18n"}

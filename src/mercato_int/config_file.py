@@ -2,19 +2,19 @@
 
 Cheap enough for every invocation (i18n reads `lang` from the config file before a `--help`):
 no dataclasses, no pydantic, platformdirs only off Linux, tomllib only when a file exists. It
-imports no front end and not i18n: an error carries a code and parameters, and the front end
-that shows it puts it in the user's language (`ConfigError.localized`).
+imports no front end and not i18n: an error carries a code and parameters, and is worded in
+the user's language when a front end shows it.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from mercato_int.errors import InvalidInput
+from mercato_int.errors import InvalidInput, Msg
 
 APP_NAME = "mercato-int"
 CONFIG_FILE_NAME = "config.toml"
@@ -88,46 +88,14 @@ def read_config(path: Path) -> dict[str, Any]:
         raise unreadable(path, exc) from None
 
 
-# The English text of each error code; a front end looks the codes up in its catalogue.
-MESSAGES: dict[str, str] = {
-    "logs.id.tenant": "tenant",
-    "logs.id.org": "org",
-    "logs.id.actor": "actor",
-    "logs.id.invalid": "invalid {what} {value!r}",
-    "logs.id.invalid_hint": "use 1-100 letters, digits or _ . : @ - for the {what}",
-    "logs.config.unreadable": "cannot read config file {path}: {error}",
-    "logs.config.unreadable_hint": "fix or remove the file",
-    "logs.config.unknown_keys": "unknown key(s) {keys} in config file {path}",
-    "logs.config.unknown_keys_hint": "known keys: {known}",
-    "logs.config.not_string": "config key {name!r} in {path} must be a string",
-}
-
-
 class ConfigError(InvalidInput):
-    """A setting that cannot be used (exit 2), as a code and parameters. `terms` are
-    parameters whose values are codes themselves (the name of a field). `str()` is English."""
+    """A setting that cannot be used (exit 2), raised by code and parameters like every error
+    (`errors.MercatoIntError`): worded when shown, in the current language."""
 
     def __init__(
-        self,
-        code: str,
-        *,
-        hint_code: str | None = None,
-        params: Mapping[str, Any] | None = None,
-        terms: Mapping[str, str] | None = None,
+        self, code: str, *, hint_code: str | None = None, params: Mapping[str, Any] | None = None
     ) -> None:
-        self.terms = dict(terms or {})
-        super().__init__("", code=code, params=params, hint_code=hint_code)
-        self.message, self.hint = self._texts(lambda key, **p: MESSAGES[key].format(**p))
-
-    def localized(self, translate: Callable[..., str]) -> str:
-        """The one-line message as `translate(code, **params)` words it."""
-        message, hint = self._texts(translate)
-        return message if not hint else f"{message} ({hint})"
-
-    def _texts(self, translate: Callable[..., str]) -> tuple[str, str | None]:
-        params = {**self.params, **{k: translate(code) for k, code in self.terms.items()}}
-        hint = translate(self.hint_code, **params) if self.hint_code else None
-        return translate(self.code, **params), hint
+        super().__init__(code=code, params=params, hint_code=hint_code)
 
 
 def unreadable(path: Path, exc: Exception) -> ConfigError:
@@ -144,8 +112,7 @@ def invalid_identifier(value: str, what: str) -> ConfigError:
     return ConfigError(
         "logs.id.invalid",
         hint_code="logs.id.invalid_hint",
-        params={"value": value},
-        terms={"what": f"logs.id.{what}"},
+        params={"value": value, "what": Msg(f"logs.id.{what}")},
     )
 
 

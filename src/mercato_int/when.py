@@ -7,8 +7,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from mercato_int.errors import InvalidInput
-from mercato_int.i18n import t
+from mercato_int.errors import InvalidInput, msg
 
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 # Longer ages mean nothing to a log store, and far longer ones cannot be taken from today.
@@ -25,19 +24,19 @@ def parse_age(text: str) -> timedelta:
     """`90s`, `15m`, `2h`, `7d`, `2w`, `1h30m` as a positive timedelta; InvalidInput otherwise."""
     value = (text or "").strip().lower().replace(" ", "")
     if not _AGE_RE.fullmatch(value):
-        raise InvalidInput(t("logs.when.not_age", text=text), hint=t("logs.when.age_hint"))
+        raise InvalidInput(msg("logs.when.not_age", text=text), hint=msg("logs.when.age_hint"))
     delta = timedelta()
     try:
         for amount, unit in _PART_RE.findall(value):
             delta += timedelta(**{_UNITS[unit]: float(amount)})
     except OverflowError:
-        hint = t("logs.when.too_large_hint")
-        raise InvalidInput(t("logs.when.too_large", text=text), hint=hint) from None
+        hint = msg("logs.when.too_large_hint")
+        raise InvalidInput(msg("logs.when.too_large", text=text), hint=hint) from None
     if delta <= timedelta():
-        raise InvalidInput(t("logs.when.not_positive", text=text), hint=t("logs.when.age_hint"))
+        raise InvalidInput(msg("logs.when.not_positive", text=text), hint=msg("logs.when.age_hint"))
     if delta > MAX_AGE:
-        hint = t("logs.when.too_large_hint")
-        raise InvalidInput(t("logs.when.too_large", text=text), hint=hint)
+        hint = msg("logs.when.too_large_hint")
+        raise InvalidInput(msg("logs.when.too_large", text=text), hint=hint)
     return delta
 
 
@@ -53,7 +52,7 @@ def parse_when(text: str, now: datetime) -> datetime:
         raise ValueError("now must be timezone-aware")
     raw = (text or "").strip()
     if not raw:
-        raise InvalidInput(t("logs.when.empty"), hint=t("logs.when.time_hint"))
+        raise InvalidInput(msg("logs.when.empty"), hint=msg("logs.when.time_hint"))
     if _is_age(raw):
         return (now - parse_age(raw)).astimezone(UTC)
     iso = raw[:-1] + "+00:00" if raw.endswith(("Z", "z")) else raw
@@ -61,7 +60,7 @@ def parse_when(text: str, now: datetime) -> datetime:
         parsed = datetime.fromisoformat(iso)
     except ValueError:
         raise InvalidInput(
-            t("logs.when.not_time", text=text), hint=t("logs.when.time_hint")
+            msg("logs.when.not_time", text=text), hint=msg("logs.when.time_hint")
         ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
@@ -70,5 +69,5 @@ def parse_when(text: str, now: datetime) -> datetime:
         # the store) can hold
         return parsed.astimezone(UTC)
     except OverflowError:
-        hint = t("logs.when.out_of_range_hint")
-        raise TimeOutOfRange(t("logs.when.out_of_range", text=text), hint=hint) from None
+        hint = msg("logs.when.out_of_range_hint")
+        raise TimeOutOfRange(msg("logs.when.out_of_range", text=text), hint=hint) from None

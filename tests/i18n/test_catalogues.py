@@ -15,7 +15,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from mercato_int import i18n
-from mercato_int.errors import MercatoIntError, StoreError
+from mercato_int.errors import Grouped, MercatoIntError, StoreError, msg, msg_n
 
 # the sources in this checkout: an installed wheel carries only the compiled .mo
 SRC = Path(__file__).resolve().parents[2] / "src" / "mercato_int"
@@ -121,9 +121,10 @@ def test_the_comparison_catches_each_kind_of_difference() -> None:
 
 
 def test_every_key_the_code_renders_is_in_the_catalogue() -> None:
-    """Every literal key (or both keys of `a if c else b`) passed to t / tn / t_or in the
-    sources is a message of the catalogue; a computed key (`"health." + status`) is not
-    checked here."""
+    """Every literal key (or both keys of `a if c else b`) the sources render: the first
+    argument of t / tn / t_or (front ends) and of msg / msg_n / Msg (the core's errors, worded
+    when shown), and the `code=` / `hint_code=` of an error, is a message of the catalogue; a
+    computed key (`"health." + status`) is not checked here."""
     import ast
 
     def literals(node: ast.expr) -> list[str]:
@@ -133,15 +134,21 @@ def test_every_key_the_code_renders_is_in_the_catalogue() -> None:
             return literals(node.body) + literals(node.orelse)
         return []
 
-    known, used = set(i18n.catalogue("en")), set()
+    renderers = ("t", "tn", "t_or", "tr", "_t", "counted", "msg", "msg_n", "Msg", "ConfigError")
+    known, used, by_code = set(i18n.catalogue("en")), set(), set()
     for path in SRC.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Call) and node.args:
-                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-                if name in ("t", "tn", "t_or", "tr", "_t", "counted"):
-                    used |= {(key, path.name) for key in literals(node.args[0])}
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name in renderers and node.args:
+                used |= {(key, path.name) for key in literals(node.args[0])}
+            for keyword in node.keywords:
+                if keyword.arg in ("code", "hint_code"):
+                    by_code |= {(key, path.name) for key in literals(keyword.value)}
     assert len(used) > 300  # it really read the sources
-    assert sorted(u for u in used if u[0] not in known) == []
+    assert len(by_code) >= 3  # and the errors raised by `code=` (the config file hints)
+    assert sorted(u for u in used | by_code if u[0] not in known) == []
 
 
 @pytest.mark.parametrize(
@@ -179,22 +186,37 @@ def test_misused_and_unknown_keys_are_errors() -> None:
         i18n.reset()
 
 
-def test_an_error_with_a_code_is_rendered_again_in_the_front_end_language() -> None:
+def test_an_error_raised_by_code_is_worded_when_shown_in_the_current_language() -> None:
     error = StoreError(
-        "the store at x is not initialised",
-        code="store.not_initialised",
-        params={"url": "x"},
-        hint="run `mercato-int db upgrade`",
-        hint_code="store.upgrade_hint",
+        code="store.not_initialised", params={"url": "x"}, hint_code="store.upgrade_hint"
+    )
+    nested = MercatoIntError(
+        msg_n("creds.keys.err.still_used", 3, kid="k1"),
+        hint=msg("scope", tenant=Grouped(12345), org=msg("logs.id.org")),
     )
     plain = MercatoIntError("as raised", hint="a hint")
     try:
         i18n.choose("pl")
-        assert i18n.message_of(error) == (
+        assert str(error) == (
             "magazyn danych pod x nie jest zainicjowany (uruchom `mercato-int --db x db upgrade`)"
         )
-        assert i18n.message_of(plain) == str(plain) == "as raised (a hint)"
-        assert str(error) == "the store at x is not initialised (run `mercato-int db upgrade`)"
+        assert str(plain) == "as raised (a hint)"
+        polish = str(nested)
+        i18n.choose("en")
+        assert str(error) == (
+            "the store at x is not initialised (run `mercato-int --db x db upgrade`)"
+        )
+        assert (error.code, error.params, error.hint_code) == (
+            "store.not_initialised",
+            {"url": "x"},
+            "store.upgrade_hint",
+        )
+        english = str(nested)
+        assert "12,345" in english and "12 345" in polish and english != polish
+        assert nested.code == "creds.keys.err.still_used" and nested.params == {"kid": "k1"}
+        assert (plain.code, plain.params, plain.hint_code) == (None, {}, None)
+        counted = MercatoIntError(code="creds.keys.err.still_used", params={"kid": "k1"}, count=3)
+        assert str(counted) == str(nested.raw_message) == nested.message
     finally:
         i18n.reset()
 

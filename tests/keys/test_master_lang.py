@@ -1,5 +1,5 @@
-"""Master keys in Polish: messages and `places_text()` follow the language, while `places()`
-and the source names (data of `keys status --json`) stay English."""
+"""Master keys in Polish: messages and `places_text()` follow the language (worded when shown),
+while `places()` and the source names (data of `keys status --json`) stay English."""
 
 from __future__ import annotations
 
@@ -30,10 +30,10 @@ def test_places_stay_english_and_places_text_is_polish(tmp_path, polish) -> None
     assert created and key.source == f"key file {tmp_path / 'cfg' / 'master.key'}"
     assert keys.places().startswith("MERCATO_INT_MASTER_KEY: not set; the OS keyring (service ")
     assert keys.places().endswith("master.key: 1 key(s)")
-    text = keys.places_text()
+    text = str(keys.places_text())
     assert text.startswith("MERCATO_INT_MASTER_KEY: nieustawiona; systemowy pęk kluczy (usługa ")
     assert text.endswith("master.key: 1 klucz")
-    assert keys.source_label(key.source) == f"plik kluczy {tmp_path / 'cfg' / 'master.key'}"
+    assert str(keys.source_label(key.source)) == f"plik kluczy {tmp_path / 'cfg' / 'master.key'}"
     assert keys.source_label("somewhere else") == "somewhere else"
     with pytest.raises(InvalidInput) as refused:
         keys.drop(key.kid)

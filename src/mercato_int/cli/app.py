@@ -7,6 +7,7 @@ loads no command module, nor the store or the registry."""
 
 import contextlib
 import sys
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
@@ -15,7 +16,7 @@ from mercato_int import __version__
 from mercato_int.cli.command_index import COMMANDS
 from mercato_int.cli.context import CliState, invocation
 from mercato_int.cli.lazy import LazyGroup
-from mercato_int.errors import ExitCode, MercatoIntError
+from mercato_int.errors import ExitCode, InvalidInput, MercatoIntError
 
 
 class MercatoGroup(LazyGroup):
@@ -44,7 +45,15 @@ class MercatoGroup(LazyGroup):
                     exc.message = f"{message.rstrip('.')}. Did you mean {suggestions}?"
             raise
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
         from mercato_int import i18n
         from mercato_int.cli.output import closed_stdout, error_line, reset
 
@@ -53,14 +62,19 @@ class MercatoGroup(LazyGroup):
         try:
             # Chosen before parsing, so that usage errors are framed in the language too.
             i18n.reset()
-            argv = kwargs.get("args", args[0] if args else None)
-            i18n.choose(_lang_flag(argv), config=_configured_lang)
+            argv = args
+            lang = _lang_flag(argv)
+            if lang and i18n.normalize(lang) is None:
+                raise InvalidInput(
+                    f"unknown language {lang!r}", hint=f"use {' or '.join(i18n.LANGUAGES)}"
+                )
+            i18n.choose(lang, config=_configured_lang)
             _refuse_undecodable(self, sys.argv[1:] if argv is None else list(argv))
             _localized(self, subcommands=False)  # the rest, as each is built
-            rv = super().main(*args, standalone_mode=False, **kwargs)
-        except MercatoIntError as exc:  # one with a code (settings) is worded here
+            rv = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        except MercatoIntError as exc:  # worded here, in the chosen language (`str`)
             _scope_hint(exc)
-            error_line(exc.localized(i18n.t) if hasattr(exc, "localized") else str(exc))
+            error_line(str(exc))
             code: int = exc.exit_code
         except typer.TyperException as exc:  # click's usage errors
             if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help, as click
@@ -70,8 +84,10 @@ class MercatoGroup(LazyGroup):
             ctx = getattr(exc, "ctx", None)
             parent = ctx.parent if ctx is not None else None
             # a group's implied command (`logs` means `logs show`): the group's help
-            if parent is not None and getattr(parent.command, "default_command", None) == (
-                ctx.info_name
+            if (
+                ctx is not None
+                and parent is not None
+                and getattr(parent.command, "default_command", None) == ctx.info_name
             ):
                 ctx = parent
             command = ctx.command_path if ctx is not None else "mercato-int"
@@ -245,7 +261,7 @@ def _configured_lang() -> str | None:
         return None
 
 
-def _lang_flag(argv: list[str] | None) -> str | None:
+def _lang_flag(argv: Sequence[str] | None) -> str | None:
     """The value of `--lang` in the arguments, if any."""
     argv = sys.argv[1:] if argv is None else list(argv)
     for i, arg in enumerate(argv):

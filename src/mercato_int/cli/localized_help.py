@@ -54,7 +54,9 @@ def localize(command: Any, *, subcommands: bool = True) -> None:
             localize(sub)
 
 
-class LocalizedFormatter(typer.Context.formatter_class):  # type: ignore[misc,name-defined]
+# the base is the class Typer's public Context names (its click is vendored, private): mypy
+# takes no attribute as a base class
+class LocalizedFormatter(typer.Context.formatter_class):  # type: ignore[misc,valid-type]
     """Typer's help formatter, writing click's own words in the current language."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:

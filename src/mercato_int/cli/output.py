@@ -11,6 +11,8 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
+    from mercato_int.errors import Phrase
+
 # The width of output that goes to a pipe or a file: no limit a value could meet, so that a
 # URL, an id or a timestamp is never cut or wrapped (Rich would otherwise use 80 or COLUMNS).
 UNLIMITED_WIDTH = 100_000
@@ -71,7 +73,7 @@ def print_json(data: Any) -> None:
         closed_stdout()
 
 
-def warn(message: str) -> None:
+def warn(message: Phrase) -> None:
     from mercato_int.i18n import t
 
     err().print(
@@ -82,21 +84,21 @@ def warn(message: str) -> None:
     )
 
 
-def note(message: str) -> None:
-    err().print(message, markup=False, highlight=False, soft_wrap=True)
+def note(message: Phrase) -> None:
+    err().print(str(message), markup=False, highlight=False, soft_wrap=True)
 
 
-def error_line(message: str) -> None:
+def error_line(message: Phrase) -> None:
     # one line, however long: scripts read the first line of stderr
     from mercato_int.i18n import t
 
     err().print(f"[bold red]{t('cli.error')}[/] {_escape(message)}", soft_wrap=True)
 
 
-def _escape(text: str) -> str:
+def _escape(text: Phrase) -> str:
     from rich.markup import escape
 
-    return escape(text)
+    return escape(str(text))
 
 
 def humanize(value: str) -> str:

@@ -16,8 +16,8 @@ A catalogue is read when a message of its language is first rendered, never at i
 The language is chosen once per process: `--lang`, then `MERCATO_INT_LANG`, then `lang` in the
 config file (passed in by the caller: this package does not read the configuration), then the
 locale (`LC_ALL`, `LC_MESSAGES`, `LANG`), then English. `--json` output is data and is never
-translated. Errors may carry a `code` and `params` (`errors.MercatoIntError`): `message_of`
-renders one in the current language.
+translated. Errors are raised with a message key and parameters (`errors.MercatoIntError`,
+`errors.Msg`) and worded through `t`/`tn` when shown (`str(error)`), in the current language.
 """
 
 from __future__ import annotations
@@ -29,8 +29,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from gettext import GNUTranslations
-
-    from mercato_int.errors import MercatoIntError
 
 LANGUAGES = ("en", "pl")
 DEFAULT = "en"
@@ -57,16 +55,15 @@ def choose(
     *,
     config: Callable[[], str | None] | None = None,
 ) -> str:
-    """Fix the language for this process and return it: `flag` (`--lang`; an unknown one is a
-    usage error), `MERCATO_INT_LANG`, the config file's `lang` (`config` reads it, only when
-    the two before say nothing), the locale, English."""
+    """Fix the language for this process and return it: `flag` (`--lang`; ValueError for one we
+    have no catalogue for: the front end checks it with `normalize` first), `MERCATO_INT_LANG`,
+    the config file's `lang` (`config` reads it, only when the two before say nothing), the
+    locale, English."""
     global _chosen
     if flag:
         lang = normalize(flag)
         if lang is None:
-            from mercato_int.errors import InvalidInput
-
-            raise InvalidInput(f"unknown language {flag!r}", hint=f"use {' or '.join(LANGUAGES)}")
+            raise ValueError(f"unknown language {flag!r}")
         _chosen = lang
         return lang
     env = dict(os.environ) if env is None else env
@@ -105,6 +102,9 @@ def _catalogue_class() -> type[GNUTranslations]:
     class Catalogue(gettext.GNUTranslations):
         """A compiled catalogue that can also say which messages it holds (gettext's own
         lookups answer a missing message with its id)."""
+
+        # set by GNUTranslations._parse; typeshed leaves it out: {msgid or (msgid, form): text}
+        _catalog: dict[str | tuple[str, int], str]
 
         def has(self, key: str) -> bool:
             return key in self._catalog or (key, 0) in self._catalog
@@ -227,18 +227,6 @@ def t_or(key: str, fallback: str, **params: Any) -> str:
 def scope_text(scope: Any) -> str:
     """A TenantScope as the front ends show it, in the current language."""
     return t("scope", tenant=scope.tenant_id, org=scope.organization_id)
-
-
-def message_of(error: MercatoIntError) -> str:
-    """`error` as one line in the current language: rendered again from its `code` and
-    `params` when it has a code this catalogue holds, else its text as raised."""
-    code = getattr(error, "code", None)
-    if not code or not (_catalogue(current()).has(code) or _catalogue(DEFAULT).has(code)):
-        return str(error)
-    message = t(code, **error.params)
-    hint_code = getattr(error, "hint_code", None)
-    hint = t(hint_code, **error.params) if hint_code else error.hint
-    return message if not hint else f"{message} ({hint})"
 
 
 # --- help (the cli_help domain) ------------------------------------------------------------

@@ -15,8 +15,7 @@ import json
 import os
 from typing import Any
 
-from mercato_int.errors import InvalidInput, KeyProblem
-from mercato_int.i18n import t
+from mercato_int.errors import InvalidInput, KeyProblem, msg
 from mercato_int.keys.envelope import KEY_BYTES, NONCE_BYTES, key_id
 
 FORMAT = "mercato-int master keys"
@@ -45,7 +44,7 @@ def seal_keys(keys: list[bytes], *, active: bytes | None, passphrase: str) -> by
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     if len(passphrase) < MIN_PASSPHRASE:
-        raise InvalidInput(t("creds.keys.backup.err.short", min=MIN_PASSPHRASE))
+        raise InvalidInput(msg("creds.keys.backup.err.short", min=MIN_PASSPHRASE))
     salt = os.urandom(SALT_BYTES)
     header = {
         "format": FORMAT,
@@ -86,10 +85,10 @@ def open_keys(data: bytes, *, passphrase: str, name: str) -> tuple[list[bytes], 
     except (ValueError, UnicodeDecodeError):
         doc = None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise InvalidInput(t("creds.keys.backup.err.not_export", file=name))
+        raise InvalidInput(msg("creds.keys.backup.err.not_export", file=name))
     altered = KeyProblem(
-        t("creds.keys.backup.err.does_not_open", file=name),
-        hint=t("creds.keys.backup.hint.does_not_open"),
+        msg("creds.keys.backup.err.does_not_open", file=name),
+        hint=msg("creds.keys.backup.hint.does_not_open"),
     )
     try:
         kdf = doc["kdf"]

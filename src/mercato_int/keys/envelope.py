@@ -15,7 +15,7 @@ import os
 from functools import cache
 from typing import Any
 
-from mercato_int.i18n import t, tn
+from mercato_int.errors import msg, msg_n
 
 ENVELOPE_VERSION = 1
 KEY_BYTES = 32
@@ -47,9 +47,9 @@ def decode_key(text: str) -> bytes:
             raw.replace("+", "-").replace("/", "_") + "=" * (-len(raw) % 4)
         )
     except (binascii.Error, ValueError):
-        raise ValueError(t("creds.keys.err.not_base64")) from None
+        raise ValueError(msg("creds.keys.err.not_base64")) from None
     if len(key) != KEY_BYTES:
-        raise ValueError(tn("creds.keys.err.key_size", len(key), expected=KEY_BYTES))
+        raise ValueError(msg_n("creds.keys.err.key_size", len(key), expected=KEY_BYTES))
     return key
 
 
@@ -95,9 +95,9 @@ def envelope_kid(envelope: Any) -> str | None:
 def open_envelope(envelope: Any, *, key: bytes, aad: bytes) -> dict[str, Any]:
     """Decrypt an envelope; EnvelopeError (never a cryptography exception) on any failure."""
     if not isinstance(envelope, dict) or not {"v", "kid", "nonce", "ct"} <= set(envelope):
-        raise EnvelopeError(t("creds.keys.err.not_envelope"))
+        raise EnvelopeError(msg("creds.keys.err.not_envelope"))
     if envelope["v"] != ENVELOPE_VERSION:
-        raise EnvelopeError(t("creds.keys.err.envelope_version", version=envelope["v"]))
+        raise EnvelopeError(msg("creds.keys.err.envelope_version", version=envelope["v"]))
     from cryptography.exceptions import InvalidTag
 
     try:
@@ -105,8 +105,8 @@ def open_envelope(envelope: Any, *, key: bytes, aad: bytes) -> dict[str, Any]:
         ct = base64.b64decode(envelope["ct"], validate=True)
         plaintext = _cipher(key).decrypt(nonce, ct, aad)
     except (InvalidTag, binascii.Error, ValueError, TypeError):
-        raise EnvelopeError(t("creds.keys.err.does_not_open")) from None
+        raise EnvelopeError(msg("creds.keys.err.does_not_open")) from None
     values = json.loads(plaintext)
     if not isinstance(values, dict):
-        raise EnvelopeError(t("creds.keys.err.not_object"))
+        raise EnvelopeError(msg("creds.keys.err.not_object"))
     return values

@@ -21,9 +21,9 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from mercato_int.errors import InvalidInput, KeyProblem
-from mercato_int.i18n import t
+from mercato_int.errors import InvalidInput, Joined, KeyProblem, Phrase, msg
 from mercato_int.keys.envelope import generate_key, key_id
 from mercato_int.keys.sources import KEY_FILE_NAME, EnvKeys, KeyFileKeys, KeyringKeys, KeySource
 
@@ -105,12 +105,13 @@ class MasterKeys:
                 self._source_keys(i)
         return "; ".join(s.status() for s in self.sources)
 
-    def places_text(self) -> str:
-        """`places()` in the language of the messages (`places()` itself is data: English)."""
+    def places_text(self) -> Joined:
+        """`places()` worded when shown, in the language of the messages (`places()` itself is
+        data: English)."""
         self.places()
-        return "; ".join(s.status_text() for s in self.sources)
+        return Joined("; ", [s.status_text() for s in self.sources])
 
-    def source_label(self, name: str) -> str:
+    def source_label(self, name: str) -> Phrase:
         """The source named `name` (as in `MasterKey.source`) in the language of the
         messages; the name itself if no source has it."""
         return next((s.label() for s in self.sources if s.name == name), name)
@@ -160,8 +161,8 @@ class MasterKeys:
                     self.reload()
                     return MasterKey(key_id(new), new, source.name), True
         raise KeyProblem(
-            t("creds.keys.err.cannot_create", places=self.places_text()),
-            hint=t("creds.keys.hint.cannot_create"),
+            msg("creds.keys.err.cannot_create", places=self.places_text()),
+            hint=msg("creds.keys.hint.cannot_create"),
         )
 
     def add_active(self) -> MasterKey:
@@ -171,19 +172,19 @@ class MasterKeys:
             self.reload()
             current = self.active()
             if current is None:
-                raise KeyProblem(t("creds.keys.err.none_to_rotate", places=self.places_text()))
+                raise KeyProblem(msg("creds.keys.err.none_to_rotate", places=self.places_text()))
             index = next(i for i, s in enumerate(self.sources) if s.name == current.source)
             source = self.sources[index]
             if not source.writable:
                 raise InvalidInput(
-                    t("creds.keys.err.read_only_active", kid=current.kid, source=source.label()),
-                    hint=t("creds.keys.hint.read_only_active", command=MAKE_KEY_COMMAND),
+                    msg("creds.keys.err.read_only_active", kid=current.kid, source=source.label()),
+                    hint=msg("creds.keys.hint.read_only_active", command=MAKE_KEY_COMMAND),
                 )
             self.check_readable()
             new = generate_key()
             keys = [new, *source.load()]  # re-read: add beside what is there now
             if not source.store(keys):
-                raise KeyProblem(t("creds.keys.err.cannot_store", status=source.status_text()))
+                raise KeyProblem(msg("creds.keys.err.cannot_store", status=source.status_text()))
             self.reload()
             return MasterKey(key_id(new), new, source.name)
 
@@ -194,24 +195,24 @@ class MasterKeys:
             active = self.active()
             self.check_readable()
             if active is not None and active.kid == kid:
-                raise InvalidInput(t("creds.keys.err.drop_active", kid=kid))
+                raise InvalidInput(msg("creds.keys.err.drop_active", kid=kid))
             for i, source in enumerate(self.sources):
                 keys = self._source_keys(i)
                 if any(k.kid == kid for k in keys):
                     if not source.writable:
                         raise InvalidInput(
-                            t("creds.keys.err.read_only_source", kid=kid, source=source.label()),
-                            hint=t("creds.keys.hint.read_only_source"),
+                            msg("creds.keys.err.read_only_source", kid=kid, source=source.label()),
+                            hint=msg("creds.keys.hint.read_only_source"),
                         )
                     fresh = source.load()  # re-read: keep every key added meanwhile
                     if not source.store([k for k in fresh if key_id(k) != kid]):
                         raise KeyProblem(
-                            t("creds.keys.err.cannot_update", status=source.status_text())
+                            msg("creds.keys.err.cannot_update", status=source.status_text())
                         )
                     self.reload()
                     return source.name
         raise InvalidInput(
-            t("creds.keys.err.no_such_key", kid=kid), hint=t("creds.keys.hint.see_status")
+            msg("creds.keys.err.no_such_key", kid=kid), hint=msg("creds.keys.hint.see_status")
         )
 
     def check_readable(self) -> None:
@@ -222,8 +223,8 @@ class MasterKeys:
         for source in self.sources:
             if source.failed:
                 raise KeyProblem(
-                    t("creds.keys.err.source_failed", source=source.label(), error=source.failed),
-                    hint=t("creds.keys.hint.source_failed"),
+                    msg("creds.keys.err.source_failed", source=source.label(), error=source.failed),
+                    hint=msg("creds.keys.hint.source_failed"),
                 )
 
     def add(self, keys: Sequence[bytes], *, active: bytes | None = None) -> tuple[str, list[str]]:
@@ -254,8 +255,8 @@ class MasterKeys:
                     self.reload()
                     return source.name, [key_id(k) for k in new]
         raise KeyProblem(
-            t("creds.keys.err.cannot_create", places=self.places_text()),
-            hint=t("creds.keys.hint.cannot_create"),
+            msg("creds.keys.err.cannot_create", places=self.places_text()),
+            hint=msg("creds.keys.hint.cannot_create"),
         )
 
     # --- which stores use which key ------------------------------------------------------------
@@ -296,7 +297,8 @@ class MasterKeys:
             changed = False
             for kid in held | set(uses):
                 n = counts.get(kid, 0)
-                by_store = uses.get(kid) if isinstance(uses.get(kid), dict) else {}
+                found = uses.get(kid)
+                by_store: dict[str, Any] = found if isinstance(found, dict) else {}
                 entry = by_store.get(store)
                 before = entry.get("rows") if isinstance(entry, dict) else None
                 if kid in held and kid in counts and n > 0:
@@ -323,12 +325,12 @@ class MasterKeys:
                 uses = source.read_uses()
             except Exception as exc:
                 raise KeyProblem(
-                    t(
+                    msg(
                         "creds.keys.err.uses_unreadable",
                         source=source.label(),
                         error=type(exc).__name__,
                     ),
-                    hint=t("creds.keys.hint.uses_unreadable"),
+                    hint=msg("creds.keys.hint.uses_unreadable"),
                 ) from None
             for other, entry in (uses.get(kid) or {}).items():
                 rows = entry.get("rows", 0) if isinstance(entry, dict) else 0

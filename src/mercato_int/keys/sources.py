@@ -12,8 +12,7 @@ import stat
 from pathlib import Path
 from typing import Any, Protocol
 
-from mercato_int.errors import KeyProblem
-from mercato_int.i18n import catalogue, plural_form, t, tn
+from mercato_int.errors import Joined, KeyProblem, Msg, Phrase, msg
 from mercato_int.keys.envelope import decode_key, encode_key
 
 KEYRING_SERVICE = "mercato-int"
@@ -25,16 +24,21 @@ USES_SUFFIX = ".uses"
 ENV_NAME = "MERCATO_INT_MASTER_KEY"
 
 # What a source found: a message key and its parameters, rendered in English for `status()`
-# (data: `keys status --json` shows it) and in the user's language for `status_text()`.
+# (data: `keys status --json` shows it) and worded when shown for `status_text()`.
 State = tuple[str, dict[str, Any]]
 
 
-def _message(state: State, *, english: bool) -> str:
+def _worded(state: State) -> Msg:
     key, params = state
-    if not english:
-        if "n" in params:
-            return tn(key, params["n"], **{k: v for k, v in params.items() if k != "n"})
-        return t(key, **params)
+    if "n" in params:
+        return Msg(key, {k: v for k, v in params.items() if k != "n"}, params["n"])
+    return Msg(key, params)
+
+
+def _english(state: State) -> str:
+    from mercato_int.i18n import catalogue, plural_form
+
+    key, params = state
     text = catalogue("en")[key]
     if isinstance(text, dict):
         text = text[plural_form("en", params["n"])]
@@ -67,10 +71,10 @@ class KeySource(Protocol):
     def status(self) -> str:
         """What was found here, in English, for `keys status --json`."""
 
-    def status_text(self) -> str:
+    def status_text(self) -> Phrase:
         """What was found here, for 'every place it looked' messages."""
 
-    def label(self) -> str:
+    def label(self) -> Phrase:
         """`name` in the language of the messages."""
 
 
@@ -98,8 +102,8 @@ class EnvKeys:
                 keys.append(decode_key(part))
             except ValueError as exc:
                 raise KeyProblem(
-                    t("creds.keys.err.env_entry", name=ENV_NAME, n=n, reason=exc),
-                    hint=t("creds.keys.hint.env_entry"),
+                    msg("creds.keys.err.env_entry", name=ENV_NAME, n=n, reason=exc),
+                    hint=msg("creds.keys.hint.env_entry"),
                 ) from None
         return keys
 
@@ -116,12 +120,12 @@ class EnvKeys:
         return ("creds.keys.state.env_set" if self._value else "creds.keys.state.env_unset", {})
 
     def status(self) -> str:
-        return f"{ENV_NAME}: {_message(self._state(), english=True)}"
+        return f"{ENV_NAME}: {_english(self._state())}"
 
-    def status_text(self) -> str:
-        return f"{ENV_NAME}: {_message(self._state(), english=False)}"
+    def status_text(self) -> Phrase:
+        return Joined(": ", (ENV_NAME, _worded(self._state())))
 
-    def label(self) -> str:
+    def label(self) -> Phrase:
         return ENV_NAME
 
 
@@ -133,7 +137,7 @@ class KeyringKeys:
     writable = True
 
     def __init__(self, backend: Any = None, *, service: str = KEYRING_SERVICE) -> None:
-        self.name = _message(("creds.keys.source.keyring", {"service": service}), english=True)
+        self.name = _english(("creds.keys.source.keyring", {"service": service}))
         self._backend = backend
         self._service = service
         self._state: State = ("creds.keys.state.not_consulted", {})
@@ -173,12 +177,12 @@ class KeyringKeys:
             keys = [decode_key(part) for part in raw.split(",") if part.strip()]
         except ValueError as exc:
             raise KeyProblem(
-                t(
+                msg(
                     "creds.keys.err.keyring_entry",
                     entry=f"{self._service}/{KEYRING_USERNAME}",
                     reason=exc,
                 ),
-                hint=t("creds.keys.hint.keyring_entry"),
+                hint=msg("creds.keys.hint.keyring_entry"),
             ) from None
         self._state = ("creds.keys.state.keys", {"n": len(keys)})
         return keys
@@ -208,13 +212,13 @@ class KeyringKeys:
             return False
 
     def status(self) -> str:
-        return f"{self.name}: {_message(self._state, english=True)}"
+        return f"{self.name}: {_english(self._state)}"
 
-    def status_text(self) -> str:
-        return f"{self.label()}: {_message(self._state, english=False)}"
+    def status_text(self) -> Phrase:
+        return Joined(": ", (self.label(), _worded(self._state)))
 
-    def label(self) -> str:
-        return t("creds.keys.source.keyring", service=self._service)
+    def label(self) -> Phrase:
+        return msg("creds.keys.source.keyring", service=self._service)
 
 
 class KeyFileKeys:
@@ -228,7 +232,7 @@ class KeyFileKeys:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.uses_path = path.with_name(path.name + USES_SUFFIX)
-        self.name = _message(("creds.keys.source.file", {"path": path}), english=True)
+        self.name = _english(("creds.keys.source.file", {"path": path}))
         self._state: State = ("creds.keys.state.not_consulted", {})
 
     def __repr__(self) -> str:
@@ -244,8 +248,8 @@ class KeyFileKeys:
             mode = f"{stat.S_IMODE(st.st_mode):04o}"
             self._state = ("creds.keys.state.refused", {"mode": mode})
             raise KeyProblem(
-                t("creds.keys.err.file_mode", path=self.path, mode=mode),
-                hint=t("creds.keys.hint.file_mode", path=self.path),
+                msg("creds.keys.err.file_mode", path=self.path, mode=mode),
+                hint=msg("creds.keys.hint.file_mode", path=self.path),
             )
         try:
             text = self.path.read_text(encoding="utf-8")
@@ -253,7 +257,7 @@ class KeyFileKeys:
             reason = getattr(exc, "strerror", None) or type(exc).__name__
             self._state = ("creds.keys.state.unreadable", {"error": reason})
             raise KeyProblem(
-                t("creds.keys.err.file_unreadable", path=self.path, reason=reason)
+                msg("creds.keys.err.file_unreadable", path=self.path, reason=reason)
             ) from None
         keys = []
         for n, line in enumerate(text.splitlines(), start=1):
@@ -264,8 +268,8 @@ class KeyFileKeys:
                 keys.append(decode_key(line))
             except ValueError as exc:
                 raise KeyProblem(
-                    t("creds.keys.err.file_line", path=self.path, n=n, reason=exc),
-                    hint=t("creds.keys.hint.file_line"),
+                    msg("creds.keys.err.file_line", path=self.path, n=n, reason=exc),
+                    hint=msg("creds.keys.hint.file_line"),
                 ) from None
         self._state = (
             ("creds.keys.state.keys", {"n": len(keys)}) if keys else ("creds.keys.state.empty", {})
@@ -301,13 +305,13 @@ class KeyFileKeys:
             return False
 
     def status(self) -> str:
-        return f"{self.name}: {_message(self._state, english=True)}"
+        return f"{self.name}: {_english(self._state)}"
 
-    def status_text(self) -> str:
-        return f"{self.label()}: {_message(self._state, english=False)}"
+    def status_text(self) -> Phrase:
+        return Joined(": ", (self.label(), _worded(self._state)))
 
-    def label(self) -> str:
-        return t("creds.keys.source.file", path=self.path)
+    def label(self) -> Phrase:
+        return msg("creds.keys.source.file", path=self.path)
 
 
 def write_private(path: Path, data: bytes, *, exclusive: bool = False) -> None:

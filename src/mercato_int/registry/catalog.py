@@ -50,20 +50,22 @@ class Registry:
 
     def _not_found(self, wanted: str, kind: str, among: Iterable[str] | None = None) -> NotFound:
         """`kind` is `integration`, `bundle` or `any` (integration or bundle)."""
-        from mercato_int.i18n import t
+        from mercato_int.errors import msg
 
         if "=" in wanted:  # `creds set KEY=VALUE` with the id forgotten: never echo a value
-            return NotFound(t("registry.looks_like_assignment"), hint=t("registry.name_id_first"))
+            return NotFound(
+                msg("registry.looks_like_assignment"), hint=msg("registry.name_id_first")
+            )
         close = self.closest_ids(wanted, among=among)
         if close:
             return NotFound(
-                t(f"registry.no_{kind}", id=repr(wanted)),
-                hint=t("registry.did_you_mean", ids=", ".join(close)),
+                msg(f"registry.no_{kind}", id=repr(wanted)),
+                hint=msg("registry.did_you_mean", ids=", ".join(close)),
             )
         error = NotFound(
-            t(f"registry.no_{kind}", id=repr(wanted)), hint=t("registry.run_list", flags="")
+            msg(f"registry.no_{kind}", id=repr(wanted)), hint=msg("registry.run_list", flags="")
         )
-        error.scoped_hint = lambda flags: t("registry.run_list", flags=flags)
+        error.scoped_hint = lambda flags: msg("registry.run_list", flags=flags)
         return error
 
     def get_integration(self, integration_id: str) -> IntegrationDefinition:

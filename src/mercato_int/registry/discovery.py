@@ -13,11 +13,11 @@ import re
 import sys
 import traceback
 import types
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from mercato_int.registry.catalog import ProviderSource, Registry
 from mercato_int.registry.checks import resolve_callable
@@ -88,8 +88,8 @@ def _load_entry_object(registry: Registry, seen: set[Path], label: str, obj: Any
         return
     paths = [obj] if isinstance(obj, str | Path) else obj
     try:
-        for p in paths:
-            for folder in _provider_folders(Path(p)):
+        for path in paths:
+            for folder in _provider_folders(Path(path)):
                 _load_folder(registry, seen, folder)
     except TypeError:
         registry.problems.append(
@@ -219,7 +219,7 @@ def _register_module(registry: Registry, module: Any, file: str, name: str) -> N
             _add(registry, definition, source)
 
 
-def _validate(registry: Registry, model: type, raw: Any, file: str, where: str) -> Any:
+def _validate(registry: Registry, model: type[BaseModel], raw: Any, file: str, where: str) -> Any:
     if isinstance(raw, model):
         return raw
     if hasattr(raw, "model_dump"):  # a model from another copy of the authoring module
@@ -313,7 +313,11 @@ def check_health_checks(registry: Registry) -> list[Problem]:
 
     This imports `"module:function"` targets, so `validate` runs it and `list` does not."""
     problems = []
-    for item in [*registry.bundles.values(), *registry.integrations.values()]:
+    items: list[IntegrationBundle | IntegrationDefinition] = [
+        *registry.bundles.values(),
+        *registry.integrations.values(),
+    ]
+    for item in items:
         if item.health_check is None:
             continue
         source = registry.sources[item.id]
@@ -345,7 +349,7 @@ def _loc(where: str, loc: tuple[Any, ...], raw: dict[str, Any]) -> str:
     return ".".join(p for p in parts if p)
 
 
-def _explain(err: dict[str, Any]) -> str:
+def _explain(err: Mapping[str, Any]) -> str:
     loc = err.get("loc", ())
     if err["type"] == "literal_error" and loc and loc[-1] == "type":
         return f"unknown field type {err.get('input')!r}; use one of {', '.join(FIELD_TYPES)}"

@@ -273,7 +273,7 @@ def write_provider(plan: ScaffoldPlan, parent: Path) -> ScaffoldResult:
     import shutil
     import tempfile
 
-    from mercato_int.i18n import t as tr
+    from mercato_int.errors import msg
     from mercato_int.scaffolding import render as t
 
     folder = parent / plan.name
@@ -305,7 +305,7 @@ def write_provider(plan: ScaffoldPlan, parent: Path) -> ScaffoldResult:
                 "pick another name or --dir"
             ) from None
         raise OperationFailed(
-            tr("scaffold.write_failed", folder=folder, reason=exc.strerror or exc)
+            msg("scaffold.write_failed", folder=folder, reason=exc.strerror or exc)
         ) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -348,6 +348,7 @@ def _insert_ignore(session: Any, values: dict[str, Any]) -> bool:
 
     values = {"id": uuid.uuid4(), **values}
     dialect = session.get_bind().dialect.name
+    insert: Callable[..., Any]  # the dialect's INSERT, with ON CONFLICT
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     elif dialect == "sqlite":

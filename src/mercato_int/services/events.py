@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, update
 
+from mercato_int.errors import Grouped, InvalidInput, msg
 from mercato_int.scope import TenantScope
 from mercato_int.services.features import VIEW
 from mercato_int.services.policy import Guard, requires
@@ -258,11 +259,7 @@ def _query(
     limit: int | None,
 ) -> tuple[list[Event], int]:
     if limit is not None and not 1 <= limit <= MAX_LIMIT:
-        from mercato_int.errors import InvalidInput
-        from mercato_int.i18n import t
-        from mercato_int.i18n.areas.logs import grouped
-
-        raise InvalidInput(t("state.events.bad_limit", maximum=grouped(MAX_LIMIT), limit=limit))
+        raise InvalidInput(msg("state.events.bad_limit", maximum=Grouped(MAX_LIMIT), limit=limit))
     where = _where(scope, types, subject_ids, since)
     stmt = select(EVENTS).where(*where).order_by(EVENTS.c.created_at.desc(), EVENTS.c.id.desc())
     if limit is not None:
@@ -276,13 +273,10 @@ def check_type(type: str) -> str:
     """`type` if it is a known event type (the seven of the spec or an audit-only one);
     InvalidInput naming them otherwise."""
     if type not in EVENT_TYPES and type not in AUDIT_EVENT_TYPES:
-        from mercato_int.errors import InvalidInput
-        from mercato_int.i18n import t
-
         known = [*EVENT_TYPES, *AUDIT_EVENT_TYPES]
         raise InvalidInput(
-            t("state.events.unknown_type", type=type),
-            hint=t("state.events.unknown_type.hint", known=", ".join(known)),
+            msg("state.events.unknown_type", type=type),
+            hint=msg("state.events.unknown_type.hint", known=", ".join(known)),
         )
     return type
 

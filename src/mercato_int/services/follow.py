@@ -18,8 +18,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
-from mercato_int.errors import StoreError
-from mercato_int.i18n import t
+from mercato_int.errors import StoreError, msg
 from mercato_int.store.engine import Store
 
 Item = TypeVar("Item")
@@ -67,7 +66,7 @@ def follow(
                 # they committed any, are visible in this snapshot. Each is read once.
                 running = set(in_flight)
                 finished = [x for x in pending if x not in running]
-                late: list[Any] = []
+                late: Sequence[Any] = []
                 if finished:
                     low = min(pending[x] for x in finished)
                     stmt = late_statement(table, where, finished, low, last)
@@ -76,7 +75,7 @@ def follow(
             # a busy or restarting store: try again next poll, give up after a while
             failures += 1
             if failures >= GIVE_UP_AFTER:
-                raise StoreError(t("logs.lost_store", reason=exc.orig)) from None
+                raise StoreError(msg("logs.lost_store", reason=exc.orig)) from None
             continue
         failures = 0
         caught_up = len(fresh) < CHUNK
@@ -110,7 +109,7 @@ def late_statement(
     """Postgres: rows with `after < seq <= upto` written by one of `xids`. A row's `xmin` is
     the 32-bit form of its transaction's xid8 (no wrap-around within a few seconds)."""
     seq = table.c.seq
-    xmin = sa.literal_column(f"{table.name}.xmin::text")
+    xmin: sa.ColumnClause[Any] = sa.literal_column(f"{table.name}.xmin::text")
     mine = xmin.in_([str(x % 2**32) for x in xids])
     return sa.select(table).where(seq > after, seq <= upto, mine, *where)
 

@@ -12,8 +12,7 @@ from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
-from mercato_int.errors import InvalidInput, StoreError, StoreUnwritable
-from mercato_int.i18n import t
+from mercato_int.errors import InvalidInput, StoreError, StoreUnwritable, msg
 from mercato_int.store import sqlite_files
 from mercato_int.store.revisions import HEAD_REVISION, refuse_newer
 from mercato_int.store.sqlite_files import BUSY_TIMEOUT_MS, READ_ONLY_FALLBACKS, create_private
@@ -38,19 +37,20 @@ def create_store_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         on_disk = bool(database) and database != ":memory:" and not parsed.query.get("uri")
-        if on_disk:  # `~` means the home folder for SQLite too
-            parsed = parsed.set(database=str(Path(database).expanduser()))
+        if database and on_disk:  # `~` means the home folder for SQLite too
+            database = str(Path(database).expanduser())
+            parsed = parsed.set(database=database)
         engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-        if on_disk:
-            path = Path(parsed.database)
+        if database and on_disk:
+            path = Path(database)
             try:
                 create_private(path)
             except OSError as exc:
                 failed = path.parent if not path.parent.is_dir() else path
                 key = "logs.store.no_folder" if failed == path.parent else "store.no_file"
                 raise StoreError(
-                    t(key, folder=failed, path=failed, reason=exc.strerror),
-                    hint=t("logs.store.no_folder_hint"),
+                    msg(key, folder=failed, path=failed, reason=exc.strerror),
+                    hint=msg("logs.store.no_folder_hint"),
                 ) from None
 
             @event.listens_for(engine, "do_connect")
@@ -72,7 +72,7 @@ def create_store_engine(url: str) -> Engine:
         except (ArgumentError, ImportError) as exc:
             shown = redact_url(url)
             reason = redact_text(str(exc), url)
-            raise InvalidInput(t("logs.store.unusable_url", url=shown, reason=reason)) from None
+            raise InvalidInput(msg("logs.store.unusable_url", url=shown, reason=reason)) from None
 
     @event.listens_for(engine, "handle_error")
     def _failure(context: Any) -> None:
@@ -104,7 +104,7 @@ def store_failure(exc: BaseException, engine: Engine, shown: str) -> StoreError 
     if kind is None:
         return None
     hint = f"store.{kind}_hint" if engine.dialect.name == "sqlite" else f"store.{kind}_server_hint"
-    return StoreUnwritable(t(f"store.{kind}", url=shown), hint=t(hint))
+    return StoreUnwritable(msg(f"store.{kind}", url=shown), hint=msg(hint))
 
 
 class Store:
@@ -187,12 +187,12 @@ def open_store(url: str, *, auto_migrate: bool | None = None) -> Store:
         shown = redact_url(url)
         if revision is None:
             raise StoreError(
-                t("store.not_initialised", url=shown),
-                hint=t("store.upgrade_hint", url=_shell(shown)),
+                msg("store.not_initialised", url=shown),
+                hint=msg("store.upgrade_hint", url=_shell(shown)),
             )
         raise StoreError(
-            t("logs.store.behind", url=shown, revision=revision, head=HEAD_REVISION),
-            hint=t("logs.store.behind_hint", url=_shell(shown)),
+            msg("logs.store.behind", url=shown, revision=revision, head=HEAD_REVISION),
+            hint=msg("logs.store.behind_hint", url=_shell(shown)),
         )
     except BaseException:
         engine.dispose()
@@ -217,6 +217,6 @@ def _unreachable(engine: Engine, exc: Exception) -> StoreError:
     reason = " ".join(lines[0].split()) if lines else type(exc).__name__
     reason = redact_text(reason, engine.url.render_as_string(hide_password=False))
     return StoreError(
-        t("logs.store.unreachable", url=shown_url(engine), reason=reason),
-        hint=t("logs.store.unreachable_hint"),
+        msg("logs.store.unreachable", url=shown_url(engine), reason=reason),
+        hint=msg("logs.store.unreachable_hint"),
     )

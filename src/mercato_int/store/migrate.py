@@ -5,20 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from mercato_int.errors import StoreError
-from mercato_int.i18n import t
+from mercato_int.errors import StoreError, msg
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # any constant: the key of the Postgres advisory lock that serialises migrations
 _PG_LOCK_KEY = 0x6D65_7263_6174_6F  # "mercato"
 
 
-def _config(connection: Connection) -> object:
+def _config(connection: Connection) -> Config:
     from alembic.config import Config
 
     cfg = Config()
@@ -37,6 +40,7 @@ def _migration_lock(conn: Connection) -> Iterator[None]:
     lock held until the transaction ends (its DDL is transactional anyway)."""
     if conn.dialect.name == "sqlite":
         raw = conn.connection.driver_connection
+        assert raw is not None  # a checked-out connection has its DB-API connection
         previous = raw.isolation_level
         raw.isolation_level = None  # we say when the transaction begins
         try:
@@ -83,8 +87,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         reason = " ".join(str(getattr(exc, "orig", exc)).split("\n")[0].split())
         reason = redact_text(reason, url)
         raise StoreError(
-            t("logs.store.migration_failed", reason=reason),
-            hint=t("logs.store.migration_failed_hint"),
+            msg("logs.store.migration_failed", reason=reason),
+            hint=msg("logs.store.migration_failed_hint"),
         ) from None
 
 

@@ -15,8 +15,7 @@ def refuse_newer(revision: str | None, url: str) -> None:
     """StoreError (exit 4) when `revision` is one this build does not know: a newer
     mercato-int migrated the store at `url`, and this one must neither use nor migrate it."""
     if revision is not None and revision not in KNOWN_REVISIONS:
-        from mercato_int.errors import StoreError
-        from mercato_int.i18n import t
+        from mercato_int.errors import StoreError, msg
         from mercato_int.store.urls import redact_url
 
-        raise StoreError(t("store.newer", url=redact_url(url), revision=revision))
+        raise StoreError(msg("store.newer", url=redact_url(url), revision=revision))

@@ -11,8 +11,7 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, unquote_plus
 
-from mercato_int.errors import InvalidInput
-from mercato_int.i18n import t
+from mercato_int.errors import InvalidInput, msg
 from mercato_int.redaction import MASK, MIN_SECRET_LENGTH
 
 if TYPE_CHECKING:
@@ -129,26 +128,28 @@ def parse_store_url(url: str) -> URL:
 
     shown = redact_url(url)
     if any("\ud800" <= c <= "\udfff" for c in url):
-        raise InvalidInput(t("logs.store.bad_url", url=shown), hint=t("store.url.undecodable"))
+        raise InvalidInput(msg("logs.store.bad_url", url=shown), hint=msg("store.url.undecodable"))
     normalized = normalize_url(url)
     try:
         parsed = make_url(normalized)
     except ArgumentError:
         raise InvalidInput(
-            t("logs.store.bad_url", url=shown), hint=t("logs.store.bad_url_hint")
+            msg("logs.store.bad_url", url=shown), hint=msg("logs.store.bad_url_hint")
         ) from None
     except ValueError:  # int() of the port
         raise InvalidInput(
-            t("store.url.bad_port", url=shown), hint=t("store.url.bad_port_hint")
+            msg("store.url.bad_port", url=shown), hint=msg("store.url.bad_port_hint")
         ) from None
     kind = parsed.get_backend_name()
     driver = parsed.get_driver_name()
     if SUPPORTED_DRIVERS.get(kind) != driver:
         name = kind if kind not in SUPPORTED_DRIVERS else f"{kind}+{driver}"
         raise InvalidInput(
-            t("store.url.unsupported", kind=name, url=shown),
-            hint=t("store.url.unsupported_hint", examples=SUPPORTED_EXAMPLES),
+            msg("store.url.unsupported", kind=name, url=shown),
+            hint=msg("store.url.unsupported_hint", examples=SUPPORTED_EXAMPLES),
         )
     if parsed.port is not None and not 0 < parsed.port < 65536:
-        raise InvalidInput(t("store.url.bad_port", url=shown), hint=t("store.url.bad_port_hint"))
+        raise InvalidInput(
+            msg("store.url.bad_port", url=shown), hint=msg("store.url.bad_port_hint")
+        )
     return parsed

@@ -49,7 +49,8 @@ class MercatoApp(App[None]):
 
     CSS_PATH = "mercato.tcss"
     TITLE = "Integrations"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
+    # textual annotates it `ClassVar[...] | None`, which mypy reads as an instance variable
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]  # type: ignore[misc]
     ENABLE_COMMAND_PALETTE = False
     # The footer has room for a few keys at 80 columns in Polish too; `?` lists them all.
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -98,7 +98,7 @@ class ServiceCalls:
             t("tui_panels.missing_creds", owner=m.owner_id, keys=", ".join(m.keys))
             for m in change.missing_credentials
         ]
-        return missing + list(change.notes)
+        return missing + [str(note) for note in change.notes]
 
     # --- credentials ---------------------------------------------------------------------------
     def credentials(self, some_id: str, scope: TenantScope) -> CredentialsView:

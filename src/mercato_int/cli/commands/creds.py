@@ -11,7 +11,7 @@ from mercato_int.cli.commands import command_app
 from mercato_int.cli.complete import complete_ids
 from mercato_int.cli.context import services
 from mercato_int.cli.output import confirm, err, local_time, note, out, print_json, warn
-from mercato_int.errors import ExitCode, InvalidInput
+from mercato_int.errors import ExitCode, InvalidInput, Phrase
 from mercato_int.i18n import scope_text, t
 
 if TYPE_CHECKING:
@@ -100,22 +100,21 @@ def _prompt_values(
             label += " *"
         shown = current.get(f.key)
         default = "" if shown is None else str(shown)
-        ask = {
-            "default": default,
-            "hide_input": f.is_secret,
-            "show_default": bool(default),
-            "err": True,
-        }
         # An empty answer to a required field with nothing stored is asked again, saying why;
         # Ctrl-D is an interrupt (exit 130) before anything is saved.
-        while not (answer := typer.prompt(label, **ask)) and f.required and not default:
+        while True:
+            answer = typer.prompt(
+                label, default=default, hide_input=f.is_secret, show_default=bool(default), err=True
+            )
+            if answer or not f.required or default:
+                break
             note(t("creds.prompt.required", field=f.key))
         if answer != default:
             answers[f.key] = answer
     return answers
 
 
-def _report_save(result: SaveResult, scope: str, source_label: str | None) -> None:
+def _report_save(result: SaveResult, scope: str, source_label: Phrase | None) -> None:
     if result.created_key is not None:
         warn(t("creds.created_key", kid=result.created_key.kid, source=source_label))
     for line in result.notes:

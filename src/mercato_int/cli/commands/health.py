@@ -222,8 +222,8 @@ def _render(run: HealthRun, where: str, *, show_scope: bool) -> None:
             ident += f" ({tn('count.integrations', len(o.integration_ids))})"
         if show_scope:
             ident += f" · {scope_text(o.scope)}"
-        latency = o.measured_ms
-        rows.append((o.status, ident, "–" if latency is None else f"{latency} ms", o.message))
+        measured = o.measured_ms
+        rows.append((o.status, ident, "–" if measured is None else f"{measured} ms", o.message))
     width = max(len(r[1]) for r in rows)
     lat = max(len(r[2]) for r in rows)
     label = max([STATUS_WIDTH] + [len(status_text(r[0])) for r in rows])

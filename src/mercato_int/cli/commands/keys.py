@@ -11,7 +11,7 @@ import typer
 from mercato_int.cli.commands import command_app
 from mercato_int.cli.context import services
 from mercato_int.cli.output import confirm, err, note, out, print_json, warn
-from mercato_int.errors import ExitCode
+from mercato_int.errors import ExitCode, Phrase
 from mercato_int.i18n import current, t, tn
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ keys = typer.Typer(
 app.add_typer(keys)
 
 
-def _render_status(status: KeyStatus, label: Callable[[str], str]) -> None:
+def _render_status(status: KeyStatus, label: Callable[[str], Phrase]) -> None:
     from rich.markup import escape
 
     console = out()
@@ -49,7 +49,7 @@ def _render_status(status: KeyStatus, label: Callable[[str], str]) -> None:
             remark = t("creds.keys.in_use")
         elif not k.active and k.other_stores is None:
             remark = t("creds.keys.others_unknown")
-        elif not k.active:
+        elif not k.active and k.other_stores is not None:
             listed = "; ".join(
                 tn("creds.store_rows", n, store=s) for s, n in sorted(k.other_stores.items())
             )

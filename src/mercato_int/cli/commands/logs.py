@@ -184,8 +184,9 @@ def show(
         emit(entry)
     if as_jsonl:
         return
-    shown, total = grouped(len(page.items)), grouped(page.total)
-    footer = tn("logs.showing", page.total, shown=shown, total=total, scope=scope_text(scope))
+    matched = page.total or 0  # asked for with its total
+    shown, total = grouped(len(page.items)), grouped(matched)
+    footer = tn("logs.showing", matched, shown=shown, total=total, scope=scope_text(scope))
     out().print(footer, markup=False, highlight=False)
     if page.next_cursor:
         note(t("logs.next_page", cursor=page.next_cursor))

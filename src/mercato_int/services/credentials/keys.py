@@ -17,8 +17,7 @@ from typing import Any
 
 from sqlalchemy import select, true
 
-from mercato_int.errors import InvalidInput, KeyProblem
-from mercato_int.i18n import t, tn
+from mercato_int.errors import InvalidInput, Joined, KeyProblem, Phrase, msg, msg_n
 from mercato_int.keys import MasterKey, MasterKeys
 from mercato_int.keys.envelope import (
     EnvelopeError,
@@ -70,7 +69,7 @@ class KeyStatus:
     places: str  # English: it is data (`lookedIn` of the JSON)
     verified: bool = False  # every row was decrypted (`keys status --verify`)
     damaged: tuple[dict[str, str], ...] = ()  # rows whose key is here but does not open them
-    places_text: str = ""  # `places` in the language of the messages
+    places_text: Phrase = ""  # `places` in the language of the messages, worded when shown
 
     @property
     def total_rows(self) -> int:
@@ -176,7 +175,7 @@ class KeysService:
             places_text=self.keys.places_text(),
         )
 
-    def source_label(self, name: str) -> str:
+    def source_label(self, name: str) -> Phrase:
         """A key source's name (`MasterKey.source`, data) as the messages name it."""
         return self.keys.source_label(name)
 
@@ -223,10 +222,12 @@ class KeysService:
         known = {k.kid for k in self.keys.available()}
         missing = {kid: n for kid, n in counts.items() if kid not in known}
         if missing:
-            listed = ", ".join(tn("creds.kid_rows", n, kid=kid) for kid, n in missing.items())
+            listed = Joined(
+                ", ", [msg_n("creds.kid_rows", n, kid=kid) for kid, n in missing.items()]
+            )
             raise KeyProblem(
-                t("creds.keys.err.rotate_missing", listed=listed, places=self.keys.places_text()),
-                hint=t("creds.keys.hint.rotate_missing"),
+                msg("creds.keys.err.rotate_missing", listed=listed, places=self.keys.places_text()),
+                hint=msg("creds.keys.hint.rotate_missing"),
             )
         active = self.keys.active()
         if active is None:
@@ -268,12 +269,12 @@ class KeysService:
                 raise
             others = {}
         if others and not force:
-            listed = "; ".join(
-                tn("creds.store_rows", n, store=k) for k, n in sorted(others.items())
+            listed = Joined(
+                "; ", [msg_n("creds.store_rows", n, store=k) for k, n in sorted(others.items())]
             )
             raise InvalidInput(
-                tn("creds.keys.err.used_elsewhere", len(others), kid=kid, stores=listed),
-                hint=t("creds.keys.hint.used_elsewhere", kid=kid),
+                msg_n("creds.keys.err.used_elsewhere", len(others), kid=kid, stores=listed),
+                hint=msg("creds.keys.hint.used_elsewhere", kid=kid),
             )
         source = self.keys.drop(kid)
         self.keys.forget(kid)
@@ -289,7 +290,7 @@ class KeysService:
         active = self.keys.active()
         keys = self.keys.available()
         if not keys:
-            raise InvalidInput(t("creds.keys.backup.err.nothing", places=self.keys.places_text()))
+            raise InvalidInput(msg("creds.keys.backup.err.nothing", places=self.keys.places_text()))
         data = seal_keys(
             [k.material for k in keys],
             active=active.material if active else None,
@@ -298,11 +299,11 @@ class KeysService:
         try:
             write_private(path, data, exclusive=True)
         except FileExistsError:
-            raise InvalidInput(t("creds.keys.backup.err.exists", file=path)) from None
+            raise InvalidInput(msg("creds.keys.backup.err.exists", file=path)) from None
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             raise InvalidInput(
-                t("creds.keys.backup.err.cannot_write", file=path, reason=reason)
+                msg("creds.keys.backup.err.cannot_write", file=path, reason=reason)
             ) from None
         return [k.kid for k in keys]
 
@@ -317,7 +318,7 @@ class KeysService:
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             raise InvalidInput(
-                t("creds.keys.backup.err.cannot_read", file=path, reason=reason)
+                msg("creds.keys.backup.err.cannot_read", file=path, reason=reason)
             ) from None
         keys, active = open_keys(data, passphrase=passphrase, name=str(path))
         source, added = self.keys.add(keys, active=active)
@@ -327,6 +328,6 @@ class KeysService:
 def _drop_guard(counts: dict[str, int], kid: str) -> None:
     if counts.get(kid):
         raise InvalidInput(
-            tn("creds.keys.err.still_used", counts[kid], kid=kid),
-            hint=t("creds.keys.hint.rotate_first"),
+            msg_n("creds.keys.err.still_used", counts[kid], kid=kid),
+            hint=msg("creds.keys.hint.rotate_first"),
         )

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mercato_int.errors import Msg, Phrase, msg, msg_n
 from mercato_int.registry import IntegrationDefinition, Registry
 from mercato_int.scope import TenantScope
 
@@ -59,21 +60,22 @@ class MissingCredentials:
         return f"mercato-int {flags}creds set {self.owner_id} {pairs}".rstrip()
 
     @property
-    def message(self) -> str:
-        """The warning for a person, in the chosen language (not data: `to_json` is)."""
-        from mercato_int.i18n import t, tn
-
+    def message(self) -> Msg:
+        """The warning for a person, worded when shown (not data: `to_json` is)."""
+        who: Phrase
         if self.integration_ids == (self.owner_id,):
             who = self.owner_id
         elif len(self.integration_ids) == 1:
-            who = t(
+            who = msg(
                 "state.missing_creds.of_bundle",
                 integration=self.integration_ids[0],
                 bundle=self.owner_id,
             )
         else:
-            who = tn("state.missing_creds.members", len(self.integration_ids), owner=self.owner_id)
-        return t("state.missing_creds", who=who, keys=", ".join(self.keys), command=self.command)
+            who = msg_n(
+                "state.missing_creds.members", len(self.integration_ids), owner=self.owner_id
+            )
+        return msg("state.missing_creds", who=who, keys=", ".join(self.keys), command=self.command)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -7,8 +7,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, or_, select, true, update
 
-from mercato_int.errors import KeyProblem
-from mercato_int.i18n import scope_text, t
+from mercato_int.errors import KeyProblem, msg, scope_msg
 from mercato_int.keys import MasterKey, MasterKeys
 from mercato_int.keys.envelope import (
     EnvelopeError,
@@ -68,10 +67,10 @@ def rotate_batch(
             aad = associated_data(row.integration_id, row.organization_id, row.tenant_id)
             if key is None:
                 raise KeyProblem(
-                    t(
+                    msg(
                         "creds.keys.err.rotate_row_no_key",
                         integration=row.integration_id,
-                        scope=scope_text(scope),
+                        scope=scope_msg(scope),
                         kid=old_kid,
                         places=keys.places_text(),
                     )
@@ -80,13 +79,13 @@ def rotate_batch(
                 values = open_envelope(row.encrypted_values, key=key.material, aad=aad)
             except EnvelopeError as exc:
                 raise KeyProblem(
-                    t(
+                    msg(
                         "creds.keys.err.rotate_row",
                         integration=row.integration_id,
-                        scope=scope_text(scope),
+                        scope=scope_msg(scope),
                         reason=exc,
                     ),
-                    hint=t(
+                    hint=msg(
                         "creds.keys.hint.rotate_row",
                         integration=row.integration_id,
                         flags=scope.cli_flags(),

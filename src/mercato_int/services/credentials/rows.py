@@ -9,15 +9,14 @@ merge and the write happen in one transaction. All of it is Core on the credenti
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Row, delete, func, select, text, update
+from sqlalchemy import CursorResult, Result, Row, delete, func, select, text, update
 from sqlalchemy.engine import Connection
 
-from mercato_int.errors import VersionConflict
-from mercato_int.i18n import scope_text, t
+from mercato_int.errors import VersionConflict, msg, scope_msg
 from mercato_int.scope import TenantScope
 from mercato_int.store.schema import CREDENTIALS as _T
 
@@ -73,6 +72,7 @@ def insert_row(
     """Insert the row of (owner, organization, tenant) at version 1, only if there is none
     (INSERT … ON CONFLICT DO NOTHING). False if a row exists: the caller's condition failed."""
     dialect = _dialect(session)
+    insert: Callable[..., Any]  # the dialect's INSERT, with ON CONFLICT
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     elif dialect == "sqlite":
@@ -92,7 +92,7 @@ def insert_row(
         version=1,
     )
     result = session.execute(stmt.on_conflict_do_nothing(index_elements=_UNIQUE))
-    return bool(result.rowcount)
+    return bool(_dml(result).rowcount)
 
 
 def update_row_if_version(
@@ -125,7 +125,7 @@ def update_row_if_version(
             version=_T.c.version + 1,
         )
     )
-    return bool(result.rowcount)
+    return bool(_dml(result).rowcount)
 
 
 def delete_row(*, session: Session, owner_id: str, scope: TenantScope) -> int:
@@ -137,7 +137,13 @@ def delete_row(*, session: Session, owner_id: str, scope: TenantScope) -> int:
             _T.c.tenant_id == scope.tenant_id,
         )
     )
-    return int(result.rowcount or 0)
+    return int(_dml(result).rowcount or 0)
+
+
+def _dml(result: Result[Any]) -> CursorResult[Any]:
+    """The result of an INSERT, UPDATE or DELETE, whose `rowcount` the callers read (a
+    session types every result as a plain Result)."""
+    return cast("CursorResult[Any]", result)
 
 
 def envelope_kid_column() -> Any:
@@ -159,13 +165,13 @@ def version_conflict(
 ) -> VersionConflict:
     """The error of a save whose compare-and-set found the row at another version."""
     return VersionConflict(
-        t(
+        msg(
             "creds.err.version_conflict",
             owner=owner_id,
-            scope=scope_text(scope),
+            scope=scope_msg(scope),
             expected=expected,
             current=current,
         ),
-        hint=t("creds.hint.version_conflict", owner=owner_id),
+        hint=msg("creds.hint.version_conflict", owner=owner_id),
         current=current,
     )

@@ -12,8 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from mercato_int.errors import InvalidInput
-from mercato_int.i18n import t, tn
+from mercato_int.errors import InvalidInput, msg, msg_n
 from mercato_int.redaction import MASK, redact_url
 from mercato_int.registry import CredentialField
 
@@ -28,8 +27,10 @@ class Credentials(dict[str, Any]):
     """Decrypted credential values: a plain dict whose repr() and str() mask the secrets, so
     a stray print, log line or traceback shows `••••••••` instead."""
 
-    def __init__(self, values: Mapping[str, Any] = (), *, secret_keys: Iterable[str] = ()) -> None:
-        super().__init__(values)
+    def __init__(
+        self, values: Mapping[str, Any] | None = None, *, secret_keys: Iterable[str] = ()
+    ) -> None:
+        super().__init__(values or {})
         self.secret_keys = frozenset(secret_keys)
 
     def masked(self) -> dict[str, Any]:
@@ -60,23 +61,29 @@ def _check_url(f: CredentialField, value: str) -> str:
     """An absolute http(s) URL with a host and no user:password. Characters that are invalid
     in a URL (spaces, quotes, `<`, `>`, controls) are refused anywhere in it."""
     if any(c in value for c in " \"'<>`{}|\\^") or _has_control(value):
-        raise InvalidInput(t("creds.err.bad_url", field=f.key), hint=t("creds.hint.url_scheme"))
+        raise InvalidInput(msg("creds.err.bad_url", field=f.key), hint=msg("creds.hint.url_scheme"))
     try:
         parts = urlsplit(value)
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
-        raise InvalidInput(t("creds.err.bad_url", field=f.key)) from None
+        raise InvalidInput(msg("creds.err.bad_url", field=f.key)) from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InvalidInput(t("creds.err.url_scheme", field=f.key), hint=t("creds.hint.url_scheme"))
+        raise InvalidInput(
+            msg("creds.err.url_scheme", field=f.key), hint=msg("creds.hint.url_scheme")
+        )
     if "@" in parts.netloc:
         raise InvalidInput(
-            t("creds.err.url_userinfo", field=f.key), hint=t("creds.hint.url_userinfo")
+            msg("creds.err.url_userinfo", field=f.key), hint=msg("creds.hint.url_userinfo")
         )
     host = parts.netloc.rsplit(":", 1)[0] if not parts.netloc.endswith("]") else parts.netloc
     if not host:
-        raise InvalidInput(t("creds.err.url_scheme", field=f.key), hint=t("creds.hint.url_scheme"))
+        raise InvalidInput(
+            msg("creds.err.url_scheme", field=f.key), hint=msg("creds.hint.url_scheme")
+        )
     if not _HOST_RE.fullmatch(host) or not _labels_ok(host):
-        raise InvalidInput(t("creds.err.url_host", field=f.key), hint=t("creds.hint.url_scheme"))
+        raise InvalidInput(
+            msg("creds.err.url_host", field=f.key), hint=msg("creds.hint.url_scheme")
+        )
     return value
 
 
@@ -97,7 +104,7 @@ def _clean_text(f: CredentialField, value: str) -> str:
         return value
     value = value.strip(" \t\r\n\f\v\ufeff")  # \ufeff: the BOM an editor may save
     if _has_control(value):
-        raise InvalidInput(t("creds.err.control_char", field=f.key))
+        raise InvalidInput(msg("creds.err.control_char", field=f.key))
     return value
 
 
@@ -111,16 +118,18 @@ def _check_value(f: CredentialField, value: Any) -> Any:
             return True
         if word in FALSE_WORDS:
             return False
-        raise InvalidInput(t("creds.err.boolean", field=f.key))
+        raise InvalidInput(msg("creds.err.boolean", field=f.key))
     if not isinstance(value, str):
-        raise InvalidInput(t("creds.err.text", field=f.key))
+        raise InvalidInput(msg("creds.err.text", field=f.key))
     value = _clean_text(f, value)
     if len(value) > MAX_VALUE_LENGTH:
-        raise InvalidInput(tn("creds.err.too_long", len(value), field=f.key, max=MAX_VALUE_LENGTH))
+        raise InvalidInput(
+            msg_n("creds.err.too_long", len(value), field=f.key, max=MAX_VALUE_LENGTH)
+        )
     if f.type == "select":
         allowed = [o.value for o in f.options or ()]
         if value not in allowed:
-            raise InvalidInput(t("creds.err.select", field=f.key, allowed=", ".join(allowed)))
+            raise InvalidInput(msg("creds.err.select", field=f.key, allowed=", ".join(allowed)))
     if f.type == "url":
         return _check_url(f, value)
     return value
@@ -135,16 +144,16 @@ def merge_values(
     """The stored values with `given` applied (None or "" clears a field), checked against
     `fields`. Returns (merged values, keys that changed). InvalidInput names the field."""
     if len(given) > MAX_KEYS:
-        raise InvalidInput(tn("creds.err.too_many", len(given), max=MAX_KEYS))
+        raise InvalidInput(msg_n("creds.err.too_many", len(given), max=MAX_KEYS))
     by_key = {f.key: f for f in fields}
     for key in given:
         if len(key) > MAX_KEY_LENGTH:
-            raise InvalidInput(t("creds.err.name_too_long", name=key[:32], max=MAX_KEY_LENGTH))
+            raise InvalidInput(msg("creds.err.name_too_long", name=key[:32], max=MAX_KEY_LENGTH))
         if key not in by_key:
-            known = ", ".join(by_key) or t("creds.none")
+            known = ", ".join(by_key) or msg("creds.none")
             raise InvalidInput(
-                t("creds.err.unknown_field", field=key, owner=owner_id),
-                hint=t("creds.hint.known_fields", known=known),
+                msg("creds.err.unknown_field", field=key, owner=owner_id),
+                hint=msg("creds.hint.known_fields", known=known),
             )
     merged = {k: v for k, v in stored.items() if k in by_key}
     changed: list[str] = []
@@ -158,8 +167,8 @@ def merge_values(
             # a masked read sent back (a form, a script round-tripping `creds get`): keep
             if merged.get(key) in (None, ""):
                 raise InvalidInput(
-                    t("creds.err.mask_first_save", field=key),
-                    hint=t("creds.hint.mask_first_save"),
+                    msg("creds.err.mask_first_save", field=key),
+                    hint=msg("creds.hint.mask_first_save"),
                 )
             continue
         clean = _check_value(by_key[key], value)
@@ -169,8 +178,8 @@ def merge_values(
     missing = [f.key for f in fields if f.required and merged.get(f.key) in (None, "")]
     if missing:
         raise InvalidInput(
-            tn("creds.err.missing", len(missing), fields=", ".join(missing), owner=owner_id),
-            hint=tn("creds.hint.missing", len(missing)),
+            msg_n("creds.err.missing", len(missing), fields=", ".join(missing), owner=owner_id),
+            hint=msg_n("creds.hint.missing", len(missing)),
         )
     return merged, changed
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mercato_int.errors import KeyProblem
-from mercato_int.i18n import scope_text, t
+from mercato_int.errors import KeyProblem, msg, scope_msg
 from mercato_int.keys import MasterKey, MasterKeys
 from mercato_int.keys.envelope import EnvelopeError, associated_data, envelope_kid, open_envelope
 from mercato_int.keys.envelope import seal as seal_envelope
@@ -33,14 +32,14 @@ def open_row(
     key = keys.find(kid) if kid else None
     if key is None:
         raise KeyProblem(
-            t(
+            msg(
                 "creds.err.key_missing",
                 integration=row.integration_id,
-                scope=scope_text(scope),
+                scope=scope_msg(scope),
                 kid=kid,
                 places=keys.places_text(),
             ),
-            hint=t("creds.hint.restore_key"),
+            hint=msg("creds.hint.restore_key"),
         )
     aad = associated_data(row.integration_id, row.organization_id, row.tenant_id)
     try:
@@ -49,14 +48,14 @@ def open_row(
         fields = fields_of(row.integration_id)
         needed = [f.key for f in fields if f.required] or [f.key for f in fields]
         raise Undecryptable(
-            t(
+            msg(
                 "creds.err.cannot_decrypt",
                 integration=row.integration_id,
-                scope=scope_text(scope),
+                scope=scope_msg(scope),
                 kid=kid,
                 reason=exc,
             ),
-            hint=t(
+            hint=msg(
                 "creds.hint.replace_unreadable",
                 integration=row.integration_id,
                 flags=scope.cli_flags(),

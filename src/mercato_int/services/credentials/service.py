@@ -13,8 +13,7 @@ from typing import Any
 
 from sqlalchemy import Row
 
-from mercato_int.errors import InvalidInput, KeyProblem, NotFound
-from mercato_int.i18n import scope_text, t, tn
+from mercato_int.errors import InvalidInput, Joined, KeyProblem, NotFound, msg, msg_n, scope_msg
 from mercato_int.keys import MasterKey, MasterKeys
 from mercato_int.registry import CredentialField, IntegrationDefinition, Registry
 from mercato_int.scope import TenantScope
@@ -78,13 +77,13 @@ class CredentialsService:
         if not item.fields and bundle_id:
             flags = scope.cli_flags()
             raise InvalidInput(
-                t("creds.err.on_bundle", integration=integration_id, bundle=bundle_id),
-                hint=t("creds.hint.set_on_bundle", bundle=bundle_id, flags=flags)
+                msg("creds.err.on_bundle", integration=integration_id, bundle=bundle_id),
+                hint=msg("creds.hint.set_on_bundle", bundle=bundle_id, flags=flags)
                 if command == "set"
-                else t("creds.hint.on_bundle", command=command, bundle=bundle_id, flags=flags),
+                else msg("creds.hint.on_bundle", command=command, bundle=bundle_id, flags=flags),
             )
         if not item.fields:
-            raise InvalidInput(t("creds.err.takes_none", integration=integration_id))
+            raise InvalidInput(msg("creds.err.takes_none", integration=integration_id))
         return item.id, item.fields
 
     def _fields_of(self, owner_id: str) -> tuple[CredentialField, ...]:
@@ -105,12 +104,16 @@ class CredentialsService:
             return active, False
         in_use = {k: n for k, n in rows.count_by_key(session=session).items() if n}
         if in_use:
-            kids = ", ".join(
-                tn("creds.kid_rows", n, kid=k or t("creds.unknown_kid")) for k, n in in_use.items()
+            kids = Joined(
+                ", ",
+                [
+                    msg_n("creds.kid_rows", n, kid=k or msg("creds.unknown_kid"))
+                    for k, n in in_use.items()
+                ],
             )
             raise KeyProblem(
-                t("creds.err.no_key_but_rows", kids=kids, places=self.keys.places_text()),
-                hint=t("creds.hint.no_new_key"),
+                msg("creds.err.no_key_but_rows", kids=kids, places=self.keys.places_text()),
+                hint=msg("creds.hint.no_new_key"),
             )
         return self.keys.create()
 
@@ -265,8 +268,8 @@ class CredentialsService:
         owner_id, fields = self.write_target(integration_id, scope=scope)
         if not values:
             raise InvalidInput(
-                t("creds.err.no_fields", owner=owner_id),
-                hint=t("creds.hint.no_fields", fields=", ".join(f.key for f in fields)),
+                msg("creds.err.no_fields", owner=owner_id),
+                hint=msg("creds.hint.no_fields", fields=", ".join(f.key for f in fields)),
             )
         created: MasterKey | None = None
         with self.store.session() as session:
@@ -328,7 +331,7 @@ class CredentialsService:
             changed=sorted(changed),
             created_key=created,
             version=current + 1,
-            notes=[t("creds.replaced_unreadable", owner=owner_id)] if replaced else [],
+            notes=[msg("creds.replaced_unreadable", owner=owner_id)] if replaced else [],
         )
 
     def _record_use(self, kid: str) -> None:
@@ -356,9 +359,9 @@ class CredentialsService:
             if not removed:
                 bundle_id = self._bundle_id(owner_id)
                 raise NotFound(
-                    t("creds.err.none_set", owner=owner_id, scope=scope_text(scope)),
+                    msg("creds.err.none_set", owner=owner_id, scope=scope_msg(scope)),
                     hint=(
-                        t(
+                        msg(
                             "creds.hint.uses_bundle",
                             owner=owner_id,
                             bundle=bundle_id,

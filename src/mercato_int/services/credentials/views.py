@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from mercato_int.errors import Phrase
 from mercato_int.keys import MasterKey
 from mercato_int.registry import CredentialField
 from mercato_int.services.credentials.schema import mask_value
@@ -73,7 +74,7 @@ class SaveResult:
     owner_id: str
     changed: list[str]
     created_key: MasterKey | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[Phrase] = field(default_factory=list)
     version: int = 0  # of the row after the save
 
 

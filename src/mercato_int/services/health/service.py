@@ -21,8 +21,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from mercato_int.errors import InvalidInput, KeyProblem, MercatoIntError
-from mercato_int.i18n import t
+from mercato_int.errors import InvalidInput, KeyProblem, MercatoIntError, msg
 from mercato_int.registry import Registry
 from mercato_int.scope import TenantScope
 from mercato_int.services.credentials.requirements import MissingCredentials, requirements
@@ -222,10 +221,10 @@ class HealthService:
         """`run` for callers that already have an event loop (the TUI)."""
         if not 0 < timeout <= MAX_TIMEOUT:  # NaN and infinity too
             raise InvalidInput(
-                t("state.health.bad_timeout", timeout=f"{timeout:g}", most=f"{MAX_TIMEOUT:g}")
+                msg("state.health.bad_timeout", timeout=f"{timeout:g}", most=f"{MAX_TIMEOUT:g}")
             )
         if concurrency < 1:
-            raise InvalidInput(t("state.health.bad_concurrency", concurrency=concurrency))
+            raise InvalidInput(msg("state.health.bad_concurrency", concurrency=concurrency))
         run = HealthRun(outcomes=[], correlation_id=f"health-{uuid.uuid4().hex[:12]}")
         clients = HealthClients(timeout=timeout, max_connections=max(concurrency * 2, 10))
         bound = asyncio.Semaphore(concurrency)

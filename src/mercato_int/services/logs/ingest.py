@@ -9,8 +9,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from mercato_int.errors import ExitCode, InvalidInput, KeyProblem, MercatoIntError, NotFound
-from mercato_int.i18n import scope_text, t
+from mercato_int.errors import (
+    ExitCode,
+    InvalidInput,
+    KeyProblem,
+    MercatoIntError,
+    NotFound,
+    msg,
+    scope_msg,
+)
 from mercato_int.scope import TenantScope
 from mercato_int.services.logs import limits
 from mercato_int.when import TimeOutOfRange, parse_when
@@ -56,14 +63,14 @@ def decode_line(line: str | bytes) -> str:
         if not line.isascii() and size * 4 > limit:
             size = len(line.encode("utf-8", "surrogatepass")) - line.endswith("\n")
     if size > limit:
-        raise InvalidInput(t("logs.ingest.too_long", limit=f"{limit // (1024 * 1024)} MiB"))
+        raise InvalidInput(msg("logs.ingest.too_long", limit=f"{limit // (1024 * 1024)} MiB"))
     if isinstance(line, str):
         return line
     try:
         return line.decode("utf-8")
     except UnicodeDecodeError as exc:
         byte = f"0x{line[exc.start]:02x}"
-        raise InvalidInput(t("logs.ingest.not_utf8", byte=byte, column=exc.start + 1)) from None
+        raise InvalidInput(msg("logs.ingest.not_utf8", byte=byte, column=exc.start + 1)) from None
 
 
 def entry_from_json(line: str, scope: TenantScope, now: datetime) -> dict[str, Any]:
@@ -71,28 +78,28 @@ def entry_from_json(line: str, scope: TenantScope, now: datetime) -> dict[str, A
     try:
         obj = limits.loads(line)
     except InvalidInput as exc:
-        raise InvalidInput(t("logs.ingest.not_json", reason=exc.message)) from None
+        raise InvalidInput(msg("logs.ingest.not_json", reason=exc.message)) from None
     if not isinstance(obj, dict):
-        raise InvalidInput(t("logs.ingest.not_object"))
+        raise InvalidInput(msg("logs.ingest.not_object"))
     missing = [k for k in REQUIRED if obj.get(k) in (None, "")]
     if missing:
-        raise InvalidInput(t("logs.ingest.missing", fields=", ".join(missing)))
+        raise InvalidInput(msg("logs.ingest.missing", fields=", ".join(missing)))
     for key, expected in (("tenantId", scope.tenant_id), ("organizationId", scope.organization_id)):
         if obj.get(key) not in (None, expected):
             value = obj[key] if isinstance(obj[key], str) and len(obj[key]) <= 100 else "…"
             raise InvalidInput(
-                t("logs.ingest.other_scope", name=key, value=value, scope=scope_text(scope))
+                msg("logs.ingest.other_scope", name=key, value=value, scope=scope_msg(scope))
             )
     kwargs = {FIELDS[k]: v for k, v in obj.items() if k in FIELDS}
     created = obj.get("createdAt")
     if created is not None:
         if not isinstance(created, str):
-            raise InvalidInput(t("logs.ingest.created_at"))
+            raise InvalidInput(msg("logs.ingest.created_at"))
         try:
             kwargs["created_at"] = parse_when(created, now)
         except (OverflowError, TimeOutOfRange):  # an offset past datetime's range
             raise InvalidInput(
-                t("logs.limit.created_at", earliest="1970-01-01", latest="9999-12-30")
+                msg("logs.limit.created_at", earliest="1970-01-01", latest="9999-12-30")
             ) from None
     return kwargs
 

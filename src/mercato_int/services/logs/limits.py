@@ -13,9 +13,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from mercato_int.errors import InvalidInput
-from mercato_int.i18n import t
-from mercato_int.i18n.areas.logs import grouped
+from mercato_int.errors import Grouped, InvalidInput, msg
 
 MAX_MESSAGE_BYTES = 64 * 1024  # UTF-8, as stored
 MAX_DETAILS_BYTES = 256 * 1024  # the details as stored: compact JSON, UTF-8
@@ -40,7 +38,7 @@ def utf8_size(name: str, value: str) -> int:
     try:
         return len(value.encode("utf-8"))
     except UnicodeEncodeError:
-        raise InvalidInput(t("logs.limit.surrogate", name=name)) from None
+        raise InvalidInput(msg("logs.limit.surrogate", name=name)) from None
 
 
 def check_text(name: str, value: str | None) -> int:
@@ -48,7 +46,7 @@ def check_text(name: str, value: str | None) -> int:
     if value is None:
         return 0
     if "\x00" in value:
-        raise InvalidInput(t("logs.limit.nul", name=name))
+        raise InvalidInput(msg("logs.limit.nul", name=name))
     return utf8_size(name, value)
 
 
@@ -59,7 +57,7 @@ def check_texts(texts: dict[str, Any], lengths: dict[str, int]) -> None:
         if value is None:
             continue
         if not isinstance(value, str) or len(value) > lengths[name]:
-            raise InvalidInput(t("logs.too_long", name=name, limit=lengths[name]))
+            raise InvalidInput(msg("logs.too_long", name=name, limit=lengths[name]))
         if "\x00" in value or not value.isascii():
             check_text(name, value)
 
@@ -90,7 +88,7 @@ def details_json(value: dict[str, Any], serialize: Any) -> str:
     if text.count("{") + text.count("[") > MAX_DEPTH and _depth(value) > MAX_DEPTH:
         raise _too_deep()
     if "\\u0000" in text and _NUL_ESCAPE.search(text):
-        raise InvalidInput(t("logs.limit.nul", name="details"))
+        raise InvalidInput(msg("logs.limit.nul", name="details"))
     size = utf8_size("details", text)
     if size > MAX_DETAILS_BYTES:
         raise _too_big("details", size, MAX_DETAILS_BYTES)
@@ -103,22 +101,22 @@ def check_duration(value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DURATION_MS:
         small = isinstance(value, int | float) and abs(value) < 10**20
         shown = value if small or (isinstance(value, str) and len(value) <= 20) else "…"
-        raise InvalidInput(t("logs.bad_duration", value=shown, maximum=grouped(MAX_DURATION_MS)))
+        raise InvalidInput(msg("logs.bad_duration", value=shown, maximum=Grouped(MAX_DURATION_MS)))
 
 
 def check_created_at(when: datetime) -> datetime:
     """`when` in UTC, refused (InvalidInput) outside EARLIEST..LATEST or without a zone."""
     if not isinstance(when, datetime):
-        raise InvalidInput(t("logs.limit.created_at", earliest="1970-01-01", latest="9999-12-30"))
+        raise InvalidInput(msg("logs.limit.created_at", earliest="1970-01-01", latest="9999-12-30"))
     if when.tzinfo is None:
-        hint = t("logs.no_time_zone_hint", example="2026-02-24T10:00:00Z")
-        raise InvalidInput(t("logs.no_time_zone"), hint=hint)
+        hint = msg("logs.no_time_zone_hint", example="2026-02-24T10:00:00Z")
+        raise InvalidInput(msg("logs.no_time_zone"), hint=hint)
     try:
         utc = when.astimezone(UTC)
     except OverflowError:
         utc = None
     if utc is None or not EARLIEST <= utc <= LATEST:
-        raise InvalidInput(t("logs.limit.created_at", earliest="1970-01-01", latest="9999-12-30"))
+        raise InvalidInput(msg("logs.limit.created_at", earliest="1970-01-01", latest="9999-12-30"))
     return utc
 
 
@@ -128,12 +126,12 @@ def loads(text: str) -> Any:
     try:
         return _DECODER.decode(text)
     except json.JSONDecodeError as exc:
-        why = t("logs.limit.json_error", error=exc.msg, column=exc.colno)
-        raise InvalidInput(why, hint=t("logs.details_not_json_hint")) from None
+        why = msg("logs.limit.json_error", error=exc.msg, column=exc.colno)
+        raise InvalidInput(why, hint=msg("logs.details_not_json_hint")) from None
     except RecursionError:
-        raise InvalidInput(t("logs.limit.json_too_deep")) from None
+        raise InvalidInput(msg("logs.limit.json_too_deep")) from None
     except _Constant:
-        raise InvalidInput(t("logs.limit.nan")) from None
+        raise InvalidInput(msg("logs.limit.nan")) from None
     except ValueError:  # int() past sys.get_int_max_str_digits()
         raise _long_number() from None
 
@@ -151,15 +149,15 @@ _DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
 
 def _too_big(name: str, size: int, limit: int) -> InvalidInput:
     kib = f"{limit // 1024} KiB"
-    return InvalidInput(t("logs.limit.too_big", name=name, size=grouped(size), limit=kib))
+    return InvalidInput(msg("logs.limit.too_big", name=name, size=Grouped(size), limit=kib))
 
 
 def _long_number() -> InvalidInput:
-    return InvalidInput(t("logs.limit.long_number", digits=grouped(sys.get_int_max_str_digits())))
+    return InvalidInput(msg("logs.limit.long_number", digits=Grouped(sys.get_int_max_str_digits())))
 
 
 def _too_deep() -> InvalidInput:
-    return InvalidInput(t("logs.limit.too_deep", depth=MAX_DEPTH))
+    return InvalidInput(msg("logs.limit.too_deep", depth=MAX_DEPTH))
 
 
 def _bad_value(value: Any, exc: Exception) -> InvalidInput:
@@ -168,14 +166,14 @@ def _bad_value(value: Any, exc: Exception) -> InvalidInput:
     while stack:
         item = stack.pop()
         if isinstance(item, float) and not math.isfinite(item):
-            return InvalidInput(t("logs.limit.nan"))
+            return InvalidInput(msg("logs.limit.nan"))
         if isinstance(item, dict):
             stack.extend(item.values())
         elif isinstance(item, list | tuple):
             stack.extend(item)
     if isinstance(exc, ValueError):
         return _long_number()
-    return InvalidInput(t("logs.bad_details"), hint=t("logs.limit.keys_hint"))
+    return InvalidInput(msg("logs.bad_details"), hint=msg("logs.limit.keys_hint"))
 
 
 def _depth(value: Any) -> int:

@@ -7,16 +7,15 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from mercato_int.errors import InvalidInput
-from mercato_int.i18n import t
+from mercato_int.errors import InvalidInput, msg
 
 LEVELS: tuple[str, ...] = ("debug", "info", "warning", "error")
 
 
 def unknown_level(level: Any) -> InvalidInput:
     """The error for a level that is not one of LEVELS (exit 2)."""
-    hint = t("logs.unknown_level_hint", levels=", ".join(LEVELS))
-    return InvalidInput(t("logs.unknown_level", level=level), hint=hint)
+    hint = msg("logs.unknown_level_hint", levels=", ".join(LEVELS))
+    return InvalidInput(msg("logs.unknown_level", level=level), hint=hint)
 
 
 @dataclass(frozen=True)

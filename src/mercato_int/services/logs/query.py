@@ -15,9 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from mercato_int.errors import InvalidInput
-from mercato_int.i18n import t
-from mercato_int.i18n.areas.logs import grouped
+from mercato_int.errors import Grouped, InvalidInput, msg
 from mercato_int.scope import TenantScope
 from mercato_int.services.logs.model import LEVELS, LogEntry, LogFilter, LogPage, unknown_level
 from mercato_int.store.schema import LOGS
@@ -44,7 +42,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         return when, uuid.UUID(entry_id)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise InvalidInput(
-            t("logs.bad_cursor", cursor=cursor), hint=t("logs.bad_cursor_hint")
+            msg("logs.bad_cursor", cursor=cursor), hint=msg("logs.bad_cursor_hint")
         ) from None
 
 
@@ -110,11 +108,11 @@ def page_statement(
 ) -> sa.Select[Any]:
     """Newest first; `cursor` continues after the last entry of a previous page."""
     if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput(t("logs.bad_limit", maximum=MAX_LIMIT, limit=limit))
+        raise InvalidInput(msg("logs.bad_limit", maximum=MAX_LIMIT, limit=limit))
     if not 0 <= offset <= MAX_OFFSET:
-        hint = t("logs.bad_offset_hint")
-        maximum = grouped(MAX_OFFSET)  # 1,000,000,000 / 1 000 000 000
-        raise InvalidInput(t("logs.bad_offset", maximum=maximum, offset=offset), hint=hint)
+        hint = msg("logs.bad_offset_hint")
+        maximum = Grouped(MAX_OFFSET)  # 1,000,000,000 / 1 000 000 000
+        raise InvalidInput(msg("logs.bad_offset", maximum=maximum, offset=offset), hint=hint)
     where = conditions(scope, f)
     if cursor:
         when, entry_id = decode_cursor(cursor)

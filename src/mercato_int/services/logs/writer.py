@@ -14,8 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from mercato_int.errors import InvalidInput, MercatoIntError, StoreError, StoreUnwritable
-from mercato_int.i18n import t, tn
+from mercato_int.errors import (
+    InvalidInput,
+    MercatoIntError,
+    StoreError,
+    StoreUnwritable,
+    msg,
+    msg_n,
+)
 from mercato_int.scope import TenantScope
 from mercato_int.services.logs import limits
 from mercato_int.services.logs.model import LEVELS, unknown_level
@@ -46,13 +52,13 @@ def _check(*, level: str, operation: str, message: Any, details: Any, duration_m
     if level not in LEVELS:
         raise unknown_level(level)
     if not isinstance(operation, str) or not operation:
-        hint = t("logs.bad_operation_hint", example="sync.import")
-        raise InvalidInput(t("logs.bad_operation"), hint=hint)
+        hint = msg("logs.bad_operation_hint", example="sync.import")
+        raise InvalidInput(msg("logs.bad_operation"), hint=hint)
     if not isinstance(message, str):
-        raise InvalidInput(t("logs.bad_message"))
+        raise InvalidInput(msg("logs.bad_message"))
     if details is not None and not isinstance(details, dict):
-        hint = t("logs.bad_details_hint", example='{"orderId": "o_1"}')
-        raise InvalidInput(t("logs.bad_details"), hint=hint)
+        hint = msg("logs.bad_details_hint", example='{"orderId": "o_1"}')
+        raise InvalidInput(msg("logs.bad_details"), hint=hint)
     limits.check_duration(duration_ms)
     limits.check_message(message)
 
@@ -180,7 +186,7 @@ class LogWriter:
         `ref` is handed back to `on_reject` if the store still refuses the entry."""
         if not isinstance(integration_id, str):
             limit = _LIMITS["integration_id"]
-            raise InvalidInput(t("logs.too_long", name="integration_id", limit=limit))
+            raise InvalidInput(msg("logs.too_long", name="integration_id", limit=limit))
         _check(
             level=level,
             operation=operation,
@@ -259,8 +265,10 @@ class LogWriter:
             if failure is not None:
                 raise failure[2]
             if refused and self.on_reject is None:
-                count = tn("logs.n.log_entries", len(refused), count=len(refused))
-                raise InvalidInput(t("logs.refused", entries=count, reason=refused[0][1].message))
+                count = msg_n("logs.n.log_entries", len(refused), count=len(refused))
+                raise InvalidInput(
+                    msg("logs.refused", entries=count, reason=refused[0][1].raw_message)
+                )
             return written
 
     def _insert_isolating(
@@ -280,7 +288,7 @@ class LogWriter:
                 self._insert(rows[lo:hi])
             except _Refused as exc:
                 if hi - lo == 1:
-                    why = t("logs.store_refused", reason=exc.args[0])
+                    why = msg("logs.store_refused", reason=exc.args[0])
                     refused.append((refs[lo], InvalidInput(why)))
                 else:
                     mid = (lo + hi) // 2
@@ -298,10 +306,10 @@ class LogWriter:
 
     @staticmethod
     def _store_error(count: int, exc: StoreError) -> StoreError:
-        entries = tn("logs.n.log_entries", count, count=count)
+        entries = msg_n("logs.n.log_entries", count, count=count)
         return StoreError(
-            t("logs.write_failed", entries=entries, reason=exc.message),
-            hint=t("logs.write_failed_hint"),
+            msg("logs.write_failed", entries=entries, reason=exc.raw_message),
+            hint=msg("logs.write_failed_hint"),
         )
 
     def _insert(self, rows: list[tuple[Any, ...]]) -> None:

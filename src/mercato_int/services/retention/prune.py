@@ -269,6 +269,7 @@ class RetentionService:
         out: dict[str, Any] = {"vacuum": None}
         with self.store.engine.connect() as conn:
             raw = conn.connection.driver_connection
+            assert raw is not None  # a checked-out connection has its DB-API connection
             mode = raw.execute("PRAGMA auto_vacuum").fetchone()[0]
             pages = raw.execute("PRAGMA page_count").fetchone()[0]
             free = raw.execute("PRAGMA freelist_count").fetchone()[0]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,8 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from mercato_int.errors import InvalidInput, NotFound
-from mercato_int.i18n import t
+from mercato_int.errors import InvalidInput, NotFound, msg
 from mercato_int.scope import TenantScope
 from mercato_int.services.features import MANAGE, VIEW
 from mercato_int.services.policy import Guard, requires
@@ -32,15 +32,15 @@ class SettingSpec:
         text = str(raw).strip()
         if isinstance(raw, bool) or not text.lstrip("+").isdigit():
             raise InvalidInput(
-                t("logs.settings.not_days", name=self.key, raw=raw),
-                hint=t("logs.settings.not_days_hint", minimum=self.minimum, maximum=self.maximum),
+                msg("logs.settings.not_days", name=self.key, raw=raw),
+                hint=msg("logs.settings.not_days_hint", minimum=self.minimum, maximum=self.maximum),
             )
         value = int(text)
         if not self.minimum <= value <= self.maximum:
             bounds = {"minimum": self.minimum, "maximum": self.maximum}
             raise InvalidInput(
-                t("logs.settings.out_of_range", name=self.key, value=value, **bounds),
-                hint=t("logs.settings.out_of_range_hint", **bounds),
+                msg("logs.settings.out_of_range", name=self.key, value=value, **bounds),
+                hint=msg("logs.settings.out_of_range_hint", **bounds),
             )
         return value
 
@@ -82,8 +82,8 @@ def spec_for(key: str) -> SettingSpec:
         return SPECS[key]
     except KeyError:
         raise NotFound(
-            t("logs.settings.unknown", name=key),
-            hint=t("logs.settings.unknown_hint", known=", ".join(sorted(SPECS))),
+            msg("logs.settings.unknown", name=key),
+            hint=msg("logs.settings.unknown_hint", known=", ".join(sorted(SPECS))),
         ) from None
 
 
@@ -138,6 +138,7 @@ class TenantSettingsService:
         spec = spec_for(key)
         parsed = spec.parse(value)
         dialect = self.store.dialect
+        insert: Callable[..., Any]  # the dialect's INSERT, with ON CONFLICT
         if dialect == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
         else:
@@ -183,7 +184,7 @@ class TenantSettingsService:
         errors, general = values["log.error_retention_days"], values["log.retention_days"]
         return (errors, general) if errors < general else None
 
-    def scopes(self) -> list[TenantScope]:
+    def scopes(self) -> builtins.list[TenantScope]:  # `list` here is the method above
         """Every (organization, tenant) with a stored setting."""
         stmt = sa.select(SETTINGS.c.organization_id, SETTINGS.c.tenant_id).distinct()
         with self.store.engine.connect() as conn:

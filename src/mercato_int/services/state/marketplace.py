@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from mercato_int.errors import InvalidInput
-from mercato_int.i18n import t
+from mercato_int.errors import InvalidInput, msg
 from mercato_int.registry import IntegrationBundle, IntegrationDefinition, Registry
 from mercato_int.scope import TenantScope
 from mercato_int.services.features import VIEW
@@ -112,7 +111,7 @@ def sort_key(sort: str) -> Callable[[MarketItem], tuple[Any, ...]]:
         "updated": lambda i: (i.state.last_changed_at or _EPOCH, title(i)),
     }
     if sort not in keys:
-        raise InvalidInput(t("list.unknown_sort", sort=sort, known=", ".join(SORTS)))
+        raise InvalidInput(msg("list.unknown_sort", sort=sort, known=", ".join(SORTS)))
     return keys[sort]
 
 
@@ -158,7 +157,7 @@ class MarketplaceService:
         `activity`, each item carries its 30-day log activity (one grouped query)."""
         if health_status is not None and health_status not in HEALTH_FILTERS:
             known = ", ".join(HEALTH_FILTERS)
-            raise InvalidInput(t("list.unknown_health", status=health_status, known=known))
+            raise InvalidInput(msg("list.unknown_health", status=health_status, known=known))
         order = sort_key(sort) if sort else None
         matches = self.registry.search(query=search, category=category, bundle_id=bundle_id)
         with self.store.connect() as conn:

@@ -5,13 +5,12 @@ the write happen in one transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, text
 
-from mercato_int.errors import MercatoIntError, VersionConflict
-from mercato_int.i18n import scope_text, t
+from mercato_int.errors import MercatoIntError, VersionConflict, msg, scope_msg
 from mercato_int.scope import TenantScope
 from mercato_int.store.schema import STATES
 
@@ -55,14 +54,14 @@ def state_version_conflict(
     """The error of an enable or disable whose condition found the state at another version."""
     params = {
         "id": integration_id,
-        "scope": scope_text(scope),
+        "scope": scope_msg(scope),
         "expected": expected,
         "current": current,
         "flags": scope.cli_flags(),
     }
     return VersionConflict(
-        t("state.err.version_conflict", **params),
-        hint=t("state.hint.version_conflict", **params),
+        msg("state.err.version_conflict", **params),
+        hint=msg("state.hint.version_conflict", **params),
         code="state.err.version_conflict",
         params=params,
         hint_code="state.hint.version_conflict",
@@ -72,12 +71,14 @@ def state_version_conflict(
 
 def insert_for(dialect: str) -> Any:
     """The dialect's INSERT with ON CONFLICT support."""
+    insert: Callable[..., Any]
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     elif dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert
     else:
         raise MercatoIntError(
-            t("state.store_unsupported", dialect=dialect), hint=t("state.store_unsupported.hint")
+            msg("state.store_unsupported", dialect=dialect),
+            hint=msg("state.store_unsupported.hint"),
         )
     return insert

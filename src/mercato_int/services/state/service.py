@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import false, select, true, update
 
-from mercato_int.errors import InvalidInput, MercatoIntError
-from mercato_int.i18n import t
+from mercato_int.errors import InvalidInput, MercatoIntError, Phrase, msg
 from mercato_int.registry import Registry
 from mercato_int.scope import TenantScope
 from mercato_int.services.credentials.requirements import MissingCredentials, requirements
@@ -54,7 +53,7 @@ class StateChange:
     events: list[Event] = field(default_factory=list)
     delivery_failures: list[DeliveryFailure] = field(default_factory=list)
     missing_credentials: list[MissingCredentials] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # e.g. credentials that could not be read
+    notes: list[Phrase] = field(default_factory=list)  # e.g. credentials that could not be read
     # the version of each target's state row after the change (0: none), read in its
     # transaction: the ETag a conditional write gives next
     versions: dict[str, int] = field(default_factory=dict)
@@ -164,9 +163,11 @@ class StateService:
         targets = self.registry.expand(ids)  # NotFound before anything is written
         bundles = list(dict.fromkeys(i for i in ids if self.registry.is_bundle(i)))
         if if_version is not None and (len(targets) != 1 or bundles):
-            raise InvalidInput(t("state.err.if_version_one"), hint=t("state.hint.if_version_one"))
+            raise InvalidInput(
+                msg("state.err.if_version_one"), hint=msg("state.hint.if_version_one")
+            )
         if if_version is not None and if_version < 0:
-            raise InvalidInput(t("state.err.if_version_negative", version=if_version))
+            raise InvalidInput(msg("state.err.if_version_negative", version=if_version))
         now = self.clock()
         recorded: list[Event] = []
         with self.store.session() as session:
@@ -372,7 +373,7 @@ class StateService:
             try:
                 values = resolver.resolve(i, change.scope)
             except MercatoIntError as exc:
-                change.notes.append(t("state.cannot_check_creds", id=i, error=exc))
+                change.notes.append(msg("state.cannot_check_creds", id=i, error=exc))
                 continue
             keys = need.missing(values)
             if keys:

@@ -22,13 +22,12 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, Result, or_, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from mercato_int.errors import InvalidInput, NotFound, StoreError, Unauthenticated
-from mercato_int.i18n import scope_text, t
+from mercato_int.errors import InvalidInput, NotFound, StoreError, Unauthenticated, msg, scope_msg
 from mercato_int.scope import TenantScope
 from mercato_int.services.features import MANAGE
 from mercato_int.services.policy import Guard, requires
@@ -151,8 +150,8 @@ class TokenService:
             expires_at = expires_at.replace(tzinfo=UTC)  # a naive time is UTC, as everywhere
         if expires_at is not None and expires_at <= now:
             raise InvalidInput(
-                t("tokens.err.expires_past", at=_iso(expires_at)),
-                hint=t("tokens.hint.expires"),
+                msg("tokens.err.expires_past", at=_iso(expires_at)),
+                hint=msg("tokens.hint.expires"),
             )
         for attempt in range(3):  # a prefix taken already (2^-48 a pair): draw again
             raw, prefix = new_token()
@@ -213,7 +212,7 @@ class TokenService:
                 .where(API_TOKENS.c.id == row.id, API_TOKENS.c.revoked_at.is_(None))
                 .values(revoked_at=now)
             )
-            if not done.rowcount:  # revoked by someone else meanwhile: theirs is the event
+            if not _dml(done).rowcount:  # revoked by someone else meanwhile: theirs is the event
                 return _record(
                     session.execute(select(API_TOKENS).where(API_TOKENS.c.id == row.id)).one()
                 )
@@ -260,15 +259,15 @@ class TokenService:
             ).first()
             if row is None:
                 raise NotFound(
-                    t("tokens.err.not_found_token", scope=scope_text(scope)),
-                    hint=t("tokens.hint.list", flags=scope.cli_flags()),
+                    msg("tokens.err.not_found_token", scope=scope_msg(scope)),
+                    hint=msg("tokens.hint.list", flags=scope.cli_flags()),
                 )
             return row
         bare = given.removeprefix(MARKER)
         if len(bare) < MIN_REF:
             raise InvalidInput(
-                t("tokens.err.ref_short", ref=given, n=MIN_REF),
-                hint=t("tokens.hint.list", flags=scope.cli_flags()),
+                msg("tokens.err.ref_short", ref=given, n=MIN_REF),
+                hint=msg("tokens.hint.list", flags=scope.cli_flags()),
             )
         rows = session.execute(
             select(API_TOKENS).where(*_in(scope)).order_by(API_TOKENS.c.created_at)
@@ -281,19 +280,19 @@ class TokenService:
         ]
         if not found:
             raise NotFound(
-                t("tokens.err.not_found", ref=given, scope=scope_text(scope)),
-                hint=t("tokens.hint.list", flags=scope.cli_flags()),
+                msg("tokens.err.not_found", ref=given, scope=scope_msg(scope)),
+                hint=msg("tokens.hint.list", flags=scope.cli_flags()),
             )
         if len(found) > 1:
             raise InvalidInput(
-                t(
+                msg(
                     "tokens.err.ambiguous",
                     ref=given,
                     n=len(found),
-                    scope=scope_text(scope),
+                    scope=scope_msg(scope),
                     prefixes=", ".join(r.prefix for r in found),
                 ),
-                hint=t("tokens.hint.ambiguous"),
+                hint=msg("tokens.hint.ambiguous"),
             )
         return found[0]
 
@@ -350,19 +349,13 @@ def _in(scope: TenantScope) -> tuple[Any, Any]:
 def _check_name(name: str) -> str:
     name = (name or "").strip()
     if not name or len(name) > NAME_MAX or not name.isprintable():
-        raise InvalidInput(t("tokens.err.bad_name", n=NAME_MAX))
+        raise InvalidInput(msg("tokens.err.bad_name", n=NAME_MAX))
     return name
 
 
 def _refused(reason: str, **params: Any) -> Unauthenticated:
     code = f"tokens.err.{reason}"
-    return Unauthenticated(
-        t(code, **params),
-        hint=t("tokens.hint.auth"),
-        code=code,
-        params=params,
-        hint_code="tokens.hint.auth",
-    )
+    return Unauthenticated(code=code, params=params, hint_code="tokens.hint.auth")
 
 
 def _record(row: Any) -> TokenRecord:
@@ -393,3 +386,8 @@ def _id_text(value: Any) -> str:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def _dml(result: Result[Any]) -> CursorResult[Any]:
+    """An UPDATE's result, which has a rowcount (execute() is typed for SELECTs)."""
+    return cast("CursorResult[Any]", result)

@@ -212,7 +212,7 @@ class IntegrationScreen(Screen[None]):
     def action_tab(self, tab: str) -> None:
         tabs = self.query_one("#tabs", TabbedContent)
         pane = tabs.active_pane
-        if tab != tabs.active and pane is not None and self.focused in pane.query("*"):
+        if tab != tabs.active and pane is not None and self.focused in list(pane.query("*")):
             # A field of the pane being hidden keeps the focus, and a focused field brings
             # its pane back: the tab strip takes the focus first.
             self.query_one("#tabs Tabs").focus()

@@ -190,7 +190,7 @@ class MarketplaceScreen(Screen[None]):
         cards = self.query_one("#cards", VerticalScroll)
         scrolled = cards.scroll_y  # a re-read in place must not jump to the top
         await cards.remove_children()
-        widgets = [BundleCard(group, activity) for group in market.bundles]
+        widgets: list[Widget] = [BundleCard(group, activity) for group in market.bundles]
         if market.standalone:
             widgets.append(Static(t("tui.standalone"), classes="section-title"))
             widgets.append(StandaloneGroup(market.standalone, activity))

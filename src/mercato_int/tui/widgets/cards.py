@@ -69,7 +69,7 @@ class IntegrationTile(Widget, can_focus=True):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open"),
-        Binding("space", "toggle", "On/Off"),
+        Binding("space", "toggle_enabled", "On/Off"),
     ]
 
     class Toggle(Message):
@@ -86,7 +86,7 @@ class IntegrationTile(Widget, can_focus=True):
         bundle_title: str | None = None,
     ) -> None:
         super().__init__(id=f"tile-{item.definition.id}", classes="tile")
-        describe_bindings(self, {"open": "tui.key.open", "toggle": "tui.key.toggle"})
+        describe_bindings(self, {"open": "tui.key.open", "toggle_enabled": "tui.key.toggle"})
         self.item = item
         self.activity = activity
         self.bundle_title = bundle_title
@@ -129,7 +129,7 @@ class IntegrationTile(Widget, can_focus=True):
     def action_open(self) -> None:
         self.app.open_integration(self.item.definition.id)  # type: ignore[attr-defined]
 
-    def action_toggle(self) -> None:
+    def action_toggle_enabled(self) -> None:  # not textual's own `toggle` (an attribute)
         self.post_message(self.Toggle(self.item.definition.id, not self.item.state.is_enabled))
 
     def on_click(self) -> None:

@@ -6,7 +6,7 @@ Create Date: 2026-11-26 13:29:52.249461
 """
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes  # `sqlmodel.sql` is no attribute of the bare package
 from alembic import op
 from sqlalchemy.dialects import postgresql
 

@@ -13,7 +13,7 @@ Revises: 0002_logs_level_index
 """
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes  # `sqlmodel.sql` is no attribute of the bare package
 from alembic import op
 from sqlalchemy.dialects import postgresql
 

@@ -6,7 +6,7 @@ Revises: 0004_logs_seq
 """
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes  # `sqlmodel.sql` is no attribute of the bare package
 from alembic import op
 
 import mercato_int.store.types
