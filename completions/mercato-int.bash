@@ -38,6 +38,10 @@
 #   settings set KEY VALUE --json
 #   settings unset KEY --json
 #   show ID* --json
+#   tokens
+#   tokens create NAME --for --expires --json
+#   tokens list --json
+#   tokens revoke ID|PREFIX
 #   tui
 #   validate --json
 
