@@ -5,6 +5,7 @@ call."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +48,7 @@ def services(request: Request, who: Any = Depends(principal)) -> Services:
     from mercato_int.services import Services
 
     shared = base(request)
+    _fresh_keys(request)
     settings = replace(shared.settings, scope=who.scope, actor=who.actor)
     svc = Services(
         settings,
@@ -58,3 +60,25 @@ def services(request: Request, who: Any = Depends(principal)) -> Services:
     route = request.scope.get("route")
     svc.action = f"api {request.method} {getattr(route, 'path', request.url.path)}"
     return svc
+
+
+KEYS_FRESH_SECONDS = 30.0
+
+
+def _fresh_keys(request: Request) -> None:
+    """The master keys as they are now: read again every KEYS_FRESH_SECONDS (a `keys rotate`
+    on this host), and at once while none was found (another worker or the CLI may have made
+    the first one since: a save must not take rows it cannot read for a store without keys)."""
+    state = request.app.state
+    keys = base(request).master_keys
+    now = time.monotonic()
+    if now - getattr(state, "keys_read_at", now) > KEYS_FRESH_SECONDS:
+        keys.reload()
+        state.keys_read_at = now
+    elif not hasattr(state, "keys_read_at"):
+        state.keys_read_at = now
+    try:
+        if keys.active() is None:
+            keys.reload()
+    except Exception:  # an unreadable source: the call that needs a key says so
+        return

@@ -16,6 +16,7 @@ log = logging.getLogger("mercato_int.api")
 
 # (kind, HTTP status, code), the first match wins: subclasses before their bases
 _KINDS: list[tuple[type[errors.MercatoIntError], int, str]] = [
+    (errors.Unauthenticated, 401, "unauthenticated"),
     (errors.VersionConflict, 412, "version_conflict"),
     (errors.InvalidInput, 400, "invalid_input"),
     (errors.NotFound, 404, "not_found"),
@@ -23,8 +24,6 @@ _KINDS: list[tuple[type[errors.MercatoIntError], int, str]] = [
     (errors.KeyProblem, 500, "key_unavailable"),
     (errors.StoreError, 503, "store_unavailable"),
 ]
-if hasattr(errors, "Unauthenticated"):  # the tokens change adds it
-    _KINDS.insert(0, (errors.Unauthenticated, 401, "unauthenticated"))
 
 BEARER_CHALLENGE = {"WWW-Authenticate": "Bearer"}
 

@@ -81,19 +81,10 @@ def put_state(
     """Enable or disable; a bundle id means all of its integrations, in one transaction.
     `If-Match` (an integration's state ETag) makes the change conditional: 412 if another
     change came first."""
-    expected = if_match(if_match_header)
-    kwargs: dict[str, Any] = {"actor": svc.actor}
-    if expected is not None:
-        if svc.registry.is_bundle(integration_id):
-            from mercato_int.errors import InvalidInput
-            from mercato_int.i18n import t
-
-            raise InvalidInput(t("api.err.if_match_bundle"), code="api.err.if_match_bundle")
-        kwargs["if_version"] = expected
     write = svc.state.enable if body.is_enabled else svc.state.disable
-    change = write([integration_id], svc.scope, **kwargs)
-    if not svc.registry.is_bundle(integration_id):
-        version = getattr(svc.state.get(integration_id, svc.scope), "version", None)
-        if isinstance(version, int):
-            response.headers["ETag"] = etag(version)
+    change = write(
+        [integration_id], svc.scope, actor=svc.actor, if_version=if_match(if_match_header)
+    )
+    if not svc.registry.is_bundle(integration_id) and integration_id in change.versions:
+        response.headers["ETag"] = etag(change.versions[integration_id])
     return views.state_change(change)
