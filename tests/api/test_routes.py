@@ -287,6 +287,9 @@ def test_a_revoked_or_expired_token_is_refused_at_the_next_request(api: Api) -> 
         assert http.get("/api/integrations").status_code == 200
         time.sleep(3.2)
         assert http.get("/api/integrations").status_code == 401
+    time.sleep(0.2)  # the server's log lines are read as they come
+    output = api.served.output()
+    assert "token refused: revoked" in output and "token refused: expired" in output
     # a token of one tenant is no token of another's (the same actor)
     assert api.cli("tokens", "revoke", short["prefix"], tenant=tenant_name()).returncode != 0
 

@@ -54,10 +54,11 @@ def core_error(exc: errors.MercatoIntError):
     from mercato_int import i18n
 
     status, code = status_of(exc)
-    text = exc.localized(i18n.t) if hasattr(exc, "localized") else str(exc)
+    text = i18n.message_of(exc)
     headers: dict[str, str] = {}
-    if status == 401:
+    if isinstance(exc, errors.Unauthenticated):
         headers.update(BEARER_CHALLENGE)
+        log.info("token refused: %s", exc.reason)  # missing, unknown, expired or revoked
     if isinstance(exc, errors.VersionConflict):
         headers["ETag"] = etag(exc.current)
     return response(status, code, text, headers or None)
