@@ -29,11 +29,13 @@ def create_app(settings: Settings, *, metrics: bool = True) -> FastAPI:
 
     shared = Services(settings)
     shared.action = "api"
+    # opened and checked now, not on a first request: a store that fails stops a worker's
+    # start with one line (uvicorn's "Error loading ASGI app factory: ..."), no traceback
+    shared.store  # noqa: B018
+    shared.registry  # noqa: B018
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        shared.store  # noqa: B018  (open it and check its schema now, not on a first request)
-        shared.registry  # noqa: B018
         try:
             yield
         finally:

@@ -145,8 +145,8 @@ def _single(config: Any, sock: socket.socket, announce: Any) -> int:
     server = Server(config)
     try:
         server.run(sockets=[sock])
-    except SystemExit as exc:  # a failed startup
-        return int(exc.code or 0)
+    except SystemExit as exc:  # a failed start (uvicorn said why, in one line)
+        return 1 if exc.code else 0
     finally:
         sock.close()
     return 0 if server.started else 1
