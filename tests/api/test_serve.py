@@ -216,3 +216,4 @@ def test_behind_a_proxy_with_root_path_and_without_metrics(tmp_path: Path) -> No
     finally:
         assert served.stop() == 0
     assert "root path /mercato" in served.output()
+    assert '"GET /mercato/healthz" 200' in served.output()  # the path the client asked for
