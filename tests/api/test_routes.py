@@ -267,6 +267,10 @@ def test_health_runs_the_check_and_answers_one_health_json_item(api: Api) -> Non
         assert item["id"] == "gateway_stripe" and item["tenantId"] == tenant
         state = http.get("/api/integrations/gateway_stripe").json()["state"]
         assert state["healthStatus"] == "healthy"
+        if api.backend == "sqlite":  # one process: the scrape reaches the one that counted
+            scraped = http.get("/metrics").text
+            assert 'mercato_int_health_checks_total{status="healthy"}' in scraped
+            assert tenant not in scraped and "robot" not in scraped
         assert http.post("/api/integrations/nope/health").status_code == 404
         assert http.post(path, params={"timeout": "0"}).status_code == 400
 
