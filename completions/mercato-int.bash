@@ -31,6 +31,7 @@
 #   logs write ID* --level* --operation --message --details --correlation --entity-type --entity-id --duration-ms
 #   prune --all-tenants --dry-run --older-than --json
 #   scaffold NAME --title --category --hub --field --health-url --dir --bundle --integration --json
+#   serve --host --port --workers --root-path --no-metrics
 #   settings
 #   settings get KEY --json
 #   settings list --json

@@ -44,12 +44,15 @@ class Services:
         registry: Registry | None = None,
         clock: Callable[[], datetime] | None = None,
         master_keys: MasterKeys | None = None,
+        store: Store | None = None,
     ) -> None:
         self.settings = settings
         if registry is not None:
             self.__dict__["registry"] = registry
         if master_keys is not None:
             self.__dict__["master_keys"] = master_keys
+        if store is not None:  # shared with other containers (the API: one per request)
+            self.__dict__["store"] = store
         self.clock: Callable[[], datetime] = clock or _utcnow
         # what the caller asked for, named in the audit trail of a refusal (the CLI: its
         # command path); the actor is the settings'
