@@ -51,11 +51,16 @@ EVENT_TYPES: dict[str, str] = {
 ACCESS_DENIED = "integrations.access.denied"
 ACCESS_GRANTED = "integrations.access.granted"
 ACCESS_REVOKED = "integrations.access.revoked"
+# `creds export` (which ids left the store, encrypted or not) and `logs scrub` (counts)
+CREDENTIALS_EXPORTED = "integrations.credentials.exported"
+LOGS_SCRUBBED = "integrations.logs.scrubbed"
 
 AUDIT_EVENT_TYPES: dict[str, str] = {
     ACCESS_DENIED: "Access Denied",
     ACCESS_GRANTED: "Access Granted",
     ACCESS_REVOKED: "Access Revoked",
+    CREDENTIALS_EXPORTED: "Credentials Exported",
+    LOGS_SCRUBBED: "Logs Scrubbed",
 }
 
 log = logging.getLogger(__name__)
