@@ -166,9 +166,9 @@ def import_(
         raise InvalidInput(t("export.err.cannot_read", path=file, reason=exc.strerror)) from None
     parsed = export_file.parse(raw)
     svc = services(ctx)
+    rows = parsed.open(lambda: read_passphrase(passphrase_file, twice=False))
     if not parsed.encrypted:
         warn(t("export.plaintext_file", path=file))
-    rows = parsed.open(lambda: read_passphrase(passphrase_file, twice=False))
     report = svc.credentials_transfer.import_rows(
         rows, actor=svc.actor, on_conflict=on_conflict, dry_run=dry_run
     )

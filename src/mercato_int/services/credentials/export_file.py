@@ -154,6 +154,8 @@ class ExportFile:
         """The rows. `passphrase` is asked for only when the file is encrypted. KeyProblem
         (exit 5) for a wrong passphrase or a file altered after it was sealed."""
         if not self.encrypted:
+            if "ciphertext" in self.doc or "kdf" in self.doc:  # a sealed file said to be plain
+                raise InvalidInput(t("export.err.malformed", what="encrypted"))
             return _rows(self.doc.get("rows"))
         from cryptography.exceptions import InvalidTag
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
