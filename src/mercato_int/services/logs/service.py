@@ -192,11 +192,16 @@ class LogService:
 
     @requires(MANAGE)
     def scrub(
-        self, *, scopes: list[TenantScope] | None, actor: str, dry_run: bool = False
+        self,
+        *,
+        scopes: list[TenantScope] | None,
+        actor: str,
+        dry_run: bool = False,
+        batch: int | None = None,
     ) -> ScrubReport:
         """Rewrite the entries of `scopes` (None: of every tenant) that hold a current secret
         value, masked; batched, each batch with its audit event (counts only)."""
-        from mercato_int.services.logs.scrub import scrub
+        from mercato_int.services.logs.scrub import BATCH, scrub
 
         if self._events is None:  # pragma: no cover - the container always passes it
             raise RuntimeError("LogService.scrub needs the events service")
@@ -207,6 +212,7 @@ class LogService:
             events=self._events(),
             actor=actor,
             dry_run=dry_run,
+            batch=batch or BATCH,
         )
 
     @requires(VIEW)
