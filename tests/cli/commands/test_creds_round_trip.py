@@ -84,7 +84,7 @@ def test_sqlite_to_postgres_and_back_loses_nothing(tmp_path: Path, pg_url: str) 
 
     hop = [(lite, k_lite), (pg_url, k_pg), (lite2, k_lite2)]
     for (src, src_key), (dst, dst_key) in itertools.pairwise(hop):
-        sealed = tmp_path / "hop.export"
+        sealed = tmp_path / f"hop-{len(list(tmp_path.glob('hop-*')))}.export"
         code, _, err = run(
             "creds",
             "export",

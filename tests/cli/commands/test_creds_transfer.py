@@ -109,8 +109,11 @@ def test_export_of_the_scope_and_of_some_ids(cli, tmp_path: Path, passfile: Path
     assert [(e["tenantId"], e["integrationId"]) for e in run.json()["exported"]] == [
         ("default", "carrier_dhl")
     ]
-    unknown = cli("creds", "export", "nope", "--out", str(out), "--passphrase-file", str(passfile))
-    assert unknown.exit_code == 3
+    other = tmp_path / "two.export"
+    unknown = cli(
+        "creds", "export", "nope", "--out", str(other), "--passphrase-file", str(passfile)
+    )
+    assert unknown.exit_code == 3 and not other.exists()
 
 
 def test_passphrase_rules(cli, tmp_path: Path) -> None:
@@ -459,19 +462,10 @@ def test_interrupted_export_leaves_no_file(cli, db_url, tmp_path: Path, passfile
 
     _seed(cli)
     out = tmp_path / "creds.export"
-    out.write_text("the previous export\n")
     proc = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "mercato_int",
-            "creds",
-            "export",
-            "--all-tenants",
-            "--out",
-            str(out),
-            "--passphrase-file",
-            str(passfile),
+            *(sys.executable, "-m", "mercato_int", "creds", "export", "--all-tenants"),
+            *("--out", str(out), "--passphrase-file", str(passfile)),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -487,19 +481,43 @@ def test_interrupted_export_leaves_no_file(cli, db_url, tmp_path: Path, passfile
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".creds.export")]
     assert leftovers == []
     if proc.returncode == 130:
-        assert out.read_text() == "the previous export\n"
+        assert not out.exists()
     else:  # pragma: no cover - the machine finished first: then it is whole
         assert json.loads(out.read_text())["encrypted"] is True
 
 
-def test_write_private_cleans_up_on_error(tmp_path: Path) -> None:
+def test_an_existing_file_is_never_replaced(cli, tmp_path: Path, passfile: Path) -> None:
+    _seed(cli)
+    out = tmp_path / "creds.export"
+    out.write_text("the previous export\n")
+    run = cli("creds", "export", "--out", str(out), "--passphrase-file", str(passfile))
+    assert (run.exit_code, run.stderr) == (
+        2,
+        f"error: {out} exists; an export never replaces a file (give --out a new file name, "
+        "or remove the old export first)\n",
+    )
+    assert out.read_text() == "the previous export\n"
+    assert _events(cli, "integrations.credentials.exported") == []  # refused before reading
+
+
+def test_write_private_leaves_nothing_on_error(tmp_path: Path, monkeypatch) -> None:
+    import os
+
     from mercato_int.errors import InvalidInput
     from mercato_int.services.credentials.export_file import write_private
 
-    target = tmp_path / "a-dir"
-    target.mkdir()
+    folder = tmp_path / "out"
+    folder.mkdir()
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "link", interrupted)  # Ctrl-C after the data was written
+    with pytest.raises(KeyboardInterrupt):
+        write_private(folder / "x.export", b"data")
+    assert list(folder.iterdir()) == []
+    monkeypatch.undo()
+    (folder / "file").write_text("")
     with pytest.raises(InvalidInput, match="cannot write"):
-        write_private(target, b"data")  # a rename over a folder fails after the write
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-dir"]
-    with pytest.raises(InvalidInput, match="cannot write"):
-        write_private(tmp_path / "missing" / "x", b"data")
+        write_private(folder / "file" / "x", b"data")  # its folder is a file
+    assert sorted(p.name for p in folder.iterdir()) == ["file"]

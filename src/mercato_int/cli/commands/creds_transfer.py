@@ -62,7 +62,11 @@ def export(
     ] = None,
     out_path: Annotated[
         Path,
-        typer.Option("--out", metavar="FILE", help="Write the export here (0600, atomically)."),
+        typer.Option(
+            "--out",
+            metavar="FILE",
+            help="Write the export to this new file (0600, atomically; never replaced).",
+        ),
     ] = ...,  # type: ignore[assignment]
     all_tenants: Annotated[
         bool, typer.Option("--all-tenants", help="Every tenant that holds credentials.")
@@ -86,6 +90,7 @@ def export(
     named on stderr)."""
     from mercato_int.services.credentials import export_file
 
+    export_file.refuse_existing(out_path)
     passphrase = None
     if not decrypted:  # asked first: nothing is read or audited for an export that can't seal
         passphrase = export_file.check_passphrase(read_passphrase(passphrase_file, twice=True))
@@ -176,8 +181,10 @@ def import_(
         print_json(report.to_json())
     else:
         for o in report.outcomes:
+            # a dry run, or a run --on-conflict fail stopped: what the import would have done
+            kind = "status" if report.written or o.status == "conflict" else "would"
             line = t(
-                f"export.status.{o.status}", integration=o.integration_id, scope=scope_text(o.scope)
+                f"export.{kind}.{o.status}", integration=o.integration_id, scope=scope_text(o.scope)
             )
             if o.reason:
                 line += f": {o.reason}"

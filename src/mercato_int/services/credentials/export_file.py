@@ -10,19 +10,16 @@ file (the check matches, the GCM tag does not). Every header field but the ciphe
 associated data: changing any of them (the KDF cost, the time) makes the file fail to open.
 The plaintext is `{"rows": [...]}`; with `--decrypted` it is written as it is, with
 `"encrypted": false` and no envelope. Files are written 0600 and atomically (a temporary file
-in the same folder, renamed over the target only once complete).
+in the same folder, linked into place only once complete; an existing file is never replaced).
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import hmac
 import json
-import os
 import secrets
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -236,26 +233,22 @@ def _rows(items: Any) -> list[ExportRow]:
 
 
 def write_private(path: Path, data: bytes) -> None:
-    """Write `data` to `path`, readable by its owner only (0600), atomically: a temporary file
-    beside it is filled, synced and renamed over `path`; on any error or Ctrl-C it is removed
-    and `path` is as it was."""
-    folder = path.parent if str(path.parent) else Path(".")
+    """Write `data` to a new file `path`, readable by its owner only (0600), atomically (see
+    keys.sources.write_private: on an error or Ctrl-C no file is left). An existing file is
+    never replaced, as `keys export` never replaces one."""
+    from mercato_int.keys.sources import write_private as write
+
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        write(path, data, exclusive=True)
     except OSError as exc:
-        raise InvalidInput(t("export.err.cannot_write", path=path, reason=exc.strerror)) from None
-    try:
-        os.fchmod(fd, 0o600)  # mkstemp makes it 0600 already; say so where it matters
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise InvalidInput(
-                t("export.err.cannot_write", path=path, reason=exc.strerror)
-            ) from None
-        raise
+        if isinstance(exc, FileExistsError) and (path.exists() or path.is_symlink()):
+            refuse_existing(path)
+        reason = exc.strerror or type(exc).__name__
+        raise InvalidInput(t("export.err.cannot_write", path=path, reason=reason)) from None
+
+
+def refuse_existing(path: Path) -> None:
+    """InvalidInput if `path` exists: said before anything is asked, read or audited (the
+    write itself checks again)."""
+    if path.exists() or path.is_symlink():
+        raise InvalidInput(t("export.err.exists", path=path), hint=t("export.hint.exists"))
