@@ -300,6 +300,15 @@ def test_conflict_modes_and_dry_runs(cli, tmp_path: Path, passfile: Path) -> Non
     def status(doc) -> list[tuple[str, str, str]]:
         return [(r["tenantId"], r["integrationId"], r["status"]) for r in doc["rows"]]
 
+    human = cli("creds", "import", str(out), "--passphrase-file", str(passfile), "--dry-run")
+    assert human.stdout.splitlines() == [
+        "would skip       carrier_dhl in tenant acme · org default: this store already has "
+        "credentials there (--on-conflict overwrite replaces them)",
+        "would skip       carrier_dhl in tenant default · org default: this store already has "
+        "credentials there (--on-conflict overwrite replaces them)",
+        "would import     gateway_stripe in tenant default · org default",
+        "dry run, nothing written: would import 1, overwrite 0, skip 2, reject 0",
+    ]
     dry = imp("--dry-run", "--on-conflict", "overwrite")
     assert dry.exit_code == 0
     assert (dry.json()["written"], status(dry.json())) == (

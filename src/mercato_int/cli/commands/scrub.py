@@ -10,6 +10,7 @@ import typer
 from mercato_int.cli.context import services
 from mercato_int.cli.output import error_line, out, print_json
 from mercato_int.i18n import scope_text, t
+from mercato_int.i18n.areas.logs import grouped
 
 
 def scrub(
@@ -41,9 +42,10 @@ def scrub(
         print_json(report.to_json())
     else:
         where = t("logs.audit.all_tenants") if all_tenants else scope_text(svc.scope)
-        fields = ", ".join(f"{k} {n}" for k, n in sorted(report.fields.items())) or "-"
+        fields = ", ".join(f"{k} {grouped(n)}" for k, n in sorted(report.fields.items())) or "-"
         key = "logs.scrub.dry_run" if dry_run else "logs.scrub.done"
-        line = t(key, where=where, scanned=report.scanned, entries=report.entries, fields=fields)
+        scanned, entries = grouped(report.scanned), grouped(report.entries)
+        line = t(key, where=where, scanned=scanned, entries=entries, fields=fields)
         out().print(line, markup=False, highlight=False)
     if report.exit_code:
         raise typer.Exit(report.exit_code)
