@@ -14,6 +14,7 @@ that identify an entry (integration, level, tenant, organization) are left as th
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -72,9 +73,24 @@ class ScrubReport:
         }
 
 
+def _suspicious(row: Any, red: Redactor) -> bool:
+    """False when one regex scan shows `row` holds no secret (the common case), as the writer
+    decides for details; True when it may, and the fields must be walked."""
+    if red.escapes or red.numeric:  # forms a text scan can miss: always walk
+        return True
+    texts = [row.message, *(getattr(row, name) for name in _TEXT)]
+    if row.details is not None:
+        texts.append(json.dumps(row.details, ensure_ascii=False))
+        if red.key_pattern is not None and red.key_pattern.search(texts[-1]):
+            return True
+    return red.pattern is not None and any(t and red.pattern.search(t) for t in texts)
+
+
 def rewrite(row: Any, red: Redactor) -> dict[str, Any]:
     """The columns of `row` that change once its secrets are masked (empty: nothing to do)."""
     changes: dict[str, Any] = {}
+    if not _suspicious(row, red):
+        return changes
     message = red.text(row.message)
     if message != row.message:
         changes["message"] = message
