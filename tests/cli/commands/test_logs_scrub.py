@@ -180,7 +180,7 @@ def test_all_tenants_goes_on_past_an_undecryptable_tenant(cli, db_url) -> None:
         2,
         [("b", "gateway_stripe")],
     )
-    assert run.stderr.startswith("error: could not audit gateway_stripe in tenant b")
+    assert run.stderr.startswith("error: could not scrub gateway_stripe in tenant b")
     text = all_log_text(db_url)
     assert f"{SECRET}a" not in text and f"{SECRET}c" not in text
     assert f"{SECRET}b" in text  # its secret is unknown while its credentials do not decrypt

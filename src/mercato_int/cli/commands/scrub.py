@@ -37,7 +37,7 @@ def scrub(
     )
     for e in report.errors:
         what = e.integration_id or t("logs.audit.tenant")
-        error_line(t("logs.audit.failed", what=what, scope=scope_text(e.scope), error=e.error))
+        error_line(t("logs.scrub.failed", what=what, scope=scope_text(e.scope), error=e.error))
     if as_json:
         print_json(report.to_json())
     else:

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from mercato_int.errors import ExitCode, MercatoIntError, NotFound
 from mercato_int.scope import TenantScope
-from mercato_int.services.logs.audit import AuditError, _error
+from mercato_int.services.logs.audit import AuditError, error_of
 from mercato_int.services.logs.redaction import Redactor
 from mercato_int.store.schema import LOGS
 
@@ -127,7 +127,7 @@ def scrub(
         try:
             integration_ids = service.integrations_in(scope=scope)
         except (MercatoIntError, sa.exc.SQLAlchemyError) as exc:
-            report.errors.append(_error(scope, None, exc))
+            report.errors.append(error_of(scope, None, exc))
             continue
         for integration_id in integration_ids:
             try:
@@ -137,7 +137,7 @@ def scrub(
             except NotFound:
                 report.unchecked.append(integration_id)
             except (MercatoIntError, sa.exc.SQLAlchemyError) as exc:
-                report.errors.append(_error(scope, integration_id, exc))
+                report.errors.append(error_of(scope, integration_id, exc))
     return report
 
 
