@@ -7,7 +7,9 @@
 #   acl revoke ACTOR ROLE|FEATURE*
 #   creds
 #   creds explain INTEGRATION_ID* --json
+#   creds export [ID]...* --out --all-tenants --passphrase-file --decrypted --json
 #   creds get INTEGRATION_ID* --json --reveal
+#   creds import FILE --dry-run --on-conflict* --passphrase-file --json
 #   creds set INTEGRATION_ID* ASSIGNMENTS --prompt --if-version
 #   creds unset INTEGRATION_ID* --yes/-y
 #   db
@@ -27,6 +29,7 @@
 #   logs
 #   logs audit --all-tenants --json
 #   logs ingest [FILE|-]
+#   logs scrub --all-tenants --dry-run --json
 #   logs show [ID]* --level* --min-level* --operation --correlation --entity-type --entity-id --since --until --search --limit --offset --cursor -f/--follow --details --json --jsonl
 #   logs write ID* --level* --operation --message --details --correlation --entity-type --entity-id --duration-ms
 #   prune --all-tenants --dry-run --older-than --json

@@ -6,6 +6,7 @@ reading (rotation). Every source is injectable; tests never touch the real keyri
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import stat
@@ -316,24 +317,27 @@ class KeyFileKeys:
 
 def write_private(path: Path, data: bytes, *, exclusive: bool = False) -> None:
     """Write `path` with mode 0600, atomically (a temporary file renamed into place: a kill
-    mid-write leaves the old file or the new, never half). `exclusive`: FileExistsError if
-    `path` exists (never replaces it)."""
+    mid-write leaves the old file or the new, never half; an error or Ctrl-C removes the
+    temporary file). `exclusive`: FileExistsError if `path` exists (never replaces it)."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.chmod(tmp, 0o600)
-    if exclusive:
         try:
-            os.link(tmp, path)  # fails if `path` exists, unlike rename
+            view = memoryview(data)
+            while view:  # os.write may write less than asked
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
         finally:
+            os.close(fd)
+        os.chmod(tmp, 0o600)
+        if exclusive:
+            os.link(tmp, path)  # fails if `path` exists, unlike rename
+        else:
+            os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        return
-    os.replace(tmp, path)
 
 
 def _uses_from_text(raw: str | None) -> dict[str, Any]:

@@ -62,6 +62,7 @@ UNCHECKED: dict[str, str] = {
     "EventsService.record": "writes inside a checked call's transaction (or records a refusal)",
     "EventsService.deliver": "hands recorded events to subscribers, after a checked call",
     "EventsService.subscribe": "registers a subscriber (in-process wiring, no tenant data)",
+    "CredentialsTransferService.all_scopes": "which tenants hold credentials: no values",
     "LogService.writer": "each (integration, scope) written is checked when first written",
     "LogService.scopes": "which tenants have logs: installation-wide runs check each tenant",
     "RetentionService.all_scopes": "which tenants have logs: prune checks each tenant",

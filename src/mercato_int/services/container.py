@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from mercato_int.services.acl import AclService
     from mercato_int.services.credentials.keys import KeysService
     from mercato_int.services.credentials.service import CredentialsService
+    from mercato_int.services.credentials.transfer import CredentialsTransferService
     from mercato_int.services.events import EventsService
     from mercato_int.services.health.service import HealthService
     from mercato_int.services.logs.activity import LogActivityService
@@ -137,6 +138,7 @@ class Services:
             clock=self.clock,
             # resolved lazily, per (integration, scope), by whoever writes
             secret_values=lambda i, scope: self.credentials.secret_values(i, scope),
+            events=lambda: self.events,
         )
 
     @cached_property
@@ -185,6 +187,19 @@ class Services:
             store=self.store,
             registry=self.registry,
             keys=self.master_keys,
+            events=self.events,
+            clock=self.clock,
+        )
+
+    @cached_property
+    def credentials_transfer(self) -> CredentialsTransferService:
+        from mercato_int.services.credentials.transfer import CredentialsTransferService
+
+        return CredentialsTransferService(
+            guard=self.guard,
+            store=self.store,
+            registry=self.registry,
+            credentials=lambda: self.credentials,
             events=self.events,
             clock=self.clock,
         )

@@ -54,6 +54,9 @@ ACCESS_GRANTED = "integrations.access.granted"
 ACCESS_REVOKED = "integrations.access.revoked"
 TOKEN_CREATED = "integrations.tokens.created"
 TOKEN_REVOKED = "integrations.tokens.revoked"
+# `creds export` (which ids left the store, encrypted or not) and `logs scrub` (counts)
+CREDENTIALS_EXPORTED = "integrations.credentials.exported"
+LOGS_SCRUBBED = "integrations.logs.scrubbed"
 
 AUDIT_EVENT_TYPES: dict[str, str] = {
     ACCESS_DENIED: "Access Denied",
@@ -61,6 +64,8 @@ AUDIT_EVENT_TYPES: dict[str, str] = {
     ACCESS_REVOKED: "Access Revoked",
     TOKEN_CREATED: "API Token Created",
     TOKEN_REVOKED: "API Token Revoked",
+    CREDENTIALS_EXPORTED: "Credentials Exported",
+    LOGS_SCRUBBED: "Logs Scrubbed",
 }
 
 log = logging.getLogger(__name__)

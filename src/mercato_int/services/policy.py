@@ -77,7 +77,7 @@ def requires(feature: str, *, everywhere: bool = False) -> Callable[[F], F]:
     """Mark a service method as needing `feature` from the caller in the scope it is given.
 
     The scope is the `scope` argument (or each of `scopes`, every tenant's policy with
-    `scopes=None` or `everywhere`, or each job's); the subject of a refusal is
+    `scopes=None` or `everywhere`, or each job's or row's); the subject of a refusal is
     `integration_id` or `some_id`. The object has a `guard` (a Guard)."""
 
     def decorate(fn: F) -> F:
@@ -96,8 +96,9 @@ def requires(feature: str, *, everywhere: bool = False) -> Callable[[F], F]:
                     guard.require_everywhere(feature)
                 else:
                     guard.require_each(feature, given["scopes"])
-            elif "jobs" in given:
-                guard.require_each(feature, (job.scope for job in given["jobs"]))
+            elif "jobs" in given or "rows" in given:  # each job's or row's own scope
+                items = given["jobs"] if "jobs" in given else given["rows"]
+                guard.require_each(feature, (item.scope for item in items))
             else:  # pragma: no cover - a marked method must say where it acts
                 raise TypeError(f"{fn.__qualname__} has no scope to check")
 

@@ -275,6 +275,7 @@ def test_help_shows_the_filters_and_the_commands(cli) -> None:
             "write",
             "ingest",
             "audit",
+            "scrub",
         ]
     polish = cli("--lang", "pl", "logs", "--help").stdout
     assert "\n  --level <str>        Dokładnie ten poziom.\n" in polish

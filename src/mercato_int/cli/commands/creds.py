@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from mercato_int.cli.commands import command_app
+from mercato_int.cli.commands import command_app, creds_transfer
 from mercato_int.cli.complete import complete_ids
 from mercato_int.cli.context import services
 from mercato_int.cli.output import confirm, err, local_time, note, out, print_json, warn
@@ -301,3 +301,8 @@ def unset(
         raise typer.Exit(ExitCode.FAILED)
     removed = svc.credentials.remove(integration_id, svc.scope, actor=svc.actor)
     out().print(t("creds.removed", owner=removed, scope=scope), markup=False)
+
+
+# in their own module (this one is near the 400-line limit), listed after the others
+creds.command("export")(creds_transfer.export)
+creds.command("import")(creds_transfer.import_)

@@ -93,7 +93,7 @@ def audit(service: LogService, scopes: list[TenantScope]) -> AuditReport:
         try:
             integration_ids = service.integrations_in(scope=scope)
         except (MercatoIntError, sa.exc.SQLAlchemyError) as exc:
-            report.errors.append(_error(scope, None, exc))
+            report.errors.append(error_of(scope, None, exc))
             continue
         for integration_id in integration_ids:
             try:
@@ -103,11 +103,12 @@ def audit(service: LogService, scopes: list[TenantScope]) -> AuditReport:
             except NotFound:
                 report.unchecked.append(integration_id)
             except (MercatoIntError, sa.exc.SQLAlchemyError) as exc:
-                report.errors.append(_error(scope, integration_id, exc))
+                report.errors.append(error_of(scope, integration_id, exc))
     return report
 
 
-def _error(scope: TenantScope, integration_id: str | None, exc: Exception) -> AuditError:
+def error_of(scope: TenantScope, integration_id: str | None, exc: Exception) -> AuditError:
+    """The AuditError of `exc` (a store failure is exit 4, with its first line)."""
     if isinstance(exc, MercatoIntError):
         return AuditError(scope, integration_id, str(exc), exc.exit_code)
     reason = str(getattr(exc, "orig", exc)).strip().splitlines()

@@ -28,7 +28,9 @@ SecretValues = Callable[[str, TenantScope], Iterable[str]]
 
 
 if TYPE_CHECKING:
+    from mercato_int.services.events import EventsService
     from mercato_int.services.logs.audit import AuditReport
+    from mercato_int.services.logs.scrub import ScrubReport
 
 
 class LogService:
@@ -40,6 +42,7 @@ class LogService:
         registry: Registry,
         clock: Callable[[], datetime],
         secret_values: SecretValues | None = None,
+        events: Callable[[], EventsService] | None = None,
     ) -> None:
         self.guard = guard
         self.store = store
@@ -47,6 +50,7 @@ class LogService:
         self.clock = clock
         # (integration id, scope) -> the current secret values of its resolved credentials
         self.secret_values: SecretValues = secret_values or (lambda _i, _s: ())
+        self._events = events  # only `scrub` records events
 
     # --- writing ------------------------------------------------------------------------
     @requires(MANAGE)
@@ -185,6 +189,31 @@ class LogService:
         from mercato_int.services.logs.audit import audit
 
         return audit(self, self.scopes() if scopes is None else scopes)
+
+    @requires(MANAGE)
+    def scrub(
+        self,
+        *,
+        scopes: list[TenantScope] | None,
+        actor: str,
+        dry_run: bool = False,
+        batch: int | None = None,
+    ) -> ScrubReport:
+        """Rewrite the entries of `scopes` (None: of every tenant) that hold a current secret
+        value, masked; batched, each batch with its audit event (counts only)."""
+        from mercato_int.services.logs.scrub import BATCH, scrub
+
+        if self._events is None:  # pragma: no cover - the container always passes it
+            raise RuntimeError("LogService.scrub needs the events service")
+        return scrub(
+            self,
+            self.scopes() if scopes is None else scopes,
+            redactor=self._redactor,
+            events=self._events(),
+            actor=actor,
+            dry_run=dry_run,
+            batch=batch or BATCH,
+        )
 
     @requires(VIEW)
     def integrations_in(self, *, scope: TenantScope) -> list[str]:
