@@ -31,12 +31,17 @@
 #   logs write ID* --level* --operation --message --details --correlation --entity-type --entity-id --duration-ms
 #   prune --all-tenants --dry-run --older-than --json
 #   scaffold NAME --title --category --hub --field --health-url --dir --bundle --integration --json
+#   serve --host --port --workers --root-path --no-metrics
 #   settings
 #   settings get KEY --json
 #   settings list --json
 #   settings set KEY VALUE --json
 #   settings unset KEY --json
 #   show ID* --json
+#   tokens
+#   tokens create NAME --for --expires --json
+#   tokens list --json
+#   tokens revoke ID|PREFIX
 #   tui
 #   validate --json
 

@@ -54,6 +54,12 @@ COMMANDS: dict[str, tuple[str, str | None, str | None, bool]] = {
         None,
         False,
     ),
+    "serve": (
+        "mercato_int.cli.commands.serve:app",
+        "Serve the HTTP API: bearer tokens, the token's tenant; SIGTERM stops it gracefully.\n\nOne line on stderr when ready. A store behind on migrations is refused (exit 4).",
+        None,
+        False,
+    ),
     "enable": (
         "mercato_int.cli.commands.state:app",
         "Enable integrations in the scope; a bundle id enables all of its integrations.\n\nRecords who and when, and one audit event per change. Missing required credentials do\nnot stop it: a warning names the `creds set` command that sets them.",
@@ -108,13 +114,19 @@ COMMANDS: dict[str, tuple[str, str | None, str | None, bool]] = {
         None,
         False,
     ),
+    "tokens": (
+        "mercato_int.cli.commands.tokens:app",
+        "Bearer tokens of the HTTP API: each bound to an actor and the command's tenant and organization; only a hash is stored.",
+        None,
+        False,
+    ),
     # generated: end
 }
 
 
 # every module of cli/commands/, in the order `--help` lists their commands (groups last)
 MODULES = ("acl", "catalog", "creds", "db", "events", "health", "keys", "logs", "retention",
-           "scaffold", "state", "tui")  # fmt: skip
+           "scaffold", "serve", "state", "tokens", "tui")  # fmt: skip
 
 
 def index() -> dict[str, tuple[str, str | None, str | None, bool]]:

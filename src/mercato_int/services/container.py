@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from mercato_int.services.retention.settings import TenantSettingsService
     from mercato_int.services.state.marketplace import MarketplaceService
     from mercato_int.services.state.service import StateService
+    from mercato_int.services.tokens.service import TokenService
     from mercato_int.store.engine import Store
 
 
@@ -43,12 +44,15 @@ class Services:
         registry: Registry | None = None,
         clock: Callable[[], datetime] | None = None,
         master_keys: MasterKeys | None = None,
+        store: Store | None = None,
     ) -> None:
         self.settings = settings
         if registry is not None:
             self.__dict__["registry"] = registry
         if master_keys is not None:
             self.__dict__["master_keys"] = master_keys
+        if store is not None:  # shared with other containers (the API: one per request)
+            self.__dict__["store"] = store
         self.clock: Callable[[], datetime] = clock or _utcnow
         # what the caller asked for, named in the audit trail of a refusal (the CLI: its
         # command path); the actor is the settings'
@@ -190,6 +194,14 @@ class Services:
         from mercato_int.services.credentials.keys import KeysService
 
         return KeysService(store=self.store, keys=self.master_keys, clock=self.clock)
+
+    @cached_property
+    def tokens(self) -> TokenService:
+        from mercato_int.services.tokens.service import TokenService
+
+        return TokenService(
+            guard=self.guard, store=self.store, clock=self.clock, events=lambda: self.events
+        )
 
     @cached_property
     def acl(self) -> AclService:

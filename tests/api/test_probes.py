@@ -1,0 +1,111 @@
+"""Probes and the documents of the API, without a token: /healthz, /readyz, /metrics,
+/openapi.json, /docs; and every /api route refusing a request without a valid token (401 with
+`WWW-Authenticate: Bearer`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import Served, server_env, start
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory, stripe_fake) -> Served:
+    tmp = tmp_path_factory.mktemp("probes")
+    env = server_env(tmp, f"sqlite:///{tmp / 'store.db'}", stripe_fake.url)
+    served = start(env)
+    yield served
+    assert served.stop() == 0
+
+
+def test_the_probes_answer_without_a_token(served: Served) -> None:
+    with served.client() as http:
+        assert http.get("/healthz").json() == {"status": "ok"}
+        ready = http.get("/readyz")
+        assert ready.status_code == 200 and ready.json()["status"] == "ready"
+        doc = http.get("/openapi.json").json()
+        assert "/api/integrations/{integration_id}/credentials" in doc["paths"]
+        assert doc["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+        assert "swagger" in http.get("/docs").text.lower()
+
+
+def test_metrics_count_requests_by_route_template_and_status(served: Served) -> None:
+    with served.client() as http:
+        http.get("/healthz")
+        http.get("/api/integrations/gateway_stripe")  # 401: no token
+        http.get("/no/such/path")
+        text = http.get("/metrics").text
+    assert "# TYPE mercato_int_http_requests_total counter" in text
+    assert 'route="/healthz",status="200"' in text
+    assert 'route="/api/integrations/{integration_id}",status="401"' in text
+    assert 'route="unmatched",status="404"' in text
+    assert "mercato_int_http_request_duration_seconds_bucket{" in text
+    assert "mercato_int_log_entries_written_total " in text
+    assert "gateway_stripe" not in text and "/no/such/path" not in text
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/api/integrations"),
+        ("GET", "/api/integrations/gateway_stripe"),
+        ("PUT", "/api/integrations/gateway_stripe/state"),
+        ("GET", "/api/integrations/gateway_stripe/credentials"),
+        ("PUT", "/api/integrations/gateway_stripe/credentials"),
+        ("DELETE", "/api/integrations/gateway_stripe/credentials"),
+        ("POST", "/api/integrations/gateway_stripe/health"),
+    ],
+)
+@pytest.mark.parametrize(
+    "authorization", [None, "Bearer", "Bearer nope", "Basic dXNlcjpwYXNz", "bearer mi_x"]
+)
+def test_every_route_wants_a_valid_bearer_token(
+    served: Served, method: str, path: str, authorization: str | None
+) -> None:
+    headers = {"Authorization": authorization} if authorization else {}
+    with served.client() as http:
+        answer = http.request(method, path, headers=headers, json={"isEnabled": True})
+    assert answer.status_code == 401, answer.text
+    assert answer.headers["www-authenticate"] == "Bearer"
+    assert answer.json()["error"]["code"] == "unauthenticated"
+    assert set(answer.json()) == {"error"}
+
+
+def test_a_body_over_one_mebibyte_is_refused_with_413(served: Served) -> None:
+    big = b'{"credentials": {"secretKey": "' + b"x" * (1024 * 1024) + b'"}}'
+    with served.client() as http:
+        answer = http.put(
+            "/api/integrations/gateway_stripe/credentials",
+            content=big,
+            headers={"Content-Type": "application/json"},
+        )
+        assert answer.status_code == 413
+        assert answer.json()["error"]["code"] == "payload_too_large"
+
+        def chunks():  # no Content-Length: counted as it arrives
+            for _ in range(20):
+                yield b"x" * 65536
+
+        answer = http.put("/api/integrations/gateway_stripe/credentials", content=chunks())
+        assert answer.status_code == 413
+
+
+def test_the_access_log_has_no_header_and_no_body(served: Served) -> None:
+    with served.client("mi_secret_token_value") as http:
+        http.put(
+            "/api/integrations/gateway_stripe/credentials?x=1",
+            json={"credentials": {"secretKey": "sk_body_value_4242"}},
+        )
+    output = served.output()
+    assert '"PUT /api/integrations/gateway_stripe/credentials" 401' in output
+    assert "mi_secret_token_value" not in output and "sk_body_value_4242" not in output
+    assert "x=1" not in output
+
+
+def test_the_ready_line_names_url_store_and_workers(served: Served) -> None:
+    ready = [line for line in served.stderr if "listening on" in line]
+    assert len(ready) == 1
+    assert served.url in ready[0] and "store sqlite:///" in ready[0] and "workers: 1" in ready[0]
+    assert Path(ready[0].split("store sqlite:///")[1].split(",")[0]).name == "store.db"
