@@ -57,6 +57,7 @@ ARGUMENTS = {
     "correlation_id": None,
     "session": None,  # refused before the session is touched
     "integration_ids": ["carrier_dhl"],
+    "entries": [{"level": "info", "operation": "walk", "message": "walk"}],
     "result": {"status": "healthy"},
     "checked_at": datetime(2026, 1, 1, tzinfo=UTC),
     "name": "walk-token",
@@ -166,6 +167,7 @@ def test_every_checked_method_refuses_a_caller_without_the_feature(walled):
         "health.plan_all_tenants",
         "logs.query",
         "logs.log",
+        "logs.write_batch",
         "events.query",
         "retention.prune",
         "tenant_settings.set",

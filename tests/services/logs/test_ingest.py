@@ -101,5 +101,23 @@ def test_unknown_integration_and_refused_caller_write_nothing(services) -> None:
     services.acl.grant(SCOPE, "root", "admin", by="root")
     services.acl.grant(SCOPE, "tester", "integrations.view", by="root")  # tester: view only
     with pytest.raises(NotAllowed):
-        write_entries(services.logs, "gateway_stripe", [good(0)], SCOPE, now=NOW)
+        services.logs.write_batch("gateway_stripe", [good(0)], scope=SCOPE)
     assert services.logs.query(scope=SCOPE, limit=1).total == 0
+
+
+def test_a_writer_without_the_credentials_feature_still_gets_its_entries_redacted(
+    services,
+) -> None:
+    """Writing needs integrations.manage; the secrets are read to mask them, for the service,
+    not handed to the caller, so integrations.credentials is not needed."""
+    stripe = {"publishableKey": "pk_x", "secretKey": SECRET, "webhookSecret": "whsec_x"}
+    services.credentials.save("gateway_stripe", stripe, SCOPE, actor="tester")  # no policy yet
+    services.acl.grant(SCOPE, "root", "admin", by="root")
+    services.acl.grant(SCOPE, "tester", "integrations.manage", by="root")
+    services.acl.grant(SCOPE, "tester", "employee", by="root")  # and view: no credentials
+    with pytest.raises(NotAllowed):
+        services.credentials.secret_values("gateway_stripe", SCOPE)
+    entry = {**good(0), "message": f"with {SECRET}"}
+    result = services.logs.write_batch("gateway_stripe", [entry], scope=SCOPE)
+    assert (result.accepted, result.rejected) == (1, [])
+    assert services.logs.query(scope=SCOPE).items[0].message == f"with {MASK}"

@@ -100,8 +100,7 @@ def write_logs(
     integration_id: str, body: LogBatch, svc: Annotated[Services, Depends(services)]
 ) -> JSONResponse:
     from mercato_int.api import metrics
-    from mercato_int.services.logs.ingest import write_entries
 
-    result = write_entries(svc.logs, integration_id, body.entries, svc.scope, now=svc.clock())
+    result = svc.logs.write_batch(integration_id, body.entries, scope=svc.scope)
     metrics.log_entries_written(result.accepted)
     return JSONResponse(result.to_json())
