@@ -13,8 +13,8 @@
 #   db
 #   db current --json
 #   db upgrade --json
-#   disable ID...* --json
-#   enable ID...* --json
+#   disable ID...* --json --if-version
+#   enable ID...* --json --if-version
 #   events --type* --since --limit -f/--follow --json
 #   health [ID|BUNDLE]...* --all --all-tenants --timeout --concurrency --json
 #   keys

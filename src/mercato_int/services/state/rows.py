@@ -58,10 +58,11 @@ def state_version_conflict(
         "scope": scope_text(scope),
         "expected": expected,
         "current": current,
+        "flags": scope.cli_flags(),
     }
     return VersionConflict(
         t("state.err.version_conflict", **params),
-        hint=t("state.hint.version_conflict", id=integration_id),
+        hint=t("state.hint.version_conflict", **params),
         code="state.err.version_conflict",
         params=params,
         hint_code="state.hint.version_conflict",

@@ -16,6 +16,7 @@ from __future__ import annotations
 import builtins
 import hashlib
 import hmac
+import logging
 import secrets
 import uuid
 from collections.abc import Callable
@@ -24,9 +25,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from mercato_int.errors import InvalidInput, NotFound, Unauthenticated
+from mercato_int.errors import InvalidInput, NotFound, StoreError, Unauthenticated
 from mercato_int.i18n import scope_text, t
 from mercato_int.scope import TenantScope
 from mercato_int.services.features import MANAGE
@@ -42,8 +43,10 @@ RANDOM_BYTES = 32  # 256 bits
 PREFIX_CHARS = 8  # of the random part, kept (with the marker) as the token's visible name
 MIN_REF = 4  # characters of an id or prefix (after the marker) that `revoke` accepts
 TOUCH_EVERY = timedelta(seconds=60)  # last_used_at is written at most this often per token
+TOUCH_WAIT_MS = 200  # how long the stamp waits for another writer of a SQLite store
 DEFAULT_EXPIRY = timedelta(days=90)  # what `tokens create` uses without --expires
-NAME_MAX = API_TOKENS.c.name.type.length or 100
+log = logging.getLogger(__name__)
+NAME_MAX: int = getattr(API_TOKENS.c.name.type, "length", None) or 100
 
 
 @dataclass(frozen=True)
@@ -203,11 +206,15 @@ class TokenService:
             record = _record(row)
             if row.revoked_at is not None:
                 return record
-            session.execute(
+            done = session.execute(
                 update(API_TOKENS)
                 .where(API_TOKENS.c.id == row.id, API_TOKENS.c.revoked_at.is_(None))
                 .values(revoked_at=now)
             )
+            if not done.rowcount:  # revoked by someone else meanwhile: theirs is the event
+                return _record(
+                    session.execute(select(API_TOKENS).where(API_TOKENS.c.id == row.id)).one()
+                )
             record = _replace_revoked(record, now)
             event = self._record_event(session, TOKEN_REVOKED, record, by)
         self._events().deliver([event])
@@ -233,16 +240,7 @@ class TokenService:
             if row.expires_at is not None and row.expires_at <= now:
                 raise _refused("expired", prefix=row.prefix, at=_iso(row.expires_at))
             if row.last_used_at is None or now - row.last_used_at >= TOUCH_EVERY:
-                stale = or_(
-                    API_TOKENS.c.last_used_at.is_(None),
-                    API_TOKENS.c.last_used_at <= now - TOUCH_EVERY,
-                )
-                conn.execute(
-                    update(API_TOKENS)
-                    .where(API_TOKENS.c.id == row.id, stale)
-                    .values(last_used_at=now)
-                )
-                conn.commit()
+                _touch(conn, row.id, now)
         return ApiPrincipal(
             token_id=_id_text(row.id),
             name=row.name,
@@ -312,6 +310,32 @@ class TokenService:
                 **({"expiresAt": _iso(record.expires_at)} if type.endswith("created") else {}),
             },
         )
+
+
+def _touch(conn: Any, token_id: Any, now: datetime) -> None:
+    """Stamp `last_used_at`, unless another request did within the minute (the condition is in
+    the UPDATE). Best effort: a store that is busy or read-only for a moment must not turn a
+    valid token away, so a failed stamp is dropped (the next request tries again)."""
+    stale = or_(
+        API_TOKENS.c.last_used_at.is_(None),
+        API_TOKENS.c.last_used_at <= now - TOUCH_EVERY,
+    )
+    sqlite = conn.dialect.name == "sqlite"
+    try:
+        if sqlite:  # wait a moment for another writer, not the store's full busy timeout
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {TOUCH_WAIT_MS}")
+        conn.execute(
+            update(API_TOKENS).where(API_TOKENS.c.id == token_id, stale).values(last_used_at=now)
+        )
+        conn.commit()
+    except (SQLAlchemyError, StoreError) as exc:
+        conn.rollback()
+        log.debug("last_used_at of token %s not written: %s", token_id, type(exc).__name__)
+    finally:
+        if sqlite:
+            from mercato_int.store.sqlite_files import BUSY_TIMEOUT_MS
+
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 def _in(scope: TenantScope) -> tuple[Any, Any]:
