@@ -119,19 +119,28 @@ def start(env: dict[str, str], *args: str, timeout: float = 60) -> Served:
 
 @dataclass
 class Cli:
-    """The CLI on the server's store and home, as a subprocess (as an operator runs it)."""
+    """The CLI on the server's store and home, as an operator runs it."""
 
     env: dict[str, str]
 
     def __call__(self, *args: str, tenant: str | None = None, actor: str | None = None):
-        argv = [MERCATO]
+        """Run in this process (a subprocess costs a second on a busy machine), with the
+        server's environment for our variables."""
+        from typer.testing import CliRunner
+
+        from mercato_int.cli.app import app
+
+        argv: list[str] = []
         if tenant:
             argv += ["--tenant", tenant]
         if actor:
             argv += ["--actor", actor]
-        return subprocess.run(
-            [*argv, *args], env=self.env, capture_output=True, text=True, timeout=120
-        )
+        ours = ("MERCATO_INT_", "PYTHON_KEYRING_BACKEND", "LANG", "NO_COLOR", "COLUMNS")
+        env = {k: v for k, v in self.env.items() if k.startswith(ours)}
+        result = CliRunner().invoke(app, [*argv, *args], env=env)
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
 
     def json(self, *args: str, **kw: str | None) -> object:
         import json
@@ -140,14 +149,22 @@ class Cli:
         assert run.returncode == 0, run.stderr
         return json.loads(run.stdout)
 
-    def token(
+    made: list[str] = field(default_factory=list)  # every token made: none may leak
+
+    def token_record(
         self, tenant: str, *, actor: str = "robot", expires: str | None = None, by: str = "admin"
-    ) -> str:
-        """A new bearer token of `tenant` for `actor`, made with `tokens create` by `by`."""
+    ) -> dict[str, str]:
+        """`tokens create --json` in `tenant` for `actor`, run by `by`."""
         args = ["tokens", "create", f"t-{uuid.uuid4().hex[:8]}", "--for", actor, "--json"]
         if expires:
             args += ["--expires", expires]
-        return self.json(*args, tenant=tenant, actor=by)["token"]  # type: ignore[index]
+        record = self.json(*args, tenant=tenant, actor=by)
+        self.made.append(record["token"])  # type: ignore[index]
+        return record  # type: ignore[return-value]
+
+    def token(self, tenant: str, **kw: str) -> str:
+        """A new bearer token of `tenant` (see token_record)."""
+        return self.token_record(tenant, **kw)["token"]
 
 
 def tenant_name() -> str:

@@ -28,6 +28,9 @@ def test_the_probes_answer_without_a_token(served: Served) -> None:
         doc = http.get("/openapi.json").json()
         assert "/api/integrations/{integration_id}/credentials" in doc["paths"]
         assert doc["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+        put = doc["paths"]["/api/integrations/{integration_id}/credentials"]["put"]
+        assert {"400", "401", "403", "404", "412", "413", "500", "503"} <= set(put["responses"])
+        assert not [p for p in doc["paths"].values() for o in p.values() if "422" in o["responses"]]
         assert "swagger" in http.get("/docs").text.lower()
 
 

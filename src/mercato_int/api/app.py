@@ -29,11 +29,13 @@ def create_app(settings: Settings, *, metrics: bool = True) -> FastAPI:
 
     shared = Services(settings)
     shared.action = "api"
+    # opened and checked now, not on a first request: a store that fails stops a worker's
+    # start with one line (uvicorn's "Error loading ASGI app factory: ..."), no traceback
+    shared.store  # noqa: B018
+    shared.registry  # noqa: B018
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        shared.store  # noqa: B018  (open it and check its schema now, not on a first request)
-        shared.registry  # noqa: B018
         try:
             yield
         finally:
@@ -56,7 +58,24 @@ def create_app(settings: Settings, *, metrics: bool = True) -> FastAPI:
         app.include_router(module.router)
         if name == "probes" and metrics:
             app.include_router(module.metrics_router)
+    _without_422(app)
     return app
+
+
+def _without_422(app: FastAPI) -> None:
+    """The OpenAPI document without FastAPI's 422: a request it cannot validate is 400 here."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            for operations in schema.get("paths", {}).values():
+                for operation in operations.values():
+                    operation.get("responses", {}).pop("422", None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def from_environment() -> FastAPI:

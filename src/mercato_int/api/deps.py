@@ -45,8 +45,6 @@ def principal(
 def services(request: Request, who: Any = Depends(principal)) -> Services:
     """A container for this request: the token's scope and actor; the process's store,
     registry and keys. `action` names the route for the audit trail of a refusal."""
-    from mercato_int.services import Services
-
     shared = base(request)
     _fresh_keys(request)
     settings = replace(shared.settings, scope=who.scope, actor=who.actor)

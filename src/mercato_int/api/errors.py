@@ -51,13 +51,12 @@ def response(status: int, code: str, message: str, headers: dict[str, str] | Non
 
 def core_error(exc: errors.MercatoIntError):
     """The response for a core error: its message (and hint) in the server's language."""
-    from mercato_int import i18n
-
     status, code = status_of(exc)
-    text = exc.localized(i18n.t) if hasattr(exc, "localized") else str(exc)
+    text = str(exc)  # the message and its hint, in the server's language
     headers: dict[str, str] = {}
-    if status == 401:
+    if isinstance(exc, errors.Unauthenticated):
         headers.update(BEARER_CHALLENGE)
+        log.info("token refused: %s", exc.reason)  # missing, unknown, expired or revoked
     if isinstance(exc, errors.VersionConflict):
         headers["ETag"] = etag(exc.current)
     return response(status, code, text, headers or None)
@@ -127,3 +126,29 @@ def install(app: Any) -> None:
     app.add_exception_handler(errors.MercatoIntError, on_core)
     app.add_exception_handler(RequestValidationError, on_invalid)
     app.add_exception_handler(HTTPException, on_http)
+
+
+_MEANING = {
+    400: "bad query, body or credential value",
+    401: "no token, or an unknown, expired or revoked one",
+    403: "the tenant's policy refuses the token's actor",
+    404: "unknown integration (or nothing to delete)",
+    412: "If-Match names a version that is no longer current",
+    413: "body over 1 MiB",
+    500: "key_unavailable: the master key is not on this host",
+    503: "the store fails or its schema is behind",
+}
+
+
+def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for these error statuses, with the error body's schema."""
+    from pydantic import BaseModel
+
+    class ErrorDetail(BaseModel):
+        code: str
+        message: str
+
+    class ErrorBody(BaseModel):
+        error: ErrorDetail
+
+    return {s: {"model": ErrorBody, "description": _MEANING[s]} for s in statuses}

@@ -70,8 +70,8 @@ def render() -> str:
     for (method, route), row in sorted(latency.items()):
         labels = f'method="{method}",route="{_label(route)}"'
         name = "mercato_int_http_request_duration_seconds"
-        for bound, n in zip(BUCKETS, row, strict=False):
-            lines.append(f'{name}_bucket{{{labels},le="{bound}"}} {int(n)}')
+        for bound, count in zip(BUCKETS, row, strict=False):
+            lines.append(f'{name}_bucket{{{labels},le="{bound}"}} {int(count)}')
         lines.append(f'{name}_bucket{{{labels},le="+Inf"}} {int(row[-1])}')
         lines.append(f"{name}_sum{{{labels}}} {row[-2]:.6f}")
         lines.append(f"{name}_count{{{labels}}} {int(row[-1])}")

@@ -83,7 +83,7 @@ class ApiMiddleware:
         if self.with_metrics:
             metrics.observe_request(scope["method"], route, status, seconds)
         client = scope.get("client") or ("-", 0)
-        path = scope.get("root_path", "") + scope.get("path", "")
+        path = scope.get("path", "")  # uvicorn puts --root-path in it already
         access_log.info(
             '%s "%s %s" %d %.1fms', client[0], scope["method"], path, status, seconds * 1000
         )

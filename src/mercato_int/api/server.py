@@ -139,14 +139,19 @@ def _single(config: Any, sock: socket.socket, announce: Any) -> int:
             if self.started:
                 announce()
 
-    # uvicorn raises a signal it caught again once it has stopped: ours take it, quietly
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: None)
     server = Server(config)
+
+    def stop(*_: object) -> None:
+        server.should_exit = True
+
+    # ours until uvicorn's take over (a signal before that still stops it), and again after:
+    # uvicorn raises a signal it caught once more when it has stopped, for them to take quietly
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, stop)
     try:
         server.run(sockets=[sock])
-    except SystemExit as exc:  # a failed startup
-        return int(exc.code or 0)
+    except SystemExit as exc:  # a failed start (uvicorn said why, in one line)
+        return 1 if exc.code else 0
     finally:
         sock.close()
     return 0 if server.started else 1

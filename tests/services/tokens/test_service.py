@@ -274,3 +274,10 @@ def test_a_busy_sqlite_store_does_not_hold_up_authentication(
     assert _row(svc, record.id).last_used_at is None
     svc.tokens.authenticate(raw)
     assert _row(svc, record.id).last_used_at == T0
+
+
+def test_a_naive_expiry_is_taken_as_utc(svc: Services) -> None:
+    record, _ = svc.tokens.create(SCOPE, "naive", expires_at=datetime(2026, 3, 2, 12, 0))
+    assert record.expires_at == datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    (listed,) = svc.tokens.list(SCOPE)
+    assert listed.expires_at == record.expires_at

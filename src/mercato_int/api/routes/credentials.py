@@ -11,10 +11,14 @@ from pydantic import BaseModel, ConfigDict
 from mercato_int.api import views
 from mercato_int.api.conditions import if_match
 from mercato_int.api.deps import services
-from mercato_int.api.errors import etag
+from mercato_int.api.errors import documented, etag
 from mercato_int.services import Services
 
-router = APIRouter(prefix="/api/integrations", tags=["credentials"])
+router = APIRouter(
+    prefix="/api/integrations",
+    tags=["credentials"],
+    responses=documented(400, 401, 403, 404, 413, 500, 503),
+)
 
 
 @router.get("/{integration_id}/credentials")
@@ -34,7 +38,7 @@ class CredentialsBody(BaseModel):
     credentials: dict[str, Any]
 
 
-@router.put("/{integration_id}/credentials")
+@router.put("/{integration_id}/credentials", responses=documented(412))
 def put_credentials(
     integration_id: str,
     body: CredentialsBody,

@@ -8,9 +8,14 @@ from fastapi import APIRouter, Depends, Query
 
 from mercato_int.api import metrics, views
 from mercato_int.api.deps import services
+from mercato_int.api.errors import documented
 from mercato_int.services import Services
 
-router = APIRouter(prefix="/api/integrations", tags=["health"])
+router = APIRouter(
+    prefix="/api/integrations",
+    tags=["health"],
+    responses=documented(400, 401, 403, 404, 413, 500, 503),
+)
 
 
 @router.post("/{integration_id}/health")

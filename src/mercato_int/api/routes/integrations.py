@@ -10,10 +10,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from mercato_int.api import views
 from mercato_int.api.conditions import if_match
 from mercato_int.api.deps import services
-from mercato_int.api.errors import etag
+from mercato_int.api.errors import documented, etag
 from mercato_int.services import Services
 
-router = APIRouter(prefix="/api/integrations", tags=["integrations"])
+router = APIRouter(
+    prefix="/api/integrations",
+    tags=["integrations"],
+    responses=documented(400, 401, 403, 404, 413, 500, 503),
+)
 
 
 @router.get("")
@@ -70,7 +74,7 @@ class StateBody(BaseModel):
     is_enabled: bool = Field(alias="isEnabled")
 
 
-@router.put("/{integration_id}/state")
+@router.put("/{integration_id}/state", responses=documented(412))
 def put_state(
     integration_id: str,
     body: StateBody,

@@ -21,7 +21,7 @@ import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import or_, select, update
@@ -147,6 +147,8 @@ class TokenService:
         by = self.guard.caller.actor
         actor = check_identifier(actor if actor is not None else by, "actor")
         now = self.clock()
+        if expires_at is not None and expires_at.tzinfo is None:
+            expires_at = expires_at.replace(tzinfo=UTC)  # a naive time is UTC, as everywhere
         if expires_at is not None and expires_at <= now:
             raise InvalidInput(
                 t("tokens.err.expires_past", at=_iso(expires_at)),
