@@ -179,7 +179,7 @@ def test_a_batch_keeps_its_good_entries_and_names_each_bad_one(api: Api) -> None
         assert message.startswith("at most 1,000 entries a request, not 1,001")
         assert http.get(LOGS).json()["total"] == 3  # nothing of it written
         assert post(http, entries(1) * 1000).json() == {"accepted": 1000, "rejected": []}
-        for bad in ({}, {"entries": "x"}, [1]):
+        for bad in ({}, {"entries": "x"}, [1], {"entries": [], "tenantId": "other"}):
             assert http.post(LOGS, json=bad).status_code == 400
         headers = {"Content-Type": "application/json"}
         assert http.post(LOGS, content=b"{not json", headers=headers).status_code == 400

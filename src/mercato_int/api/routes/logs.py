@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from mercato_int.api.deps import services
 from mercato_int.errors import InvalidInput
@@ -87,7 +87,9 @@ def integration_logs(
 class LogBatch(BaseModel):
     """Entries as `logs --jsonl` prints them: level, operation and message required;
     details, correlationId, entityType, entityId, durationMs, createdAt optional; the
-    integration is the URL's."""
+    integration is the URL's. Any other field (a `tenantId` beside them) is 400."""
+
+    model_config = ConfigDict(extra="forbid")
 
     entries: list[Any]
 
