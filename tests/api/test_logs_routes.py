@@ -48,7 +48,9 @@ def api(request, tmp_path_factory) -> Iterator[Api]:
     served = start(cli.env, *args)
     yield Api(served, cli, request.param)
     assert served.stop() == 0, served.output()
-    assert SECRET not in served.output() + "".join(served.seen)
+    everything = served.output() + "".join(served.seen)  # every answer and the server's log
+    for secret in [SECRET, *cli.made]:
+        assert secret not in everything
     assert "Traceback" not in served.output()
 
 
