@@ -59,6 +59,7 @@ ARGUMENTS = {
     "correlation_id": None,
     "session": None,  # refused before the session is touched
     "integration_ids": ["carrier_dhl"],
+    "entries": [{"level": "info", "operation": "walk", "message": "walk"}],
     "result": {"status": "healthy"},
     "checked_at": datetime(2026, 1, 1, tzinfo=UTC),
     "name": "walk-token",
@@ -171,6 +172,7 @@ def test_every_checked_method_refuses_a_caller_without_the_feature(walled):
         "logs.scrub",
         "credentials_transfer.export",
         "credentials_transfer.import_rows",
+        "logs.write_batch",
         "events.query",
         "retention.prune",
         "tenant_settings.set",

@@ -286,6 +286,15 @@ def check_type(type: str) -> str:
     return type
 
 
+def resolve_type(value: str) -> str:
+    """A known event type, where `integration.enabled` is short for
+    `integrations.integration.enabled`; InvalidInput naming the known ones otherwise."""
+    known = {**EVENT_TYPES, **AUDIT_EVENT_TYPES}
+    if value not in known and f"integrations.{value}" in known:
+        return f"integrations.{value}"
+    return check_type(value)
+
+
 def _event(row: Any, scope: TenantScope) -> Event:
     return Event(
         id=_uuid_text(row.id),

@@ -21,13 +21,9 @@ RECENT_IN_SHOW = 5
 
 
 def _type(value: str) -> str:
-    from mercato_int.services.events import AUDIT_EVENT_TYPES, EVENT_TYPES, check_type
+    from mercato_int.services.events import resolve_type
 
-    # `integration.enabled` is short for `integrations.integration.enabled`
-    known = {**EVENT_TYPES, **AUDIT_EVENT_TYPES}
-    if value not in known and f"integrations.{value}" in known:
-        return f"integrations.{value}"
-    return check_type(value)
+    return resolve_type(value)  # `integration.enabled` is short for `integrations.integration.…`
 
 
 def _complete_types(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:

@@ -127,13 +127,12 @@ def show(
     ] = False,
     show_details: Annotated[bool, typer.Option("--details", help="Expand details.")] = False,
     as_json: Annotated[
-        bool, typer.Option("--json", help="{items, total, page, pageSize, totalPages}.")
+        bool, typer.Option("--json", help="{items, total, page, pageSize, totalPages, nextCursor}.")
     ] = False,
     as_jsonl: Annotated[bool, typer.Option("--jsonl", help="One entry a line.")] = False,
 ) -> None:
     """(default) Show log entries of the scope, newest first; -f follows new ones."""
-    from mercato_int.services.logs.model import LogFilter
-    from mercato_int.when import parse_when
+    from mercato_int.services.logs.filters import log_filter
 
     if as_json and as_jsonl:
         raise InvalidInput(
@@ -141,31 +140,23 @@ def show(
         )
     if follow and as_json:
         raise InvalidInput(t("logs.follow_stream"), hint=t("logs.follow_stream_hint"))
-    if level and min_level:
-        raise InvalidInput(
-            t("logs.exclusive", first="--level", second="--min-level"), hint=t("logs.pick_one")
-        )
     svc = services(ctx)
     scope = svc.scope
-    members = None
-    if integration_id:
-        svc.registry.get(integration_id)  # NotFound names the known ids
-        if svc.registry.is_bundle(integration_id):  # the bundle's own entries and its members'
-            members = (integration_id, *(m.id for m in svc.registry.members(integration_id)))
-    now = svc.clock()
-    filters = LogFilter(
-        integration_id=None if members else integration_id,
-        integration_ids=members,
+    filters = log_filter(
+        svc.registry,
+        now=svc.clock(),
+        integration_id=integration_id,
         level=level,
         min_level=min_level,
         operation=operation,
         correlation_id=correlation,
         entity_type=entity_type,
         entity_id=entity_id,
-        since=parse_when(since, now) if since else None,
-        until=parse_when(until, now) if until else None,
+        since=since,
+        until=until,
         search=search,
     )
+    members = filters.integration_ids
     emit = _emitter(as_jsonl, show_details, with_integration=not integration_id or bool(members))
     if follow:
         _follow(svc, scope, filters, 10 if limit is None else limit, emit)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from mercato_int.errors import (
     ExitCode,
+    Grouped,
     InvalidInput,
     KeyProblem,
     MercatoIntError,
@@ -79,6 +80,15 @@ def entry_from_json(line: str, scope: TenantScope, now: datetime) -> dict[str, A
         obj = limits.loads(line)
     except InvalidInput as exc:
         raise InvalidInput(msg("logs.ingest.not_json", reason=exc.message)) from None
+    return entry_from_object(obj, scope, now)
+
+
+def entry_from_object(
+    obj: Any, scope: TenantScope, now: datetime, *, other_scope: str = "logs.ingest.other_scope"
+) -> dict[str, Any]:
+    """Keyword arguments for `LogWriter.write` from one entry already parsed from JSON (an
+    ingest line, an item of the API's `entries`); InvalidInput saying what is wrong.
+    `other_scope` is the message key for a tenantId or organizationId that is not `scope`."""
     if not isinstance(obj, dict):
         raise InvalidInput(msg("logs.ingest.not_object"))
     missing = [k for k in REQUIRED if obj.get(k) in (None, "")]
@@ -86,10 +96,8 @@ def entry_from_json(line: str, scope: TenantScope, now: datetime) -> dict[str, A
         raise InvalidInput(msg("logs.ingest.missing", fields=", ".join(missing)))
     for key, expected in (("tenantId", scope.tenant_id), ("organizationId", scope.organization_id)):
         if obj.get(key) not in (None, expected):
-            value = obj[key] if isinstance(obj[key], str) and len(obj[key]) <= 100 else "…"
-            raise InvalidInput(
-                msg("logs.ingest.other_scope", name=key, value=value, scope=scope_msg(scope))
-            )
+            value = _shown(obj[key])
+            raise InvalidInput(msg(other_scope, name=key, value=value, scope=scope_msg(scope)))
     kwargs = {FIELDS[k]: v for k, v in obj.items() if k in FIELDS}
     created = obj.get("createdAt")
     if created is not None:
@@ -102,6 +110,10 @@ def entry_from_json(line: str, scope: TenantScope, now: datetime) -> dict[str, A
                 msg("logs.limit.created_at", earliest="1970-01-01", latest="9999-12-30")
             ) from None
     return kwargs
+
+
+def _shown(value: Any) -> Any:
+    return value if isinstance(value, str) and len(value) <= 100 else "…"
 
 
 def ingest_lines(
@@ -137,5 +149,71 @@ def ingest_lines(
                 result.rejected.append((number, str(exc)))
                 result.key_problem = True
     result.written = writer.written
+    result.rejected.sort()
+    return result
+
+
+# --- a batch of entries for one integration (POST /api/integrations/{id}/logs) --------------
+MAX_ENTRIES = 1000
+
+
+@dataclass
+class BatchResult:
+    accepted: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)  # (index from 0, reason)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "accepted": self.accepted,
+            "rejected": [{"index": i, "reason": why} for i, why in self.rejected],
+        }
+
+
+def too_many_entries(count: int) -> InvalidInput:
+    maximum = Grouped(MAX_ENTRIES)
+    return InvalidInput(
+        msg("logs.api.too_many", maximum=maximum, count=Grouped(count)),
+        hint=msg("logs.api.too_many_hint"),
+    )
+
+
+def write_entries(
+    logs: LogService,
+    integration_id: str,
+    entries: list[Any],
+    scope: TenantScope,
+    *,
+    now: datetime,
+) -> BatchResult:
+    """Write `entries` (parsed JSON objects, camelCase as `logs --jsonl` prints them, the
+    integration given here) in one transaction, each checked, stripped and masked as
+    `logs write` does. A bad entry is refused alone, with its index and why (secrets masked in
+    the reason too); the others are written. More than MAX_ENTRIES: InvalidInput, nothing
+    written. Needs integrations.manage (NotAllowed before anything is read); an unknown
+    integration is NotFound, credentials no key opens KeyProblem, both for the whole batch."""
+    if len(entries) > MAX_ENTRIES:
+        raise too_many_entries(len(entries))
+    redactor = logs.redactor(integration_id, scope)  # the access check, and what to mask
+    result = BatchResult()
+
+    def refused(index: Any, error: MercatoIntError) -> None:
+        result.rejected.append((index, redactor.text(str(error)) or ""))
+
+    with logs.writer(
+        batch_size=max(1, len(entries)), flush_interval=None, on_reject=refused
+    ) as writer:
+        for index, obj in enumerate(entries):
+            try:
+                if isinstance(obj, dict):
+                    named = obj.get("integrationId")
+                    if named not in (None, "", integration_id):
+                        why = msg("logs.api.other_integration", value=_shown(named))
+                        raise InvalidInput(why, hint=msg("logs.api.other_integration_hint"))
+                    obj = {**obj, "integrationId": integration_id}
+                kwargs = entry_from_object(obj, scope, now, other_scope="logs.api.other_scope")
+                writer.write(scope=scope, ref=index, **kwargs)
+            except InvalidInput as exc:
+                refused(index, exc)
+    result.accepted = writer.written
     result.rejected.sort()
     return result

@@ -105,4 +105,6 @@ class LogPage:
             "page": self.page,
             "pageSize": self.page_size,
             "totalPages": self.total_pages,
+            # pass it back as `cursor` for the page after this one (None: this is the last)
+            "nextCursor": self.next_cursor,
         }

@@ -105,15 +105,17 @@ def page_statement(
     limit: int = 50,
     offset: int = 0,
     cursor: str | None = None,
+    where: list[sa.ColumnElement[bool]] | None = None,
 ) -> sa.Select[Any]:
-    """Newest first; `cursor` continues after the last entry of a previous page."""
+    """Newest first; `cursor` continues after the last entry of a previous page. `where`:
+    the conditions of (scope, f) when the caller has built them already."""
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(msg("logs.bad_limit", maximum=MAX_LIMIT, limit=limit))
     if not 0 <= offset <= MAX_OFFSET:
         hint = msg("logs.bad_offset_hint")
         maximum = Grouped(MAX_OFFSET)  # 1,000,000,000 / 1 000 000 000
         raise InvalidInput(msg("logs.bad_offset", maximum=maximum, offset=offset), hint=hint)
-    where = conditions(scope, f)
+    where = list(conditions(scope, f) if where is None else where)
     if cursor:
         when, entry_id = decode_cursor(cursor)
         where.append(sa.tuple_(LOGS.c.created_at, LOGS.c.id) < sa.tuple_(when, entry_id))
@@ -121,8 +123,11 @@ def page_statement(
     return stmt.limit(limit).offset(offset)
 
 
-def count_statement(scope: TenantScope, f: LogFilter) -> sa.Select[Any]:
-    return sa.select(sa.func.count()).select_from(LOGS).where(*conditions(scope, f))
+def count_statement(
+    scope: TenantScope, f: LogFilter, where: list[sa.ColumnElement[bool]] | None = None
+) -> sa.Select[Any]:
+    where = conditions(scope, f) if where is None else where
+    return sa.select(sa.func.count()).select_from(LOGS).where(*where)
 
 
 def query(
@@ -136,9 +141,10 @@ def query(
     with_total: bool = True,
 ) -> LogPage:
     """One page of entries, newest first, the total matching and the cursor of the next page."""
-    rows = conn.execute(page_statement(scope, f, limit=limit, offset=offset, cursor=cursor))
-    items = [LogEntry.from_row(r) for r in rows]
-    total = conn.execute(count_statement(scope, f)).scalar_one() if with_total else None
+    where = conditions(scope, f)  # built once for the page and its total
+    page = page_statement(scope, f, limit=limit, offset=offset, cursor=cursor, where=where)
+    items = [LogEntry.from_row(r) for r in conn.execute(page)]
+    total = conn.execute(count_statement(scope, f, where)).scalar_one() if with_total else None
     next_cursor = None
     if len(items) == limit:
         last = items[-1]

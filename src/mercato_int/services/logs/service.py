@@ -30,6 +30,7 @@ SecretValues = Callable[[str, TenantScope], Iterable[str]]
 if TYPE_CHECKING:
     from mercato_int.services.events import EventsService
     from mercato_int.services.logs.audit import AuditReport
+    from mercato_int.services.logs.ingest import BatchResult
     from mercato_int.services.logs.scrub import ScrubReport
 
 
@@ -117,6 +118,24 @@ class LogService:
                 duration_ms=duration_ms,
                 created_at=created_at,
             )
+
+    @requires(MANAGE)
+    def write_batch(
+        self,
+        integration_id: str,
+        entries: list[Any],
+        *,
+        scope: TenantScope,
+        now: datetime | None = None,
+    ) -> BatchResult:
+        """Write up to 1,000 entries of one integration (parsed JSON objects, camelCase as
+        `logs --jsonl` prints them) in one transaction, each checked and redacted as `log`
+        does; each bad one is refused alone with its index and why (see ingest.write_entries).
+        One checked call: writing needs integrations.manage, not the credentials' feature
+        (their secrets are read to mask them, never handed out)."""
+        from mercato_int.services.logs.ingest import write_entries
+
+        return write_entries(self, integration_id, entries, scope, now=now or self.clock())
 
     @requires(MANAGE)
     def scoped(
