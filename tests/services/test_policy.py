@@ -34,6 +34,7 @@ TENANT_SERVICES = (
     "retention",
     "tenant_settings",
     "acl",
+    "fleet",
 )
 # A value for each required parameter, by name: a new method with a new name fails here
 # until someone says what to call it with.
