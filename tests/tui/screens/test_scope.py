@@ -52,9 +52,9 @@ async def test_the_list_holds_the_known_tenants_and_typing_filters_it(make_app, 
         await pilot.press(*"US")
         await pilot.pause()
         assert listed(app) == ["beta · us"]
-        await pilot.press("down")  # into the list
-        await pilot.pause()
-        assert app.screen.focused is options
+        await pilot.press("down")  # highlights beta; the focus stays in the field
+        assert options.highlighted == 0
+        assert app.screen.focused is app.screen.query_one("#tenant", Input)
         await pilot.press("enter")
         await pilot.pause()
         assert app.scope == BETA
@@ -74,16 +74,32 @@ async def test_a_new_tenant_id_typed_in_full(make_app, known):
         assert app.scope == TenantScope("default", "newshop")
 
 
-async def test_enter_on_an_empty_field_takes_the_highlighted_tenant(make_app, known):
+async def test_arrows_choose_in_the_list_without_leaving_the_field(make_app, known):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_switch(pilot)
-        await pilot.press("down", "up", "up", "tab")  # highlight acme, leave the list
-        await pilot.pause()
-        app.screen.query_one("#tenant", Input).focus()
+        await pilot.press("up", "up", "down", "up", "up")  # from default up to acme
+        assert app.screen.query_one("#tenant-list", OptionList).highlighted == 0
         await pilot.press("enter")
         await pilot.pause()
         assert app.scope == ACME
+
+
+async def test_a_click_in_the_list_picks_and_typing_again_forgets_the_choice(make_app, known):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_switch(pilot)
+        await pilot.press("down")  # chose acme...
+        await pilot.press(*"acme")  # ...then typed: the typed id wins, with the org field
+        await pilot.pause()
+        assert listed(app) == ["acme · eu"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.scope == TenantScope("default", "acme")
+        await open_switch(pilot)
+        await pilot.click("#tenant-list", offset=(4, 2))  # the second row: beta
+        await pilot.pause()
+        assert app.scope == BETA
 
 
 async def test_a_long_list_says_how_many_more(make_app, known, monkeypatch):

@@ -27,14 +27,16 @@ SHOWN = 100  # options at most in the list; more: type to narrow
 
 
 class ScopeDialog(ModalScreen[TenantScope | None]):
-    """The tenant field filters the list of known tenants as you type; ↓ moves into the list
-    and Enter there picks one (tenant and org). Enter in the field switches to what is typed
-    (a new tenant id, with the org below), or, when the field is empty, to the highlighted
-    tenant."""
+    """The tenant field filters the list of known tenants as you type, and ↑/↓ move the
+    highlight in the list without leaving the field (as a combo box does). Enter picks the
+    highlighted tenant (tenant and org) once ↑/↓ chose it, or when nothing is typed; with
+    text typed and no choice made, it switches to that id (a new tenant, with the org below).
+    A click or Enter in the list picks from it too."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("down", "to_list", "Tenants", show=False),
+        Binding("down", "move(1)", "Tenants", show=False),
+        Binding("up", "move(-1)", "Tenants", show=False),
     ]
 
     def __init__(self, scope: TenantScope) -> None:
@@ -43,7 +45,8 @@ class ScopeDialog(ModalScreen[TenantScope | None]):
         self.known: list[TenantSummary] = []
         self.hidden = 0
         self.shown: list[TenantScope] = []
-        describe_bindings(self, {"cancel": "tui_panels.key.cancel", "to_list": "scope.key.list"})
+        self.chosen = False  # ↑/↓ moved the highlight since the field last changed
+        describe_bindings(self, {"cancel": "tui_panels.key.cancel", "move(1)": "scope.key.list"})
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog scope-dialog"):
@@ -105,14 +108,19 @@ class ScopeDialog(ModalScreen[TenantScope | None]):
 
     @on(Input.Changed, "#tenant")
     def _filter(self, event: Input.Changed) -> None:
+        self.chosen = False
         self._fill(event.value)
 
-    def action_to_list(self) -> None:
+    def action_move(self, step: int) -> None:
+        """↑/↓ in the tenant field: move the list's highlight (the focus stays in the field)."""
         options = self.query_one("#tenant-list", OptionList)
-        if self.focused is self.query_one("#tenant", Input) and options.option_count:
-            options.focus()
-            if options.highlighted is None:
-                options.highlighted = 0
+        if self.focused is not self.query_one("#tenant", Input) or not options.option_count:
+            return
+        if options.highlighted is None:
+            options.highlighted = 0 if step > 0 else options.option_count - 1
+        else:
+            options.highlighted = max(0, min(options.option_count - 1, options.highlighted + step))
+        self.chosen = True
 
     @on(OptionList.OptionSelected, "#tenant-list")
     def _picked(self, event: OptionList.OptionSelected) -> None:
@@ -123,12 +131,12 @@ class ScopeDialog(ModalScreen[TenantScope | None]):
     def _ok(self) -> None:
         tenant = self.query_one("#tenant", Input).value.strip()
         org = self.query_one("#org", Input).value.strip()
-        if not tenant:  # nothing typed: the highlighted tenant, else the current one
+        if self.chosen or not tenant:  # the highlighted tenant, else the current one
             highlighted = self.query_one("#tenant-list", OptionList).highlighted
             if highlighted is not None and highlighted < len(self.shown):
                 self._switch(self.shown[highlighted])
                 return
-            tenant = self.scope.tenant_id
+            tenant = tenant or self.scope.tenant_id
         try:
             scope = TenantScope(
                 organization_id=check_identifier(org, "org"),
