@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, literal, select, text, union_all
 from sqlalchemy.engine import Connection
 
 from mercato_int.scope import TenantScope
-from mercato_int.services.state.reads import StateView, effective_views
+from mercato_int.services.state.reads import StateView, effective_views, view_rules
 from mercato_int.store.schema import ACL_GRANTS, CREDENTIALS, LOGS, SETTINGS, STATES
 from mercato_int.store.types import UTCDateTime
 
@@ -112,43 +112,38 @@ def views_by_scope(
     conn: Connection, registry: Registry, ids: list[str], scopes: list[TenantScope]
 ) -> dict[TenantScope, dict[str, StateView]]:
     """The effective state of `ids` in each of `scopes`: every state row and every
-    credentials row read in one query each, then `effective_views` per scope."""
-    wanted = set(scopes)
-    rows: dict[TenantScope, dict[str, StateView]] = {s: {} for s in scopes}
+    credentials row read in one query each, then `effective_views` per scope with the
+    registry's rules worked out once. Only what the fleet shows is read: enabled, the last
+    check's status (not the whole result), which credentials rows exist."""
+    keys = {(s.organization_id, s.tenant_id): s for s in scopes}
+    rows: dict[tuple[str, str], dict[str, StateView]] = {k: {} for k in keys}
+    credentials: dict[tuple[str, str], dict[str, Any]] = {k: {} for k in keys}
     if ids and scopes:
+        status = STATES.c.last_health_check["status"].as_string()
         query = select(
             STATES.c.organization_id,
             STATES.c.tenant_id,
             STATES.c.integration_id,
             STATES.c.is_enabled,
-            STATES.c.enabled_at,
-            STATES.c.enabled_by,
-            STATES.c.last_health_check,
-            STATES.c.last_health_check_at,
-            STATES.c.updated_at,
+            status,
         )
-        for r in conn.execute(query):
-            scope = TenantScope(r.organization_id, r.tenant_id)
-            if scope in wanted:
-                rows[scope][r.integration_id] = StateView(
-                    integration_id=r.integration_id,
-                    is_enabled=bool(r.is_enabled),
-                    enabled_at=r.enabled_at,
-                    enabled_by=r.enabled_by,
-                    last_health_check=r.last_health_check,
-                    last_health_check_at=r.last_health_check_at,
-                    updated_at=r.updated_at,
+        for org, tenant, integration_id, is_enabled, last in conn.execute(query):
+            found = rows.get((org, tenant))
+            if found is not None:
+                found[integration_id] = StateView(
+                    integration_id=integration_id,
+                    is_enabled=bool(is_enabled),
+                    last_health_check=None if last is None else {"status": last},
                 )
-    credentials: dict[TenantScope, dict[str, datetime]] = {s: {} for s in scopes}
-    if ids and scopes:
         query = select(
-            CREDENTIALS.c.organization_id,
-            CREDENTIALS.c.tenant_id,
-            CREDENTIALS.c.integration_id,
-            CREDENTIALS.c.updated_at,
+            CREDENTIALS.c.organization_id, CREDENTIALS.c.tenant_id, CREDENTIALS.c.integration_id
         )
-        for r in conn.execute(query):
-            scope = TenantScope(r.organization_id, r.tenant_id)
-            if scope in wanted:
-                credentials[scope][r.integration_id] = r.updated_at
-    return {s: effective_views(registry, ids, rows[s], credentials[s]) for s in scopes}
+        for org, tenant, integration_id in conn.execute(query):
+            held = credentials.get((org, tenant))
+            if held is not None:
+                held[integration_id] = None  # which rows exist: their times are not shown
+    rules = view_rules(registry, ids)
+    return {
+        scope: effective_views(registry, ids, rows[key], credentials[key], rules)
+        for key, scope in keys.items()
+    }
