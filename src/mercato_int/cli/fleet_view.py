@@ -47,7 +47,8 @@ def render_tenants(fleet: Fleet, current: TenantScope) -> None:
         f"[bold]{t('fleet.tenants.title', tenants=tn('count.tenants', len(fleet.tenants)))}[/]"
     )
     if not fleet.tenants:
-        console.print(f"[dim]{t('fleet.tenants.none')}[/]")
+        if not fleet.hidden:  # else the note below says why none is shown
+            console.print(f"[dim]{t('fleet.tenants.none')}[/]")
     else:
         keys = ("tenant", "org", "enabled", "credentials", "unhealthy", "logs24h", "sources")
         header = [t(f"fleet.col.{key}") for key in keys]

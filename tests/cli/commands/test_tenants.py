@@ -71,6 +71,19 @@ def test_an_empty_store_says_so(cli) -> None:
     assert cli("tenants", "--json").json()["tenants"] == []
 
 
+def test_an_actor_who_may_view_no_tenant_gets_an_empty_fleet(fleet) -> None:
+    for tenant, org in (("acme", "eu"), ("beta", "default")):
+        assert fleet(*as_("boss", tenant, org), "acl", "grant", "boss", "admin").exit_code == 0
+    run = fleet("--actor", "nobody", "tenants")
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout == "Tenants of the store · 0 tenants\n"
+    assert "3 tenants hidden: their policies do not give you integrations.view" in run.stderr
+    data = fleet("--actor", "nobody", "list", "--all-tenants", "--json").json()
+    assert (data["tenants"], data["hidden"]) == ([], 3)
+    assert all(r["cells"] == [] for r in data["integrations"])
+    assert fleet("--actor", "boss", "tenants", "--json").json()["hidden"] == 0
+
+
 def test_list_all_tenants_json(fleet) -> None:
     data = fleet("list", "--all-tenants", "--json").json()
     assert data["tenants"] == [

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mercato_int.cli.commands import command_app
-from mercato_int.cli.commands.tenants import TenantFilter
 from mercato_int.cli.complete import complete_bundle_ids, complete_categories, complete_ids
 from mercato_int.cli.context import services
 from mercato_int.cli.output import err, out, print_json, warn
@@ -32,6 +31,16 @@ def warn_problems(registry: Registry) -> None:
 
 
 app = command_app()
+
+# `list --all-tenants` and `tenants` (cli/commands/tenants.py)
+TenantFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--tenant-filter",
+        metavar="TEXT",
+        help="Only tenants whose tenant or org id holds TEXT (a glob with * ? [).",
+    ),
+]
 
 
 @app.command("list")

@@ -7,19 +7,11 @@ from typing import Annotated
 import typer
 
 from mercato_int.cli.commands import command_app
+from mercato_int.cli.commands.catalog import TenantFilter, warn_problems
 from mercato_int.cli.context import services
 from mercato_int.cli.output import print_json
 
 app = command_app()
-
-TenantFilter = Annotated[
-    str | None,
-    typer.Option(
-        "--tenant-filter",
-        metavar="TEXT",
-        help="Only tenants whose tenant or org id holds TEXT (a glob with * ? [).",
-    ),
-]
 
 
 @app.command()
@@ -34,6 +26,7 @@ def tenants(
     """Every tenant and organization the store knows, with counts: enabled, with credentials,
     unhealthy, log entries in 24 h. Tenants you may not view are only counted."""
     svc = services(ctx)
+    warn_problems(svc.registry)  # the counts are over the integrations that loaded
     fleet = svc.fleet.tenants(tenant_filter=tenant_filter)
     if as_json:
         print_json(fleet.to_json())
