@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mercato_int.cli.output import UNLIMITED_WIDTH, local_time, note, out
+from mercato_int.cli.output import UNLIMITED_WIDTH, local_time, note, out, write_lines
 from mercato_int.errors import InvalidInput
 from mercato_int.i18n import scope_text, t, tn
 
@@ -38,7 +38,8 @@ def cell_symbol(view: StateView | None) -> tuple[str, str]:
 
 def render_tenants(fleet: Fleet, current: TenantScope) -> None:
     """The fleet table, laid out here rather than by a Rich Table: measuring a thousand rows
-    cell by cell costs Rich seconds, and every value is one line that is never wrapped."""
+    cell by cell costs Rich seconds, and every value is one line that is never wrapped.
+    Counts align right; the tenant id is bold, a non-zero unhealthy count red."""
     from rich.cells import cell_len
     from rich.text import Text
 
@@ -65,26 +66,33 @@ def render_tenants(fleet: Fleet, current: TenantScope) -> None:
             for s in fleet.tenants
         ]
         widths = [max(cell_len(r[n]) for r in [header, *rows]) for n in range(len(keys))]
-
-        def line(cells: list[str], mark: str) -> Text:
-            text = Text(f"{mark:1} ")
-            for n, cell in enumerate(cells):
-                pad = " " * (widths[n] - cell_len(cell))
-                last = n == len(cells) - 1
-                value = cell if n < 2 or last else pad + cell  # counts align right
-                style = "bold" if n == 0 else "bold red" if n == 4 and cell != "0" else ""
-                text.append(value, style)
-                if not last:
-                    text.append(pad if n < 2 else "")
-                    text.append("  ")
-            return text
-
-        table = line(header, "")
-        table.stylize("bold")
-        for s, row in zip(fleet.tenants, rows, strict=True):
-            table.append("\n")
-            table.append_text(line(row, "*" if s.scope == current else ""))
-        console.print(table)  # one print: a thousand would each cost Rich a render
+        marks = ["", *("*" if s.scope == current else "" for s in fleet.tenants)]
+        lines, spans = [], []  # plain lines, then styles by offset: one Text, one print
+        offset = 0
+        for n, (mark, cells) in enumerate(zip(marks, [header, *rows], strict=True)):
+            parts = [f"{mark:1}"]
+            for k, cell in enumerate(cells):
+                pad = " " * (widths[k] - cell_len(cell))
+                last = k == len(cells) - 1
+                parts.append(cell if last else cell + pad if k < 2 else pad + cell)
+            line = "  ".join(parts)
+            if n == 0:
+                spans.append((offset, offset + len(line), "bold"))
+            else:
+                start = offset + 3  # after the mark and its gap: the tenant id
+                spans.append((start, start + len(cells[0]), "bold"))
+                if cells[4] != "0":  # unhealthy
+                    end = offset + len("  ".join(parts[:6]))
+                    spans.append((end - len(cells[4]), end, "bold red"))
+            lines.append(line)
+            offset += len(line) + 1
+        if not console.is_terminal:  # no styles to show: Rich would only cost time
+            write_lines(lines)
+        else:
+            table = Text("\n".join(lines))
+            for start, end, style in spans:
+                table.stylize(style, start, end)
+            console.print(table)
     if fleet.hidden:
         note(tn("fleet.hidden", fleet.hidden))
     note(t("fleet.tenants.footer", scope=scope_text(current), since=local_time(fleet.since)))
