@@ -8,10 +8,11 @@ audited) for every 4th tenant (the Medusa bundle's, or Stripe's), and 50 log ent
 spread over the last 48 h (so half fall in the 24 h the `tenants` count covers). Postgres is
 ANALYZEd after seeding, as autovacuum would; SQLite is left as a store is in use (no ANALYZE).
 
-Each round runs the three commands once, in a rotating order, as separate processes (the wall
-time an operator sees, start-up included); the figures are medians over the rounds, and the
-ratio is each command's median against `list` for one tenant. The in-process service call
-(the queries and the derivation, no start-up) is timed too.
+Each round runs every command once, in a rotating order, as separate processes (the wall time
+an operator sees, start-up included, and the CPU time of the process); the figures are medians
+over the rounds, and the ratios the median of each round's ratio to `list --json` for one
+tenant in the same round. The in-process service call (the queries and the derivation, no
+start-up) is timed too.
 
     .venv/bin/python benchmarks/tenants.py [--tenants 1000] [--rounds 5] [--logs 50]
         [--sqlite-only] [--pg-url postgresql://postgres@127.0.0.1:5432/test]
@@ -148,16 +149,19 @@ def count_plan(url: str) -> list[str]:
     return found
 
 
-def run(cmd: list[str], env: dict[str, str]) -> float:
+def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the child) of one run of `cmd`, which must succeed."""
     start = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stderr = proc.stderr.read() if proc.stderr else b""
+    _pid, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
-    if proc.returncode:
-        sys.exit(f"{' '.join(cmd)} failed: {proc.stderr.decode()[-400:]}")
-    return elapsed
+    if os.waitstatus_to_exitcode(status):
+        sys.exit(f"{' '.join(cmd)} failed: {stderr.decode()[-400:]}")
+    return elapsed, usage.ru_utime + usage.ru_stime
 
 
-def measure(url: str, rounds: int, one: tuple[str, str]) -> dict[str, list[float]]:
+def measure(url: str, rounds: int, one: tuple[str, str]) -> dict[str, list[tuple[float, float]]]:
     exe = str(Path(sys.executable).parent / "mercato-int")
     env = {**os.environ, "MERCATO_INT_DATABASE_URL": url}
     commands = {
@@ -167,7 +171,7 @@ def measure(url: str, rounds: int, one: tuple[str, str]) -> dict[str, list[float
         "tenants (table)": [exe, "tenants"],
         "list --all-tenants (page 1)": [exe, "list", "--all-tenants"],
     }
-    walls: dict[str, list[float]] = {name: [] for name in commands}
+    walls: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     names = list(commands)
     for name in names:  # warm the caches once
         run(commands[name], env)
@@ -177,15 +181,24 @@ def measure(url: str, rounds: int, one: tuple[str, str]) -> dict[str, list[float
     return walls
 
 
-def report(label: str, walls: dict[str, list[float]], calls: dict[str, float]) -> None:
-    base = statistics.median(walls["list --json (1 tenant)"])
+def report(label: str, runs: dict[str, list[tuple[float, float]]], calls: dict[str, float]) -> None:
+    """Median wall and CPU per command, and the median of the per-round ratios to `list` for
+    one tenant (each against the baseline of its own round: the steadiest figure when the
+    machine is shared)."""
+    baseline = runs["list --json (1 tenant)"]
     print(f"\n{label}")
-    print(f"  {'command':30s} {'median wall':>12s} {'min':>8s} {'× list (1 tenant)':>18s}")
-    for name, samples in walls.items():
-        median = statistics.median(samples)
+    print(
+        f"  {'command':30s} {'wall':>9s} {'min':>8s} {'cpu':>8s}"
+        f" {'× list wall':>12s} {'× list cpu':>11s}"
+    )
+    for name, samples in runs.items():
+        wall = statistics.median(w for w, _ in samples)
+        cpu = statistics.median(c for _, c in samples)
+        ratio = statistics.median(w / b[0] for (w, _), b in zip(samples, baseline, strict=True))
+        ratio_cpu = statistics.median(c / b[1] for (_, c), b in zip(samples, baseline, strict=True))
         print(
-            f"  {name:30s} {median * 1000:9.0f} ms {min(samples) * 1000:5.0f} ms "
-            f"{median / base:15.2f}×"
+            f"  {name:30s} {wall * 1000:6.0f} ms {min(w for w, _ in samples) * 1000:5.0f} ms"
+            f" {cpu * 1000:5.0f} ms {ratio:11.2f}× {ratio_cpu:10.2f}×"
         )
     print("  in-process service call (no start-up):")
     for name, ms in calls.items():
