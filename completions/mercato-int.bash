@@ -13,8 +13,8 @@
 #   db
 #   db current --json
 #   db upgrade --json
-#   disable ID...* --json
-#   enable ID...* --json
+#   disable ID...* --json --if-version
+#   enable ID...* --json --if-version
 #   events --type* --since --limit -f/--follow --json
 #   health [ID|BUNDLE]...* --all --all-tenants --timeout --concurrency --json
 #   keys
@@ -38,6 +38,10 @@
 #   settings unset KEY --json
 #   show ID* --json
 #   tenants --tenant-filter --json
+#   tokens
+#   tokens create NAME --for --expires --json
+#   tokens list --json
+#   tokens revoke ID|PREFIX
 #   tui
 #   validate --json
 

@@ -99,3 +99,16 @@ class KeyProblem(MercatoIntError):
 
 class NotAllowed(MercatoIntError):
     exit_code = ExitCode.NOT_ALLOWED
+
+
+class Unauthenticated(MercatoIntError):
+    """A bearer token that does not let anyone in: missing, unknown (or tampered with), expired
+    or revoked. `code` says which (`tokens.err.missing|unknown|expired|revoked`), for logs; the
+    HTTP API answers every one of them 401. Never carries the token."""
+
+    exit_code = ExitCode.NOT_ALLOWED
+
+    @property
+    def reason(self) -> str:
+        """`missing`, `unknown`, `expired` or `revoked`."""
+        return (self.code or "tokens.err.unknown").rsplit(".", 1)[-1]

@@ -34,6 +34,7 @@ TENANT_SERVICES = (
     "retention",
     "tenant_settings",
     "acl",
+    "tokens",
     "fleet",
 )
 # A value for each required parameter, by name: a new method with a new name fails here
@@ -59,6 +60,9 @@ ARGUMENTS = {
     "integration_ids": ["carrier_dhl"],
     "result": {"status": "healthy"},
     "checked_at": datetime(2026, 1, 1, tzinfo=UTC),
+    "name": "walk-token",
+    "ref": "mit_walk",
+    "expires_at": None,
 }
 # Methods that check a feature without the `@requires` mark (they say so in UNCHECKED).
 CHECKING_THEMSELVES = sorted(k for k, why in UNCHECKED.items() if why.startswith("checks "))
@@ -169,6 +173,9 @@ def test_every_checked_method_refuses_a_caller_without_the_feature(walled):
         "marketplace.overview",
         "acl.grants",
         "acl.grant",
+        "tokens.create",
+        "tokens.list",
+        "tokens.revoke",
     ):
         assert expected in walked
     assert len(walked) >= 35

@@ -46,32 +46,49 @@ def _screen_text(app) -> str:
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)
 
 
+async def _until(pilot, condition, timeout: float = 15.0) -> None:
+    """Let the app run until `condition()` holds (the enable runs in a worker thread, which a
+    loaded machine may not finish within a fixed pause); fail after `timeout` seconds."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the screen never got there"
+        await pilot.pause(0.05)
+
+
 async def test_notifications_do_not_cover_a_confirmation(make_app, polish):
     """Enable All leaves toasts (done, credentials not set) on the right; Disable All's
     question must still be read whole, on the bundle screen and the marketplace."""
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
+
+        def dialog_up() -> bool:
+            return type(app.screen).__name__ == "ConfirmDialog"
+
+        def toast_shown() -> bool:
+            return "Włączono wszystkie integracje" in _screen_text(app)
+
         await pilot.pause()
         app.open_bundle("sync_medusa")
         await pilot.pause()
         await pilot.press("ctrl+a")
-        await pilot.pause(0.3)
-        assert "Włączono wszystkie integracje" in _screen_text(app)  # a toast is up
+        await _until(pilot, toast_shown)  # a toast is up
         await pilot.press("ctrl+x")
+        await _until(pilot, dialog_up)
         await pilot.pause(0.3)
-        assert type(app.screen).__name__ == "ConfirmDialog"
         shown = " ".join(_screen_text(app).split())
         assert "Włączono wszystkie" not in shown  # held back while the dialog is up
         assert "Wyłączyć 5 integracji pakietu MedusaJS w tenant default" in shown
         await pilot.press("n")
-        await pilot.pause(0.3)
-        assert "Włączono wszystkie integracje" in _screen_text(app)  # and back after it
+        await _until(pilot, lambda: not dialog_up())
+        await _until(pilot, toast_shown)  # and back after it
 
         await pilot.press("escape")  # to the marketplace, the toasts still up
         await pilot.pause(0.3)
         await pilot.press("x")
+        await _until(pilot, dialog_up)
         await pilot.pause(0.3)
-        assert type(app.screen).__name__ == "ConfirmDialog"
         shown = " ".join(_screen_text(app).split())
         assert "Wyłączyć 5 integracji pakietu MedusaJS w tenant default" in shown
 

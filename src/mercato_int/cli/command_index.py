@@ -114,13 +114,19 @@ COMMANDS: dict[str, tuple[str, str | None, str | None, bool]] = {
         None,
         False,
     ),
+    "tokens": (
+        "mercato_int.cli.commands.tokens:app",
+        "Bearer tokens of the HTTP API: each bound to an actor and the command's tenant and organization; only a hash is stored.",
+        None,
+        False,
+    ),
     # generated: end
 }
 
 
 # every module of cli/commands/, in the order `--help` lists their commands (groups last)
 MODULES = ("acl", "catalog", "creds", "db", "events", "health", "keys", "logs", "retention",
-           "scaffold", "state", "tenants", "tui")  # fmt: skip
+           "scaffold", "state", "tenants", "tokens", "tui")  # fmt: skip
 
 
 def index() -> dict[str, tuple[str, str | None, str | None, bool]]:

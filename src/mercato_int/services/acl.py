@@ -72,6 +72,9 @@ UNCHECKED: dict[str, str] = {
     "RetentionService.reclaim": "returns freed pages to the file system: the store's, no rows",
     "StateService.enabled_scopes": "which tenants have enabled integrations (health planning)",
     "TenantSettingsService.scopes": "which tenants have settings: no values",
+    "TokenService.authenticate": "a bearer token is who calls: it finds the token's actor and "
+    "scope, grants nothing (the API then calls every service as that actor, checked against "
+    "the tenant's current policy)",
 }
 
 

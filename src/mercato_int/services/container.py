@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from mercato_int.services.retention.settings import TenantSettingsService
     from mercato_int.services.state.marketplace import MarketplaceService
     from mercato_int.services.state.service import StateService
+    from mercato_int.services.tokens.service import TokenService
     from mercato_int.store.engine import Store
 
 
@@ -200,6 +201,14 @@ class Services:
         from mercato_int.services.credentials.keys import KeysService
 
         return KeysService(store=self.store, keys=self.master_keys, clock=self.clock)
+
+    @cached_property
+    def tokens(self) -> TokenService:
+        from mercato_int.services.tokens.service import TokenService
+
+        return TokenService(
+            guard=self.guard, store=self.store, clock=self.clock, events=lambda: self.events
+        )
 
     @cached_property
     def acl(self) -> AclService:

@@ -51,11 +51,15 @@ EVENT_TYPES: dict[str, str] = {
 ACCESS_DENIED = "integrations.access.denied"
 ACCESS_GRANTED = "integrations.access.granted"
 ACCESS_REVOKED = "integrations.access.revoked"
+TOKEN_CREATED = "integrations.tokens.created"
+TOKEN_REVOKED = "integrations.tokens.revoked"
 
 AUDIT_EVENT_TYPES: dict[str, str] = {
     ACCESS_DENIED: "Access Denied",
     ACCESS_GRANTED: "Access Granted",
     ACCESS_REVOKED: "Access Revoked",
+    TOKEN_CREATED: "API Token Created",
+    TOKEN_REVOKED: "API Token Revoked",
 }
 
 log = logging.getLogger(__name__)

@@ -6,6 +6,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0002_logs_level_index",
     "0003_credentials_version",
     "0004_logs_seq",
+    "0005_api_tokens_state_version",
 )
 HEAD_REVISION: str = KNOWN_REVISIONS[-1]
 

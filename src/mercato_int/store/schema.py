@@ -91,6 +91,10 @@ STATES = Table(
     *_scope(),
     _ts("created_at"),
     _ts("updated_at"),
+    # 1 on insert, +1 on every change of the enabled state (in the statement that makes it):
+    # enable and disable can be compare-and-set on it, and it is the ETag of the state. A
+    # health result stored on the row does not change it (it is not what a caller sets).
+    Column("version", Integer(), nullable=False, server_default="1"),
     UniqueConstraint("integration_id", "organization_id", "tenant_id", name="uq_states_scope"),
 )
 """Enabled or not, by whom and since when, and the last health check, per tenant."""
@@ -184,4 +188,26 @@ ACL_GRANTS = Table(
 )
 """A role or feature granted to an actor in one tenant."""
 
-ALL = (CREDENTIALS, STATES, LOGS, EVENTS, SETTINGS, ACL_GRANTS)
+API_TOKENS = Table(
+    "api_tokens",
+    METADATA,
+    Column("id", Uuid(), primary_key=True),
+    Column("name", String(ID), nullable=False),
+    Column("actor", String(ID), nullable=False),
+    *_scope(),
+    # the start of the random part, shown so that an operator can name a token
+    Column("prefix", String(32), nullable=False),
+    # SHA-256 (hex) of the whole token: the token itself is never stored
+    Column("token_hash", String(64), nullable=False),
+    _ts("created_at"),
+    Column("created_by", String(ID), nullable=True),
+    _ts("expires_at", nullable=True),
+    _ts("revoked_at", nullable=True),
+    _ts("last_used_at", nullable=True),
+    UniqueConstraint("prefix", name="uq_api_tokens_prefix"),
+    Index("ix_api_tokens_hash", "token_hash", unique=True),
+    Index("ix_api_tokens_scope", "tenant_id", "organization_id", "created_at"),
+)
+"""A bearer token of the HTTP API, bound to an actor and one (tenant, organization)."""
+
+ALL = (CREDENTIALS, STATES, LOGS, EVENTS, SETTINGS, ACL_GRANTS, API_TOKENS)

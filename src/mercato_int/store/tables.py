@@ -15,7 +15,15 @@ from typing import Any
 from sqlalchemy import Column
 from sqlmodel import Field, SQLModel
 
-from mercato_int.store.schema import ACL_GRANTS, CREDENTIALS, EVENTS, LOGS, SETTINGS, STATES
+from mercato_int.store.schema import (
+    ACL_GRANTS,
+    API_TOKENS,
+    CREDENTIALS,
+    EVENTS,
+    LOGS,
+    SETTINGS,
+    STATES,
+)
 from mercato_int.store.types import utcnow
 
 
@@ -70,6 +78,7 @@ class IntegrationState(SQLModel, table=True):
     tenant_id: str = _col(c.tenant_id)
     created_at: datetime = _now(c.created_at)
     updated_at: datetime = _now(c.updated_at)
+    version: int = _col(c.version, default=1)
     del c
 
 
@@ -151,6 +160,28 @@ class AclGrant(SQLModel, table=True):
     del c
 
 
+class ApiToken(SQLModel, table=True):
+    """A bearer token of the HTTP API, bound to an actor and one (tenant, organization)."""
+
+    __tablename__ = API_TOKENS.name
+    __table__ = API_TOKENS
+    c = API_TOKENS.c
+
+    id: uuid.UUID = _new_id(c.id)
+    name: str = _col(c.name)
+    actor: str = _col(c.actor)
+    organization_id: str = _col(c.organization_id)
+    tenant_id: str = _col(c.tenant_id)
+    prefix: str = _col(c.prefix)
+    token_hash: str = _col(c.token_hash)
+    created_at: datetime = _now(c.created_at)
+    created_by: str | None = _col(c.created_by, default=None)
+    expires_at: datetime | None = _col(c.expires_at, default=None)
+    revoked_at: datetime | None = _col(c.revoked_at, default=None)
+    last_used_at: datetime | None = _col(c.last_used_at, default=None)
+    del c
+
+
 ALL_TABLES = [
     IntegrationCredentials,
     IntegrationState,
@@ -158,4 +189,5 @@ ALL_TABLES = [
     IntegrationEvent,
     TenantSetting,
     AclGrant,
+    ApiToken,
 ]

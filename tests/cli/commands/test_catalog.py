@@ -251,6 +251,7 @@ def test_show_integration_json(cli) -> None:
         "hasCredentials": False,
         "credentialsSource": "none",
         "credentialsUpdatedAt": None,
+        "version": 0,
     }
     assert (data["hasCredentials"], data["credentialsUpdatedAt"]) == (False, None)
     assert data["bundle"]["id"] == "sync_medusa"

@@ -260,3 +260,28 @@ def test_events_times_are_local_as_in_logs(cli, monkeypatch) -> None:
         time.tzset()
     tokyo = datetime.fromisoformat(created).astimezone(ZoneInfo("Asia/Tokyo"))
     assert line.startswith(tokyo.strftime("%Y-%m-%d %H:%M:%S") + "  ")
+
+
+def test_if_version_makes_enable_and_disable_conditional(cli) -> None:
+    def state_version() -> int:
+        return cli("show", "gateway_stripe", "--json").json()["state"]["version"]
+
+    assert state_version() == 0
+    won = cli("enable", "gateway_stripe", "--if-version", "0", "--json")
+    assert won.exit_code == 0, won.stderr
+    assert won.json()["versions"] == {"gateway_stripe": 1}
+    stale = cli("disable", "gateway_stripe", "--if-version", "0")
+    assert stale.exit_code == 1
+    assert stale.stderr.splitlines() == [
+        "error: the state of gateway_stripe in tenant default · org default is at version 1, "
+        "not 0: someone changed it since you read it (`mercato-int show gateway_stripe --json` "
+        "gives the current state.version: read it again before you decide)"
+    ]
+    assert stale.stdout == ""
+    assert cli("show", "gateway_stripe", "--json").json()["state"]["isEnabled"] is True
+    assert cli("disable", "gateway_stripe", "--if-version", "1").exit_code == 0
+    assert state_version() == 2
+    bundle = cli("enable", "sync_medusa", "--if-version", "0")
+    assert bundle.exit_code == 2
+    assert "one integration" in bundle.stderr
+    assert cli("enable", "gateway_stripe", "--if-version", "-1").exit_code == 2

@@ -27,6 +27,16 @@ IdsArg = Annotated[
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="JSON: {scope, actor, changed, unchanged, events, ...}.")
 ]
+IfVersionOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--if-version",
+        min=0,
+        metavar="V",
+        help="Change one integration only if its state is still at version V (`show ID "
+        "--json` gives state.version; 0: never changed); exit 1 if it moved on.",
+    ),
+]
 
 
 def report_delivery_failures(failures: list[DeliveryFailure]) -> None:
@@ -72,18 +82,22 @@ app = command_app()
 
 
 @app.command()
-def enable(ctx: typer.Context, ids: IdsArg, as_json: JsonOpt = False) -> None:
+def enable(
+    ctx: typer.Context, ids: IdsArg, as_json: JsonOpt = False, if_version: IfVersionOpt = None
+) -> None:
     """Enable integrations in the scope; a bundle id enables all of its integrations.
 
     Records who and when, and one audit event per change. Missing required credentials do
     not stop it: a warning names the `creds set` command that sets them.
     """
     svc = services(ctx)
-    _finish(svc.state.enable(ids, svc.scope, actor=svc.actor), as_json)
+    _finish(svc.state.enable(ids, svc.scope, actor=svc.actor, if_version=if_version), as_json)
 
 
 @app.command()
-def disable(ctx: typer.Context, ids: IdsArg, as_json: JsonOpt = False) -> None:
+def disable(
+    ctx: typer.Context, ids: IdsArg, as_json: JsonOpt = False, if_version: IfVersionOpt = None
+) -> None:
     """Disable integrations in the scope; a bundle id disables all of its integrations."""
     svc = services(ctx)
-    _finish(svc.state.disable(ids, svc.scope, actor=svc.actor), as_json)
+    _finish(svc.state.disable(ids, svc.scope, actor=svc.actor, if_version=if_version), as_json)

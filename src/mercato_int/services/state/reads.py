@@ -36,6 +36,9 @@ class StateView:
     last_health_check: dict[str, Any] | None = None
     last_health_check_at: datetime | None = None
     updated_at: datetime | None = None  # of the state row
+    # of the state row: 1 when first written, +1 on each enable or disable that changed it;
+    # 0 without a row. What a conditional enable/disable compares (the API's ETag).
+    version: int = 0
     # What the registry and the credentials rows say now (see `effective_views`).
     has_health_check: bool = True
     credentials_missing: bool = False  # required fields, and no row of the form that has them
@@ -82,6 +85,7 @@ class StateView:
                 else "bundle"
             ),
             "credentialsUpdatedAt": iso(self.credentials_updated_at),
+            "version": self.version,
         }
 
 
@@ -102,6 +106,7 @@ def read_state_rows(
         STATES.c.last_health_check,
         STATES.c.last_health_check_at,
         STATES.c.updated_at,
+        STATES.c.version,
     ).where(
         STATES.c.organization_id == scope.organization_id,
         STATES.c.tenant_id == scope.tenant_id,
@@ -117,6 +122,7 @@ def read_state_rows(
             last_health_check=row.last_health_check,
             last_health_check_at=row.last_health_check_at,
             updated_at=row.updated_at,
+            version=int(row.version),
         )
         for row in conn.execute(query)
     }
@@ -201,6 +207,7 @@ def effective_views(
             last_health_check=last,
             last_health_check_at=last_at,
             updated_at=view.updated_at if view else None,
+            version=view.version if view else 0,
             has_health_check=rule.has_check,
             credentials_missing=missing,
             credentials_owner=owner,

@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import false, select, true, update
 
-from mercato_int.errors import MercatoIntError
+from mercato_int.errors import InvalidInput, MercatoIntError
 from mercato_int.i18n import t
 from mercato_int.registry import Registry
 from mercato_int.scope import TenantScope
 from mercato_int.services.credentials.requirements import MissingCredentials, requirements
 from mercato_int.services.features import MANAGE, VIEW
 from mercato_int.services.policy import Guard, requires
+from mercato_int.services.state import rows
 from mercato_int.services.state.reads import (
     StateView,
     effective_views,
@@ -54,6 +55,9 @@ class StateChange:
     delivery_failures: list[DeliveryFailure] = field(default_factory=list)
     missing_credentials: list[MissingCredentials] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. credentials that could not be read
+    # the version of each target's state row after the change (0: none), read in its
+    # transaction: the ETag a conditional write gives next
+    versions: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -65,6 +69,7 @@ class StateChange:
             "bundles": self.bundles,
             "events": [e.to_json() for e in self.events],
             "missingCredentials": [m.to_json() for m in self.missing_credentials],
+            "versions": self.versions,
         }
 
 
@@ -114,36 +119,69 @@ class StateService:
 
     # --- changes --------------------------------------------------------------------------------
     @requires(MANAGE)
-    def enable(self, ids: Sequence[str], scope: TenantScope, *, actor: str) -> StateChange:
+    def enable(
+        self,
+        ids: Sequence[str],
+        scope: TenantScope,
+        *,
+        actor: str,
+        if_version: int | None = None,
+    ) -> StateChange:
         """Enable integrations (a bundle id means all its members) in one transaction.
 
         `enabledAt`/`enabledBy` are set on each disabled->enabled transition; integrations that
         were already enabled are left as they were. Required credentials that are not set do
-        not stop the change: they come back in `missing_credentials`."""
-        change = self._set(ids, scope, actor=actor, enabled=True)
+        not stop the change: they come back in `missing_credentials`.
+
+        `if_version` (one integration only; 0: no state row yet) makes the write conditional:
+        VersionConflict, and nothing written, if its state row is at another version."""
+        change = self._set(ids, scope, actor=actor, enabled=True, if_version=if_version)
         self._check_credentials(change)
         return change
 
     @requires(MANAGE)
-    def disable(self, ids: Sequence[str], scope: TenantScope, *, actor: str) -> StateChange:
-        """Disable integrations (a bundle id means all its members) in one transaction."""
-        return self._set(ids, scope, actor=actor, enabled=False)
+    def disable(
+        self,
+        ids: Sequence[str],
+        scope: TenantScope,
+        *,
+        actor: str,
+        if_version: int | None = None,
+    ) -> StateChange:
+        """Disable integrations (a bundle id means all its members) in one transaction;
+        `if_version` as for `enable`."""
+        return self._set(ids, scope, actor=actor, enabled=False, if_version=if_version)
 
     def _set(
-        self, ids: Sequence[str], scope: TenantScope, *, actor: str, enabled: bool
+        self,
+        ids: Sequence[str],
+        scope: TenantScope,
+        *,
+        actor: str,
+        enabled: bool,
+        if_version: int | None = None,
     ) -> StateChange:
         targets = self.registry.expand(ids)  # NotFound before anything is written
         bundles = list(dict.fromkeys(i for i in ids if self.registry.is_bundle(i)))
+        if if_version is not None and (len(targets) != 1 or bundles):
+            raise InvalidInput(t("state.err.if_version_one"), hint=t("state.hint.if_version_one"))
+        if if_version is not None and if_version < 0:
+            raise InvalidInput(t("state.err.if_version_negative", version=if_version))
         now = self.clock()
         recorded: list[Event] = []
         with self.store.session() as session:
+            if if_version is not None:
+                rows.check_version(session, targets[0], scope, if_version)
             changed = [
                 i
                 for i in targets
-                if self._flip(session, i, scope, actor=actor, to=enabled, now=now)
+                if self._flip(
+                    session, i, scope, actor=actor, to=enabled, now=now, if_version=if_version
+                )
             ]
             if self.events is not None:
                 recorded = self._record(session, scope, actor, enabled, bundles, changed, now)
+            versions = rows.versions(session, targets, scope)
         change = StateChange(
             scope=scope,
             actor=actor,
@@ -152,6 +190,7 @@ class StateService:
             unchanged=[i for i in targets if i not in changed],
             bundles=bundles,
             events=recorded,
+            versions=versions,
         )
         if recorded and self.events is not None:
             change.delivery_failures = self.events.deliver(recorded)
@@ -224,9 +263,12 @@ class StateService:
         actor: str,
         to: bool,
         now: datetime,
+        if_version: int | None = None,
     ) -> bool:
-        """Set one state in one statement; True when it changed. A missing row means the
-        definition's default state, so the row is only inserted when that default differs."""
+        """Set one state in one statement, bumping the row's version when it changes; True
+        when it changed. A missing row means the definition's default state, so the row is
+        only inserted when that default differs. `if_version`: only a row at that version
+        changes (the condition is in the statement itself)."""
         definition = self.registry.integrations[integration_id]
         values: dict[str, Any] = {
             "is_enabled": to,
@@ -235,6 +277,9 @@ class StateService:
             "updated_at": now,
         }
         was = false() if to else true()
+        condition: Any = STATES.c.is_enabled == was
+        if if_version is not None:
+            condition = condition & (STATES.c.version == if_version)
         in_scope = (
             STATES.c.integration_id == integration_id,
             STATES.c.organization_id == scope.organization_id,
@@ -244,26 +289,27 @@ class StateService:
             # No row already means `to`: only an existing row in the other state changes.
             stmt: Any = (
                 update(STATES)
-                .where(*in_scope, STATES.c.is_enabled == was)
-                .values(**values)
+                .where(*in_scope, condition)
+                .values(**values, version=STATES.c.version + 1)
                 .returning(STATES.c.id)
             )
         else:
-            insert = _insert_for(self.store.dialect)
+            insert = rows.insert_for(self.store.dialect)
             stmt = insert(STATES).values(
                 id=uuid.uuid4(),
                 integration_id=integration_id,
                 organization_id=scope.organization_id,
                 tenant_id=scope.tenant_id,
                 created_at=now,
+                version=1,
                 **values,
             )
             # Atomic upsert: the row changes only if it was in the other state, and RETURNING
             # tells us whether it did (insert or update) without reading first.
             stmt = stmt.on_conflict_do_update(
                 index_elements=["integration_id", "organization_id", "tenant_id"],
-                set_={k: stmt.excluded[k] for k in values},
-                where=STATES.c.is_enabled == was,
+                set_={**{k: stmt.excluded[k] for k in values}, "version": STATES.c.version + 1},
+                where=condition,
             ).returning(STATES.c.id)
         return session.execute(stmt).first() is not None
 
@@ -278,7 +324,7 @@ class StateService:
     ) -> None:
         """Put a health result on the state of each integration, inside the caller's
         transaction (an upsert: an integration never enabled keeps its default state)."""
-        insert = _insert_for(self.store.dialect)
+        insert = rows.insert_for(self.store.dialect)
         for i in integration_ids:
             stmt = insert(STATES).values(
                 id=uuid.uuid4(),
@@ -290,6 +336,7 @@ class StateService:
                 last_health_check_at=checked_at,
                 created_at=checked_at,
                 updated_at=checked_at,
+                version=1,
             )
             stmt = stmt.on_conflict_do_update(
                 index_elements=["integration_id", "organization_id", "tenant_id"],
@@ -340,16 +387,3 @@ class StateService:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value else None
-
-
-def _insert_for(dialect: str) -> Any:
-    """The dialect's INSERT with ON CONFLICT support."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:
-        raise MercatoIntError(
-            t("state.store_unsupported", dialect=dialect), hint=t("state.store_unsupported.hint")
-        )
-    return insert

@@ -1,0 +1,83 @@
+"""SQL for state rows used by the writes: the per-row lock and version check of a conditional
+enable or disable (compare-and-set on the row's version), the versions after a change, and
+the dialect's INSERT … ON CONFLICT. Every function takes the caller's session, so the check and
+the write happen in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select, text
+
+from mercato_int.errors import MercatoIntError, VersionConflict
+from mercato_int.i18n import scope_text, t
+from mercato_int.scope import TenantScope
+from mercato_int.store.schema import STATES
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+
+def check_version(session: Session, integration_id: str, scope: TenantScope, expected: int) -> None:
+    """Serialise the conditional writers of one state row, then VersionConflict unless the
+    row is at `expected` (0: no row). SQLite: take the write lock now (BEGIN IMMEDIATE);
+    Postgres: a transaction-scoped advisory lock on the row's identity (the row may not exist
+    yet, so there is nothing to SELECT … FOR UPDATE). The write that follows repeats the
+    condition in its own statement."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        session.execute(text("BEGIN IMMEDIATE"))
+    elif dialect == "postgresql":
+        name = f"mercato-int/states/{integration_id}/{scope.organization_id}/{scope.tenant_id}"
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:n, 0))"), {"n": name})
+    current = versions(session, [integration_id], scope)[integration_id]
+    if current != expected:
+        raise state_version_conflict(integration_id, scope, expected, current)
+
+
+def versions(session: Session, ids: Sequence[str], scope: TenantScope) -> dict[str, int]:
+    """The version of each integration's state row in `scope` (0: no row)."""
+    rows = session.execute(
+        select(STATES.c.integration_id, STATES.c.version).where(
+            STATES.c.integration_id.in_(list(ids)),
+            STATES.c.organization_id == scope.organization_id,
+            STATES.c.tenant_id == scope.tenant_id,
+        )
+    ).all()
+    found = {i: int(v) for i, v in rows}
+    return {i: found.get(i, 0) for i in ids}
+
+
+def state_version_conflict(
+    integration_id: str, scope: TenantScope, expected: int, current: int
+) -> VersionConflict:
+    """The error of an enable or disable whose condition found the state at another version."""
+    params = {
+        "id": integration_id,
+        "scope": scope_text(scope),
+        "expected": expected,
+        "current": current,
+        "flags": scope.cli_flags(),
+    }
+    return VersionConflict(
+        t("state.err.version_conflict", **params),
+        hint=t("state.hint.version_conflict", **params),
+        code="state.err.version_conflict",
+        params=params,
+        hint_code="state.hint.version_conflict",
+        current=current,
+    )
+
+
+def insert_for(dialect: str) -> Any:
+    """The dialect's INSERT with ON CONFLICT support."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        raise MercatoIntError(
+            t("state.store_unsupported", dialect=dialect), hint=t("state.store_unsupported.hint")
+        )
+    return insert
