@@ -25,7 +25,7 @@
 #   keys import FILE --passphrase-file
 #   keys rotate --yes/-y --batch-size
 #   keys status --json --verify
-#   list --category* --search --bundle* --enabled/--disabled --health-status* --sort* --desc --json
+#   list --category* --search --bundle* --enabled/--disabled --health-status* --sort* --desc --all-tenants --tenant-filter --page --json
 #   logs
 #   logs audit --all-tenants --json
 #   logs ingest [FILE|-]
@@ -41,6 +41,7 @@
 #   settings set KEY VALUE --json
 #   settings unset KEY --json
 #   show ID* --json
+#   tenants --tenant-filter --json
 #   tokens
 #   tokens create NAME --for --expires --json
 #   tokens list --json

@@ -39,8 +39,9 @@ def test_every_command_is_listed_in_the_header() -> None:
     assert "#   show ID* --json\n" in text
     assert (
         "#   list --category* --search --bundle* --enabled/--disabled --health-status* --sort* "
-        "--desc --json\n"
+        "--desc --all-tenants --tenant-filter --page --json\n"
     ) in text
+    assert "#   tenants --tenant-filter --json\n" in text
     assert "#   scaffold NAME " in text
 
 

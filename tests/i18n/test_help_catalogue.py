@@ -125,6 +125,11 @@ def test_list_help_in_polish(run) -> None:
         "  --health-status STATUS  Tylko ten stan zdrowia albo unchecked.\n"
         "  --sort KEY              Kolejność: title, category, health lub updated.\n"
         "  --desc                  Kolejność malejąca.\n"
+        "  --all-tenants           Macierz: integracje × każdy najemca, którego możesz\n"
+        "                          oglądać.\n"
+        "  --tenant-filter TEXT    Tylko najemcy, których identyfikator najemcy lub\n"
+        "                          organizacji zawiera TEXT (wzorzec glob z * ? [).\n"
+        "  --page N                Z --all-tenants: N-ta strona kolumn najemców.\n"
         "  --json                  Wynik w JSON: {items, bundles, total}, z analityką.\n"
         "  -h, --help              Pokaż tę pomoc i zakończ.\n"
     )
@@ -146,6 +151,10 @@ def test_english_help_is_as_written(run) -> None:
         "  --health-status STATUS  Only this health status, or unchecked.\n"
         "  --sort KEY              Order by title, category, health or updated.\n"
         "  --desc                  Descending order.\n"
+        "  --all-tenants           A matrix: integrations × every tenant you may view.\n"
+        "  --tenant-filter TEXT    Only tenants whose tenant or org id holds TEXT (a glob\n"
+        "                          with * ? [).\n"
+        "  --page N                With --all-tenants: the Nth page of tenant columns.\n"
         "  --json                  JSON: {items, bundles, total}, with analytics.\n"
         "  -h, --help              Show this message and exit.\n"
     )

@@ -36,6 +36,7 @@ TENANT_SERVICES = (
     "tenant_settings",
     "acl",
     "tokens",
+    "fleet",
 )
 # A value for each required parameter, by name: a new method with a new name fails here
 # until someone says what to call it with.

@@ -72,6 +72,12 @@ COMMANDS: dict[str, tuple[str, str | None, str | None, bool]] = {
         None,
         False,
     ),
+    "tenants": (
+        "mercato_int.cli.commands.tenants:app",
+        "Every tenant and organization the store knows, with counts: enabled, with credentials,\nunhealthy, log entries in 24 h. Tenants you may not view are only counted.",
+        None,
+        False,
+    ),
     "tui": (
         "mercato_int.cli.commands.tui:app",
         "Open the interactive marketplace: bundles, integrations, credentials, health, logs.",
@@ -126,7 +132,7 @@ COMMANDS: dict[str, tuple[str, str | None, str | None, bool]] = {
 
 # every module of cli/commands/, in the order `--help` lists their commands (groups last)
 MODULES = ("acl", "catalog", "creds", "db", "events", "health", "keys", "logs", "retention",
-           "scaffold", "serve", "state", "tokens", "tui")  # fmt: skip
+           "scaffold", "serve", "state", "tenants", "tokens", "tui")  # fmt: skip
 
 
 def index() -> dict[str, tuple[str, str | None, str | None, bool]]:

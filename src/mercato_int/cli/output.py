@@ -73,6 +73,16 @@ def print_json(data: Any) -> None:
         closed_stdout()
 
 
+def write_lines(lines: list[str]) -> None:
+    """Plain lines on stdout, for a long table going to a pipe or a file (no styles to show,
+    and Rich would spend a render on each line)."""
+    try:
+        sys.stdout.write("".join(f"{line}\n" for line in lines))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        closed_stdout()
+
+
 def warn(message: Phrase) -> None:
     from mercato_int.i18n import t
 

@@ -63,6 +63,10 @@ UNCHECKED: dict[str, str] = {
     "EventsService.deliver": "hands recorded events to subscribers, after a checked call",
     "EventsService.subscribe": "registers a subscriber (in-process wiring, no tenant data)",
     "CredentialsTransferService.all_scopes": "which tenants hold credentials: no values",
+    "FleetService.tenants": "filters, never refuses: lists the tenants whose policy lets the "
+    "caller view (no policy, or integrations.view) and only counts the others (`hidden`)",
+    "FleetService.matrix": "filters like FleetService.tenants: columns only for the tenants the "
+    "caller may view, the others counted",
     "LogService.writer": "each (integration, scope) written is checked when first written",
     "LogService.scopes": "which tenants have logs: installation-wide runs check each tenant",
     "RetentionService.all_scopes": "which tenants have logs: prune checks each tenant",

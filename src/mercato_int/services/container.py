@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from mercato_int.services.credentials.service import CredentialsService
     from mercato_int.services.credentials.transfer import CredentialsTransferService
     from mercato_int.services.events import EventsService
+    from mercato_int.services.fleet import FleetService
     from mercato_int.services.health.service import HealthService
     from mercato_int.services.logs.activity import LogActivityService
     from mercato_int.services.logs.service import LogService
@@ -167,6 +168,15 @@ class Services:
 
         return MarketplaceService(
             guard=self.guard, store=self.store, registry=self.registry, clock=self.clock
+        )
+
+    @cached_property
+    def fleet(self) -> FleetService:
+        """Every tenant at once (`tenants`, `list --all-tenants`), filtered by access."""
+        from mercato_int.services.fleet import FleetService
+
+        return FleetService(
+            store=self.store, registry=self.registry, caller=lambda: self.caller, clock=self.clock
         )
 
     @cached_property

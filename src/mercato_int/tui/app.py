@@ -142,7 +142,7 @@ class MercatoApp(App[None]):
             self.push_screen(KeysDialog(self.screen))
 
     def action_switch_scope(self) -> None:
-        from mercato_int.tui.screens.dialogs import ScopeDialog
+        from mercato_int.tui.screens.scope import ScopeDialog
 
         self.push_screen(ScopeDialog(self.scope), self._scope_chosen)
 

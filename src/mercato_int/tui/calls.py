@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from mercato_int.registry import CredentialField
     from mercato_int.scope import TenantScope
     from mercato_int.services import Services
+    from mercato_int.services.fleet import Fleet
     from mercato_int.services.logs.activity import Activity
     from mercato_int.services.state.marketplace import Marketplace
     from mercato_int.services.state.service import StateView
@@ -52,6 +53,10 @@ class ServiceCalls:
     def enter(self, scope: TenantScope) -> None:
         """NotAllowed (audited) unless the actor may open `scope` (the tenant switcher)."""
         self.services.acl.enter(scope)
+
+    def tenants(self) -> Fleet:
+        """The tenants the actor may view (the scope switch's list), the others counted."""
+        return self.services.fleet.tenants()
 
     # --- marketplace ---------------------------------------------------------------------------
     def overview(

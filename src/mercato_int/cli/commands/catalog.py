@@ -10,7 +10,7 @@ from mercato_int.cli.commands import command_app
 from mercato_int.cli.complete import complete_bundle_ids, complete_categories, complete_ids
 from mercato_int.cli.context import services
 from mercato_int.cli.output import err, out, print_json, warn
-from mercato_int.errors import ExitCode
+from mercato_int.errors import ExitCode, InvalidInput
 from mercato_int.i18n import t, tn
 
 # the values of `list --health-status` and `--sort` for completion (the service checks them;
@@ -31,6 +31,16 @@ def warn_problems(registry: Registry) -> None:
 
 
 app = command_app()
+
+# `list --all-tenants` and `tenants` (cli/commands/tenants.py)
+TenantFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--tenant-filter",
+        metavar="TEXT",
+        help="Only tenants whose tenant or org id holds TEXT (a glob with * ? [).",
+    ),
+]
 
 
 @app.command("list")
@@ -72,6 +82,15 @@ def list_(
         ),
     ] = None,
     desc: Annotated[bool, typer.Option("--desc", help="Descending order.")] = False,
+    all_tenants: Annotated[
+        bool,
+        typer.Option("--all-tenants", help="A matrix: integrations × every tenant you may view."),
+    ] = False,
+    tenant_filter: TenantFilter = None,
+    page: Annotated[
+        int | None,
+        typer.Option(metavar="N", help="With --all-tenants: the Nth page of tenant columns."),
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="JSON: {items, bundles, total}, with analytics.")
     ] = False,
@@ -83,6 +102,28 @@ def list_(
     if category and category not in registry.categories():
         known = ", ".join(registry.categories())
         warn(t("list.unknown_category", category=category, known=known))
+    if not all_tenants:
+        for given, option in ((tenant_filter, "--tenant-filter"), (page, "--page")):
+            if given is not None:
+                raise InvalidInput(t("fleet.needs_all_tenants", option=option))
+    else:
+        matrix = svc.fleet.matrix(
+            search=search,
+            category=category,
+            bundle_id=bundle,
+            enabled=enabled,
+            health_status=health_status,
+            sort=sort,
+            descending=desc,
+            tenant_filter=tenant_filter,
+        )
+        if as_json:
+            print_json(matrix.to_json())
+            return
+        from mercato_int.cli.fleet_view import render_matrix
+
+        render_matrix(matrix, page or 1)
+        return
     market = svc.marketplace.overview(
         svc.scope,
         search=search,

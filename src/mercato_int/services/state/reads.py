@@ -8,7 +8,7 @@ than everything else `mercato-int list` does.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -142,37 +142,73 @@ def read_credentials_times(conn: Connection, *, scope: TenantScope) -> dict[str,
     return {row.integration_id: row.updated_at for row in conn.execute(query)}
 
 
+@dataclass(frozen=True)
+class ViewRule:
+    """What the registry says about one integration for `effective_views`: the same for
+    every tenant, so a reader of many tenants works it out once (`view_rules`)."""
+
+    default_enabled: bool
+    bundle_id: str | None  # a registered bundle, else None
+    needs_keys: bool  # its form has required fields
+    form_owner: str  # the integration or bundle whose row holds them
+    has_check: bool
+
+
+def view_rules(registry: Registry, ids: Iterable[str]) -> dict[str, ViewRule]:
+    from mercato_int.services.credentials.requirements import requirements
+
+    rules = {}
+    for i in ids:
+        definition = registry.integrations[i]
+        need = requirements(registry, i)
+        rules[i] = ViewRule(
+            default_enabled=definition.default_enabled,
+            bundle_id=definition.bundle_id if definition.bundle_id in registry.bundles else None,
+            needs_keys=bool(need.keys),
+            form_owner=need.owner_id,
+            has_check=registry.health_check_config(i) is not None,
+        )
+    return rules
+
+
 def effective_views(
     registry: Registry,
     ids: Iterable[str],
     rows: dict[str, StateView],
     credentials: dict[str, datetime],
+    rules: dict[str, ViewRule] | None = None,
 ) -> dict[str, StateView]:
     """The state of each integration in `ids` as every reader shows it: its row (or its
     definition's default) joined with what the registry and the credentials rows say now, so
     that `healthStatus` is derived at read time (`creds unset` makes it `unconfigured` at
-    once). `credentials`: `read_credentials_times` of the scope."""
-    from mercato_int.services.credentials.requirements import requirements
-
+    once). `credentials`: `read_credentials_times` of the scope; `rules`: `view_rules` of
+    `ids`, when the caller reads many scopes."""
+    rules = rules if rules is not None else view_rules(registry, ids)
     views = {}
     for i in ids:
-        definition = registry.integrations[i]
-        view = rows.get(i) or StateView(integration_id=i, is_enabled=definition.default_enabled)
-        bundle_id = definition.bundle_id if definition.bundle_id in registry.bundles else None
+        rule = rules[i]
+        view = rows.get(i)
         # the integration's own row first, else its bundle's (the credentials fall-through)
+        bundle_id = rule.bundle_id
         owner = i if i in credentials else bundle_id if bundle_id in credentials else None
-        need = requirements(registry, i)
-        has_check = registry.health_check_config(i) is not None
         # a save refuses a row without every required field, so the row of the form that
         # declares them is the proof (the values stay encrypted: no key needed to list)
-        missing = bool(need.keys) and owner != need.owner_id
-        last = view.last_health_check
-        if has_check and not missing and (last or {}).get("status") == "unconfigured":
+        missing = rule.needs_keys and owner != rule.form_owner
+        last = view.last_health_check if view else None
+        last_at = view.last_health_check_at if view else None
+        if rule.has_check and not missing and (last or {}).get("status") == "unconfigured":
             # its reason is gone (a check, and the credentials it needs): never checked since
-            view = replace(view, last_health_check=None, last_health_check_at=None)
-        views[i] = replace(
-            view,
-            has_health_check=has_check,
+            last, last_at = None, None
+        views[i] = StateView(
+            integration_id=i,
+            is_enabled=view.is_enabled if view else rule.default_enabled,
+            enabled_at=view.enabled_at if view else None,
+            enabled_by=view.enabled_by if view else None,
+            last_health_check=last,
+            last_health_check_at=last_at,
+            updated_at=view.updated_at if view else None,
+            version=view.version if view else 0,
+            has_health_check=rule.has_check,
             credentials_missing=missing,
             credentials_owner=owner,
             credentials_updated_at=credentials[owner] if owner else None,

@@ -1,4 +1,4 @@
-"""Modal dialogs: confirm a destructive action, switch the tenant scope, list the keys."""
+"""Modal dialogs: confirm a destructive action, list the keys (the scope switch: scope.py)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Static
 
-from mercato_int.errors import InvalidInput, NotAllowed
 from mercato_int.i18n import t
-from mercato_int.scope import TenantScope
-from mercato_int.settings import check_identifier
 from mercato_int.tui.widgets.key_labels import describe_bindings
 
 if TYPE_CHECKING:
@@ -52,51 +49,6 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_answer(self, ok: bool) -> None:
         self.dismiss(ok)
-
-
-class ScopeDialog(ModalScreen[TenantScope | None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, scope: TenantScope) -> None:
-        super().__init__()
-        self.scope = scope
-        describe_bindings(self, {"cancel": "tui_panels.key.cancel"})
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(Text(t("tui_panels.dialog.switch_scope"), "bold"), classes="question")
-            yield Label(t("tui_panels.dialog.tenant"))
-            yield Input(self.scope.tenant_id, id="tenant")
-            yield Label(t("tui_panels.dialog.org"))
-            yield Input(self.scope.organization_id, id="org")
-            yield Static("", id="scope-error", classes="field-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(
-                    t("tui_panels.dialog.switch"), variant="primary", id="ok", compact=True
-                )
-                yield Button(t("tui_panels.dialog.cancel"), id="cancel", compact=True)
-
-    @on(Input.Submitted)
-    @on(Button.Pressed, "#ok")
-    def _ok(self) -> None:
-        tenant = self.query_one("#tenant", Input).value.strip()
-        org = self.query_one("#org", Input).value.strip()
-        try:
-            scope = TenantScope(
-                organization_id=check_identifier(org, "org"),
-                tenant_id=check_identifier(tenant, "tenant"),
-            )
-            self.app.calls.enter(scope)  # type: ignore[attr-defined]
-        except (InvalidInput, NotAllowed) as exc:
-            error = self.query_one("#scope-error", Static)
-            error.update(str(exc))
-            error.add_class("shown")
-            return
-        self.dismiss(scope)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 def key_rows(screen: Screen[object]) -> list[tuple[str, str]]:
