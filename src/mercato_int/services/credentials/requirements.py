@@ -60,7 +60,8 @@ class MissingCredentials:
 
     @property
     def message(self) -> str:
-        """The warning for a person, in the chosen language (not data: `to_json` is)."""
+        """The warning for a person, in the chosen language (the data is
+        `shapes.state.MissingCredentialsShape`)."""
         from mercato_int.i18n import t, tn
 
         if self.integration_ids == (self.owner_id,):
@@ -74,11 +75,3 @@ class MissingCredentials:
         else:
             who = tn("state.missing_creds.members", len(self.integration_ids), owner=self.owner_id)
         return t("state.missing_creds", who=who, keys=", ".join(self.keys), command=self.command)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "credentialsId": self.owner_id,
-            "integrationIds": list(self.integration_ids),
-            "missing": list(self.keys),
-            "command": self.command,
-        }

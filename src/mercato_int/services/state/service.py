@@ -27,6 +27,7 @@ from mercato_int.services.state.reads import (
     read_credentials_times,
     read_state_rows,
 )
+from mercato_int.shapes.base import utc_text
 from mercato_int.store.engine import Store
 from mercato_int.store.schema import STATES
 
@@ -54,18 +55,6 @@ class StateChange:
     delivery_failures: list[DeliveryFailure] = field(default_factory=list)
     missing_credentials: list[MissingCredentials] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. credentials that could not be read
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "scope": self.scope.as_dict(),
-            "actor": self.actor,
-            "isEnabled": self.enabled,
-            "changed": self.changed,
-            "unchanged": self.unchanged,
-            "bundles": self.bundles,
-            "events": [e.to_json() for e in self.events],
-            "missingCredentials": [m.to_json() for m in self.missing_credentials],
-        }
 
 
 class StateService:
@@ -202,7 +191,7 @@ class StateService:
                 "changes": flip,
             }
             if enabled:
-                payload["enabledAt"] = _iso(now)
+                payload["enabledAt"] = utc_text(now)
             recorded.append(
                 self.events.record(
                     session,
@@ -336,10 +325,6 @@ class StateService:
             )
             for (owner, keys), ids in missing.items()
         ]
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
 
 
 def _insert_for(dialect: str) -> Any:
