@@ -27,13 +27,7 @@ from mercato_int.services.state.reads import StateView
 from mercato_int.services.state.service import StateChange
 from mercato_int.shapes.acl import AclListShape, GrantShape
 from mercato_int.shapes.base import ScopeShape, utc_or_none, utc_text
-from mercato_int.shapes.catalog import (
-    MarketplaceShape,
-    MemberStateShape,
-    ShowIntegrationShape,
-    ValidationShape,
-    definition_document,
-)
+from mercato_int.shapes.catalog import MarketplaceShape, definition_document
 from mercato_int.shapes.credentials import (
     CredentialsExplainShape,
     CredentialsViewShape,
@@ -41,11 +35,13 @@ from mercato_int.shapes.credentials import (
 )
 from mercato_int.shapes.events import EventListShape, EventShape
 from mercato_int.shapes.health import HealthResultShape, HealthRunShape
+from mercato_int.shapes.item import MemberStateShape, ShowIntegrationShape
 from mercato_int.shapes.keys import KeyStatusShape
 from mercato_int.shapes.logs import AuditReportShape, LogEntryShape, LogPageShape
 from mercato_int.shapes.retention import PruneReportShape, SettingShape, SettingsListShape
 from mercato_int.shapes.state import StateChangeShape, StateShape
 from mercato_int.shapes.tools import DbStatusShape, DbUpgradeShape, ScaffoldShape
+from mercato_int.shapes.validation import ValidationShape
 
 WHEN = datetime(2026, 5, 4, 3, 2, 1, tzinfo=UTC)
 Z = "2026-05-04T03:02:01Z"

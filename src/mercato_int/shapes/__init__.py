@@ -10,9 +10,10 @@ Import the module of the domain you need (each costs little: schemas are built o
 - `base`: `Shape` (the base model), `UtcTime`, `utc_text`, `ScopeShape` (`{organizationId,
   tenantId}`).
 - `catalog`: `MarketplaceShape` (`list --json`) with `MarketItemShape`, `MarketBundleShape`
-  and `ActivityShape` (an item's `analytics`); `ShowIntegrationShape` / `ShowBundleShape`
-  (`show --json`, with `MemberStateShape` for a bundle's members); `ValidationShape` with
-  `ProblemShape` (`validate --json`).
+  and `ActivityShape` (an item's `analytics`); `definition_document` (a provider definition).
+- `item`: `ShowIntegrationShape` / `ShowBundleShape` (`show --json`, with `MemberStateShape`
+  for a bundle's members).
+- `validation`: `ValidationShape` with `ProblemShape` (`validate --json`).
 - `state`: `StateShape` (an integration's state in a scope: `show --json`'s `state`),
   `StateChangeShape` (`enable|disable --json`), `MissingCredentialsShape`.
 - `credentials`: `CredentialsViewShape` (`creds get --json`), `CredentialsExplainShape` with

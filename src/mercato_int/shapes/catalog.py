@@ -1,9 +1,9 @@
-"""Catalog documents: `list --json` (items with their state and 30-day analytics, bundles),
-`show --json` (an integration or a bundle), `validate --json`.
+"""Catalog documents: `list --json` (items with their state and 30-day analytics, bundles).
 
 An item's document starts with its provider definition as the spec's camelCase JSON (the
 registry's own pydantic model, optional fields left out when unset); the fields of these
-shapes follow it."""
+shapes follow it. `show --json` is in `item`, `validate --json` in `validation` (`list`
+imports only what it prints)."""
 
 from __future__ import annotations
 
@@ -12,16 +12,13 @@ from typing import TYPE_CHECKING, Any, Self
 
 from pydantic import Field, model_serializer
 
-from mercato_int.shapes.base import ScopeShape, Shape, UtcTime
-from mercato_int.shapes.events import EventShape
-from mercato_int.shapes.state import StateShape
+from mercato_int.shapes.base import Shape, UtcTime
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from mercato_int.services.logs.activity import Activity
     from mercato_int.services.state.marketplace import MarketBundle, MarketItem, Marketplace
-    from mercato_int.services.state.reads import StateView
 
 
 def definition_document(definition: BaseModel) -> dict[str, Any]:
@@ -125,67 +122,3 @@ class MarketplaceShape(Shape):
             bundles=[MarketBundleShape.of(b) for b in obj.bundles],
             total=len(items),
         )
-
-
-class _Member(Shape):
-    id: str
-    title: str
-    category: str
-
-
-class MemberStateShape(StateShape, _Member):
-    """A member of a bundle in `show --json`: `{id, title, category}` and its state."""
-
-    @classmethod
-    def of_member(cls, definition: Any, state: StateView) -> Self:
-        return cls(
-            id=definition.id,
-            title=definition.title,
-            category=definition.category,
-            **StateShape.of(state).__dict__,
-        )
-
-
-class ShowIntegrationShape(DefinedShape):
-    """`show --json` of an integration: its definition, `kind: integration`, the scope, its
-    credentials, its state, its bundle's definition (null: standalone) and recent events."""
-
-    kind: str = "integration"
-    scope: ScopeShape
-    has_credentials: bool
-    credentials_updated_at: UtcTime | None
-    state: StateShape
-    bundle: dict[str, Any] | None
-    recent_events: list[EventShape]
-
-
-class ShowBundleShape(DefinedShape):
-    """`show --json` of a bundle: its definition, `kind: bundle`, the scope, its shared
-    credentials, each member's state and recent events."""
-
-    kind: str = "bundle"
-    scope: ScopeShape
-    has_credentials: bool
-    credentials_updated_at: UtcTime | None
-    integrations: list[MemberStateShape]
-    recent_events: list[EventShape]
-
-
-class ProblemShape(Shape):
-    """A problem found in a provider: file, line, id, field, what to change."""
-
-    file: str
-    line: int | None
-    id: str | None
-    field: str | None
-    message: str
-
-
-class ValidationShape(Shape):
-    """`validate --json`: `{ok, integrations, bundles, providers, problems}` (counts)."""
-
-    ok: bool
-    integrations: int
-    bundles: int
-    providers: int
-    problems: list[ProblemShape]

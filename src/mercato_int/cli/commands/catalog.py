@@ -116,8 +116,9 @@ def show(
     """Show one integration or bundle: definition, credentials schema and state in the scope."""
     # The last changes (audit events) of this id: cli/commands/events.py builds and renders them.
     from mercato_int.cli.commands.events import recent_changes, render_recent_changes
-    from mercato_int.shapes import catalog as shapes
+    from mercato_int.shapes import item as shapes
     from mercato_int.shapes.base import ScopeShape
+    from mercato_int.shapes.catalog import definition_document
     from mercato_int.shapes.events import EventShape
     from mercato_int.shapes.state import StateShape
 
@@ -132,7 +133,7 @@ def show(
         saved = svc.state.credentials_times(scope).get(item_id)
         events = recent_changes(svc, item_id)
         shape = shapes.ShowBundleShape(
-            definition=shapes.definition_document(item),
+            definition=definition_document(item),
             scope=ScopeShape.of(scope),
             has_credentials=saved is not None,
             credentials_updated_at=saved,
@@ -144,12 +145,12 @@ def show(
         bundle = registry.bundle_of(item_id)
         events = recent_changes(svc, item_id)
         shape = shapes.ShowIntegrationShape(
-            definition=shapes.definition_document(item),
+            definition=definition_document(item),
             scope=ScopeShape.of(scope),
             has_credentials=state.has_credentials,
             credentials_updated_at=state.credentials_updated_at,
             state=StateShape.of(state),
-            bundle=shapes.definition_document(bundle) if bundle else None,
+            bundle=definition_document(bundle) if bundle else None,
             recent_events=[EventShape.of(e) for e in events],
         )
     data = shape.document()
@@ -181,7 +182,7 @@ def validate(
     problems = [*registry.problems, *check_health_checks(registry)]
     providers = len({s.file for s in registry.sources.values()})
     if as_json:
-        from mercato_int.shapes.catalog import ProblemShape, ValidationShape
+        from mercato_int.shapes.validation import ProblemShape, ValidationShape
 
         shape = ValidationShape(
             ok=not problems,
