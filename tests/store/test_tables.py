@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from mercato_int.scope import TenantScope
 from mercato_int.services.state.reads import read_state_rows
+from mercato_int.shapes.state import StateShape
 from mercato_int.store import schema
 from mercato_int.store.engine import open_store
 from mercato_int.store.migrate import script_heads
@@ -253,7 +254,7 @@ def test_the_read_model_reads_what_the_orm_wrote(store) -> None:
         assert read_state_rows(conn, scope=TenantScope("o", "other")) == {}
     view = rows["gateway_stripe"]
     assert (view.is_enabled, view.enabled_by, view.health_status) == (True, "ann", "healthy")
-    assert view.to_json()["enabledAt"] == "2026-05-04T03:02:01Z"
+    assert StateShape.of(view).document()["enabledAt"] == "2026-05-04T03:02:01Z"
     assert view.last_health_check_at == when and view.last_health_check_at.tzinfo == UTC
 
 

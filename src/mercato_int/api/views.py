@@ -1,6 +1,6 @@
 """The JSON answers of the routes: the same camelCase shapes as the CLI's `--json`, built in
-one place per route from the services' results (their `to_json`), so that a change of shapes
-(pydantic models) is made here and nowhere else in the API."""
+one place per route from the services' results through `mercato_int.shapes` (the pydantic
+models the CLI's `--json` uses)."""
 
 from __future__ import annotations
 
@@ -19,65 +19,44 @@ RECENT_EVENTS = 5
 
 def marketplace(market: Marketplace) -> dict[str, Any]:
     """`GET /api/integrations`: as `list --json` ({items, bundles, total})."""
-    return market.to_json()
+    from mercato_int.shapes.catalog import MarketplaceShape
+
+    return MarketplaceShape.of(market).document()
 
 
 def item(svc: Services, item_id: str) -> dict[str, Any]:
     """`GET /api/integrations/{id}`: as `show --json`, for an integration or a bundle."""
-    from mercato_int.services.state.reads import iso
+    from mercato_int.shapes.item import show_shape
 
     registry = svc.registry
-    found = registry.get(item_id)
-    scope = svc.scope
-    data: dict[str, Any]
+    registry.get(item_id)  # NotFound first, before any read
+    subjects = [item_id]
     if registry.is_bundle(item_id):
-        members = registry.members(item_id)
-        states = svc.state.all_states(scope)
-        saved = svc.state.credentials_times(scope).get(item_id)
-        data = {
-            **found.to_json(),
-            "kind": "bundle",
-            "scope": scope.as_dict(),
-            "hasCredentials": saved is not None,
-            "credentialsUpdatedAt": iso(saved),
-            "integrations": [
-                {"id": m.id, "title": m.title, "category": m.category, **states[m.id].to_json()}
-                for m in members
-            ],
-        }
-        subjects = [item_id, *(m.id for m in members)]
-    else:
-        state = svc.state.get(item_id, scope)
-        bundle = registry.bundle_of(item_id)
-        data = {
-            **found.to_json(),
-            "kind": "integration",
-            "scope": scope.as_dict(),
-            "hasCredentials": state.has_credentials,
-            "credentialsUpdatedAt": iso(state.credentials_updated_at),
-            "state": state.to_json(),
-            "bundle": bundle.to_json() if bundle else None,
-        }
-        subjects = [item_id]
-    events, _ = svc.events.query(scope, subject_ids=subjects, limit=RECENT_EVENTS)
-    data["recentEvents"] = [e.to_json() for e in events]
-    return data
+        subjects += [m.id for m in registry.members(item_id)]
+    events, _ = svc.events.query(svc.scope, subject_ids=subjects, limit=RECENT_EVENTS)
+    return show_shape(svc, item_id, events).document()
 
 
 def state_change(change: StateChange) -> dict[str, Any]:
     """`PUT /api/integrations/{id}/state`: as `enable --json` / `disable --json`."""
-    return change.to_json()
+    from mercato_int.shapes.state import StateChangeShape
+
+    return StateChangeShape.of(change).document()
 
 
 def credentials(view: CredentialsView) -> dict[str, Any]:
     """`GET|PUT /api/integrations/{id}/credentials`: as `creds get --json` (masked)."""
-    return view.to_json()
+    from mercato_int.shapes.credentials import CredentialsViewShape
+
+    return CredentialsViewShape.of(view).document()
 
 
 def health(run: HealthRun) -> dict[str, Any]:
     """`POST /api/integrations/{id}/health`: one item of `health --json`; a bundle whose
     members are checked separately answers `health --json` as a whole ({items, ...})."""
-    data = run.to_json()
+    from mercato_int.shapes.health import HealthRunShape
+
+    data = HealthRunShape.of(run).document()
     if len(data["items"]) == 1:
         return data["items"][0]  # type: ignore[no-any-return]
     return data

@@ -272,7 +272,9 @@ class MasterKeys:
         `counts[kid]` rows under it. `complete`: these are all of the store's keys (status,
         rotation), so the store is taken off the keys it no longer uses. Written only when
         something changed; a source whose record cannot be written is left as it was."""
-        now = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        from mercato_int.shapes.base import utc_text
+
+        now = utc_text(datetime.now(UTC).replace(microsecond=0))
         try:
             if not any(self._holders(kid) for kid in counts) and not complete:
                 return  # e.g. environment keys only: nothing to record, no lock to take

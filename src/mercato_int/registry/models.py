@@ -29,10 +29,6 @@ class _Model(BaseModel):
         str_strip_whitespace=True,
     )
 
-    def to_json(self) -> dict[str, Any]:
-        """The camelCase JSON shape of the spec, without unset optional fields."""
-        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
-
 
 class SelectOption(_Model):
     value: str = Field(min_length=1)

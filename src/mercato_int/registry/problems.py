@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,15 +12,6 @@ class Problem:
     id: str | None = None
     field: str | None = None
     line: int | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "line": self.line,
-            "id": self.id,
-            "field": self.field,
-            "message": self.message,
-        }
 
     def __str__(self) -> str:
         where = self.file + (f":{self.line}" if self.line else "")

@@ -90,18 +90,6 @@ class Grant:
     def features(self) -> tuple[str, ...]:
         return ROLES.get(self.grant, (self.grant,))
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "actor": self.actor,
-            "grant": self.grant,
-            "kind": "role" if self.grant in ROLES else "feature",
-            "features": list(self.features),
-            "createdAt": self.created_at.isoformat().replace("+00:00", "Z")
-            if self.created_at
-            else None,
-            "createdBy": self.created_by,
-        }
-
 
 def check_grant(grant: str) -> str:
     """A role or feature name; InvalidInput (exit 2) listing the known ones otherwise."""

@@ -83,18 +83,6 @@ class Event:
     payload: dict[str, Any]
     created_at: datetime
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "type": self.type,
-            "subjectId": self.subject_id,
-            "organizationId": self.scope.organization_id,
-            "tenantId": self.scope.tenant_id,
-            "actor": self.actor,
-            "payload": self.payload,
-            "createdAt": self.created_at.isoformat().replace("+00:00", "Z"),
-        }
-
 
 @dataclass
 class DeliveryFailure:

@@ -6,12 +6,12 @@ services and turn their results into the plain shapes the widgets render."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from mercato_int.errors import OperationFailed
 from mercato_int.i18n import t
 from mercato_int.redaction import MASK
+from mercato_int.shapes.base import utc_or_none
 
 if TYPE_CHECKING:
     from mercato_int.registry import CredentialField
@@ -117,7 +117,7 @@ class ServiceCalls:
             values={k: v for k, v in view.values.items() if v != MASK},
             secrets_set=frozenset(k for k, is_set in configured.items() if is_set),
             source=view.source,
-            updated_at=_iso(view.updated_at),
+            updated_at=utc_or_none(view.updated_at),
             updated_by=view.updated_by,
             version=view.version,
         )
@@ -148,7 +148,9 @@ class ServiceCalls:
         run = await health.arun(jobs, actor=self.services.actor)
         if not run.outcomes:
             raise OperationFailed(t("tui_panels.nothing_to_check", id=some_id))
-        return run.outcomes[0].result_json()
+        from mercato_int.shapes.health import HealthResultShape
+
+        return HealthResultShape.of(run.outcomes[0]).document()
 
     def last_health(self, some_id: str, scope: TenantScope) -> dict[str, Any] | None:
         registry = self.services.registry
@@ -163,7 +165,7 @@ class ServiceCalls:
         return {
             **state.last_health_check,
             "checkedAt": state.last_health_check.get("checkedAt")
-            or _iso(state.last_health_check_at),
+            or utc_or_none(state.last_health_check_at),
         }
 
     # --- logs ----------------------------------------------------------------------------------
@@ -184,13 +186,11 @@ class ServiceCalls:
             integration_id=integration_id, level=level or None, search=search or None
         )
         page = self.services.logs.query(scope=scope, filters=filters, limit=limit, offset=offset)
+        from mercato_int.shapes.logs import LogEntryShape
+
         return LogPage(
-            items=[e.to_json() for e in page.items],
+            items=[LogEntryShape.of(e).document() for e in page.items],
             total=int(page.total or 0),
             offset=offset,
             limit=limit,
         )
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None

@@ -13,6 +13,7 @@ from sqlalchemy import event, text
 from mercato_int.errors import InvalidInput
 from mercato_int.scope import TenantScope
 from mercato_int.services.events import ACCESS_DENIED
+from mercato_int.shapes.catalog import MarketplaceShape
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 ACME = TenantScope("eu", "acme")
@@ -115,7 +116,10 @@ def test_unhealthy_is_the_health_status_list_shows(svc) -> None:
     seed(svc)
     matrix = svc.fleet.matrix()
     for n, scope in enumerate(matrix.columns):
-        listed = {i["id"]: i for i in svc.marketplace.overview(scope).to_json()["items"]}
+        listed = {
+            i["id"]: i
+            for i in MarketplaceShape.of(svc.marketplace.overview(scope)).document()["items"]
+        }
         for row in matrix.rows:
             cell = row.cells[n]
             item = listed[row.definition.id]

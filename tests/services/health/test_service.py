@@ -9,6 +9,7 @@ import textwrap
 import pytest
 
 from mercato_int.scope import TenantScope
+from mercato_int.shapes.health import HealthResultShape
 
 HERE = TenantScope()
 OTHER = TenantScope(tenant_id="other")
@@ -312,7 +313,8 @@ def test_details_become_json_and_are_masked_whatever_their_types(probes) -> None
     }
     import json
 
-    json.dumps(o.result_json(), allow_nan=False)  # what is stored and emitted is valid JSON
+    # what is stored and emitted is valid JSON
+    json.dumps(HealthResultShape.of(o).document(), allow_nan=False)
     assert probes.state.get("probe_shapes", HERE).health_status == "degraded"
     assert_other_untouched(probes)
 

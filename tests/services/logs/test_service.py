@@ -16,6 +16,7 @@ from mercato_int.redaction import MASK
 from mercato_int.scope import TenantScope
 from mercato_int.services.logs.model import LogFilter
 from mercato_int.services.logs.service import LogService
+from mercato_int.shapes.logs import LogEntryShape
 
 SCOPE = TenantScope()
 OTHER = TenantScope("default", "other")
@@ -49,7 +50,7 @@ def test_log_and_scoped_logger_write_every_field(services) -> None:
         "evt_2",
         3,
     )
-    assert failed.to_json() | {"id": "x", "createdAt": "t"} == {
+    assert LogEntryShape.of(failed).document() | {"id": "x", "createdAt": "t"} == {
         "id": "x",
         "integrationId": "gateway_stripe",
         "level": "error",

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mercato_int.scope import TenantScope
+from mercato_int.shapes.catalog import MarketplaceShape
 from mercato_int.store.tables import IntegrationCredentials, IntegrationState
 
 ACME = TenantScope(organization_id="eu", tenant_id="acme")
@@ -53,11 +54,11 @@ def acme(services):
 
 
 def _items(market) -> dict[str, dict]:
-    return {i["id"]: i for i in market.to_json()["items"]}
+    return {i["id"]: i for i in MarketplaceShape.of(market).document()["items"]}
 
 
 def test_state_and_credentials_in_the_scope(acme) -> None:
-    data = acme.marketplace.overview(ACME).to_json()
+    data = MarketplaceShape.of(acme.marketplace.overview(ACME)).document()
     items = {i["id"]: i for i in data["items"]}
     stripe = items["gateway_stripe"]
     assert (stripe["isEnabled"], stripe["hasCredentials"], stripe["healthStatus"]) == (
@@ -79,7 +80,7 @@ def test_state_and_credentials_in_the_scope(acme) -> None:
 
 
 def test_another_tenant_sees_none_of_it(acme) -> None:
-    data = acme.marketplace.overview(OTHER).to_json()
+    data = MarketplaceShape.of(acme.marketplace.overview(OTHER)).document()
     assert not any(i["isEnabled"] or i["hasCredentials"] for i in data["items"])
     assert data["bundles"][0]["enabledCount"] == 0
     assert acme.marketplace.configured_ids(OTHER) == set()
@@ -87,9 +88,9 @@ def test_another_tenant_sees_none_of_it(acme) -> None:
 
 
 def test_enabled_filter_keeps_whole_bundle_counts(acme) -> None:
-    enabled = acme.marketplace.overview(ACME, enabled=True).to_json()
+    enabled = MarketplaceShape.of(acme.marketplace.overview(ACME, enabled=True)).document()
     assert [i["id"] for i in enabled["items"]] == ["sync_medusa_orders", "gateway_stripe"]
-    disabled = acme.marketplace.overview(ACME, enabled=False).to_json()
+    disabled = MarketplaceShape.of(acme.marketplace.overview(ACME, enabled=False)).document()
     assert "gateway_stripe" not in {i["id"] for i in disabled["items"]}
     assert disabled["bundles"][0]["enabledCount"] == 1
     assert disabled["bundles"][0]["integrationIds"] == [

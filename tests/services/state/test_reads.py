@@ -10,6 +10,8 @@ import pytest
 
 from mercato_int.errors import InvalidInput
 from mercato_int.scope import TenantScope
+from mercato_int.shapes.catalog import MarketplaceShape
+from mercato_int.shapes.state import StateShape
 
 HERE = TenantScope()
 ACME = TenantScope(organization_id="eu", tenant_id="acme")
@@ -39,7 +41,8 @@ def statuses(svc, scope: TenantScope = HERE) -> dict[str, str | None]:
     """healthStatus per id as the state service and the marketplace say it: they must agree."""
     from_state = {i: s.health_status for i, s in svc.state.all_states(scope).items()}
     from_market = {
-        i["id"]: i["healthStatus"] for i in svc.marketplace.overview(scope).to_json()["items"]
+        i["id"]: i["healthStatus"]
+        for i in MarketplaceShape.of(svc.marketplace.overview(scope)).document()["items"]
     }
     assert from_state == from_market
     return from_state
@@ -59,7 +62,7 @@ def test_unconfigured_until_credentials_are_set_and_again_right_after_unset(serv
     state = services.state.get("gateway_stripe", HERE)
     assert (state.health_status, state.has_credentials) == ("unconfigured", False)
     # the last result stays readable as history
-    assert state.to_json()["lastHealthCheck"]["status"] == "healthy"
+    assert StateShape.of(state).document()["lastHealthCheck"]["status"] == "healthy"
 
 
 def test_a_bundles_credentials_configure_its_members(services) -> None:
@@ -68,7 +71,7 @@ def test_a_bundles_credentials_configure_its_members(services) -> None:
     assert got["sync_medusa_orders"] is None
     assert got["gateway_stripe"] == "unconfigured"
     assert set(statuses(services, HERE).values()) == {"unconfigured"}  # another tenant
-    orders = services.state.get("sync_medusa_orders", ACME).to_json()
+    orders = StateShape.of(services.state.get("sync_medusa_orders", ACME)).document()
     assert orders["hasCredentials"] is True
     assert orders["credentialsSource"] == "bundle"
     saved = services.state.credentials_times(ACME)["sync_medusa"]
@@ -101,16 +104,15 @@ def test_no_check_is_unconfigured_and_no_required_fields_need_no_credentials(
 
 def test_unconfigured_results_carry_no_latency(services) -> None:
     store_health(services, ["gateway_stripe"], HERE, "unconfigured", NOW)
-    last = services.state.get("gateway_stripe", HERE).to_json()["lastHealthCheck"]
+    last = StateShape.of(services.state.get("gateway_stripe", HERE)).document()["lastHealthCheck"]
     assert (last["status"], last["latencyMs"]) == ("unconfigured", None)
     store_health(services, ["gateway_stripe"], HERE, "unhealthy", NOW)
-    assert (
-        services.state.get("gateway_stripe", HERE).to_json()["lastHealthCheck"]["latencyMs"] == 12
-    )
+    state = StateShape.of(services.state.get("gateway_stripe", HERE)).document()
+    assert state["lastHealthCheck"]["latencyMs"] == 12
 
 
 def _ids(market) -> list[str]:
-    return [i["id"] for i in market.to_json()["items"]]
+    return [i["id"] for i in MarketplaceShape.of(market).document()["items"]]
 
 
 def test_health_filter_and_sorts(services) -> None:
@@ -190,7 +192,7 @@ def test_activity_in_one_grouped_query(services) -> None:
     finally:
         event.remove(services.store.engine, "before_cursor_execute", seen)
     assert sum("integration_logs" in s for s in statements) == 1  # not one per integration
-    items = {i["id"]: i for i in market.to_json()["items"]}
+    items = {i["id"]: i for i in MarketplaceShape.of(market).document()["items"]}
     stripe = items["gateway_stripe"]["analytics"]
     assert stripe["dailyCounts"][-1] == 2 and stripe["dailyCounts"][-3] == 1
     assert sum(stripe["dailyCounts"]) == stripe["totalCount"] == 3
@@ -206,7 +208,7 @@ def test_activity_in_one_grouped_query(services) -> None:
     finally:
         event.remove(services.store.engine, "before_cursor_execute", seen)
     assert not any("integration_logs" in s for s in statements)
-    assert "analytics" not in plain.to_json()["items"][0]
+    assert "analytics" not in MarketplaceShape.of(plain).document()["items"][0]
 
 
 def test_the_cli_tuples_match_the_services() -> None:

@@ -19,6 +19,7 @@ from mercato_int.errors import InvalidInput, VersionConflict
 from mercato_int.scope import TenantScope
 from mercato_int.services import Services
 from mercato_int.settings import Settings
+from mercato_int.shapes.state import StateShape
 
 HERE = TenantScope()
 OTHER = TenantScope(tenant_id="other")
@@ -31,7 +32,7 @@ def version(svc: Services, integration_id: str = ID, scope: TenantScope = HERE) 
 
 def test_each_change_bumps_the_version_and_nothing_else_does(services) -> None:
     assert version(services) == 0  # no row yet
-    assert services.state.get(ID, HERE).to_json()["version"] == 0
+    assert StateShape.of(services.state.get(ID, HERE)).document()["version"] == 0
     change = services.state.disable([ID], HERE, actor="a")  # already disabled: no row written
     assert (change.changed, change.versions, version(services)) == ([], {ID: 0}, 0)
     change = services.state.enable([ID], HERE, actor="a")
@@ -45,7 +46,7 @@ def test_each_change_bumps_the_version_and_nothing_else_does(services) -> None:
             session, [ID], HERE, {"status": "healthy"}, datetime(2026, 1, 1, tzinfo=UTC)
         )
     assert version(services) == 2
-    assert services.state.get(ID, HERE).to_json()["version"] == 2
+    assert StateShape.of(services.state.get(ID, HERE)).document()["version"] == 2
     assert version(services, scope=OTHER) == 0
     # a bundle: each member's row has its own version
     change = services.state.enable(["sync_medusa"], HERE, actor="a")

@@ -36,4 +36,7 @@ def list_events(
     wanted = [resolve_type(name) for name in type or []]
     start = parse_when(since, now=svc.clock()) if since else None
     items, total = svc.events.query(svc.scope, types=wanted, since=start, limit=limit)
-    return JSONResponse({"items": [e.to_json() for e in items], "total": total})
+    from mercato_int.shapes.events import EventListShape, EventShape
+
+    shape = EventListShape(items=[EventShape.of(e) for e in items], total=total)
+    return JSONResponse(shape.document())

@@ -62,7 +62,9 @@ def _page(svc: Services, integration_id: str | None, q: LogQuery) -> JSONRespons
     page = svc.logs.query(
         scope=svc.scope, filters=filters, limit=q.limit, offset=q.offset, cursor=q.cursor
     )
-    return JSONResponse(page.to_json())
+    from mercato_int.shapes.logs import LogPageShape
+
+    return JSONResponse(LogPageShape.of(page).document())
 
 
 @router.get("/api/logs", summary="Log entries of every integration, newest first")

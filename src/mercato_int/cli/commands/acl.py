@@ -74,26 +74,20 @@ def list_(
     ] = False,
 ) -> None:
     """Show the tenant's grants, or that it has no policy (everything allowed)."""
-    from mercato_int.services.acl import FEATURES, ROLES
-
     svc = services(ctx)
     grants = svc.acl.grants(svc.scope)
     if as_json:
-        print_json(
-            {
-                "scope": svc.scope.as_dict(),
-                "policy": bool(grants),
-                "grants": [g.to_json() for g in grants],
-                "roles": {name: list(features) for name, features in ROLES.items()},
-                "features": FEATURES,
-            }
-        )
+        from mercato_int.shapes.acl import AclListShape
+
+        print_json(AclListShape.of_grants(svc.scope, grants).document())
         return
     console = out()
     if not grants:
         console.print(t("acl.no_policy", scope=scope_text(svc.scope)), markup=False)
         return
     from rich.table import Table
+
+    from mercato_int.shapes.base import utc_or_none
 
     title = t("acl.title", scope=scope_text(svc.scope))
     table = Table(title=title, title_justify="left", box=None, padding=(0, 2))
@@ -105,6 +99,6 @@ def list_(
             g.grant,
             ", ".join(f.removeprefix("integrations.") for f in g.features),
             g.created_by or "",
-            g.to_json()["createdAt"] or "",
+            utc_or_none(g.created_at) or "",
         )
     console.print(table)

@@ -136,7 +136,9 @@ def list_(
         activity=as_json,  # 30-day log activity: one grouped query, for scripts only
     )
     if as_json:
-        print_json(market.to_json())
+        from mercato_int.shapes.catalog import MarketplaceShape
+
+        print_json(MarketplaceShape.of(market).document())
         return
     from mercato_int.cli.marketplace_view import render_marketplace
 
@@ -153,50 +155,22 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
     """Show one integration or bundle: definition, credentials schema and state in the scope."""
-    from mercato_int.services.state.reads import iso
+    # The last changes (audit events) of this id: cli/commands/events.py builds and renders them.
+    from mercato_int.cli.commands.events import recent_changes, render_recent_changes
+    from mercato_int.shapes.item import show_shape
 
     svc = services(ctx)
     registry = svc.registry
-    item = registry.get(item_id)
     scope = svc.scope
-    if registry.is_bundle(item_id):
-        members = registry.members(item_id)
-        states = svc.state.all_states(scope)
-        saved = svc.state.credentials_times(scope).get(item_id)
-        data = {
-            **item.to_json(),
-            "kind": "bundle",
-            "scope": scope.as_dict(),
-            "hasCredentials": saved is not None,
-            "credentialsUpdatedAt": iso(saved),
-            "integrations": [
-                {"id": m.id, "title": m.title, "category": m.category, **states[m.id].to_json()}
-                for m in members
-            ],
-        }
-    else:
-        state = svc.state.get(item_id, scope)
-        bundle = registry.bundle_of(item_id)
-        data = {
-            **item.to_json(),
-            "kind": "integration",
-            "scope": scope.as_dict(),
-            "hasCredentials": state.has_credentials,
-            "credentialsUpdatedAt": iso(state.credentials_updated_at),
-            "state": state.to_json(),
-            "bundle": bundle.to_json() if bundle else None,
-        }
-    # The last changes (audit events) of this id: cli/commands/events.py builds and renders them.
-    from mercato_int.cli.commands.events import recent_changes, render_recent_changes
-
-    data["recentEvents"] = [e.to_json() for e in recent_changes(svc, item_id)]
+    events = recent_changes(svc, item_id)
+    data = show_shape(svc, item_id, events).document()
     if as_json:
         print_json(data)
         return
     from mercato_int.cli.marketplace_view import render_item
 
     render_item(registry, item_id, data, scope.cli_flags())
-    render_recent_changes(data["recentEvents"])
+    render_recent_changes(events)
 
 
 @app.command()
@@ -218,15 +192,16 @@ def validate(
     problems = [*registry.problems, *check_health_checks(registry)]
     providers = len({s.file for s in registry.sources.values()})
     if as_json:
-        print_json(
-            {
-                "ok": not problems,
-                "integrations": len(registry.integrations),
-                "bundles": len(registry.bundles),
-                "providers": providers,
-                "problems": [p.to_json() for p in problems],
-            }
+        from mercato_int.shapes.validation import ProblemShape, ValidationShape
+
+        shape = ValidationShape(
+            ok=not problems,
+            integrations=len(registry.integrations),
+            bundles=len(registry.bundles),
+            providers=providers,
+            problems=[ProblemShape.of(p) for p in problems],
         )
+        print_json(shape.document())
     else:
         for p in problems:
             err().print(f"[red]✗[/] {escape(str(p))}", markup=True, highlight=False)

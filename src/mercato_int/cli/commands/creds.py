@@ -235,7 +235,9 @@ def get(
     else:
         view = svc.credentials.read_masked(integration_id, svc.scope)
     if as_json:
-        print_json(view.to_json())
+        from mercato_int.shapes.credentials import CredentialsViewShape
+
+        print_json(CredentialsViewShape.of(view).document())
     else:
         _render(view, scope_text(svc.scope), svc.scope.cli_flags())
 
@@ -255,13 +257,15 @@ def explain(
     svc = services(ctx)
     origins = svc.credentials.explain(integration_id, svc.scope)
     if as_json:
-        print_json(
-            {
-                "integrationId": integration_id,
-                "scope": svc.scope.as_dict(),
-                "fields": [o.to_json() for o in origins],
-            }
+        from mercato_int.shapes.base import ScopeShape
+        from mercato_int.shapes.credentials import CredentialsExplainShape, FieldOriginShape
+
+        shape = CredentialsExplainShape(
+            integration_id=integration_id,
+            scope=ScopeShape.of(svc.scope),
+            fields=[FieldOriginShape.of(o) for o in origins],
         )
+        print_json(shape.document())
         return
     console = out()
     console.print(f"[bold]{escape(integration_id)}[/] · {escape(scope_text(svc.scope))}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -10,6 +10,9 @@ from mercato_int.cli.commands import command_app
 from mercato_int.cli.context import services
 from mercato_int.cli.output import out, print_json
 from mercato_int.i18n import t
+
+if TYPE_CHECKING:
+    from mercato_int.shapes.tools import DbStatusShape
 
 app = command_app()
 
@@ -19,7 +22,8 @@ db_app = typer.Typer(
 app.add_typer(db_app, name="db")
 
 
-def _status(ctx: typer.Context) -> dict:
+def _status(ctx: typer.Context) -> DbStatusShape:
+    from mercato_int.shapes.tools import DbStatusShape
     from mercato_int.store.engine import (
         create_store_engine,
         current_revision,
@@ -34,12 +38,12 @@ def _status(ctx: typer.Context) -> dict:
     finally:
         engine.dispose()
     refuse_newer(current, url)
-    return {
-        "url": redact_url(url),
-        "current": current,
-        "head": HEAD_REVISION,
-        "upToDate": current == HEAD_REVISION,
-    }
+    return DbStatusShape(
+        url=redact_url(url),
+        current=current,
+        head=HEAD_REVISION,
+        up_to_date=current == HEAD_REVISION,
+    )
 
 
 @db_app.command()
@@ -50,14 +54,14 @@ def current(
     """Show the store's schema revision and the one this mercato-int needs."""
     status = _status(ctx)
     if as_json:
-        print_json(status)
+        print_json(status.document())
         return
-    state = t("logs.db.up_to_date" if status["upToDate"] else "logs.db.behind")
+    state = t("logs.db.up_to_date" if status.up_to_date else "logs.db.behind")
     line = t(
         "logs.db.current",
-        url=status["url"],
-        current=status["current"] or t("logs.db.none"),
-        head=status["head"],
+        url=status.url,
+        current=status.current or t("logs.db.none"),
+        head=status.head,
         state=state,
     )
     out().print(line, markup=False)
@@ -69,24 +73,24 @@ def upgrade(
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
     """Create or migrate the store's schema to the newest revision."""
+    from mercato_int.shapes.tools import DbUpgradeShape
     from mercato_int.store.engine import create_store_engine
     from mercato_int.store.migrate import upgrade as run_upgrade
 
     before = _status(ctx)
-    if not before["upToDate"]:
+    if not before.up_to_date:
         engine = create_store_engine(services(ctx).settings.database_url)
         try:
             run_upgrade(engine)
         finally:
             engine.dispose()
     after = _status(ctx)
-    result = {**after, "previous": before["current"]}
     if as_json:
-        print_json(result)
+        print_json(DbUpgradeShape(**after.__dict__, previous=before.current).document())
         return
-    if before["upToDate"]:
-        out().print(t("logs.db.already", url=after["url"], head=after["head"]), markup=False)
+    if before.up_to_date:
+        out().print(t("logs.db.already", url=after.url, head=after.head), markup=False)
     else:
-        previous = before["current"] or t("logs.db.empty_store")
-        line = t("logs.db.upgraded", url=after["url"], before=previous, after=after["current"])
+        previous = before.current or t("logs.db.empty_store")
+        line = t("logs.db.upgraded", url=after.url, before=previous, after=after.current)
         out().print(line, markup=False)

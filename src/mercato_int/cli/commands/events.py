@@ -76,7 +76,10 @@ def events(
         return
     items, total = svc.events.query(svc.scope, types=wanted, since=start, limit=limit)
     if as_json:
-        print_json({"items": [e.to_json() for e in items], "total": total})
+        from mercato_int.shapes.events import EventListShape, EventShape
+
+        shape = EventListShape(items=[EventShape.of(e) for e in items], total=total)
+        print_json(shape.document())
         return
     from rich.markup import escape
 
@@ -93,9 +96,11 @@ def events(
 
 
 def _follow(svc: Services, types: list[str], *, since: Any, backlog: int, as_json: bool) -> None:
+    from mercato_int.shapes.events import EventShape
+
     for e in svc.events.follow(svc.scope, types=types, since=since, backlog=backlog, interval=0.5):
         if as_json:
-            sys.stdout.write(json.dumps(e.to_json(), ensure_ascii=False) + "\n")
+            sys.stdout.write(json.dumps(EventShape.of(e).document(), ensure_ascii=False) + "\n")
             sys.stdout.flush()
         else:
             out().print(event_line(e))
@@ -155,27 +160,13 @@ def recent_changes(svc: Services, item_id: str) -> list[Event]:
     return items
 
 
-def render_recent_changes(items: list[dict[str, Any]]) -> None:
-    """The `Last changes` block of `show`, from the `recentEvents` JSON items."""
-    from datetime import datetime
-
-    from mercato_int.scope import TenantScope
-    from mercato_int.services.events import Event
-
+def render_recent_changes(items: list[Event]) -> None:
+    """The `Last changes` block of `show`."""
     console = out()
     if not items:
         none = t("state.events.last_changes_none")
         console.print(f"{t('state.events.last_changes')} [dim]{none}[/]")
         return
     console.print(t("state.events.last_changes"))
-    for d in items:
-        e = Event(
-            id=d["id"],
-            type=d["type"],
-            subject_id=d["subjectId"],
-            scope=TenantScope(d["organizationId"], d["tenantId"]),
-            actor=d["actor"],
-            payload=d["payload"],
-            created_at=datetime.fromisoformat(d["createdAt"]),
-        )
+    for e in items:
         console.print("  " + event_line(e))

@@ -104,7 +104,9 @@ def health(
 
     report_delivery_failures(run.delivery_failures)
     if as_json:
-        print_json(run.to_json())
+        from mercato_int.shapes.health import HealthRunShape
+
+        print_json(HealthRunShape.of(run).document())
     elif jobs:
         _render(run, where, show_scope=all_tenants)
     # After everything ran and was printed: what could not be checked, one line each.

@@ -93,7 +93,9 @@ def status(
 
         warn(t("store.readable_by_others", path=path, mode=f"{mode:04o}"))
     if as_json:
-        print_json(result.to_json())
+        from mercato_int.shapes.keys import KeyStatusShape
+
+        print_json(KeyStatusShape.of(result).document())
     else:
         _render_status(result, services(ctx).keys.source_label)
     if result.unreadable or result.damaged:

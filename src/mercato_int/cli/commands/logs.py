@@ -169,7 +169,9 @@ def show(
         cursor=cursor,
     )
     if as_json:
-        print_json(page.to_json())
+        from mercato_int.shapes.logs import LogPageShape
+
+        print_json(LogPageShape.of(page).document())
         return
     for entry in page.items:
         emit(entry)
@@ -186,9 +188,12 @@ def show(
 def _emitter(as_jsonl: bool, show_details: bool, *, with_integration: bool) -> Any:
     import sys
 
+    from mercato_int.shapes.logs import LogEntryShape
+
     def emit(entry: LogEntry) -> None:
         if as_jsonl:
-            sys.stdout.write(json.dumps(entry.to_json(), ensure_ascii=False, default=str) + "\n")
+            line = json.dumps(LogEntryShape.of(entry).document(), ensure_ascii=False, default=str)
+            sys.stdout.write(line + "\n")
             sys.stdout.flush()
         else:
             out().print(render(entry, details=show_details, with_integration=with_integration))
@@ -291,7 +296,9 @@ def audit_cmd(
         line = t("logs.audit.failed", what=what, scope=scope_text(e.scope), error=e.error)
         error_line(line)
     if as_json:
-        print_json(report.to_json())
+        from mercato_int.shapes.logs import AuditReportShape
+
+        print_json(AuditReportShape.of(report).document())
     else:
         where = t("logs.audit.all_tenants") if all_tenants else scope_text(svc.scope)
         for f in report.findings:

@@ -67,7 +67,9 @@ def prune(
     scopes = None if all_tenants else [svc.scope]
     report = svc.retention.prune(scopes=scopes, dry_run=dry_run, older_than=age)
     if as_json:
-        print_json(report.to_json())
+        from mercato_int.shapes.retention import PruneReportShape
+
+        print_json(PruneReportShape.of(report).document())
     else:
         levels = _levels(report.by_level())
         where = (
@@ -107,7 +109,11 @@ def settings_list(
     svc = services(ctx)
     values = svc.tenant_settings.list(scope=svc.scope)
     if as_json:
-        print_json({"items": [v.to_json() for v in values], **svc.scope.as_dict()})
+        from mercato_int.shapes.base import scope_fields
+        from mercato_int.shapes.retention import SettingShape, SettingsListShape
+
+        items = [SettingShape.of(v) for v in values]
+        print_json(SettingsListShape(items=items, **scope_fields(svc.scope)).document())
         return
     _say(t("logs.settings.title", scope=scope_text(svc.scope)))
     for v in values:
@@ -130,7 +136,9 @@ def settings_get(
     svc = services(ctx)
     value = svc.tenant_settings.get(scope=svc.scope, key=key)
     if as_json:
-        print_json(value.to_json())
+        from mercato_int.shapes.retention import SettingShape
+
+        print_json(SettingShape.of(value).document())
     else:
         _say(str(value.value))
 
@@ -149,7 +157,9 @@ def settings_set(
     stored = svc.tenant_settings.set(scope=svc.scope, key=key, value=value, actor=svc.actor)
     _warn_errors_shorter(svc)
     if as_json:
-        print_json(stored.to_json())
+        from mercato_int.shapes.retention import SettingShape
+
+        print_json(SettingShape.of(stored).document())
     else:
         _say(t("logs.settings.stored", name=key, value=stored.value, scope=scope_text(svc.scope)))
 
@@ -165,7 +175,9 @@ def settings_unset(
     value = svc.tenant_settings.unset(scope=svc.scope, key=key)
     _warn_errors_shorter(svc)
     if as_json:
-        print_json(value.to_json())
+        from mercato_int.shapes.retention import SettingShape
+
+        print_json(SettingShape.of(value).document())
     else:
         _say(t("logs.settings.unset", name=key, value=value.value, scope=scope_text(svc.scope)))
 

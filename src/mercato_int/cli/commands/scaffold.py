@@ -221,14 +221,15 @@ def scaffold(
     result = write_provider(plan, directory)
     test_file = next(f for f in result.files if f.name.startswith("test_"))
     if as_json:
-        print_json(
-            {
-                "folder": str(result.folder),
-                "files": [str(f) for f in result.files],
-                "ids": result.ids,
-                "test": str(test_file),
-            }
+        from mercato_int.shapes.tools import ScaffoldShape
+
+        shape = ScaffoldShape(
+            folder=str(result.folder),
+            files=[str(f) for f in result.files],
+            ids=result.ids,
+            test=str(test_file),
         )
+        print_json(shape.document())
         return
     kind = "bundle" if plan.is_bundle else "integration"
     out().print(t(f"scaffold.created.{kind}", name=plan.name, folder=result.folder), markup=False)

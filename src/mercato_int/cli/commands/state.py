@@ -73,7 +73,9 @@ def _finish(change: StateChange, as_json: bool) -> None:
         warn(note)
     report_delivery_failures(change.delivery_failures)
     if as_json:
-        print_json(change.to_json())
+        from mercato_int.shapes.state import StateChangeShape
+
+        print_json(StateChangeShape.of(change).document())
     else:
         _render(change)
 

@@ -114,7 +114,7 @@ def seal(rows: list[ExportRow], passphrase: str, *, now: datetime) -> bytes:
         "format": FORMAT,
         "version": VERSION,
         "encrypted": True,
-        "createdAt": now.isoformat().replace("+00:00", "Z"),
+        "createdAt": _utc_text(now),
         "kdf": kdf,
         "check": _b64(hmac.new(check_key, _CHECK_LABEL, hashlib.sha256).digest()),
         "cipher": {"name": "AES-256-GCM", "nonce": _b64(nonce)},
@@ -130,7 +130,7 @@ def plain(rows: list[ExportRow], *, now: datetime) -> bytes:
         "format": FORMAT,
         "version": VERSION,
         "encrypted": False,
-        "createdAt": now.isoformat().replace("+00:00", "Z"),
+        "createdAt": _utc_text(now),
         **_payload(rows),
     }
     return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
@@ -253,3 +253,9 @@ def refuse_existing(path: Path) -> None:
     write itself checks again)."""
     if path.exists() or path.is_symlink():
         raise InvalidInput(msg("export.err.exists", path=path), hint=msg("export.hint.exists"))
+
+
+def _utc_text(value: datetime) -> str:
+    from mercato_int.shapes.base import utc_text  # the one formatter of timestamps
+
+    return utc_text(value)

@@ -47,19 +47,6 @@ class KeyUse:
     def can_drop(self) -> bool:
         return not self.active and self.rows == 0 and self.other_stores == {}
 
-    def to_json(self) -> dict[str, Any]:
-        others = self.other_stores
-        return {
-            "keyId": self.kid,
-            "source": self.source,
-            "active": self.active,
-            "rows": self.rows,
-            "otherStores": None
-            if others is None
-            else [{"store": k, "rows": n} for k, n in sorted(others.items())],
-            "canDrop": self.can_drop,
-        }
-
 
 @dataclass(frozen=True)
 class KeyStatus:
@@ -74,19 +61,6 @@ class KeyStatus:
     @property
     def total_rows(self) -> int:
         return sum(k.rows for k in self.keys) + sum(self.unreadable.values())
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "activeKeyId": self.active.kid if self.active else None,
-            "activeKeySource": self.active.source if self.active else None,
-            "keys": [k.to_json() for k in self.keys],
-            "unreadable": [{"keyId": k, "rows": n} for k, n in self.unreadable.items()],
-            "unreadableRows": sum(self.unreadable.values()),
-            "totalRows": self.total_rows,
-            "lookedIn": self.places,
-            "verified": self.verified,
-            "damaged": list(self.damaged),
-        }
 
 
 @dataclass(frozen=True)

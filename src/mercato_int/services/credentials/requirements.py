@@ -61,7 +61,8 @@ class MissingCredentials:
 
     @property
     def message(self) -> Msg:
-        """The warning for a person, worded when shown (not data: `to_json` is)."""
+        """The warning for a person, worded when shown (the data is
+        `shapes.state.MissingCredentialsShape`)."""
         who: Phrase
         if self.integration_ids == (self.owner_id,):
             who = self.owner_id
@@ -76,11 +77,3 @@ class MissingCredentials:
                 "state.missing_creds.members", len(self.integration_ids), owner=self.owner_id
             )
         return msg("state.missing_creds", who=who, keys=", ".join(self.keys), command=self.command)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "credentialsId": self.owner_id,
-            "integrationIds": list(self.integration_ids),
-            "missing": list(self.keys),
-            "command": self.command,
-        }

@@ -310,5 +310,7 @@ class CredentialsTransferService:
         return report
 
 
-def _iso(when: datetime | None) -> str | None:
-    return when.isoformat().replace("+00:00", "Z") if when is not None else None
+def _iso(value: datetime | None) -> str | None:
+    from mercato_int.shapes.base import utc_or_none  # the one formatter of timestamps
+
+    return utc_or_none(value)

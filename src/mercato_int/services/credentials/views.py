@@ -35,16 +35,6 @@ class CredentialsView:
         shown = self.values if not self.revealed else {k: "<revealed>" for k in self.values}
         return f"CredentialsView({self.integration_id!r}, source={self.source!r}, values={shown})"
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "integrationId": self.integration_id,
-            "credentials": self.values,
-            "secretFieldsConfigured": self.secret_fields_configured,
-            "source": self.source,
-            "updatedAt": _iso(self.updated_at),
-            "version": self.version,
-        }
-
 
 @dataclass(frozen=True)
 class FieldOrigin:
@@ -56,18 +46,6 @@ class FieldOrigin:
     value: Any  # masked
     shadowed_by_own: bool = False  # the bundle has a value the own row hides
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "key": self.field.key,
-            "label": self.field.label,
-            "type": self.field.type,
-            "required": self.field.required,
-            "source": self.source,
-            "sourceId": self.source_id,
-            "value": self.value,
-            "bundleValueShadowed": self.shadowed_by_own,
-        }
-
 
 @dataclass(frozen=True)
 class SaveResult:
@@ -76,10 +54,6 @@ class SaveResult:
     created_key: MasterKey | None = None
     notes: list[Phrase] = field(default_factory=list)
     version: int = 0  # of the row after the save
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
 
 
 def field_origins(

@@ -27,7 +27,8 @@ from mercato_int.errors import InvalidInput, msg
 from mercato_int.scope import TenantScope
 from mercato_int.services.features import ROLES, VIEW
 from mercato_int.services.fleet.reads import known_scopes, tenant_matcher, views_by_scope
-from mercato_int.services.state.reads import HEALTH_FILTERS, StateView, iso
+from mercato_int.services.state.reads import HEALTH_FILTERS, StateView
+from mercato_int.shapes.base import utc_or_none
 from mercato_int.store.engine import Store
 from mercato_int.store.schema import ACL_GRANTS
 
@@ -82,7 +83,7 @@ class Fleet:
             "tenants": [s.to_json() for s in self.tenants],
             "total": len(self.tenants),
             "hidden": self.hidden,
-            "logsSince": iso(self.since),
+            "logsSince": utc_or_none(self.since),
         }
 
 

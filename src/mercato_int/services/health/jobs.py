@@ -41,9 +41,6 @@ class TenantFailure:
     error: str
     key_problem: bool = False  # exit 5 rather than 1
 
-    def to_json(self) -> dict[str, Any]:
-        return {**self.scope.as_dict(), "error": self.error}
-
 
 @dataclass
 class HealthRun:
@@ -68,16 +65,6 @@ class HealthRun:
         for o in self.outcomes:
             out[o.status] = out.get(o.status, 0) + 1
         return out
-
-    def to_json(self) -> dict[str, Any]:
-        data = {
-            "items": [o.to_json() for o in self.outcomes],
-            "total": len(self.outcomes),
-            "counts": self.counts(),
-        }
-        if self.failed_tenants is not None:
-            data["failedTenants"] = [f.to_json() for f in self.failed_tenants]
-        return data
 
 
 Progress = Callable[[HealthOutcome, int, int], None]  # (outcome, done, total)

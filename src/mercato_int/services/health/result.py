@@ -50,26 +50,6 @@ class HealthOutcome:
             return None
         return self.latency_ms
 
-    def result_json(self) -> dict[str, Any]:
-        """The spec's HealthCheckResult, as stored in `lastHealthCheck`."""
-        return {
-            "status": self.status,
-            "message": self.message,
-            "details": self.details,
-            # unconfigured or a key problem: no check ran, so nothing was measured
-            "latencyMs": self.measured_ms,
-            "checkedAt": self.checked_at.isoformat().replace("+00:00", "Z"),
-        }
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.subject_id,
-            "integrationIds": list(self.integration_ids),
-            "checkOwner": self.owner_id,
-            **self.scope.as_dict(),
-            **self.result_json(),
-        }
-
 
 def normalize(raw: Any) -> tuple[str, str, dict[str, Any] | None]:
     """(status, message, details) from what a check returned: a HealthResult, a dict, or an

@@ -333,8 +333,9 @@ class HealthService:
         self, job: HealthJob, outcome: HealthOutcome, actor: str, correlation_id: str
     ) -> list[DeliveryFailure]:
         from mercato_int.services.events import HEALTH_CHECKED
+        from mercato_int.shapes.health import HealthResultShape
 
-        result = outcome.result_json()
+        result = HealthResultShape.of(outcome).document()
         with self.store.session() as session:
             self.state.store_health(
                 session, job.integration_ids, job.scope, result, outcome.checked_at

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.engine import Connection
@@ -38,18 +37,6 @@ class Activity:
     def error_rate(self) -> float | None:
         """Share of `error` entries, or None when there were no entries at all."""
         return self.errors / self.total if self.total else None
-
-    def to_json(self) -> dict[str, Any]:
-        """`analytics` of a `list --json` item, with upstream's keys."""
-        from mercato_int.services.state.reads import iso
-
-        return {
-            "lastActivityAt": iso(self.last_at),
-            "totalCount": self.total,
-            "errorCount": self.errors,
-            "errorRate": self.error_rate or 0,
-            "dailyCounts": list(self.daily),
-        }
 
 
 def read_activity(

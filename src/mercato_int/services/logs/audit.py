@@ -14,6 +14,7 @@ from mercato_int.errors import ExitCode, MercatoIntError, NotFound
 from mercato_int.redaction import number_texts
 from mercato_int.scope import TenantScope
 from mercato_int.services.logs.redaction import Redactor
+from mercato_int.shapes.base import utc_text
 from mercato_int.store.schema import LOGS
 
 if TYPE_CHECKING:
@@ -30,15 +31,6 @@ class Finding:
     created_at: str
     where: str  # a field (message, details, operation, durationMs, ...) or "details key K"
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            **self.scope.as_dict(),
-            "integrationId": self.integration_id,
-            "entryId": self.entry_id,
-            "createdAt": self.created_at,
-            "where": self.where,
-        }
-
 
 @dataclass(frozen=True)
 class AuditError:
@@ -48,9 +40,6 @@ class AuditError:
     integration_id: str | None
     error: str
     exit_code: ExitCode
-
-    def to_json(self) -> dict[str, Any]:
-        return {**self.scope.as_dict(), "integrationId": self.integration_id, "error": self.error}
 
 
 @dataclass
@@ -73,16 +62,6 @@ class AuditReport:
         if self.errors:
             return self.errors[0].exit_code
         return ExitCode.OK if self.clean else ExitCode.FAILED
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "clean": self.clean,
-            "scanned": self.scanned,
-            "tenants": [s.as_dict() for s in self.scopes],
-            "findings": [f.to_json() for f in self.findings],
-            "unchecked": sorted(set(self.unchecked)),
-            "errors": [e.to_json() for e in self.errors],
-        }
 
 
 def audit(service: LogService, scopes: list[TenantScope]) -> AuditReport:
@@ -153,7 +132,7 @@ def _scan(
                 }
                 hits = [name for name, text in places.items() if red.findings(text)]
                 hits += [f"details key {k}" for k in red.stray_keys(row.details)]
-                stamp = row.created_at.isoformat().replace("+00:00", "Z")
+                stamp = utc_text(row.created_at)
                 for where in hits:
                     report.findings.append(
                         Finding(scope, integration_id, str(row.id), stamp, where)

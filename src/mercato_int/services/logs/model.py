@@ -58,24 +58,6 @@ class LogEntry:
         m = row._mapping
         return cls(**{k: m[k] for k in _FIELDS if k != "id"}, id=str(m["id"]))
 
-    def to_json(self) -> dict[str, Any]:
-        """The entry as the spec's API gives it (camelCase keys)."""
-        return {
-            "id": self.id,
-            "integrationId": self.integration_id,
-            "level": self.level,
-            "operation": self.operation,
-            "message": self.message,
-            "details": self.details,
-            "correlationId": self.correlation_id,
-            "entityType": self.entity_type,
-            "entityId": self.entity_id,
-            "durationMs": self.duration_ms,
-            "organizationId": self.organization_id,
-            "tenantId": self.tenant_id,
-            "createdAt": self.created_at.isoformat().replace("+00:00", "Z"),
-        }
-
 
 _FIELDS = [f.name for f in fields(LogEntry)]  # the columns of integration_logs
 
@@ -97,14 +79,3 @@ class LogPage:
     @property
     def total_pages(self) -> int | None:
         return None if self.total is None else -(-self.total // self.page_size)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "items": [e.to_json() for e in self.items],
-            "total": self.total,
-            "page": self.page,
-            "pageSize": self.page_size,
-            "totalPages": self.total_pages,
-            # pass it back as `cursor` for the page after this one (None: this is the last)
-            "nextCursor": self.next_cursor,
-        }

@@ -61,6 +61,8 @@ class ScrubReport:
         return self.errors[0].exit_code if self.errors else ExitCode.OK
 
     def to_json(self) -> dict[str, Any]:
+        from mercato_int.shapes.logs import AuditErrorShape
+
         return {
             "dryRun": self.dry_run,
             "scanned": self.scanned,
@@ -69,7 +71,7 @@ class ScrubReport:
             "batches": self.batches,
             "tenants": [s.as_dict() for s in self.scopes],
             "unchecked": sorted(set(self.unchecked)),
-            "errors": [e.to_json() for e in self.errors],
+            "errors": [AuditErrorShape.of(e).document() for e in self.errors],
         }
 
 

@@ -29,10 +29,6 @@ MIN_BATCH, MAX_BATCH = 100, 5000
 VACUUM_FREE_RATIO = 0.25  # a store with no incremental vacuum is vacuumed past this much free
 
 
-def _iso(when: datetime) -> str:
-    return when.isoformat().replace("+00:00", "Z")
-
-
 @dataclass
 class TenantPrune:
     scope: TenantScope
@@ -46,18 +42,6 @@ class TenantPrune:
     @property
     def total(self) -> int:
         return sum(self.by_level.values())
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            **self.scope.as_dict(),
-            "retentionDays": self.retention_days,
-            "errorRetentionDays": self.error_retention_days,
-            "cutoff": _iso(self.cutoff),
-            "errorCutoff": _iso(self.error_cutoff),
-            "byLevel": dict(sorted(self.by_level.items())),
-            "total": self.total,
-            "error": self.error,
-        }
 
 
 @dataclass
@@ -82,20 +66,6 @@ class PruneReport:
             for level, n in t.by_level.items():
                 out[level] = out.get(level, 0) + n
         return dict(sorted(out.items()))
-
-    def to_json(self) -> dict[str, Any]:
-        errors = [f"{t.scope}: {t.error}" for t in self.tenants if t.error]
-        if self.reclaim_error:
-            errors.append(f"reclaim: {self.reclaim_error}")
-        return {
-            "dryRun": self.dry_run,
-            "total": self.total,
-            "byLevel": self.by_level(),
-            "tenants": [t.to_json() for t in self.tenants],
-            "reclaim": self.reclaim,
-            "seconds": self.seconds,
-            "errors": errors,
-        }
 
 
 class RetentionService:

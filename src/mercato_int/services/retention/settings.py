@@ -64,18 +64,6 @@ class SettingValue:
     updated_at: datetime | None = None
     updated_by: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "value": self.value,
-            "default": self.default,
-            "isDefault": self.is_default,
-            "updatedAt": self.updated_at.isoformat().replace("+00:00", "Z")
-            if self.updated_at
-            else None,
-            "updatedBy": self.updated_by,
-        }
-
 
 def spec_for(key: str) -> SettingSpec:
     try:

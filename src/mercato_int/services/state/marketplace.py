@@ -41,22 +41,6 @@ class MarketItem:
     def has_credentials(self) -> bool:
         return self.state.has_credentials
 
-    def to_json(self) -> dict[str, Any]:
-        state = self.state.to_json()
-        data = {
-            **self.definition.to_json(),
-            "isEnabled": state["isEnabled"],
-            "hasCredentials": state["hasCredentials"],
-            "credentialsUpdatedAt": state["credentialsUpdatedAt"],
-            "healthStatus": state["healthStatus"],
-            "lastHealthCheckAt": state["lastHealthCheckAt"],
-            "enabledAt": state["enabledAt"],
-            "enabledBy": state["enabledBy"],
-        }
-        if self.activity is not None:
-            data["analytics"] = self.activity.to_json()
-        return data
-
 
 @dataclass(frozen=True)
 class MarketBundle:
@@ -65,15 +49,6 @@ class MarketBundle:
     integration_count: int  # all members
     enabled_count: int  # all enabled members
     has_credentials: bool
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            **self.bundle.to_json(),
-            "integrationCount": self.integration_count,
-            "enabledCount": self.enabled_count,
-            "hasCredentials": self.has_credentials,
-            "integrationIds": [i.definition.id for i in self.items],
-        }
 
 
 @dataclass(frozen=True)
@@ -88,14 +63,6 @@ class Marketplace:
         if self.ordered is not None:
             return self.ordered
         return [i for b in self.bundles for i in b.items] + self.standalone
-
-    def to_json(self) -> dict[str, Any]:
-        items = self.items
-        return {
-            "items": [i.to_json() for i in items],
-            "bundles": [b.to_json() for b in self.bundles],
-            "total": len(items),
-        }
 
 
 def sort_key(sort: str) -> Callable[[MarketItem], tuple[Any, ...]]:

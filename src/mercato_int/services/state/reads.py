@@ -64,35 +64,6 @@ class StateView:
         times = [t for t in (self.updated_at, self.credentials_updated_at) if t is not None]
         return max(times) if times else None
 
-    def to_json(self) -> dict[str, Any]:
-        last = self.last_health_check
-        if last and last.get("status") == "unconfigured":
-            last = {**last, "latencyMs": None}  # nothing was measured
-        return {
-            "isEnabled": self.is_enabled,
-            "enabledAt": iso(self.enabled_at),
-            "enabledBy": self.enabled_by,
-            "healthStatus": self.health_status,
-            "lastHealthCheck": last,
-            "lastHealthCheckAt": iso(self.last_health_check_at),
-            "hasCredentials": self.has_credentials,
-            # `own` or `bundle` as in `creds get --json`, `none` without a row
-            "credentialsSource": (
-                "none"
-                if self.credentials_owner is None
-                else "own"
-                if self.credentials_owner == self.integration_id
-                else "bundle"
-            ),
-            "credentialsUpdatedAt": iso(self.credentials_updated_at),
-            "version": self.version,
-        }
-
-
-def iso(value: datetime | None) -> str | None:
-    """ISO 8601 in UTC with a `Z`, as the spec's API returns timestamps."""
-    return value.isoformat().replace("+00:00", "Z") if value else None
-
 
 def read_state_rows(
     conn: Connection, *, scope: TenantScope, integration_id: str | None = None

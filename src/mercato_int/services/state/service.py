@@ -27,6 +27,7 @@ from mercato_int.services.state.reads import (
     read_credentials_times,
     read_state_rows,
 )
+from mercato_int.shapes.base import utc_text
 from mercato_int.store.engine import Store
 from mercato_int.store.schema import STATES
 
@@ -57,19 +58,6 @@ class StateChange:
     # the version of each target's state row after the change (0: none), read in its
     # transaction: the ETag a conditional write gives next
     versions: dict[str, int] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "scope": self.scope.as_dict(),
-            "actor": self.actor,
-            "isEnabled": self.enabled,
-            "changed": self.changed,
-            "unchanged": self.unchanged,
-            "bundles": self.bundles,
-            "events": [e.to_json() for e in self.events],
-            "missingCredentials": [m.to_json() for m in self.missing_credentials],
-            "versions": self.versions,
-        }
 
 
 class StateService:
@@ -242,7 +230,7 @@ class StateService:
                 "changes": flip,
             }
             if enabled:
-                payload["enabledAt"] = _iso(now)
+                payload["enabledAt"] = utc_text(now)
             recorded.append(
                 self.events.record(
                     session,
@@ -384,7 +372,3 @@ class StateService:
             )
             for (owner, keys), ids in missing.items()
         ]
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None

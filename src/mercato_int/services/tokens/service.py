@@ -385,7 +385,9 @@ def _id_text(value: Any) -> str:
 
 
 def _iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
+    from mercato_int.shapes.base import utc_or_none  # the one formatter of timestamps
+
+    return utc_or_none(value)
 
 
 def _dml(result: Result[Any]) -> CursorResult[Any]:
