@@ -100,6 +100,22 @@ MESSAGES: dict[str, str] = {
     "logs.config.unknown_keys": "unknown key(s) {keys} in config file {path}",
     "logs.config.unknown_keys_hint": "known keys: {known}",
     "logs.config.not_string": "config key {name!r} in {path} must be a string",
+    "config.context.unknown": "unknown context {name!r} (chosen by {origin})",
+    "config.context.not_found": "there is no context {name!r}",
+    "config.context.unknown_hint": "known contexts: {known}",
+    "config.context.none_hint": "there are none: add one with `mercato-int context add NAME`",
+    "config.context.bad_name": "invalid context name {name!r}",
+    "config.context.bad_name_hint": (
+        "use 1-63 letters, digits, _ or -, starting with a letter or a digit"
+    ),
+    "config.context.bad_table": "[contexts] in config file {path} is not a table of tables",
+    "config.context.bad_key": "unknown key {key!r} in context {name!r} of config file {path}",
+    "config.context.bad_key_hint": "a context holds: {known}",
+    "config.context.not_string": "key {key!r} of context {name!r} in {path} must be a string",
+    "config.context.current_not_string": "current_context in {path} must be a string",
+    "config.context.cannot_edit": (
+        "cannot change config file {path} safely (it was left as it was): edit it by hand"
+    ),
 }
 
 
@@ -153,7 +169,11 @@ def unknown_keys(path: Path, keys: list[str]) -> ConfigError:
     return ConfigError(
         "logs.config.unknown_keys",
         hint_code="logs.config.unknown_keys_hint",
-        params={"keys": ", ".join(keys), "path": path, "known": ", ".join(CONFIG_KEYS)},
+        params={
+            "keys": ", ".join(keys),
+            "path": path,
+            "known": ", ".join([*CONFIG_KEYS, "current_context", "contexts"]),
+        },
     )
 
 

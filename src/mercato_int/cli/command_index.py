@@ -78,6 +78,12 @@ COMMANDS: dict[str, tuple[str, str | None, str | None, bool]] = {
         None,
         False,
     ),
+    "context": (
+        "mercato_int.cli.commands.context:app",
+        "Contexts: named stores and scopes (staging, production) kept in the config file.",
+        None,
+        False,
+    ),
     "creds": (
         "mercato_int.cli.commands.creds:app",
         "Credentials: encrypted at rest, masked on read, shared by a bundle's integrations.",
@@ -113,8 +119,8 @@ COMMANDS: dict[str, tuple[str, str | None, str | None, bool]] = {
 
 
 # every module of cli/commands/, in the order `--help` lists their commands (groups last)
-MODULES = ("acl", "catalog", "creds", "db", "events", "health", "keys", "logs", "retention",
-           "scaffold", "state", "tui")  # fmt: skip
+MODULES = ("acl", "catalog", "context", "creds", "db", "events", "health", "keys", "logs",
+           "retention", "scaffold", "state", "tui")  # fmt: skip
 
 
 def index() -> dict[str, tuple[str, str | None, str | None, bool]]:

@@ -72,3 +72,20 @@ def complete_levels(ctx: typer.Context, incomplete: str) -> Choices:
     from mercato_int.services.logs.model import LEVELS
 
     return _matching([(level, level) for level in LEVELS], incomplete)
+
+
+def complete_contexts(ctx: typer.Context, incomplete: str) -> Choices:
+    """The contexts of the config file, with what each holds."""
+    try:
+        from mercato_int.config_file import CONFIG_FILE_NAME, config_dirs, read_config
+        from mercato_int.contexts import contexts_of
+
+        path = config_dirs()[0] / CONFIG_FILE_NAME
+        known = contexts_of(read_config(path), path)
+    except Exception:  # a broken config file completes nothing
+        return []
+    pairs = [
+        (name, " ".join(f"{k}={v}" for k, v in values.items() if k != "database_url"))
+        for name, values in sorted(known.items())
+    ]
+    return _matching(pairs, incomplete)

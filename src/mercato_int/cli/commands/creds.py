@@ -238,7 +238,7 @@ def get(
     if as_json:
         print_json(view.to_json())
     else:
-        _render(view, scope_text(svc.scope), svc.scope.cli_flags())
+        _render(view, scope_text(svc.scope, svc.settings.context), svc.scope.cli_flags())
 
 
 @creds.command("explain")
@@ -265,7 +265,8 @@ def explain(
         )
         return
     console = out()
-    console.print(f"[bold]{escape(integration_id)}[/] · {escape(scope_text(svc.scope))}")
+    where = scope_text(svc.scope, svc.settings.context)
+    console.print(f"[bold]{escape(integration_id)}[/] · {escape(where)}")
     if not origins:
         console.print(t("creds.takes_none", integration=integration_id), markup=False)
         return

@@ -185,7 +185,8 @@ def show(
     if as_jsonl:
         return
     shown, total = grouped(len(page.items)), grouped(page.total)
-    footer = tn("logs.showing", page.total, shown=shown, total=total, scope=scope_text(scope))
+    where = scope_text(scope, svc.settings.context)
+    footer = tn("logs.showing", page.total, shown=shown, total=total, scope=where)
     out().print(footer, markup=False, highlight=False)
     if page.next_cursor:
         note(t("logs.next_page", cursor=page.next_cursor))

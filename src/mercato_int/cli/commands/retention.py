@@ -109,7 +109,7 @@ def settings_list(
     if as_json:
         print_json({"items": [v.to_json() for v in values], **svc.scope.as_dict()})
         return
-    _say(t("logs.settings.title", scope=scope_text(svc.scope)))
+    _say(t("logs.settings.title", scope=scope_text(svc.scope, svc.settings.context)))
     for v in values:
         origin = (
             t("logs.settings.default")
