@@ -20,6 +20,7 @@
 #   db current --json
 #   db upgrade --json
 #   disable ID...* --json
+#   doctor --deep --json
 #   enable ID...* --json
 #   events --type* --since --limit -f/--follow --json
 #   health [ID|BUNDLE]...* --all --all-tenants --timeout --concurrency --json
