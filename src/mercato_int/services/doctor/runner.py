@@ -179,15 +179,16 @@ class Doctor:
             revision = current_revision(engine)
         except Exception as exc:
             self._store_problem = t("doctor.store.unreachable_short")
-            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            from mercato_int.errors import MercatoIntError
             from mercato_int.store.urls import redact_text
 
+            if isinstance(exc, MercatoIntError):  # says what and where, the URL masked
+                detail = exc.message
+            else:
+                reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                detail = t("doctor.store.unreachable", url=shown, reason=reason)
             yield Check(
-                "store",
-                FAIL,
-                title,
-                t("doctor.store.unreachable", url=shown, reason=redact_text(reason, url)),
-                t("doctor.store.unreachable_fix"),
+                "store", FAIL, title, redact_text(detail, url), t("doctor.store.unreachable_fix")
             )
             return
         self._engine = engine
