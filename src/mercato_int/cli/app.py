@@ -13,7 +13,7 @@ import typer
 
 from mercato_int import __version__
 from mercato_int.cli.command_index import COMMANDS
-from mercato_int.cli.complete import complete_contexts
+from mercato_int.cli.complete import complete_contexts, complete_tenants
 from mercato_int.cli.context import CliState, invocation
 from mercato_int.cli.lazy import LazyGroup
 from mercato_int.errors import ExitCode, MercatoIntError
@@ -306,7 +306,12 @@ def _root(
         typer.Option("--db", help="SQLAlchemy URL of the store [env: MERCATO_INT_DATABASE_URL]"),
     ] = None,
     tenant: Annotated[
-        str | None, typer.Option("--tenant", help="Tenant id [env: MERCATO_INT_TENANT]")
+        str | None,
+        typer.Option(
+            "--tenant",
+            help="Tenant id [env: MERCATO_INT_TENANT]",
+            autocompletion=complete_tenants,
+        ),
     ] = None,
     org: Annotated[
         str | None, typer.Option("--org", help="Organization id [env: MERCATO_INT_ORG]")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from mercato_int.cli.commands import command_app
-from mercato_int.cli.complete import complete_ids
+from mercato_int.cli.complete import complete_field_assignments, complete_ids
 from mercato_int.cli.context import services
 from mercato_int.cli.output import confirm, err, local_time, note, out, print_json, warn
 from mercato_int.errors import ExitCode, InvalidInput
@@ -137,6 +137,7 @@ def set_(
             help="KEY=VALUE, KEY=@FILE (value from a file), KEY=- (value from stdin), "
             "KEY= (clear the field).",
             show_default=False,
+            autocompletion=complete_field_assignments,
         ),
     ] = None,
     prompt: Annotated[
