@@ -183,3 +183,14 @@ def test_the_context_store_and_scope_apply_and_the_header_names_the_context(
     # without a context, the default store of the home has nothing enabled
     other = cli("--context", "staging", "list", "--json").json()
     assert not {i["id"]: i for i in other["items"]}["carrier_dhl"]["isEnabled"]  # type: ignore[index]
+
+
+def test_the_language_of_the_context_in_effect(cli, config: Path) -> None:
+    assert cli("context", "add", "pl_ops", "--lang", "pl", "--tenant", "acme").exit_code == 0
+    # `--lang pl` of `context add` set the context's language, not the command's
+    assert cli("context", "add", "x", "--lang", "pl").stdout.startswith("Added context x")
+    run = cli("--context", "pl_ops", "context", "show")
+    assert run.stdout.startswith("Kontekst pl_ops (wybrany przez --context):")
+    assert cli("--context", "pl_ops", "--lang", "en", "context", "show").stdout.startswith(
+        "Context pl_ops"
+    )

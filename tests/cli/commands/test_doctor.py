@@ -205,3 +205,15 @@ def test_a_completion_file_that_is_not_ours(tmp_path) -> None:
     (check,) = host.completions("/bin/bash", tmp_path)
     assert check.status == "warn"
     assert check.detail == f"{path} is not a mercato-int completion script"
+
+
+def test_a_password_written_into_the_config_file_by_hand(cli, db_url: str) -> None:
+    (_home() / "config.toml").write_text(
+        '[contexts.prod]\ndatabase_url = "postgresql://ops:hunter2secret@db.internal/m"\n'
+    )
+    run = cli("doctor", "--json")
+    check = _by_id(run)["config"]
+    assert check["status"] == "warn"
+    assert check["detail"].endswith("holds a database password in plain text (contexts.prod)")
+    assert "~/.pgpass" in check["fix"]
+    assert "hunter2secret" not in run.stdout

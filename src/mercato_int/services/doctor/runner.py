@@ -144,6 +144,16 @@ class Doctor:
             yield Check("config", OK, title, t("doctor.config.none", path=path))
             return
         context = t("doctor.config.context", name=settings.context) if settings.context else ""
+        holding = _passwords_in(path)
+        if holding:
+            yield Check(
+                "config",
+                WARN,
+                title,
+                t("doctor.config.password", path=path, where=", ".join(holding)) + context,
+                t("context.password_hint"),
+            )
+            return
         mode = path.stat().st_mode & 0o777
         if mode & 0o022:
             yield Check(
@@ -355,6 +365,23 @@ class Doctor:
         else:
             status = FAIL if abs(drift) >= CLOCK_FAIL_SECONDS else WARN
             yield Check("clock", status, title, detail, t("doctor.clock.fix"))
+
+
+def _passwords_in(path: Path) -> list[str]:
+    """Where the config file holds a store URL with a password in it (written by hand: the
+    commands never write one): `database_url`, `contexts.NAME`."""
+    from mercato_int.config_file import read_config
+    from mercato_int.contexts import contexts_of
+    from mercato_int.store.urls import url_secrets
+
+    data = read_config(path)
+    found = []
+    if isinstance(data.get("database_url"), str) and url_secrets(data["database_url"]):
+        found.append("database_url")
+    for name, values in contexts_of(data, path).items():
+        if url_secrets(values.get("database_url", "")):
+            found.append(f"contexts.{name}")
+    return found
 
 
 def _damaged(engine: Engine, keys: MasterKeys) -> list[str]:
