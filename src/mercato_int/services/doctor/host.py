@@ -200,3 +200,20 @@ def completions(shell_path: str, home: Path) -> Iterator[Check]:
         t("doctor.completions.missing", shell=shell),
         t("doctor.completions.fix", shell=shell),
     )
+
+
+def config_passwords(path: Path) -> list[str]:
+    """Where the config file holds a store URL with a password in it (written by hand: the
+    commands never write one): `database_url`, `contexts.NAME`."""
+    from mercato_int.config_file import read_config
+    from mercato_int.contexts import contexts_of
+    from mercato_int.store.urls import url_secrets
+
+    data = read_config(path)
+    found = []
+    if isinstance(data.get("database_url"), str) and url_secrets(data["database_url"]):
+        found.append("database_url")
+    for name, values in contexts_of(data, path).items():
+        if url_secrets(values.get("database_url", "")):
+            found.append(f"contexts.{name}")
+    return found

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from mercato_int.i18n import t, tn
 from mercato_int.services.doctor import host
+from mercato_int.services.doctor.credential_rows import damaged_rows
 from mercato_int.services.doctor.model import FAIL, OK, WARN, Check
 
 if TYPE_CHECKING:
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 Checks = Iterator[Check]
 CLOCK_WARN_SECONDS = 5
 CLOCK_FAIL_SECONDS = 60
-BATCH = 500
 
 
 class Unusable(Exception):
@@ -144,7 +144,7 @@ class Doctor:
             yield Check("config", OK, title, t("doctor.config.none", path=path))
             return
         context = t("doctor.config.context", name=settings.context) if settings.context else ""
-        holding = _passwords_in(path)
+        holding = host.config_passwords(path)
         if holding:
             yield Check(
                 "config",
@@ -312,7 +312,7 @@ class Doctor:
         if not deep:
             yield Check("credentials", OK, title, tn("doctor.credentials.shallow", total))
             return
-        damaged = _damaged(engine, keys)
+        damaged = damaged_rows(engine, keys)
         if damaged:
             listed = ", ".join(damaged[:5]) + (" …" if len(damaged) > 5 else "")
             yield Check(
@@ -365,58 +365,3 @@ class Doctor:
         else:
             status = FAIL if abs(drift) >= CLOCK_FAIL_SECONDS else WARN
             yield Check("clock", status, title, detail, t("doctor.clock.fix"))
-
-
-def _passwords_in(path: Path) -> list[str]:
-    """Where the config file holds a store URL with a password in it (written by hand: the
-    commands never write one): `database_url`, `contexts.NAME`."""
-    from mercato_int.config_file import read_config
-    from mercato_int.contexts import contexts_of
-    from mercato_int.store.urls import url_secrets
-
-    data = read_config(path)
-    found = []
-    if isinstance(data.get("database_url"), str) and url_secrets(data["database_url"]):
-        found.append("database_url")
-    for name, values in contexts_of(data, path).items():
-        if url_secrets(values.get("database_url", "")):
-            found.append(f"contexts.{name}")
-    return found
-
-
-def _damaged(engine: Engine, keys: MasterKeys) -> list[str]:
-    """`integration · tenant · org` of every row whose key is here but does not open it, read
-    in batches of BATCH rows (values discarded)."""
-    from sqlalchemy import select, true
-
-    from mercato_int.keys.envelope import (
-        EnvelopeError,
-        associated_data,
-        envelope_kid,
-        open_envelope,
-    )
-    from mercato_int.services.credentials.rotation import ROW_COLUMNS, T
-
-    out: list[str] = []
-    after: Any = None
-    while True:
-        with engine.connect() as conn:
-            found = conn.execute(
-                select(*ROW_COLUMNS)
-                .where(T.c.id > after if after is not None else true())
-                .order_by(T.c.id)
-                .limit(BATCH)
-            ).all()
-        if not found:
-            return out
-        after = found[-1].id
-        for row in found:
-            kid = envelope_kid(row.encrypted_values) or row.key_id
-            key = keys.find(kid) if kid else None
-            aad = associated_data(row.integration_id, row.organization_id, row.tenant_id)
-            try:
-                if key is None:
-                    raise EnvelopeError("no key")
-                open_envelope(row.encrypted_values, key=key.material, aad=aad)
-            except EnvelopeError:
-                out.append(f"{row.integration_id} · {row.tenant_id} · {row.organization_id}")
