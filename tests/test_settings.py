@@ -223,7 +223,7 @@ def test_check_identifier() -> None:
         (
             'colour = "blue"\ntenant = 42\nsize = 1\n',
             "unknown key(s) colour, size in config file {path} (known keys: database_url, "
-            "tenant, org, actor, providers_path, lang)",
+            "tenant, org, actor, providers_path, lang, current_context, contexts)",
         ),
         ("tenant = 42\n", "config key 'tenant' in {path} must be a string"),
         ('providers_path = ["a", "b"]\n', "config key 'providers_path' in {path} must be a string"),

@@ -120,7 +120,11 @@ def unknown_keys(path: Path, keys: list[str]) -> ConfigError:
     return ConfigError(
         "logs.config.unknown_keys",
         hint_code="logs.config.unknown_keys_hint",
-        params={"keys": ", ".join(keys), "path": path, "known": ", ".join(CONFIG_KEYS)},
+        params={
+            "keys": ", ".join(keys),
+            "path": path,
+            "known": ", ".join([*CONFIG_KEYS, "current_context", "contexts"]),
+        },
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from pydantic_core import PydanticCustomError
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
+    InitSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -43,12 +45,16 @@ from mercato_int.config_file import (  # noqa: F401  (re-exported: the names of 
     config_dirs,
     invalid_identifier,
     not_a_string,
+    read_config,
     unknown_keys,
     unreadable,
 )
+from mercato_int.contexts import context_values, without_contexts
 from mercato_int.scope import DEFAULT_ORG, DEFAULT_TENANT, TenantScope
 
 _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:@-]{0,99}")
+# the values of the context that applies, for the source between the environment and the file
+_CONTEXT_VALUES: ContextVar[dict[str, str] | None] = ContextVar("context_values", default=None)
 
 
 def check_identifier(value: str, what: str) -> str:
@@ -90,7 +96,8 @@ class ConfigKeys(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        """Flags, then the environment (an empty variable counts as unset), then the file."""
+        """Flags, then the environment (an empty variable counts as unset), then the context
+        that applies, then the file's top-level values."""
         config_dir, _ = config_dirs()
         return (
             init_settings,
@@ -98,7 +105,8 @@ class ConfigKeys(BaseSettings):
             EnvSettingsSource(
                 settings_cls, env_prefix=ENV_PREFIX, case_sensitive=False, env_ignore_empty=True
             ),
-            TomlConfigSettingsSource(settings_cls, toml_file=config_dir / CONFIG_FILE_NAME),
+            InitSettingsSource(settings_cls, init_kwargs=dict(_CONTEXT_VALUES.get() or {})),
+            _TopLevelToml(settings_cls, toml_file=config_dir / CONFIG_FILE_NAME),
         )
 
     @field_validator("*", mode="before")
@@ -117,6 +125,13 @@ class ConfigKeys(BaseSettings):
         return value
 
 
+class _TopLevelToml(TomlConfigSettingsSource):
+    """The config file without its contexts (they are read by contexts.py)."""
+
+    def _read_file(self, file_path: Any) -> dict[str, Any]:
+        return without_contexts(super()._read_file(file_path))
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a command needs to know about its environment, resolved once."""
@@ -129,6 +144,7 @@ class Settings:
     providers_path: tuple[Path, ...] = ()
     lang: str | None = None
     master_keys_env: str | None = field(default=None, repr=False)
+    context: str | None = None  # the context of the config file that applies, if any
 
     @classmethod
     def load(
@@ -139,9 +155,12 @@ class Settings:
         org: str | None = None,
         actor: str | None = None,
         lang: str | None = None,
+        context: str | None = None,
     ) -> Settings:
-        """Resolve settings from the flags given here, the environment and the config file.
-        ConfigError (exit 2) for a bad name or config file, naming the file (and the line)."""
+        """Resolve settings from the flags given here, the environment, the context that
+        applies (`context`, else MERCATO_INT_CONTEXT, else the file's `current_context`) and
+        the config file. ConfigError (exit 2) for a bad name, config file or an unknown
+        context, naming the file (and the line) or the known contexts."""
         flags = {
             "database_url": database_url,
             "tenant": tenant,
@@ -150,7 +169,13 @@ class Settings:
             "lang": lang,
         }
         config_dir, data_dir = config_dirs()
-        keys = _resolve({k: v for k, v in flags.items() if v}, config_dir / CONFIG_FILE_NAME)
+        path = config_dir / CONFIG_FILE_NAME
+        chosen, values = context_values(read_config(path), path, flag=context)
+        token = _CONTEXT_VALUES.set(values)
+        try:
+            keys = _resolve({k: v for k, v in flags.items() if v}, path)
+        finally:
+            _CONTEXT_VALUES.reset(token)
         paths = (Path(p).expanduser() for p in keys.providers_path.split(os.pathsep) if p)
         return cls(
             config_dir=config_dir,
@@ -161,6 +186,7 @@ class Settings:
             providers_path=tuple(paths),
             lang=keys.lang,
             master_keys_env=os.environ.get(ENV_MASTER_KEY) or None,
+            context=chosen,
         )
 
 

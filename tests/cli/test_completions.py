@@ -113,3 +113,67 @@ def test_bash_completes_ids_and_levels_of_other_commands() -> None:
     assert bash_complete(["mercato-int", "acl", "grant", "bob", "integrations.c"]) == [
         "integrations.credentials"
     ]
+
+
+# --- field keys, settings, contexts, tenant ids ----------------------------------------------
+@needs_bash
+def test_creds_set_completes_the_field_keys_not_given_yet() -> None:
+    assert bash_complete(["mercato-int", "creds", "set", "gateway_stripe", "sec"]) == ["secretKey="]
+    offered = bash_complete(
+        ["mercato-int", "creds", "set", "gateway_stripe", "publishableKey=pk", ""]
+    )
+    assert "publishableKey=" not in offered
+    assert {"secretKey=", "webhookSecret="} <= set(offered)
+    # a bundle's own form; an unknown id offers nothing
+    assert bash_complete(["mercato-int", "creds", "set", "sync_medusa", ""]) == [
+        "medusaApiUrl=",
+        "medusaApiKey=",
+        "medusaWebhookSecret=",
+    ]
+    assert bash_complete(["mercato-int", "creds", "set", "nope", ""]) == []
+
+
+@needs_bash
+@pytest.mark.parametrize("command", ["get", "set", "unset"])
+def test_settings_complete_their_keys(command: str) -> None:
+    assert bash_complete(["mercato-int", "settings", command, ""]) == [
+        "log.error_retention_days",
+        "log.retention_days",
+    ]
+    assert bash_complete(["mercato-int", "settings", command, "log.r"]) == ["log.retention_days"]
+
+
+@needs_bash
+def test_contexts_complete_from_the_config_file(isolation: Path) -> None:
+    (isolation / "config.toml").write_text(
+        '[contexts.prod]\ntenant = "acme"\n\n[contexts.staging]\ntenant = "stg"\n'
+    )
+    assert bash_complete(["mercato-int", "context", "use", ""]) == ["prod", "staging"]
+    assert bash_complete(["mercato-int", "context", "remove", "st"]) == ["staging"]
+    assert bash_complete(["mercato-int", "--context", "p"]) == ["prod"]
+    (isolation / "config.toml").write_text("not toml [")
+    assert bash_complete(["mercato-int", "context", "use", ""]) == []
+
+
+@needs_bash
+def test_tenant_ids_complete_from_the_store(cli, db_url: str, isolation: Path) -> None:
+    for tenant in ("acme_a", "acme_b"):
+        assert cli("--tenant", tenant, "enable", "gateway_stripe").exit_code == 0
+    assert cli("--tenant", "beta", "settings", "set", "log.retention_days", "7").exit_code == 0
+    assert bash_complete(["mercato-int", "--tenant", ""]) == ["acme_a", "acme_b", "beta"]
+    assert bash_complete(["mercato-int", "--tenant", "acme_"]) == ["acme_a", "acme_b"]
+    # the store named before it on the command line, or by the context
+    (isolation / "config.toml").write_text(f'[contexts.prod]\ndatabase_url = "{db_url}"\n')
+    env = {"MERCATO_INT_DATABASE_URL": ""}
+    assert bash_complete(["mercato-int", "--context", "prod", "--tenant", "b"], env) == ["beta"]
+    assert bash_complete(["mercato-int", "--db", db_url, "--tenant", "b"], env) == ["beta"]
+
+
+@needs_bash
+def test_tenant_ids_complete_nothing_quietly_when_there_is_no_store(tmp_path: Path) -> None:
+    absent = tmp_path / "absent.db"
+    words = ["mercato-int", "--db", f"sqlite:///{absent}", "--tenant", ""]
+    assert bash_complete(words) == []
+    assert not absent.exists()  # never created (nor migrated) to complete a word
+    unreachable = ["mercato-int", "--db", "postgresql://u@127.0.0.1:1/x", "--tenant", ""]
+    assert bash_complete(unreachable) == []

@@ -14,6 +14,7 @@ import typer
 
 from mercato_int import __version__
 from mercato_int.cli.command_index import COMMANDS
+from mercato_int.cli.complete import complete_contexts, complete_tenants
 from mercato_int.cli.context import CliState, invocation
 from mercato_int.cli.lazy import LazyGroup
 from mercato_int.errors import ExitCode, InvalidInput, MercatoIntError
@@ -68,7 +69,7 @@ class MercatoGroup(LazyGroup):
                 raise InvalidInput(
                     f"unknown language {lang!r}", hint=f"use {' or '.join(i18n.LANGUAGES)}"
                 )
-            i18n.choose(lang, config=_configured_lang)
+            i18n.choose(lang, config=lambda: _configured_lang(argv))
             _refuse_undecodable(self, sys.argv[1:] if argv is None else list(argv))
             _localized(self, subcommands=False)  # the rest, as each is built
             rv = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
@@ -221,7 +222,11 @@ def _scope_hint(exc: MercatoIntError) -> None:
 
         settings = state._services.settings if state._services else None
         settings = settings or Settings.load(
-            database_url=state.db, tenant=state.tenant, org=state.org, actor=state.actor
+            database_url=state.db,
+            tenant=state.tenant,
+            org=state.org,
+            actor=state.actor,
+            context=state.context,
         )
         exc.hint = exc.scoped_hint(settings.scope.cli_flags())
     except Exception:  # the error path never fails on its own
@@ -247,29 +252,43 @@ def _exit(code: int, standalone_mode: bool) -> Any:
     sys.exit(int(code))
 
 
-def _configured_lang() -> str | None:
-    """`lang` in the config file, for i18n.choose (which reads no configuration itself); None
-    when the file is unreadable: the command that reads it reports that."""
+def _configured_lang(argv: Sequence[str] | None = None) -> str | None:
+    """`lang` in the config file (of the context that applies, else the top level), for
+    i18n.choose (which reads no configuration itself); None when the file is unreadable or the
+    context unknown: the command that reads it reports that."""
     import os
 
     try:
         from mercato_int.config_file import CONFIG_FILE_NAME, ENV_HOME, default_dirs, read_config
+        from mercato_int.contexts import configured_lang
 
         config_dir, _ = default_dirs(os.environ.get(ENV_HOME) or None)
-        return read_config(config_dir / CONFIG_FILE_NAME).get("lang")
+        path = config_dir / CONFIG_FILE_NAME
+        return configured_lang(read_config(path), path, flag=_flag("--context", argv))
     except Exception:
         return None
 
 
 def _lang_flag(argv: Sequence[str] | None) -> str | None:
     """The value of `--lang` in the arguments, if any."""
+    return _flag("--lang", argv)
+
+
+_VALUED_OPTIONS = ("--db", "--tenant", "--org", "--actor", "--lang", "--context")
+
+
+def _flag(name: str, argv: Sequence[str] | None) -> str | None:
+    """The value of the global option `name` in the arguments, if any: before the command
+    (`context add qa --lang pl` sets the context's language, not the one of the messages)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     for i, arg in enumerate(argv):
         if arg == "--":
             break
-        if arg == "--lang" and i + 1 < len(argv):
+        if arg in COMMANDS and (i == 0 or argv[i - 1] not in _VALUED_OPTIONS):
+            break
+        if arg == name and i + 1 < len(argv):
             return argv[i + 1]
-        if arg.startswith("--lang="):
+        if arg.startswith(name + "="):
             return arg.partition("=")[2]
     return None
 
@@ -303,7 +322,12 @@ def _root(
         typer.Option("--db", help="SQLAlchemy URL of the store [env: MERCATO_INT_DATABASE_URL]"),
     ] = None,
     tenant: Annotated[
-        str | None, typer.Option("--tenant", help="Tenant id [env: MERCATO_INT_TENANT]")
+        str | None,
+        typer.Option(
+            "--tenant",
+            help="Tenant id [env: MERCATO_INT_TENANT]",
+            autocompletion=complete_tenants,
+        ),
     ] = None,
     org: Annotated[
         str | None, typer.Option("--org", help="Organization id [env: MERCATO_INT_ORG]")
@@ -318,6 +342,14 @@ def _root(
             "--lang", help="Language of messages: en or pl [env: MERCATO_INT_LANG; locale]"
         ),
     ] = None,
+    context: Annotated[
+        str | None,
+        typer.Option(
+            "--context",
+            help="Context of the config file to use [env: MERCATO_INT_CONTEXT]",
+            autocompletion=complete_contexts,
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -330,7 +362,9 @@ def _root(
     Exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 store, 5 key, 6 not allowed,
     130 interrupted.
     """
-    ctx.obj = invocation["state"] = CliState(db=db, tenant=tenant, org=org, actor=actor, lang=lang)
+    ctx.obj = invocation["state"] = CliState(
+        db=db, tenant=tenant, org=org, actor=actor, lang=lang, context=context
+    )
     ctx.call_on_close(lambda: ctx.obj._services and ctx.obj._services.close())
 
 

@@ -30,6 +30,12 @@ COMMANDS: dict[str, tuple[str, str | None, str | None, bool]] = {
         None,
         False,
     ),
+    "doctor": (
+        "mercato_int.cli.commands.doctor:app",
+        "Check this installation: config, store, master keys, permissions, providers, keyring,\nclock and shell completions; one line each with the fix.\n\nExit 1 on any failed check (✗); warnings (!) do not change the exit code.",
+        None,
+        False,
+    ),
     "events": (
         "mercato_int.cli.commands.events:app",
         "List the lifecycle events of the scope, oldest first: who changed what, and when.",
@@ -90,6 +96,12 @@ COMMANDS: dict[str, tuple[str, str | None, str | None, bool]] = {
         None,
         False,
     ),
+    "context": (
+        "mercato_int.cli.commands.context:app",
+        "Contexts: named stores and scopes (staging, production) kept in the config file.",
+        None,
+        False,
+    ),
     "creds": (
         "mercato_int.cli.commands.creds:app",
         "Credentials: encrypted at rest, masked on read, shared by a bundle's integrations.",
@@ -131,8 +143,8 @@ COMMANDS: dict[str, tuple[str, str | None, str | None, bool]] = {
 
 
 # every module of cli/commands/, in the order `--help` lists their commands (groups last)
-MODULES = ("acl", "catalog", "creds", "db", "events", "health", "keys", "logs", "retention",
-           "scaffold", "serve", "state", "tenants", "tokens", "tui")  # fmt: skip
+MODULES = ("acl", "catalog", "context", "creds", "db", "doctor", "events", "health", "keys",
+           "logs", "retention", "scaffold", "serve", "state", "tenants", "tokens", "tui")  # fmt: skip
 
 
 def index() -> dict[str, tuple[str, str | None, str | None, bool]]:

@@ -21,6 +21,7 @@ class CliState:
     org: str | None = None
     actor: str | None = None
     lang: str | None = None
+    context: str | None = None
     _services: Services | None = field(default=None, repr=False)
 
     def services(self) -> Services:
@@ -34,6 +35,7 @@ class CliState:
                 org=self.org,
                 actor=self.actor,
                 lang=self.lang,
+                context=self.context,
             )
             self._services = Services(settings)
         return self._services

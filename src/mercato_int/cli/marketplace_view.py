@@ -83,7 +83,8 @@ def _add_rows(table: object, items: list[MarketItem], bundle_title: str | None) 
         table.add_row(*row)  # type: ignore[attr-defined]
 
 
-def render_marketplace(market: Marketplace) -> None:
+def render_marketplace(market: Marketplace, context: str | None = None) -> None:
+    """The marketplace as `list` shows it; `context`: the config file's context in effect."""
     from rich.console import Group
     from rich.markup import escape
     from rich.panel import Panel
@@ -91,7 +92,7 @@ def render_marketplace(market: Marketplace) -> None:
     from rich.text import Text
 
     console = out()
-    console.print(f"[bold]{t('list.title', scope=scope_text(market.scope))}[/]")
+    console.print(f"[bold]{t('list.title', scope=scope_text(market.scope, context))}[/]")
     if not market.items:
         console.print(f"[dim]{t('list.no_match')}[/]")
         return

@@ -224,9 +224,11 @@ def t_or(key: str, fallback: str, **params: Any) -> str:
     return fallback
 
 
-def scope_text(scope: Any) -> str:
-    """A TenantScope as the front ends show it, in the current language."""
-    return t("scope", tenant=scope.tenant_id, org=scope.organization_id)
+def scope_text(scope: Any, context: str | None = None) -> str:
+    """A TenantScope as the front ends show it, in the current language; with the name of the
+    config file's context in effect, if any (the headers of the human views)."""
+    text = t("scope", tenant=scope.tenant_id, org=scope.organization_id)
+    return t("scope.context", scope=text, context=context) if context else text
 
 
 # --- help (the cli_help domain) ------------------------------------------------------------

@@ -121,8 +121,13 @@ class MercatoApp(App[None]):
         from mercato_int.tui.screens.marketplace import MarketplaceScreen
 
         self.title = t("tui.title")
-        self.sub_title = scope_text(self.scope)
+        self.sub_title = scope_text(self.scope, self._context_name())
         self.push_screen(MarketplaceScreen())
+
+    def _context_name(self) -> str | None:
+        """The config file's context in effect, named in the header beside the scope."""
+        settings = getattr(self.services, "settings", None)
+        return getattr(settings, "context", None)
 
     def open_integration(self, integration_id: str) -> None:
         from mercato_int.tui.screens.integration import IntegrationScreen
@@ -152,7 +157,7 @@ class MercatoApp(App[None]):
         self.scope = scope
         from mercato_int.i18n import scope_text, t
 
-        self.sub_title = scope_text(scope)
+        self.sub_title = scope_text(scope, self._context_name())
         self.notify(t("tui.now_in", scope=scope_text(scope)), timeout=3)
         for screen in self.screen_stack:
             reload = getattr(screen, "reload", None)

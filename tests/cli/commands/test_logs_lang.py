@@ -181,7 +181,7 @@ def test_a_broken_config_file_in_polish(cli, isolation) -> None:
     assert (run.exit_code, run.stderr.splitlines()[0]) == (
         2,
         f"błąd: nieznane klucze w pliku konfiguracyjnym {config}: colour (znane klucze: "
-        "database_url, tenant, org, actor, providers_path, lang)",
+        "database_url, tenant, org, actor, providers_path, lang, current_context, contexts)",
     )
     config.write_text("tenant = \n")
     assert pl(cli, "logs").stderr.startswith(

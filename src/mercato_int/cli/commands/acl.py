@@ -89,7 +89,7 @@ def list_(
 
     from mercato_int.shapes.base import utc_or_none
 
-    title = t("acl.title", scope=scope_text(svc.scope))
+    title = t("acl.title", scope=scope_text(svc.scope, svc.settings.context))
     table = Table(title=title, title_justify="left", box=None, padding=(0, 2))
     for col in ("actor", "grant", "features", "by", "at"):
         table.add_column(t(f"acl.col.{col}"))

@@ -142,7 +142,7 @@ def list_(
         return
     from mercato_int.cli.marketplace_view import render_marketplace
 
-    render_marketplace(market)
+    render_marketplace(market, svc.settings.context)
 
 
 @app.command()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from mercato_int.cli.commands import command_app, creds_transfer
-from mercato_int.cli.complete import complete_ids
+from mercato_int.cli.complete import complete_field_assignments, complete_ids
 from mercato_int.cli.context import services
 from mercato_int.cli.output import confirm, err, local_time, note, out, print_json, warn
 from mercato_int.errors import ExitCode, InvalidInput, Phrase
@@ -136,6 +136,7 @@ def set_(
             help="KEY=VALUE, KEY=@FILE (value from a file), KEY=- (value from stdin), "
             "KEY= (clear the field).",
             show_default=False,
+            autocompletion=complete_field_assignments,
         ),
     ] = None,
     prompt: Annotated[
@@ -239,7 +240,7 @@ def get(
 
         print_json(CredentialsViewShape.of(view).document())
     else:
-        _render(view, scope_text(svc.scope), svc.scope.cli_flags())
+        _render(view, scope_text(svc.scope, svc.settings.context), svc.scope.cli_flags())
 
 
 @creds.command("explain")
@@ -268,7 +269,8 @@ def explain(
         print_json(shape.document())
         return
     console = out()
-    console.print(f"[bold]{escape(integration_id)}[/] · {escape(scope_text(svc.scope))}")
+    where = scope_text(svc.scope, svc.settings.context)
+    console.print(f"[bold]{escape(integration_id)}[/] · {escape(where)}")
     if not origins:
         console.print(t("creds.takes_none", integration=integration_id), markup=False)
         return

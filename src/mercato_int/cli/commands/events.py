@@ -84,7 +84,8 @@ def events(
     from rich.markup import escape
 
     console = out()
-    console.print(f"[bold]{escape(t('state.events.title'))}[/] · {scope_text(svc.scope)}")
+    where = scope_text(svc.scope, svc.settings.context)
+    console.print(f"[bold]{escape(t('state.events.title'))}[/] · {where}")
     if not items:
         console.print(f"[dim]{escape(t('state.events.none'))}[/]")
         return

@@ -85,7 +85,7 @@ def health(
     if all_tenants:
         where, in_where = t("state.health.all_tenants"), t("state.health.in_all_tenants")
     else:
-        where = scope_text(svc.scope)
+        where = scope_text(svc.scope, svc.settings.context)
         in_where = t("state.health.in_scope", scope=where)
     if jobs:
         note(t("state.health.checking", count=_count(jobs), where=in_where, timeout=f"{timeout:g}"))

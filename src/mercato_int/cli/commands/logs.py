@@ -179,7 +179,8 @@ def show(
         return
     matched = page.total or 0  # asked for with its total
     shown, total = grouped(len(page.items)), grouped(matched)
-    footer = tn("logs.showing", matched, shown=shown, total=total, scope=scope_text(scope))
+    where = scope_text(scope, svc.settings.context)
+    footer = tn("logs.showing", matched, shown=shown, total=total, scope=where)
     out().print(footer, markup=False, highlight=False)
     if page.next_cursor:
         note(t("logs.next_page", cursor=page.next_cursor))

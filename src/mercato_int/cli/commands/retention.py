@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mercato_int.cli.commands import command_app
+from mercato_int.cli.complete import complete_setting_keys
 from mercato_int.cli.context import services
 from mercato_int.cli.output import error_line, out, print_json, warn
 from mercato_int.errors import ExitCode
@@ -17,7 +18,9 @@ from mercato_int.i18n.areas.logs import counted, grouped
 if TYPE_CHECKING:
     from mercato_int.services import Services
 
-KeyArg = Annotated[str, typer.Argument(help="e.g. log.retention_days")]
+KeyArg = Annotated[
+    str, typer.Argument(help="e.g. log.retention_days", autocompletion=complete_setting_keys)
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="JSON output.")]
 
 app = command_app()
@@ -115,7 +118,7 @@ def settings_list(
         items = [SettingShape.of(v) for v in values]
         print_json(SettingsListShape(items=items, **scope_fields(svc.scope)).document())
         return
-    _say(t("logs.settings.title", scope=scope_text(svc.scope)))
+    _say(t("logs.settings.title", scope=scope_text(svc.scope, svc.settings.context)))
     for v in values:
         origin = (
             t("logs.settings.default")
@@ -129,7 +132,7 @@ def settings_list(
 @settings_app.command("get")
 def settings_get(
     ctx: typer.Context,
-    key: Annotated[str, typer.Argument(help="e.g. log.retention_days")],
+    key: KeyArg,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
     """One setting's value in the scope (the bare value, for scripts)."""
@@ -146,7 +149,7 @@ def settings_get(
 @settings_app.command("set")
 def settings_set(
     ctx: typer.Context,
-    key: Annotated[str, typer.Argument(help="e.g. log.retention_days")],
+    key: KeyArg,
     value: Annotated[str, typer.Argument(help="e.g. 14")],
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
