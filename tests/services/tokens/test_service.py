@@ -192,6 +192,21 @@ def test_revoke_finds_a_token_by_id_prefix_start_or_the_whole_token(svc: Service
     assert [r.name for r in svc.tokens.list(OTHER)] == ["theirs"]
 
 
+def test_a_token_pasted_in_a_wrapper_is_found_or_refused_but_never_echoed(
+    svc: Services,
+) -> None:
+    """`Bearer TOKEN`, a header line, quotes, the token without its marker: what an operator
+    pastes from a log. Found by its hash when whole; otherwise refused, never repeated."""
+    record, raw = svc.tokens.create(SCOPE, "pasted", expires_at=None)
+    other, raw2 = svc.tokens.create(OTHER, "elsewhere", expires_at=None)
+    for ref in (f"Bearer {raw2}", f"'{raw2}'", f"Authorization: Bearer {raw2}", raw2[4:], raw[4:]):
+        with pytest.raises(NotFound) as missing:
+            svc.tokens.revoke(SCOPE, ref)
+        assert raw2[4:] not in str(missing.value) and raw[4:] not in str(missing.value)
+    assert svc.tokens.revoke(SCOPE, f"Authorization: Bearer {raw}").id == record.id
+    assert svc.tokens.authenticate(raw2).token_id == other.id
+
+
 def test_a_reference_matching_several_tokens_is_refused(
     svc: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:

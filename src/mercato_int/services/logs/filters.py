@@ -38,6 +38,18 @@ def log_filter(
         raise InvalidInput(
             msg("logs.exclusive", first=names[0], second=names[1]), hint=msg("logs.pick_one")
         )
+    texts = {
+        "operation": operation,
+        "correlationId": correlation_id,
+        "entityType": entity_type,
+        "entityId": entity_id,
+        "search": search,
+    }
+    for name, value in texts.items():
+        if (
+            value and "\x00" in value
+        ):  # Postgres text cannot hold one: a bad filter, not a store failure
+            raise InvalidInput(msg("logs.limit.nul", name=name))
     members = None
     if integration_id:
         registry.get(integration_id)

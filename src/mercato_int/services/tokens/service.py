@@ -17,6 +17,7 @@ import builtins
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 import uuid
 from collections.abc import Callable
@@ -37,6 +38,9 @@ from mercato_int.store.schema import API_TOKENS
 if TYPE_CHECKING:
     from mercato_int.services.events import EventsService
 
+# a whole token somewhere in what was pasted; an id (hex or with dashes) or a prefix
+_TOKEN_IN = re.compile(r"mit_[A-Za-z0-9_-]{20,}")
+_REF = re.compile(r"[A-Za-z0-9_-]{0,36}")
 MARKER = "mit_"  # what every token starts with: recognisable by secret scanners and people
 RANDOM_BYTES = 32  # 256 bits
 PREFIX_CHARS = 8  # of the random part, kept (with the marker) as the token's visible name
@@ -252,6 +256,17 @@ class TokenService:
     # --- helpers ----------------------------------------------------------------------------
     def _find(self, session: Any, scope: TenantScope, ref: str) -> Any:
         given = (ref or "").strip()
+        pasted = _TOKEN_IN.search(given)  # a token inside `Bearer …`, quotes, a header line
+        if pasted and len(pasted.group(0)) > len(MARKER) + PREFIX_CHARS:
+            given = pasted.group(0)
+        bare = given.removeprefix(MARKER)
+        if not given.startswith(MARKER) and not _REF.fullmatch(bare):
+            # not an id or a prefix (too long, or characters neither has): perhaps a token
+            # without its marker; never echoed
+            raise NotFound(
+                msg("tokens.err.not_found_token", scope=scope_msg(scope)),
+                hint=msg("tokens.hint.list", flags=scope.cli_flags()),
+            )
         if given.startswith(MARKER) and len(given) > len(MARKER) + PREFIX_CHARS:
             # a whole token (one that leaked, say): found by its hash, never echoed
             row = session.execute(
@@ -263,7 +278,6 @@ class TokenService:
                     hint=msg("tokens.hint.list", flags=scope.cli_flags()),
                 )
             return row
-        bare = given.removeprefix(MARKER)
         if len(bare) < MIN_REF:
             raise InvalidInput(
                 msg("tokens.err.ref_short", ref=given, n=MIN_REF),
