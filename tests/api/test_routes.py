@@ -290,7 +290,13 @@ def test_a_revoked_or_expired_token_is_refused_at_the_next_request(api: Api) -> 
     with api.served.client(short["token"]) as http:
         assert http.get("/api/integrations").status_code == 200
         time.sleep(3.2)
-        assert http.get("/api/integrations").status_code == 401
+        expired = http.get("/api/integrations")
+        assert expired.status_code == 401
+    with api.served.client("mit_" + "x" * 43) as http:
+        unknown = http.get("/api/integrations")
+    # alike: a leaked token's holder learns neither that it was real, nor its prefix or end
+    assert refused.json() == expired.json() == unknown.json()
+    assert record["prefix"] not in refused.text and short["prefix"] not in expired.text
     time.sleep(0.2)  # the server's log lines are read as they come
     output = api.served.output()
     assert "token refused: revoked" in output and "token refused: expired" in output

@@ -57,6 +57,12 @@ def core_error(exc: errors.MercatoIntError):
     if isinstance(exc, errors.Unauthenticated):
         headers.update(BEARER_CHALLENGE)
         log.info("token refused: %s", exc.reason)  # missing, unknown, expired or revoked
+        if exc.reason != "missing":
+            # alike for unknown, expired and revoked: a leaked token's holder must not learn
+            # that it was real, its prefix or when it ended (the server's log says which)
+            text = str(
+                errors.Unauthenticated(code="api.err.token_refused", hint_code="tokens.hint.auth")
+            )
     if isinstance(exc, errors.VersionConflict):
         headers["ETag"] = etag(exc.current)
     return response(status, code, text, headers or None)
