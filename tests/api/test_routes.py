@@ -216,7 +216,11 @@ def test_credentials_get_put_delete_masked_with_etags(api: Api) -> None:
         )
         assert member.status_code == 400
         assert http.get("/api/integrations/nope/credentials").status_code == 404
-        assert http.delete(path).status_code == 204
+        current = http.get(path).headers["ETag"]
+        stale = http.delete(path, headers={"If-Match": f'"{int(current.strip(chr(34))) + 7}"'})
+        assert stale.status_code == 412 and stale.headers["ETag"] == current
+        assert http.get(path).json()["source"] == "own"  # nothing removed
+        assert http.delete(path, headers={"If-Match": current}).status_code == 204
         gone = http.delete(path)
         assert gone.status_code == 404 and gone.json()["error"]["code"] == "not_found"
         assert http.get(path).json()["source"] == "none"

@@ -64,8 +64,13 @@ def put_credentials(
 
 @router.delete("/{integration_id}/credentials", status_code=204)
 def delete_credentials(
-    integration_id: str, svc: Annotated[Services, Depends(services)]
+    integration_id: str,
+    svc: Annotated[Services, Depends(services)],
+    if_match_header: Annotated[str | None, Header(alias="If-Match")] = None,
 ) -> Response:
-    """Remove the stored credentials (hard delete): 204, or 404 when none are stored."""
-    svc.credentials.remove(integration_id, svc.scope, actor=svc.actor)
+    """Remove the stored credentials (hard delete): 204, or 404 when none are stored. With
+    `If-Match`, only if the row is still at that version: 412 and nothing removed otherwise."""
+    svc.credentials.remove(
+        integration_id, svc.scope, actor=svc.actor, if_version=if_match(if_match_header)
+    )
     return Response(status_code=204)

@@ -128,15 +128,19 @@ def update_row_if_version(
     return bool(_dml(result).rowcount)
 
 
-def delete_row(*, session: Session, owner_id: str, scope: TenantScope) -> int:
-    """Hard-delete the row of (owner, organization, tenant); the number of rows removed."""
-    result = session.execute(
-        delete(_T).where(
-            _T.c.integration_id == owner_id,
-            _T.c.organization_id == scope.organization_id,
-            _T.c.tenant_id == scope.tenant_id,
-        )
-    )
+def delete_row(
+    *, session: Session, owner_id: str, scope: TenantScope, version: int | None = None
+) -> int:
+    """Hard-delete the row of (owner, organization, tenant), only at `version` when given;
+    the number of rows removed."""
+    where = [
+        _T.c.integration_id == owner_id,
+        _T.c.organization_id == scope.organization_id,
+        _T.c.tenant_id == scope.tenant_id,
+    ]
+    if version is not None:
+        where.append(_T.c.version == version)
+    result = session.execute(delete(_T).where(*where))
     return int(_dml(result).rowcount or 0)
 
 

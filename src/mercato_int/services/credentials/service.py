@@ -343,9 +343,13 @@ class CredentialsService:
         self.keys.record_uses(store_identity(self.store), {kid: 1}, complete=False)
 
     @requires(CREDENTIALS)
-    def remove(self, integration_id: str, scope: TenantScope, *, actor: str) -> str:
+    def remove(
+        self, integration_id: str, scope: TenantScope, *, actor: str, if_version: int | None = None
+    ) -> str:
         """Hard-delete the integration's own row (a bundle id: the bundle's row); emits
-        `integrations.credentials.removed`. Returns the id whose row was removed."""
+        `integrations.credentials.removed`. Returns the id whose row was removed. With
+        `if_version`, only a row still at that version (VersionConflict otherwise, nothing
+        removed; the compare and the delete are one statement)."""
         owner_id, _ = self.write_target(integration_id, command="unset", scope=scope)
         with self.store.session() as session:
             row = rows.find_rows(session=session, owner_ids=[owner_id], scope=scope).get(owner_id)
@@ -355,7 +359,18 @@ class CredentialsService:
                 fields = sorted(k for k, v in stored.items() if v not in (None, ""))
             except KeyProblem:  # unreadable or its key is gone: which keys it held is unknown
                 fields = None
-            removed = rows.delete_row(session=session, owner_id=owner_id, scope=scope)
+            current = 0 if row is None else int(row.version)
+            if if_version is not None and row is not None and current != if_version:
+                raise rows.version_conflict(owner_id, scope, if_version, current)
+            removed = rows.delete_row(
+                session=session, owner_id=owner_id, scope=scope, version=if_version
+            )
+            if not removed and row is not None and if_version is not None:  # changed meanwhile
+                again = rows.find_rows(session=session, owner_ids=[owner_id], scope=scope)
+                now = again.get(owner_id)
+                raise rows.version_conflict(
+                    owner_id, scope, if_version, 0 if now is None else int(now.version)
+                )
             if not removed:
                 bundle_id = self._bundle_id(owner_id)
                 raise NotFound(
