@@ -3,28 +3,42 @@ documented order), its values, timestamps in UTC with a `Z`, and nulls kept as n
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
+from mercato_int.doctor.model import Check
 from mercato_int.errors import ExitCode
 from mercato_int.keys import MasterKey
 from mercato_int.registry import CredentialField, IntegrationBundle, IntegrationDefinition
 from mercato_int.registry.problems import Problem
 from mercato_int.scope import TenantScope
 from mercato_int.services.acl import Grant
+from mercato_int.services.credentials.export_file import ExportRow
 from mercato_int.services.credentials.keys import KeyStatus, KeyUse
 from mercato_int.services.credentials.requirements import MissingCredentials
+from mercato_int.services.credentials.transfer import (
+    ExportResult,
+    ImportReport,
+    RowOutcome,
+    RowProblem,
+)
 from mercato_int.services.credentials.views import CredentialsView, FieldOrigin
 from mercato_int.services.events import Event
+from mercato_int.services.fleet import Fleet, FleetMatrix, MatrixRow, TenantSummary
 from mercato_int.services.health.jobs import HealthRun, TenantFailure
 from mercato_int.services.health.result import KEY_PROBLEM, HealthOutcome
 from mercato_int.services.logs.activity import Activity
 from mercato_int.services.logs.audit import AuditError, AuditReport, Finding
+from mercato_int.services.logs.ingest import BatchResult
 from mercato_int.services.logs.model import LogEntry, LogPage
+from mercato_int.services.logs.scrub import ScrubReport
 from mercato_int.services.retention.prune import PruneReport, TenantPrune
 from mercato_int.services.retention.settings import SettingValue
 from mercato_int.services.state.marketplace import MarketBundle, MarketItem, Marketplace
 from mercato_int.services.state.reads import StateView
 from mercato_int.services.state.service import StateChange
+from mercato_int.services.tokens.service import TokenRecord
 from mercato_int.shapes.acl import AclListShape, GrantShape
 from mercato_int.shapes.base import ScopeShape, utc_or_none, utc_text
 from mercato_int.shapes.catalog import MarketplaceShape, definition_document
@@ -33,14 +47,24 @@ from mercato_int.shapes.credentials import (
     CredentialsViewShape,
     FieldOriginShape,
 )
+from mercato_int.shapes.doctor import DoctorShape
 from mercato_int.shapes.events import EventListShape, EventShape
+from mercato_int.shapes.fleet import FleetMatrixShape, FleetShape
 from mercato_int.shapes.health import HealthResultShape, HealthRunShape
 from mercato_int.shapes.item import MemberStateShape, ShowIntegrationShape
 from mercato_int.shapes.keys import KeyStatusShape
-from mercato_int.shapes.logs import AuditReportShape, LogEntryShape, LogPageShape
+from mercato_int.shapes.logs import (
+    AuditReportShape,
+    BatchResultShape,
+    LogEntryShape,
+    LogPageShape,
+    ScrubReportShape,
+)
 from mercato_int.shapes.retention import PruneReportShape, SettingShape, SettingsListShape
 from mercato_int.shapes.state import StateChangeShape, StateShape
+from mercato_int.shapes.tokens import CreatedTokenShape, TokenListShape
 from mercato_int.shapes.tools import DbStatusShape, DbUpgradeShape, ScaffoldShape
+from mercato_int.shapes.transfer import ExportShape, ImportReportShape
 from mercato_int.shapes.validation import ValidationShape
 
 WHEN = datetime(2026, 5, 4, 3, 2, 1, tzinfo=UTC)
@@ -502,3 +526,291 @@ def test_validation_and_tools() -> None:
     assert list(upgraded) == ["url", "current", "head", "upToDate", "previous"]
     scaffold = ScaffoldShape(folder="f", files=["f/a.py"], ids=["a"], test="f/test_a.py")
     assert list(scaffold.document()) == ["folder", "files", "ids", "test"]
+
+
+def exactly(doc: dict, expected: dict) -> None:
+    """The same keys in the same order, at every level, and the same values."""
+    assert json.dumps(doc) == json.dumps(expected)
+
+
+def token(**changes) -> TokenRecord:
+    values = {
+        "id": "t1",
+        "name": "ci",
+        "actor": "bot",
+        "scope": ACME,
+        "prefix": "mit_abcdefgh",
+        "created_at": WHEN,
+        "created_by": "ann",
+        "expires_at": WHEN + timedelta(days=90),
+        "revoked_at": None,
+        "last_used_at": None,
+    }
+    return TokenRecord(**{**values, **changes})
+
+
+def test_tokens_list_and_created_token() -> None:
+    revoked = token(id="t2", name="old", revoked_at=WHEN, last_used_at=WHEN, expires_at=None)
+    doc = TokenListShape.of_records(ACME, [token(), revoked], WHEN).document()
+    exactly(
+        doc,
+        {
+            "scope": {"organizationId": "org_1", "tenantId": "acme"},
+            "tokens": [
+                {
+                    "id": "t1",
+                    "name": "ci",
+                    "actor": "bot",
+                    "organizationId": "org_1",
+                    "tenantId": "acme",
+                    "prefix": "mit_abcdefgh",
+                    "createdAt": Z,
+                    "createdBy": "ann",
+                    "expiresAt": "2026-08-02T03:02:01Z",
+                    "revokedAt": None,
+                    "lastUsedAt": None,
+                    "status": "active",
+                },
+                {
+                    "id": "t2",
+                    "name": "old",
+                    "actor": "bot",
+                    "organizationId": "org_1",
+                    "tenantId": "acme",
+                    "prefix": "mit_abcdefgh",
+                    "createdAt": Z,
+                    "createdBy": "ann",
+                    "expiresAt": None,
+                    "revokedAt": Z,
+                    "lastUsedAt": Z,
+                    "status": "revoked",
+                },
+            ],
+        },
+    )
+    later = TokenListShape.of_records(ACME, [token()], WHEN + timedelta(days=91)).document()
+    assert later["tokens"][0]["status"] == "expired"
+    # the one document with the token itself; tenant before organization, as documented
+    exactly(
+        CreatedTokenShape.of_created(token(expires_at=None), "mit_secret").document(),
+        {
+            "id": "t1",
+            "name": "ci",
+            "actor": "bot",
+            "tenantId": "acme",
+            "organizationId": "org_1",
+            "prefix": "mit_abcdefgh",
+            "token": "mit_secret",
+            "expiresAt": None,
+        },
+    )
+
+
+def test_fleet_tenants() -> None:
+    summary = TenantSummary(ACME, ("states", "logs"), True, 7, 2, 1, 1, 40)
+    doc = FleetShape.of(Fleet([summary], hidden=3, since=WHEN)).document()
+    exactly(
+        doc,
+        {
+            "tenants": [
+                {
+                    "tenantId": "acme",
+                    "organizationId": "org_1",
+                    "sources": ["states", "logs"],
+                    "hasPolicy": True,
+                    "integrations": 7,
+                    "enabled": 2,
+                    "withCredentials": 1,
+                    "unhealthy": 1,
+                    "logEntries24h": 40,  # a lower-case h after the digits
+                }
+            ],
+            "total": 1,
+            "hidden": 3,
+            "logsSince": Z,
+        },
+    )
+
+
+def test_fleet_matrix() -> None:
+    definition = IntegrationDefinition(
+        id="sync_orders", title="Orders", category="data_sync", bundle_id="sync_bundle"
+    )
+    view = StateView("sync_orders", is_enabled=True, credentials_owner="sync_bundle")
+    other = TenantScope("org_1", "beta")
+    matrix = FleetMatrix(
+        columns=[ACME, other],
+        rows=[MatrixRow(definition, [view, None])],
+        hidden=1,
+        filtered_out=2,
+    )
+    exactly(
+        FleetMatrixShape.of(matrix).document(),
+        {
+            "tenants": [
+                {"organizationId": "org_1", "tenantId": "acme"},
+                {"organizationId": "org_1", "tenantId": "beta"},
+            ],
+            "integrations": [
+                {
+                    "id": "sync_orders",
+                    "title": "Orders",
+                    "category": "data_sync",
+                    "bundleId": "sync_bundle",
+                    "cells": [
+                        {"isEnabled": True, "healthStatus": None, "hasCredentials": True},
+                        None,  # filtered out in that tenant
+                    ],
+                }
+            ],
+            "total": 1,
+            "tenantCount": 2,
+            "hidden": 1,
+            "filteredOut": 2,
+        },
+    )
+
+
+def test_credentials_export_and_import() -> None:
+    beta = TenantScope("org_1", "beta")
+    result = ExportResult(
+        rows=[
+            ExportRow(beta, "carrier_dhl", {"apiKey": "k"}, Z, 2),
+            ExportRow(ACME, "gateway_stripe", {"secretKey": "s"}, Z, 1),
+        ],
+        problems=[RowProblem(ACME, "carrier_dhl", "no key", ExitCode.KEY)],
+        scopes=[ACME, beta],
+    )
+    doc = ExportShape.of_result(result, out=Path("out.json"), encrypted=True).document()
+    exactly(
+        doc,
+        {
+            "out": "out.json",
+            "encrypted": True,
+            "rows": 2,
+            "tenants": [  # those with a row, sorted
+                {"organizationId": "org_1", "tenantId": "acme"},
+                {"organizationId": "org_1", "tenantId": "beta"},
+            ],
+            "exported": [
+                {"organizationId": "org_1", "tenantId": "beta", "integrationId": "carrier_dhl"},
+                {"organizationId": "org_1", "tenantId": "acme", "integrationId": "gateway_stripe"},
+            ],
+            "problems": [
+                {
+                    "organizationId": "org_1",
+                    "tenantId": "acme",
+                    "integrationId": "carrier_dhl",
+                    "error": "no key",
+                }
+            ],
+        },
+    )
+    assert "apiKey" not in json.dumps(doc) and '"k"' not in json.dumps(doc)  # never a value
+    report = ImportReport(
+        dry_run=False,
+        on_conflict="skip",
+        outcomes=[
+            RowOutcome(ACME, "gateway_stripe", "imported", changed=("secretKey",)),
+            RowOutcome(beta, "carrier_dhl", "rejected", "bad field"),
+        ],
+    )
+    exactly(
+        ImportReportShape.of(report).document(),
+        {
+            "dryRun": False,
+            "onConflict": "skip",
+            "written": True,
+            "aborted": False,
+            "counts": {"imported": 1, "overwritten": 0, "skipped": 0, "rejected": 1, "conflict": 0},
+            "rows": [
+                {
+                    "organizationId": "org_1",
+                    "tenantId": "acme",
+                    "integrationId": "gateway_stripe",
+                    "status": "imported",
+                    "reason": None,
+                    "changedFields": ["secretKey"],
+                },
+                {
+                    "organizationId": "org_1",
+                    "tenantId": "beta",
+                    "integrationId": "carrier_dhl",
+                    "status": "rejected",
+                    "reason": "bad field",
+                    "changedFields": [],
+                },
+            ],
+        },
+    )
+
+
+def test_scrub_report_and_log_batch() -> None:
+    report = ScrubReport(
+        scopes=[ACME],
+        dry_run=True,
+        scanned=9,
+        entries=2,
+        fields={"message": 2, "details": 1},
+        batches=0,
+        unchecked=["gone", "gone"],
+        errors=[AuditError(ACME, "x", "no key", ExitCode.KEY)],
+    )
+    exactly(
+        ScrubReportShape.of(report).document(),
+        {
+            "dryRun": True,
+            "scanned": 9,
+            "entries": 2,
+            "fields": {"details": 1, "message": 2},  # by name
+            "batches": 0,
+            "tenants": [{"organizationId": "org_1", "tenantId": "acme"}],
+            "unchecked": ["gone"],
+            "errors": [
+                {
+                    "organizationId": "org_1",
+                    "tenantId": "acme",
+                    "integrationId": "x",
+                    "error": "no key",
+                }
+            ],
+        },
+    )
+    batch = BatchResult(accepted=2, rejected=[(1, "level: ••••••••")])
+    exactly(
+        BatchResultShape.of(batch).document(),
+        {"accepted": 2, "rejected": [{"index": 1, "reason": "level: ••••••••"}]},
+    )
+
+
+def test_doctor() -> None:
+    checks = [
+        Check("store", "ok", "Store", "sqlite, up to date"),
+        Check("keys", "warn", "Keys", "one key", fix="run keys rotate"),
+    ]
+    exactly(
+        DoctorShape.of_checks(checks).document(),
+        {
+            "ok": True,
+            "failures": 0,
+            "warnings": 1,
+            "checks": [
+                {
+                    "id": "store",
+                    "status": "ok",
+                    "title": "Store",
+                    "detail": "sqlite, up to date",
+                    "fix": None,
+                },
+                {
+                    "id": "keys",
+                    "status": "warn",
+                    "title": "Keys",
+                    "detail": "one key",
+                    "fix": "run keys rotate",
+                },
+            ],
+        },
+    )
+    failed = DoctorShape.of_checks([Check("store", "fail", "Store", "gone", fix="db upgrade")])
+    assert (failed.ok, failed.failures) == (False, 1)

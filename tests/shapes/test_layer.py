@@ -8,11 +8,9 @@ import pkgutil
 import re
 from pathlib import Path
 
-from pydantic.alias_generators import to_camel
-
 import mercato_int
 import mercato_int.shapes
-from mercato_int.shapes.base import Shape
+from mercato_int.shapes.base import Shape, camel
 
 SRC = Path(mercato_int.__file__).parent
 
@@ -38,7 +36,7 @@ def test_every_key_is_camel_case() -> None:
         for name, field in cls.model_fields.items():
             if field.exclude:
                 continue
-            assert field.serialization_alias == to_camel(name), (cls.__name__, name)
+            assert field.serialization_alias == camel(name), (cls.__name__, name)
             assert re.fullmatch(r"[a-z][A-Za-z0-9]*", field.serialization_alias)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 MARKS = {OK: "✓", WARN: "!", FAIL: "✗"}
@@ -23,12 +22,3 @@ class Check:
     @property
     def mark(self) -> str:
         return MARKS[self.status]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "status": self.status,
-            "title": self.title,
-            "detail": self.detail,
-            "fix": self.fix,
-        }

@@ -3,6 +3,7 @@ that writes a timestamp (ISO 8601 in UTC with a `Z`, as the spec's API returns t
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Any, Self
 
@@ -23,8 +24,14 @@ def utc_or_none(value: datetime | None) -> str | None:
     return None if value is None else utc_text(value)
 
 
+def camel(name: str) -> str:
+    """A field's key: pydantic's camelCase, except that a letter after a digit stays lower
+    case (`log_entries_24h` is `logEntries24h`, not `logEntries24H`)."""
+    return re.sub(r"(?<=[0-9])([A-Z])", lambda m: m.group(1).lower(), to_camel(name))
+
+
 def _either(name: str) -> AliasChoices:
-    return AliasChoices(name, to_camel(name))
+    return AliasChoices(name, camel(name))
 
 
 # A timestamp field of a document: a datetime in Python, `...Z` text in JSON.
@@ -43,7 +50,7 @@ class Shape(BaseModel):
         # camelCase in the document; read by field name first, then by the camelCase key:
         # `of` reads a domain object's snake_case attributes, and trying the camelCase name
         # first (plain `alias_generator=to_camel`) doubles the cost of a 10,000-entry page.
-        alias_generator=AliasGenerator(serialization_alias=to_camel, validation_alias=_either),
+        alias_generator=AliasGenerator(serialization_alias=camel, validation_alias=_either),
         populate_by_name=True,
         serialize_by_alias=True,
         from_attributes=True,

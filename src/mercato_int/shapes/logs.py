@@ -1,5 +1,6 @@
 """Log documents: an entry (`logs show --json` items, `--jsonl` lines, the TUI's log panel),
-a page of entries, and the `logs audit` report."""
+a page of entries, the `logs audit` and `logs scrub` reports, and the answer to a batch of
+entries written over the API."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from mercato_int.shapes.base import ScopeShape, Shape, UtcTime, scope_fields
 
 if TYPE_CHECKING:
     from mercato_int.services.logs.audit import AuditError, AuditReport, Finding
+    from mercato_int.services.logs.ingest import BatchResult
+    from mercato_int.services.logs.scrub import ScrubReport
 
 
 class LogEntryShape(Shape):
@@ -95,4 +98,53 @@ class AuditReportShape(Shape):
             findings=[FindingShape.of(f) for f in obj.findings],
             unchecked=sorted(set(obj.unchecked)),
             errors=[AuditErrorShape.of(e) for e in obj.errors],
+        )
+
+
+class ScrubReportShape(Shape):
+    """`logs scrub --json`: `{dryRun, scanned, entries, fields, batches, tenants, unchecked,
+    errors}` (`entries`: rewritten, or that would be on a dry run; `fields`: rewrites per
+    field, by its camelCase name; `batches`: transactions committed)."""
+
+    dry_run: bool
+    scanned: int
+    entries: int
+    fields: dict[str, int]
+    batches: int
+    tenants: list[ScopeShape]
+    unchecked: list[str]
+    errors: list[AuditErrorShape]
+
+    @classmethod
+    def of(cls, obj: ScrubReport) -> Self:
+        return cls(
+            dry_run=obj.dry_run,
+            scanned=obj.scanned,
+            entries=obj.entries,
+            fields=dict(sorted(obj.fields.items())),
+            batches=obj.batches,
+            tenants=[ScopeShape.of(s) for s in obj.scopes],
+            unchecked=sorted(set(obj.unchecked)),
+            errors=[AuditErrorShape.of(e) for e in obj.errors],
+        )
+
+
+class RejectedEntryShape(Shape):
+    """An entry of a batch that was refused: its index (from 0) and why (secrets masked)."""
+
+    index: int
+    reason: str
+
+
+class BatchResultShape(Shape):
+    """`POST /api/integrations/{id}/logs`: `{accepted, rejected: [{index, reason}]}`."""
+
+    accepted: int
+    rejected: list[RejectedEntryShape]
+
+    @classmethod
+    def of(cls, obj: BatchResult) -> Self:
+        return cls(
+            accepted=obj.accepted,
+            rejected=[RejectedEntryShape(index=i, reason=why) for i, why in obj.rejected],
         )

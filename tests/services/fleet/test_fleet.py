@@ -14,6 +14,7 @@ from mercato_int.errors import InvalidInput
 from mercato_int.scope import TenantScope
 from mercato_int.services.events import ACCESS_DENIED
 from mercato_int.shapes.catalog import MarketplaceShape
+from mercato_int.shapes.fleet import FleetMatrixShape, FleetShape
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 ACME = TenantScope("eu", "acme")
@@ -34,6 +35,10 @@ MEDUSA = {
 def svc(services):
     services.clock = lambda: NOW
     return services
+
+
+def matrix_json(svc, **filters) -> dict:
+    return FleetMatrixShape.of(svc.fleet.matrix(**filters)).document()
 
 
 def store_health(svc, ids: list[str], scope: TenantScope, status: str) -> None:
@@ -78,7 +83,9 @@ def seed(svc) -> None:
 def test_every_tenant_from_every_table_with_its_counts(svc) -> None:
     seed(svc)
     fleet = svc.fleet.tenants()
-    got = {(s["tenantId"], s["organizationId"]): s for s in fleet.to_json()["tenants"]}
+    got = {
+        (s["tenantId"], s["organizationId"]): s for s in FleetShape.of(fleet).document()["tenants"]
+    }
     assert list(got) == [
         ("acme", "eu"),
         ("acme", "us"),
@@ -109,7 +116,7 @@ def test_every_tenant_from_every_table_with_its_counts(svc) -> None:
     assert got[("quiet", "eu")]["sources"] == ["logs"]
     assert got[("quiet", "eu")]["logEntries24h"] == 4
     assert fleet.hidden == 1  # locked: counted, never named
-    assert "locked" not in str(fleet.to_json())
+    assert "locked" not in str(FleetShape.of(fleet).document())
 
 
 def test_unhealthy_is_the_health_status_list_shows(svc) -> None:
@@ -163,7 +170,7 @@ def test_hidden_tenants_are_not_audited_and_an_admin_sees_them(svc, monkeypatch)
 
 def test_the_matrix_filters_rows_by_definition_and_cells_by_state(svc) -> None:
     seed(svc)
-    data = svc.fleet.matrix(health_status="unhealthy").to_json()
+    data = matrix_json(svc, health_status="unhealthy")
     assert data["tenants"] == [{"organizationId": "eu", "tenantId": "acme"}]
     assert [(r["id"], r["cells"]) for r in data["integrations"]] == [
         (
@@ -175,16 +182,14 @@ def test_the_matrix_filters_rows_by_definition_and_cells_by_state(svc) -> None:
             [{"isEnabled": True, "healthStatus": "unhealthy", "hasCredentials": True}],
         ),
     ]
-    enabled = svc.fleet.matrix(search="stripe", enabled=True).to_json()
+    enabled = matrix_json(svc, search="stripe", enabled=True)
     assert [t["tenantId"] for t in enabled["tenants"]] == ["acme"]
     assert [r["id"] for r in enabled["integrations"]] == ["gateway_stripe"]
-    everything = svc.fleet.matrix(category="payment").to_json()
+    everything = matrix_json(svc, category="payment")
     assert [r["id"] for r in everything["integrations"]] == ["gateway_stripe"]
     assert len(everything["integrations"][0]["cells"]) == everything["tenantCount"] == 5
     assert everything["hidden"] == 1
-    titles = [
-        r["id"] for r in svc.fleet.matrix(sort="title", descending=True).to_json()["integrations"]
-    ]
+    titles = [r["id"] for r in matrix_json(svc, sort="title", descending=True)["integrations"]]
     assert titles[0] == "gateway_stripe" and titles[-1] == "carrier_dhl"
     with pytest.raises(InvalidInput):
         svc.fleet.matrix(sort="health")

@@ -13,6 +13,7 @@ from mercato_int.redaction import MASK
 from mercato_int.scope import TenantScope
 from mercato_int.services.logs.ingest import MAX_ENTRIES, write_entries
 from mercato_int.services.logs.service import LogService
+from mercato_int.shapes.logs import BatchResultShape
 
 SCOPE = TenantScope()
 NOW = datetime(2026, 2, 1, 12, tzinfo=UTC)
@@ -63,7 +64,10 @@ def test_bad_entries_never_cost_the_good_ones(services, db_url, poison) -> None:
     assert sorted(e.message for e in page.items) == ["item 0", "item 2", "item 9"]
     oldest = page.items[-1]
     assert (oldest.message, oldest.created_at) == ("item 9", datetime(2026, 1, 31, 10, tzinfo=UTC))
-    assert result.to_json()["rejected"][0] == {"index": 1, "reason": reasons[1]}
+    assert BatchResultShape.of(result).document()["rejected"][0] == {
+        "index": 1,
+        "reason": reasons[1],
+    }
 
 
 def test_secrets_are_stripped_and_masked_in_entries_and_in_reasons(services) -> None:
@@ -79,7 +83,9 @@ def test_secrets_are_stripped_and_masked_in_entries_and_in_reasons(services) -> 
     ]
     result = write_entries(logs, "gateway_stripe", entries, SCOPE, now=NOW)
     assert result.accepted == 1
-    assert SECRET not in str(result.to_json()) and MASK in result.rejected[0][1]
+    assert (
+        SECRET not in str(BatchResultShape.of(result).document()) and MASK in result.rejected[0][1]
+    )
     (entry,) = services.logs.query(scope=SCOPE).items
     assert entry.message == f"key {MASK} refused"
     assert entry.details == {"h": [f"Bearer {MASK}"]}

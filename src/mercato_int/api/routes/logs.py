@@ -107,4 +107,6 @@ def write_logs(
 
     result = svc.logs.write_batch(integration_id, body.entries, scope=svc.scope)
     metrics.log_entries_written(result.accepted)
-    return JSONResponse(result.to_json())
+    from mercato_int.shapes.logs import BatchResultShape
+
+    return JSONResponse(BatchResultShape.of(result).document())

@@ -118,7 +118,9 @@ def list_(
             tenant_filter=tenant_filter,
         )
         if as_json:
-            print_json(matrix.to_json())
+            from mercato_int.shapes.fleet import FleetMatrixShape
+
+            print_json(FleetMatrixShape.of(matrix).document())
             return
         from mercato_int.cli.fleet_view import render_matrix
 

@@ -112,23 +112,15 @@ def export(
         note(f"  {p.error}")
     if decrypted:
         warn(t("export.decrypted_warning", path=out_path, actor=svc.actor))
-    tenants = sorted({r.scope for r in result.rows}, key=lambda s: (s.organization_id, s.tenant_id))
     if as_json:
-        print_json(
-            {
-                "out": str(out_path),
-                "encrypted": not decrypted,
-                "rows": len(result.rows),
-                "tenants": [s.as_dict() for s in tenants],
-                "exported": [
-                    {**r.scope.as_dict(), "integrationId": r.integration_id} for r in result.rows
-                ],
-                "problems": [p.to_json() for p in result.problems],
-            }
-        )
+        from mercato_int.shapes.transfer import ExportShape
+
+        shape = ExportShape.of_result(result, out=out_path, encrypted=not decrypted)
+        print_json(shape.document())
     else:
         key = "export.done_decrypted" if decrypted else "export.done"
-        line = t(key, rows=len(result.rows), tenants=len(tenants), path=out_path)
+        tenants = len({r.scope for r in result.rows})
+        line = t(key, rows=len(result.rows), tenants=tenants, path=out_path)
         out().print(line, markup=False, highlight=False)
     if result.exit_code:
         raise typer.Exit(result.exit_code)
@@ -178,7 +170,9 @@ def import_(
         rows, actor=svc.actor, on_conflict=on_conflict, dry_run=dry_run
     )
     if as_json:
-        print_json(report.to_json())
+        from mercato_int.shapes.transfer import ImportReportShape
+
+        print_json(ImportReportShape.of(report).document())
     else:
         for o in report.outcomes:
             # a dry run, or a run --on-conflict fail stopped: what the import would have done

@@ -46,14 +46,9 @@ def doctor(
     failed = sum(c.status == FAIL for c in checks)
     warned = sum(c.status == WARN for c in checks)
     if as_json:
-        print_json(
-            {
-                "ok": not failed,
-                "failures": failed,
-                "warnings": warned,
-                "checks": [c.to_json() for c in checks],
-            }
-        )
+        from mercato_int.shapes.doctor import DoctorShape
+
+        print_json(DoctorShape.of_checks(checks).document())
     else:
         console = out()
         for c in checks:

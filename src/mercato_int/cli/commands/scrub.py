@@ -39,7 +39,9 @@ def scrub(
         what = e.integration_id or t("logs.audit.tenant")
         error_line(t("logs.scrub.failed", what=what, scope=scope_text(e.scope), error=e.error))
     if as_json:
-        print_json(report.to_json())
+        from mercato_int.shapes.logs import ScrubReportShape
+
+        print_json(ScrubReportShape.of(report).document())
     else:
         where = t("logs.audit.all_tenants") if all_tenants else scope_text(svc.scope)
         fields = ", ".join(f"{k} {grouped(n)}" for k, n in sorted(report.fields.items())) or "-"

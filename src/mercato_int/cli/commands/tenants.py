@@ -29,7 +29,9 @@ def tenants(
     warn_problems(svc.registry)  # the counts are over the integrations that loaded
     fleet = svc.fleet.tenants(tenant_filter=tenant_filter)
     if as_json:
-        print_json(fleet.to_json())
+        from mercato_int.shapes.fleet import FleetShape
+
+        print_json(FleetShape.of(fleet).document())
         return
     from mercato_int.cli.fleet_view import render_tenants
 

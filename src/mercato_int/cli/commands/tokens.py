@@ -79,18 +79,9 @@ def create(
     expires_at = _expiry(expires, svc.clock())
     record, token = svc.tokens.create(svc.scope, name, actor=actor, expires_at=expires_at)
     if as_json:
-        print_json(
-            {
-                "id": record.id,
-                "name": record.name,
-                "actor": record.actor,
-                "tenantId": record.scope.tenant_id,
-                "organizationId": record.scope.organization_id,
-                "prefix": record.prefix,
-                "token": token,
-                "expiresAt": record.to_json()["expiresAt"],
-            }
-        )
+        from mercato_int.shapes.tokens import CreatedTokenShape
+
+        print_json(CreatedTokenShape.of_created(record, token).document())
         return
     when = local_time(record.expires_at) if record.expires_at else t("tokens.never")
     # the token alone on stdout (`TOKEN=$(mercato-int tokens create ci)`), the rest on stderr
@@ -126,7 +117,9 @@ def list_(
     found = svc.tokens.list(svc.scope)
     now = svc.clock()
     if as_json:
-        print_json({"scope": svc.scope.as_dict(), "tokens": [r.to_json(now) for r in found]})
+        from mercato_int.shapes.tokens import TokenListShape
+
+        print_json(TokenListShape.of_records(svc.scope, found, now).document())
         return
     console = out()
     if not found:

@@ -28,6 +28,7 @@ from typing import Any
 
 from mercato_int.errors import InvalidInput, KeyProblem, msg
 from mercato_int.scope import TenantScope
+from mercato_int.shapes.base import utc_text
 
 FORMAT = "mercato-int/credentials-export"
 VERSION = 1
@@ -50,15 +51,6 @@ class ExportRow:
     values: dict[str, Any]
     updated_at: str | None = None
     version: int | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            **self.scope.as_dict(),
-            "integrationId": self.integration_id,
-            "values": self.values,
-            "updatedAt": self.updated_at,
-            "version": self.version,
-        }
 
     def __repr__(self) -> str:  # values stay out of tracebacks and logs
         return f"ExportRow({self.integration_id!r}, {self.scope!r}, fields={sorted(self.values)})"
@@ -99,7 +91,20 @@ def _aad(header: dict[str, Any]) -> bytes:
 
 
 def _payload(rows: list[ExportRow]) -> dict[str, Any]:
-    return {"rows": [r.to_json() for r in rows]}
+    return {"rows": [_row_json(r) for r in rows]}
+
+
+def _row_json(row: ExportRow) -> dict[str, Any]:
+    """A row as the file holds it (read back by `_rows`). A file format of its own, versioned
+    by VERSION, not a `--json` document: it carries the values, and must not change when a
+    document of the shape layer does. `updatedAt` is already `...Z` text (utc_or_none)."""
+    return {
+        **row.scope.as_dict(),
+        "integrationId": row.integration_id,
+        "values": row.values,
+        "updatedAt": row.updated_at,
+        "version": row.version,
+    }
 
 
 def seal(rows: list[ExportRow], passphrase: str, *, now: datetime) -> bytes:
@@ -114,7 +119,7 @@ def seal(rows: list[ExportRow], passphrase: str, *, now: datetime) -> bytes:
         "format": FORMAT,
         "version": VERSION,
         "encrypted": True,
-        "createdAt": _utc_text(now),
+        "createdAt": utc_text(now),
         "kdf": kdf,
         "check": _b64(hmac.new(check_key, _CHECK_LABEL, hashlib.sha256).digest()),
         "cipher": {"name": "AES-256-GCM", "nonce": _b64(nonce)},
@@ -130,7 +135,7 @@ def plain(rows: list[ExportRow], *, now: datetime) -> bytes:
         "format": FORMAT,
         "version": VERSION,
         "encrypted": False,
-        "createdAt": _utc_text(now),
+        "createdAt": utc_text(now),
         **_payload(rows),
     }
     return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
@@ -253,9 +258,3 @@ def refuse_existing(path: Path) -> None:
     write itself checks again)."""
     if path.exists() or path.is_symlink():
         raise InvalidInput(msg("export.err.exists", path=path), hint=msg("export.hint.exists"))
-
-
-def _utc_text(value: datetime) -> str:
-    from mercato_int.shapes.base import utc_text  # the one formatter of timestamps
-
-    return utc_text(value)

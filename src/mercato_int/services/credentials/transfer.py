@@ -31,6 +31,7 @@ from mercato_int.services.credentials.schema import merge_values
 from mercato_int.services.credentials.sealing import open_row
 from mercato_int.services.features import CREDENTIALS
 from mercato_int.services.policy import Guard, requires
+from mercato_int.shapes.base import utc_or_none
 from mercato_int.store.engine import Store
 from mercato_int.store.schema import CREDENTIALS as TABLE
 
@@ -50,9 +51,6 @@ class RowProblem:
     integration_id: str
     error: str
     exit_code: ExitCode
-
-    def to_json(self) -> dict[str, Any]:
-        return {**self.scope.as_dict(), "integrationId": self.integration_id, "error": self.error}
 
 
 @dataclass
@@ -77,15 +75,6 @@ class RowOutcome:
     reason: Phrase | None = None  # worded when shown
     changed: tuple[str, ...] = ()
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            **self.scope.as_dict(),
-            "integrationId": self.integration_id,
-            "status": self.status,
-            "reason": None if self.reason is None else str(self.reason),
-            "changedFields": list(self.changed),
-        }
-
 
 @dataclass
 class ImportReport:
@@ -107,17 +96,6 @@ class ImportReport:
         if self.aborted or self.count("rejected"):
             return ExitCode.FAILED
         return ExitCode.OK
-
-    def to_json(self) -> dict[str, Any]:
-        statuses = ("imported", "overwritten", "skipped", "rejected", "conflict")
-        return {
-            "dryRun": self.dry_run,
-            "onConflict": self.on_conflict,
-            "written": self.written,
-            "aborted": self.aborted,
-            "counts": {s: self.count(s) for s in statuses},
-            "rows": [o.to_json() for o in self.outcomes],
-        }
 
 
 class CredentialsTransferService:
@@ -198,7 +176,7 @@ class CredentialsTransferService:
                         RowProblem(scope, row.integration_id, str(exc), exc.exit_code)
                     )
                     continue
-                stamp = _iso(row.updated_at)
+                stamp = utc_or_none(row.updated_at)
                 result.rows.append(
                     ExportRow(scope, row.integration_id, values, stamp, int(row.version))
                 )
@@ -308,9 +286,3 @@ class CredentialsTransferService:
                 )
             report.outcomes.append(outcome)
         return report
-
-
-def _iso(value: datetime | None) -> str | None:
-    from mercato_int.shapes.base import utc_or_none  # the one formatter of timestamps
-
-    return utc_or_none(value)

@@ -28,7 +28,6 @@ from mercato_int.scope import TenantScope
 from mercato_int.services.features import ROLES, VIEW
 from mercato_int.services.fleet.reads import known_scopes, tenant_matcher, views_by_scope
 from mercato_int.services.state.reads import HEALTH_FILTERS, StateView
-from mercato_int.shapes.base import utc_or_none
 from mercato_int.store.engine import Store
 from mercato_int.store.schema import ACL_GRANTS
 
@@ -58,19 +57,6 @@ class TenantSummary:
     unhealthy: int
     logs_24h: int
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "tenantId": self.scope.tenant_id,
-            "organizationId": self.scope.organization_id,
-            "sources": list(self.sources),
-            "hasPolicy": self.has_policy,
-            "integrations": self.integrations,
-            "enabled": self.enabled,
-            "withCredentials": self.with_credentials,
-            "unhealthy": self.unhealthy,
-            "logEntries24h": self.logs_24h,
-        }
-
 
 @dataclass(frozen=True)
 class Fleet:
@@ -78,29 +64,11 @@ class Fleet:
     hidden: int  # tenants the caller may not view: counted, never named
     since: datetime  # the start of the 24 h the log counts cover
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "tenants": [s.to_json() for s in self.tenants],
-            "total": len(self.tenants),
-            "hidden": self.hidden,
-            "logsSince": utc_or_none(self.since),
-        }
-
 
 @dataclass(frozen=True)
 class MatrixRow:
     definition: IntegrationDefinition
     cells: list[StateView | None]  # one per column; None: filtered out
-
-    def to_json(self) -> dict[str, Any]:
-        d = self.definition
-        return {
-            "id": d.id,
-            "title": d.title,
-            "category": d.category,
-            "bundleId": d.bundle_id,
-            "cells": [None if c is None else cell_json(c) for c in self.cells],
-        }
 
 
 @dataclass(frozen=True)
@@ -109,24 +77,6 @@ class FleetMatrix:
     rows: list[MatrixRow]
     hidden: int
     filtered_out: int  # visible tenants left out by the filters (tenant filter, no match)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "tenants": [c.as_dict() for c in self.columns],
-            "integrations": [r.to_json() for r in self.rows],
-            "total": len(self.rows),
-            "tenantCount": len(self.columns),
-            "hidden": self.hidden,
-            "filteredOut": self.filtered_out,
-        }
-
-
-def cell_json(view: StateView) -> dict[str, Any]:
-    return {
-        "isEnabled": view.is_enabled,
-        "healthStatus": view.health_status,
-        "hasCredentials": view.has_credentials,
-    }
 
 
 class FleetService:

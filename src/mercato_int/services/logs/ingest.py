@@ -162,12 +162,6 @@ class BatchResult:
     accepted: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (index from 0, reason)
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "accepted": self.accepted,
-            "rejected": [{"index": i, "reason": why} for i, why in self.rejected],
-        }
-
 
 def too_many_entries(count: int) -> InvalidInput:
     maximum = Grouped(MAX_ENTRIES)

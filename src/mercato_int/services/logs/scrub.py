@@ -60,20 +60,6 @@ class ScrubReport:
         """The first error's code when a tenant or integration could not be scrubbed."""
         return self.errors[0].exit_code if self.errors else ExitCode.OK
 
-    def to_json(self) -> dict[str, Any]:
-        from mercato_int.shapes.logs import AuditErrorShape
-
-        return {
-            "dryRun": self.dry_run,
-            "scanned": self.scanned,
-            "entries": self.entries,
-            "fields": dict(sorted(self.fields.items())),
-            "batches": self.batches,
-            "tenants": [s.as_dict() for s in self.scopes],
-            "unchecked": sorted(set(self.unchecked)),
-            "errors": [AuditErrorShape.of(e).document() for e in self.errors],
-        }
-
 
 def _suspicious(row: Any, red: Redactor) -> bool:
     """False when one regex scan shows `row` holds no secret (the common case), as the writer

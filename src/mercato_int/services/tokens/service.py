@@ -32,6 +32,7 @@ from mercato_int.errors import InvalidInput, NotFound, StoreError, Unauthenticat
 from mercato_int.scope import TenantScope
 from mercato_int.services.features import MANAGE
 from mercato_int.services.policy import Guard, requires
+from mercato_int.shapes.base import utc_or_none
 from mercato_int.store.engine import Store
 from mercato_int.store.schema import API_TOKENS
 
@@ -85,23 +86,6 @@ class TokenRecord:
             return "expired"
         return "active"
 
-    def to_json(self, now: datetime | None = None) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "id": self.id,
-            "name": self.name,
-            "actor": self.actor,
-            **self.scope.as_dict(),
-            "prefix": self.prefix,
-            "createdAt": _iso(self.created_at),
-            "createdBy": self.created_by,
-            "expiresAt": _iso(self.expires_at),
-            "revokedAt": _iso(self.revoked_at),
-            "lastUsedAt": _iso(self.last_used_at),
-        }
-        if now is not None:
-            data["status"] = self.status(now)
-        return data
-
 
 def hash_token(raw: str) -> str:
     """SHA-256 (hex) of the whole token: what the store keeps."""
@@ -154,7 +138,7 @@ class TokenService:
             expires_at = expires_at.replace(tzinfo=UTC)  # a naive time is UTC, as everywhere
         if expires_at is not None and expires_at <= now:
             raise InvalidInput(
-                msg("tokens.err.expires_past", at=_iso(expires_at)),
+                msg("tokens.err.expires_past", at=utc_or_none(expires_at)),
                 hint=msg("tokens.hint.expires"),
             )
         for attempt in range(3):  # a prefix taken already (2^-48 a pair): draw again
@@ -241,9 +225,9 @@ class TokenService:
             if row is None or not hmac.compare_digest(row.token_hash, digest):
                 raise _refused("unknown")
             if row.revoked_at is not None:
-                raise _refused("revoked", prefix=row.prefix, at=_iso(row.revoked_at))
+                raise _refused("revoked", prefix=row.prefix, at=utc_or_none(row.revoked_at))
             if row.expires_at is not None and row.expires_at <= now:
-                raise _refused("expired", prefix=row.prefix, at=_iso(row.expires_at))
+                raise _refused("expired", prefix=row.prefix, at=utc_or_none(row.expires_at))
             if row.last_used_at is None or now - row.last_used_at >= TOUCH_EVERY:
                 _touch(conn, row.id, now)
         return ApiPrincipal(
@@ -322,7 +306,11 @@ class TokenService:
                 "name": record.name,
                 "prefix": record.prefix,
                 "actor": record.actor,
-                **({"expiresAt": _iso(record.expires_at)} if type.endswith("created") else {}),
+                **(
+                    {"expiresAt": utc_or_none(record.expires_at)}
+                    if type.endswith("created")
+                    else {}
+                ),
             },
         )
 
@@ -396,12 +384,6 @@ def _replace_revoked(record: TokenRecord, at: datetime) -> TokenRecord:
 def _id_text(value: Any) -> str:
     # Postgres hands back a UUID, SQLite the 32 hex digits the ORM stored
     return str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
-
-
-def _iso(value: datetime | None) -> str | None:
-    from mercato_int.shapes.base import utc_or_none  # the one formatter of timestamps
-
-    return utc_or_none(value)
 
 
 def _dml(result: Result[Any]) -> CursorResult[Any]:
