@@ -107,6 +107,37 @@ def test_the_access_log_has_no_header_and_no_body(served: Served) -> None:
     assert "x=1" not in output
 
 
+def test_what_a_client_sends_cannot_forge_an_access_log_line_or_leak_a_token(
+    served: Served,
+) -> None:
+    """A path with a newline, a terminal escape or a NUL, a forged X-Forwarded-For and a token
+    pasted into a path: one escaped line each, the token masked."""
+    import socket
+    import time
+    from urllib.parse import urlsplit
+
+    token = "mit_" + "T0kenPastedInAPath_" * 2
+    with served.client() as http:
+        http.get("/api/integrations/x%0a2026-12-01 INFO FORGED LINE%1b%5b2J%00/credentials")
+        http.get("/healthz", headers={"X-Forwarded-For": '6.6.6.6" "GET /forged" 200'})
+        http.get(f"/api/integrations/{token}/credentials")
+    host, port = urlsplit(served.url).hostname, urlsplit(served.url).port
+    for n in range(50):  # made-up methods: counted as OTHER, not one label each
+        with socket.create_connection((host, port)) as raw:
+            raw.sendall(f"XMETHOD{n} /healthz HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            raw.recv(4096)
+    time.sleep(0.3)  # the server's lines are read as they come
+    output = served.output()
+    assert "FORGED LINE" in output  # logged, escaped on its one line
+    assert not any(line.startswith("2026-12-01 INFO FORGED") for line in output.splitlines())
+    assert "\x1b" not in output and "\x00" not in output
+    assert '"GET /forged"' not in output
+    assert token not in output and "T0kenPastedInAPath" not in output
+    with served.client() as http:
+        text = http.get("/metrics").text
+    assert "XMETHOD" not in text and 'method="OTHER"' in text
+
+
 def test_the_ready_line_names_url_store_and_workers(served: Served) -> None:
     ready = [line for line in served.stderr if "listening on" in line]
     assert len(ready) == 1

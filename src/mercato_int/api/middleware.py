@@ -5,10 +5,12 @@ metrics, and the last word on any error a route let through (JSON, no traceback)
 from __future__ import annotations
 
 import logging
+import re
 import time
 from typing import Any
 
 from mercato_int.api import errors, metrics
+from mercato_int.redaction import MASK
 
 MAX_BODY = 1024 * 1024  # bytes: a larger body is refused with 413
 
@@ -80,13 +82,35 @@ class ApiMiddleware:
 
     def _record(self, scope: Scope, status: int, seconds: float) -> None:
         route = _route(scope)
+        method = scope["method"] if scope["method"] in METHODS else "OTHER"
         if self.with_metrics:
-            metrics.observe_request(scope["method"], route, status, seconds)
+            metrics.observe_request(method, route, status, seconds)
         client = scope.get("client") or ("-", 0)
         path = scope.get("path", "")  # uvicorn puts --root-path in it already
         access_log.info(
-            '%s "%s %s" %d %.1fms', client[0], scope["method"], path, status, seconds * 1000
+            '%s "%s %s" %d %.1fms',
+            loggable(str(client[0]), 64),
+            method,
+            loggable(path, 512),
+            status,
+            seconds * 1000,
         )
+
+
+# what the access log and the metrics name as they are; any other method is `OTHER` (a label
+# per made-up method would let anyone grow /metrics without end)
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+_TOKEN = re.compile(r"mit_[A-Za-z0-9_-]{4,}")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\"\\]")
+
+
+def loggable(text: str, limit: int) -> str:
+    """`text` as one safe field of an access log line: a token pasted into it masked, control
+    characters, quotes and backslashes escaped (no forged line, no terminal escape, no NUL), cut
+    at `limit` characters. What a client sends (a path, a forwarded address) is never trusted."""
+    text = _TOKEN.sub("mit_" + MASK, text[: limit * 2])
+    text = _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _route(scope: Scope) -> str:
