@@ -14,7 +14,6 @@ import typer
 
 from mercato_int import __version__
 from mercato_int.cli.command_index import COMMANDS
-from mercato_int.cli.complete import complete_contexts, complete_tenants
 from mercato_int.cli.context import CliState, invocation
 from mercato_int.cli.lazy import LazyGroup
 from mercato_int.errors import ExitCode, InvalidInput, MercatoIntError
@@ -269,6 +268,20 @@ def _configured_lang(argv: Sequence[str] | None = None) -> str | None:
         return None
 
 
+def _complete_tenants(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """`--tenant <TAB>` (cli/complete.py, imported only when completing: `--help` does not)."""
+    from mercato_int.cli.complete import complete_tenants
+
+    return list(complete_tenants(ctx, incomplete))
+
+
+def _complete_contexts(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """`--context <TAB>`, as `_complete_tenants`."""
+    from mercato_int.cli.complete import complete_contexts
+
+    return list(complete_contexts(ctx, incomplete))
+
+
 def _lang_flag(argv: Sequence[str] | None) -> str | None:
     """The value of `--lang` in the arguments, if any."""
     return _flag("--lang", argv)
@@ -326,7 +339,7 @@ def _root(
         typer.Option(
             "--tenant",
             help="Tenant id [env: MERCATO_INT_TENANT]",
-            autocompletion=complete_tenants,
+            autocompletion=_complete_tenants,
         ),
     ] = None,
     org: Annotated[
@@ -347,7 +360,7 @@ def _root(
         typer.Option(
             "--context",
             help="Context of the config file to use [env: MERCATO_INT_CONTEXT]",
-            autocompletion=complete_contexts,
+            autocompletion=_complete_contexts,
         ),
     ] = None,
     version: Annotated[
