@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from fastapi import Depends, Request, Security
+from fastapi import Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from mercato_int.services import Services
@@ -29,11 +29,9 @@ def base(request: Request) -> Services:
     return request.app.state.services  # type: ignore[no-any-return]
 
 
-def principal(
-    request: Request, credentials: HTTPAuthorizationCredentials | None = Security(bearer)
-) -> ApiPrincipal:
+def principal(request: Request, credentials: HTTPAuthorizationCredentials | None) -> ApiPrincipal:
     """The token's principal; 401 (with `WWW-Authenticate: Bearer`) when the header is
-    missing or the token unknown, expired or revoked."""
+    missing or the token unknown, expired or revoked. Looked up on every request."""
     from mercato_int.errors import Unauthenticated
     from mercato_int.i18n import t
 
@@ -42,9 +40,15 @@ def principal(
     return base(request).tokens.authenticate(credentials.credentials)
 
 
-def services(request: Request, who: Any = Depends(principal)) -> Services:
+def services(
+    request: Request, credentials: HTTPAuthorizationCredentials | None = Security(bearer)
+) -> Services:
     """A container for this request: the token's scope and actor; the process's store,
-    registry and keys. `action` names the route for the audit trail of a refusal."""
+    registry and keys. `action` names the route for the audit trail of a refusal.
+
+    One sync dependency (not `principal` and `services` chained): FastAPI runs each sync
+    dependency in its thread pool, and every hop costs more than the token lookup itself."""
+    who = principal(request, credentials)
     shared = base(request)
     _fresh_keys(request)
     settings = replace(shared.settings, scope=who.scope, actor=who.actor)

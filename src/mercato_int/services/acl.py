@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import bindparam, delete, select, text
 
 from mercato_int.errors import InvalidInput, NotAllowed, NotFound
 from mercato_int.scope import TenantScope
@@ -321,18 +321,23 @@ def _lock_policy(session: Any, scope: TenantScope) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:n, 0))"), {"n": name})
 
 
+# built once: every API request reads the policy, and building the statement cost more than
+# running it (the compiled form is cached by SQLAlchemy either way)
+_GRANTS_OF = (
+    select(GRANTS.c.actor, GRANTS.c.grant, GRANTS.c.created_at, GRANTS.c.created_by)
+    .where(
+        GRANTS.c.organization_id == bindparam("organization_id"),
+        GRANTS.c.tenant_id == bindparam("tenant_id"),
+    )
+    .order_by(GRANTS.c.actor, GRANTS.c.grant)
+)
+
+
 def _grants_in(conn: Any, scope: TenantScope) -> list[Grant]:
     """The grants of `scope` by actor then grant, read on the caller's connection or session
     (inside its transaction)."""
-    rows = conn.execute(
-        select(GRANTS.c.actor, GRANTS.c.grant, GRANTS.c.created_at, GRANTS.c.created_by)
-        .where(
-            GRANTS.c.organization_id == scope.organization_id,
-            GRANTS.c.tenant_id == scope.tenant_id,
-        )
-        .order_by(GRANTS.c.actor, GRANTS.c.grant)
-    ).all()
-    return [Grant(*row) for row in rows]
+    given = {"organization_id": scope.organization_id, "tenant_id": scope.tenant_id}
+    return [Grant(*row) for row in conn.execute(_GRANTS_OF, given).all()]
 
 
 def _insert_ignore(session: Any, values: dict[str, Any]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from mercato_int.api import views
@@ -39,7 +40,7 @@ def list_integrations(
     analytics: Annotated[
         bool, Query(description="Each item's 30-day log activity, as `list --json` has it")
     ] = False,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """The marketplace in the token's scope (spec §6.1): `{items, bundles, total}`."""
     market = svc.marketplace.overview(
         svc.scope,
@@ -52,7 +53,9 @@ def list_integrations(
         descending=desc,
         activity=analytics,
     )
-    return views.marketplace(market)
+    # a JSONResponse of the shape's document: FastAPI would otherwise validate and encode
+    # the whole answer once more (jsonable_encoder), for nothing
+    return JSONResponse(views.marketplace(market))
 
 
 @router.get("/{integration_id}")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 
 from mercato_int.scope import TenantScope
@@ -65,25 +65,36 @@ class StateView:
         return max(times) if times else None
 
 
+# built once (every API request reads them; building a statement costs more than running it):
+# a scope's state rows, one integration's, and when each credentials row was saved
+_STATES_OF = select(
+    STATES.c.integration_id,
+    STATES.c.is_enabled,
+    STATES.c.enabled_at,
+    STATES.c.enabled_by,
+    STATES.c.last_health_check,
+    STATES.c.last_health_check_at,
+    STATES.c.updated_at,
+    STATES.c.version,
+).where(
+    STATES.c.organization_id == bindparam("organization_id"),
+    STATES.c.tenant_id == bindparam("tenant_id"),
+)
+_STATE_OF = _STATES_OF.where(STATES.c.integration_id == bindparam("integration_id"))
+_CREDENTIAL_TIMES = select(CREDENTIALS.c.integration_id, CREDENTIALS.c.updated_at).where(
+    CREDENTIALS.c.organization_id == bindparam("organization_id"),
+    CREDENTIALS.c.tenant_id == bindparam("tenant_id"),
+)
+
+
 def read_state_rows(
     conn: Connection, *, scope: TenantScope, integration_id: str | None = None
 ) -> dict[str, StateView]:
     """The stored state rows of `scope` (one integration's, or all), by integration id."""
-    query = select(
-        STATES.c.integration_id,
-        STATES.c.is_enabled,
-        STATES.c.enabled_at,
-        STATES.c.enabled_by,
-        STATES.c.last_health_check,
-        STATES.c.last_health_check_at,
-        STATES.c.updated_at,
-        STATES.c.version,
-    ).where(
-        STATES.c.organization_id == scope.organization_id,
-        STATES.c.tenant_id == scope.tenant_id,
-    )
+    given = {"organization_id": scope.organization_id, "tenant_id": scope.tenant_id}
+    query = _STATES_OF
     if integration_id is not None:
-        query = query.where(STATES.c.integration_id == integration_id)
+        query, given["integration_id"] = _STATE_OF, integration_id
     return {
         row.integration_id: StateView(
             integration_id=row.integration_id,
@@ -95,7 +106,7 @@ def read_state_rows(
             updated_at=row.updated_at,
             version=int(row.version),
         )
-        for row in conn.execute(query)
+        for row in conn.execute(query, given)
     }
 
 
@@ -106,11 +117,8 @@ def read_configured_ids(conn: Connection, *, scope: TenantScope) -> set[str]:
 
 def read_credentials_times(conn: Connection, *, scope: TenantScope) -> dict[str, datetime]:
     """When each credentials row of `scope` was last saved, by integration or bundle id."""
-    query = select(CREDENTIALS.c.integration_id, CREDENTIALS.c.updated_at).where(
-        CREDENTIALS.c.organization_id == scope.organization_id,
-        CREDENTIALS.c.tenant_id == scope.tenant_id,
-    )
-    return {row.integration_id: row.updated_at for row in conn.execute(query)}
+    given = {"organization_id": scope.organization_id, "tenant_id": scope.tenant_id}
+    return {row.integration_id: row.updated_at for row in conn.execute(_CREDENTIAL_TIMES, given)}
 
 
 @dataclass(frozen=True)
@@ -142,6 +150,17 @@ def view_rules(registry: Registry, ids: Iterable[str]) -> dict[str, ViewRule]:
     return rules
 
 
+def registry_rules(registry: Registry) -> dict[str, ViewRule]:
+    """`view_rules` of every integration of `registry`, worked out once per registry (it is
+    complete once discovered, and the API shares one per process): every state read of every
+    request needs them, and they cost more than the rows they are joined with."""
+    cached: tuple[int, dict[str, ViewRule]] | None = registry.__dict__.get("_view_rules")
+    if cached is None or cached[0] != len(registry.integrations):
+        cached = (len(registry.integrations), view_rules(registry, registry.integrations))
+        registry.__dict__["_view_rules"] = cached
+    return cached[1]
+
+
 def effective_views(
     registry: Registry,
     ids: Iterable[str],
@@ -154,7 +173,7 @@ def effective_views(
     that `healthStatus` is derived at read time (`creds unset` makes it `unconfigured` at
     once). `credentials`: `read_credentials_times` of the scope; `rules`: `view_rules` of
     `ids`, when the caller reads many scopes."""
-    rules = rules if rules is not None else view_rules(registry, ids)
+    rules = rules if rules is not None else registry_rules(registry)
     views = {}
     for i in ids:
         rule = rules[i]

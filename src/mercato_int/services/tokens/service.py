@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import CursorResult, Result, or_, select, update
+from sqlalchemy import CursorResult, Result, bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from mercato_int.errors import InvalidInput, NotFound, StoreError, Unauthenticated, msg, scope_msg
@@ -51,6 +51,10 @@ TOUCH_WAIT_MS = 200  # how long the stamp waits for another writer of a SQLite s
 DEFAULT_EXPIRY = timedelta(days=90)  # what `tokens create` uses without --expires
 log = logging.getLogger(__name__)
 NAME_MAX: int = getattr(API_TOKENS.c.name.type, "length", None) or 100
+
+
+# built once: `authenticate` runs on every API request
+_BY_HASH = select(API_TOKENS).where(API_TOKENS.c.token_hash == bindparam("token_hash"))
 
 
 @dataclass(frozen=True)
@@ -221,7 +225,7 @@ class TokenService:
         digest = hash_token(raw)
         now = self.clock()
         with self.store.connect() as conn:
-            row = conn.execute(select(API_TOKENS).where(API_TOKENS.c.token_hash == digest)).first()
+            row = conn.execute(_BY_HASH, {"token_hash": digest}).first()
             if row is None or not hmac.compare_digest(row.token_hash, digest):
                 raise _refused("unknown")
             if row.revoked_at is not None:
