@@ -359,18 +359,13 @@ class CredentialsService:
                 fields = sorted(k for k, v in stored.items() if v not in (None, ""))
             except KeyProblem:  # unreadable or its key is gone: which keys it held is unknown
                 fields = None
-            current = 0 if row is None else int(row.version)
-            if if_version is not None and row is not None and current != if_version:
-                raise rows.version_conflict(owner_id, scope, if_version, current)
             removed = rows.delete_row(
                 session=session, owner_id=owner_id, scope=scope, version=if_version
             )
-            if not removed and row is not None and if_version is not None:  # changed meanwhile
-                again = rows.find_rows(session=session, owner_ids=[owner_id], scope=scope)
-                now = again.get(owner_id)
-                raise rows.version_conflict(
-                    owner_id, scope, if_version, 0 if now is None else int(now.version)
-                )
+            if not removed and row is not None and if_version is not None:  # another version
+                now = rows.find_rows(session=session, owner_ids=[owner_id], scope=scope)
+                current = int(now[owner_id].version) if owner_id in now else 0
+                raise rows.version_conflict(owner_id, scope, if_version, current)
             if not removed:
                 bundle_id = self._bundle_id(owner_id)
                 raise NotFound(
