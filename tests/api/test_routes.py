@@ -300,6 +300,8 @@ def test_a_revoked_or_expired_token_is_refused_at_the_next_request(api: Api) -> 
         unknown = http.get("/api/integrations")
     # alike: a leaked token's holder learns neither that it was real, nor its prefix or end
     assert refused.json() == expired.json() == unknown.json()
+    with api.served.client() as http:  # no token at all: told how to send one
+        assert "Authorization: Bearer" in http.get("/api/integrations").json()["error"]["message"]
     assert record["prefix"] not in refused.text and short["prefix"] not in expired.text
     time.sleep(0.2)  # the server's log lines are read as they come
     output = api.served.output()

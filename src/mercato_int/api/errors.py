@@ -57,7 +57,7 @@ def core_error(exc: errors.MercatoIntError):
     if isinstance(exc, errors.Unauthenticated):
         headers.update(BEARER_CHALLENGE)
         log.info("token refused: %s", exc.reason)  # missing, unknown, expired or revoked
-        if exc.reason != "missing":
+        if exc.reason in ("unknown", "expired", "revoked"):  # a token was sent
             # alike for unknown, expired and revoked: a leaked token's holder must not learn
             # that it was real, its prefix or when it ended (the server's log says which)
             text = str(
