@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import create_engine, event, inspect, text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, CursorResult, Engine, Result
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from mercato_int.errors import InvalidInput, StoreError, StoreUnwritable, msg
@@ -233,3 +233,9 @@ def _unreachable(engine: Engine, exc: Exception) -> StoreError:
         msg("logs.store.unreachable", url=shown_url(engine), reason=reason),
         hint=msg("logs.store.unreachable_hint"),
     )
+
+
+def rowcount(result: Result[Any]) -> int:
+    """The rows an INSERT, UPDATE or DELETE touched (a session types every result as a plain
+    Result; a DML statement's is a CursorResult, which has the count)."""
+    return int(cast("CursorResult[Any]", result).rowcount or 0)

@@ -11,13 +11,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CursorResult, Result, Row, delete, func, select, text, update
+from sqlalchemy import Row, delete, func, select, text, update
 from sqlalchemy.engine import Connection
 
 from mercato_int.errors import VersionConflict, msg, scope_msg
 from mercato_int.scope import TenantScope
+from mercato_int.store.engine import rowcount
 from mercato_int.store.schema import CREDENTIALS as _T
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ def insert_row(
         version=1,
     )
     result = session.execute(stmt.on_conflict_do_nothing(index_elements=_UNIQUE))
-    return bool(_dml(result).rowcount)
+    return bool(rowcount(result))
 
 
 def update_row_if_version(
@@ -125,7 +126,7 @@ def update_row_if_version(
             version=_T.c.version + 1,
         )
     )
-    return bool(_dml(result).rowcount)
+    return bool(rowcount(result))
 
 
 def delete_row(
@@ -141,13 +142,7 @@ def delete_row(
     if version is not None:
         where.append(_T.c.version == version)
     result = session.execute(delete(_T).where(*where))
-    return int(_dml(result).rowcount or 0)
-
-
-def _dml(result: Result[Any]) -> CursorResult[Any]:
-    """The result of an INSERT, UPDATE or DELETE, whose `rowcount` the callers read (a
-    session types every result as a plain Result)."""
-    return cast("CursorResult[Any]", result)
+    return rowcount(result)
 
 
 def envelope_kid_column() -> Any:

@@ -23,9 +23,9 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CursorResult, Result, bindparam, or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from mercato_int.errors import InvalidInput, NotFound, StoreError, Unauthenticated, msg, scope_msg
@@ -33,7 +33,7 @@ from mercato_int.scope import TenantScope
 from mercato_int.services.features import MANAGE
 from mercato_int.services.policy import Guard, requires
 from mercato_int.shapes.base import utc_or_none
-from mercato_int.store.engine import Store
+from mercato_int.store.engine import Store, rowcount
 from mercato_int.store.schema import API_TOKENS
 
 if TYPE_CHECKING:
@@ -204,7 +204,7 @@ class TokenService:
                 .where(API_TOKENS.c.id == row.id, API_TOKENS.c.revoked_at.is_(None))
                 .values(revoked_at=now)
             )
-            if not _dml(done).rowcount:  # revoked by someone else meanwhile: theirs is the event
+            if not rowcount(done):  # revoked by someone else meanwhile: theirs is the event
                 return _record(
                     session.execute(select(API_TOKENS).where(API_TOKENS.c.id == row.id)).one()
                 )
@@ -388,8 +388,3 @@ def _replace_revoked(record: TokenRecord, at: datetime) -> TokenRecord:
 def _id_text(value: Any) -> str:
     # Postgres hands back a UUID, SQLite the 32 hex digits the ORM stored
     return str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
-
-
-def _dml(result: Result[Any]) -> CursorResult[Any]:
-    """An UPDATE's result, which has a rowcount (execute() is typed for SELECTs)."""
-    return cast("CursorResult[Any]", result)
