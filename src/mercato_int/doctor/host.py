@@ -36,51 +36,27 @@ def permissions(settings: Settings, engine: Engine | None) -> Iterator[Check]:
         yield Check("permissions", OK, t("doctor.permissions"), t("doctor.permissions.windows"))
         return
     key_file = settings.config_dir / KEY_FILE_NAME
-    mode = _mode(key_file)
-    title = t("doctor.permissions.key_file")
-    if mode is None:
-        yield Check(
-            "permissions.key_file", OK, title, t("doctor.permissions.absent", path=key_file)
-        )
-    elif mode & 0o077:
-        yield Check(
-            "permissions.key_file",
-            FAIL,
-            title,
-            t("doctor.permissions.mode", path=key_file, mode=f"{mode:04o}", want="0600"),
-            t("doctor.chmod", mode="600", path=key_file),
-        )
-    else:
-        yield Check(
-            "permissions.key_file",
-            OK,
-            title,
-            t("doctor.permissions.fine", path=key_file, mode="0600"),
-        )
-    folders = dict.fromkeys([settings.config_dir, settings.data_dir])
-    for folder in folders:
-        mode = _mode(folder)
-        title = t("doctor.permissions.folder")
-        if mode is None:
-            yield Check(
-                "permissions.folder", OK, title, t("doctor.permissions.absent", path=folder)
-            )
-        elif mode & 0o077:
-            yield Check(
-                "permissions.folder",
-                WARN,
-                title,
-                t("doctor.permissions.mode", path=folder, mode=f"{mode:04o}", want="0700"),
-                t("doctor.chmod", mode="700", path=folder),
-            )
-        else:
-            yield Check(
-                "permissions.folder",
-                OK,
-                title,
-                t("doctor.permissions.fine", path=folder, mode="0700"),
-            )
+    yield _private("permissions.key_file", key_file, t("doctor.permissions.key_file"), FAIL, 0o600)
+    for folder in dict.fromkeys([settings.config_dir, settings.data_dir]):
+        yield _private("permissions.folder", folder, t("doctor.permissions.folder"), WARN, 0o700)
     yield from _store_files(settings, engine)
+
+
+def _private(ident: str, path: Path, title: str, severity: str, want: int) -> Check:
+    """`path` open to its owner only (mode `want`), or `severity` with the chmod that fixes
+    it; a path that is not there is fine."""
+    mode = _mode(path)
+    if mode is None:
+        return Check(ident, OK, title, t("doctor.permissions.absent", path=path))
+    if mode & 0o077:
+        return Check(
+            ident,
+            severity,
+            title,
+            t("doctor.permissions.mode", path=path, mode=f"{mode:04o}", want=f"{want:04o}"),
+            t("doctor.chmod", mode=f"{want:o}", path=path),
+        )
+    return Check(ident, OK, title, t("doctor.permissions.fine", path=path, mode=f"{want:04o}"))
 
 
 def _store_files(settings: Settings, engine: Engine | None) -> Iterator[Check]:
