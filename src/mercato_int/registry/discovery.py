@@ -294,10 +294,10 @@ def _check_references(registry: Registry) -> None:
                     message=message,
                 )
             )
+    members = registry.members_by_bundle()
+    reported = {p.id for p in registry.problems if p.field == "integrations"}
     for bundle in registry.bundles.values():
-        if not registry.members(bundle.id) and not any(
-            p.id == bundle.id and p.field == "integrations" for p in registry.problems
-        ):
+        if not members.get(bundle.id) and bundle.id not in reported:
             registry.problems.append(
                 Problem(
                     file=registry.sources[bundle.id].file,

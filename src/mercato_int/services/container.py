@@ -135,7 +135,7 @@ class Services:
         return LogService(
             guard=self.guard,
             store=self.store,
-            registry=self.registry,
+            registry=lambda: self.registry,  # only writers need it: `logs` never discovers
             clock=self.clock,
             # resolved lazily, per (integration, scope), by whoever writes
             secret_values=lambda i, scope: self.credentials.secret_values(i, scope),

@@ -143,7 +143,7 @@ def show(
     svc = services(ctx)
     scope = svc.scope
     filters = log_filter(
-        svc.registry,
+        lambda: svc.registry,  # discovery only for an id: `logs` of the scope needs none
         now=svc.clock(),
         integration_id=integration_id,
         level=level,

@@ -4,6 +4,7 @@ LogFilter here, with the same errors for the same mistakes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from mercato_int.errors import InvalidInput, msg
@@ -13,7 +14,7 @@ from mercato_int.when import parse_when
 
 
 def log_filter(
-    registry: Registry,
+    registry: Registry | Callable[[], Registry],
     *,
     now: datetime,
     integration_id: str | None = None,
@@ -30,8 +31,10 @@ def log_filter(
 ) -> LogFilter:
     """The filter of these arguments (`since`/`until` as ISO 8601 or an age before `now`).
 
-    An integration id must be known (NotFound names the known ids); a bundle id means the
-    bundle's own entries and its integrations'. `names` are how the front end spells `level`
+    `registry` may be a getter: it is called only for an integration id (discovery imports
+    every provider; a tenant-wide `logs` has no use for it). An integration id must be known
+    (NotFound names the known ids); a bundle id means the bundle's own entries and its
+    integrations'. `names` are how the front end spells `level`
     and `min_level`, for the error that refuses both at once. An unknown level is refused
     when the filter is used (query.conditions)."""
     if level and min_level:
@@ -52,6 +55,8 @@ def log_filter(
             raise InvalidInput(msg("logs.limit.nul", name=name))
     members = None
     if integration_id:
+        if callable(registry):
+            registry = registry()
         registry.get(integration_id)
         if registry.is_bundle(integration_id):  # the bundle's own entries and its members'
             members = (integration_id, *(m.id for m in registry.members(integration_id)))

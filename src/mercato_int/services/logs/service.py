@@ -40,18 +40,25 @@ class LogService:
         *,
         guard: Guard,
         store: Store,
-        registry: Registry,
+        registry: Registry | Callable[[], Registry],
         clock: Callable[[], datetime],
         secret_values: SecretValues | None = None,
         events: Callable[[], EventsService] | None = None,
     ) -> None:
         self.guard = guard
         self.store = store
-        self.registry = registry
+        # a getter: reading logs never needs the registry (discovery imports every provider)
+        self._registry = registry
         self.clock = clock
         # (integration id, scope) -> the current secret values of its resolved credentials
         self.secret_values: SecretValues = secret_values or (lambda _i, _s: ())
         self._events = events  # only `scrub` records events
+
+    @property
+    def registry(self) -> Registry:
+        if callable(self._registry):
+            self._registry = self._registry()
+        return self._registry
 
     # --- writing ------------------------------------------------------------------------
     @requires(MANAGE)

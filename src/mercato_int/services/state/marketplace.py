@@ -157,17 +157,23 @@ class MarketplaceService:
         bundles: list[MarketBundle] = []
         # with a sort, bundles come in the order of their first item
         rank = {i.definition.id: n for n, i in enumerate(selected)}
+        # one pass over the registry and one over the selection, whatever the bundle count
+        members = self.registry.members_by_bundle()
+        chosen_by_bundle: dict[str, list[MarketItem]] = {}
+        for item in selected:
+            if item.definition.bundle_id is not None:
+                chosen_by_bundle.setdefault(item.definition.bundle_id, []).append(item)
         for b in self.registry.bundles.values():
-            members = self.registry.members(b.id)
-            chosen = [i for i in selected if i.definition.bundle_id == b.id]
+            chosen = chosen_by_bundle.get(b.id)
             if not chosen:
                 continue
+            own = members.get(b.id, [])
             bundles.append(
                 MarketBundle(
                     bundle=b,
                     items=chosen,
-                    integration_count=len(members),
-                    enabled_count=sum(states[m.id].is_enabled for m in members),
+                    integration_count=len(own),
+                    enabled_count=sum(states[m.id].is_enabled for m in own),
                     has_credentials=b.id in configured,
                 )
             )
