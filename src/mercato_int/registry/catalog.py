@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +24,9 @@ class ProviderSource:
 
     name: str
     file: str
-    health_checks: dict[str, Any] = field(default_factory=dict)
+    # a Mapping: a registry read from the discovery cache imports the provider on first use
+    health_checks: Mapping[str, Any] = field(default_factory=dict)
+    module: str | None = None  # an entry point's module; None: a provider folder's file
 
 
 @dataclass

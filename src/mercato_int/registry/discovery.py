@@ -33,14 +33,20 @@ def discover(
     extra_paths: Sequence[Path] = (),
     *,
     entry_points: bool = True,
+    scanned: set[Path] | None = None,
 ) -> Registry:
-    """Build the registry: entry points (our bundled providers among them), then `extra_paths`."""
+    """Build the registry: entry points (our bundled providers among them), then `extra_paths`.
+
+    `scanned`, when given, receives every folder searched for providers (what a cache of the
+    result must watch for providers added or removed)."""
     registry = Registry()
     seen: set[Path] = set()
+    roots = scanned if scanned is not None else set()
     if entry_points:
         for source, obj in _entry_point_objects(registry):
-            _load_entry_object(registry, seen, source, obj)
+            _load_entry_object(registry, seen, source, obj, roots)
     for path in extra_paths:
+        roots.add(path)
         if not path.exists():
             registry.problems.append(
                 Problem(
@@ -71,14 +77,17 @@ def _entry_point_objects(registry: Registry) -> Iterable[tuple[str, Any]]:
         yield label, obj
 
 
-def _load_entry_object(registry: Registry, seen: set[Path], label: str, obj: Any) -> None:
+def _load_entry_object(
+    registry: Registry, seen: set[Path], label: str, obj: Any, roots: set[Path]
+) -> None:
     if isinstance(obj, types.ModuleType):
         if hasattr(obj, "integration") or hasattr(obj, "bundle") or hasattr(obj, "integrations"):
             file = getattr(obj, "__file__", None) or label
-            _register_module(registry, obj, file, obj.__name__)
+            _register_module(registry, obj, file, obj.__name__, module_name=obj.__name__)
             return
         if hasattr(obj, "__path__"):
             for p in obj.__path__:
+                roots.add(Path(p))
                 for folder in _provider_folders(Path(p)):
                     _load_folder(registry, seen, folder)
             return
@@ -89,6 +98,7 @@ def _load_entry_object(registry: Registry, seen: set[Path], label: str, obj: Any
     paths = [obj] if isinstance(obj, str | Path) else obj
     try:
         for path in paths:
+            roots.add(Path(path))
             for folder in _provider_folders(Path(path)):
                 _load_folder(registry, seen, folder)
     except TypeError:
@@ -121,9 +131,8 @@ def _load_folder(registry: Registry, seen: set[Path], folder: Path) -> None:
         return
     seen.add(folder)
     file = folder / PROVIDER_FILE
-    pkg_name = _PKG_PREFIX + re.sub(r"\W", "_", folder.name) + f"_{abs(hash(folder)) % 10**8}"
     try:
-        module = _import_provider(pkg_name, folder, file)
+        module = import_folder(folder)
     except SyntaxError as exc:
         registry.problems.append(
             Problem(
@@ -143,6 +152,12 @@ def _load_folder(registry: Registry, seen: set[Path], folder: Path) -> None:
         )
         return
     _register_module(registry, module, str(file), folder.name)
+
+
+def import_folder(folder: Path) -> types.ModuleType:
+    """The `integration.py` of a (resolved) provider folder, imported once per process."""
+    pkg_name = _PKG_PREFIX + re.sub(r"\W", "_", folder.name) + f"_{abs(hash(folder)) % 10**8}"
+    return _import_provider(pkg_name, folder, folder / PROVIDER_FILE)
 
 
 def _import_provider(pkg_name: str, folder: Path, file: Path) -> types.ModuleType:
@@ -169,14 +184,18 @@ def _import_provider(pkg_name: str, folder: Path, file: Path) -> types.ModuleTyp
 
 
 # --- definitions -------------------------------------------------------------------------------
-def _register_module(registry: Registry, module: Any, file: str, name: str) -> None:
+def _register_module(
+    registry: Registry, module: Any, file: str, name: str, *, module_name: str | None = None
+) -> None:
     health_checks = getattr(module, "health_checks", None) or {}
     if not isinstance(health_checks, dict):
         registry.problems.append(
             Problem(file=file, field="health_checks", message="must be a dict of name → callable")
         )
         health_checks = {}
-    source = ProviderSource(name=name, file=file, health_checks=dict(health_checks))
+    source = ProviderSource(
+        name=name, file=file, health_checks=dict(health_checks), module=module_name
+    )
     has_single = hasattr(module, "integration")
     has_bundle = hasattr(module, "bundle")
     has_many = hasattr(module, "integrations")

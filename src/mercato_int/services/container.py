@@ -83,9 +83,12 @@ class Services:
 
     @cached_property
     def registry(self) -> Registry:
-        from mercato_int.registry.discovery import discover
+        # kept in the data dir across runs while no provider file changes (registry/cache.py)
+        from mercato_int.registry.cache import discover_cached
 
-        return discover(self.settings.providers_path)
+        return discover_cached(
+            self.settings.providers_path, cache_dir=self.settings.data_dir / "cache"
+        )
 
     @cached_property
     def store(self) -> Store:

@@ -1,0 +1,150 @@
+"""The discovery cache: a second run reads the registry back without importing a provider;
+any change to a provider file, folder or the set of providers makes it discover again; a
+corrupt cache is ignored and rewritten; the file is private."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+from mercato_int.registry.cache import discover_cached
+from mercato_int.registry.discovery import discover
+
+
+def _forget_providers() -> None:
+    """Each run as in a new process: discovery imports a provider once per process."""
+    for name in [m for m in sys.modules if m.startswith("mercato_int_provider_")]:
+        del sys.modules[name]
+
+
+def _provider(marker: Path, some_id: str, title: str, extra: str = "") -> str:
+    # writes a line to `marker` whenever it is imported: what shows that discovery ran
+    return (
+        "from pathlib import Path\n"
+        f"with open({str(marker)!r}, 'a') as fh:\n"
+        f"    fh.write({some_id!r} + '\\n')\n"
+        f"integration = {{'id': {some_id!r}, 'title': {title!r}, 'category': 'payment'}}\n" + extra
+    )
+
+
+@pytest.fixture
+def setup(tmp_path: Path, providers_dir):
+    marker = tmp_path / "imports.txt"
+    root = providers_dir(
+        {
+            "alpha": _provider(marker, "alpha_one", "Alpha"),
+            "beta": _provider(marker, "beta_one", "Beta"),
+        }
+    )
+    cache = tmp_path / "data" / "cache"
+
+    def run() -> tuple[dict[str, str], list[str]]:
+        """(id -> title of the registry, the providers imported by this run)"""
+        marker.unlink(missing_ok=True)
+        _forget_providers()
+        registry = discover_cached([root], cache_dir=cache, racy_seconds=0)
+        imported = marker.read_text().split() if marker.exists() else []
+        titles = {i: d.title for i, d in registry.integrations.items()}
+        return titles, sorted(imported)
+
+    return root, cache, run
+
+
+def _same(registry_titles: dict[str, str], root: Path) -> bool:
+    _forget_providers()
+    fresh = discover([root])
+    return registry_titles == {i: d.title for i, d in fresh.integrations.items()}
+
+
+def test_a_second_run_imports_no_provider(setup) -> None:
+    _root, cache, run = setup
+    first, imported = run()
+    assert imported == ["alpha_one", "beta_one"]
+    assert first["alpha_one"] == "Alpha" and "gateway_stripe" in first
+    second, imported = run()
+    assert imported == []
+    assert second == first
+    assert list(second) == list(first)  # the same order
+    (file,) = cache.glob("registry-*.json")
+    assert stat.S_IMODE(file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700
+
+
+@pytest.mark.parametrize("change", ["touch", "same_size_edit", "add", "remove", "helper_file"])
+def test_any_change_discovers_again(setup, change: str) -> None:
+    root, _cache, run = setup
+    run()
+    assert run()[1] == []  # cached
+    marker = root.parent / "imports.txt"
+    alpha = root / "alpha" / "integration.py"
+    if change == "touch":
+        st = alpha.stat()
+        os.utime(alpha, ns=(st.st_atime_ns, st.st_mtime_ns + 1))
+    elif change == "same_size_edit":
+        alpha.write_text(alpha.read_text().replace("'Alpha'", "'Alfa!'"))
+    elif change == "add":
+        (root / "gamma").mkdir()
+        (root / "gamma" / "integration.py").write_text(_provider(marker, "gamma_one", "Gamma"))
+    elif change == "remove":
+        (root / "beta" / "integration.py").unlink()
+    elif change == "helper_file":
+        (root / "alpha" / "helpers.py").write_text("X = 1\n")
+    titles, imported = run()
+    assert imported, "discovery did not run again"
+    assert _same(titles, root)
+    if change == "same_size_edit":
+        assert titles["alpha_one"] == "Alfa!"
+    if change == "add":
+        assert titles["gamma_one"] == "Gamma"
+    if change == "remove":
+        assert "beta_one" not in titles
+    assert run()[1] == []  # and cached again
+
+
+@pytest.mark.parametrize("garbage", [b"", b"{not json", b'{"format": 1}', b"\x00\xff" * 10])
+def test_a_corrupt_cache_is_ignored_and_rebuilt(setup, garbage: bytes) -> None:
+    _root, cache, run = setup
+    first, _ = run()
+    (file,) = cache.glob("registry-*.json")
+    file.write_bytes(garbage)
+    again, imported = run()
+    assert imported == ["alpha_one", "beta_one"]
+    assert again == first
+    assert run()[1] == []  # rewritten whole
+
+
+def test_files_changed_just_now_are_not_cached(tmp_path: Path, providers_dir) -> None:
+    root = providers_dir({"alpha": _provider(tmp_path / "m", "alpha_one", "Alpha")})
+    discover_cached([root], cache_dir=tmp_path / "cache")  # default: the last 2 s are racy
+    assert not list((tmp_path / "cache").glob("registry-*.json"))
+
+
+def test_health_checks_of_a_cached_registry_import_their_provider(setup) -> None:
+    root, cache, run = setup
+    extra = (
+        "integration['healthCheck'] = {'service': 'ping'}\n"
+        "def ping(credentials, **kw):\n    return {'status': 'healthy'}\n"
+        "health_checks = {'ping': ping}\n"
+    )
+    marker = root.parent / "imports.txt"
+    (root / "alpha" / "integration.py").write_text(_provider(marker, "alpha_one", "A", extra))
+    run()
+    registry = discover_cached([root], cache_dir=cache, racy_seconds=0)
+    marker.unlink(missing_ok=True)
+    _forget_providers()
+    registry = discover_cached([root], cache_dir=cache, racy_seconds=0)
+    assert not marker.exists()  # read from the cache
+    check = registry.resolve_health_check("alpha_one")
+    assert callable(check) and check.__name__ == "ping"
+    assert marker.read_text().split() == ["alpha_one"]  # imported now, for the check
+
+
+def test_problems_are_kept(tmp_path: Path, providers_dir) -> None:
+    root = providers_dir({"broken": "integration = {'id': 'Bad Id', 'title': 'x'}\n"})
+    first = discover_cached([root], cache_dir=tmp_path / "c", racy_seconds=0)
+    second = discover_cached([root], cache_dir=tmp_path / "c", racy_seconds=0)
+    assert first.problems and second.problems == first.problems
