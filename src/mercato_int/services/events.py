@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from mercato_int.errors import Grouped, InvalidInput, msg
 from mercato_int.scope import TenantScope
@@ -125,6 +125,10 @@ class EventsService:
             created_at=self.clock(),
         )
         session.add(row)
+        if session.get_bind().dialect.name == "postgresql":  # wakes `events -f` at commit
+            from mercato_int.services.follow import notify_sql
+
+            session.execute(text(notify_sql(EVENTS.name)))
         return Event(
             id=str(row.id),
             type=type,
@@ -186,13 +190,15 @@ class EventsService:
         types: Sequence[str] | None = None,
         since: datetime | None = None,
         backlog: int = 0,
-        interval: float = 1.0,
+        interval: float | None = None,
         stop: Callable[[], bool] = lambda: False,
     ) -> Iterator[Event]:
         """The last `backlog` events matching (from `since`), then every event of `scope`
         committed from now on, in the order they were stored, until `stop()`. Follows the
         insertion order (services/follow.py), not created_at: an event stamped by a host
-        whose clock is behind, or committed late, is still seen, once."""
+        whose clock is behind, or committed late, is still seen, once. `interval`: the longest
+        wait between reads (default: 0.5 s on SQLite; on Postgres a notification wakes it,
+        with a read every 10 s in case one is lost)."""
         from mercato_int.services.follow import follow
 
         def last_events(conn: Any) -> list[Event]:

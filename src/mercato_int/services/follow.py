@@ -7,7 +7,13 @@ and "seq above the last one read" is exact. On Postgres a transaction may commit
 that took a higher seq. Each read therefore takes one REPEATABLE READ snapshot and notes the
 transactions it saw in progress; once one of them has finished, a read looks, in the seq range
 already passed, for the rows it wrote (a row's `xmin`), so a late commit is still yielded,
-once, and each transaction costs one such look, however long it ran."""
+once, and each transaction costs one such look, however long it ran.
+
+Waking: on Postgres the writers `NOTIFY` the table's channel in the writing transaction (one
+per batch or statement, `notify_sql`), delivered at commit; the follower `LISTEN`s on its own
+connection and reads when woken, with a slow safety poll (`SAFETY_POLL`) in case a
+notification is lost or a row was written by something that does not notify. SQLite has no
+such thing: it polls every `SQLITE_POLL` seconds."""
 
 from __future__ import annotations
 
@@ -28,6 +34,18 @@ Item = TypeVar("Item")
 STARTUP_LOOKBACK = 50_000
 CHUNK = 2_000  # rows read at once while catching up
 GIVE_UP_AFTER = 20  # failed reads in a row
+SQLITE_POLL = 0.5  # seconds between reads on SQLite (and on Postgres without LISTEN)
+SAFETY_POLL = 10.0  # Postgres: seconds between reads when no notification comes
+
+
+def channel(table_name: str) -> str:
+    """The notification channel of a followed table."""
+    return f"mercato_int_{table_name}"
+
+
+def notify_sql(table_name: str) -> str:
+    """What a Postgres writer runs once in its transaction to wake the table's followers."""
+    return f"NOTIFY {channel(table_name)}"
 
 
 def follow(
@@ -37,11 +55,35 @@ def follow(
     *,
     convert: Callable[[Any], Item],
     backlog: Callable[[sa.Connection], list[Item]] = lambda _conn: [],
-    poll_seconds: float = 0.5,
+    poll_seconds: float | None = None,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> Iterator[Item]:
     """`backlog(conn)` (read in the first snapshot), then every row of `table` matching
-    `where` committed from then on, converted, in insertion order, until `should_stop()`."""
+    `where` committed from then on, converted, in insertion order, until `should_stop()`.
+    `poll_seconds`: the longest wait between reads (default SQLITE_POLL, on Postgres
+    SAFETY_POLL: a notification wakes it sooner)."""
+    pg = store.dialect == "postgresql"
+    # listening before the first read: a row committed between the two still wakes us
+    listener = _Listener.start(store, table.name) if pg else None
+    default = SAFETY_POLL if listener is not None else SQLITE_POLL
+    poll = poll_seconds if poll_seconds is not None else default
+    try:
+        yield from _follow(store, table, where, convert, backlog, poll, should_stop, listener)
+    finally:
+        if listener is not None:
+            listener.close()
+
+
+def _follow(
+    store: Store,
+    table: sa.TableClause,
+    where: Sequence[sa.ColumnElement[bool]],
+    convert: Callable[[Any], Item],
+    backlog: Callable[[sa.Connection], list[Item]],
+    poll: float,
+    should_stop: Callable[[], bool],
+    listener: _Listener | None,
+) -> Iterator[Item]:
     pg = store.dialect == "postgresql"
     with _reading(store) as conn:
         in_flight = _in_flight_xids(conn) if pg else []
@@ -55,8 +97,12 @@ def follow(
     failures = 0
     caught_up = True
     while not should_stop():
-        if caught_up:
-            time.sleep(poll_seconds)
+        if not caught_up:
+            pass  # read the rest at once
+        elif listener is None:
+            time.sleep(poll)
+        elif not listener.wait(poll, should_stop):
+            time.sleep(SQLITE_POLL)  # the listening connection failed: poll from now on
         try:
             with _reading(store) as conn:
                 in_flight = _in_flight_xids(conn) if pg else []
@@ -136,3 +182,60 @@ def _in_flight_xids(conn: sa.Connection) -> list[int]:
     """Postgres: the transactions in progress in this transaction's snapshot (xid8)."""
     text = str(conn.exec_driver_sql("SELECT pg_current_snapshot()::text").scalar_one())
     return [int(x) for x in text.split(":")[2].split(",") if x]
+
+
+class _Listener:
+    """Postgres: a connection of its own LISTENing on a table's channel."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        self.ok = True
+
+    @classmethod
+    def start(cls, store: Store, table_name: str) -> _Listener | None:
+        """None when it cannot listen (the follower then polls)."""
+        try:
+            raw = store.engine.raw_connection()
+        except Exception:
+            return None
+        try:
+            conn = raw.driver_connection
+            conn.autocommit = True  # type: ignore[union-attr]
+            conn.execute(f"LISTEN {channel(table_name)}")  # type: ignore[union-attr]
+        except Exception:
+            raw.invalidate()
+            return None
+        return cls(raw)
+
+    def wait(self, seconds: float, should_stop: Callable[[], bool]) -> bool:
+        """Until a notification comes, `seconds` pass or `should_stop()` (looked at every
+        second). False when the connection failed: the caller polls from then on."""
+        if not self.ok:
+            return False
+        conn = self.raw.driver_connection
+        deadline = time.monotonic() + seconds
+        try:
+            while not should_stop():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return True
+                if any(True for _ in conn.notifies(timeout=min(left, 1.0), stop_after=1)):
+                    # the others that came meanwhile: one read covers them all
+                    for _ in conn.notifies(timeout=0.0):
+                        pass
+                    return True
+        except Exception:
+            self.ok = False
+            return False
+        return True
+
+    def close(self) -> None:
+        try:
+            if self.ok:
+                self.raw.driver_connection.execute("UNLISTEN *")
+                self.raw.driver_connection.autocommit = False
+                self.raw.close()  # back to the pool, listening to nothing
+            else:
+                self.raw.invalidate()
+        except Exception:
+            self.raw.invalidate()

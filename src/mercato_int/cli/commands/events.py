@@ -99,7 +99,7 @@ def events(
 def _follow(svc: Services, types: list[str], *, since: Any, backlog: int, as_json: bool) -> None:
     from mercato_int.shapes.events import EventShape
 
-    for e in svc.events.follow(svc.scope, types=types, since=since, backlog=backlog, interval=0.5):
+    for e in svc.events.follow(svc.scope, types=types, since=since, backlog=backlog):
         if as_json:
             sys.stdout.write(json.dumps(EventShape.of(e).document(), ensure_ascii=False) + "\n")
             sys.stdout.flush()

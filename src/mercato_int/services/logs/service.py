@@ -182,12 +182,14 @@ class LogService:
         scope: TenantScope,
         filters: LogFilter | None = None,
         backlog: int = 10,
-        poll_seconds: float = 0.5,
+        poll_seconds: float | None = None,
         should_stop: Callable[[], bool] = lambda: False,
     ) -> Iterator[LogEntry]:
         """The last `backlog` entries (newest by createdAt, printed oldest first), then every
         entry other processes write from now on, in insertion order, whatever createdAt it
-        carries (`logs ingest` of old entries), until `should_stop()`."""
+        carries (`logs ingest` of old entries), until `should_stop()`. `poll_seconds`: the
+        longest wait between reads (default: 0.5 s on SQLite; on Postgres a writer's
+        notification wakes it, with a read every 10 s in case one is lost)."""
         from mercato_int.services.follow import follow
 
         f = filters or LogFilter()

@@ -23,6 +23,7 @@ from mercato_int.errors import (
     msg_n,
 )
 from mercato_int.scope import TenantScope
+from mercato_int.services.follow import notify_sql
 from mercato_int.services.logs import limits
 from mercato_int.services.logs.model import LEVELS, unknown_level
 from mercato_int.services.logs.redaction import Redactor
@@ -37,6 +38,7 @@ COLUMNS: tuple[str, ...] = tuple(c.name for c in LOGS.c if c.name != "seq")
 # Untyped columns: rows arrive already serialized for the dialect, so SQLAlchemy has no
 # per-value processing left to do (that is where a bulk insert's time would otherwise go).
 _BULK_TABLE = sa.table(TABLE, *(sa.column(c) for c in COLUMNS))
+_NOTIFY = notify_sql(TABLE)
 _SQLITE_INSERT = (
     f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 )
@@ -325,6 +327,8 @@ class LogWriter:
                     conn.execute(
                         sa.insert(_BULK_TABLE), [dict(zip(COLUMNS, r, strict=True)) for r in rows]
                     )
+                if not self._sqlite:  # wakes `logs -f` at commit: one per batch (follow.py)
+                    conn.exec_driver_sql(_NOTIFY)
         except (ValueError, OverflowError, TypeError) as exc:  # the driver could not bind a value
             raise _Refused(_first_line(exc)) from None
         except Exception as exc:
