@@ -64,10 +64,12 @@ def reset() -> None:
 
 def print_json(data: Any) -> None:
     """Exactly the documented JSON shape on stdout, nothing else."""
-    import json
+    # pydantic's Rust encoder: what json.dumps(indent=2, ensure_ascii=False) writes, but the
+    # stdlib's indenting encoder is pure Python (0.1 s for `list --json` at 2,000 integrations)
+    from pydantic_core import to_json
 
     try:
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+        sys.stdout.write(to_json(data, indent=2, fallback=str).decode() + "\n")
         sys.stdout.flush()
     except BrokenPipeError:
         closed_stdout()
