@@ -1,6 +1,6 @@
 """`list` of a big registry: one line per integration under a one-line head per bundle.
 
-Above `marketplace_view.COMPACT_OVER` integrations a panel per bundle is thousands of lines of
+Above `COMPACT_OVER` integrations a panel per bundle is thousands of lines of
 Rich layout (2.3 s at 2,000); these lines are written as styled segments in one pass, so the
 cost is the characters printed. Columns are aligned over the whole listing and never wrap, so
 the output greps and copies cleanly."""
@@ -16,6 +16,10 @@ from mercato_int.i18n import scope_text, t, t_or, tn
 
 if TYPE_CHECKING:
     from mercato_int.services.state.marketplace import MarketItem, Marketplace
+
+# Above this many integrations (after the filters) `list` is compact: at 2,000 the panels
+# were 16,000 lines and 2.3 s of Rich layout; a line each reads (and greps) better there.
+COMPACT_OVER = 100
 
 # what Rich's Text strips from a string it is given: a provider's title cannot move the cursor
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")

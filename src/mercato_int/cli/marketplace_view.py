@@ -80,18 +80,8 @@ def _add_rows(table: object, items: list[MarketItem], bundle_title: str | None) 
         table.add_row(*row)  # type: ignore[attr-defined]
 
 
-# Above this many integrations `list` prints one line per integration under a one-line head
-# per bundle instead of a panel per bundle: at 2,000 the panels were 16,000 lines and 2.3 s
-# of Rich layout; the compact form reads (and greps) better at that size and costs one pass.
-COMPACT_OVER = 100
-
-
 def render_marketplace(market: Marketplace, context: str | None = None) -> None:
     """The marketplace as `list` shows it; `context`: the config file's context in effect."""
-    if len(market.items) > COMPACT_OVER:
-        from mercato_int.cli.marketplace_compact import render_compact
-
-        return render_compact(market, context)
     from rich.console import Group
     from rich.markup import escape
     from rich.panel import Panel

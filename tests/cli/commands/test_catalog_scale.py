@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-BIG = 120  # above marketplace_view.COMPACT_OVER
+BIG = 120  # above marketplace_compact.COMPACT_OVER
 
 
 def _big_provider(count: int, bundles: int) -> str:

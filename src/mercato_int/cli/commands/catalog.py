@@ -142,6 +142,11 @@ def list_(
 
         print_json(MarketplaceShape.of(market).document())
         return
+    from mercato_int.cli.marketplace_compact import COMPACT_OVER, render_compact
+
+    if len(market.items) > COMPACT_OVER:  # a line per integration, not a panel per bundle
+        render_compact(market, svc.settings.context)
+        return
     from mercato_int.cli.marketplace_view import render_marketplace
 
     render_marketplace(market, svc.settings.context)
