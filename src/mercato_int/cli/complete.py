@@ -21,10 +21,11 @@ def _registry() -> Registry | None:
     # Completion runs before the root callback, so there is no services container yet; the
     # registry needs only the providers path from the environment or the config file.
     try:
-        from mercato_int.registry.discovery import discover
+        from mercato_int.registry.cache import discover_cached
         from mercato_int.settings import Settings
 
-        return discover(Settings.load().providers_path)
+        settings = Settings.load()  # the discovery cache of every other command (a tab press)
+        return discover_cached(settings.providers_path, cache_dir=settings.data_dir / "cache")
     except Exception:  # never a traceback into the user's shell
         return None
 
