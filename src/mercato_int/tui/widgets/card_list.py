@@ -79,6 +79,9 @@ class CardList(VerticalScroll):
         self._columns = 3
         self._lock = asyncio.Lock()
         self._sync_pending = False
+        # where the view goes once the cards just mounted are laid out (until then Textual
+        # would clamp a scroll to the old content's height)
+        self._pending_y: float | None = None
         # the focus of a card scrolled away: (entry key, place among its targets), taken
         # back when that card is mounted again
         self._lost_focus: tuple[str, int] | None = None
@@ -99,7 +102,9 @@ class CardList(VerticalScroll):
         return self.scrollable_content_region.height or self.app.size.height
 
     def on_mount(self) -> None:
-        self._columns = 5 if self.screen.has_class("-wide") else 3  # .tiles grid-size
+        # .tiles has 3 columns, 5 on a wide screen (until a card is measured: its grid says)
+        wide = [w for w, name in self.app.HORIZONTAL_BREAKPOINTS or () if name == "-wide"]
+        self._columns = 5 if wide and self.app.size.width >= wide[0] else 3
 
     def _estimate(self, entry: Entry, width: int) -> int:
         measured = self._measured.get((entry.shape, width))
@@ -145,14 +150,23 @@ class CardList(VerticalScroll):
             self.entries = entries
             self._layout()
             total = self._offsets[-1]
-            target = self.scroll_y if y is None else y
+            target = self._y() if y is None else y
             target = max(0.0, min(target, total - self._view_height))
+            self._pending_y = target
             await self._remove(list(self._mounted))
             # what is on screen first; the cards around it once that is painted
             await self._mount_window(*self._window(target, spare=False))
-        if target != self.scroll_y:
-            self.call_after_refresh(self.scroll_to, y=target, animate=False)
-        self.call_after_refresh(self._schedule_sync)
+        self.call_after_refresh(self._settle)
+
+    def _y(self) -> float:
+        return self.scroll_y if self._pending_y is None else self._pending_y
+
+    def _settle(self) -> None:
+        """The view to where `show` or `reveal` put it, then the cards around it."""
+        if self._pending_y is not None:
+            y, self._pending_y = self._pending_y, None
+            self.scroll_to(y=y, animate=False, immediate=True)
+        self._schedule_sync()
 
     def entry_of(self, integration_id: str) -> int | None:
         return next(
@@ -163,16 +177,20 @@ class CardList(VerticalScroll):
         """Mount the entry `index` and scroll the view to its top."""
         y = self._offsets[index]
         async with self._lock:
+            self._pending_y = y
             if index not in self._mounted:
                 await self._remove(list(self._mounted))
                 await self._mount_window(*self._window(y))
-        self.scroll_to(y=y, animate=False, immediate=True)
+        self.call_after_refresh(self._settle)
 
     async def sync(self) -> None:
         """Mount what the view now needs and unmount what it left far behind."""
         self._sync_pending = False
+        # where the view goes once the cards just mounted are laid out (until then Textual
+        # would clamp a scroll to the old content's height)
+        self._pending_y: float | None = None
         async with self._lock:
-            y = self.scroll_y
+            y = self._y()
             if self._covers(y):
                 return
             lo, hi = self._window(y)
@@ -186,7 +204,7 @@ class CardList(VerticalScroll):
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
-        if self.entries and not self._covers(new_value):
+        if self._pending_y is None and self.entries and not self._covers(new_value):
             self._schedule_sync()
 
     def validate_scroll_y(self, value: float) -> float:
@@ -279,12 +297,14 @@ class CardList(VerticalScroll):
             if height != before:
                 self._measured[(entry.shape, width)] = height
                 changed = True
-                if self._offsets[n + 1] <= self.scroll_y:
+                if self._offsets[n + 1] <= self._y():
                     shift += height - before
         if changed:
             self._layout()
             self._set_spacers()
-            if shift:
+            if shift and self._pending_y is not None:
+                self._pending_y += shift
+            elif shift:
                 self.scroll_to(y=self.scroll_y + shift, animate=False, immediate=True)
             self._schedule_sync()
 
