@@ -186,9 +186,6 @@ class CardList(VerticalScroll):
     async def sync(self) -> None:
         """Mount what the view now needs and unmount what it left far behind."""
         self._sync_pending = False
-        # where the view goes once the cards just mounted are laid out (until then Textual
-        # would clamp a scroll to the old content's height)
-        self._pending_y: float | None = None
         async with self._lock:
             y = self._y()
             if self._covers(y):
