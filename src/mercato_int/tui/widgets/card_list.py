@@ -153,13 +153,18 @@ class CardList(VerticalScroll):
             target = self._y() if y is None else y
             target = max(0.0, min(target, total - self._view_height))
             self._pending_y = target
-            await self._remove(list(self._mounted))
             # what is on screen first; the cards around it once that is painted
-            await self._mount_window(*self._window(target, spare=False))
+            await self._swap(list(self._mounted), self._window(target, spare=False))
         self.call_after_refresh(self._settle)
 
     def _y(self) -> float:
-        return self.scroll_y if self._pending_y is None else self._pending_y
+        """Where the view is going: a scroll waiting for a layout, the end of a scroll being
+        animated (`end` mounts the last cards once, not every card it passes), or here."""
+        if self._pending_y is not None:
+            return self._pending_y
+        if self.app.animator.is_being_animated(self, "scroll_y"):
+            return float(self.scroll_target_y)
+        return float(self.scroll_y)
 
     def _settle(self) -> None:
         """The view to where `show` or `reveal` put it, then the cards around it."""
@@ -179,8 +184,7 @@ class CardList(VerticalScroll):
         async with self._lock:
             self._pending_y = y
             if index not in self._mounted:
-                await self._remove(list(self._mounted))
-                await self._mount_window(*self._window(y))
+                await self._swap(list(self._mounted), self._window(y))
         self.call_after_refresh(self._settle)
 
     async def sync(self) -> None:
@@ -191,8 +195,7 @@ class CardList(VerticalScroll):
             if self._covers(y):
                 return
             lo, hi = self._window(y)
-            await self._remove([n for n in self._mounted if not lo <= n < hi])
-            await self._mount_window(lo, hi)
+            await self._swap([n for n in self._mounted if not lo <= n < hi], (lo, hi))
 
     def _schedule_sync(self) -> None:
         if not self._sync_pending:
@@ -201,7 +204,7 @@ class CardList(VerticalScroll):
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
-        if self._pending_y is None and self.entries and not self._covers(new_value):
+        if self._pending_y is None and self.entries and not self._covers(self._y()):
             self._schedule_sync()
 
     def validate_scroll_y(self, value: float) -> float:
@@ -219,6 +222,14 @@ class CardList(VerticalScroll):
     # --- mounting ------------------------------------------------------------------------------
     def _targets(self, widget: Widget) -> list[Widget]:
         return [w for w in widget.query("*") if w.focusable]
+
+    async def _swap(self, old: list[int], window: tuple[int, int]) -> None:
+        """Unmount the entries `old`, mount those of `window`, as one update of the screen:
+        between the two, the spacers would not match the cards and the view would show the
+        wrong part of the list (or nothing) for a frame or two."""
+        with self.app.batch_update():
+            await self._remove(old)
+            await self._mount_window(*window)
 
     async def _remove(self, indexes: list[int]) -> None:
         if not indexes:
