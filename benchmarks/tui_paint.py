@@ -3,7 +3,7 @@ integrations, timed until the header and the first card are on the terminal, aga
 hello-world (a header and one line) started the same way in the same run. Medians over
 ROUNDS, in ms and as the ratio to hello-world; the peak RSS of each process.
 
-    python benchmarks/tui_paint.py [--rounds 5] [--size 120x40]
+    python benchmarks/tui_paint.py [--rounds 5] [--size 120x40] [--source CHECKOUT]
 
 Each run is ended with ctrl+q once painted; a warm-up run of each comes first (the store is
 created then, and the operating system has read the files)."""
@@ -63,6 +63,7 @@ def paint(command: list[str], env: dict[str, str], marks: tuple[str, ...], size:
     t0 = time.perf_counter()
     tmux("new-session", "-d", "-s", session, "-x", cols, "-y", lines, line)
     elapsed = None
+    screen = ""
     try:
         deadline = t0 + 120
         while time.perf_counter() < deadline:
@@ -81,7 +82,7 @@ def paint(command: list[str], env: dict[str, str], marks: tuple[str, ...], size:
     peak = int(rss.read_text() or 0) / 1024
     rss.unlink()
     if elapsed is None:
-        raise SystemExit(f"never painted: {' '.join(command)}")
+        raise SystemExit(f"never painted: {' '.join(command)}; the screen:\n{screen}")
     return elapsed, peak
 
 
@@ -90,6 +91,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--size", default="120x40")
     parser.add_argument("--sizes", default="7,300,2000")
+    parser.add_argument("--source", help="time the TUI of another checkout's src/ (a before)")
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         raise SystemExit("tmux is not installed")
@@ -98,11 +100,12 @@ def main() -> None:
     hello.write_text(HELLO, encoding="utf-8")
     exe = str(Path(sys.executable).with_name("mercato-int"))
     base = {"PATH": os.environ.get("PATH", ""), "TERM": "xterm-256color", "HOME": str(root)}
+    tui_env = {"PYTHONPATH": str(Path(args.source) / "src")} if args.source else {}
     cases: list[tuple[str, list[str], dict[str, str], tuple[str, ...]]] = [
         ("textual hello-world", [sys.executable, str(hello)], base, HELLO_MARKS)
     ]
     for n in (int(s) for s in args.sizes.split(",")):
-        env = {**base, "MERCATO_INT_HOME": str(root / f"home_{n}")}
+        env = {**base, **tui_env, "MERCATO_INT_HOME": str(root / f"home_{n}")}
         if n > 7:  # the 7 bundled ones, plus `n` generated in n/5 bundles
             env["MERCATO_INT_PROVIDERS_PATH"] = str(make_registry(root, n, max(1, n // 5)))
         label = f"mercato-int tui, {n + 7 if n > 7 else 7:,} integrations"
