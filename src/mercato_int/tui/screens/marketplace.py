@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Footer, Header, Input, Select
 
 from mercato_int.i18n import scope_text, t, tn
-from mercato_int.tui.widgets.cards import BundleCard, IntegrationTile, StandaloneGroup, humanize
+from mercato_int.tui.widgets.card_list import CardList
+from mercato_int.tui.widgets.cards import BundleCard, IntegrationTile, humanize, market_entries
 from mercato_int.tui.widgets.key_labels import describe_bindings
 
 if TYPE_CHECKING:
@@ -23,21 +24,6 @@ if TYPE_CHECKING:
     from mercato_int.tui.app import MercatoApp
 
 ALL = "__all__"
-
-
-class CardsScroll(VerticalScroll):
-    """The scrolling list of cards: the arrow keys move between tiles and buttons (the
-    screen's `move`), instead of scrolling; page up/down and the mouse still scroll."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(key, f"screen.move('{key}')", "Move", show=False)
-        for key in ("up", "down", "left", "right")
-    ]
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        moves = ("up", "down", "left", "right")
-        describe_bindings(self, {f"screen.move('{k}')": "tui_panels.key.move" for k in moves})
 
 
 class MarketplaceScreen(Screen[None]):
@@ -79,7 +65,7 @@ class MarketplaceScreen(Screen[None]):
                 id="category",
                 compact=True,
             )
-        yield CardsScroll(id="cards")
+        yield CardList(id="cards")
         yield Footer()
 
     # --- data ----------------------------------------------------------------------------------
@@ -161,18 +147,26 @@ class MarketplaceScreen(Screen[None]):
         if scope != self.app.scope:
             return  # the scope changed while they were read
         self._activity = (scope, figures)
+        self.query_one("#cards", CardList).activity = figures  # for the cards mounted later
         for tile in self.query(IntegrationTile):
             tile.show_activity(figures.get(tile.item.definition.id))
 
     def _card_targets(self) -> list[Widget]:
-        """The tiles and buttons of the cards, in reading order."""
+        """The tiles and buttons of the mounted cards, in reading order."""
         return [w for w in self.query_one("#cards").query("*") if w.focusable]
 
+    def _first_tile(self) -> IntegrationTile | None:
+        """The first tile on screen (the cards far above or below are not mounted)."""
+        tiles = [w for w in self._card_targets() if isinstance(w, IntegrationTile)]
+        view = self.query_one("#cards").region
+        shown = [w for w in tiles if view.y <= w.region.y < view.bottom]
+        return next(iter(shown or tiles), None)
+
     async def _rebuild(self) -> None:
+        cards = self.query_one("#cards", CardList)
         focused = self.focused.id if self.focused is not None else None
-        targets = self._card_targets()
-        # a button has no id of its own: it is found again by its place among the cards'
-        place = targets.index(self.focused) if self.focused in targets else None
+        # a button has no id of its own: it is found again by its card and its place there
+        place = cards.locate(self.focused) if self.focused is not None else None
         # other filters: the cards move, so the view follows the focus instead of keeping
         # its place (the focused card could be far below it)
         refiltered = self._shown is not None and self._shown[:2] != (self.search, self.category)
@@ -186,36 +180,35 @@ class MarketplaceScreen(Screen[None]):
         if g.failed:
             return
         self._marker = (scope, marker)
-        activity = figures or {}
-        cards = self.query_one("#cards", VerticalScroll)
-        scrolled = cards.scroll_y  # a re-read in place must not jump to the top
-        await cards.remove_children()
-        widgets: list[Widget] = [BundleCard(group, activity) for group in market.bundles]
-        if market.standalone:
-            widgets.append(Static(t("tui.standalone"), classes="section-title"))
-            widgets.append(StandaloneGroup(market.standalone, activity))
-        if not widgets:
-            widgets.append(Static(t("tui.no_match"), id="empty", classes="empty"))
-        await cards.mount_all(widgets)
+        cards.activity = figures or {}
+        entries = market_entries(market)
+        # only the cards on screen are made again (a re-read in place keeps the view)
+        await cards.show(entries, y=0 if refiltered else None)
         if figures is None:
             self._load_activity(self.app.scope)
+        if refiltered and focused and focused.startswith("tile-"):
+            index = cards.entry_of(focused.removeprefix("tile-"))
+            if index is not None:
+                await cards.reveal(index)
         # after the layout: until then the new cards have no height to scroll in
         if refiltered:
             self.call_after_refresh(self._show_focused, cards)
-        else:
-            self.call_after_refresh(cards.scroll_to, y=scrolled, animate=False)
         # Focus at once (set_focus), not with `Widget.focus()`: that is deferred, and a
         # rebuild right after this one (Yes of a dialog and the screen's resume both rebuild)
         # would remove the widget first, leaving the focus on a detached tile.
-        targets = self._card_targets()
+        again = cards.find(place) if place is not None else None
         if focused and focused.startswith("tile-") and self.query(f"#{focused}"):
             self.set_focus(self.query_one(f"#{focused}"), scroll_visible=False)
-        elif place is not None and targets:
-            self.set_focus(targets[min(place, len(targets) - 1)], scroll_visible=False)
-        elif (self.focused is None or not self.focused.is_attached) and self.query(IntegrationTile):
-            self.set_focus(self.query(IntegrationTile).first())
+        elif again is not None:
+            self.set_focus(again, scroll_visible=False)
+        elif place is not None and not refiltered:
+            cards.remember_focus(place)  # its card is mounted again when scrolled back to
+        elif self.focused is None or not self.focused.is_attached:
+            first = self._first_tile()
+            if first is not None:
+                self.set_focus(first, scroll_visible=False)
 
-    def _show_focused(self, cards: VerticalScroll) -> None:
+    def _show_focused(self, cards: CardList) -> None:
         """Scroll the focused card into view (to the top when it is not among the cards)."""
         if self.focused is not None and cards in self.focused.ancestors:
             cards.scroll_to_widget(self.focused, animate=False)
@@ -238,9 +231,9 @@ class MarketplaceScreen(Screen[None]):
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
-        tiles = self.query(IntegrationTile)
-        if tiles:
-            tiles.first().focus()
+        first = self._first_tile()
+        if first is not None:
+            first.focus()
 
     @on(Select.Changed, "#category")
     async def _category_changed(self) -> None:
@@ -258,24 +251,26 @@ class MarketplaceScreen(Screen[None]):
     async def action_escape(self) -> None:
         """Esc leaves the search box (the filter stays); elsewhere it clears the filters."""
         if isinstance(self.focused, Input):
-            tiles = self.query(IntegrationTile)
-            if tiles:
-                tiles.first().focus()
+            first = self._first_tile()
+            if first is not None:
+                first.focus()
             else:
                 self.set_focus(None)
             return
         self.query_one("#search", Input).value = ""
         self.query_one("#category", Select).value = ALL
 
-    def action_move(self, direction: str) -> None:
+    async def action_move(self, direction: str) -> None:
         """Arrow keys: to the nearest tile or button in that direction (up from the top row:
-        the search box; down from the filters: the first tile)."""
+        the search box; down from the filters, or with nothing focused: the first tile on
+        screen)."""
         here = self.focused
+        await self.query_one("#cards", CardList).sync()  # the cards around the view mounted
         targets = self._card_targets()
         if here is None or here not in targets:
-            tiles = self.query(IntegrationTile)
-            if direction == "down" and tiles:
-                tiles.first().focus()
+            first = self._first_tile()
+            if direction == "down" and first is not None:
+                first.focus()
             return
         if direction in ("left", "right"):
             step = -1 if direction == "left" else 1

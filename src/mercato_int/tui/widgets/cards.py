@@ -18,7 +18,8 @@ from mercato_int.tui.widgets.key_labels import describe_bindings
 
 if TYPE_CHECKING:
     from mercato_int.services.logs.activity import Activity
-    from mercato_int.services.state.marketplace import MarketBundle, MarketItem
+    from mercato_int.services.state.marketplace import MarketBundle, MarketItem, Marketplace
+    from mercato_int.tui.widgets.card_list import Entry
 
 HEALTH_MARKS = {
     "healthy": ("✔", "green"),
@@ -194,8 +195,11 @@ class BundleCard(Vertical):
 class StandaloneGroup(Vertical):
     """Standalone integrations as a grid of cards."""
 
-    def __init__(self, items: list[MarketItem], activity: dict[str, Activity]) -> None:
-        super().__init__(id="standalone", classes="standalone")
+    def __init__(
+        self, items: list[MarketItem], activity: dict[str, Activity], *, first: bool = True
+    ) -> None:
+        # one slice of the standalone tiles (see `market_entries`); the first is #standalone
+        super().__init__(id="standalone" if first else None, classes="standalone")
         self.items = items
         self.activity = activity
 
@@ -205,3 +209,74 @@ class StandaloneGroup(Vertical):
                 tile = IntegrationTile(item, self.activity.get(item.definition.id))
                 tile.add_class("standalone-tile")
                 yield tile
+
+
+# Standalone tiles come in slices of 15 (whole rows at 3 and at 5 a row): a registry of a
+# thousand standalone integrations mounts the slices on screen, not a thousand tiles.
+STANDALONE_SLICE = 15
+
+
+def market_entries(market: Marketplace) -> list[Entry]:
+    """The marketplace as the card list's entries: a card per bundle, then the standalone
+    section (its title and slices of tiles), or the no-match line."""
+    from mercato_int.tui.widgets.card_list import CARD_LINES, Entry
+
+    entries: list[Entry] = []
+    for group in market.bundles:
+        b = group.bundle
+
+        def card(activity: dict[str, Activity], group: MarketBundle = group) -> Widget:
+            return BundleCard(group, activity)
+
+        entries.append(
+            Entry(
+                key=f"card-{b.id}",
+                make=card,
+                fixed=CARD_LINES,
+                texts=(b.description, _package_line(group)),
+                inset=4,  # border and padding
+                tiles=len(group.items),
+                integration_ids=frozenset(i.definition.id for i in group.items),
+            )
+        )
+    if market.standalone:
+        title = t("tui.standalone")
+        entries.append(Entry(key="standalone-title", make=lambda _a: _section(title), fixed=2))
+        items = market.standalone
+        for start in range(0, len(items), STANDALONE_SLICE):
+            part = items[start : start + STANDALONE_SLICE]
+
+            def group_of(
+                activity: dict[str, Activity], part: list[MarketItem] = part, start: int = start
+            ) -> Widget:
+                return StandaloneGroup(part, activity, first=start == 0)
+
+            entries.append(
+                Entry(
+                    key=f"standalone-{start}",
+                    make=group_of,
+                    fixed=1,  # the margin above the tiles
+                    tiles=len(part),
+                    integration_ids=frozenset(i.definition.id for i in part),
+                )
+            )
+    if not entries:
+        entries.append(
+            Entry(
+                key="empty",
+                make=lambda _a: Static(t("tui.no_match"), id="empty", classes="empty"),
+                fixed=3,
+            )
+        )
+    return entries
+
+
+def _section(title: str) -> Widget:
+    return Static(title, classes="section-title")
+
+
+def _package_line(group: MarketBundle) -> str:
+    b = group.bundle
+    pkg = " ".join(p for p in (b.package, f"v{b.version}" if b.version else None) if p)
+    creds = t("tui.credentials_set") if group.has_credentials else t("tui.credentials_unset")
+    return f"{pkg} · {creds}" if pkg else creds

@@ -1,0 +1,131 @@
+"""TUI first paint (issue 14): `mercato-int tui` started in tmux at 7, 300 and 2,000
+integrations, timed until the header and the first card are on the terminal, against a Textual
+hello-world (a header and one line) started the same way in the same run. Medians over
+ROUNDS, in ms and as the ratio to hello-world; the peak RSS of each process.
+
+    python benchmarks/tui_paint.py [--rounds 5] [--size 120x40] [--source CHECKOUT]
+
+Each run is ended with ctrl+q once painted; a warm-up run of each comes first (the store is
+created then, and the operating system has read the files)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _big_registry import make_registry
+
+HELLO = """
+from textual.app import App
+from textual.widgets import Header, Static
+
+class Hello(App):
+    def compose(self):
+        yield Header()
+        yield Static("Hello, first card")
+
+Hello().run()
+"""
+
+# what shows that the whole first screen is there: the header, and the first card's title
+# with its first tile under it
+TUI_MARKS = ("Integrations", "MedusaJS", "Products")
+HELLO_MARKS = ("Hello", "Hello, first card")
+
+# runs the command and writes its peak RSS (KiB) once it ended
+RSS = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[2:]); "
+    "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))"
+)
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True).stdout
+
+
+def paint(command: list[str], env: dict[str, str], marks: tuple[str, ...], size: str) -> tuple:
+    """Seconds until every mark is on screen, and the peak RSS in MiB."""
+    cols, lines = size.split("x")
+    session = f"paint{os.getpid()}"
+    rss = Path(tempfile.mkstemp(suffix=".rss")[1])
+    wrapped = [sys.executable, "-c", RSS, str(rss), *command]
+    exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    line = f"env -i {exports} COLUMNS={cols} LINES={lines} {shlex.join(wrapped)}"
+    t0 = time.perf_counter()
+    tmux("new-session", "-d", "-s", session, "-x", cols, "-y", lines, line)
+    elapsed = None
+    screen = ""
+    try:
+        deadline = t0 + 120
+        while time.perf_counter() < deadline:
+            screen = tmux("capture-pane", "-p", "-t", session)
+            if all(m in screen for m in marks):
+                elapsed = time.perf_counter() - t0
+                break
+            time.sleep(0.01)
+        tmux("send-keys", "-t", session, "C-q")
+        for _ in range(500):
+            if rss.stat().st_size:
+                break
+            time.sleep(0.02)
+    finally:
+        tmux("kill-session", "-t", session)
+    peak = int(rss.read_text() or 0) / 1024
+    rss.unlink()
+    if elapsed is None:
+        raise SystemExit(f"never painted: {' '.join(command)}; the screen:\n{screen}")
+    return elapsed, peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--size", default="120x40")
+    parser.add_argument("--sizes", default="7,300,2000")
+    parser.add_argument("--source", help="time the TUI of another checkout's src/ (a before)")
+    args = parser.parse_args()
+    if shutil.which("tmux") is None:
+        raise SystemExit("tmux is not installed")
+    root = Path(tempfile.mkdtemp(prefix="tui_paint_"))
+    hello = root / "hello.py"
+    hello.write_text(HELLO, encoding="utf-8")
+    exe = str(Path(sys.executable).with_name("mercato-int"))
+    base = {"PATH": os.environ.get("PATH", ""), "TERM": "xterm-256color", "HOME": str(root)}
+    tui_env = {"PYTHONPATH": str(Path(args.source) / "src")} if args.source else {}
+    cases: list[tuple[str, list[str], dict[str, str], tuple[str, ...]]] = [
+        ("textual hello-world", [sys.executable, str(hello)], base, HELLO_MARKS)
+    ]
+    for n in (int(s) for s in args.sizes.split(",")):
+        env = {**base, **tui_env, "MERCATO_INT_HOME": str(root / f"home_{n}")}
+        if n > 7:  # the 7 bundled ones, plus `n` generated in n/5 bundles
+            env["MERCATO_INT_PROVIDERS_PATH"] = str(make_registry(root, n, max(1, n // 5)))
+        label = f"mercato-int tui, {n + 7 if n > 7 else 7:,} integrations"
+        cases.append((label, [exe, "tui"], env, TUI_MARKS))
+    for _, command, env, marks in cases:  # warm-up: stores created, files read
+        paint(command, env, marks, args.size)
+    runs: dict[str, list[tuple[float, float]]] = {label: [] for label, *_ in cases}
+    for _ in range(args.rounds):  # interleaved, so a busy moment hits every case alike
+        for label, command, env, marks in cases:
+            runs[label].append(paint(command, env, marks, args.size))
+    hello_ms = statistics.median(t for t, _ in runs[cases[0][0]]) * 1000
+    print(f"first paint in tmux at {args.size}, median of {args.rounds} rounds (after a warm-up)")
+    print(f"{'':38} {'median':>9} {'worst':>9} {'x hello':>8} {'peak RSS':>10}")
+    for label, results in runs.items():
+        med = statistics.median(t for t, _ in results) * 1000
+        worst = max(t for t, _ in results) * 1000
+        peak = max(r for _, r in results)
+        print(f"{label:38} {med:7.0f}ms {worst:7.0f}ms {med / hello_ms:7.2f}x {peak:7.0f} MiB")
+    shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
