@@ -75,12 +75,24 @@ class LogService:
         batch_size: int = 1000,
         flush_interval: float | None = 1.0,
         on_reject: Callable[[Any, MercatoIntError], None] | None = None,
+        secret_values: SecretValues | None = None,
     ) -> LogWriter:
         """A batched writer (a context manager) for high-volume producers; see LogWriter for
-        what happens to an entry the store refuses."""
+        what happens to an entry the store refuses. `secret_values`: the current secret values
+        of (integration, scope) when the caller has them already (a health run decrypted them
+        to run its checks), instead of resolving the credentials again."""
+        redactor = self._writer_redactor
+        if secret_values is not None:
+            known = secret_values
+
+            def redactor(integration_id: str, scope: TenantScope) -> Redactor:
+                self.guard.require(MANAGE, scope, integration_id)
+                keys = self.registry.secret_keys(integration_id)
+                return Redactor.build(keys, known(integration_id, scope))
+
         return LogWriter(
             self.store.engine,
-            redactor=self._writer_redactor,
+            redactor=redactor,
             clock=self.clock,
             batch_size=batch_size,
             flush_interval=flush_interval,
