@@ -36,14 +36,14 @@ class Recorder:
         *,
         actor: str,
         correlation_id: str,
-        chunk: int = CHUNK,
-        seconds: float = CHUNK_SECONDS,
+        chunk: int | None = None,
+        seconds: float | None = None,
     ) -> None:
         self.service = service
         self.actor = actor
         self.correlation_id = correlation_id
-        self.chunk = max(1, chunk)
-        self.seconds = seconds
+        self.chunk = max(1, CHUNK if chunk is None else chunk)
+        self.seconds = CHUNK_SECONDS if seconds is None else seconds
         self.failures: list[DeliveryFailure] = []
         self._pending: list[tuple[HealthJob, HealthOutcome]] = []
         self._oldest: float | None = None

@@ -334,8 +334,8 @@ class StateService:
 
     def enabled_scopes(self) -> list[TenantScope]:
         """Every scope with at least one enabled integration row (for `--all-tenants`)."""
-        with self.store.session() as session:
-            rows = session.execute(
+        with self.store.connect() as conn:  # a read: Core, no ORM
+            rows = conn.execute(
                 select(STATES.c.organization_id, STATES.c.tenant_id)
                 .where(STATES.c.is_enabled == true())
                 .distinct()
