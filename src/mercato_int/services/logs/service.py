@@ -44,6 +44,7 @@ class LogService:
         clock: Callable[[], datetime],
         secret_values: SecretValues | None = None,
         events: Callable[[], EventsService] | None = None,
+        fleet_secret_values: Callable[[list[TenantScope]], SecretValues] | None = None,
     ) -> None:
         self.guard = guard
         self.store = store
@@ -52,6 +53,9 @@ class LogService:
         # (integration id, scope) -> the current secret values of its resolved credentials
         self.secret_values: SecretValues = secret_values or (lambda _i, _s: ())
         self._events = events  # only `scrub` records events
+        # the secret values of many tenants, each credentials row read in one query and
+        # decrypted once (`audit --all-tenants`); `secret_values` per call without it
+        self.fleet_secret_values = fleet_secret_values or (lambda _scopes: self.secret_values)
 
     # --- writing ------------------------------------------------------------------------
     @requires(MANAGE)
@@ -214,12 +218,17 @@ class LogService:
         )
 
     @requires(MANAGE)
-    def audit(self, *, scopes: list[TenantScope] | None) -> AuditReport:
+    def audit(
+        self,
+        *,
+        scopes: list[TenantScope] | None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> AuditReport:
         """Every entry of `scopes` (None: of every tenant) checked against its integration's
-        current secrets."""
+        current secrets; `progress(tenants done, tenants)` after each tenant."""
         from mercato_int.services.logs.audit import audit
 
-        return audit(self, self.scopes() if scopes is None else scopes)
+        return audit(self, self.scopes() if scopes is None else scopes, progress=progress)
 
     @requires(MANAGE)
     def scrub(
