@@ -61,6 +61,7 @@ UNCHECKED: dict[str, str] = {
     "AclService.grant": "checks integrations.manage itself, for `by`",
     "AclService.revoke": "checks integrations.manage itself, for `by`, again under the lock",
     "EventsService.record": "writes inside a checked call's transaction (or records a refusal)",
+    "EventsService.record_many": "writes inside a checked call's transaction (a health run's)",
     "EventsService.deliver": "hands recorded events to subscribers, after a checked call",
     "EventsService.subscribe": "registers a subscriber (in-process wiring, no tenant data)",
     "CredentialsTransferService.all_scopes": "which tenants hold credentials: no values",

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from mercato_int.services.health.service import HealthService
 
 CHUNK = 250  # outcomes written together
-CHUNK_SECONDS = 0.5  # the longest an outcome waits to be written while checks still run
+CHUNK_SECONDS = 2.0  # the longest an outcome waits to be written while checks still run
 OPERATION = "health.check"
 
 
@@ -66,7 +66,7 @@ class Recorder:
             self.failures.extend(self.service.events.deliver(events))
 
     def _state_and_events(self, items: list[tuple[HealthJob, HealthOutcome]]) -> list[Event]:
-        from mercato_int.services.events import HEALTH_CHECKED
+        from mercato_int.services.events import HEALTH_CHECKED, NewEvent
         from mercato_int.services.state.rows import HealthWrite
         from mercato_int.shapes.health import HealthResultShape
 
@@ -76,25 +76,25 @@ class Recorder:
             HealthWrite(job.integration_ids, job.scope, result, outcome.checked_at)
             for (job, outcome), result in zip(items, results, strict=True)
         ]
+        events = [
+            NewEvent(
+                HEALTH_CHECKED,
+                scope=job.scope,
+                actor=self.actor,
+                subject_id=job.subject_id,
+                payload={
+                    "integrationId": job.subject_id,
+                    "integrationIds": list(job.integration_ids),
+                    "checkOwner": job.owner_id,
+                    "result": result,
+                    "changes": {"status": {"from": job.previous_status, "to": outcome.status}},
+                },
+            )
+            for (job, outcome), result in zip(items, results, strict=True)
+        ]
         with svc.store.session() as session:
             svc.state.store_health_many(session, writes)
-            return [
-                svc.events.record(
-                    session,
-                    HEALTH_CHECKED,
-                    scope=job.scope,
-                    actor=self.actor,
-                    subject_id=job.subject_id,
-                    payload={
-                        "integrationId": job.subject_id,
-                        "integrationIds": list(job.integration_ids),
-                        "checkOwner": job.owner_id,
-                        "result": result,
-                        "changes": {"status": {"from": job.previous_status, "to": outcome.status}},
-                    },
-                )
-                for (job, outcome), result in zip(items, results, strict=True)
-            ]
+            return svc.events.record_many(session, events)
 
     def _log(self, items: list[tuple[HealthJob, HealthOutcome]]) -> None:
         logs = self.service.logs

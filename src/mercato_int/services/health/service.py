@@ -28,6 +28,7 @@ from mercato_int.services.credentials.bulk import open_bulk
 from mercato_int.services.credentials.requirements import MissingCredentials, requirements
 from mercato_int.services.features import MANAGE
 from mercato_int.services.health.calls import (
+    Workers,
     call_check,
     describe,
     http_network_error,
@@ -245,13 +246,14 @@ class HealthService:
         run = HealthRun(outcomes=[], correlation_id=f"health-{uuid.uuid4().hex[:12]}")
         clients = HealthClients(timeout=timeout, max_connections=max(concurrency * 2, 10))
         recorder = Recorder(self, actor=actor, correlation_id=run.correlation_id)
+        workers = Workers()
         bound = asyncio.Semaphore(concurrency)
         done = 0
 
         async def one(job: HealthJob) -> HealthOutcome:
             nonlocal done
             async with bound:
-                outcome = await self._execute(job, clients, timeout, run.correlation_id)
+                outcome = await self._execute(job, clients, workers, timeout, run.correlation_id)
             # Recorded in chunks (see recorder.py); an interrupted run keeps what it has. A
             # key problem is not recorded: the check never ran, and the fault is this host's key.
             if outcome.error != KEY_PROBLEM:
@@ -268,12 +270,18 @@ class HealthService:
                 recorder.flush()
             finally:
                 run.delivery_failures.extend(recorder.failures)
+                workers.close()
                 await clients.aclose()
                 clients.close()
         return run
 
     async def _execute(
-        self, job: HealthJob, clients: HealthClients, timeout: float, correlation_id: str
+        self,
+        job: HealthJob,
+        clients: HealthClients,
+        workers: Workers,
+        timeout: float,
+        correlation_id: str,
     ) -> HealthOutcome:
         started = time.perf_counter()
 
@@ -323,7 +331,8 @@ class HealthService:
         )
         deadline = started + timeout
         try:
-            raw = await asyncio.wait_for(call_check(job.check, dict(job.credentials), ctx), timeout)
+            called = call_check(job.check, dict(job.credentials), ctx, workers)
+            raw = await asyncio.wait_for(called, timeout)
             while inspect.isawaitable(raw):  # a sync callable that hands back a coroutine
                 raw = await asyncio.wait_for(raw, max(deadline - time.perf_counter(), 0.001))
         except (TimeoutError, http_timeout()):
