@@ -6,8 +6,10 @@ so `GET /admin/users/me` answers 404 for a valid key (seen on a real Medusa 2.21
 scripts/medusa_real_check.sh); every store has one store, and reading it changes nothing. v1's
 `x-medusa-access-token` header is not sent: v2 ignores it (401 when it is the only credential).
 
-Written as an async check (it uses `ctx.async_http`): the health service runs it natively on
-its event loop, beside the sync checks that run in threads."""
+A sync check on `ctx.http` (the run's pooled client, in the health service's worker threads),
+like the Stripe and DHL checks: measured on a fleet run (benchmarks/health_fleet.py), httpx's
+AsyncClient costs several times a sync Client shared by threads for the same calls on a local
+network. Async checks (`async def`, `ctx.async_http`) still work the same."""
 
 from __future__ import annotations
 
@@ -18,17 +20,17 @@ ADMIN_PROBE = "/admin/stores"
 ADMIN_QUERY = {"fields": "id", "limit": "1"}
 
 
-async def medusa_health_check(credentials: dict[str, Any], ctx: Any) -> dict[str, Any]:
+def medusa_health_check(credentials: dict[str, Any], ctx: Any) -> dict[str, Any]:
     base = str(credentials.get("medusaApiUrl") or "").rstrip("/")
     api_key = credentials.get("medusaApiKey")
     if not base:
         return {"status": "unhealthy", "message": "medusaApiUrl is not set"}
-    health = await ctx.async_http.get(f"{base}/health")
+    health = ctx.http.get(f"{base}/health")
     if health.status_code != 200:
         return _answer("Medusa /health", health, health_probe=True)
     if not api_key:
         return {"status": "unhealthy", "message": "medusaApiKey is not set"}
-    admin = await ctx.async_http.get(
+    admin = ctx.http.get(
         f"{base}{ADMIN_PROBE}",
         params=ADMIN_QUERY,
         headers={"Authorization": f"Basic {_basic(str(api_key))}"},

@@ -64,13 +64,24 @@ class _Forced:
 class FakeServer:
     """A real HTTP server on 127.0.0.1; subclasses implement `handle`."""
 
+    keep_alive = False  # HTTP/1.1 persistent connections (a subclass sets it)
+
     def __init__(self) -> None:
         self.requests: list[Request] = []
         self.forced: dict[str, _Forced] = {}
         self.released = threading.Event()
+        self.connections = 0  # TCP connections accepted
+        counting = threading.Lock()
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1" if fake.keep_alive else "HTTP/1.0"
+
+            def setup(self) -> None:
+                super().setup()
+                with counting:
+                    fake.connections += 1
+
             def _serve(self) -> None:
                 parts = urlsplit(self.path)
                 length = int(self.headers.get("Content-Length") or 0)

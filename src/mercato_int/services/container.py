@@ -15,6 +15,7 @@ from mercato_int.settings import Settings
 if TYPE_CHECKING:
     from mercato_int.keys import MasterKeys
     from mercato_int.registry import Registry
+    from mercato_int.scope import TenantScope
     from mercato_int.services.acl import AclService
     from mercato_int.services.credentials.keys import KeysService
     from mercato_int.services.credentials.service import CredentialsService
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from mercato_int.services.fleet import FleetService
     from mercato_int.services.health.service import HealthService
     from mercato_int.services.logs.activity import LogActivityService
-    from mercato_int.services.logs.service import LogService
+    from mercato_int.services.logs.service import LogService, SecretValues
     from mercato_int.services.policy import Caller, Guard
     from mercato_int.services.retention.prune import RetentionService
     from mercato_int.services.retention.settings import TenantSettingsService
@@ -143,7 +144,13 @@ class Services:
             # resolved lazily, per (integration, scope), by whoever writes
             secret_values=lambda i, scope: self.credentials.secret_values(i, scope),
             events=lambda: self.events,
+            fleet_secret_values=self._fleet_secret_values,
         )
+
+    def _fleet_secret_values(self, scopes: list[TenantScope]) -> SecretValues:
+        from mercato_int.services.credentials.bulk import open_bulk
+
+        return open_bulk(self.credentials, scopes).secret_values
 
     @cached_property
     def tenant_settings(self) -> TenantSettingsService:

@@ -62,8 +62,14 @@ class Guard:
         )
 
     def require_each(self, feature: str, scopes: Iterable[TenantScope]) -> None:
-        for scope in dict.fromkeys(scopes):
-            self.require(feature, scope)
+        if _checked.get():
+            return
+        distinct = list(dict.fromkeys(scopes))
+        if len(distinct) == 1:
+            self.require(feature, distinct[0])
+        elif distinct:
+            caller = self._caller()
+            self._acl().require_each(feature, distinct, caller.actor, action=caller.action)
 
     def require_everywhere(self, feature: str) -> None:
         """`require` in every tenant that has a policy (installation-wide runs)."""

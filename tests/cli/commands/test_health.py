@@ -402,18 +402,18 @@ def test_all_tenants_checks_every_tenant_beside_one_with_an_undecryptable_row(
 def test_all_tenants_reports_a_tenant_that_cannot_be_planned_and_checks_the_rest(
     cli, stripe, db_url, monkeypatch
 ) -> None:
-    from mercato_int.services.state.service import StateService
+    from mercato_int.services.health.service import HealthService
 
     for tenant in ("acme", "default"):
         cli("--tenant", tenant, "enable", "gateway_stripe")
-    real = StateService.all_states
+    real = HealthService._plan_tenant
 
-    def failing(self, scope):  # a fault confined to one tenant's rows
+    def failing(self, scope, *args):  # a fault confined to one tenant's rows
         if scope.tenant_id == "acme":
             raise RuntimeError("acme's rows cannot be read")
-        return real(self, scope)
+        return real(self, scope, *args)
 
-    monkeypatch.setattr(StateService, "all_states", failing)
+    monkeypatch.setattr(HealthService, "_plan_tenant", failing)
     run = cli("health", "--all-tenants", "--json")
     assert run.exit_code == 1
     data = run.json()

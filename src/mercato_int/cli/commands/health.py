@@ -15,7 +15,7 @@ from mercato_int.i18n import scope_text, t, t_or, tn
 
 if TYPE_CHECKING:
     from mercato_int.services import Services
-    from mercato_int.services.health.jobs import HealthJob, HealthRun, TenantFailure
+    from mercato_int.services.health.jobs import HealthJob, HealthRun, Progress, TenantFailure
     from mercato_int.services.health.result import HealthOutcome
 
 STYLE = {"healthy": "green", "degraded": "yellow", "unhealthy": "red", "unconfigured": "dim"}
@@ -89,7 +89,7 @@ def health(
         in_where = t("state.health.in_scope", scope=where)
     if jobs:
         note(t("state.health.checking", count=_count(jobs), where=in_where, timeout=f"{timeout:g}"))
-        run = _run(svc, jobs, timeout, concurrency, all_tenants)
+        run = _run(svc, jobs, timeout, concurrency, all_tenants, as_json)
     else:
         from mercato_int.services.health.service import HealthRun, scoped_command
 
@@ -157,41 +157,18 @@ def _run(
     timeout: float,
     concurrency: int,
     all_tenants: bool = False,
+    as_json: bool = False,
 ) -> HealthRun:
-    console = err()
-    if console.is_terminal:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    """Run the jobs with progress on stderr: a bar with the time remaining on a terminal
+    (none with --json), one line per check elsewhere (cron logs, pipes)."""
+    from mercato_int.cli import progress as bars
 
-        with Progress(
-            TextColumn(t("state.health.progress")),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.description}"),
-            console=console,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("", total=len(jobs))
-
-            def subject_of(outcome: HealthOutcome) -> str:
-                if all_tenants:
-                    return f"{outcome.subject_id} · {scope_text(outcome.scope)}"
-                return outcome.subject_id
-
-            def tick(outcome: HealthOutcome, done: int, total: int) -> None:
-                bar.update(
-                    task,
-                    completed=done,
-                    description=f"{subject_of(outcome)} {status_text(outcome.status)}",
-                )
-
-            return svc.health.run(
-                jobs, actor=svc.actor, timeout=timeout, concurrency=concurrency, progress=tick
-            )
+    def subject_of(outcome: HealthOutcome) -> str:
+        if all_tenants:  # which tenant's check it was
+            return f"{outcome.subject_id} · {scope_text(outcome.scope)}"
+        return outcome.subject_id
 
     def line(outcome: HealthOutcome, done: int, total: int) -> None:
-        subject = outcome.subject_id
-        if all_tenants:  # which tenant's check it was
-            subject += f" · {scope_text(outcome.scope)}"
         latency = outcome.measured_ms
         note(
             t(
@@ -200,15 +177,25 @@ def _run(
                 else "state.health.progress_line_unmeasured",
                 done=done,
                 total=total,
-                subject=subject,
+                subject=subject_of(outcome),
                 status=status_text(outcome.status),
                 latency=latency,
             )
         )
 
-    return svc.health.run(
-        jobs, actor=svc.actor, timeout=timeout, concurrency=concurrency, progress=line
-    )
+    on_terminal = err().is_terminal
+    with bars.bar(t("state.health.progress"), as_json=as_json) as tick:
+        report: Progress | None = None
+        if tick is not None:
+
+            def report(outcome: HealthOutcome, done: int, total: int) -> None:
+                tick(done, total, f"{subject_of(outcome)} {status_text(outcome.status)}")
+
+        elif not on_terminal:
+            report = line
+        return svc.health.run(
+            jobs, actor=svc.actor, timeout=timeout, concurrency=concurrency, progress=report
+        )
 
 
 def _render(run: HealthRun, where: str, *, show_scope: bool) -> None:

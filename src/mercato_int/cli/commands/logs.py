@@ -290,8 +290,15 @@ def audit_cmd(
 ) -> None:
     """Scan stored entries for current secret values; exit 1 if any is found (a tenant that
     cannot be audited is reported, the others still are, and the exit is its error's)."""
+    from mercato_int.cli import progress as bars
+
     svc = services(ctx)
-    report = svc.logs.audit(scopes=None if all_tenants else [svc.scope])
+    # a bar on a terminal for a fleet run (none with --json), tenant by tenant
+    with bars.bar(t("logs.audit.progress"), as_json=as_json or not all_tenants) as tick:
+        report = svc.logs.audit(
+            scopes=None if all_tenants else [svc.scope],
+            progress=None if tick is None else lambda done, total: tick(done, total, ""),
+        )
     for e in report.errors:  # the tenants and integrations that could not be audited
         what = e.integration_id or t("logs.audit.tenant")
         line = t("logs.audit.failed", what=what, scope=scope_text(e.scope), error=e.error)

@@ -68,7 +68,16 @@ def prune(
     age = parse_age(older_than) if older_than else None
     svc = services(ctx)
     scopes = None if all_tenants else [svc.scope]
-    report = svc.retention.prune(scopes=scopes, dry_run=dry_run, older_than=age)
+    from mercato_int.cli import progress as bars
+
+    # a bar on a terminal for a fleet run (none with --json), tenant by tenant
+    with bars.bar(t("logs.prune.progress"), as_json=as_json or not all_tenants) as tick:
+        report = svc.retention.prune(
+            scopes=scopes,
+            dry_run=dry_run,
+            older_than=age,
+            on_tenant=None if tick is None else lambda done, total: tick(done, total, ""),
+        )
     if as_json:
         from mercato_int.shapes.retention import PruneReportShape
 

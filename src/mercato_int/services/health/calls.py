@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
+import functools
 import inspect
+import queue
 import threading
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -46,11 +49,49 @@ def http_timeout() -> type[Exception]:
     return httpx.TimeoutException
 
 
+class Workers:
+    """The daemon threads that run the sync checks of one run: one is started only when none
+    is idle, so a run of thousands of checks starts about as many threads as run at once. A
+    hung check keeps its thread (abandoned at the timeout; a daemon never holds the process)."""
+
+    def __init__(self) -> None:
+        self._tasks: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle = 0
+        self._threads = 0
+
+    def submit(self, task: Callable[[], None]) -> None:
+        with self._lock:
+            if self._idle:
+                self._idle -= 1  # a waiting thread takes it
+            else:
+                self._threads += 1
+                threading.Thread(target=self._work, name="health-check", daemon=True).start()
+        self._tasks.put(task)
+
+    def _work(self) -> None:
+        while (task := self._tasks.get()) is not None:
+            task()
+            with self._lock:
+                self._idle += 1
+
+    def close(self) -> None:
+        """Let every idle thread end (a busy one ends after its check)."""
+        with self._lock:
+            threads = self._threads
+        for _ in range(threads):
+            self._tasks.put(None)
+
+
 def call_check(
-    check: Callable[..., Any], credentials: dict[str, Any], ctx: HealthContext
+    check: Callable[..., Any],
+    credentials: dict[str, Any],
+    ctx: HealthContext,
+    workers: Workers | None = None,
 ) -> Awaitable:
-    """An awaitable for the check: async checks natively, sync ones in a daemon thread (a hung
-    one is abandoned at the timeout and does not keep the process alive)."""
+    """An awaitable for the check: async checks natively, sync ones in a daemon thread (of
+    `workers`, else its own; a hung one is abandoned at the timeout and does not keep the
+    process alive)."""
     if inspect.iscoroutinefunction(check) or inspect.iscoroutinefunction(
         getattr(check, "__call__", None)  # noqa: B004 - callable objects with async __call__
     ):
@@ -77,6 +118,11 @@ def call_check(
         with contextlib.suppress(RuntimeError):
             loop.call_soon_threadsafe(settle, value, error)
 
-    name = f"health-{ctx.integration_id}"
-    threading.Thread(target=target, name=name, daemon=True).start()
+    if workers is not None:
+        # in the run's context: the run was checked for this job's scope, so what the check
+        # writes through ctx.log is not checked again (two reads of the policy per entry)
+        workers.submit(functools.partial(contextvars.copy_context().run, target))
+    else:
+        name = f"health-{ctx.integration_id}"
+        threading.Thread(target=target, name=name, daemon=True).start()
     return future

@@ -24,9 +24,11 @@ from typing import TYPE_CHECKING, Any
 from mercato_int.errors import InvalidInput, KeyProblem, MercatoIntError, msg
 from mercato_int.registry import Registry
 from mercato_int.scope import TenantScope
+from mercato_int.services.credentials.bulk import open_bulk
 from mercato_int.services.credentials.requirements import MissingCredentials, requirements
 from mercato_int.services.features import MANAGE
 from mercato_int.services.health.calls import (
+    Workers,
     call_check,
     describe,
     http_network_error,
@@ -35,9 +37,9 @@ from mercato_int.services.health.calls import (
 )
 from mercato_int.services.health.context import HealthClients, HealthContext, RedactingLogger
 from mercato_int.services.health.jobs import HealthJob, HealthRun, Progress, TenantFailure
+from mercato_int.services.health.recorder import OPERATION, Recorder
 from mercato_int.services.health.result import (
     KEY_PROBLEM,
-    LOG_LEVEL,
     HealthOutcome,
     fit,
     normalize,
@@ -46,14 +48,15 @@ from mercato_int.services.health.result import (
 from mercato_int.services.policy import Guard, requires
 
 if TYPE_CHECKING:
-    from mercato_int.services.events import DeliveryFailure, EventsService
+    from mercato_int.services.credentials.service import CredentialsService
+    from mercato_int.services.events import EventsService
     from mercato_int.services.logs.service import LogService
     from mercato_int.services.state.service import CredentialsResolver, StateService
     from mercato_int.store.engine import Store
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_CONCURRENCY = 16
-OPERATION = "health.check"
+__all__ = ["OPERATION", "HealthRun", "HealthService"]
 
 
 class HealthService:
@@ -65,7 +68,7 @@ class HealthService:
         state: StateService,
         events: EventsService,
         logs: LogService,
-        credentials: Callable[[], CredentialsResolver],
+        credentials: Callable[[], CredentialsService],
         store: Store,
         clock: Callable[[], datetime],
     ) -> None:
@@ -98,16 +101,29 @@ class HealthService:
     @requires(MANAGE, everywhere=True)
     def plan_all_tenants(self) -> tuple[list[HealthJob], list[TenantFailure]]:
         """Jobs for every enabled integration of every tenant (`health --all-tenants`); a
-        tenant that cannot be planned is reported and the others still are."""
+        tenant that cannot be planned is reported and the others still are. The states and
+        the credentials of every tenant are read in a few queries, each credentials row
+        decrypted once."""
         jobs: list[HealthJob] = []
         failures: list[TenantFailure] = []
-        for scope in self.state.enabled_scopes():
+        scopes = self.state.enabled_scopes()
+        try:
+            states = self.state.all_states_of(scopes)
+            resolver = open_bulk(self._credentials(), scopes)
+        except Exception as exc:  # nothing could be read: each tenant says why
+            return [], [_tenant_failure(scope, exc) for scope in scopes]
+        for scope in scopes:
             try:
-                jobs.extend(self.plan_enabled(scope))
+                jobs.extend(self._plan_tenant(scope, states[scope], resolver))
             except Exception as exc:  # one tenant never blinds the others
-                text = str(exc) if isinstance(exc, MercatoIntError) else describe(exc)
-                failures.append(TenantFailure(scope, text, isinstance(exc, KeyProblem)))
+                failures.append(_tenant_failure(scope, exc))
         return jobs, failures
+
+    def _plan_tenant(
+        self, scope: TenantScope, states: dict[str, Any], resolver: CredentialsResolver
+    ) -> list[HealthJob]:
+        targets = [i for i, s in states.items() if s.is_enabled]
+        return self._plan(targets, scope, named_bundles=set(), states=states, resolver=resolver)
 
     def _plan(
         self,
@@ -116,11 +132,13 @@ class HealthService:
         *,
         named_bundles: set[str],
         states: dict[str, Any] | None = None,
+        resolver: CredentialsResolver | None = None,
     ) -> list[HealthJob]:
         if not targets:
             return []
         states = states or self.state.all_states(scope)
-        resolver = self._credentials()
+        # each credentials row decrypted once, however many members fall through to it
+        resolver = resolver or open_bulk(self._credentials(), [scope])
         groups: dict[tuple[str, str], list[str]] = {}
         values: dict[tuple[str, str], dict[str, Any]] = {}
         problems: dict[tuple[str, str], KeyProblem] = {}
@@ -227,18 +245,19 @@ class HealthService:
             raise InvalidInput(msg("state.health.bad_concurrency", concurrency=concurrency))
         run = HealthRun(outcomes=[], correlation_id=f"health-{uuid.uuid4().hex[:12]}")
         clients = HealthClients(timeout=timeout, max_connections=max(concurrency * 2, 10))
+        recorder = Recorder(self, actor=actor, correlation_id=run.correlation_id)
+        workers = Workers()
         bound = asyncio.Semaphore(concurrency)
         done = 0
 
         async def one(job: HealthJob) -> HealthOutcome:
             nonlocal done
             async with bound:
-                outcome = await self._execute(job, clients, timeout, run.correlation_id)
-            # Recorded in the loop's thread as each finishes: an interrupted run keeps what
-            # it has. (A few ms per write; the checks themselves run elsewhere.) A key problem
-            # is not recorded: the check never ran, and the fault is this host's key.
+                outcome = await self._execute(job, clients, workers, timeout, run.correlation_id)
+            # Recorded in chunks (see recorder.py); an interrupted run keeps what it has. A
+            # key problem is not recorded: the check never ran, and the fault is this host's key.
             if outcome.error != KEY_PROBLEM:
-                run.delivery_failures.extend(self._record(job, outcome, actor, run.correlation_id))
+                recorder.add(job, outcome)
             done += 1
             if progress is not None:
                 progress(outcome, done, len(jobs))
@@ -247,12 +266,22 @@ class HealthService:
         try:
             run.outcomes = list(await asyncio.gather(*(one(j) for j in jobs)))
         finally:
-            await clients.aclose()
-            clients.close()
+            try:
+                recorder.flush()
+            finally:
+                run.delivery_failures.extend(recorder.failures)
+                workers.close()
+                await clients.aclose()
+                clients.close()
         return run
 
     async def _execute(
-        self, job: HealthJob, clients: HealthClients, timeout: float, correlation_id: str
+        self,
+        job: HealthJob,
+        clients: HealthClients,
+        workers: Workers,
+        timeout: float,
+        correlation_id: str,
     ) -> HealthOutcome:
         started = time.perf_counter()
 
@@ -302,7 +331,8 @@ class HealthService:
         )
         deadline = started + timeout
         try:
-            raw = await asyncio.wait_for(call_check(job.check, dict(job.credentials), ctx), timeout)
+            called = call_check(job.check, dict(job.credentials), ctx, workers)
+            raw = await asyncio.wait_for(called, timeout)
             while inspect.isawaitable(raw):  # a sync callable that hands back a coroutine
                 raw = await asyncio.wait_for(raw, max(deadline - time.perf_counter(), 0.001))
         except (TimeoutError, http_timeout()):
@@ -329,48 +359,6 @@ class HealthService:
             status, message, details = "unhealthy", f"check failed: {describe(exc)}", None
         return finish(status, message, details)
 
-    def _record(
-        self, job: HealthJob, outcome: HealthOutcome, actor: str, correlation_id: str
-    ) -> list[DeliveryFailure]:
-        from mercato_int.services.events import HEALTH_CHECKED
-        from mercato_int.shapes.health import HealthResultShape
-
-        result = HealthResultShape.of(outcome).document()
-        with self.store.session() as session:
-            self.state.store_health(
-                session, job.integration_ids, job.scope, result, outcome.checked_at
-            )
-            event = self.events.record(
-                session,
-                HEALTH_CHECKED,
-                scope=job.scope,
-                actor=actor,
-                subject_id=job.subject_id,
-                payload={
-                    "integrationId": job.subject_id,
-                    "integrationIds": list(job.integration_ids),
-                    "checkOwner": job.owner_id,
-                    "result": result,
-                    "changes": {"status": {"from": job.previous_status, "to": outcome.status}},
-                },
-            )
-        self.logs.log(
-            integration_id=job.subject_id,
-            level=LOG_LEVEL[outcome.status],
-            operation=OPERATION,
-            message=f"{job.subject_id}: {outcome.status}: {outcome.message}",
-            scope=job.scope,
-            details={
-                "status": outcome.status,
-                "integrationIds": list(job.integration_ids),
-                "checkOwner": job.owner_id,
-                "result": outcome.details,
-            },
-            correlation_id=correlation_id,
-            duration_ms=outcome.latency_ms,
-        )
-        return self.events.deliver([event])
-
 
 MAX_TIMEOUT = 3600.0  # seconds: a check that needs longer is not a health check
 
@@ -380,3 +368,8 @@ def scoped_command(command: str, scope: TenantScope) -> str:
     program name, so that a copied hint acts on the tenant it was given for."""
     program, _, rest = command.partition(" ")
     return f"{program} {scope.cli_flags()}{rest}".rstrip()
+
+
+def _tenant_failure(scope: TenantScope, exc: Exception) -> TenantFailure:
+    text = str(exc) if isinstance(exc, MercatoIntError) else describe(exc)
+    return TenantFailure(scope, text, isinstance(exc, KeyProblem))

@@ -5,6 +5,7 @@ credentials do not decrypt, the store fails) is reported and the others are stil
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,7 @@ from mercato_int.shapes.base import utc_text
 from mercato_int.store.schema import LOGS
 
 if TYPE_CHECKING:
-    from mercato_int.services.logs.service import LogService
+    from mercato_int.services.logs.service import LogService, SecretValues
 
 BATCH = 2000
 
@@ -64,25 +65,37 @@ class AuditReport:
         return ExitCode.OK if self.clean else ExitCode.FAILED
 
 
-def audit(service: LogService, scopes: list[TenantScope]) -> AuditReport:
+def audit(
+    service: LogService,
+    scopes: list[TenantScope],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> AuditReport:
     """Every entry of `scopes`, checked against its integration's current secrets. A failure
-    in one tenant (or one integration's credentials) is recorded and the audit goes on."""
+    in one tenant (or one integration's credentials) is recorded and the audit goes on. The
+    credentials of all of `scopes` are read together, each row decrypted once."""
     report = AuditReport(scopes=scopes)
-    for scope in scopes:
+    secrets: SecretValues | None = None
+    for done, scope in enumerate(scopes, 1):
         try:
             integration_ids = service.integrations_in(scope=scope)
+            if integration_ids and secrets is None:
+                secrets = service.fleet_secret_values(scopes)
         except (MercatoIntError, sa.exc.SQLAlchemyError) as exc:
             report.errors.append(error_of(scope, None, exc))
-            continue
+            integration_ids = []
         for integration_id in integration_ids:
             try:
-                red = service.redactor(integration_id, scope)
+                keys = service.registry.secret_keys(integration_id)  # NotFound: unknown id
+                red = Redactor.build(keys, secrets(integration_id, scope) if secrets else ())
                 if not red.is_noop:
                     _scan(service, scope, integration_id, red, report)
             except NotFound:
                 report.unchecked.append(integration_id)
             except (MercatoIntError, sa.exc.SQLAlchemyError) as exc:
                 report.errors.append(error_of(scope, integration_id, exc))
+        if progress is not None:
+            progress(done, len(scopes))
     return report
 
 

@@ -44,6 +44,7 @@ class LogService:
         clock: Callable[[], datetime],
         secret_values: SecretValues | None = None,
         events: Callable[[], EventsService] | None = None,
+        fleet_secret_values: Callable[[list[TenantScope]], SecretValues] | None = None,
     ) -> None:
         self.guard = guard
         self.store = store
@@ -53,6 +54,9 @@ class LogService:
         # (integration id, scope) -> the current secret values of its resolved credentials
         self.secret_values: SecretValues = secret_values or (lambda _i, _s: ())
         self._events = events  # only `scrub` records events
+        # the secret values of many tenants, each credentials row read in one query and
+        # decrypted once (`audit --all-tenants`); `secret_values` per call without it
+        self.fleet_secret_values = fleet_secret_values or (lambda _scopes: self.secret_values)
 
     @property
     def registry(self) -> Registry:
@@ -82,12 +86,24 @@ class LogService:
         batch_size: int = 1000,
         flush_interval: float | None = 1.0,
         on_reject: Callable[[Any, MercatoIntError], None] | None = None,
+        secret_values: SecretValues | None = None,
     ) -> LogWriter:
         """A batched writer (a context manager) for high-volume producers; see LogWriter for
-        what happens to an entry the store refuses."""
+        what happens to an entry the store refuses. `secret_values`: the current secret values
+        of (integration, scope) when the caller has them already (a health run decrypted them
+        to run its checks), instead of resolving the credentials again."""
+        redactor = self._writer_redactor
+        if secret_values is not None:
+            known = secret_values
+
+            def redactor(integration_id: str, scope: TenantScope) -> Redactor:
+                self.guard.require(MANAGE, scope, integration_id)
+                keys = self.registry.secret_keys(integration_id)
+                return Redactor.build(keys, known(integration_id, scope))
+
         return LogWriter(
             self.store.engine,
-            redactor=self._writer_redactor,
+            redactor=redactor,
             clock=self.clock,
             batch_size=batch_size,
             flush_interval=flush_interval,
@@ -211,12 +227,17 @@ class LogService:
         )
 
     @requires(MANAGE)
-    def audit(self, *, scopes: list[TenantScope] | None) -> AuditReport:
+    def audit(
+        self,
+        *,
+        scopes: list[TenantScope] | None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> AuditReport:
         """Every entry of `scopes` (None: of every tenant) checked against its integration's
-        current secrets."""
+        current secrets; `progress(tenants done, tenants)` after each tenant."""
         from mercato_int.services.logs.audit import audit
 
-        return audit(self, self.scopes() if scopes is None else scopes)
+        return audit(self, self.scopes() if scopes is None else scopes, progress=progress)
 
     @requires(MANAGE)
     def scrub(

@@ -104,6 +104,7 @@ class RetentionService:
         dry_run: bool = False,
         older_than: timedelta | None = None,
         on_progress: Callable[[int], None] | None = None,
+        on_tenant: Callable[[int, int], None] | None = None,  # (tenants done, tenants)
     ) -> PruneReport:
         """Delete (or with `dry_run`, count) the expired entries of each scope (None: every
         tenant with entries; the caller needs integrations.manage in every tenant's policy).
@@ -115,7 +116,7 @@ class RetentionService:
         now = self.clock()
         report = PruneReport(dry_run=dry_run, tenants=[])
         started = time.monotonic()
-        for scope in scopes:
+        for scope in _ticking(scopes, on_tenant):
             if older_than is not None:
                 days = error_days = None
                 cutoff = error_cutoff = now - older_than
@@ -273,3 +274,13 @@ def _passive_checkpoint(raw: Any) -> None:
 def _why(exc: BaseException) -> str:
     reason = str(getattr(exc, "orig", exc)).strip().splitlines()
     return reason[0] if reason else type(exc).__name__
+
+
+def _ticking(scopes: list[TenantScope], tick: Callable[[int, int], None] | None) -> Any:
+    """`scopes`, calling `tick(done, total)` before each one and after the last."""
+    for done, scope in enumerate(scopes):
+        if tick is not None:
+            tick(done, len(scopes))
+        yield scope
+    if tick is not None:
+        tick(len(scopes), len(scopes))

@@ -204,3 +204,39 @@ def effective_views(
             credentials_updated_at=credentials[owner] if owner else None,
         )
     return views
+
+
+def read_fleet_rows(
+    conn: Connection, scopes: Iterable[TenantScope]
+) -> tuple[dict[TenantScope, dict[str, StateView]], dict[TenantScope, dict[str, datetime]]]:
+    """`read_state_rows` and `read_credentials_times` of many scopes in two queries (every
+    row of both tables, kept when its scope is one of `scopes`): a fleet run asks for nearly
+    every scope, and one scan beats a query per scope."""
+    wanted = set(scopes)
+    states: dict[TenantScope, dict[str, StateView]] = {s: {} for s in wanted}
+    times: dict[TenantScope, dict[str, datetime]] = {s: {} for s in wanted}
+    every_state = select(*_STATES_OF.selected_columns, STATES.c.organization_id, STATES.c.tenant_id)
+    for row in conn.execute(every_state):
+        found = states.get(TenantScope(row.organization_id, row.tenant_id))
+        if found is not None:
+            found[row.integration_id] = StateView(
+                integration_id=row.integration_id,
+                is_enabled=bool(row.is_enabled),
+                enabled_at=row.enabled_at,
+                enabled_by=row.enabled_by,
+                last_health_check=row.last_health_check,
+                last_health_check_at=row.last_health_check_at,
+                updated_at=row.updated_at,
+                version=int(row.version),
+            )
+    query = select(
+        CREDENTIALS.c.organization_id,
+        CREDENTIALS.c.tenant_id,
+        CREDENTIALS.c.integration_id,
+        CREDENTIALS.c.updated_at,
+    )
+    for org, tenant, owner, updated_at in conn.execute(query):
+        held = times.get(TenantScope(org, tenant))
+        if held is not None:
+            held[owner] = updated_at
+    return states, times

@@ -5,7 +5,10 @@ the write happen in one transaction."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, text
@@ -82,3 +85,48 @@ def insert_for(dialect: str) -> Any:
             hint=msg("state.store_unsupported.hint"),
         )
     return insert
+
+
+@dataclass(frozen=True)
+class HealthWrite:
+    """One health result to store on the state of `integration_ids` in `scope`."""
+
+    integration_ids: tuple[str, ...]
+    scope: TenantScope
+    result: dict[str, Any]
+    checked_at: datetime
+
+
+def upsert_health(
+    session: Session, dialect: str, default_enabled: dict[str, bool], writes: Sequence[HealthWrite]
+) -> None:
+    """Put each health result on its integrations' state rows in one statement (an upsert:
+    a row that did not exist is created in its integration's default state)."""
+    params = [
+        {
+            "id": uuid.uuid4(),
+            "integration_id": i,
+            "organization_id": w.scope.organization_id,
+            "tenant_id": w.scope.tenant_id,
+            "is_enabled": default_enabled[i],
+            "last_health_check": w.result,
+            "last_health_check_at": w.checked_at,
+            "created_at": w.checked_at,
+            "updated_at": w.checked_at,
+            "version": 1,
+        }
+        for w in writes
+        for i in w.integration_ids
+    ]
+    if not params:
+        return
+    stmt = insert_for(dialect)(STATES)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["integration_id", "organization_id", "tenant_id"],
+        set_={
+            "last_health_check": stmt.excluded.last_health_check,
+            "last_health_check_at": stmt.excluded.last_health_check_at,
+            "updated_at": stmt.excluded.updated_at,
+        },
+    )
+    session.execute(stmt, params)

@@ -25,8 +25,10 @@ from mercato_int.services.state.reads import (
     StateView,
     effective_views,
     read_credentials_times,
+    read_fleet_rows,
     read_state_rows,
 )
+from mercato_int.services.state.rows import HealthWrite, upsert_health
 from mercato_int.shapes.base import utc_text
 from mercato_int.store.engine import Store
 from mercato_int.store.schema import STATES
@@ -88,6 +90,14 @@ class StateService:
             rows = read_state_rows(conn, scope=scope)
             credentials = read_credentials_times(conn, scope=scope)
         return effective_views(self.registry, self.registry.integrations, rows, credentials)
+
+    @requires(VIEW)
+    def all_states_of(self, scopes: list[TenantScope]) -> dict[TenantScope, dict[str, StateView]]:
+        """`all_states` of each of `scopes`, read in two queries (fleet runs)."""
+        with self.store.connect() as conn:
+            rows, credentials = read_fleet_rows(conn, scopes)
+        ids = self.registry.integrations
+        return {s: effective_views(self.registry, ids, rows[s], credentials[s]) for s in rows}
 
     @requires(VIEW)
     def get(self, integration_id: str, scope: TenantScope) -> StateView:
@@ -313,34 +323,19 @@ class StateService:
     ) -> None:
         """Put a health result on the state of each integration, inside the caller's
         transaction (an upsert: an integration never enabled keeps its default state)."""
-        insert = rows.insert_for(self.store.dialect)
-        for i in integration_ids:
-            stmt = insert(STATES).values(
-                id=uuid.uuid4(),
-                integration_id=i,
-                organization_id=scope.organization_id,
-                tenant_id=scope.tenant_id,
-                is_enabled=self.registry.integrations[i].default_enabled,
-                last_health_check=result,
-                last_health_check_at=checked_at,
-                created_at=checked_at,
-                updated_at=checked_at,
-                version=1,
-            )
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["integration_id", "organization_id", "tenant_id"],
-                set_={
-                    "last_health_check": stmt.excluded.last_health_check,
-                    "last_health_check_at": stmt.excluded.last_health_check_at,
-                    "updated_at": stmt.excluded.updated_at,
-                },
-            )
-            session.execute(stmt)
+        write = HealthWrite(tuple(integration_ids), scope, result, checked_at)
+        self.store_health_many(session, [write])
+
+    @requires(MANAGE)
+    def store_health_many(self, session: Session, rows: Sequence[HealthWrite]) -> None:
+        """`store_health` of many results (each on its own scope) in one statement."""
+        default = {i: d.default_enabled for i, d in self.registry.integrations.items()}
+        upsert_health(session, self.store.dialect, default, rows)
 
     def enabled_scopes(self) -> list[TenantScope]:
         """Every scope with at least one enabled integration row (for `--all-tenants`)."""
-        with self.store.session() as session:
-            rows = session.execute(
+        with self.store.connect() as conn:  # a read: Core, no ORM
+            rows = conn.execute(
                 select(STATES.c.organization_id, STATES.c.tenant_id)
                 .where(STATES.c.is_enabled == true())
                 .distinct()
