@@ -153,8 +153,9 @@ class CardList(VerticalScroll):
             target = self._y() if y is None else y
             target = max(0.0, min(target, total - self._view_height))
             self._pending_y = target
-            # what is on screen first; the cards around it once that is painted
-            await self._swap(list(self._mounted), self._window(target, spare=False))
+            # the cards on screen and a screen below, in this update: a test (or a key)
+            # right after a filter finds every card of a short list mounted
+            await self._swap(list(self._mounted), self._window(target))
         self.call_after_refresh(self._settle)
 
     def _y(self) -> float:
