@@ -104,7 +104,15 @@ def test_filters_give_what_logs_json_gives_and_the_cursor_pages_to_the_end(api: 
             everywhere = http.get("/api/logs", params=params).json()
             assert everywhere["items"] == want["items"] and everywhere["total"] == want["total"]
         doc = http.get(LOGS, params={"level": "error"}).json()
-        assert list(doc) == ["items", "total", "page", "pageSize", "totalPages", "nextCursor"]
+        assert list(doc) == [
+            "items",
+            "total",
+            "totalExact",
+            "page",
+            "pageSize",
+            "totalPages",
+            "nextCursor",
+        ]
         assert doc["total"] == 11 and {e["level"] for e in doc["items"]} == {"error"}
 
         seen: list[str] = []

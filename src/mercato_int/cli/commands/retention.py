@@ -69,6 +69,9 @@ def prune(
     svc = services(ctx)
     scopes = None if all_tenants else [svc.scope]
     report = svc.retention.prune(scopes=scopes, dry_run=dry_run, older_than=age)
+    for tp in report.tenants:
+        if tp.skipped:  # not a failure: the other prune is deleting them
+            warn(t("logs.prune.skipped", scope=scope_text(tp.scope)))
     if as_json:
         from mercato_int.shapes.retention import PruneReportShape
 

@@ -155,8 +155,10 @@ class LogService:
         offset: int = 0,
         cursor: str | None = None,
         with_total: bool = True,
+        exact_total: bool = True,
     ) -> LogPage:
-        """Entries of one tenant, newest first, with the total and the next page's cursor."""
+        """Entries of one tenant, newest first, with the total and the next page's cursor
+        (without `exact_total`: exact up to query.TOTAL_CAP, `page.total_exact` says)."""
         with self.store.engine.connect() as conn:
             return log_query.query(
                 conn,
@@ -166,6 +168,7 @@ class LogService:
                 offset=offset,
                 cursor=cursor,
                 with_total=with_total,
+                exact_total=exact_total,
             )
 
     @requires(VIEW)
@@ -194,7 +197,7 @@ class LogService:
         yield from follow(
             self.store,
             LOGS,
-            log_query.conditions(scope, f),
+            log_query.conditions(scope, f, self.store.dialect),
             convert=LogEntry.from_row,
             backlog=last_entries,
             poll_seconds=poll_seconds,
