@@ -26,8 +26,11 @@ from mercato_int.store.schema import LOGS
 ERROR = "error"
 # the first key of the (int, int) advisory locks of prune; the second is the tenant's hash
 PRUNE_LOCK_CLASS = 0x6D695072  # "miPr"
-TARGET_BATCH_SECONDS = 0.04  # each delete (or vacuum step) holds the write lock this long
+TARGET_BATCH_SECONDS = 0.08  # each delete (or vacuum step) holds the write lock this long
 PAUSE_SECONDS = 0.03  # and then lets waiting writers in
+# Postgres: a delete blocks no writer (MVCC; only the deleted rows are locked), so batches run
+# longer, back to back, up to this many times MAX_BATCH rows
+PG_TARGET_BATCH_SECONDS, PG_BATCH_FACTOR = 0.25, 10
 RECLAIM_BUDGET_SECONDS = 300  # what is left after this is given back by the next prune
 MIN_BATCH, MAX_BATCH = 100, 5000
 VACUUM_FREE_RATIO = 0.25  # a store with no incremental vacuum is vacuumed past this much free
@@ -191,16 +194,19 @@ class RetentionService:
         keyset walk of ix_logs_scope_level_created: no batch re-reads what an earlier one
         deleted or kept). Every run starts from the oldest entry, so an entry written
         back-dated after a run is deleted by the next."""
+        sqlite = self.store.dialect == "sqlite"
+        target = TARGET_BATCH_SECONDS if sqlite else PG_TARGET_BATCH_SECONDS
+        most = MAX_BATCH if sqlite else MAX_BATCH * PG_BATCH_FACTOR
         for level in LEVELS:
             when = item.error_cutoff if level == ERROR else item.cutoff
             after: tuple[datetime, Any] | None = None
-            batch = min(MAX_BATCH, max(MIN_BATCH, 1000))
+            batch = min(most, max(MIN_BATCH, 1000))
             while True:
                 started = time.monotonic()
                 with self.store.engine.begin() as conn:
                     keys = conn.execute(self._batch(item.scope, level, when, after, batch)).all()
                 took = time.monotonic() - started
-                if self.store.dialect == "sqlite":
+                if sqlite:
                     self._checkpoint()
                 if keys:
                     item.by_level[level] = item.by_level.get(level, 0) + len(keys)
@@ -209,9 +215,10 @@ class RetentionService:
                         on_progress(len(keys))
                 if len(keys) < batch:
                     break
-                scale = TARGET_BATCH_SECONDS / max(took, 1e-3)
-                batch = int(min(MAX_BATCH, max(MIN_BATCH, batch * min(2.0, max(0.5, scale)))))
-                self.sleep(PAUSE_SECONDS)
+                scale = target / max(took, 1e-3)
+                batch = int(min(most, max(MIN_BATCH, batch * min(2.0, max(0.5, scale)))))
+                if sqlite:
+                    self.sleep(PAUSE_SECONDS)
 
     def _batch(
         self,
