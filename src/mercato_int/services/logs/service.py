@@ -197,7 +197,9 @@ class LogService:
         yield from follow(
             self.store,
             LOGS,
-            log_query.conditions(scope, f, self.store.dialect),
+            # no FTS lookup: each poll reads a short range of seq, where testing the text is
+            # cheap (the FTS would list every match in the store, at every poll)
+            log_query.conditions(scope, f),
             convert=LogEntry.from_row,
             backlog=last_entries,
             poll_seconds=poll_seconds,
