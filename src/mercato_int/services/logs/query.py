@@ -32,6 +32,8 @@ MAX_OFFSET = 1_000_000_000
 TOTAL_CAP = 10_000
 # The FTS5 trigram index finds substrings of at least 3 characters; shorter ones scan.
 FTS_MIN_CHARS = 3
+# A glob matching more entries than this is paged from the newest entries, not the range.
+COMMON_GLOB = 2_000
 
 
 # --- cursor -------------------------------------------------------------------------------
@@ -91,13 +93,14 @@ def fts_terms(text: str, most: int = 16) -> str:
 
 
 def conditions(
-    scope: TenantScope, f: LogFilter, dialect: str | None = None
+    scope: TenantScope, f: LogFilter, dialect: str | None = None, *, prefix_range: bool = True
 ) -> list[sa.ColumnElement[bool]]:
     """WHERE terms: the scope first (the leading columns of every index), then the filters.
 
     With `dialect` "sqlite": a glob's literal prefix also as a range (SQLite's LIKE is
     case-insensitive, so no index serves it) and the search narrowed by the FTS5 table; the
-    LIKE terms stay, so what matches is what matched without them."""
+    LIKE terms stay, so what matches is what matched without them. Without `prefix_range`,
+    no range (a glob many entries match: reading the newest entries finds a page soonest)."""
     sqlite = dialect == "sqlite"
     c = LOGS.c
     where = [c.tenant_id == scope.tenant_id, c.organization_id == scope.organization_id]
@@ -115,7 +118,7 @@ def conditions(
         levels_from(f.min_level)
     if f.operation:
         if any(ch in f.operation for ch in "*?"):
-            span = glob_range(f.operation) if sqlite else None
+            span = glob_range(f.operation) if sqlite and prefix_range else None
             if span is not None:  # Postgres derives the range from the LIKE itself
                 where += [c.operation >= span[0], c.operation < span[1]]
             where.append(c.operation.like(glob_to_like(f.operation), escape="\\"))
@@ -200,14 +203,25 @@ def query(
     Without `exact_total` the total is exact up to TOTAL_CAP, and TOTAL_CAP with
     `total_exact` False past it."""
     where = conditions(scope, f, conn.dialect.name)  # built once for the page and its total
-    page = page_statement(scope, f, limit=limit, offset=offset, cursor=cursor, where=where)
-    items = [LogEntry.from_row(r) for r in conn.execute(page)]
     total, total_exact = None, True
     if with_total:
         cap = None if exact_total else TOTAL_CAP
         total = conn.execute(count_statement(scope, f, where, cap=cap)).scalar_one()
         if cap is not None and total > cap:
             total, total_exact = cap, False
+    page_where = where
+    if conn.dialect.name == "sqlite" and f.operation and glob_range(f.operation) is not None:
+        # SQLite has no statistics of the range: past COMMON_GLOB matches, the newest
+        # entries of the scope hold a page sooner than a sort of every match would
+        if total is None:
+            probe = count_statement(scope, f, where, cap=COMMON_GLOB)
+            matches = conn.execute(probe).scalar_one()
+        else:
+            matches = total
+        if matches > COMMON_GLOB:
+            page_where = conditions(scope, f, conn.dialect.name, prefix_range=False)
+    page = page_statement(scope, f, limit=limit, offset=offset, cursor=cursor, where=page_where)
+    items = [LogEntry.from_row(r) for r in conn.execute(page)]
     next_cursor = None
     if len(items) == limit:
         last = items[-1]
