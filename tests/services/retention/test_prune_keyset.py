@@ -101,3 +101,16 @@ def test_a_tenant_another_prune_holds_is_skipped_and_said_so(services, cli) -> N
     # the lock was let go: the next run takes the tenant
     assert services.retention.prune(scopes=[A]).tenants[0].skipped is False
     assert left(services, A) == []
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # Postgres: autovacuum analyzes
+def test_sqlite_has_planner_statistics_after_a_prune(services) -> None:
+    write(services, A, [("info", 1)] * 3)  # a small writer: no ANALYZE of its own
+    with services.store.engine.begin() as conn:  # no statistics, as a store written by the API
+        conn.exec_driver_sql("DELETE FROM sqlite_stat1")
+    services.retention.prune(scopes=[A])  # nothing to delete: still analyzed
+    with services.store.engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'integration_logs'"
+        ).scalar_one()
+    assert rows == 8  # one an index of the logs table (7 and the unique id)
