@@ -21,7 +21,7 @@ from mercato_int.services.features import MANAGE, VIEW
 from mercato_int.services.logs.model import LEVELS
 from mercato_int.services.policy import Guard, requires
 from mercato_int.services.retention.settings import TenantSettingsService
-from mercato_int.store.engine import SQLITE_BUSY_TIMEOUT_MS, Store, optimize
+from mercato_int.store.engine import SQLITE_BUSY_TIMEOUT_MS, Store, optimize, rowcount
 from mercato_int.store.schema import LOGS
 
 ERROR = "error"
@@ -209,17 +209,22 @@ class RetentionService:
             while True:
                 started = time.monotonic()
                 with self.store.engine.begin() as conn:
-                    keys = conn.execute(self._batch(item.scope, level, when, after, batch)).all()
+                    if sqlite:
+                        keys = conn.execute(self._batch(item.scope, level, when, after, batch))
+                        found = [(k.created_at, k.id) for k in keys]
+                        done, last = len(found), max(found, default=None)
+                    else:
+                        done, last = self._range_batch(conn, item.scope, level, when, after, batch)
                 took = time.monotonic() - started
                 if sqlite:
                     self._checkpoint()
-                if keys:
-                    item.by_level[level] = item.by_level.get(level, 0) + len(keys)
-                    after = max((k.created_at, k.id) for k in keys)
+                if done:
+                    item.by_level[level] = item.by_level.get(level, 0) + done
                     if on_progress:
-                        on_progress(len(keys))
-                if len(keys) < batch:
+                        on_progress(done)
+                if last is None or done < batch:
                     break
+                after = last
                 scale = target / max(took, 1e-3)
                 batch = int(min(most, max(MIN_BATCH, batch * min(2.0, max(0.5, scale)))))
                 if sqlite:
@@ -238,16 +243,44 @@ class RetentionService:
         c = LOGS.c
         where = [*self._expired(scope, cutoff, None), c.level == level]
         if after is not None:
-            last = sa.tuple_(
-                sa.literal(after[0], c.created_at.type), sa.literal(after[1], c.id.type)
-            )
-            where.append(sa.tuple_(c.created_at, c.id) > last)
+            where.append(sa.tuple_(c.created_at, c.id) > sa.tuple_(*self._typed(after)))
         keys = sa.select(c.seq).where(*where).order_by(c.created_at, c.id).limit(size)
-        if self.store.dialect == "postgresql":  # rows another prune holds are left to it
-            keys = keys.with_for_update(skip_locked=True)
         return (
             sa.delete(LOGS).where(c.seq.in_(keys.scalar_subquery())).returning(c.created_at, c.id)
         )
+
+    def _range_batch(
+        self,
+        conn: sa.Connection,
+        scope: TenantScope,
+        level: str,
+        cutoff: datetime,
+        after: tuple[datetime, Any] | None,
+        size: int,
+    ) -> tuple[int, tuple[datetime, Any] | None]:
+        """Postgres: the key of the `size`th expired entry after `after` (an index-only
+        walk), then one DELETE of the range up to it (the rest, when fewer are left):
+        (rows deleted, the range's end). Two prunes never share a tenant (tenant_lock)."""
+        c = LOGS.c
+        where = [*self._expired(scope, cutoff, None), c.level == level]
+        if after is not None:
+            where.append(sa.tuple_(c.created_at, c.id) > sa.tuple_(*self._typed(after)))
+        edge = (
+            sa.select(c.created_at, c.id)
+            .where(*where)
+            .order_by(c.created_at, c.id)
+            .offset(size - 1)
+            .limit(1)
+        )
+        end = conn.execute(edge).first()
+        if end is not None:
+            where.append(sa.tuple_(c.created_at, c.id) <= sa.tuple_(*self._typed(tuple(end))))
+        done = rowcount(conn.execute(sa.delete(LOGS).where(*where)))
+        return done, (end[0], end[1]) if end is not None else None
+
+    @staticmethod
+    def _typed(key: tuple[Any, ...]) -> tuple[Any, Any]:
+        return sa.literal(key[0], LOGS.c.created_at.type), sa.literal(key[1], LOGS.c.id.type)
 
     # --- keeping the SQLite file in check ---------------------------------------------------
     def _checkpoint(self) -> None:
