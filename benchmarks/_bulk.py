@@ -83,7 +83,9 @@ def fill_sqlite(path: str, n: int, **kw: Any) -> None:
             conn.executemany(_SQLITE_INSERT, rows)
     for _, _, sql in made:
         conn.execute(sql)
-    conn.execute("INSERT INTO integration_logs_fts(integration_logs_fts) VALUES ('rebuild')")
+    fts = "SELECT 1 FROM sqlite_master WHERE name = 'integration_logs_fts'"
+    if conn.execute(fts).fetchone():  # (a store before 0006 has none)
+        conn.execute("INSERT INTO integration_logs_fts(integration_logs_fts) VALUES ('rebuild')")
     conn.commit()
     conn.close()
 
