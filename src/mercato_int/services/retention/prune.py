@@ -205,7 +205,7 @@ class RetentionService:
         for level in LEVELS:
             when = item.error_cutoff if level == ERROR else item.cutoff
             after: tuple[datetime, Any] | None = None
-            batch = min(most, max(MIN_BATCH, 1000))
+            batch = min(most, max(MIN_BATCH, 1000 if sqlite else 1000 * PG_BATCH_FACTOR))
             while True:
                 started = time.monotonic()
                 with self.store.engine.begin() as conn:
