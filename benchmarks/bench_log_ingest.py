@@ -156,6 +156,9 @@ def main() -> None:
             engine.dispose()
             for name, _url in schemas:
                 drop_pg_schema(args.pg, name)
+    import shutil
+
+    shutil.rmtree(root, ignore_errors=True)  # the stores are under /tmp: nothing left behind
 
 
 if __name__ == "__main__":
