@@ -3,7 +3,10 @@ writes one entry every 10 ms and a third follows the log (`mercato-int logs -f`)
 
 Reports the prune's time, the writer's worst and 99th-percentile wait per entry, errors in any
 process, and whether the follower printed every entry the writer wrote (targets: worst wait
-<= 250 ms, no error, nothing missed).
+<= 250 ms, no error, nothing missed). The catch-up rate is set against one bulk DELETE of the
+same rows in a copy of the same store (a file copy on SQLite, a second schema filled alike on
+Postgres), in the same run: aim >= 0.5x. The stores are filled straight through the driver
+(benchmarks/_bulk.py).
 
     python benchmarks/bench_log_prune.py --rows 50000 [--pg postgresql://postgres@127.0.0.1/test]
 """
@@ -21,10 +24,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+from _bulk import fill_postgres, fill_sqlite
 from _fixtures import (
     drop_pg_schema,
-    entries,
-    fill,
     home,
     make_providers,
     pg_schema,
@@ -87,29 +89,69 @@ def writer(url: str, out: Path, stop: Path) -> None:
     svc.close()
 
 
-def run(label: str, url: str, rows: int, root: Path) -> None:
-    ids = make_providers(root, 20)
-    svc = services_for(url)
-    old = entries(
-        rows,
-        ids,
-        [f"t{i}" for i in range(5)],
-        start=datetime.now(UTC) - timedelta(days=120),
-        span=timedelta(days=20),
-    )
-    fresh = entries(
-        max(rows // 25, 100),
-        ids,
-        [f"t{i}" for i in range(5)],
-        start=datetime.now(UTC) - timedelta(hours=2),
-        span=timedelta(hours=1),
-    )
+def filled(url: str, rows: int) -> None:
+    """`rows` entries 100-120 days old (past every default cutoff) and rows / 25 fresh ones."""
+    import sqlalchemy as sa
+
+    from mercato_int.store.engine import create_store_engine, optimize
+    from mercato_int.store.migrate import upgrade
+
+    engine = create_store_engine(url)
+    upgrade(engine)
+    old = {"start": datetime.now(UTC) - timedelta(days=120), "span": timedelta(days=20)}
+    fresh = {"start": datetime.now(UTC) - timedelta(hours=2), "span": timedelta(hours=1)}
+    if engine.dialect.name == "sqlite":
+        engine.dispose()
+        path = url.removeprefix("sqlite:///")
+        fill_sqlite(path, rows, **old)
+        fill_sqlite(path, max(rows // 25, 100), seed=8, **fresh)
+        optimize(engine)
+    else:
+        raw = url.replace("postgresql+psycopg://", "postgresql://")
+        fill_postgres(raw, rows, **old)
+        fill_postgres(raw, max(rows // 25, 100), seed=8, **fresh)
+        with engine.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:
+            conn.execute(sa.text("VACUUM ANALYZE integration_logs"))
+    engine.dispose()
+
+
+def bulk_delete(url: str) -> tuple[int, float]:
+    """One DELETE of every entry older than 95 days (the rows the prune deletes): (rows, s)."""
+    import sqlalchemy as sa
+
+    from mercato_int.store.engine import create_store_engine
+
+    engine = create_store_engine(url)
+    cutoff = datetime.now(UTC) - timedelta(days=95)
     t0 = time.perf_counter()
-    fill(svc, old + fresh)
-    svc.close()
+    with engine.begin() as conn:
+        n = conn.execute(
+            sa.text("DELETE FROM integration_logs WHERE created_at < :c"),
+            {"c": cutoff if engine.dialect.name != "sqlite" else cutoff.strftime("%F %T")},
+        ).rowcount
+    took = time.perf_counter() - t0
+    engine.dispose()
+    return n, took
+
+
+def run(label: str, url: str, rows: int, root: Path, baseline_url: str) -> None:
+    make_providers(root, 20)
+    t0 = time.perf_counter()
+    filled(url, rows)
+    if label == "sqlite":
+        import shutil
+
+        shutil.copyfile(url.removeprefix("sqlite:///"), baseline_url.removeprefix("sqlite:///"))
+    else:
+        filled(baseline_url, rows)
     print(
-        f"{label}: filled {rows:,} expired + {len(fresh):,} fresh in "
+        f"{label}: filled {rows:,} expired + {max(rows // 25, 100):,} fresh (twice) in "
         f"{time.perf_counter() - t0:.0f} s"
+    )
+    bulk_rows, bulk_s = bulk_delete(baseline_url)
+    print(
+        f"  one bulk DELETE of the same rows: {bulk_rows:,} in {bulk_s:.1f} s "
+        f"({bulk_rows / bulk_s:,.0f}/s)"
     )
     env = {**os.environ, "MERCATO_INT_DATABASE_URL": url}
     stop, wout = root / f"{label}.stop", root / f"{label}.writer.json"
@@ -181,6 +223,12 @@ def run(label: str, url: str, rows: int, root: Path) -> None:
         f"({report.get('total', 0) / prune_s:,.0f}/s), reclaim {report.get('reclaim')}, "
         f"phases {report.get('seconds')}"
     )
+    delete_s = (report.get("seconds") or {}).get("delete") or prune_s
+    ratio = (report.get("total", 0) / delete_s) / (bulk_rows / bulk_s)
+    print(
+        f"  catch-up rate (delete phase) against the bulk DELETE: {ratio:.2f}x "
+        f"(>= 0.5x: {'ok' if ratio >= 0.5 else 'MISSED'})"
+    )
     if prune.returncode:
         print("  prune stderr:", prune.stderr.strip()[:500])
     slow = [(round(at - prune_started, 2), ms) for at, ms in stats["slow_calls"]]
@@ -213,14 +261,22 @@ def main() -> None:
         return
     root = home("prune")
     os.environ["MERCATO_INT_PROVIDERS_PATH"] = str(root)
-    if not args.skip_sqlite:
-        run("sqlite", f"sqlite:///{root / 'prune.db'}", args.rows, root)
-    if args.pg:
-        name, url = pg_schema(args.pg, "prune")
-        try:
-            run("postgres", url, args.rows, root)
-        finally:
-            drop_pg_schema(args.pg, name)
+    try:
+        if not args.skip_sqlite:
+            base = f"sqlite:///{root / 'bulk.db'}"
+            run("sqlite", f"sqlite:///{root / 'prune.db'}", args.rows, root, base)
+        if args.pg:
+            name, url = pg_schema(args.pg, "prune")
+            base_name, base = pg_schema(args.pg, "prune_bulk")
+            try:
+                run("postgres", url, args.rows, root, base)
+            finally:
+                drop_pg_schema(args.pg, name)
+                drop_pg_schema(args.pg, base_name)
+    finally:
+        import shutil
+
+        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@
 #   logs audit --all-tenants --json
 #   logs ingest [FILE|-]
 #   logs scrub --all-tenants --dry-run --json
-#   logs show [ID]* --level* --min-level* --operation --correlation --entity-type --entity-id --since --until --search --limit --offset --cursor -f/--follow --details --json --jsonl
+#   logs show [ID]* --level* --min-level* --operation --correlation --entity-type --entity-id --since --until --search --limit --offset --cursor -f/--follow --details --count --json --jsonl
 #   logs write ID* --level* --operation --message --details --correlation --entity-type --entity-id --duration-ms
 #   prune --all-tenants --dry-run --older-than --json
 #   scaffold NAME --title --category --hub --field --health-url --dir --bundle --integration --json

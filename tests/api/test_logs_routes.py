@@ -95,6 +95,7 @@ def test_filters_give_what_logs_json_gives_and_the_cursor_pages_to_the_end(api: 
              ["--since", "2026-02-24T00:10:00Z", "--until", "2026-02-24T00:20:00Z"]),
             ({"search": "FAILED", "limit": 3, "offset": 2},
              ["--search", "FAILED", "--limit", "3", "--offset", "2"]),
+            ({"search": "ail", "count": "true"}, ["--search", "ail", "--count"]),
         ]  # fmt: skip
         for params, flags in cases:
             got = http.get(LOGS, params=params)
@@ -104,7 +105,15 @@ def test_filters_give_what_logs_json_gives_and_the_cursor_pages_to_the_end(api: 
             everywhere = http.get("/api/logs", params=params).json()
             assert everywhere["items"] == want["items"] and everywhere["total"] == want["total"]
         doc = http.get(LOGS, params={"level": "error"}).json()
-        assert list(doc) == ["items", "total", "page", "pageSize", "totalPages", "nextCursor"]
+        assert list(doc) == [
+            "items",
+            "total",
+            "totalExact",
+            "page",
+            "pageSize",
+            "totalPages",
+            "nextCursor",
+        ]
         assert doc["total"] == 11 and {e["level"] for e in doc["items"]} == {"error"}
 
         seen: list[str] = []

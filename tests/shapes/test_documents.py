@@ -119,7 +119,15 @@ def test_log_entry_and_page() -> None:
     }  # and no `seq`: it is not part of the shape
     page = LogPage([entry(), entry(id="e2")], total=101, next_cursor="c", page_size=2, offset=4)
     doc = LogPageShape.of(page).document()
-    assert list(doc) == ["items", "total", "page", "pageSize", "totalPages", "nextCursor"]
+    assert list(doc) == [
+        "items",
+        "total",
+        "totalExact",
+        "page",
+        "pageSize",
+        "totalPages",
+        "nextCursor",
+    ]
     assert (doc["total"], doc["page"], doc["pageSize"], doc["totalPages"]) == (101, 3, 2, 51)
     assert doc["nextCursor"] == "c"
     assert [i["id"] for i in doc["items"]] == ["e1", "e2"]
@@ -127,6 +135,7 @@ def test_log_entry_and_page() -> None:
     assert LogPageShape.of(after).document() == {
         "items": [],
         "total": None,
+        "totalExact": True,
         "page": None,
         "pageSize": 50,
         "totalPages": None,
@@ -360,8 +369,10 @@ def test_prune_report_and_settings() -> None:
                 "byLevel": {"debug": 1, "info": 2},
                 "total": 3,
                 "error": None,
+                "skipped": False,
             }
         ],
+        "skipped": [],
         "reclaim": {"vacuumed": False},
         "seconds": {},
         "errors": [],

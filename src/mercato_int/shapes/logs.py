@@ -33,12 +33,15 @@ class LogEntryShape(Shape):
 
 
 class LogPageShape(Shape):
-    """`logs show --json`: `{items, total, page, pageSize, totalPages, nextCursor}`; `page` is
-    null after a `--cursor`, `total` and `totalPages` null when not counted; `nextCursor`
-    (pass it back as `cursor`) null on the last page."""
+    """`logs show --json`: `{items, total, totalExact, page, pageSize, totalPages,
+    nextCursor}`; `page` is null after a `--cursor`, `total` and `totalPages` null when not
+    counted; `totalExact` false when more than `total` (10,000) match and the count stopped
+    there (`totalPages` then counts those); `nextCursor` (pass it back as `cursor`) null on
+    the last page."""
 
     items: list[LogEntryShape]
     total: int | None
+    total_exact: bool
     page: int | None
     page_size: int
     total_pages: int | None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Self
 
-from mercato_int.shapes.base import Shape, UtcTime, scope_fields
+from mercato_int.shapes.base import ScopeShape, Shape, UtcTime, scope_fields
 
 if TYPE_CHECKING:
     from mercato_int.services.retention.prune import PruneReport, TenantPrune
@@ -25,6 +25,7 @@ class TenantPruneShape(Shape):
     by_level: dict[str, int]
     total: int
     error: str | None
+    skipped: bool  # another prune (another host) was working on this tenant: left to it
 
     @classmethod
     def of(cls, obj: TenantPrune) -> Self:
@@ -37,16 +38,19 @@ class TenantPruneShape(Shape):
             by_level=dict(sorted(obj.by_level.items())),
             total=obj.total,
             error=obj.error,
+            skipped=obj.skipped,
         )
 
 
 class PruneReportShape(Shape):
-    """`prune --json`: `{dryRun, total, byLevel, tenants, reclaim, seconds, errors}`."""
+    """`prune --json`: `{dryRun, total, byLevel, tenants, skipped, reclaim, seconds, errors}`
+    (`skipped`: `{organizationId, tenantId}` of each tenant another prune was working on)."""
 
     dry_run: bool
     total: int
     by_level: dict[str, int]
     tenants: list[TenantPruneShape]
+    skipped: list[ScopeShape]
     reclaim: dict[str, Any]
     seconds: dict[str, float]
     errors: list[str]
@@ -61,6 +65,7 @@ class PruneReportShape(Shape):
             total=obj.total,
             by_level=obj.by_level(),
             tenants=[TenantPruneShape.of(t) for t in obj.tenants],
+            skipped=[ScopeShape(**scope_fields(t.scope)) for t in obj.tenants if t.skipped],
             reclaim=obj.reclaim,
             seconds=obj.seconds,
             errors=errors,

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    DDL,
     BigInteger,
     Boolean,
     Column,
@@ -26,6 +27,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    column,
+    event,
+    table,
 )
 
 from mercato_int.store.types import JSONType, UTCDateTime
@@ -134,12 +138,75 @@ LOGS = Table(
         "created_at",
         "id",
     ),
-    # tenant-wide queries and the per-tenant prune by created_at
+    # tenant-wide queries by created_at
     Index("ix_logs_scope_created", "tenant_id", "organization_id", "created_at", "id"),
+    # tenant-wide level pages, and the prune's keyset walk per level (level before created_at)
+    Index(
+        "ix_logs_scope_level_created", "tenant_id", "organization_id", "level", "created_at", "id"
+    ),
+    # --correlation, --entity-id and --operation (exact, or a glob's literal prefix as a range)
+    Index(
+        "ix_logs_scope_correlation",
+        "tenant_id",
+        "organization_id",
+        "correlation_id",
+        "created_at",
+        "id",
+    ),
+    Index("ix_logs_scope_entity", "tenant_id", "organization_id", "entity_id", "created_at", "id"),
+    # (pattern ops on Postgres: LIKE 'prefix%' as a range whatever the database's collation)
+    Index(
+        "ix_logs_scope_operation",
+        "tenant_id",
+        "organization_id",
+        "operation",
+        "created_at",
+        "id",
+        postgresql_ops={"operation": "varchar_pattern_ops"},
+    ),
     UniqueConstraint("id", name="uq_logs_id"),
     sqlite_autoincrement=True,
 )
 """A structured operation log entry (spec §3.3). Never holds a secret."""
+
+# --search on Postgres: ILIKE '%text%' rides a pg_trgm GIN index (the extension is created by
+# migration 0006 where it can be; without it the index is left out and search scans).
+Index(
+    "ix_logs_message_trgm",
+    LOGS.c.message,
+    postgresql_using="gin",
+    postgresql_ops={"message": "gin_trgm_ops"},
+).ddl_if(dialect="postgresql")
+LOGS_TRGM_INDEX = "ix_logs_message_trgm"
+
+# --search on SQLite: an external-content FTS5 table over the message, trigram-tokenized (a
+# substring index, case-folded), kept by triggers, keyed by seq (the rowid). Not a Table of
+# METADATA (a virtual table): created by migration 0006, or by create_all through this DDL.
+LOGS_FTS = "integration_logs_fts"
+LOGS_FTS_DDL: tuple[str, ...] = (
+    f"CREATE VIRTUAL TABLE {LOGS_FTS} USING fts5(message, content='integration_logs', "
+    "content_rowid='seq', tokenize='trigram', detail='none', columnsize=0)",
+    f"CREATE TRIGGER {LOGS_FTS}_ai AFTER INSERT ON integration_logs BEGIN "
+    f"INSERT INTO {LOGS_FTS}(rowid, message) VALUES (new.seq, new.message); END",
+    f"CREATE TRIGGER {LOGS_FTS}_ad AFTER DELETE ON integration_logs BEGIN "
+    f"INSERT INTO {LOGS_FTS}({LOGS_FTS}, rowid, message) VALUES ('delete', old.seq, old.message); "
+    "END",
+    f"CREATE TRIGGER {LOGS_FTS}_au AFTER UPDATE OF message ON integration_logs BEGIN "
+    f"INSERT INTO {LOGS_FTS}({LOGS_FTS}, rowid, message) VALUES ('delete', old.seq, old.message); "
+    f"INSERT INTO {LOGS_FTS}(rowid, message) VALUES (new.seq, new.message); END",
+)
+# the FTS table as queries name it (its rowid is the entry's seq)
+LOGS_FTS_TABLE = table(LOGS_FTS, column("rowid"), column(LOGS_FTS))
+for _statement in LOGS_FTS_DDL:
+    event.listen(LOGS, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+
+
+def not_in_metadata(name: str | None) -> bool:
+    """Store objects METADATA does not describe as tables or indexes: the FTS5 table and its
+    shadow tables (SQLite), and the trigram index (Postgres only). Comparisons of the store
+    with METADATA leave them out."""
+    return bool(name) and (str(name).startswith(LOGS_FTS) or name == LOGS_TRGM_INDEX)
+
 
 EVENTS = Table(
     "integration_events",

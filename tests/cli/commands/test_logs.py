@@ -46,7 +46,15 @@ def test_write_then_timeline_json_and_jsonl(cli) -> None:
     assert "[gateway_stripe]" not in detailed.stdout  # one integration: no need to name it
 
     doc = cli("logs", "--json", "--limit", "1").json()
-    assert list(doc) == ["items", "total", "page", "pageSize", "totalPages", "nextCursor"]
+    assert list(doc) == [
+        "items",
+        "total",
+        "totalExact",
+        "page",
+        "pageSize",
+        "totalPages",
+        "nextCursor",
+    ]
     assert (doc["total"], doc["page"], doc["pageSize"], doc["totalPages"]) == (2, 1, 1, 2)
     assert doc["items"][0]["operation"] == "webhook.failed"
 

@@ -37,6 +37,9 @@ class LogQuery(BaseModel):
     limit: int = Field(50, description=f"Page size, 1-{MAX_LIMIT}")
     offset: int = Field(0, description="Skip this many entries (deep pages: use cursor)")
     cursor: str | None = Field(None, description="nextCursor of the previous page")
+    count: bool = Field(
+        False, description="Count every match (default: exact up to 10,000; totalExact says)"
+    )
 
 
 def _page(svc: Services, integration_id: str | None, q: LogQuery) -> JSONResponse:
@@ -60,7 +63,12 @@ def _page(svc: Services, integration_id: str | None, q: LogQuery) -> JSONRespons
         names=("level", "minLevel"),
     )
     page = svc.logs.query(
-        scope=svc.scope, filters=filters, limit=q.limit, offset=q.offset, cursor=q.cursor
+        scope=svc.scope,
+        filters=filters,
+        limit=q.limit,
+        offset=q.offset,
+        cursor=q.cursor,
+        exact_total=q.count,
     )
     from mercato_int.shapes.logs import LogPageShape
 

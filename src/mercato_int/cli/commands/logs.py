@@ -126,8 +126,14 @@ def show(
         bool, typer.Option("-f", "--follow", help="Keep printing new entries (Ctrl-C stops).")
     ] = False,
     show_details: Annotated[bool, typer.Option("--details", help="Expand details.")] = False,
+    count: Annotated[
+        bool, typer.Option("--count", help="Count every match (default: up to 10,000).")
+    ] = False,
     as_json: Annotated[
-        bool, typer.Option("--json", help="{items, total, page, pageSize, totalPages, nextCursor}.")
+        bool,
+        typer.Option(
+            "--json", help="{items, total, totalExact, page, pageSize, totalPages, nextCursor}."
+        ),
     ] = False,
     as_jsonl: Annotated[bool, typer.Option("--jsonl", help="One entry a line.")] = False,
 ) -> None:
@@ -167,6 +173,8 @@ def show(
         limit=50 if limit is None else limit,
         offset=offset,
         cursor=cursor,
+        with_total=not as_jsonl,
+        exact_total=count,
     )
     if as_json:
         from mercato_int.shapes.logs import LogPageShape
@@ -179,6 +187,8 @@ def show(
         return
     matched = page.total or 0  # asked for with its total
     shown, total = grouped(len(page.items)), grouped(matched)
+    if not page.total_exact:
+        total = t("logs.total_at_least", count=total)
     where = scope_text(scope, svc.settings.context)
     footer = tn("logs.showing", matched, shown=shown, total=total, scope=where)
     out().print(footer, markup=False, highlight=False)

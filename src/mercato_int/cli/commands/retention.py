@@ -78,6 +78,9 @@ def prune(
             older_than=age,
             on_tenant=None if tick is None else lambda done, total: tick(done, total, ""),
         )
+    for tp in report.tenants:
+        if tp.skipped:  # not a failure: the other prune is deleting them
+            warn(t("logs.prune.skipped", scope=scope_text(tp.scope)))
     if as_json:
         from mercato_int.shapes.retention import PruneReportShape
 

@@ -70,6 +70,7 @@ class LogPage:
     page_size: int = 50
     offset: int = 0
     after_cursor: bool = False  # a page after a --cursor: its number is not known
+    total_exact: bool = True  # False: more than `total` match (a capped count)
 
     @property
     def page(self) -> int | None:

@@ -1,6 +1,9 @@
 """Reading operation logs: filters, newest first, a total, offset paging and a keyset cursor
 for deep pages, and the reads behind `logs -f` (by insertion order, `seq`). Every query is
-scoped to one tenant and rides one of the composite indexes on integration_logs.
+scoped to one tenant and rides one of the composite indexes on integration_logs: a glob's
+literal prefix is a range of the operation index, and `search` is narrowed by the FTS5
+trigram table on SQLite (the pg_trgm index serves ILIKE itself on Postgres) before the
+substring test. Totals are exact up to TOTAL_CAP; past it, only exact when asked.
 
 Core on the logs table of `store/schema.py`, not the SQLModel ORM: the ORM costs ~130 ms to
 import, more than a whole `logs` page."""
@@ -18,12 +21,19 @@ import sqlalchemy as sa
 from mercato_int.errors import Grouped, InvalidInput, msg
 from mercato_int.scope import TenantScope
 from mercato_int.services.logs.model import LEVELS, LogEntry, LogFilter, LogPage, unknown_level
-from mercato_int.store.schema import LOGS
+from mercato_int.store.schema import LOGS, LOGS_FTS_TABLE
 
 MAX_LIMIT = 1000
 # Offset paging past a billion entries is no use (that is what --cursor is for), and a bigger
 # number overflows the databases' 64-bit OFFSET.
 MAX_OFFSET = 1_000_000_000
+# A total is counted exactly up to this many matches; past it the page says "10,000+" (a
+# count of every match costs what the matches are, not what the page shows).
+TOTAL_CAP = 10_000
+# The FTS5 trigram index finds substrings of at least 3 characters; shorter ones scan.
+FTS_MIN_CHARS = 3
+# A glob matching more entries than this is paged from the newest entries, not the range.
+COMMON_GLOB = 2_000
 
 
 # --- cursor -------------------------------------------------------------------------------
@@ -61,8 +71,37 @@ def glob_to_like(glob: str) -> str:
     return escape_like(glob).replace("*", "%").replace("?", "_")
 
 
-def conditions(scope: TenantScope, f: LogFilter) -> list[sa.ColumnElement[bool]]:
-    """WHERE terms: the scope first (the leading columns of every index), then the filters."""
+def glob_range(glob: str) -> tuple[str, str] | None:
+    """The range of strings starting with the glob's literal prefix, in code point order
+    ('sync.import.*' -> ['sync.import.', 'sync.import/')), or None when it starts with a
+    wildcard."""
+    prefix = glob[: min((glob.index(ch) for ch in "*?" if ch in glob), default=len(glob))]
+    if not prefix:
+        return None
+    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def fts_terms(text: str, most: int = 16) -> str:
+    """An FTS5 query for the rows whose message holds every trigram of `text` (up to `most`
+    of them, first and last included), each a quoted string (a quote inside doubled): with
+    the trigram tokenizer, case folded, a superset of the rows holding `text` itself."""
+    grams = [text[i : i + 3] for i in range(len(text) - 2)]
+    if len(grams) > most:
+        step = (len(grams) - 1) / (most - 1)
+        grams = [grams[round(k * step)] for k in range(most)]
+    return " AND ".join('"' + g.replace('"', '""') + '"' for g in dict.fromkeys(grams))
+
+
+def conditions(
+    scope: TenantScope, f: LogFilter, dialect: str | None = None, *, prefix_range: bool = True
+) -> list[sa.ColumnElement[bool]]:
+    """WHERE terms: the scope first (the leading columns of every index), then the filters.
+
+    With `dialect` "sqlite": a glob's literal prefix also as a range (SQLite's LIKE is
+    case-insensitive, so no index serves it) and the search narrowed by the FTS5 table; the
+    LIKE terms stay, so what matches is what matched without them. Without `prefix_range`,
+    no range (a glob many entries match: reading the newest entries finds a page soonest)."""
+    sqlite = dialect == "sqlite"
     c = LOGS.c
     where = [c.tenant_id == scope.tenant_id, c.organization_id == scope.organization_id]
     if f.integration_id:
@@ -79,6 +118,9 @@ def conditions(scope: TenantScope, f: LogFilter) -> list[sa.ColumnElement[bool]]
         levels_from(f.min_level)
     if f.operation:
         if any(ch in f.operation for ch in "*?"):
+            span = glob_range(f.operation) if sqlite and prefix_range else None
+            if span is not None:  # Postgres derives the range from the LIKE itself
+                where += [c.operation >= span[0], c.operation < span[1]]
             where.append(c.operation.like(glob_to_like(f.operation), escape="\\"))
         else:
             where.append(c.operation == f.operation)
@@ -94,6 +136,10 @@ def conditions(scope: TenantScope, f: LogFilter) -> list[sa.ColumnElement[bool]]
     if f.until:
         where.append(c.created_at < f.until)
     if f.search:
+        if sqlite and len(f.search) >= FTS_MIN_CHARS:
+            fts = LOGS_FTS_TABLE
+            match = fts.c[LOGS_FTS_TABLE.name].op("MATCH")(fts_terms(f.search))
+            where.append(c.seq.in_(sa.select(fts.c.rowid).where(match).scalar_subquery()))
         where.append(c.message.ilike("%" + escape_like(f.search) + "%", escape="\\"))
     return where
 
@@ -124,10 +170,21 @@ def page_statement(
 
 
 def count_statement(
-    scope: TenantScope, f: LogFilter, where: list[sa.ColumnElement[bool]] | None = None
+    scope: TenantScope,
+    f: LogFilter,
+    where: list[sa.ColumnElement[bool]] | None = None,
+    *,
+    cap: int | None = None,
 ) -> sa.Select[Any]:
+    """count(*) of the matches; with `cap`, of at most cap + 1 of them (the count stops there:
+    more than `cap` is all the caller learns)."""
     where = conditions(scope, f) if where is None else where
-    return sa.select(sa.func.count()).select_from(LOGS).where(*where)
+    if cap is None:
+        return sa.select(sa.func.count()).select_from(LOGS).where(*where)
+    some: sa.Select[Any] = (
+        sa.select(sa.literal_column("1")).select_from(LOGS).where(*where).limit(cap + 1)
+    )
+    return sa.select(sa.func.count()).select_from(some.subquery())
 
 
 def query(
@@ -139,17 +196,45 @@ def query(
     offset: int = 0,
     cursor: str | None = None,
     with_total: bool = True,
+    exact_total: bool = True,
 ) -> LogPage:
-    """One page of entries, newest first, the total matching and the cursor of the next page."""
-    where = conditions(scope, f)  # built once for the page and its total
-    page = page_statement(scope, f, limit=limit, offset=offset, cursor=cursor, where=where)
+    """One page of entries, newest first, the total matching and the cursor of the next page.
+
+    Without `exact_total` the total is exact up to TOTAL_CAP, and TOTAL_CAP with
+    `total_exact` False past it."""
+    where = conditions(scope, f, conn.dialect.name)  # built once for the page and its total
+    total, total_exact = None, True
+    if with_total:
+        cap = None if exact_total else TOTAL_CAP
+        total = conn.execute(count_statement(scope, f, where, cap=cap)).scalar_one()
+        if cap is not None and total > cap:
+            total, total_exact = cap, False
+    page_where = where
+    if conn.dialect.name == "sqlite" and f.operation and glob_range(f.operation) is not None:
+        # SQLite has no statistics of the range: past COMMON_GLOB matches, the newest
+        # entries of the scope hold a page sooner than a sort of every match would
+        if total is None:
+            probe = count_statement(scope, f, where, cap=COMMON_GLOB)
+            matches = conn.execute(probe).scalar_one()
+        else:
+            matches = total
+        if matches > COMMON_GLOB:
+            page_where = conditions(scope, f, conn.dialect.name, prefix_range=False)
+    page = page_statement(scope, f, limit=limit, offset=offset, cursor=cursor, where=page_where)
     items = [LogEntry.from_row(r) for r in conn.execute(page)]
-    total = conn.execute(count_statement(scope, f, where)).scalar_one() if with_total else None
     next_cursor = None
     if len(items) == limit:
         last = items[-1]
         next_cursor = encode_cursor(last.created_at, last.id)
-    return LogPage(items, total, next_cursor, limit, offset, after_cursor=bool(cursor))
+    return LogPage(
+        items,
+        total,
+        next_cursor,
+        limit,
+        offset,
+        after_cursor=bool(cursor),
+        total_exact=total_exact,
+    )
 
 
 def explain(conn: sa.Connection, stmt: sa.Select[Any]) -> str:

@@ -178,8 +178,10 @@ class LogService:
         offset: int = 0,
         cursor: str | None = None,
         with_total: bool = True,
+        exact_total: bool = True,
     ) -> LogPage:
-        """Entries of one tenant, newest first, with the total and the next page's cursor."""
+        """Entries of one tenant, newest first, with the total and the next page's cursor
+        (without `exact_total`: exact up to query.TOTAL_CAP, `page.total_exact` says)."""
         with self.store.engine.connect() as conn:
             return log_query.query(
                 conn,
@@ -189,6 +191,7 @@ class LogService:
                 offset=offset,
                 cursor=cursor,
                 with_total=with_total,
+                exact_total=exact_total,
             )
 
     @requires(VIEW)
@@ -219,6 +222,8 @@ class LogService:
         yield from follow(
             self.store,
             LOGS,
+            # no FTS lookup: each poll reads a short range of seq, where testing the text is
+            # cheap (the FTS would list every match in the store, at every poll)
             log_query.conditions(scope, f),
             convert=LogEntry.from_row,
             backlog=last_entries,

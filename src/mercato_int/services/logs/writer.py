@@ -4,6 +4,7 @@ it holds because the code around it raised."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import uuid
@@ -27,6 +28,7 @@ from mercato_int.services.follow import notify_sql
 from mercato_int.services.logs import limits
 from mercato_int.services.logs.model import LEVELS, unknown_level
 from mercato_int.services.logs.redaction import Redactor
+from mercato_int.store.engine import optimize
 from mercato_int.store.schema import LOGS
 
 if TYPE_CHECKING:
@@ -48,6 +50,7 @@ _LIMITS: dict[str, int] = {
     for name in ("integration_id", "operation", "correlation_id", "entity_type", "entity_id")
 }
 COPY_THRESHOLD = 200  # below this, COPY's set-up costs more than it saves
+OPTIMIZE_AFTER = 10_000  # a writer that wrote this many refreshes SQLite's statistics on close
 
 
 def _check(*, level: str, operation: str, message: Any, details: Any, duration_ms: Any) -> None:
@@ -146,6 +149,9 @@ class LogWriter:
         except StoreError:
             time.sleep(0.2)
             self.flush()
+        if self._sqlite and self.written >= OPTIMIZE_AFTER:
+            with contextlib.suppress(sa.exc.SQLAlchemyError):  # statistics only: never fatal
+                optimize(self.engine)
         # A refusal found by a timer flush has no later write to be reported on; a store
         # failure it met is over (its rows were kept and are written now).
         if isinstance(self._timer_error, StoreError):

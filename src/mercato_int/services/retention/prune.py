@@ -5,9 +5,11 @@ check (WAL checkpoint, space reclaimed when much was freed)."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,14 +18,20 @@ import sqlalchemy as sa
 
 from mercato_int.scope import TenantScope
 from mercato_int.services.features import MANAGE, VIEW
+from mercato_int.services.logs.model import LEVELS
 from mercato_int.services.policy import Guard, requires
 from mercato_int.services.retention.settings import TenantSettingsService
-from mercato_int.store.engine import SQLITE_BUSY_TIMEOUT_MS, Store
+from mercato_int.store.engine import SQLITE_BUSY_TIMEOUT_MS, Store, optimize, rowcount
 from mercato_int.store.schema import LOGS
 
 ERROR = "error"
-TARGET_BATCH_SECONDS = 0.04  # each delete (or vacuum step) holds the write lock this long
+# the first key of the (int, int) advisory locks of prune; the second is the tenant's hash
+PRUNE_LOCK_CLASS = 0x6D695072  # "miPr"
+TARGET_BATCH_SECONDS = 0.08  # each delete (or vacuum step) holds the write lock this long
 PAUSE_SECONDS = 0.03  # and then lets waiting writers in
+# Postgres: a delete blocks no writer (MVCC; only the deleted rows are locked), so batches run
+# longer, back to back, up to this many times MAX_BATCH rows
+PG_TARGET_BATCH_SECONDS, PG_BATCH_FACTOR = 0.25, 10
 RECLAIM_BUDGET_SECONDS = 300  # what is left after this is given back by the next prune
 MIN_BATCH, MAX_BATCH = 100, 5000
 VACUUM_FREE_RATIO = 0.25  # a store with no incremental vacuum is vacuumed past this much free
@@ -38,6 +46,7 @@ class TenantPrune:
     error_retention_days: int | None
     by_level: dict[str, int] = field(default_factory=dict)
     error: str | None = None
+    skipped: bool = False  # another prune holds the tenant (Postgres advisory lock)
 
     @property
     def total(self) -> int:
@@ -132,10 +141,16 @@ class RetentionService:
             try:
                 if dry_run:
                     item.by_level = self._count(scope, cutoff, error_cutoff)
-                else:
-                    self._delete(item, on_progress)
+                    continue
+                with tenant_lock(self.store, scope) as held:
+                    if held:
+                        self._delete(item, on_progress)
+                    else:
+                        item.skipped = True
             except sa.exc.SQLAlchemyError as exc:
                 item.error = _why(exc)
+        # (Postgres: whole partitions past every tenant's retention are dropped here by
+        # services/retention/partitions.py, before or instead of the batched deletes.)
         report.seconds["delete" if not dry_run else "count"] = round(time.monotonic() - started, 3)
         if not dry_run and report.total:
             started = time.monotonic()
@@ -144,17 +159,26 @@ class RetentionService:
             except (sa.exc.SQLAlchemyError, sqlite3.Error) as exc:
                 report.reclaim_error = _why(exc)
             report.seconds["reclaim"] = round(time.monotonic() - started, 3)
+        if not dry_run:
+            # SQLite's planner statistics, whatever wrote the entries since (a daily prune
+            # keeps a store that is only ever written by the API analyzed too); bounded
+            with contextlib.suppress(sa.exc.SQLAlchemyError):
+                optimize(self.store)
         return report
 
     # --- counting and deleting -------------------------------------------------------------
     @staticmethod
-    def _expired(scope: TenantScope, cutoff: datetime, errors: bool) -> list[Any]:
-        return [
+    def _expired(scope: TenantScope, cutoff: datetime, errors: bool | None) -> list[Any]:
+        """The scope's entries before `cutoff`: of the error level, of the others, or
+        (errors None) of every level."""
+        where = [
             LOGS.c.tenant_id == scope.tenant_id,
             LOGS.c.organization_id == scope.organization_id,
             LOGS.c.created_at < cutoff,
-            LOGS.c.level == ERROR if errors else LOGS.c.level != ERROR,
         ]
+        if errors is not None:
+            where.append(LOGS.c.level == ERROR if errors else LOGS.c.level != ERROR)
+        return where
 
     def _count(self, scope: TenantScope, cutoff: datetime, error_cutoff: datetime) -> dict:
         counts: dict[str, int] = {}
@@ -171,40 +195,93 @@ class RetentionService:
 
     def _delete(self, item: TenantPrune, on_progress: Callable[[int], None] | None) -> None:
         """Batches of one DELETE statement each (its own short transaction), sized to take
-        about TARGET_BATCH_SECONDS, oldest first, with a pause between them."""
-        postgres = self.store.dialect == "postgresql"
+        about TARGET_BATCH_SECONDS, with a pause between them: level by level, oldest first,
+        each batch continuing after the last (created_at, id) the one before deleted (a
+        keyset walk of ix_logs_scope_level_created: no batch re-reads what an earlier one
+        deleted or kept). Every run starts from the oldest entry, so an entry written
+        back-dated after a run is deleted by the next."""
         sqlite = self.store.dialect == "sqlite"
-        for errors, when in ((False, item.cutoff), (True, item.error_cutoff)):
-            batch = min(MAX_BATCH, max(MIN_BATCH, 1000))
+        target = TARGET_BATCH_SECONDS if sqlite else PG_TARGET_BATCH_SECONDS
+        most = MAX_BATCH if sqlite else MAX_BATCH * PG_BATCH_FACTOR
+        for level in LEVELS:
+            when = item.error_cutoff if level == ERROR else item.cutoff
+            after: tuple[datetime, Any] | None = None
+            batch = min(most, max(MIN_BATCH, 1000 if sqlite else 1000 * PG_BATCH_FACTOR))
             while True:
-                ids = (
-                    sa.select(LOGS.c.id)
-                    .where(*self._expired(item.scope, when, errors))
-                    .order_by(LOGS.c.created_at, LOGS.c.id)
-                    .limit(batch)
-                )
-                if postgres:  # two prunes at once skip each other's rows instead of waiting
-                    ids = ids.with_for_update(skip_locked=True)
-                stmt = (
-                    sa.delete(LOGS)
-                    .where(LOGS.c.id.in_(ids.scalar_subquery()))
-                    .returning(LOGS.c.level)
-                )
                 started = time.monotonic()
                 with self.store.engine.begin() as conn:
-                    levels = conn.execute(stmt).scalars().all()
+                    if sqlite:
+                        keys = conn.execute(self._batch(item.scope, level, when, after, batch))
+                        found = [(k.created_at, k.id) for k in keys]
+                        done, last = len(found), max(found, default=None)
+                    else:
+                        done, last = self._range_batch(conn, item.scope, level, when, after, batch)
                 took = time.monotonic() - started
                 if sqlite:
                     self._checkpoint()
-                for level in levels:
-                    item.by_level[level] = item.by_level.get(level, 0) + 1
-                if on_progress and levels:
-                    on_progress(len(levels))
-                if len(levels) < batch:
+                if done:
+                    item.by_level[level] = item.by_level.get(level, 0) + done
+                    if on_progress:
+                        on_progress(done)
+                if last is None or done < batch:
                     break
-                scale = TARGET_BATCH_SECONDS / max(took, 1e-3)
-                batch = int(min(MAX_BATCH, max(MIN_BATCH, batch * min(2.0, max(0.5, scale)))))
-                self.sleep(PAUSE_SECONDS)
+                after = last
+                scale = target / max(took, 1e-3)
+                batch = int(min(most, max(MIN_BATCH, batch * min(2.0, max(0.5, scale)))))
+                if sqlite:
+                    self.sleep(PAUSE_SECONDS)
+
+    def _batch(
+        self,
+        scope: TenantScope,
+        level: str,
+        cutoff: datetime,
+        after: tuple[datetime, Any] | None,
+        size: int,
+    ) -> Any:
+        """DELETE the next `size` expired entries of one level after `after`, RETURNING
+        their (created_at, id)."""
+        c = LOGS.c
+        where = [*self._expired(scope, cutoff, None), c.level == level]
+        if after is not None:
+            where.append(sa.tuple_(c.created_at, c.id) > sa.tuple_(*self._typed(after)))
+        keys = sa.select(c.seq).where(*where).order_by(c.created_at, c.id).limit(size)
+        return (
+            sa.delete(LOGS).where(c.seq.in_(keys.scalar_subquery())).returning(c.created_at, c.id)
+        )
+
+    def _range_batch(
+        self,
+        conn: sa.Connection,
+        scope: TenantScope,
+        level: str,
+        cutoff: datetime,
+        after: tuple[datetime, Any] | None,
+        size: int,
+    ) -> tuple[int, tuple[datetime, Any] | None]:
+        """Postgres: the key of the `size`th expired entry after `after` (an index-only
+        walk), then one DELETE of the range up to it (the rest, when fewer are left):
+        (rows deleted, the range's end). Two prunes never share a tenant (tenant_lock)."""
+        c = LOGS.c
+        where = [*self._expired(scope, cutoff, None), c.level == level]
+        if after is not None:
+            where.append(sa.tuple_(c.created_at, c.id) > sa.tuple_(*self._typed(after)))
+        edge = (
+            sa.select(c.created_at, c.id)
+            .where(*where)
+            .order_by(c.created_at, c.id)
+            .offset(size - 1)
+            .limit(1)
+        )
+        end = conn.execute(edge).first()
+        if end is not None:
+            where.append(sa.tuple_(c.created_at, c.id) <= sa.tuple_(*self._typed(tuple(end))))
+        done = rowcount(conn.execute(sa.delete(LOGS).where(*where)))
+        return done, (end[0], end[1]) if end is not None else None
+
+    @staticmethod
+    def _typed(key: tuple[Any, ...]) -> tuple[Any, Any]:
+        return sa.literal(key[0], LOGS.c.created_at.type), sa.literal(key[1], LOGS.c.id.type)
 
     # --- keeping the SQLite file in check ---------------------------------------------------
     def _checkpoint(self) -> None:
@@ -265,6 +342,28 @@ class RetentionService:
                     raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
             out["checkpoint"] = True
         return out
+
+
+@contextmanager
+def tenant_lock(store: Store, scope: TenantScope) -> Iterator[bool]:
+    """Hold the tenant's prune lock while the block runs: True if this process has it, False
+    if another prune (on any host) holds it. A Postgres session-level advisory lock, on a
+    connection of its own (the lock ends with the session if the process dies); other
+    stores have one writer at a time anyway: always True."""
+    if store.dialect != "postgresql":
+        yield True
+        return
+    key = sa.func.hashtext(f"{scope.organization_id}\x1f{scope.tenant_id}")
+    with store.engine.connect() as conn:
+        held = conn.execute(sa.select(sa.func.pg_try_advisory_lock(PRUNE_LOCK_CLASS, key)))
+        got = bool(held.scalar_one())
+        conn.commit()
+        try:
+            yield got
+        finally:
+            if got:
+                conn.execute(sa.select(sa.func.pg_advisory_unlock(PRUNE_LOCK_CLASS, key)))
+                conn.commit()
 
 
 def _passive_checkpoint(raw: Any) -> None:

@@ -1,6 +1,6 @@
 from alembic import context
 
-from mercato_int.store.schema import METADATA
+from mercato_int.store.schema import METADATA, not_in_metadata
 
 target_metadata = METADATA  # the Core tables, which the SQLModel classes map onto
 connection = context.config.attributes.get("connection")
@@ -11,6 +11,8 @@ context.configure(
     connection=connection,
     target_metadata=target_metadata,
     render_as_batch=connection.dialect.name == "sqlite",
+    # the FTS5 table and the trigram index are made by hand (see store/schema.py)
+    include_object=lambda _obj, name, _type, _reflected, _other: not not_in_metadata(name),
 )
 with context.begin_transaction():
     context.run_migrations()

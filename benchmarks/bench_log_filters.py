@@ -1,0 +1,133 @@
+"""Every `logs` filter as a whole command at scale against the same command on a 7-entry store,
+in the same run (aim <= 1.2x): SQLite at 5,000,000 entries, Postgres at 1,000,000.
+
+The big store is filled straight through the driver (benchmarks/_bulk.py: 20 integrations x 5
+tenants, one correlation id per 500 entries, an entity id each), then given what `logs ingest`
+leaves behind (store.engine.optimize: a bounded ANALYZE on SQLite; VACUUM ANALYZE on
+Postgres, as autovacuum would). Each command runs REPEAT times, alternating big and small
+store; the median wall time of `python -m mercato_int --tenant t2 logs ...` is compared. Data
+under /tmp, dropped at the end.
+
+    python benchmarks/bench_log_filters.py --rows 5000000 [--pg URL --pg-rows 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _bulk import fill_postgres, fill_sqlite
+from _fixtures import drop_pg_schema, make_providers, pg_schema
+
+REPEAT = 7
+MERCATO = [sys.executable, "-m", "mercato_int", "--tenant", "t2", "logs"]
+
+
+def commands(rows: int) -> list[tuple[str, list[str]]]:
+    """The filters, with values that exist in tenant t2 of the big store."""
+    k = rows * 42 // 100 // 100 * 100 + 45  # entry k is in t2: k // 20 % 5 == 2
+    corr = k // 500
+    return [
+        ("tenant-wide newest page", []),
+        ("one integration", ["bench_07"]),
+        ("--level error", ["--level", "error"]),
+        (f"--correlation run_{corr}", ["--correlation", f"run_{corr}"]),
+        (f"--entity-id prod_{k}", ["--entity-id", f"prod_{k}"]),
+        ("--operation 'sync.import.*'", ["--operation", "sync.import.*"]),
+        ("--search 'batch 4242'", ["--search", "batch 4242"]),
+        ("--search 'batch 4242' --count", ["--search", "batch 4242", "--count"]),
+        ("--json (tenant-wide, capped total)", ["--json"]),
+    ]
+
+
+def timed(env: dict[str, str], args: list[str]) -> float:
+    t0 = time.perf_counter()
+    done = subprocess.run([*MERCATO, *args], env=env, capture_output=True, text=True, check=False)
+    took = time.perf_counter() - t0
+    if done.returncode:
+        raise SystemExit(f"{args}: exit {done.returncode}: {done.stderr.strip()[:300]}")
+    return took
+
+
+def compare(label: str, big: str, small: str, rows: int, root: Path) -> None:
+    base = {**os.environ, "MERCATO_INT_HOME": str(root), "MERCATO_INT_PROVIDERS_PATH": str(root)}
+    envs = {
+        "big": {**base, "MERCATO_INT_DATABASE_URL": big},
+        "small": {**base, "MERCATO_INT_DATABASE_URL": small},
+    }
+    print(f"{label}: {rows:,} entries against 7, median of {REPEAT} runs (ms)")
+    for name, args in commands(rows):
+        runs: dict[str, list[float]] = {"big": [], "small": []}
+        for which in ("big", "small"):  # warm both (page cache, bytecode)
+            timed(envs[which], args)
+        for _ in range(REPEAT):
+            for which in ("big", "small"):
+                runs[which].append(timed(envs[which], args) * 1000)
+        b, s = statistics.median(runs["big"]), statistics.median(runs["small"])
+        goal = "ok" if b / s <= 1.2 else "MISSED"
+        print(f"  {name:40s} {b:7.0f}  vs {s:6.0f}  {b / s:5.2f}x  (<= 1.2x: {goal})")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=5_000_000)
+    ap.add_argument("--pg", default=None)
+    ap.add_argument("--pg-rows", type=int, default=1_000_000)
+    ap.add_argument("--skip-sqlite", action="store_true")
+    args = ap.parse_args()
+    from mercato_int.store.engine import create_store_engine, optimize
+    from mercato_int.store.migrate import upgrade
+
+    root = Path(tempfile.mkdtemp(prefix="mercato-bench-filters-", dir="/tmp"))
+    make_providers(root, 20)
+    try:
+        if not args.skip_sqlite:
+            urls = {}
+            for which, n in (("big", args.rows), ("small", 7)):
+                url = f"sqlite:///{root / which}.db"
+                engine = create_store_engine(url)
+                upgrade(engine)
+                t0 = time.perf_counter()
+                if which == "big":
+                    fill_sqlite(str(root / "big.db"), n)
+                else:
+                    fill_sqlite(str(root / "small.db"), n, only_tenant="t2")
+                optimize(engine)
+                engine.dispose()
+                print(f"sqlite {which}: filled {n:,} in {time.perf_counter() - t0:.0f} s")
+                urls[which] = url
+            compare("sqlite", urls["big"], urls["small"], args.rows, root)
+        if args.pg:
+            made = []
+            try:
+                urls = {}
+                for which, n in (("big", args.pg_rows), ("small", 7)):
+                    name, url = pg_schema(args.pg, f"filters_{which}")
+                    made.append(name)
+                    t0 = time.perf_counter()
+                    raw = f"{args.pg}?options=-csearch_path%3D{name}"
+                    fill_postgres(raw, n, **({"only_tenant": "t2"} if which == "small" else {}))
+                    engine = create_store_engine(url)
+                    with engine.execution_options(isolation_level="AUTOCOMMIT").connect() as c:
+                        c.exec_driver_sql("VACUUM ANALYZE integration_logs")
+                    engine.dispose()
+                    print(f"postgres {which}: filled {n:,} in {time.perf_counter() - t0:.0f} s")
+                    urls[which] = url
+                compare("postgres", urls["big"], urls["small"], args.pg_rows, root)
+            finally:
+                for name in made:
+                    drop_pg_schema(args.pg, name)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
