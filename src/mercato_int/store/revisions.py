@@ -7,6 +7,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0003_credentials_version",
     "0004_logs_seq",
     "0005_api_tokens_state_version",
+    "0007_tenant_keys",
 )
 HEAD_REVISION: str = KNOWN_REVISIONS[-1]
 

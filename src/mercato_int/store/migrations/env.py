@@ -1,5 +1,6 @@
 from alembic import context
 
+from mercato_int.store.migrations.naming import include_name
 from mercato_int.store.schema import METADATA
 
 target_metadata = METADATA  # the Core tables, which the SQLModel classes map onto
@@ -11,6 +12,7 @@ context.configure(
     connection=connection,
     target_metadata=target_metadata,
     render_as_batch=connection.dialect.name == "sqlite",
+    include_name=include_name(connection),
 )
 with context.begin_transaction():
     context.run_migrations()
