@@ -41,12 +41,15 @@ class TenantPruneShape(Shape):
 
 
 class PruneReportShape(Shape):
-    """`prune --json`: `{dryRun, total, byLevel, tenants, reclaim, seconds, errors}`."""
+    """`prune --json`: `{dryRun, total, byLevel, tenants, partitionsDropped, reclaim, seconds,
+    errors}` (partitionsDropped: the months of a partitioned Postgres log table dropped whole,
+    their rows counted in the tenants)."""
 
     dry_run: bool
     total: int
     by_level: dict[str, int]
     tenants: list[TenantPruneShape]
+    partitions_dropped: list[str]
     reclaim: dict[str, Any]
     seconds: dict[str, float]
     errors: list[str]
@@ -61,6 +64,7 @@ class PruneReportShape(Shape):
             total=obj.total,
             by_level=obj.by_level(),
             tenants=[TenantPruneShape.of(t) for t in obj.tenants],
+            partitions_dropped=obj.partitions,
             reclaim=obj.reclaim,
             seconds=obj.seconds,
             errors=errors,

@@ -19,6 +19,8 @@ writer's own transaction."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,6 +36,8 @@ PROGRESS = f"{LIVE}_partitioning"
 MIRROR = f"{LIVE}_mirror"
 SUFFIX = "_p"
 SWAP_LOCK_TIMEOUT = "2s"
+# migration 0007 partitions a table this small itself (copied under its lock, about a second)
+INLINE_ROWS = 100_000
 
 
 @dataclass
@@ -214,3 +218,52 @@ def drop_old(conn: sa.Connection) -> bool:
     with conn.begin_nested() if conn.in_transaction() else conn.begin():
         conn.exec_driver_sql(f'DROP TABLE "{OLD}"')
     return True
+
+
+@dataclass
+class Outcome:
+    """What `run` did: already (nothing to do), or copied rows and the swap."""
+
+    already: bool = False
+    copied: int = 0
+    until: int = 0
+    resumed_at: int = 0
+    old_dropped: bool = False
+
+
+def run(
+    conn: sa.Connection,
+    *,
+    now: datetime,
+    batch: int = 20_000,
+    pause: float = 0.01,
+    on_progress: Callable[[int, int], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    swap_tries: int = 30,
+) -> Outcome:
+    """Move the live logs table into a partitioned one (see the module's text); resumable.
+    `on_progress(done, until)` after each batch; `pause` between batches lets waiting
+    writers in. The swap is retried up to `swap_tries` times when its lock is not to be had."""
+    if partitions.is_partitioned(conn):
+        conn.commit()
+        return Outcome(already=True)
+    state = prepare(conn, now)
+    outcome = Outcome(until=state.until, resumed_at=state.done)
+    while state.done < state.until:
+        outcome.copied += copy_batch(conn, state, batch)
+        if on_progress:
+            on_progress(state.done, state.until)
+        sleep(pause)
+    for attempt in range(swap_tries):
+        try:
+            swap(conn, state)
+            break
+        except sa.exc.OperationalError:  # the lock was not to be had in time: again
+            if conn.in_transaction():
+                conn.rollback()
+            if attempt == swap_tries - 1:
+                raise
+            sleep(1.0)
+    partitions.ensure_ahead(conn, now)
+    conn.commit()
+    return outcome

@@ -4,7 +4,7 @@ partitioning), with a DEFAULT partition as a safety net.
 A month's partition is named `integration_logs_YYYY_MM` (its bounds come from the name: UTC
 month starts), the safety net `integration_logs_default`. An insert never fails for want of a
 partition: a row of a month that has none lands in the default partition. Months are created
-ahead (the current one and AHEAD_MONTHS after it) by `prune`, `db partition-logs` and the
+ahead (the one before, the current one and AHEAD_MONTHS after it) by `prune`, `db partition-logs` and the
 migration that creates the table; creating a month moves any of its rows out of the default
 partition first. Each DDL statement waits at most LOCK_TIMEOUT for its lock (behind a long
 read it gives up, and the next run tries again) instead of queueing every writer behind it.
@@ -129,7 +129,21 @@ def create_partitioned(conn: sa.Connection, name: str = PARENT, *, suffix: str =
     conn.execute(CreateTable(copy))
     for index in sorted(copy.indexes, key=lambda i: str(i.name)):
         conn.execute(CreateIndex(index))
-    conn.exec_driver_sql(f'CREATE TABLE "{DEFAULT}" PARTITION OF "{name}" DEFAULT')
+    _attach(conn, name, DEFAULT, "DEFAULT")
+
+
+def _attach(conn: sa.Connection, parent: str, name: str, bounds: str, move: str = "") -> None:
+    """Create partition `name` apart, with the indexes of store/schema.py named after it
+    (`ix_logs_scope_created_2026_12`: readable plans), run `move` (rows into it), attach it."""
+    conn.exec_driver_sql(f'CREATE TABLE "{name}" (LIKE "{parent}" INCLUDING DEFAULTS)')
+    tag = name.removeprefix(f"{PARENT}_")
+    copy = LOGS.to_metadata(sa.MetaData(), name=name)
+    for index in copy.indexes:
+        index.name = quoted_name(f"{index.name}_{tag}", None)
+        conn.execute(CreateIndex(index))
+    if move:
+        conn.exec_driver_sql(move)
+    conn.exec_driver_sql(f'ALTER TABLE "{parent}" ATTACH PARTITION "{name}" {bounds}')
 
 
 @contextmanager
@@ -160,20 +174,14 @@ def ensure_months(
         if name in have:
             continue
         lo, hi = _ts(month), _ts(add_months(month, 1))
-        with _step(conn, commit):
-            conn.exec_driver_sql(f'CREATE TABLE "{name}" (LIKE "{parent}" INCLUDING DEFAULTS)')
-            if DEFAULT in have:
-                # rows of this month written before it had a partition: into it first
-                conn.exec_driver_sql(
-                    f'WITH moved AS (DELETE FROM "{DEFAULT}" WHERE created_at >= %(lo)s '
-                    f'AND created_at < %(hi)s RETURNING *) INSERT INTO "{name}" '
-                    "SELECT * FROM moved",
-                    {"lo": lo, "hi": hi},
-                )
-            conn.exec_driver_sql(
-                f'ALTER TABLE "{parent}" ATTACH PARTITION "{name}" '
-                f"FOR VALUES FROM ('{lo}') TO ('{hi}')"
+        move = ""
+        if DEFAULT in have:  # rows of this month written before it had a partition: into it
+            move = (
+                f'WITH moved AS (DELETE FROM "{DEFAULT}" WHERE created_at >= \'{lo}\' '
+                f"AND created_at < '{hi}' RETURNING *) INSERT INTO \"{name}\" SELECT * FROM moved"
             )
+        with _step(conn, commit):
+            _attach(conn, parent, name, f"FOR VALUES FROM ('{lo}') TO ('{hi}')", move)
         created.append(name)
     return created
 
@@ -181,8 +189,9 @@ def ensure_months(
 def ensure_ahead(
     conn: sa.Connection, now: datetime, parent: str = PARENT, *, commit: bool = True
 ) -> list[str]:
-    """The current month and AHEAD_MONTHS after it (see ensure_months)."""
-    ahead = [add_months(month_of(now), n) for n in range(AHEAD_MONTHS + 1)]
+    """The month before (late entries), the current one and AHEAD_MONTHS after it (see
+    ensure_months)."""
+    ahead = [add_months(month_of(now), n) for n in range(-1, AHEAD_MONTHS + 1)]
     return ensure_months(conn, ahead, parent, commit=commit)
 
 

@@ -9,7 +9,7 @@ KEY AUTOINCREMENT` as their key there (the rowid, unique by itself and so with t
 SQLite is never distributed), one table each. Postgres: logs become a table partitioned by
 month on created_at with primary key (seq, tenant_id, created_at), built from store/schema.py
 (columns and indexes, whichever revisions added them), when the table holds at most
-INLINE_ROWS rows (copied under the migration's lock); a bigger one is left as it is for
+partition_copy.INLINE_ROWS rows (copied under the migration's lock); a bigger one is left as it is for
 `mercato-int db partition-logs`, which moves it online. api_tokens is a reference table (a
 token is found by its hash alone) and keeps its keys.
 
@@ -29,7 +29,6 @@ down_revision = "0005_api_tokens_state_version"
 branch_labels = None
 depends_on = None
 
-INLINE_ROWS = 100_000
 _BY_ID = ("integration_credentials", "integration_states", "integration_settings")
 _REKEYED = (*_BY_ID, "integration_acl_grants")
 
@@ -92,10 +91,11 @@ def _partition_logs() -> None:
     conn = op.get_bind()
     if partitions.is_partitioned(conn):
         return
+    limit = partition_copy.INLINE_ROWS
     rows = conn.execute(
-        sa.text(f"SELECT count(*) FROM (SELECT 1 FROM integration_logs LIMIT {INLINE_ROWS + 1}) s")
+        sa.text(f"SELECT count(*) FROM (SELECT 1 FROM integration_logs LIMIT {limit + 1}) s")
     ).scalar_one()
-    if rows > INLINE_ROWS:
+    if rows > limit:
         return  # `db partition-logs` moves it without holding the table for the copy
     new = partition_copy.TARGET
     partitions.create_partitioned(conn, new, suffix=partition_copy.SUFFIX)
