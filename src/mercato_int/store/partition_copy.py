@@ -99,11 +99,11 @@ def prepare(conn: sa.Connection, now: datetime) -> Progress:
     found = progress(conn)
     if found is not None:
         return found
-    conn.commit()
     columns = _columns(conn, LIVE)
     names = ", ".join(f'"{c}"' for c in columns)
     new = ", ".join(f'NEW."{c}"' for c in columns)
     key = "seq = OLD.seq AND tenant_id = OLD.tenant_id AND created_at = OLD.created_at"
+    conn.commit()
     with conn.begin():
         conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{partitions.LOCK_TIMEOUT}'")
         # waits out the writes in flight; every later one goes through the trigger
@@ -148,6 +148,8 @@ def _copy(conn: sa.Connection, after: int, upto: int) -> int:
 def copy_batch(conn: sa.Connection, state: Progress, batch: int) -> int:
     """Copy the next `batch` seqs (one transaction); the rows copied. `state` moves on."""
     upto = min(state.until, state.done + batch)
+    if conn.in_transaction():
+        conn.commit()
     with conn.begin():
         copied = _copy(conn, state.done, upto)
         conn.exec_driver_sql(f'UPDATE "{PROGRESS}" SET done = %(upto)s', {"upto": upto})
@@ -184,6 +186,7 @@ def swap_names(conn: sa.Connection, live: str, new: str, old: str | None) -> Non
     else:
         for name, is_constraint in _names(conn, live):
             _rename(conn, live, name, f"{name}_old", is_constraint)
+        conn.exec_driver_sql(f'ALTER SEQUENCE {_sequence(conn, live)} RENAME TO "{old}_seq_seq"')
         conn.exec_driver_sql(f'ALTER TABLE "{live}" RENAME TO "{old}"')
     sequence = _sequence(conn, new)
     conn.exec_driver_sql(f'ALTER TABLE "{new}" RENAME TO "{live}"')
