@@ -50,7 +50,8 @@ def _generate(
     conn.exec_driver_sql(
         "INSERT INTO integration_logs (id, integration_id, level, operation, message, details, "
         "organization_id, tenant_id, created_at) SELECT gen_random_uuid(), 'int_' || (i %% 7), "
-        "CASE WHEN (i / 100) %% 20 = 0 THEN 'error' WHEN (i / 100) %% 7 = 0 THEN 'warn' ELSE 'info' END, "
+        "CASE WHEN (i / 100) %% 20 = 0 THEN 'error' WHEN (i / 100) %% 7 = 0 THEN 'warn' "
+        "ELSE 'info' END, "
         "'sync.import.order', 'imported order ' || i, jsonb_build_object('n', i), 'default', "
         f"'t' || (i %% {TENANTS}), %(start)s::timestamptz + make_interval(secs => i * %(step)s) "
         "FROM generate_series(%(first)s::bigint, %(last)s::bigint) AS i",

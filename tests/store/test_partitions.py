@@ -50,7 +50,9 @@ def insert(engine: sa.Engine, scope: TenantScope, when: datetime, level: str = "
 def where(engine: sa.Engine) -> dict[str, str]:
     """message -> the partition its row is in."""
     with engine.connect() as conn:
-        rows = conn.exec_driver_sql("SELECT message, tableoid::regclass::text FROM integration_logs")
+        rows = conn.exec_driver_sql(
+            "SELECT message, tableoid::regclass::text FROM integration_logs"
+        )
         return dict(rows.all())
 
 

@@ -270,3 +270,32 @@ def run(
     partitions.ensure_ahead(conn, now)
     conn.commit()
     return outcome
+
+
+def partition_logs(
+    engine: sa.Engine,
+    *,
+    now: datetime,
+    batch: int,
+    drop_old_table: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Outcome:
+    """`db partition-logs`: `run` on the store, then (`drop_old_table`) drop the table kept;
+    StoreError (exit 4) when the store fails us (a lock not to be had, a lost connection: run
+    it again, it goes on where it stopped)."""
+    from mercato_int.errors import StoreError, msg
+    from mercato_int.store.urls import redact_text
+
+    try:
+        with engine.connect() as conn:
+            outcome = run(conn, now=now, batch=batch, on_progress=on_progress)
+            if drop_old_table:
+                outcome.old_dropped = drop_old(conn)
+                conn.commit()
+        return outcome
+    except sa.exc.SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()
+        shown = redact_text(reason[0] if reason else type(exc).__name__, str(engine.url))
+        raise StoreError(
+            msg("db.partition.failed", reason=shown), hint=msg("db.partition.failed_hint")
+        ) from None

@@ -9,8 +9,8 @@ KEY AUTOINCREMENT` as their key there (the rowid, unique by itself and so with t
 SQLite is never distributed), one table each. Postgres: logs become a table partitioned by
 month on created_at with primary key (seq, tenant_id, created_at), built from store/schema.py
 (columns and indexes, whichever revisions added them), when the table holds at most
-partition_copy.INLINE_ROWS rows (copied under the migration's lock); a bigger one is left as it is for
-`mercato-int db partition-logs`, which moves it online. api_tokens is a reference table (a
+partition_copy.INLINE_ROWS rows (copied under the migration's lock); a bigger one is left as
+it is for `mercato-int db partition-logs`, which moves it online. api_tokens is a reference table (a
 token is found by its hash alone) and keeps its keys.
 
 Revision ID: 0007_tenant_keys
