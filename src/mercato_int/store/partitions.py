@@ -5,8 +5,8 @@ A month's partition is named `integration_logs_YYYY_MM` (its bounds come from th
 month starts), the safety net `integration_logs_default`. An insert never fails for want of a
 partition: a row of a month that has none lands in the default partition. Months are created
 ahead (the one before, the current one and AHEAD_MONTHS after it) by `prune --all-tenants`,
-`db partition-logs` and the migration that creates the table; creating a month moves any of its rows out of the default
-partition first. Each DDL statement waits at most LOCK_TIMEOUT for its lock (behind a long
+`db partition-logs` and the migration that creates the table; creating a month moves any of
+its rows out of the default partition first. Each DDL statement waits at most LOCK_TIMEOUT for its lock (behind a long
 read it gives up, and the next run tries again) instead of queueing every writer behind it.
 
 SQLite keeps one table: nothing here applies to it."""
