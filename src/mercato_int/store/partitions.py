@@ -6,8 +6,9 @@ month starts), the safety net `integration_logs_default`. An insert never fails 
 partition: a row of a month that has none lands in the default partition. Months are created
 ahead (the one before, the current one and AHEAD_MONTHS after it) by `prune --all-tenants`,
 `db partition-logs` and the migration that creates the table; creating a month moves any of
-its rows out of the default partition first. Each DDL statement waits at most LOCK_TIMEOUT for its lock (behind a long
-read it gives up, and the next run tries again) instead of queueing every writer behind it.
+its rows out of the default partition first. Each DDL statement waits at most LOCK_TIMEOUT
+for its lock (behind a long read it gives up, and the next run tries again) instead of
+queueing every writer behind it.
 
 SQLite keeps one table: nothing here applies to it."""
 
@@ -177,7 +178,7 @@ def ensure_months(
         move = ""
         if DEFAULT in have:  # rows of this month written before it had a partition: into it
             move = (
-                f'WITH moved AS (DELETE FROM "{DEFAULT}" WHERE created_at >= \'{lo}\' '
+                f"WITH moved AS (DELETE FROM \"{DEFAULT}\" WHERE created_at >= '{lo}' "
                 f"AND created_at < '{hi}' RETURNING *) INSERT INTO \"{name}\" SELECT * FROM moved"
             )
         with _step(conn, commit):
