@@ -13,6 +13,7 @@ policy than the others keeps every month it may still need."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -24,7 +25,7 @@ from mercato_int.store import partitions
 from mercato_int.store.schema import SETTINGS
 
 if TYPE_CHECKING:
-    from mercato_int.services.retention.prune import PruneReport, RetentionService
+    from mercato_int.services.retention.prune import PruneReport, RetentionService, TenantPrune
 
 KEYS = ("log.retention_days", "log.error_retention_days")
 
@@ -99,18 +100,19 @@ def drop_expired(
     return dropped
 
 
-def credit(report: PruneReport, dropped: Dropped | None, now: datetime) -> None:
-    """Add the rows of the dropped months to the report's tenants."""
+def credit(
+    report: PruneReport, dropped: Dropped | None, new_item: Callable[[TenantScope], TenantPrune]
+) -> None:
+    """Add the rows of the dropped months to the report's tenants (`new_item` makes the
+    report's item of a tenant it lacks)."""
     if dropped is None or not dropped.partitions:
         return
-    from mercato_int.services.retention.prune import TenantPrune
-
     report.partitions = list(dropped.partitions)
     items = {item.scope: item for item in report.tenants}
     for scope, by_level in dropped.rows.items():
         item = items.get(scope)
         if item is None:
-            item = TenantPrune(scope, now, now, None, None)
+            item = new_item(scope)
             report.tenants.append(item)
         for level, n in by_level.items():
             item.by_level[level] = item.by_level.get(level, 0) + n

@@ -139,7 +139,7 @@ class RetentionService:
                     self._delete(item, on_progress)
             except sa.exc.SQLAlchemyError as exc:
                 item.error = _why(exc)
-        partitions.credit(report, dropped, now)
+        partitions.credit(report, dropped, lambda s: TenantPrune(s, now, now, None, None))
         report.seconds["delete" if not dry_run else "count"] = round(time.monotonic() - started, 3)
         if not dry_run and report.total:
             started = time.monotonic()
