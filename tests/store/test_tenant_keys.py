@@ -79,3 +79,38 @@ def test_the_logs_key_holds_the_partition_key() -> None:
     assert LOGS.dialect_options["postgresql"]["partition_by"] == "RANGE (created_at)"
     for _name, columns in _keys(LOGS):
         assert "created_at" in columns
+
+
+def test_every_on_conflict_target_is_a_unique_constraint_that_carries_tenant_id() -> None:
+    """The upserts (credentials, states, settings, ACL) name a unique constraint of their
+    table; after the keys changed they still do, and it holds tenant_id."""
+    import ast
+    from pathlib import Path
+
+    import mercato_int
+
+    root = Path(mercato_int.__file__).parent
+    uniques = {
+        frozenset(c.name for c in constraint.columns)
+        for table in METADATA.tables.values()
+        for constraint in table.constraints
+        if isinstance(constraint, sa.UniqueConstraint)
+    }
+    targets = []
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        names = {
+            n.targets[0].id: n.value
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Name)
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.keyword) and node.arg == "index_elements":
+                value = node.value
+                if isinstance(value, ast.Name):
+                    value = names[value.id]
+                targets.append((path.name, frozenset(ast.literal_eval(value))))
+    assert len(targets) >= 4
+    for where, columns in targets:
+        assert columns in uniques, where
+        assert "tenant_id" in columns, where
