@@ -36,7 +36,7 @@ PROGRESS = f"{LIVE}_partitioning"
 MIRROR = f"{LIVE}_mirror"
 SUFFIX = "_p"
 SWAP_LOCK_TIMEOUT = "2s"
-# migration 0007 partitions a table this small itself (copied under its lock, about a second)
+# migration 0007 partitions a table this small itself (copied under its lock: seconds)
 INLINE_ROWS = 100_000
 
 
