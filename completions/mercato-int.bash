@@ -21,6 +21,7 @@
 #   creds unset INTEGRATION_ID* --yes/-y
 #   db
 #   db current --json
+#   db partition-logs --batch-size --drop-old
 #   db upgrade --json
 #   disable ID...* --json --if-version
 #   doctor --deep --json

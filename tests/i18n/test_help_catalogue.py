@@ -194,7 +194,7 @@ def test_a_bare_group_shows_its_polish_help() -> None:
     result = CliRunner().invoke(app, ["--lang", "pl", "db"])
     assert result.exit_code == 2
     assert result.stderr.startswith("Użycie: mercato-int db [OPCJE] POLECENIE [ARGUMENTY]...\n")
-    assert "  upgrade  Utwórz schemat magazynu danych" in result.stderr
+    assert re.search(r"  upgrade +Utwórz schemat magazynu danych", result.stderr)
 
 
 def test_a_polish_page_leaves_gettext_as_it_found_it(run, monkeypatch) -> None:

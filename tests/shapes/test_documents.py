@@ -353,6 +353,7 @@ def test_health_run_has_failed_tenants_only_on_all_tenant_runs() -> None:
 def test_prune_report_and_settings() -> None:
     tenant = TenantPrune(ACME, WHEN, WHEN - timedelta(days=60), None, 90, {"info": 2, "debug": 1})
     report = PruneReport(dry_run=True, tenants=[tenant], reclaim={"vacuumed": False})
+    report.partitions = ["integration_logs_2026_01"]
     doc = PruneReportShape.of(report).document()
     assert doc == {
         "dryRun": True,
@@ -373,6 +374,7 @@ def test_prune_report_and_settings() -> None:
             }
         ],
         "skipped": [],
+        "partitionsDropped": ["integration_logs_2026_01"],
         "reclaim": {"vacuumed": False},
         "seconds": {},
         "errors": [],

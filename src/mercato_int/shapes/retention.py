@@ -43,14 +43,17 @@ class TenantPruneShape(Shape):
 
 
 class PruneReportShape(Shape):
-    """`prune --json`: `{dryRun, total, byLevel, tenants, skipped, reclaim, seconds, errors}`
-    (`skipped`: `{organizationId, tenantId}` of each tenant another prune was working on)."""
+    """`prune --json`: `{dryRun, total, byLevel, tenants, skipped, partitionsDropped, reclaim,
+    seconds, errors}` (`skipped`: `{organizationId, tenantId}` of each tenant another prune was
+    working on; partitionsDropped: the months of a partitioned Postgres log table dropped whole,
+    their rows counted in the tenants)."""
 
     dry_run: bool
     total: int
     by_level: dict[str, int]
     tenants: list[TenantPruneShape]
     skipped: list[ScopeShape]
+    partitions_dropped: list[str]
     reclaim: dict[str, Any]
     seconds: dict[str, float]
     errors: list[str]
@@ -66,6 +69,7 @@ class PruneReportShape(Shape):
             by_level=obj.by_level(),
             tenants=[TenantPruneShape.of(t) for t in obj.tenants],
             skipped=[ScopeShape(**scope_fields(t.scope)) for t in obj.tenants if t.skipped],
+            partitions_dropped=obj.partitions,
             reclaim=obj.reclaim,
             seconds=obj.seconds,
             errors=errors,

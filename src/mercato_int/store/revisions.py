@@ -8,6 +8,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0004_logs_seq",
     "0005_api_tokens_state_version",
     "0006_log_search",
+    "0007_tenant_keys",
 )
 HEAD_REVISION: str = KNOWN_REVISIONS[-1]
 

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -52,20 +53,29 @@ def _ts(name: str, *, nullable: bool = False) -> Column[datetime]:
 
 
 def _seq() -> Column[int]:
-    """The insertion order, as the primary key (`logs -f` and `events -f` follow it): an
-    identity on Postgres; on SQLite the rowid, which AUTOINCREMENT never hands out twice."""
+    """The insertion order, leading the primary key (`logs -f` and `events -f` follow it): an
+    identity on Postgres; on SQLite the rowid, which AUTOINCREMENT never hands out twice (there
+    the table keeps `seq INTEGER PRIMARY KEY AUTOINCREMENT`, unique by itself and so with
+    `tenant_id` too: SQLite is never distributed, see migration 0007)."""
     return Column(
         "seq",
         BigInteger().with_variant(Integer(), "sqlite"),
         Identity(always=True),
-        primary_key=True,
+        nullable=False,
+        autoincrement=True,
     )
+
+
+def _key(*columns: str) -> PrimaryKeyConstraint:
+    """A primary key that carries `tenant_id`, so the table can be distributed by tenant
+    (Citus: every primary key and unique constraint must include the distribution column)."""
+    return PrimaryKeyConstraint(*columns)
 
 
 CREDENTIALS = Table(
     "integration_credentials",
     METADATA,
-    Column("id", Uuid(), primary_key=True),
+    Column("id", Uuid(), nullable=False),
     Column("integration_id", String(ID), nullable=False),
     # The spec's `values`, encrypted at rest: an envelope ({"v", "kid", "nonce", "ct"}), never
     # plaintext. (`values` is a reserved word in SQL, hence the column name.)
@@ -79,13 +89,14 @@ CREDENTIALS = Table(
     # the UPDATE), and it is the ETag of the credentials. Rotation does not change it.
     Column("version", Integer(), nullable=False, server_default="1"),
     UniqueConstraint("integration_id", "organization_id", "tenant_id", name="uq_credentials_scope"),
+    _key("id", "tenant_id"),
 )
 """One encrypted credentials row per (integration or bundle, organization, tenant)."""
 
 STATES = Table(
     "integration_states",
     METADATA,
-    Column("id", Uuid(), primary_key=True),
+    Column("id", Uuid(), nullable=False),
     Column("integration_id", String(ID), nullable=False),
     Column("is_enabled", Boolean(), nullable=False),
     Column("last_health_check", JSONType(), nullable=True),
@@ -100,6 +111,7 @@ STATES = Table(
     # health result stored on the row does not change it (it is not what a caller sets).
     Column("version", Integer(), nullable=False, server_default="1"),
     UniqueConstraint("integration_id", "organization_id", "tenant_id", name="uq_states_scope"),
+    _key("id", "tenant_id"),
 )
 """Enabled or not, by whom and since when, and the last health check, per tenant."""
 
@@ -164,8 +176,12 @@ LOGS = Table(
         "id",
         postgresql_ops={"operation": "varchar_pattern_ops"},
     ),
-    UniqueConstraint("id", name="uq_logs_id"),
+    # a partitioned table's keys must hold the partition key (created_at) too
+    _key("seq", "tenant_id", "created_at"),
+    UniqueConstraint("id", "tenant_id", "created_at", name="uq_logs_id"),
     sqlite_autoincrement=True,
+    # Postgres: one partition per month (store/partitions.py); SQLite keeps one table
+    postgresql_partition_by="RANGE (created_at)",
 )
 """A structured operation log entry (spec §3.3). Never holds a secret."""
 
@@ -222,7 +238,8 @@ EVENTS = Table(
     _ts("delivered_at", nullable=True),
     Index("ix_events_scope_created", "tenant_id", "organization_id", "created_at"),
     Index("ix_events_type_created", "type", "created_at"),
-    UniqueConstraint("id", name="uq_events_id"),
+    _key("seq", "tenant_id"),
+    UniqueConstraint("id", "tenant_id", name="uq_events_id"),
     sqlite_autoincrement=True,
 )
 """The event outbox (spec §7), which doubles as the audit trail of who changed what."""
@@ -230,20 +247,21 @@ EVENTS = Table(
 SETTINGS = Table(
     "integration_settings",
     METADATA,
-    Column("id", Uuid(), primary_key=True),
+    Column("id", Uuid(), nullable=False),
     Column("key", String(100), nullable=False),
     Column("value", JSONType(), nullable=False),
     *_scope(),
     _ts("updated_at"),
     Column("updated_by", String(ID), nullable=True),
     UniqueConstraint("organization_id", "tenant_id", "key", name="uq_settings_scope_key"),
+    _key("id", "tenant_id"),
 )
 """Per-tenant settings such as `log.retention_days`."""
 
 ACL_GRANTS = Table(
     "integration_acl_grants",
     METADATA,
-    Column("id", Uuid(), primary_key=True),
+    Column("id", Uuid(), nullable=False),
     Column("actor", String(ID), nullable=False),
     Column("grant", String(100), nullable=False),
     *_scope(),
@@ -252,6 +270,7 @@ ACL_GRANTS = Table(
     UniqueConstraint(
         "organization_id", "tenant_id", "actor", "grant", name="uq_acl_scope_actor_grant"
     ),
+    _key("id", "tenant_id"),
 )
 """A role or feature granted to an actor in one tenant."""
 
@@ -274,6 +293,9 @@ API_TOKENS = Table(
     UniqueConstraint("prefix", name="uq_api_tokens_prefix"),
     Index("ix_api_tokens_hash", "token_hash", unique=True),
     Index("ix_api_tokens_scope", "tenant_id", "organization_id", "created_at"),
+    # A token is found by its hash alone, before its tenant is known: with Citus this is a
+    # reference table (a copy on every node), so its keys need not carry tenant_id.
+    info={"distribution": "reference"},
 )
 """A bearer token of the HTTP API, bound to an actor and one (tenant, organization)."""
 

@@ -1,4 +1,4 @@
-"""`db upgrade` and `db current`: the store's schema."""
+"""`db upgrade`, `db current` and `db partition-logs`: the store's schema."""
 
 from __future__ import annotations
 
@@ -94,3 +94,58 @@ def upgrade(
         previous = before.current or t("logs.db.empty_store")
         line = t("logs.db.upgraded", url=after.url, before=previous, after=after.current)
         out().print(line, markup=False)
+
+
+@db_app.command("partition-logs")
+def partition_logs(
+    ctx: typer.Context,
+    batch_size: Annotated[
+        int,
+        typer.Option(
+            "--batch-size", min=100, max=1_000_000, help="Entries (by seq) copied per transaction."
+        ),
+    ] = 20_000,
+    drop_old: Annotated[
+        bool,
+        typer.Option("--drop-old", help="Then drop the unpartitioned table a finished run kept."),
+    ] = False,
+) -> None:
+    """Postgres: move the operation logs into a table partitioned by month, online; run it
+    again after an interruption and it goes on where it stopped."""
+    from mercato_int.cli.output import err
+    from mercato_int.store import partition_copy
+    from mercato_int.store.engine import open_store
+
+    svc = services(ctx)
+    store = open_store(svc.settings.database_url)
+    try:
+        if store.dialect != "postgresql":
+            out().print(t("db.partition.sqlite"), markup=False)
+            return
+        shown = {"step": -1}
+
+        def progress(done: int, until: int) -> None:
+            step = done * 10 // max(until, 1)
+            if step != shown["step"]:
+                shown["step"] = step
+                err().print(t("db.partition.progress", done=done, until=until), markup=False)
+
+        outcome = partition_copy.partition_logs(
+            store.engine,
+            now=svc.clock(),
+            batch=batch_size,
+            drop_old_table=drop_old,
+            on_progress=progress,
+        )
+    finally:
+        store.dispose()
+    if outcome.already:
+        out().print(t("db.partition.already"), markup=False)
+    else:
+        if outcome.resumed_at:
+            err().print(t("db.partition.resumed", done=outcome.resumed_at), markup=False)
+        line = t("db.partition.done", copied=outcome.copied, old=partition_copy.OLD)
+        out().print(line, markup=False)
+    if drop_old:
+        key = "db.partition.dropped" if outcome.old_dropped else "db.partition.nothing_to_drop"
+        out().print(t(key, old=partition_copy.OLD), markup=False)

@@ -20,6 +20,7 @@ from mercato_int.scope import TenantScope
 from mercato_int.services.features import MANAGE, VIEW
 from mercato_int.services.logs.model import LEVELS
 from mercato_int.services.policy import Guard, requires
+from mercato_int.services.retention import partitions
 from mercato_int.services.retention.settings import TenantSettingsService
 from mercato_int.store.engine import SQLITE_BUSY_TIMEOUT_MS, Store, optimize, rowcount
 from mercato_int.store.schema import LOGS
@@ -60,6 +61,7 @@ class PruneReport:
     reclaim: dict[str, Any] = field(default_factory=dict)
     reclaim_error: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)
+    partitions: list[str] = field(default_factory=list)  # months dropped whole (Postgres)
 
     @property
     def total(self) -> int:
@@ -120,9 +122,11 @@ class RetentionService:
 
         `older_than` replaces every policy with one age for all levels (a one-off cleanup).
         Failures are recorded per tenant and the others still run; `report.failed` says so."""
+        now, dropped = self.clock(), None
         if scopes is None:
             scopes = self.all_scopes()
-        now = self.clock()
+            if not dry_run:  # whole months past every tenant's retention, first
+                dropped = partitions.drop_expired(self, now=now, older_than=older_than)
         report = PruneReport(dry_run=dry_run, tenants=[])
         started = time.monotonic()
         for scope in _ticking(scopes, on_tenant):
@@ -149,8 +153,7 @@ class RetentionService:
                         item.skipped = True
             except sa.exc.SQLAlchemyError as exc:
                 item.error = _why(exc)
-        # (Postgres: whole partitions past every tenant's retention are dropped here by
-        # services/retention/partitions.py, before or instead of the batched deletes.)
+        partitions.credit(report, dropped, lambda s: TenantPrune(s, now, now, None, None))
         report.seconds["delete" if not dry_run else "count"] = round(time.monotonic() - started, 3)
         if not dry_run and report.total:
             started = time.monotonic()
