@@ -116,12 +116,35 @@ def _ts(when: datetime) -> str:
     return when.strftime("%Y-%m-%d %H:%M:%S+00")
 
 
+def logs_copy(conn: sa.Connection, name: str) -> sa.Table:
+    """LOGS of store/schema.py as table `name`, its indexes as this store can build them: the
+    trigram index's operator class named in the schema pg_trgm is installed in (migration 0006
+    puts it in `public`, which a store's own schema need not have on its search path), and
+    left out where pg_trgm is not installed (search then scans, as 0006 decided)."""
+    from mercato_int.store.schema import LOGS_TRGM_INDEX
+
+    copy = LOGS.to_metadata(sa.MetaData(), name=name)
+    trgm = next((i for i in copy.indexes if i.name == LOGS_TRGM_INDEX), None)
+    if trgm is not None:
+        where = conn.execute(
+            sa.text(
+                "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n "
+                "ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'"
+            )
+        ).scalar()
+        if where is None:
+            copy.indexes.discard(trgm)
+        else:
+            trgm.dialect_options["postgresql"]["ops"] = {"message": f'"{where}".gin_trgm_ops'}
+    return copy
+
+
 def create_partitioned(conn: sa.Connection, name: str = PARENT, *, suffix: str = "") -> None:
     """Create the partitioned logs table `name` as store/schema.py defines LOGS (columns,
     keys, indexes, whatever revision added them), its default partition, and no month yet.
     `suffix` is appended to the index and constraint names (a table built beside the live one
     swaps them in later)."""
-    copy = LOGS.to_metadata(sa.MetaData(), name=name)
+    copy = logs_copy(conn, name)
     for index in copy.indexes:
         index.name = quoted_name(f"{index.name}{suffix}", None)
     for constraint in copy.constraints:
@@ -138,7 +161,7 @@ def _attach(conn: sa.Connection, parent: str, name: str, bounds: str, move: str 
     (`ix_logs_scope_created_2026_12`: readable plans), run `move` (rows into it), attach it."""
     conn.exec_driver_sql(f'CREATE TABLE "{name}" (LIKE "{parent}" INCLUDING DEFAULTS)')
     tag = name.removeprefix(f"{PARENT}_")
-    copy = LOGS.to_metadata(sa.MetaData(), name=name)
+    copy = logs_copy(conn, name)
     for index in copy.indexes:
         index.name = quoted_name(f"{index.name}_{tag}", None)
         conn.execute(CreateIndex(index))

@@ -113,7 +113,6 @@ def _partition_logs() -> None:
 def _unpartition_logs() -> None:
     """Back to one table with the 0005 keys (copied under the migration's lock)."""
     from mercato_int.store import partition_copy, partitions
-    from mercato_int.store.schema import LOGS
 
     conn = op.get_bind()
     if not partitions.is_partitioned(conn):
@@ -130,7 +129,7 @@ def _unpartition_logs() -> None:
     )
     conn.exec_driver_sql(f'ALTER TABLE "{new}" ADD PRIMARY KEY (seq)')
     conn.exec_driver_sql(f'ALTER TABLE "{new}" ADD CONSTRAINT uq_logs_id_p UNIQUE (id)')
-    copy = LOGS.to_metadata(sa.MetaData(), name=new)
+    copy = partitions.logs_copy(conn, new)
     for index in copy.indexes:
         index.name = quoted_name(f"{index.name}{partition_copy.SUFFIX}", None)
         conn.execute(CreateIndex(index))
