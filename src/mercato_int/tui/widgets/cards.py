@@ -191,7 +191,9 @@ class BundleCard(Vertical):
         title = self.group.bundle.title
         with Grid(classes="tiles"):
             for item in self.items:
-                yield IntegrationTile(item, self.activity.get(item.definition.id), bundle_title=title)
+                yield IntegrationTile(
+                    item, self.activity.get(item.definition.id), bundle_title=title
+                )
         if self.last:
             yield Button(
                 t("tui.configure_bundle"), classes="configure", compact=True, variant="primary"
