@@ -175,9 +175,12 @@ class CardList(VerticalScroll):
             target = self._y() if y is None else y
             target = max(0.0, min(target, total - self._view_height))
             self._pending_y = target
-            # the cards on screen and a screen below, in this update: a test (or a key)
-            # right after a filter finds every card of a short list mounted
-            await self._swap(list(self._mounted), self._window(target))
+            # a rebuild: the cards on screen and a screen below, in this update (a test, or a
+            # key, right after a filter finds every card of a short list mounted); the first
+            # show: what is on screen only, the cards around it once that is painted (the
+            # first paint at 2,000 integrations mounted twice the widgets otherwise)
+            first = not self._mounted
+            await self._swap(list(self._mounted), self._window(target, spare=not first))
         self.call_after_refresh(self._settle)
 
     def _y(self) -> float:
