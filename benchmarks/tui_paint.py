@@ -3,10 +3,12 @@ integrations, timed until the header and the first card are on the terminal, aga
 hello-world (a header and one line) started the same way in the same run. Medians over
 ROUNDS, in ms and as the ratio to hello-world; the peak RSS of each process.
 
-    python benchmarks/tui_paint.py [--rounds 5] [--size 120x40] [--source CHECKOUT]
+    python benchmarks/tui_paint.py [--rounds 5] [--size 120x40] [--cold] [--source CHECKOUT]
 
-Each run is ended with ctrl+q once painted; a warm-up run of each comes first (the store is
-created then, and the operating system has read the files)."""
+Each run is ended with ctrl+q once painted; a warm-up run of each comes first (the store and
+the registry cache are written then, and the operating system has read the files): the
+measured rounds read a warm registry cache. With --cold, one more run of each with the cache
+file removed first."""
 
 from __future__ import annotations
 
@@ -91,6 +93,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--size", default="120x40")
     parser.add_argument("--sizes", default="7,300,2000")
+    parser.add_argument("--cold", action="store_true", help="also one run each, cache removed")
     parser.add_argument("--source", help="time the TUI of another checkout's src/ (a before)")
     args = parser.parse_args()
     if shutil.which("tmux") is None:
@@ -110,12 +113,21 @@ def main() -> None:
             env["MERCATO_INT_PROVIDERS_PATH"] = str(make_registry(root, n, max(1, n // 5)))
         label = f"mercato-int tui, {n + 7 if n > 7 else 7:,} integrations"
         cases.append((label, [exe, "tui"], env, TUI_MARKS))
-    for _, command, env, marks in cases:  # warm-up: stores created, files read
+    # the registry cache (registry/cache.py) is not written for files changed within 2 s:
+    # wait, so the warm-up writes it and every measured round reads it (warm cache)
+    time.sleep(2.5)
+    for _, command, env, marks in cases:  # warm-up: stores created, files read, cache written
         paint(command, env, marks, args.size)
     runs: dict[str, list[tuple[float, float]]] = {label: [] for label, *_ in cases}
     for _ in range(args.rounds):  # interleaved, so a busy moment hits every case alike
         for label, command, env, marks in cases:
             runs[label].append(paint(command, env, marks, args.size))
+    cold: dict[str, float] = {}
+    if args.cold:  # once each, the registry cache removed first (discovery runs again)
+        for label, command, env, marks in cases[1:]:
+            for file in Path(env["MERCATO_INT_HOME"], "cache").glob("registry-*.json"):
+                file.unlink()
+            cold[label] = paint(command, env, marks, args.size)[0]
     hello_ms = statistics.median(t for t, _ in runs[cases[0][0]]) * 1000
     print(f"first paint in tmux at {args.size}, median of {args.rounds} rounds (after a warm-up)")
     print(f"{'':38} {'median':>9} {'worst':>9} {'x hello':>8} {'peak RSS':>10}")
@@ -124,6 +136,9 @@ def main() -> None:
         worst = max(t for t, _ in results) * 1000
         peak = max(r for _, r in results)
         print(f"{label:38} {med:7.0f}ms {worst:7.0f}ms {med / hello_ms:7.2f}x {peak:7.0f} MiB")
+    for label, seconds in cold.items():
+        ms = seconds * 1000
+        print(f"{label + ', cold cache':48} {ms:7.0f}ms {ms / hello_ms:7.2f}x (one run)")
     shutil.rmtree(root, ignore_errors=True)
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
+from rich.cells import cell_len
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widget import Widget
@@ -50,6 +51,27 @@ class Entry:
         """What its height depends on besides the width (the same card filtered shows fewer
         tiles)."""
         return (self.key, self.tiles)
+
+
+@functools.lru_cache(maxsize=8192)
+def wrapped_lines(text: str, width: int) -> int:
+    """The lines `text` takes wrapped at `width` cells: words as rich wraps them (a word too
+    long for a line folded), without making a rich Text of every card's description (at 2,000
+    integrations, 0.1-0.15 s of the first paint)."""
+    total = 0
+    for para in text.split("\n"):
+        lines, col = 1, 0
+        for word in para.split(" "):
+            w = cell_len(word)
+            if col and col + 1 + w <= width:
+                col += 1 + w
+                continue
+            if col:
+                lines += 1
+            lines += max(0, (w - 1) // width)  # folded
+            col = w - (w - 1) // width * width if w else 0
+        total += lines
+    return total
 
 
 class Spacer(Widget):
@@ -111,7 +133,7 @@ class CardList(VerticalScroll):
         if measured is not None:
             return measured
         inner = max(1, width - entry.inset)
-        lines = sum(len(Text(t).wrap(self.app.console, inner)) for t in entry.texts)
+        lines = sum(wrapped_lines(t, inner) for t in entry.texts)
         rows = -(-entry.tiles // self._columns)
         return entry.fixed + lines + rows * TILE_ROW
 
@@ -153,9 +175,12 @@ class CardList(VerticalScroll):
             target = self._y() if y is None else y
             target = max(0.0, min(target, total - self._view_height))
             self._pending_y = target
-            # the cards on screen and a screen below, in this update: a test (or a key)
-            # right after a filter finds every card of a short list mounted
-            await self._swap(list(self._mounted), self._window(target))
+            # a rebuild: the cards on screen and a screen below, in this update (a test, or a
+            # key, right after a filter finds every card of a short list mounted); the first
+            # show: what is on screen only, the cards around it once that is painted (the
+            # first paint at 2,000 integrations mounted twice the widgets otherwise)
+            first = not self._mounted
+            await self._swap(list(self._mounted), self._window(target, spare=not first))
         self.call_after_refresh(self._settle)
 
     def _y(self) -> float:

@@ -146,14 +146,32 @@ class BundleCard(Vertical):
             self.bundle_id = bundle_id
             self.enable = enable
 
-    def __init__(self, group: MarketBundle, activity: dict[str, Activity]) -> None:
-        super().__init__(id=f"card-{group.bundle.id}", classes="card bundle-card")
+    def __init__(
+        self,
+        group: MarketBundle,
+        activity: dict[str, Activity],
+        *,
+        start: int = 0,
+        stop: int | None = None,
+    ) -> None:
+        # a bundle of hundreds comes in parts (see `market_entries`): the first, #card-ID,
+        # has the head; the last has Configure; the borders between the parts are left out
+        stop = len(group.items) if stop is None else stop
+        self.first, self.last = start == 0, stop >= len(group.items)
+        classes = "card bundle-card"
+        classes += "" if self.first else " card-cont"
+        classes += "" if self.last else " card-open"
+        super().__init__(id=f"card-{group.bundle.id}" if self.first else None, classes=classes)
         self.group = group
         self.activity = activity
+        self.items = group.items[start:stop]
 
     def compose(self) -> ComposeResult:
         g = self.group
         b = g.bundle
+        if not self.first:
+            yield from self._tiles()
+            return
         self.border_title = b.title
         count = tn("tui.bundle_count", g.integration_count, enabled=g.enabled_count)
         with Horizontal(classes="card-head"):
@@ -167,14 +185,19 @@ class BundleCard(Vertical):
             style="green" if g.has_credentials else "yellow",
         )
         yield Static(Text.assemble((pkg, "grey62"), " · " if pkg else "", creds))
+        yield from self._tiles()
+
+    def _tiles(self) -> ComposeResult:
+        title = self.group.bundle.title
         with Grid(classes="tiles"):
-            for item in g.items:
+            for item in self.items:
                 yield IntegrationTile(
-                    item, self.activity.get(item.definition.id), bundle_title=b.title
+                    item, self.activity.get(item.definition.id), bundle_title=title
                 )
-        yield Button(
-            t("tui.configure_bundle"), classes="configure", compact=True, variant="primary"
-        )
+        if self.last:
+            yield Button(
+                t("tui.configure_bundle"), classes="configure", compact=True, variant="primary"
+            )
 
     @on(Button.Pressed, ".enable-all")
     def _enable_all(self, event: Button.Pressed) -> None:
@@ -214,6 +237,7 @@ class StandaloneGroup(Vertical):
 # Standalone tiles come in slices of 15 (whole rows at 3 and at 5 a row): a registry of a
 # thousand standalone integrations mounts the slices on screen, not a thousand tiles.
 STANDALONE_SLICE = 15
+BUNDLE_SLICE = 15
 
 
 def market_entries(market: Marketplace) -> list[Entry]:
@@ -225,20 +249,37 @@ def market_entries(market: Marketplace) -> list[Entry]:
     for group in market.bundles:
         b = group.bundle
 
-        def card(activity: dict[str, Activity], group: MarketBundle = group) -> Widget:
-            return BundleCard(group, activity)
+        size = len(group.items)
+        # a bundle of more than BUNDLE_SLICE members: parts of BUNDLE_SLICE tiles, so a bundle
+        # of hundreds mounts the parts on screen, as the standalone tiles do
+        starts = range(0, size, BUNDLE_SLICE) if size > BUNDLE_SLICE else range(1)
+        for start in starts:
+            stop = start + BUNDLE_SLICE if size > BUNDLE_SLICE else size
+            first, last = start == 0, stop >= size
 
-        entries.append(
-            Entry(
-                key=f"card-{b.id}",
-                make=card,
-                fixed=CARD_LINES,
-                texts=(b.description, _package_line(group)),
-                inset=4,  # border and padding
-                tiles=len(group.items),
-                integration_ids=frozenset(i.definition.id for i in group.items),
+            def card(
+                activity: dict[str, Activity],
+                group: MarketBundle = group,
+                start: int = start,
+                stop: int = stop,
+            ) -> Widget:
+                return BundleCard(group, activity, start=start, stop=stop)
+
+            part = group.items[start:stop]
+            # CARD_LINES less the top margin, border, head and the tiles' margin where not
+            # first, less Configure (and its margin) and the bottom border where not last
+            fixed = CARD_LINES - (0 if first else 4) - (0 if last else 3)
+            entries.append(
+                Entry(
+                    key=f"card-{b.id}" if first else f"card-{b.id}-{start}",
+                    make=card,
+                    fixed=fixed,
+                    texts=(b.description, _package_line(group)) if first else (),
+                    inset=4,  # border and padding
+                    tiles=len(part),
+                    integration_ids=frozenset(i.definition.id for i in part),
+                )
             )
-        )
     if market.standalone:
         title = t("tui.standalone")
         entries.append(Entry(key="standalone-title", make=lambda _a: _section(title), fixed=2))
