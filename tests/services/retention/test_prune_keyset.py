@@ -43,6 +43,7 @@ def small_batches(monkeypatch):
     """Batches of 7, so every level takes many, with timestamps shared across batch edges."""
     monkeypatch.setattr(prune_module, "MIN_BATCH", 7)
     monkeypatch.setattr(prune_module, "MAX_BATCH", 7)
+    monkeypatch.setattr(prune_module, "PG_BATCH_FACTOR", 1)  # Postgres walks in 7s as well
     monkeypatch.setattr(prune_module, "PAUSE_SECONDS", 0)
 
 

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from mercato_int.errors import Grouped, InvalidInput, msg
 from mercato_int.scope import TenantScope
 from mercato_int.services.logs.model import LEVELS, LogEntry, LogFilter, LogPage, unknown_level
-from mercato_int.store.schema import LOGS, LOGS_FTS_TABLE
+from mercato_int.store.schema import LOGS, LOGS_FTS, LOGS_FTS_TABLE
 
 MAX_LIMIT = 1000
 # Offset paging past a billion entries is no use (that is what --cursor is for), and a bigger
@@ -34,6 +34,10 @@ TOTAL_CAP = 10_000
 FTS_MIN_CHARS = 3
 # A glob matching more entries than this is paged from the newest entries, not the range.
 COMMON_GLOB = 2_000
+# --search on SQLite MATCHes this many of the text's trigrams, the rarest, each counted up to
+# RARITY_CAP messages to rank them.
+RARE_TERMS = 3
+RARITY_CAP = 1_000
 
 
 # --- cursor -------------------------------------------------------------------------------
@@ -81,6 +85,15 @@ def glob_range(glob: str) -> tuple[str, str] | None:
     return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
+def trigrams(text: str) -> list[str]:
+    """The distinct trigrams of `text`, in order."""
+    return list(dict.fromkeys(text[i : i + 3] for i in range(len(text) - 2)))
+
+
+def _quoted(grams: list[str]) -> str:
+    return " AND ".join('"' + g.replace('"', '""') + '"' for g in grams)
+
+
 def fts_terms(text: str, most: int = 16) -> str:
     """An FTS5 query for the rows whose message holds every trigram of `text` (up to `most`
     of them, first and last included), each a quoted string (a quote inside doubled): with
@@ -89,18 +102,52 @@ def fts_terms(text: str, most: int = 16) -> str:
     if len(grams) > most:
         step = (len(grams) - 1) / (most - 1)
         grams = [grams[round(k * step)] for k in range(most)]
-    return " AND ".join('"' + g.replace('"', '""') + '"' for g in dict.fromkeys(grams))
+    return _quoted(list(dict.fromkeys(grams)))
+
+
+def rare_terms(conn: sa.Connection, text: str) -> list[str]:
+    """Up to RARE_TERMS trigrams of `text`, the ones in fewest messages, each counted only up
+    to RARITY_CAP (a short read of the start of its doclist). A trigram in every message
+    ("bat" of "batch") costs a read of its whole doclist when ANDed in a MATCH and narrows
+    nothing the rare ones have not, so one that reaches the cap is left out, unless all do:
+    then the first and the last."""
+    grams = trigrams(text)
+    if len(grams) <= 1:
+        return grams
+    count = sa.text(
+        f"SELECT count(*) FROM (SELECT 1 FROM {LOGS_FTS} WHERE {LOGS_FTS} MATCH :q LIMIT :cap)"
+    )
+    seen: dict[str, int] = {}
+    for gram in grams:
+        key = gram.casefold()  # the tokenizer folds case: "ABC" and "abc" are one term
+        if key not in seen:
+            q = _quoted([gram])
+            seen[key] = conn.execute(count, {"q": q, "cap": RARITY_CAP}).scalar_one()
+    chosen: dict[str, str] = {}
+    for gram in sorted(grams, key=lambda g: seen[g.casefold()]):  # stable: ties in text order
+        if seen[gram.casefold()] < RARITY_CAP:
+            chosen.setdefault(gram.casefold(), gram)
+    if not chosen:
+        return list(dict.fromkeys([grams[0], grams[-1]]))
+    return list(chosen.values())[:RARE_TERMS]
 
 
 def conditions(
-    scope: TenantScope, f: LogFilter, dialect: str | None = None, *, prefix_range: bool = True
+    scope: TenantScope,
+    f: LogFilter,
+    dialect: str | None = None,
+    *,
+    prefix_range: bool = True,
+    search_terms: list[str] | None = None,
 ) -> list[sa.ColumnElement[bool]]:
     """WHERE terms: the scope first (the leading columns of every index), then the filters.
 
     With `dialect` "sqlite": a glob's literal prefix also as a range (SQLite's LIKE is
     case-insensitive, so no index serves it) and the search narrowed by the FTS5 table; the
     LIKE terms stay, so what matches is what matched without them. Without `prefix_range`,
-    no range (a glob many entries match: reading the newest entries finds a page soonest)."""
+    no range (a glob many entries match: reading the newest entries finds a page soonest).
+    `search_terms`: the trigrams the FTS5 table is asked for (`rare_terms`); without them,
+    up to 16 of the text's."""
     sqlite = dialect == "sqlite"
     c = LOGS.c
     where = [c.tenant_id == scope.tenant_id, c.organization_id == scope.organization_id]
@@ -138,7 +185,8 @@ def conditions(
     if f.search:
         if sqlite and len(f.search) >= FTS_MIN_CHARS:
             fts = LOGS_FTS_TABLE
-            match = fts.c[LOGS_FTS_TABLE.name].op("MATCH")(fts_terms(f.search))
+            terms = _quoted(search_terms) if search_terms else fts_terms(f.search)
+            match = fts.c[LOGS_FTS_TABLE.name].op("MATCH")(terms)
             where.append(c.seq.in_(sa.select(fts.c.rowid).where(match).scalar_subquery()))
         where.append(c.message.ilike("%" + escape_like(f.search) + "%", escape="\\"))
     return where
@@ -202,7 +250,12 @@ def query(
 
     Without `exact_total` the total is exact up to TOTAL_CAP, and TOTAL_CAP with
     `total_exact` False past it."""
-    where = conditions(scope, f, conn.dialect.name)  # built once for the page and its total
+    dialect = conn.dialect.name
+    terms = None
+    if dialect == "sqlite" and f.search and len(f.search) >= FTS_MIN_CHARS:
+        terms = rare_terms(conn, f.search)
+    # built once for the page and its total
+    where = conditions(scope, f, dialect, search_terms=terms)
     total, total_exact = None, True
     if with_total:
         cap = None if exact_total else TOTAL_CAP
@@ -219,7 +272,7 @@ def query(
         else:
             matches = total
         if matches > COMMON_GLOB:
-            page_where = conditions(scope, f, conn.dialect.name, prefix_range=False)
+            page_where = conditions(scope, f, dialect, prefix_range=False, search_terms=terms)
     page = page_statement(scope, f, limit=limit, offset=offset, cursor=cursor, where=page_where)
     items = [LogEntry.from_row(r) for r in conn.execute(page)]
     next_cursor = None

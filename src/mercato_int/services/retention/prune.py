@@ -22,7 +22,7 @@ from mercato_int.services.logs.model import LEVELS
 from mercato_int.services.policy import Guard, requires
 from mercato_int.services.retention import partitions
 from mercato_int.services.retention.settings import TenantSettingsService
-from mercato_int.store.engine import SQLITE_BUSY_TIMEOUT_MS, Store, optimize, rowcount
+from mercato_int.store.engine import SQLITE_BUSY_TIMEOUT_MS, Store, optimize
 from mercato_int.store.schema import LOGS
 
 ERROR = "error"
@@ -32,7 +32,7 @@ TARGET_BATCH_SECONDS = 0.08  # each delete (or vacuum step) holds the write lock
 PAUSE_SECONDS = 0.03  # and then lets waiting writers in
 # Postgres: a delete blocks no writer (MVCC; only the deleted rows are locked), so batches run
 # longer, back to back, up to this many times MAX_BATCH rows
-PG_TARGET_BATCH_SECONDS, PG_BATCH_FACTOR = 0.25, 10
+PG_TARGET_BATCH_SECONDS, PG_BATCH_FACTOR = 0.5, 40
 RECLAIM_BUDGET_SECONDS = 300  # what is left after this is given back by the next prune
 MIN_BATCH, MAX_BATCH = 100, 5000
 VACUUM_FREE_RATIO = 0.25  # a store with no incremental vacuum is vacuumed past this much free
@@ -202,37 +202,65 @@ class RetentionService:
         each batch continuing after the last (created_at, id) the one before deleted (a
         keyset walk of ix_logs_scope_level_created: no batch re-reads what an earlier one
         deleted or kept). Every run starts from the oldest entry, so an entry written
-        back-dated after a run is deleted by the next."""
-        sqlite = self.store.dialect == "sqlite"
-        target = TARGET_BATCH_SECONDS if sqlite else PG_TARGET_BATCH_SECONDS
-        most = MAX_BATCH if sqlite else MAX_BATCH * PG_BATCH_FACTOR
+        back-dated after a run is deleted by the next. Postgres: `_pg_delete`."""
+        if self.store.dialect != "sqlite":
+            return self._pg_delete(item, on_progress)
         for level in LEVELS:
             when = item.error_cutoff if level == ERROR else item.cutoff
             after: tuple[datetime, Any] | None = None
-            batch = min(most, max(MIN_BATCH, 1000 if sqlite else 1000 * PG_BATCH_FACTOR))
+            batch = min(MAX_BATCH, max(MIN_BATCH, 1000))
             while True:
                 started = time.monotonic()
                 with self.store.engine.begin() as conn:
-                    if sqlite:
-                        keys = conn.execute(self._batch(item.scope, level, when, after, batch))
-                        found = [(k.created_at, k.id) for k in keys]
-                        done, last = len(found), max(found, default=None)
-                    else:
-                        done, last = self._range_batch(conn, item.scope, level, when, after, batch)
+                    keys = conn.execute(self._batch(item.scope, level, when, after, batch))
+                    found = [(k.created_at, k.id) for k in keys]
                 took = time.monotonic() - started
-                if sqlite:
-                    self._checkpoint()
-                if done:
-                    item.by_level[level] = item.by_level.get(level, 0) + done
+                self._checkpoint()
+                if found:
+                    item.by_level[level] = item.by_level.get(level, 0) + len(found)
                     if on_progress:
-                        on_progress(done)
-                if last is None or done < batch:
+                        on_progress(len(found))
+                if len(found) < batch:
                     break
-                after = last
-                scale = target / max(took, 1e-3)
-                batch = int(min(most, max(MIN_BATCH, batch * min(2.0, max(0.5, scale)))))
-                if sqlite:
-                    self.sleep(PAUSE_SECONDS)
+                after = max(found)
+                batch = _resized(batch, took, TARGET_BATCH_SECONDS, MAX_BATCH)
+                self.sleep(PAUSE_SECONDS)
+
+    def _pg_delete(self, item: TenantPrune, on_progress: Callable[[int], None] | None) -> None:
+        """Postgres: one keyset walk of the tenant's ix_logs_scope_created up to the later
+        cutoff, every level at once (an entry goes when it is older than its level's cutoff),
+        back to back (a delete blocks no writer): the key of the `batch`th entry after the
+        last range's end (an index-only read), then one DELETE of the expired entries up to
+        it, counted by level. Two prunes never share a tenant (tenant_lock)."""
+        c, most = LOGS.c, MAX_BATCH * PG_BATCH_FACTOR
+        expired = sa.or_(
+            sa.and_(c.level == ERROR, c.created_at < item.error_cutoff),
+            sa.and_(c.level != ERROR, c.created_at < item.cutoff),
+        )
+        span = self._expired(item.scope, max(item.cutoff, item.error_cutoff), None)
+        after: tuple[Any, Any] | None = None
+        batch = min(most, max(MIN_BATCH, 1000 * PG_BATCH_FACTOR))
+        while True:
+            where = list(span)
+            if after is not None:
+                where.append(sa.tuple_(c.created_at, c.id) > sa.tuple_(*self._typed(after)))
+            started = time.monotonic()
+            with self.store.engine.begin() as conn:
+                edge = sa.select(c.created_at, c.id).where(*where).order_by(c.created_at, c.id)
+                end = conn.execute(edge.offset(batch - 1).limit(1)).first()
+                if end is not None:  # else: the rest of the span
+                    where.append(sa.tuple_(c.created_at, c.id) <= sa.tuple_(*self._typed(end)))
+                gone = sa.delete(LOGS).where(*where, expired).returning(c.level).cte("gone")
+                by_level = sa.select(gone.c.level, sa.func.count()).group_by(gone.c.level)
+                counts: dict[str, int] = {lvl: n for lvl, n in conn.execute(by_level)}
+            for level, n in counts.items():
+                item.by_level[level] = item.by_level.get(level, 0) + n
+            if counts and on_progress:
+                on_progress(sum(counts.values()))
+            if end is None:
+                break
+            after = (end[0], end[1])
+            batch = _resized(batch, time.monotonic() - started, PG_TARGET_BATCH_SECONDS, most)
 
     def _batch(
         self,
@@ -252,35 +280,6 @@ class RetentionService:
         return (
             sa.delete(LOGS).where(c.seq.in_(keys.scalar_subquery())).returning(c.created_at, c.id)
         )
-
-    def _range_batch(
-        self,
-        conn: sa.Connection,
-        scope: TenantScope,
-        level: str,
-        cutoff: datetime,
-        after: tuple[datetime, Any] | None,
-        size: int,
-    ) -> tuple[int, tuple[datetime, Any] | None]:
-        """Postgres: the key of the `size`th expired entry after `after` (an index-only
-        walk), then one DELETE of the range up to it (the rest, when fewer are left):
-        (rows deleted, the range's end). Two prunes never share a tenant (tenant_lock)."""
-        c = LOGS.c
-        where = [*self._expired(scope, cutoff, None), c.level == level]
-        if after is not None:
-            where.append(sa.tuple_(c.created_at, c.id) > sa.tuple_(*self._typed(after)))
-        edge = (
-            sa.select(c.created_at, c.id)
-            .where(*where)
-            .order_by(c.created_at, c.id)
-            .offset(size - 1)
-            .limit(1)
-        )
-        end = conn.execute(edge).first()
-        if end is not None:
-            where.append(sa.tuple_(c.created_at, c.id) <= sa.tuple_(*self._typed(tuple(end))))
-        done = rowcount(conn.execute(sa.delete(LOGS).where(*where)))
-        return done, (end[0], end[1]) if end is not None else None
 
     @staticmethod
     def _typed(key: tuple[Any, ...]) -> tuple[Any, Any]:
@@ -367,6 +366,12 @@ def tenant_lock(store: Store, scope: TenantScope) -> Iterator[bool]:
             if got:
                 conn.execute(sa.select(sa.func.pg_advisory_unlock(PRUNE_LOCK_CLASS, key)))
                 conn.commit()
+
+
+def _resized(batch: int, took: float, target: float, most: int) -> int:
+    """The next batch's size: scaled toward `target` seconds (at most doubled or halved)."""
+    scale = min(2.0, max(0.5, target / max(took, 1e-3)))
+    return int(min(most, max(MIN_BATCH, batch * scale)))
 
 
 def _passive_checkpoint(raw: Any) -> None:
