@@ -16,6 +16,7 @@ secret and needs no text scan.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import re
 import string
@@ -63,9 +64,21 @@ def secret_pattern(secrets: Iterable[Any], others: Iterable[str] = ()) -> re.Pat
     """One regex over every form of every secret (strings of at least MIN_SECRET_LENGTH;
     numbers by their digits), longest first so that a secret containing another is masked
     whole; None when there is nothing to mask."""
-    others = list(others)
-    values = {str(v) for v in secrets if isinstance(v, str | int) and not isinstance(v, bool)}
-    forms = set().union(*(secret_forms(v, others) for v in values)) if values else set()
+    values = frozenset(
+        str(v) for v in secrets if isinstance(v, str | int) and not isinstance(v, bool)
+    )
+    if not values:
+        return None
+    return _pattern_of(values, frozenset(others))
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern_of(values: frozenset[str], others: frozenset[str]) -> re.Pattern[str] | None:
+    """`secret_pattern` of one set of secrets, built once per process while it is among the
+    last 256 asked for: a health run asks per check, and again per run (the TUI re-runs its
+    checks). The patterns hold the secrets, as the decrypted credentials they came from do.
+    (The forms do not depend on the order of `others`.)"""
+    forms = set().union(*(secret_forms(v, others) for v in values))
     if not forms:
         return None
     return re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))

@@ -209,6 +209,31 @@ def test_outcomes_are_written_a_chunk_at_a_time(services, stripe, monkeypatch):
     assert len(services.events.query(TenantScope("default", "shop-4"))[0]) >= 1
 
 
+def test_a_chunk_the_writer_thread_fails_to_write_fails_the_run(services, stripe, monkeypatch):
+    import threading
+
+    from mercato_int.services.health import recorder
+
+    monkeypatch.setattr(recorder, "CHUNK", 2)
+    monkeypatch.setattr(recorder, "CHUNK_SECONDS", 3600.0)
+    seed(services, [f"shop-{n}" for n in range(5)])
+    real = recorder.Recorder._state_and_events
+    threads: list[str] = []
+
+    def first_fails(self, items):
+        threads.append(threading.current_thread().name)
+        if len(threads) == 1:
+            raise RuntimeError("store down")
+        return real(self, items)
+
+    monkeypatch.setattr(recorder.Recorder, "_state_and_events", first_fails)
+    jobs, _ = services.health.plan_all_tenants()
+    with pytest.raises(RuntimeError, match="store down"):
+        services.health.run(jobs, actor="t")
+    # the full chunk was written off the event loop's thread, and its error still ends the run
+    assert threads[0].startswith("health-record")
+
+
 def test_connections_are_reused_across_checks(cli, services, stripe):
     seed(services, [f"shop-{n:02d}" for n in range(30)])
     run = cli("health", "--all-tenants", "--json", "--concurrency", "4")

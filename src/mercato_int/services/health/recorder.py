@@ -3,14 +3,19 @@ integrations, out as `integrations.health.checked` and into the operation log as
 `health.check`, as before, but a chunk of outcomes at a time: the state rows and the events in
 one transaction, the log entries in one more (the batched log writer), the events marked
 delivered in a third. A chunk is written when it is full or its oldest outcome has waited
-`seconds`, and at the end of the run, also an interrupted one (what ran is kept).
+`seconds`, and at the end of the run, also an interrupted one (what ran is kept). Full chunks
+are written by one writer thread, in order, so that the event loop keeps running checks while
+a chunk commits; the run waits for them at its end.
 
 The log entries are redacted with the secret values of the credentials the checks ran with
 (decrypted once, when the run was planned), not by resolving the credentials again."""
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from mercato_int.scope import TenantScope
@@ -47,19 +52,51 @@ class Recorder:
         self.failures: list[DeliveryFailure] = []
         self._pending: list[tuple[HealthJob, HealthOutcome]] = []
         self._oldest: float | None = None
+        self._writer: ThreadPoolExecutor | None = None
+        self._written: list[Future[None]] = []
 
     def add(self, job: HealthJob, outcome: HealthOutcome) -> None:
-        """Buffer one outcome; write the chunk when it is full or has waited long enough."""
+        """Buffer one outcome; hand the chunk to the writer thread when it is full or has
+        waited long enough (the event loop goes on running checks while it is written). A
+        chunk that failed to be written raises here, at the next chunk, or from `flush`."""
         self._pending.append((job, outcome))
         now = time.monotonic()
         if self._oldest is None:
             self._oldest = now
         if len(self._pending) >= self.chunk or now - self._oldest >= self.seconds:
-            self.flush()
+            self._raise_written()
+            items, self._pending, self._oldest = self._pending, [], None
+            if self._writer is None:
+                self._writer = ThreadPoolExecutor(1, thread_name_prefix="health-record")
+            # in the run's context: the run was checked for its scopes (see calls.call_check)
+            task = functools.partial(contextvars.copy_context().run, self._write, items)
+            self._written.append(self._writer.submit(task))
 
     def flush(self) -> None:
-        """Write every buffered outcome now."""
+        """Wait for the chunks handed to the writer thread, then write what is still buffered
+        (in order: one writer, one chunk at a time), and stop the writer thread."""
         items, self._pending, self._oldest = self._pending, [], None
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)  # every chunk handed to it is written (or failed)
+            self._writer = None
+        failed = [f.exception() for f in self._written if f.exception() is not None]
+        self._written = []
+        self._write(items)
+        if failed:
+            raise failed[0]  # type: ignore[misc]
+
+    def _raise_written(self) -> None:
+        """Raise the error of the first chunk the writer thread could not write."""
+        still = []
+        for future in self._written:
+            if not future.done():
+                still.append(future)
+            elif future.exception() is not None:
+                self._written = [f for f in self._written if f is not future]
+                raise future.exception()  # type: ignore[misc]
+        self._written = still
+
+    def _write(self, items: list[tuple[HealthJob, HealthOutcome]]) -> None:
         if items:
             events = self._state_and_events(items)
             self._log(items)

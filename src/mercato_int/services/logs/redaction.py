@@ -4,6 +4,7 @@ in numbers (a digits-only secret logged as a JSON number)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -28,18 +29,10 @@ class Redactor:
     @classmethod
     def build(cls, secret_keys: Iterable[str], secret_values: Iterable[Any]) -> Redactor:
         # Shorter values are left alone: a tiny secret must not shred every log line.
-        values = {v for v in secret_values if isinstance(v, str) and len(v) >= MIN_SECRET_LENGTH}
-        pattern = secret_pattern(values)  # every escaped form too (repr, JSON, URL, base64)
-        keys = frozenset(k.lower() for k in secret_keys)
-        key_pattern = None
-        if keys:
-            names = "|".join(
-                re.escape(json.dumps(k, ensure_ascii=False)[1:-1]) for k in sorted(keys)
-            )
-            key_pattern = re.compile(f'"(?:{names})"\\s*:', re.IGNORECASE)
-        escapes = any(json.dumps(v, ensure_ascii=False)[1:-1] != v for v in values)
-        numeric = any(v.isdigit() for v in values)
-        return cls(keys, pattern, key_pattern, escapes, numeric)
+        values = frozenset(
+            v for v in secret_values if isinstance(v, str) and len(v) >= MIN_SECRET_LENGTH
+        )
+        return _build(frozenset(secret_keys), values)
 
     @property
     def is_noop(self) -> bool:
@@ -99,3 +92,18 @@ class Redactor:
             for v in value:
                 found.extend(self.stray_keys(v))
         return found
+
+
+@functools.lru_cache(maxsize=256)
+def _build(secret_keys: frozenset[str], values: frozenset[str]) -> Redactor:
+    """`Redactor.build`, once per set of keys and values (a redactor is immutable): a health
+    run's log entries ask for one per check, many with the same set."""
+    pattern = secret_pattern(values)  # every escaped form too (repr, JSON, URL, base64)
+    keys = frozenset(k.lower() for k in secret_keys)
+    key_pattern = None
+    if keys:
+        names = "|".join(re.escape(json.dumps(k, ensure_ascii=False)[1:-1]) for k in sorted(keys))
+        key_pattern = re.compile(f'"(?:{names})"\\s*:', re.IGNORECASE)
+    escapes = any(json.dumps(v, ensure_ascii=False)[1:-1] != v for v in values)
+    numeric = any(v.isdigit() for v in values)
+    return Redactor(keys, pattern, key_pattern, escapes, numeric)
