@@ -87,6 +87,20 @@ _CREDENTIAL_TIMES = select(CREDENTIALS.c.integration_id, CREDENTIALS.c.updated_a
 )
 
 
+def _view(row: Any) -> StateView:
+    """A state row (the columns of _STATES_OF) as the view the services hand out."""
+    return StateView(
+        integration_id=row.integration_id,
+        is_enabled=bool(row.is_enabled),
+        enabled_at=row.enabled_at,
+        enabled_by=row.enabled_by,
+        last_health_check=row.last_health_check,
+        last_health_check_at=row.last_health_check_at,
+        updated_at=row.updated_at,
+        version=int(row.version),
+    )
+
+
 def read_state_rows(
     conn: Connection, *, scope: TenantScope, integration_id: str | None = None
 ) -> dict[str, StateView]:
@@ -95,19 +109,7 @@ def read_state_rows(
     query = _STATES_OF
     if integration_id is not None:
         query, given["integration_id"] = _STATE_OF, integration_id
-    return {
-        row.integration_id: StateView(
-            integration_id=row.integration_id,
-            is_enabled=bool(row.is_enabled),
-            enabled_at=row.enabled_at,
-            enabled_by=row.enabled_by,
-            last_health_check=row.last_health_check,
-            last_health_check_at=row.last_health_check_at,
-            updated_at=row.updated_at,
-            version=int(row.version),
-        )
-        for row in conn.execute(query, given)
-    }
+    return {row.integration_id: _view(row) for row in conn.execute(query, given)}
 
 
 def read_configured_ids(conn: Connection, *, scope: TenantScope) -> set[str]:
@@ -219,16 +221,7 @@ def read_fleet_rows(
     for row in conn.execute(every_state):
         found = states.get(TenantScope(row.organization_id, row.tenant_id))
         if found is not None:
-            found[row.integration_id] = StateView(
-                integration_id=row.integration_id,
-                is_enabled=bool(row.is_enabled),
-                enabled_at=row.enabled_at,
-                enabled_by=row.enabled_by,
-                last_health_check=row.last_health_check,
-                last_health_check_at=row.last_health_check_at,
-                updated_at=row.updated_at,
-                version=int(row.version),
-            )
+            found[row.integration_id] = _view(row)
     query = select(
         CREDENTIALS.c.organization_id,
         CREDENTIALS.c.tenant_id,
