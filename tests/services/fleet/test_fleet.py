@@ -248,8 +248,8 @@ def test_the_logs_are_counted_on_the_scope_index(svc) -> None:
     from mercato_int.services.fleet.reads import _log_scopes_query
 
     seed(svc)
-    query = _log_scopes_query(True)
     with svc.store.connect() as conn:
+        query = _log_scopes_query(True, conn.dialect.name)
         since = NOW - timedelta(hours=24)
         if conn.dialect.name == "sqlite":
             compiled = str(query.compile(conn))
@@ -265,7 +265,7 @@ def test_the_logs_are_counted_on_the_scope_index(svc) -> None:
             ) in details, details
             assert any(
                 d.startswith("SEARCH n USING COVERING INDEX ix_logs_scope_created") for d in details
-            )
+            ), details
             logs_scans = [
                 d for d in details if d.startswith(("SCAN integration_logs", "SCAN c", "SCAN n"))
             ]
