@@ -20,15 +20,18 @@ VERSION="${MEDUSA_VERSION:-2.21.2}"
 PGURL="${PGURL:-postgres://postgres@127.0.0.1:5432}"
 PORT="${PORT:-19000}"
 DB="medusa_real_check_$$"
-WORK="$(mktemp -d -t medusa-real-XXXXXX)"
+WORK="${MEDUSA_DIR:-$(mktemp -d -t medusa-real-XXXXXX)}"  # MEDUSA_DIR: reuse a KEEP=1 folder
 BASE="http://127.0.0.1:${PORT}"
 SERVER_PID=""
+PROXIES=()
+PROXY="python3 $(cd "$(dirname "$0")" && pwd)/real_check_proxy.py"
 
 cleanup() {
   if [[ -n "$SERVER_PID" ]]; then kill -- "-$SERVER_PID" 2>/dev/null || true; fi
+  for pid in "${PROXIES[@]}"; do kill -- "-$pid" 2>/dev/null || true; done
   sleep 1
   psql "$PGURL/postgres" -qc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
-  if [[ -z "${KEEP:-}" ]]; then rm -rf "$WORK"; else echo "kept $WORK" >&2; fi
+  if [[ -z "${KEEP:-}" && -z "${MEDUSA_DIR:-}" ]]; then rm -rf "$WORK"; else echo "kept $WORK" >&2; fi
 }
 trap cleanup EXIT
 
@@ -87,8 +90,12 @@ cat > tsconfig.json <<'EOF'
 EOF
 mkdir -p src
 
-echo "== npm install @medusajs/medusa@$VERSION (into $WORK)" >&2
-npm install --no-audit --no-fund --loglevel=error >install.log 2>&1
+installed() { node -p 'require("@medusajs/medusa/package.json").version' 2>/dev/null || true; }
+if [[ "$(installed)" != "$VERSION" ]]; then
+  echo "== npm install @medusajs/medusa@$VERSION (into $WORK)" >&2
+  npm install --no-audit --no-fund --loglevel=error >install.log 2>&1
+fi
+VERSION="$(installed)"  # what npm resolved (MEDUSA_VERSION may be a range or a tag)
 
 export DATABASE_URL="$PGURL/$DB" MEDUSA_DISABLE_TELEMETRY=true NODE_ENV=development
 psql "$PGURL/postgres" -qc "CREATE DATABASE $DB" >/dev/null
@@ -132,6 +139,7 @@ show() {  # label, path, curl args...
 
 echo "Medusa $VERSION on $BASE; secret API key ${KEY:0:3}…; Authorization: Basic base64(key + ':')"
 show "" /health
+printf '%-34s %-10s content-type %s\n' /health "" "$(curl -s -o /dev/null -w '%{content_type}' "$BASE/health")"
 for path in "/admin/users/me" "/admin/users?limit=1&fields=id" "/admin/stores?fields=id&limit=1"; do
   show "valid" "$path" -H "authorization: Basic $GOOD"
   show "wrong" "$path" -H "authorization: Basic $WRONG"
@@ -139,17 +147,65 @@ for path in "/admin/users/me" "/admin/users?limit=1&fields=id" "/admin/stores?fi
 done
 show "v1 header" "/admin/stores?fields=id&limit=1" -H "x-medusa-access-token: $KEY"
 show "valid" "/app/health" -H "authorization: Basic $GOOD"
+show "none" "/admin/health"
+show "valid" "/admin/health" -H "authorization: Basic $GOOD"
 show "bearer" "/admin/stores?fields=id&limit=1" -H "authorization: Bearer $KEY"
 
 if [[ -n "${MERCATO_INT:-}" ]]; then
   echo "== mercato-int health sync_medusa against it" >&2
   export MERCATO_INT_HOME="$WORK/mercato-home" MERCATO_INT_MASTER_KEY
   MERCATO_INT_MASTER_KEY=$(python3 -c 'import base64,os;print(base64.urlsafe_b64encode(os.urandom(32)).decode())')
-  "$MERCATO_INT" creds set sync_medusa "medusaApiUrl=$BASE" "medusaApiKey=$KEY" \
-    medusaWebhookSecret=whsec_real_check >/dev/null
-  "$MERCATO_INT" health sync_medusa || true
-  "$MERCATO_INT" creds set sync_medusa "medusaApiKey=sk_wrong_key_for_the_check" >/dev/null
-  "$MERCATO_INT" health sync_medusa || true
-  "$MERCATO_INT" creds set sync_medusa "medusaApiUrl=$BASE/app" "medusaApiKey=$KEY" >/dev/null
-  "$MERCATO_INT" health sync_medusa || true
+  rm -rf "$MERCATO_INT_HOME"
+  WRONG_KEY=sk_wrong_key_for_the_check_0000
+  # in front of the real server: a path prefix, a slow answer, a failing proxy
+  setsid $PROXY $((PORT + 1)) "$BASE" --prefix /medusa >"$WORK/proxy1.log" 2>&1 &
+  PROXIES+=($!)
+  setsid $PROXY $((PORT + 2)) "$BASE" --delay 5 >"$WORK/proxy2.log" 2>&1 &
+  PROXIES+=($!)
+  setsid $PROXY $((PORT + 3)) "$BASE" --status 502 >"$WORK/proxy3.log" 2>&1 &
+  PROXIES+=($!)
+  sleep 1
+  m() { "$MERCATO_INT" "$@" 2>&1 || true; }  # stderr too: a traceback would show there
+  creds() { "$MERCATO_INT" creds set sync_medusa "$@" >/dev/null; }
+  try() {  # label, medusaApiUrl, medusaApiKey, health options...
+    local label="$1" url="$2" key="$3"
+    shift 3
+    echo "-- $label"
+    creds "medusaApiUrl=$url" "medusaApiKey=$key" medusaWebhookSecret=whsec_real_check
+    m health sync_medusa "$@"
+  }
+  {
+    echo "-- no credentials"
+    m health sync_medusa
+    try "valid key" "$BASE" "$KEY"
+    try "wrong key" "$BASE" "$WRONG_KEY"
+    try "URL with a trailing slash" "$BASE/" "$KEY"
+    try "URL of the admin dashboard (/app)" "$BASE/app" "$KEY"
+    try "URL ending in /admin" "$BASE/admin" "$KEY"
+    try "behind a proxy under /medusa" "http://127.0.0.1:$((PORT + 1))/medusa/" "$KEY"
+    try "behind that proxy, wrong key" "http://127.0.0.1:$((PORT + 1))/medusa" "$WRONG_KEY"
+    try "slow (5 s) proxy, --timeout 2" "http://127.0.0.1:$((PORT + 2))" "$KEY" --timeout 2
+    try "proxy answering 502 (HTML)" "http://127.0.0.1:$((PORT + 3))" "$KEY"
+    try "server down (nothing listens)" "http://127.0.0.1:$((PORT + 9))" "$KEY"
+    # a real 5xx from Medusa itself: the store table is gone for a moment
+    psql "$PGURL/$DB" -qc "ALTER TABLE store RENAME TO store_away" >/dev/null
+    try "Medusa's database lost the store table (5xx)" "$BASE" "$KEY"
+    show "valid" "/admin/stores?fields=id&limit=1" -H "authorization: Basic $GOOD"
+    psql "$PGURL/$DB" -qc "ALTER TABLE store_away RENAME TO store" >/dev/null
+    echo "-- health --all-tenants: acme valid, bolt wrong key, cide via /medusa proxy, dora none"
+    for t in acme bolt cide dora; do "$MERCATO_INT" --tenant "$t" enable sync_medusa >/dev/null 2>&1; done
+    "$MERCATO_INT" --tenant acme creds set sync_medusa "medusaApiUrl=$BASE" "medusaApiKey=$KEY" \
+      medusaWebhookSecret=whsec_real_check >/dev/null
+    "$MERCATO_INT" --tenant bolt creds set sync_medusa "medusaApiUrl=$BASE/" \
+      "medusaApiKey=$WRONG_KEY" medusaWebhookSecret=whsec_real_check >/dev/null
+    "$MERCATO_INT" --tenant cide creds set sync_medusa \
+      "medusaApiUrl=http://127.0.0.1:$((PORT + 1))/medusa" "medusaApiKey=$KEY" \
+      medusaWebhookSecret=whsec_real_check >/dev/null
+    m health --all-tenants
+  } | tee "$WORK/mercato.out"
+  if grep -qE "$KEY|$WRONG_KEY|Traceback" "$WORK/mercato.out"; then
+    echo "FAIL: a secret or a traceback reached the output" >&2
+    exit 1
+  fi
+  echo "no secret and no traceback in the output"
 fi

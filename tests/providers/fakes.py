@@ -1,21 +1,26 @@
 """Local HTTP servers (threads on 127.0.0.1, ephemeral ports) that answer as the real provider
-APIs do, authentication included, for the bundled providers' health checks.
+APIs do, authentication included, for the bundled providers' health checks. What each real
+server answered, and when, is in scripts/REAL-CHECKS.md.
 
 - `FakeMedusa` answers exactly as a real Medusa 2.21.2 server was seen to answer
   (scripts/medusa_real_check.sh): `GET /health` is `200 OK` (text/html); the admin routes take a
   secret API key as HTTP Basic; with a valid key `GET /admin/users/me` is 404 (the actor is the
   key, not a user) while `/admin/users` and `/admin/stores` are 200; a wrong, missing, v1-header
-  or Bearer key is 401; an unknown path is Express's HTML 404.
+  or Bearer key is 401 on any /admin path, even an unknown one (`/admin/health`); any other
+  unknown path is Express's HTML 404; a failing database is a 500 (`MEDUSA_500`).
 - `FakeStripe` answers as Stripe's API documents (localstripe, scripts/stripe_localstripe_check.sh,
-  gives the same status codes and error shape for 200/401, with a terser message):
-  `GET /v1/balance` with the key as Basic user; errors are `{"error": {"message", "type"}}`;
-  a restricted key without Balance read is 403.
-- `FakeDhl` answers as the DHL Parcel DE Shipping API v2 documents: the version call needs no
-  authentication; `POST /orders` needs `dhl-api-key` and the portal user as Basic; with
-  `validate=true` nothing is created (`created` counts orders that would have been).
+  gives the same status codes and error shape for 200/401, with a terser message,
+  `LOCALSTRIPE_401`, and accepts any `sk_` key): `GET /v1/balance` with the key as Basic user;
+  errors are `{"error": {"message", "type"}}`; a restricted key without Balance read is 403.
+- `FakeDhl` answers as the DHL Parcel DE Shipping API v2 documents (its OpenAPI 2.1.13 and its
+  sandbox Postman collection; there is no server to install): the version call needs no
+  authentication; `POST /orders` needs `dhl-api-key` and the portal user as Basic; errors are
+  application/problem+json, a 401 a flat RequestStatus (`title`, `status`, `detail`), a 400 a
+  LabelDataResponse whose items carry `validationMessages`; with `validate=true` nothing is
+  created (`created` counts orders that would have been).
 
-`answer(path, status, body)` forces an answer for a path (429, 5xx, ...); `hang(path)` accepts
-the request and never answers.
+`answer(path, status, body)` forces an answer for a path (429, 5xx, ...; a str body is sent as
+a proxy's HTML page); `hang(path)` accepts the request and never answers.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from __future__ import annotations
 import base64
 import json
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -37,6 +42,20 @@ MEDUSA_KEY = "sk_858dddb59dc53a26ad77c68cc0b9f60a5ff4fb9ffc6597657d8603aced226e7
 DHL_KEY = "dhl_app_key_FENtYydXijyFIG8a"
 DHL_SANDBOX_LOGIN = ("user-valid", "SandboxPasswort2023!")  # as DHL documents it
 DHL_LOGIN = ("shop-gkp-user", "gkp-PASSWORD-9876")
+
+# Answers seen on the real servers (scripts/REAL-CHECKS.md), for tests that force them.
+MEDUSA_500 = {
+    "code": "unknown_error",
+    "type": "unknown_error",
+    "message": "An unknown error occurred.",
+}
+LOCALSTRIPE_401 = {"error": {"message": "Unauthorized", "type": "invalid_request_error"}}
+_LOCALSTRIPE_POT = {"currency": "eur", "source_types": {"card": 0}, "amount": 0}
+LOCALSTRIPE_BALANCE = {
+    "available": _LOCALSTRIPE_POT,
+    "livemode": False,
+    "pending": _LOCALSTRIPE_POT,
+}
 
 
 @dataclass
@@ -129,6 +148,11 @@ class FakeServer:
         return f"http://{host}:{port}"
 
     def answer(self, path: str, status: int, body: Any = None) -> None:
+        """Force `path`'s answer: a str body is sent as an HTML page (a proxy's error page),
+        anything else as JSON."""
+        if isinstance(body, str):
+            self.forced[path] = _Forced(answer=(status, "text/html", body.encode()))
+            return
         self.forced[path] = _Forced(answer=as_json(status, body if body is not None else {}))
 
     def hang(self, path: str) -> None:
@@ -172,14 +196,22 @@ class FakeMedusa(FakeServer):
     store_id = "store_01M8S7FK8AX555DVTRT5FHPN70"
     admin_routes = ("/admin/users/me", "/admin/users", "/admin/stores")
 
-    def __init__(self, *keys: str) -> None:
-        self.keys = keys
+    def __init__(self, *keys: str, prefix: str = "") -> None:
+        """`prefix`: served under that path, as a reverse proxy mounting Medusa at
+        https://host/medusa does (scripts/real_check_proxy.py --prefix); the proxy's own
+        answer to any other path is an HTML 404."""
+        self.keys, self.prefix = keys, prefix.rstrip("/")
         super().__init__()
 
     def handle(self, request: Request) -> Answer:
+        if self.prefix:
+            if not request.path.startswith(f"{self.prefix}/"):
+                return 404, "text/html", b"<h1>404</h1>\n"
+            request = replace(request, path=request.path[len(self.prefix) :])
         if request.method == "GET" and request.path == "/health":
             return 200, "text/html; charset=utf-8", b"OK"
-        if request.method != "GET" or request.path not in self.admin_routes:
+        admin = request.path == "/admin" or request.path.startswith("/admin/")
+        if not admin:
             return express_404(request.method, request.path)
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() == "bearer" and token.startswith("sk_"):
@@ -193,7 +225,9 @@ class FakeMedusa(FakeServer):
             )
         login = basic_user(request.headers)
         if login is None or login[0] not in self.keys:  # `key:` and `key` both work
-            return as_json(401, {"message": "Unauthorized"})
+            return as_json(401, {"message": "Unauthorized"})  # any /admin path, even unknown
+        if request.method != "GET" or request.path not in self.admin_routes:
+            return express_404(request.method, request.path)
         if request.path == "/admin/users/me":
             return as_json(
                 404,
@@ -293,7 +327,11 @@ class FakeDhl(FakeServer):
             return as_json(
                 200,
                 {
-                    "amp": {"name": "pp-parcel-shipping", "version": "v2.1.14", "env": "sandbox"},
+                    "amp": {
+                        "name": "pp-parcel-shipping-native",
+                        "version": "v2.1.14",
+                        "env": "sandbox",
+                    },
                     "backend": {"name": "pp-parcel-shipping-backend", "version": "v2.1.14"},
                 },
             )
@@ -314,16 +352,15 @@ class FakeDhl(FakeServer):
                 "application/problem+json",
             )
         if basic_user(request.headers) not in self.logins:
-            return as_json(
+            return as_json(  # the spec's `Unauthorized`: a flat RequestStatus
                 401,
                 {
-                    "status": {
-                        "title": "Unauthorized",
-                        "statusCode": 401,
-                        "status": 401,
-                        "detail": "Invalid credentials: user name or password is wrong.",
-                    }
+                    "title": "Unauthorized",
+                    "statusCode": 401,
+                    "status": 401,
+                    "detail": "Invalid credentials: user name or password is wrong.",
                 },
+                "application/problem+json",
             )
         shipment = request.json()["shipments"][0]
         number, product = shipment.get("billingNumber"), shipment.get("product")
@@ -351,6 +388,7 @@ class FakeDhl(FakeServer):
                         }
                     ],
                 },
+                "application/problem+json",  # the spec's `BadRequest`
             )
         if request.query.get("validate") != "true":
             self.created += 1  # a real shipment (and a label to pay for)
