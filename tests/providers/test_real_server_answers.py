@@ -7,6 +7,7 @@ reverse proxy, a proxy's HTML 5xx page, a server that never answers."""
 
 from __future__ import annotations
 
+import base64
 import sys
 
 import httpx
@@ -47,6 +48,10 @@ def test_the_fake_medusa_answers_health_app_and_admin_paths_as_the_real_one(
     assert "<pre>Cannot GET /app/health</pre>" in page.text
     admin = httpx.get(f"{medusa_api.url}/admin/health")  # every /admin path asks for a key
     assert (admin.status_code, admin.json()) == (401, {"message": "Unauthorized"})
+    auth = {"Authorization": "Basic " + base64.b64encode(f"{fakes.MEDUSA_KEY}:".encode()).decode()}
+    admin = httpx.get(f"{medusa_api.url}/admin/health", headers=auth)  # then Express's 404
+    assert admin.status_code == 404
+    assert "<pre>Cannot GET /admin/health</pre>" in admin.text
 
 
 def test_medusa_url_with_a_trailing_slash_is_healthy(services, medusa_api) -> None:
