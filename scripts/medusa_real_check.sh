@@ -14,6 +14,10 @@
 #
 # Then, optionally, the real mercato-int check against it:
 #   MERCATO_INT=.venv/bin/mercato-int scripts/medusa_real_check.sh
+# which also tries a trailing slash, a path prefix, a slow and a 502 proxy
+# (real_check_proxy.py), a server down, Medusa's own 500 and `health --all-tenants`, and exits
+# 1 if a key or a traceback shows. KEEP=1 keeps the install; MEDUSA_DIR=that folder reuses it.
+# Results: scripts/REAL-CHECKS.md.
 set -euo pipefail
 
 VERSION="${MEDUSA_VERSION:-2.21.2}"

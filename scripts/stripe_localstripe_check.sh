@@ -5,6 +5,11 @@
 # documentation, see tests/providers/fakes.py). Installs into a temporary venv; commits nothing.
 #
 #   MERCATO_INT=.venv/bin/mercato-int scripts/stripe_localstripe_check.sh
+#
+# With MERCATO_INT it also tries no credentials, a server down, a slow and a 502 proxy
+# (real_check_proxy.py) and `health --all-tenants`, and exits 1 if a key or a traceback shows.
+# localstripe accepts any key starting with sk_: the wrong key here has no such prefix.
+# Results: scripts/REAL-CHECKS.md.
 set -euo pipefail
 
 PORT="${PORT:-18420}"
