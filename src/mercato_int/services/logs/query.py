@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -290,13 +291,26 @@ def query(
     # built once for the page and its total
     where = conditions(scope, f, dialect, search_terms=terms)
     total, total_exact = None, True
-    if with_total:
+    page_where = where
+    if with_total and terms:
+        # the FTS candidates are what a search costs (their doclists, a row read each): the
+        # matches are found once, for the total and the page both, while they are few
+        found = conn.execute(sa.select(LOGS.c.seq).where(*where).limit(TOTAL_CAP + 1)).all()
+        if len(found) <= TOTAL_CAP:
+            total, page_where = len(found), [LOGS.c.seq.in_(_listed([r[0] for r in found]))]
+        elif not exact_total:
+            total, total_exact = TOTAL_CAP, False
+    if with_total and total is None:
         cap = None if exact_total else TOTAL_CAP
         total = conn.execute(count_statement(scope, f, where, cap=cap)).scalar_one()
         if cap is not None and total > cap:
             total, total_exact = cap, False
-    page_where = where
-    if conn.dialect.name == "sqlite" and f.operation and glob_range(f.operation) is not None:
+    if (
+        page_where is where
+        and dialect == "sqlite"
+        and f.operation
+        and glob_range(f.operation) is not None
+    ):
         # SQLite has no statistics of the range: past COMMON_GLOB matches, the newest
         # entries of the scope hold a page sooner than a sort of every match would
         if total is None:
@@ -321,6 +335,13 @@ def query(
         after_cursor=bool(cursor),
         total_exact=total_exact,
     )
+
+
+def _listed(seqs: list[int]) -> sa.Select[Any]:
+    """The seqs as a one-column select (SQLite's json_each of one bound JSON array: one
+    parameter however many)."""
+    rows = sa.func.json_each(json.dumps(seqs)).table_valued("value")
+    return sa.select(rows.c.value)
 
 
 def explain(conn: sa.Connection, stmt: sa.Select[Any]) -> str:
