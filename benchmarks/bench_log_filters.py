@@ -33,11 +33,14 @@ REPEAT = 7
 MERCATO = [sys.executable, "-m", "mercato_int", "--tenant", "t2", "logs"]
 
 
+ONLY = ""
+
+
 def commands(rows: int) -> list[tuple[str, list[str]]]:
     """The filters, with values that exist in tenant t2 of the big store."""
     k = rows * 42 // 100 // 100 * 100 + 45  # entry k is in t2: k // 20 % 5 == 2
     corr = k // 500
-    return [
+    every = [
         ("tenant-wide newest page", []),
         ("one integration", ["bench_07"]),
         ("--level error", ["--level", "error"]),
@@ -48,6 +51,7 @@ def commands(rows: int) -> list[tuple[str, list[str]]]:
         ("--search 'batch 4242' --count", ["--search", "batch 4242", "--count"]),
         ("--json (tenant-wide, capped total)", ["--json"]),
     ]
+    return [(name, args) for name, args in every if ONLY in name]
 
 
 def timed(env: dict[str, str], args: list[str]) -> tuple[float, float]:
@@ -89,6 +93,55 @@ def compare(label: str, big: str, small: str, rows: int, root: Path, repeat: int
         print(line, flush=True)
 
 
+OPTIONS = {
+    "--level": "level",
+    "--correlation": "correlation_id",
+    "--entity-id": "entity_id",
+    "--operation": "operation",
+    "--search": "search",
+}
+
+
+def in_process(label: str, big: str, small: str, rows: int, _root: Path, repeat: int) -> None:
+    """The same filters through the service's query path (services.logs.query.query: the
+    page and its total, capped unless --count), on one warm connection per store, alternated,
+    median of `repeat`."""
+    from mercato_int.scope import TenantScope
+    from mercato_int.services.logs import query as log_query
+    from mercato_int.services.logs.model import LogFilter
+    from mercato_int.store.engine import create_store_engine
+
+    scope = TenantScope("default", "t2")
+    engines = {"big": create_store_engine(big), "small": create_store_engine(small)}
+    print(f"{label} in-process: {rows:,} entries against 7, median of {repeat} runs (ms)")
+    with engines["big"].connect() as b_conn, engines["small"].connect() as s_conn:
+        conns = {"big": b_conn, "small": s_conn}
+        for name, args in commands(rows):
+            given = dict(zip(args[::2], args[1::2], strict=False))
+            f = LogFilter(
+                integration_id=args[0] if args and not args[0].startswith("-") else None,
+                **{OPTIONS[k]: v for k, v in given.items() if k in OPTIONS},
+            )
+            count = "--count" in args
+            runs: dict[str, list[float]] = {"big": [], "small": []}
+            totals = {}
+            for k in range(repeat + 1):  # the first warms
+                for which, conn in conns.items():
+                    t0 = time.perf_counter()
+                    page = log_query.query(conn, scope, f, exact_total=count)
+                    if k:
+                        runs[which].append((time.perf_counter() - t0) * 1000)
+                    totals[which] = page.total
+            b, s = statistics.median(runs["big"]), statistics.median(runs["small"])
+            print(
+                f"  {name:38s} {b:8.1f} vs {s:6.1f}  +{b - s:6.1f} ms  "
+                f"(total {totals['big']:,} vs {totals['small']:,})",
+                flush=True,
+            )
+    for engine in engines.values():
+        engine.dispose()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=5_000_000)
@@ -96,6 +149,12 @@ def main() -> None:
     ap.add_argument("--pg-rows", type=int, default=1_000_000)
     ap.add_argument("--skip-sqlite", action="store_true")
     ap.add_argument("--repeat", type=int, default=REPEAT)
+    ap.add_argument("--only", default="", help="only the filters whose label holds this")
+    ap.add_argument(
+        "--in-process",
+        action="store_true",
+        help="time the service's query path in this process instead of whole commands",
+    )
     ap.add_argument(
         "--keep",
         type=Path,
@@ -103,6 +162,8 @@ def main() -> None:
         help="keep the SQLite stores in this folder and reuse them when they are there",
     )
     args = ap.parse_args()
+    global ONLY
+    ONLY = args.only
     from mercato_int.store.engine import create_store_engine, optimize
     from mercato_int.store.migrate import upgrade
 
@@ -131,7 +192,8 @@ def main() -> None:
                 optimize(engine)
                 engine.dispose()
                 print(f"sqlite {which}: filled {n:,} in {time.perf_counter() - t0:.0f} s")
-            compare("sqlite", urls["big"], urls["small"], args.rows, root, args.repeat)
+            how = in_process if args.in_process else compare
+            how("sqlite", urls["big"], urls["small"], args.rows, root, args.repeat)
         if args.pg:
             made = []
             try:
@@ -148,7 +210,8 @@ def main() -> None:
                     engine.dispose()
                     print(f"postgres {which}: filled {n:,} in {time.perf_counter() - t0:.0f} s")
                     urls[which] = url
-                compare("postgres", urls["big"], urls["small"], args.pg_rows, root, args.repeat)
+                how = in_process if args.in_process else compare
+                how("postgres", urls["big"], urls["small"], args.pg_rows, root, args.repeat)
             finally:
                 for name in made:
                     drop_pg_schema(args.pg, name)
