@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -34,10 +35,16 @@ TOTAL_CAP = 10_000
 FTS_MIN_CHARS = 3
 # A glob matching more entries than this is paged from the newest entries, not the range.
 COMMON_GLOB = 2_000
-# --search on SQLite MATCHes this many of the text's trigrams, the rarest, each counted up to
-# RARITY_CAP messages to rank them.
+# --search on SQLite MATCHes at most RARE_TERMS of the text's trigrams, the rarest, each ranked
+# by the messages holding it: counted up to RARITY_CAP, estimated past it. Trigrams up to
+# RARE_SPREAD times as common as the rarest narrow the candidates for less than they cost;
+# commoner ones only add a long doclist to the read.
 RARE_TERMS = 3
 RARITY_CAP = 1_000
+RARE_SPREAD = 8
+# A text whose rarest trigram is in more than this share of the messages is found sooner in
+# the scope's newest entries than through the FTS table (which would list most of the store).
+COMMON_SHARE = 0.2
 
 
 # --- cursor -------------------------------------------------------------------------------
@@ -105,31 +112,58 @@ def fts_terms(text: str, most: int = 16) -> str:
     return _quoted(list(dict.fromkeys(grams)))
 
 
+def trigram_counts(conn: sa.Connection, grams: list[str]) -> tuple[dict[str, float], int]:
+    """The messages holding each trigram (by its case-folded form, as the tokenizer folds
+    case): counted up to RARITY_CAP (a short read of the start of its doclist); past it,
+    estimated from where the RARITY_CAP-th of them is (the cap over the share of the store's
+    entries, by seq, read to find it). `fts5vocab` is not used: its count reads a term's whole
+    doclist, the cost to avoid. With the span of seq (the entries, or more after deletes)
+    when an estimate needed it, else 0."""
+    probe = sa.text(
+        f"SELECT count(*), max(rowid) FROM (SELECT rowid FROM {LOGS_FTS} "
+        f"WHERE {LOGS_FTS} MATCH :q LIMIT :cap)"
+    )
+    counts: dict[str, float] = {}
+    span: tuple[int, int] | None = None
+    for gram in grams:
+        key = gram.casefold()
+        if key in counts:
+            continue
+        found, last = conn.execute(probe, {"q": _quoted([gram]), "cap": RARITY_CAP}).one()
+        if found < RARITY_CAP:
+            counts[key] = found
+            continue
+        if span is None:  # (two separate aggregates: each one index end)
+            seq = LOGS.c.seq
+            first = sa.select(sa.func.min(seq)).scalar_subquery()
+            span = conn.execute(
+                sa.select(first, sa.select(sa.func.max(seq)).scalar_subquery())
+            ).one()
+        lo, hi = span
+        counts[key] = found * (hi - lo + 1) / max(last - lo + 1, 1)
+    return counts, (span[1] - span[0] + 1 if span else 0)
+
+
 def rare_terms(conn: sa.Connection, text: str) -> list[str]:
-    """Up to RARE_TERMS trigrams of `text`, the ones in fewest messages, each counted only up
-    to RARITY_CAP (a short read of the start of its doclist). A trigram in every message
-    ("bat" of "batch") costs a read of its whole doclist when ANDed in a MATCH and narrows
-    nothing the rare ones have not, so one that reaches the cap is left out, unless all do:
-    then the first and the last."""
+    """The trigrams of `text` to MATCH: the rarest, and up to RARE_TERMS - 1 more that are
+    at most RARE_SPREAD times as common (`trigram_counts`), rarest first, ties in text order.
+    A trigram in every message ("bat" of "batch") costs a read of its whole doclist when
+    ANDed and narrows nothing the rare ones have not. None at all (an empty list) when even
+    the rarest is in more than COMMON_SHARE of the messages: the FTS table would list most
+    of the store, where the scope's newest entries hold a page sooner."""
     grams = trigrams(text)
     if len(grams) <= 1:
         return grams
-    count = sa.text(
-        f"SELECT count(*) FROM (SELECT 1 FROM {LOGS_FTS} WHERE {LOGS_FTS} MATCH :q LIMIT :cap)"
-    )
-    seen: dict[str, int] = {}
-    for gram in grams:
-        key = gram.casefold()  # the tokenizer folds case: "ABC" and "abc" are one term
-        if key not in seen:
-            q = _quoted([gram])
-            seen[key] = conn.execute(count, {"q": q, "cap": RARITY_CAP}).scalar_one()
+    counts, entries = trigram_counts(conn, grams)
     chosen: dict[str, str] = {}
-    for gram in sorted(grams, key=lambda g: seen[g.casefold()]):  # stable: ties in text order
-        if seen[gram.casefold()] < RARITY_CAP:
-            chosen.setdefault(gram.casefold(), gram)
-    if not chosen:
-        return list(dict.fromkeys([grams[0], grams[-1]]))
-    return list(chosen.values())[:RARE_TERMS]
+    for gram in sorted(grams, key=lambda g: counts[g.casefold()]):  # stable: text order
+        chosen.setdefault(gram.casefold(), gram)
+    ranked = list(chosen.values())
+    rarest = counts[ranked[0].casefold()]
+    if rarest >= RARITY_CAP and rarest > COMMON_SHARE * entries:
+        return []
+    near = [g for g in ranked if counts[g.casefold()] <= RARE_SPREAD * max(rarest, 1)]
+    return near[:RARE_TERMS]
 
 
 def conditions(
@@ -146,8 +180,8 @@ def conditions(
     case-insensitive, so no index serves it) and the search narrowed by the FTS5 table; the
     LIKE terms stay, so what matches is what matched without them. Without `prefix_range`,
     no range (a glob many entries match: reading the newest entries finds a page soonest).
-    `search_terms`: the trigrams the FTS5 table is asked for (`rare_terms`); without them,
-    up to 16 of the text's."""
+    `search_terms`: the trigrams the FTS5 table is asked for (`rare_terms`); none (an empty
+    list): the substring test alone; without them, up to 16 of the text's."""
     sqlite = dialect == "sqlite"
     c = LOGS.c
     where = [c.tenant_id == scope.tenant_id, c.organization_id == scope.organization_id]
@@ -183,9 +217,9 @@ def conditions(
     if f.until:
         where.append(c.created_at < f.until)
     if f.search:
-        if sqlite and len(f.search) >= FTS_MIN_CHARS:
+        if sqlite and len(f.search) >= FTS_MIN_CHARS and search_terms != []:
             fts = LOGS_FTS_TABLE
-            terms = _quoted(search_terms) if search_terms else fts_terms(f.search)
+            terms = fts_terms(f.search) if search_terms is None else _quoted(search_terms)
             match = fts.c[LOGS_FTS_TABLE.name].op("MATCH")(terms)
             where.append(c.seq.in_(sa.select(fts.c.rowid).where(match).scalar_subquery()))
         where.append(c.message.ilike("%" + escape_like(f.search) + "%", escape="\\"))
@@ -257,13 +291,26 @@ def query(
     # built once for the page and its total
     where = conditions(scope, f, dialect, search_terms=terms)
     total, total_exact = None, True
-    if with_total:
+    page_where = where
+    if with_total and terms:
+        # the FTS candidates are what a search costs (their doclists, a row read each): the
+        # matches are found once, for the total and the page both, while they are few
+        found = conn.execute(sa.select(LOGS.c.seq).where(*where).limit(TOTAL_CAP + 1)).all()
+        if len(found) <= TOTAL_CAP:
+            total, page_where = len(found), [LOGS.c.seq.in_(_listed([r[0] for r in found]))]
+        elif not exact_total:
+            total, total_exact = TOTAL_CAP, False
+    if with_total and total is None:
         cap = None if exact_total else TOTAL_CAP
         total = conn.execute(count_statement(scope, f, where, cap=cap)).scalar_one()
         if cap is not None and total > cap:
             total, total_exact = cap, False
-    page_where = where
-    if conn.dialect.name == "sqlite" and f.operation and glob_range(f.operation) is not None:
+    if (
+        page_where is where
+        and dialect == "sqlite"
+        and f.operation
+        and glob_range(f.operation) is not None
+    ):
         # SQLite has no statistics of the range: past COMMON_GLOB matches, the newest
         # entries of the scope hold a page sooner than a sort of every match would
         if total is None:
@@ -288,6 +335,13 @@ def query(
         after_cursor=bool(cursor),
         total_exact=total_exact,
     )
+
+
+def _listed(seqs: list[int]) -> sa.Select[Any]:
+    """The seqs as a one-column select (SQLite's json_each of one bound JSON array: one
+    parameter however many)."""
+    rows = sa.func.json_each(json.dumps(seqs)).table_valued("value")
+    return sa.select(rows.c.value)
 
 
 def explain(conn: sa.Connection, stmt: sa.Select[Any]) -> str:
