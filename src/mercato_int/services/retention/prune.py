@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from mercato_int.errors import InvalidInput
 from mercato_int.scope import TenantScope
-from mercato_int.services.features import MANAGE, VIEW
+from mercato_int.services.features import MANAGE
 from mercato_int.services.policy import Guard, requires
 from mercato_int.services.retention import partitions, reclaim, walks
 from mercato_int.services.retention.settings import SPECS, TenantSettingsService
@@ -87,12 +87,6 @@ class RetentionService:
         self.settings = settings
         self.clock = clock
         self.sleep = sleep
-
-    @requires(VIEW)
-    def policy(self, *, scope: TenantScope) -> tuple[int, int]:
-        """(retention days, error retention days) of the scope."""
-        values = {v.key: v.value for v in self.settings.list(scope=scope)}
-        return values["log.retention_days"], values["log.error_retention_days"]
 
     def all_scopes(self) -> list[TenantScope]:
         """Every tenant with log entries."""
@@ -174,7 +168,7 @@ class RetentionService:
     # --- policies, counting and deleting ----------------------------------------------------
     def _policies(self, scopes: list[TenantScope]) -> dict[TenantScope, tuple[int, int]]:
         """(retention days, error retention days) of every scope, read at once (the caller
-        has integrations.manage in each; `policy` is the one-scope read)."""
+        has integrations.manage in each; settings.list is the one-scope read)."""
         found = {scope: {key: SPECS[key].default for key in POLICY_KEYS} for scope in scopes}
         stmt = sa.select(
             SETTINGS.c.organization_id, SETTINGS.c.tenant_id, SETTINGS.c.key, SETTINGS.c.value

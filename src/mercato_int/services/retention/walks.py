@@ -7,7 +7,7 @@ an entry written back-dated after a run is deleted by the next.
 SQLite has one writer at a time: each batch is one short DELETE transaction sized to hold the
 write lock about TARGET_BATCH_SECONDS, then the WAL is checkpointed (PASSIVE: no writer waits
 for it) and the lock is left free for PAUSE_SECONDS in all, checkpoint included. The pause
-outlasts the longest sleep of SQLite's default busy handler in a writer's first 250 ms of
+outlasts the longest sleep of SQLite's default busy handler in a writer's first 228 ms of
 waiting (50 ms), so a waiting writer cannot sleep through it.
 
 Postgres: a delete blocks no writer (MVCC; only the deleted rows are locked), so batches run
