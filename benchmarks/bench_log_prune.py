@@ -1,7 +1,8 @@
 """Prune under load: N expired entries (default 500,000) are pruned while another process
 writes one entry every 10 ms and a third follows the log (`mercato-int logs -f`).
 
-Reports the prune's time, the writer's worst and 99th-percentile wait per entry, errors in any
+Reports the prune's time, the writer's worst and 99th-percentile wait per entry (also split:
+alone for 5 s before the prune, under the same machine load, and during it), errors in any
 process, and whether the follower printed every entry the writer wrote (targets: worst wait
 <= 250 ms, no error, nothing missed). The catch-up rate is set against one bulk DELETE of the
 same rows in a copy of the same store (a file copy on SQLite, a second schema filled alike on
@@ -50,6 +51,7 @@ def writer(url: str, out: Path, stop: Path) -> None:
     )
     slowest = (0.0, 0.0)
     slow: list[tuple[float, int]] = []
+    calls: list[tuple[float, float]] = []  # (wall time, ms) of every call
     started = time.monotonic()
     while not stop.exists():
         t0 = time.perf_counter()
@@ -70,6 +72,7 @@ def writer(url: str, out: Path, stop: Path) -> None:
         slowest = max(slowest, (took * 1000, time.monotonic() - started))
         if took > 0.1:
             slow.append((round(time.time(), 2), round(took * 1000)))
+        calls.append((time.time(), took * 1000))
         time.sleep(max(0.0, 0.01 - took))
     waits.sort()
     out.write_text(
@@ -83,6 +86,7 @@ def writer(url: str, out: Path, stop: Path) -> None:
                 "worst_at_s": slowest[1],
                 "slow_calls": slow[:50],
                 "error_count": len(errors),
+                "calls": calls,
             }
         )
     )
@@ -116,7 +120,9 @@ def filled(url: str, rows: int) -> None:
 
 
 def bulk_delete(url: str) -> tuple[int, float]:
-    """One DELETE of every entry older than 95 days (the rows the prune deletes): (rows, s)."""
+    """One DELETE of every entry older than 95 days (the rows the prune deletes), and on
+    SQLite a PASSIVE checkpoint of its WAL (the prune's delete phase checkpoints too; the
+    commit's own auto-checkpoint already does most of it): (rows, s)."""
     import sqlalchemy as sa
 
     from mercato_int.store.engine import create_store_engine
@@ -129,21 +135,27 @@ def bulk_delete(url: str) -> tuple[int, float]:
             sa.text("DELETE FROM integration_logs WHERE created_at < :c"),
             {"c": cutoff if engine.dialect.name != "sqlite" else cutoff.strftime("%F %T")},
         ).rowcount
+    if engine.dialect.name == "sqlite":  # its WAL copied back, as the prune's is (timed)
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
     took = time.perf_counter() - t0
     engine.dispose()
     return n, took
 
 
-def run(label: str, url: str, rows: int, root: Path, baseline_url: str) -> None:
+def run(
+    label: str, url: str, rows: int, root: Path, baseline_url: str, bulk_first: bool = False
+) -> None:
     make_providers(root, 20)
     t0 = time.perf_counter()
-    filled(url, rows)
     if label == "sqlite":
         import shutil
 
+        filled(url, rows)
         shutil.copyfile(url.removeprefix("sqlite:///"), baseline_url.removeprefix("sqlite:///"))
-    else:
-        filled(baseline_url, rows)
+    else:  # the store filled last is the one in Postgres's shared buffers
+        for each in (baseline_url, url) if bulk_first else (url, baseline_url):
+            filled(each, rows)
     print(
         f"{label}: filled {rows:,} expired + {max(rows // 25, 100):,} fresh (twice) in "
         f"{time.perf_counter() - t0:.0f} s"
@@ -192,7 +204,7 @@ def run(label: str, url: str, rows: int, root: Path, baseline_url: str) -> None:
         ],
         env=env,
     )
-    time.sleep(2)
+    time.sleep(5)  # the writer alone first: its waits under the same load, no prune
     t0 = time.perf_counter()
     prune_started = time.time()
     prune = subprocess.run(
@@ -203,6 +215,7 @@ def run(label: str, url: str, rows: int, root: Path, baseline_url: str) -> None:
         check=False,
     )
     prune_s = time.perf_counter() - t0
+    prune_ended = time.time()
     time.sleep(2)
     stop.write_text("stop")
     w.wait(timeout=60)
@@ -240,6 +253,14 @@ def run(label: str, url: str, rows: int, root: Path, baseline_url: str) -> None:
         f"errors {stats['error_count']} {stats['errors']}, "
         f"worst {stats['worst_at_s']:.1f} s after the writer started"
     )
+    alone = sorted(ms for at, ms in stats["calls"] if at < prune_started)
+    during = sorted(ms for at, ms in stats["calls"] if prune_started <= at < prune_ended)
+    for name, waits in (("alone before the prune", alone), ("during the prune", during)):
+        if waits:
+            print(
+                f"  writer {name}: {len(waits):,} calls, median {waits[len(waits) // 2]:.1f} ms, "
+                f"p99 {waits[int(len(waits) * 0.99)]:.1f} ms, worst {waits[-1]:.1f} ms"
+            )
     print(
         f"  follower: printed {len(seen):,}, missed {len(missed)}, duplicates "
         f"{len(seen) - len(set(seen))}, exit {follower_rc} on Ctrl-C, stderr {follow_err}"
@@ -251,6 +272,9 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=500_000)
     ap.add_argument("--pg", default=None)
     ap.add_argument("--skip-sqlite", action="store_true")
+    # Postgres: fill the bulk DELETE's store first, so the prune's is the warmer one (by
+    # default the bulk DELETE gets the warmer store: shared buffers hold only the last fill)
+    ap.add_argument("--bulk-store-first", action="store_true")
     ap.add_argument("--role", default="main")
     ap.add_argument("--url")
     ap.add_argument("--out")
@@ -269,7 +293,7 @@ def main() -> None:
             name, url = pg_schema(args.pg, "prune")
             base_name, base = pg_schema(args.pg, "prune_bulk")
             try:
-                run("postgres", url, args.rows, root, base)
+                run("postgres", url, args.rows, root, base, args.bulk_store_first)
             finally:
                 drop_pg_schema(args.pg, name)
                 drop_pg_schema(args.pg, base_name)

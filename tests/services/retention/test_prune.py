@@ -72,6 +72,41 @@ def test_prune_applies_each_tenants_policy(services) -> None:
     assert again.total == 0 and not again.failed  # idempotent
 
 
+def test_policies_read_at_once_keep_scopes_apart_and_ignore_bad_values(services) -> None:
+    """The prune reads every tenant's policy in one query: a value stored for the same tenant
+    id in another organization is not this tenant's, and a stored value that is not valid
+    (written around the service) leaves the default in force, as `settings list` shows."""
+    import uuid
+
+    from mercato_int.store.schema import SETTINGS
+
+    other_org = TenantScope("other", "a")
+    fill(services, A, {"info": [10, 31], "error": [31, 91]})
+    fill(services, other_org, {"info": [10, 31]})
+    fill(services, B, {"info": [10, 31]})
+    services.tenant_settings.set(scope=other_org, key="log.retention_days", value=5, actor="o")
+    with services.store.engine.begin() as conn:
+        conn.execute(
+            SETTINGS.insert().values(
+                id=uuid.uuid4(),
+                key="log.retention_days",
+                value="ten",
+                organization_id=B.organization_id,
+                tenant_id=B.tenant_id,
+                updated_at=services.clock(),
+            )
+        )
+    assert services.tenant_settings.value(scope=B, key="log.retention_days") == 30
+    report = services.retention.prune(scopes=[A, other_org, B])
+    assert [(t.retention_days, t.error_retention_days, t.by_level) for t in report.tenants] == [
+        (30, 90, {"info": 1, "error": 1}),
+        (5, 90, {"info": 2}),
+        (30, 90, {"info": 1}),
+    ]
+    assert messages(services, A) == ["error 31d", "info 10d"]
+    assert messages(services, B) == ["info 10d"]
+
+
 def test_older_than_is_one_age_for_every_level(services) -> None:
     fill(services, A, {"info": [1, 3], "error": [3, 100]})
     report = services.retention.prune(scopes=[A], older_than=timedelta(days=2))
@@ -80,7 +115,7 @@ def test_older_than_is_one_age_for_every_level(services) -> None:
 
 
 def test_prune_works_in_bounded_batches(services, monkeypatch) -> None:
-    from mercato_int.services.retention import prune as retention
+    from mercato_int.services.retention import walks as retention
 
     monkeypatch.setattr(retention, "MIN_BATCH", 50)
     monkeypatch.setattr(retention, "MAX_BATCH", 50)

@@ -1,4 +1,4 @@
-"""The prune walks each level by (created_at, id) after the last entry it deleted: exactly the
+"""The prune walks each tenant by (created_at, id) after the last entry it reached: exactly the
 expired entries go, whatever the batch size and however many share a timestamp; an entry
 written back-dated after a run is deleted by the next; on Postgres a tenant another prune
 holds (advisory lock) is skipped and said so."""
@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from mercato_int.scope import TenantScope
-from mercato_int.services.retention import prune as prune_module
+from mercato_int.services.retention import walks as prune_module
 from mercato_int.services.retention.prune import tenant_lock
 from mercato_int.store.engine import Store, create_store_engine
 
