@@ -49,6 +49,22 @@ def test_a_line_older_than_seconds_is_written_with_the_next(capsys) -> None:
         assert capsys.readouterr().err == "one\n"
 
 
+def test_a_line_is_written_while_no_other_follows(capsys) -> None:
+    """A pause (every check still running) does not hold back the lines already done."""
+    import time
+
+    seen = ""
+    with progress.lines(seconds=0.05, most=1000) as write:
+        write("one")
+        write("two")  # no line follows: the look every 0.05 s writes both
+        deadline = time.monotonic() + 30
+        while "two" not in seen and time.monotonic() < deadline:
+            time.sleep(0.05)
+            seen += capsys.readouterr().err
+        assert seen == "one\ntwo\n"  # before the block ended
+    assert capsys.readouterr().err == ""
+
+
 def test_the_lines_of_a_block_that_raised_are_still_written(capsys) -> None:
     with pytest.raises(RuntimeError), progress.lines(seconds=3600, most=1000) as write:
         write("done before the error")

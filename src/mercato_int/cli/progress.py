@@ -6,6 +6,7 @@ elsewhere (cron logs, pipes) plain lines on stderr, written a batch at a time (`
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -68,15 +69,18 @@ def lines(
     *, seconds: float = LINES_SECONDS, most: int = LINES_MOST
 ) -> Iterator[Callable[[str], None]]:
     """A writer of plain progress lines on stderr (what `output.note` would print: the text,
-    less the control characters Rich drops, and a newline), written together once `seconds` have
-    passed since the last write or `most` lines wait, and at the end of the block, also one
-    that raised. Not Rich: a fleet run writes thousands of lines, and Rich's print costs a
-    render and several system calls each (3,000 lines: ~3 s on the event loop's thread,
-    where every system call also waits for the GIL the check threads hold)."""
+    less the control characters Rich drops, and a newline), written together when `most`
+    lines wait or `seconds` have passed since the last write (also while no check finishes:
+    a daemon thread looks every `seconds`), and at the end of the block, also one that
+    raised. Not Rich: a fleet run writes thousands of lines, and Rich's print costs a render
+    and several system calls each (3,000 lines: ~3 s on the event loop's thread, where every
+    system call also waits for the GIL the check threads hold)."""
     waiting: list[str] = []
+    lock = threading.Lock()
     last = time.monotonic()
+    done = threading.Event()
 
-    def flush() -> None:
+    def flush() -> None:  # with the lock held
         nonlocal last
         last = time.monotonic()
         if waiting:
@@ -86,14 +90,24 @@ def lines(
             sys.stderr.flush()
 
     def write(line: str) -> None:
-        waiting.append(line.translate(_DROPPED) + "\n")
-        if len(waiting) >= most or time.monotonic() - last >= seconds:
-            flush()
+        with lock:
+            waiting.append(line.translate(_DROPPED) + "\n")
+            if len(waiting) >= most or time.monotonic() - last >= seconds:
+                flush()
 
+    def look() -> None:  # a line never waits long for the next one
+        while not done.wait(max(seconds, 0.05)):
+            with lock:
+                if waiting and time.monotonic() - last >= seconds:
+                    flush()
+
+    threading.Thread(target=look, name="progress-lines", daemon=True).start()
     try:
         yield write
     finally:
-        flush()
+        done.set()
+        with lock:
+            flush()
 
 
 def _progress(*columns: object) -> Progress:
