@@ -1,9 +1,13 @@
 """Progress of the fleet commands (`health --all-tenants`, `prune --all-tenants`, `logs audit
 --all-tenants`): a bar with the count done and the time remaining, on stderr, only when stderr is
-a terminal and the command was not asked for `--json` (stdout never gets it: it is for data)."""
+a terminal and the command was not asked for `--json` (stdout never gets it: it is for data);
+elsewhere (cron logs, pipes) plain lines on stderr, written a batch at a time (`lines`)."""
 
 from __future__ import annotations
 
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -52,6 +56,58 @@ def bar(label: str, *, as_json: bool = False) -> Iterator[Tick | None]:
             progress.update(task, completed=done, total=total, description=what)
 
         yield tick
+
+
+# what Rich's print drops from text (rich.control.STRIP_CONTROL_CODES): BEL, BS, VT, FF, CR
+_DROPPED = dict.fromkeys((7, 8, 11, 12, 13))
+LINES_SECONDS = 0.25  # the longest a progress line waits to be written
+LINES_MOST = 500  # lines written together at most
+
+
+@contextmanager
+def lines(
+    *, seconds: float = LINES_SECONDS, most: int = LINES_MOST
+) -> Iterator[Callable[[str], None]]:
+    """A writer of plain progress lines on stderr (what `output.note` would print: the text,
+    less the control characters Rich drops, and a newline), written together when `most`
+    lines wait or `seconds` have passed since the last write (also while no check finishes:
+    a daemon thread looks every `seconds`), and at the end of the block, also one that
+    raised. Not Rich: a fleet run writes thousands of lines, and Rich's print costs a render
+    and several system calls each (3,000 lines: ~3 s on the event loop's thread, where every
+    system call also waits for the GIL the check threads hold)."""
+    waiting: list[str] = []
+    lock = threading.Lock()
+    last = time.monotonic()
+    done = threading.Event()
+
+    def flush() -> None:  # with the lock held
+        nonlocal last
+        last = time.monotonic()
+        if waiting:
+            text = "".join(waiting)
+            waiting.clear()
+            sys.stderr.write(text)
+            sys.stderr.flush()
+
+    def write(line: str) -> None:
+        with lock:
+            waiting.append(line.translate(_DROPPED) + "\n")
+            if len(waiting) >= most or time.monotonic() - last >= seconds:
+                flush()
+
+    def look() -> None:  # a line never waits long for the next one
+        while not done.wait(max(seconds, 0.05)):
+            with lock:
+                if waiting and time.monotonic() - last >= seconds:
+                    flush()
+
+    threading.Thread(target=look, name="progress-lines", daemon=True).start()
+    try:
+        yield write
+    finally:
+        done.set()
+        with lock:
+            flush()
 
 
 def _progress(*columns: object) -> Progress:

@@ -20,6 +20,7 @@ from mercato_int.store.engine import Store
 from mercato_int.store.schema import EVENTS
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
     from sqlmodel import Session
 
 # Reads (`events`, `show`) go through Core on EVENTS (store/schema.py), not the ORM (~130 ms
@@ -150,9 +151,9 @@ class EventsService:
             created_at=row.created_at,
         )
 
-    def record_many(self, session: Session, items: Sequence[NewEvent]) -> list[Event]:
+    def record_many(self, session: Session | Connection, items: Sequence[NewEvent]) -> list[Event]:
         """`record` of many events in one statement (Core, no ORM object per event), inside
-        the caller's transaction, in order."""
+        the caller's transaction (a session's or a Core connection's), in order."""
         if any(
             item.type not in EVENT_TYPES and item.type not in AUDIT_EVENT_TYPES for item in items
         ):
@@ -177,7 +178,7 @@ class EventsService:
                 for e in events
             ]
             session.execute(insert(EVENTS), rows)
-            if session.get_bind().dialect.name == "postgresql":  # wakes `events -f` at commit
+            if self.store.dialect == "postgresql":  # wakes `events -f` at commit
                 from mercato_int.services.follow import notify_sql
 
                 session.execute(text(notify_sql(EVENTS.name)))
@@ -203,8 +204,8 @@ class EventsService:
     def _mark_delivered(self, events: list[Event]) -> None:
         if not events:
             return
-        with self.store.session() as session:
-            session.execute(
+        with self.store.engine.begin() as conn:  # one statement: Core, no ORM
+            conn.execute(
                 update(EVENTS)
                 .where(EVENTS.c.id.in_([uuid.UUID(e.id) for e in events]))
                 .values(delivered_at=self.clock())

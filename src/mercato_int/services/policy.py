@@ -112,6 +112,8 @@ def requires(feature: str, *, everywhere: bool = False) -> Callable[[F], F]:
 
             @functools.wraps(fn)
             async def acall(self: Any, *args: Any, **kwargs: Any) -> Any:
+                if _checked.get():  # called for a checked call: nothing to check (or bind)
+                    return await fn(self, *args, **kwargs)
                 check(self, args, kwargs)
                 token = _checked.set(True)
                 try:
@@ -124,6 +126,8 @@ def requires(feature: str, *, everywhere: bool = False) -> Callable[[F], F]:
 
             @functools.wraps(fn)
             def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+                if _checked.get():  # called for a checked call: nothing to check (or bind)
+                    return fn(self, *args, **kwargs)
                 check(self, args, kwargs)
                 token = _checked.set(True)
                 try:

@@ -294,3 +294,47 @@ def test_a_progress_bar_on_a_terminal_only_and_never_with_json(cli, services, st
         "[1/2",
         "[2/2",
     ]
+
+
+ORM_PROBE = """import sys
+from mercato_int.cli.app import main
+
+sys.argv = ["mercato-int", *sys.argv[1:]]
+try:
+    main()
+finally:
+    orm = sorted(m for m in ("sqlmodel", "sqlalchemy.orm") if m in sys.modules)
+    print("ORM imported:", orm, file=sys.stderr)
+"""
+
+
+def test_a_run_off_a_terminal_writes_through_core_and_its_lines_on_stderr(services, stripe, db_url):
+    """A cron run (stderr a pipe): one progress line per check on stderr, written a batch at
+    a time, none on stdout; states, events and log entries written without the ORM (which
+    the command then never imports)."""
+    tenants = ["shop-a", "shop-b", "shop-c"]
+    seed(services, tenants)
+    proc = subprocess.run(
+        [sys.executable, "-c", ORM_PROBE, "--db", db_url, "health", "--all-tenants", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert lines[-1] == "ORM imported: []"
+    progress = sorted(line for line in lines if line.startswith("["))
+    assert [line.split("]", 1)[0] for line in progress] == ["[1/3", "[2/3", "[3/3"]
+    for tenant in tenants:
+        assert sum(f"tenant {tenant} " in line for line in progress) == 1
+    assert json.loads(proc.stdout)["counts"] == {"healthy": 3}
+    assert "[1/3]" not in proc.stdout
+    # what it wrote: the state of each tenant, its event and its log entry
+    for tenant in tenants:
+        scope = TenantScope("default", tenant)
+        assert services.state.get("gateway_stripe", scope).health_status == "healthy"
+        events, _ = services.events.query(scope, types=["integrations.health.checked"])
+        assert len(events) == 1
+    assert [(r[0], r[1], r[2]) for r in health_rows(db_url)] == [
+        (tenant, "gateway_stripe", "info") for tenant in tenants
+    ]

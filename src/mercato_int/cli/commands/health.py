@@ -160,7 +160,10 @@ def _run(
     as_json: bool = False,
 ) -> HealthRun:
     """Run the jobs with progress on stderr: a bar with the time remaining on a terminal
-    (none with --json), one line per check elsewhere (cron logs, pipes)."""
+    (none with --json), one line per check elsewhere (cron logs, pipes), written a batch at a
+    time (progress.lines)."""
+    from contextlib import nullcontext
+
     from mercato_int.cli import progress as bars
 
     def subject_of(outcome: HealthOutcome) -> str:
@@ -168,31 +171,30 @@ def _run(
             return f"{outcome.subject_id} · {scope_text(outcome.scope)}"
         return outcome.subject_id
 
-    def line(outcome: HealthOutcome, done: int, total: int) -> None:
-        latency = outcome.measured_ms
-        note(
-            t(
-                "state.health.progress_line"
-                if latency is not None
-                else "state.health.progress_line_unmeasured",
-                done=done,
-                total=total,
-                subject=subject_of(outcome),
-                status=status_text(outcome.status),
-                latency=latency,
-            )
-        )
-
     on_terminal = err().is_terminal
-    with bars.bar(t("state.health.progress"), as_json=as_json) as tick:
+    with (
+        bars.bar(t("state.health.progress"), as_json=as_json) as tick,
+        nullcontext(None) if on_terminal else bars.lines() as write,
+    ):
         report: Progress | None = None
         if tick is not None:
 
             def report(outcome: HealthOutcome, done: int, total: int) -> None:
                 tick(done, total, f"{subject_of(outcome)} {status_text(outcome.status)}")
 
-        elif not on_terminal:
-            report = line
+        elif write is not None:
+
+            def report(outcome: HealthOutcome, done: int, total: int) -> None:
+                latency = outcome.measured_ms
+                key = "state.health.progress_line"
+                if latency is None:
+                    key = "state.health.progress_line_unmeasured"
+                subject = subject_of(outcome)
+                status = status_text(outcome.status)
+                write(
+                    t(key, done=done, total=total, subject=subject, status=status, latency=latency)
+                )
+
         return svc.health.run(
             jobs, actor=svc.actor, timeout=timeout, concurrency=concurrency, progress=report
         )

@@ -49,6 +49,11 @@ def http_timeout() -> type[Exception]:
     return httpx.TimeoutException
 
 
+def _expire(future: asyncio.Future[Any]) -> None:
+    if not future.done():
+        future.set_exception(TimeoutError())
+
+
 class Workers:
     """The daemon threads that run the sync checks of one run: one is started only when none
     is idle, so a run of thousands of checks starts about as many threads as run at once. A
@@ -88,16 +93,23 @@ def call_check(
     credentials: dict[str, Any],
     ctx: HealthContext,
     workers: Workers | None = None,
+    timeout: float | None = None,
 ) -> Awaitable:
     """An awaitable for the check: async checks natively, sync ones in a daemon thread (of
     `workers`, else its own; a hung one is abandoned at the timeout and does not keep the
-    process alive)."""
+    process alive). With `timeout`, a sync check's future raises TimeoutError once it has
+    passed (its own timer: no `asyncio.wait_for` needed, whose waiter future, callbacks and
+    timer cost the event loop's thread about as much as the rest of the check's handling);
+    an async check's coroutine is for the caller to cut."""
     if inspect.iscoroutinefunction(check) or inspect.iscoroutinefunction(
         getattr(check, "__call__", None)  # noqa: B004 - callable objects with async __call__
     ):
         return check(credentials, ctx)
     loop = asyncio.get_running_loop()
     future: asyncio.Future[Any] = loop.create_future()
+    if timeout is not None:
+        timer = loop.call_later(timeout, _expire, future)
+        future.add_done_callback(lambda _: timer.cancel())
 
     def settle(value: Any, error: BaseException | None) -> None:
         if future.done():  # cancelled at the timeout

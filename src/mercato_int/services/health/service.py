@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import json
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -25,7 +24,7 @@ from mercato_int.errors import InvalidInput, KeyProblem, MercatoIntError, msg
 from mercato_int.registry import Registry
 from mercato_int.scope import TenantScope
 from mercato_int.services.credentials.bulk import open_bulk
-from mercato_int.services.credentials.requirements import MissingCredentials, requirements
+from mercato_int.services.credentials.requirements import MissingCredentials
 from mercato_int.services.features import MANAGE
 from mercato_int.services.health.calls import (
     Workers,
@@ -36,6 +35,7 @@ from mercato_int.services.health.calls import (
     origin,
 )
 from mercato_int.services.health.context import HealthClients, HealthContext, RedactingLogger
+from mercato_int.services.health.facts import RegistryFacts
 from mercato_int.services.health.jobs import HealthJob, HealthRun, Progress, TenantFailure
 from mercato_int.services.health.recorder import OPERATION, Recorder
 from mercato_int.services.health.result import (
@@ -112,18 +112,25 @@ class HealthService:
             resolver = open_bulk(self._credentials(), scopes)
         except Exception as exc:  # nothing could be read: each tenant says why
             return [], [_tenant_failure(scope, exc) for scope in scopes]
+        facts = RegistryFacts(self.registry)  # asked of every tenant: worked out once
         for scope in scopes:
             try:
-                jobs.extend(self._plan_tenant(scope, states[scope], resolver))
+                jobs.extend(self._plan_tenant(scope, states[scope], resolver, facts))
             except Exception as exc:  # one tenant never blinds the others
                 failures.append(_tenant_failure(scope, exc))
         return jobs, failures
 
     def _plan_tenant(
-        self, scope: TenantScope, states: dict[str, Any], resolver: CredentialsResolver
+        self,
+        scope: TenantScope,
+        states: dict[str, Any],
+        resolver: CredentialsResolver,
+        facts: RegistryFacts,
     ) -> list[HealthJob]:
         targets = [i for i, s in states.items() if s.is_enabled]
-        return self._plan(targets, scope, named_bundles=set(), states=states, resolver=resolver)
+        return self._plan(
+            targets, scope, named_bundles=set(), states=states, resolver=resolver, facts=facts
+        )
 
     def _plan(
         self,
@@ -133,9 +140,11 @@ class HealthService:
         named_bundles: set[str],
         states: dict[str, Any] | None = None,
         resolver: CredentialsResolver | None = None,
+        facts: RegistryFacts | None = None,
     ) -> list[HealthJob]:
         if not targets:
             return []
+        facts = facts or RegistryFacts(self.registry)
         states = states or self.state.all_states(scope)
         # each credentials row decrypted once, however many members fall through to it
         resolver = resolver or open_bulk(self._credentials(), [scope])
@@ -143,7 +152,7 @@ class HealthService:
         values: dict[tuple[str, str], dict[str, Any]] = {}
         problems: dict[tuple[str, str], KeyProblem] = {}
         for i in targets:
-            found = self.registry.health_check_config(i)
+            found = facts.health_check_config(i)
             try:
                 creds = resolver.resolve(i, scope) or {}
             except KeyProblem as exc:  # this item's error; the others still run
@@ -152,10 +161,7 @@ class HealthService:
                 groups.setdefault(key, []).append(i)
                 values[key], problems[key] = {}, exc
                 continue
-            if found is None:
-                key = (f"none:{i}", "")
-            else:
-                key = (found[0], json.dumps(creds, sort_keys=True, default=str))
+            key = (f"none:{i}", "") if found is None else (found[0], facts.text(creds))
             groups.setdefault(key, []).append(i)
             values[key] = creds
         jobs = []
@@ -183,11 +189,11 @@ class HealthService:
             stands_for_bundle = is_bundle_check and (len(members) > 1 or owner in named_bundles)
             subject = owner if stands_for_bundle and owner else members[0]
             creds = values[key]
-            need = requirements(self.registry, owner if is_bundle_check and owner else members[0])
+            need = facts.requirements(owner if is_bundle_check and owner else members[0])
             keys = need.missing(creds)
-            secret = set(self.registry.secret_keys(members[0]))
+            secret = set(facts.secret_keys(members[0]))
             if owner:
-                secret |= self.registry.secret_keys(owner)
+                secret |= facts.secret_keys(owner)
             # stored keys the schema no longer declares count as secrets too
             secret |= set(getattr(creds, "secret_keys", ()))
             jobs.append(
@@ -196,7 +202,7 @@ class HealthService:
                     integration_ids=tuple(members),
                     scope=scope,
                     owner_id=owner,
-                    check=self.registry.resolve_health_check(members[0]) if owner else None,
+                    check=facts.health_check(members[0]) if owner else None,
                     credentials=creds,
                     secret_keys=frozenset(secret),
                     missing=(
@@ -331,8 +337,11 @@ class HealthService:
         )
         deadline = started + timeout
         try:
-            called = call_check(job.check, dict(job.credentials), ctx, workers)
-            raw = await asyncio.wait_for(called, timeout)
+            called = call_check(job.check, dict(job.credentials), ctx, workers, timeout)
+            # a sync check's future is cut at the timeout by call_check; a coroutine here
+            if not isinstance(called, asyncio.Future):
+                called = asyncio.wait_for(called, timeout)
+            raw = await called
             while inspect.isawaitable(raw):  # a sync callable that hands back a coroutine
                 raw = await asyncio.wait_for(raw, max(deadline - time.perf_counter(), 0.001))
         except (TimeoutError, http_timeout()):

@@ -18,6 +18,7 @@ from mercato_int.scope import TenantScope
 from mercato_int.store.schema import STATES
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
     from sqlalchemy.orm import Session
 
 
@@ -98,7 +99,10 @@ class HealthWrite:
 
 
 def upsert_health(
-    session: Session, dialect: str, default_enabled: dict[str, bool], writes: Sequence[HealthWrite]
+    session: Session | Connection,
+    dialect: str,
+    default_enabled: dict[str, bool],
+    writes: Sequence[HealthWrite],
 ) -> None:
     """Put each health result on its integrations' state rows in one statement (an upsert:
     a row that did not exist is created in its integration's default state)."""

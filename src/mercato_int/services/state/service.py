@@ -34,6 +34,7 @@ from mercato_int.store.engine import Store
 from mercato_int.store.schema import STATES
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
     from sqlmodel import Session
 
     from mercato_int.services.events import DeliveryFailure, Event, EventsService
@@ -327,8 +328,9 @@ class StateService:
         self.store_health_many(session, [write])
 
     @requires(MANAGE)
-    def store_health_many(self, session: Session, rows: Sequence[HealthWrite]) -> None:
-        """`store_health` of many results (each on its own scope) in one statement."""
+    def store_health_many(self, session: Session | Connection, rows: Sequence[HealthWrite]) -> None:
+        """`store_health` of many results (each on its own scope) in one statement, inside
+        the caller's transaction (a session's or a Core connection's)."""
         default = {i: d.default_enabled for i, d in self.registry.integrations.items()}
         upsert_health(session, self.store.dialect, default, rows)
 
