@@ -163,6 +163,8 @@ def test_the_cached_definitions_are_the_validated_ones(setup) -> None:
     assert cached.integrations == fresh.integrations and cached.bundles == fresh.bundles
     dhl = cached.integrations["carrier_dhl"]  # select options, a health check, tags
     assert dhl.model_dump() == fresh.integrations["carrier_dhl"].model_dump()
+    # in the same order too (`list --json` prints them so)
+    assert list(dhl.model_dump()) == list(fresh.integrations["carrier_dhl"].model_dump())
     assert isinstance(dhl.tags, tuple) and isinstance(dhl.credentials.fields, tuple)
     assert hash(dhl) == hash(fresh.integrations["carrier_dhl"])
 

@@ -36,6 +36,7 @@ class _Spec:
             raise TypeError(f"{cls.__name__} needs validation to be built")
         self.cls = cls
         self.names = frozenset(cls.model_fields)
+        self.order = tuple(cls.model_fields)  # a dump lists the fields in this order
         self.defaults: dict[str, Any] = {}
         self.convert: list[tuple[str, Convert]] = []
         for name, info in cls.model_fields.items():
@@ -58,9 +59,10 @@ def load(cls: type[M], raw: Any) -> M:
         spec = _specs[cls] = _Spec(cls)
     if type(raw) is not dict or not raw.keys() <= spec.names:
         raise ValueError(f"not a {cls.__name__}")
-    values = spec.defaults | raw
-    if len(values) != len(spec.names):
+    merged = spec.defaults | raw
+    if len(merged) != len(spec.names):
         raise ValueError(f"{cls.__name__} without a required field")
+    values = {name: merged[name] for name in spec.order}
     for name, convert in spec.convert:
         if name in raw and raw[name] is not None:
             values[name] = convert(raw[name])
