@@ -148,3 +148,76 @@ def test_problems_are_kept(tmp_path: Path, providers_dir) -> None:
     first = discover_cached([root], cache_dir=tmp_path / "c", racy_seconds=0)
     second = discover_cached([root], cache_dir=tmp_path / "c", racy_seconds=0)
     assert first.problems and second.problems == first.problems
+
+
+def test_the_cached_definitions_are_the_validated_ones(setup) -> None:
+    """Read back without validation (registry/trusted.py): every model, nested ones and
+    their defaults included, equals what discovery validated."""
+    root, cache, run = setup
+    run()
+    _forget_providers()
+    cached = discover_cached([root], cache_dir=cache, racy_seconds=0)
+    _forget_providers()
+    fresh = discover([root])
+    assert list(cached.integrations) == list(fresh.integrations)
+    assert cached.integrations == fresh.integrations and cached.bundles == fresh.bundles
+    dhl = cached.integrations["carrier_dhl"]  # select options, a health check, tags
+    assert dhl.model_dump() == fresh.integrations["carrier_dhl"].model_dump()
+    # in the same order too (`list --json` prints them so)
+    assert list(dhl.model_dump()) == list(fresh.integrations["carrier_dhl"].model_dump())
+    assert isinstance(dhl.tags, tuple) and isinstance(dhl.credentials.fields, tuple)
+    assert hash(dhl) == hash(fresh.integrations["carrier_dhl"])
+
+
+def _rewrite(file: Path, edit, *, checksum: bool) -> None:
+    """`edit` applied to the cache's JSON; its checksum made to match again or not."""
+    import hashlib
+    import json
+
+    _digest, _, body = file.read_bytes().partition(b"\n")
+    doc = json.loads(body)
+    edit(doc)
+    new = json.dumps(doc).encode()
+    digest = hashlib.sha256(new if checksum else body).hexdigest().encode()
+    file.write_bytes(digest + b"\n" + new)
+
+
+def _retitle(doc: dict) -> None:
+    doc["integrations"][0][1]["title"] = "Edited"
+
+
+def _unknown_key(doc: dict) -> None:
+    doc["integrations"][0][1]["surprise"] = 1
+
+
+def _required_missing(doc: dict) -> None:
+    del doc["integrations"][0][1]["title"]
+
+
+def _tags_not_a_list(doc: dict) -> None:
+    doc["integrations"][0][1]["tags"] = {"a": 1}
+
+
+def _credentials_not_a_dict(doc: dict) -> None:
+    doc["integrations"][0][1]["credentials"] = ["x"]
+
+
+@pytest.mark.parametrize(
+    ("edit", "checksum"),
+    [
+        (_retitle, False),  # edited or damaged since written: the checksum no longer matches
+        (_unknown_key, True),  # the wrong shape under a matching checksum
+        (_required_missing, True),
+        (_tags_not_a_list, True),
+        (_credentials_not_a_dict, True),
+    ],
+)
+def test_a_cache_edited_or_of_the_wrong_shape_is_rebuilt(setup, edit, checksum: bool) -> None:
+    _root, cache, run = setup
+    first, _ = run()
+    (file,) = cache.glob("registry-*.json")
+    _rewrite(file, edit, checksum=checksum)
+    again, imported = run()
+    assert imported == ["alpha_one", "beta_one"]  # discovered, not read
+    assert again == first and "Edited" not in again.values()
+    assert run()[1] == []  # rewritten whole

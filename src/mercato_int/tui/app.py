@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -65,8 +66,11 @@ class MercatoApp(App[None]):
         *,
         scope: TenantScope | None = None,
         poll_seconds: float = 2.0,
+        resume_gc: bool = False,
     ) -> None:
         super().__init__()
+        # the collector paused by the `tui` command for the start-up: resumed by `started`
+        self._resume_gc = resume_gc
         self.services = services
         self.calls = ServiceCalls(services)
         self.scope: TenantScope = scope or services.scope
@@ -108,7 +112,16 @@ class MercatoApp(App[None]):
             timeout=8,
         )
 
+    def started(self) -> None:
+        """The first screen is painted: the objects made so far (most of them live as long as
+        the app) are left out of the collector's walks, and the collector resumes."""
+        if self._resume_gc:
+            self._resume_gc = False
+            gc.freeze()
+            gc.enable()
+
     def on_mount(self) -> None:
+        self.set_timer(5, self.started)  # should the first screen never paint
         describe_bindings(
             self,
             {

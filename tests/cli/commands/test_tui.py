@@ -13,6 +13,16 @@ def test_tui_refuses_without_a_terminal(cli):
     )
 
 
+def test_tui_leaves_the_collector_running_when_it_refuses(cli):
+    """The command pauses the cyclic collector for its start-up: an error before any screen
+    resumes it (this process goes on)."""
+    import gc
+
+    assert gc.isenabled()
+    assert cli("tui").exit_code == 2
+    assert gc.isenabled()
+
+
 def test_tui_store_problem_exits_4_before_any_screen(cli, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("")

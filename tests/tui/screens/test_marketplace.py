@@ -43,6 +43,24 @@ async def test_shows_bundles_and_standalone_cards_in_the_scope(make_app):
         assert texts[:3] == ["Stripe –", "○ Disabled", "Payment  no creds"]  # unconfigured
 
 
+async def test_the_collector_paused_for_the_start_up_resumes_after_the_first_paint(make_app):
+    """`mercato-int tui` pauses the cyclic collector while it starts (the app says so with
+    `resume_gc`); the first screen painted, the collector runs again."""
+    import gc
+
+    app = make_app(resume_gc=True)
+    gc.disable()
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert app.screen.query(BundleCard)
+            await pilot.pause()
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()  # `started` froze this process's objects out of the collector's walks
+
+
 async def test_search_then_category_filter_then_clear(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -366,6 +366,7 @@ class MarketplaceScreen(Screen[None]):
     async def on_screen_resume(self) -> None:
         # Also the first showing: states may have changed on another screen meanwhile.
         await self.reload()
+        self.call_after_refresh(self.app.started)
 
 
 def nearest(here: Widget, targets: list[Widget], *, up: bool) -> Widget | None:
