@@ -221,3 +221,22 @@ def test_a_cache_edited_or_of_the_wrong_shape_is_rebuilt(setup, edit, checksum: 
     assert imported == ["alpha_one", "beta_one"]  # discovered, not read
     assert again == first and "Edited" not in again.values()
     assert run()[1] == []  # rewritten whole
+
+
+def test_a_change_to_the_validating_code_discovers_again(
+    setup, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An editable install keeps its version number while its validators change: the cache is
+    keyed by the stat of the registry's own code too, so it does not trust old definitions."""
+    from mercato_int.registry import cache as cache_module
+
+    _root, _cache, run = setup
+    code = tmp_path / "models.py"
+    code.write_text("# the validators\n")
+    # an absolute name replaces the package folder in os.path.join
+    monkeypatch.setattr(cache_module, "_OWN_CODE", (str(code),))
+    run()
+    assert run()[1] == []  # cached
+    code.write_text("# the validators, stricter now\n")
+    assert run()[1] == ["alpha_one", "beta_one"]
+    assert run()[1] == []

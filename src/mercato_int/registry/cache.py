@@ -93,6 +93,9 @@ def _name(paths: Sequence[Path]) -> str:
 
 
 # --- what the registry depends on ----------------------------------------------------------
+_OWN_CODE = ("models.py", "discovery.py", "trusted.py")
+
+
 def _entry_points() -> list[list[str | None]]:
     """Every provider entry point with its distribution: name, version and the stat of its
     metadata folder (a reinstall of the same version changes that)."""
@@ -101,7 +104,11 @@ def _entry_points() -> list[list[str | None]]:
     from mercato_int import __version__
     from mercato_int.registry.discovery import ENTRY_POINT_GROUP
 
-    out: list[list[str | None]] = [["mercato-int", __version__]]
+    # the code that validates and builds definitions: a changed validator in an editable
+    # install (same version number) must not keep trusting definitions it would now refuse
+    here = os.path.dirname(__file__)
+    code = [json.dumps(_stat(os.path.join(here, f))) for f in _OWN_CODE]
+    out: list[list[str | None]] = [["mercato-int", __version__, *code]]
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         dist = ep.dist
         where = getattr(dist, "_path", None)
