@@ -23,6 +23,10 @@ REPO = Path(__file__).resolve().parent.parent
 @pytest.fixture(autouse=True)
 def isolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private home, an empty environment for our variables, and no OS keyring."""
+    return _isolate(tmp_path, monkeypatch)
+
+
+def _isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in list(os.environ):
         if name.startswith("MERCATO_INT_") and name != "MERCATO_INT_TEST_PG_URL":
             monkeypatch.delenv(name)
@@ -158,6 +162,81 @@ def poison():
     whose message is 'poison' (a trigger on SQLite, a CHECK on Postgres), as it would refuse
     data our checks missed."""
     return _poison
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def module_services(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[object]:
+    """Like `services`, on a store made once per module and engine: for read-only tests over
+    a costly fill (plans over 20,000 rows), which must not change what they share. Test ids
+    name the engine as `services`' do ([sqlite-…], [postgres-…])."""
+    from mercato_int.services import Services
+    from mercato_int.settings import Settings
+    from mercato_int.store.engine import create_store_engine
+    from mercato_int.store.migrate import upgrade
+
+    tmp = tmp_path_factory.mktemp("module-store")
+    with pytest.MonkeyPatch.context() as mp:
+        _isolate(tmp, mp)
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp / 'store.db'}"
+        else:
+            url = postgres_url()
+            engine = create_store_engine(url)
+            upgrade(engine)
+            engine.dispose()
+        mp.setenv("MERCATO_INT_DATABASE_URL", url)
+        svc = Services(Settings.load())
+    yield svc
+    svc.close()
+
+
+def fill_logs(engine: object, rows: int, start: str, step_seconds: int, **columns: str) -> None:
+    """`rows` log entries in one INSERT … SELECT over k = 0 … rows - 1 (a recursive CTE on
+    SQLite, generate_series on Postgres), for tests about plans, not the writer: `columns`
+    are SQL expressions of `k` (`details_k=""` stores {"k": k}); the id is random, created_at
+    is `start` (UTC, 'YYYY-MM-DD HH:MM:SS') + k * step_seconds, stored as the store stores it;
+    then ANALYZE of the log table only (a bare ANALYZE on Postgres locks every schema's
+    tables of the run's database)."""
+    import sqlalchemy as sa
+
+    assert isinstance(engine, sa.Engine)
+    sqlite = engine.dialect.name == "sqlite"
+    values = dict(columns)
+    if values.pop("details_k", None) is not None:
+        values["details"] = "json_object('k', k)" if sqlite else "jsonb_build_object('k', k)"
+    if sqlite:
+        values["id"] = "lower(hex(randomblob(16)))"
+        values["created_at"] = (
+            f"strftime('%Y-%m-%d %H:%M:%S', '{start}', '+' || (k * {step_seconds}) || "
+            "' seconds') || '.000000'"
+        )
+        series = (
+            f"WITH RECURSIVE n(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM n WHERE k < {rows - 1})"
+        )
+    else:
+        values["id"] = "gen_random_uuid()"
+        values["created_at"] = (
+            f"timestamptz '{start}+00' + make_interval(secs => k * {step_seconds})"
+        )
+        series = f"WITH n(k) AS (SELECT generate_series(0, {rows - 1}))"
+    names = ", ".join(values)
+    exprs = ", ".join(values.values())
+    sql = f"INSERT INTO integration_logs ({names}) {series} SELECT {exprs} FROM n"
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            sql if sqlite else sql.replace("%", "%%")  # psycopg's placeholders
+        )
+        conn.exec_driver_sql("ANALYZE integration_logs")
+
+
+def pick(values: list[str], expr: str) -> str:
+    """SQL for values[expr] (expr an integer expression), as a CASE."""
+    whens = " ".join(f"WHEN {i} THEN '{v}'" for i, v in enumerate(values))
+    return f"(CASE {expr} {whens} END)"
 
 
 @pytest.fixture
