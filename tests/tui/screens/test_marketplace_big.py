@@ -47,15 +47,27 @@ def big_providers(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _write_registry(tmp_path_factory.mktemp("providers"))
 
 
+@pytest.fixture(scope="module")
+def big_registry(big_providers: Path):
+    """The registry of the bundled providers and these, discovered once for the module (the
+    screens only read it)."""
+    from mercato_int.registry.discovery import discover
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MERCATO_INT_PROVIDERS_PATH", str(big_providers))
+        from mercato_int.settings import Settings
+
+        return discover(Settings.load().providers_path)
+
+
 @pytest.fixture
-def tui_services(big_providers: Path, monkeypatch: pytest.MonkeyPatch, tui_services):
-    """The bundled providers and the 2,000 (the path is read when the registry is first
-    used, after this)."""
+def tui_services(big_registry, big_providers: Path, monkeypatch: pytest.MonkeyPatch, tui_services):
+    """The bundled providers and the 2,000, their registry shared by the module's tests."""
     monkeypatch.setenv("MERCATO_INT_PROVIDERS_PATH", str(big_providers))
     from mercato_int.services import Services
     from mercato_int.settings import Settings
 
-    svc = Services(Settings.load(), clock=tui_services.clock)
+    svc = Services(Settings.load(), clock=tui_services.clock, registry=big_registry)
     assert len(svc.registry.integrations) == INTEGRATIONS + 7
     yield svc
     svc.close()
