@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
 
 from mercato_int.tui.widgets.card_list import CardList
 from mercato_int.tui.widgets.cards import BundleCard, IntegrationTile
@@ -130,54 +129,6 @@ async def test_end_and_paging_reach_the_last_integration(make_app):
             seen |= shown
             assert _mounted(app) < WIDGET_BOUND
         assert "bundle_0010" in seen
-
-
-async def test_arrow_keys_walk_down_past_the_mounted_cards(make_app):
-    """Down from the first tile, 40 times: each press lands on a tile or button below the
-    last, in view, while the cards ahead are mounted and those behind let go."""
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        cards = app.screen.query_one("#cards", CardList)
-        tops = []
-        for _ in range(40):
-            await pilot.press("down")
-            await pilot.pause()
-            here = app.focused
-            assert here is not None and here.is_attached and cards in here.ancestors
-            assert _in_view(app, here)
-            tops.append(cards.scroll_y + here.region.y)
-        assert tops == sorted(tops) and tops[-1] > tops[0]
-        assert cards.scroll_y > 100
-        assert not app.screen.query("#tile-sync_medusa_products")
-        assert _mounted(app) < WIDGET_BOUND
-
-
-async def test_search_finds_an_integration_far_down_and_opens_it(make_app):
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"Integration 01987")
-        await settle(pilot)
-        tiles = [t.item.definition.id for t in app.screen.query(IntegrationTile)]
-        assert tiles == ["int_01987"]
-        await pilot.press("enter")  # from the search box to the match
-        assert app.focused is app.screen.query_one("#tile-int_01987")
-        await pilot.press("enter")
-        await pilot.pause()
-        assert type(app.screen).__name__ == "IntegrationScreen"
-        assert app.screen.integration_id == "int_01987"
-        await pilot.press("escape")
-        await pilot.pause()
-        # back, and the filter cleared: the focused card stays in view, far down the list
-        await pilot.press("escape")
-        await settle(pilot)
-        assert app.screen.query_one("#search", Input).value == ""
-        tile = app.screen.query_one("#tile-int_01987")
-        assert app.focused is tile
-        assert _in_view(app, tile)
-        assert app.screen.query_one("#cards", CardList).scroll_y > 5000
-        assert _mounted(app) < WIDGET_BOUND
 
 
 async def test_enable_all_far_down_re_reads_only_what_is_shown(make_app, tui_services):
