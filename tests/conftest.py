@@ -7,8 +7,10 @@ a failure."""
 from __future__ import annotations
 
 import os
+import queue
+import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,11 +95,17 @@ def _pg_database() -> str | None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     admin = _pg_state.get("admin")
+    if "drops" in _pg_state:  # the copies first: all dropped before the run ends
+        _pg_state["drops"].put(None)  # type: ignore[attr-defined]
+        _pg_state["dropping"].join()  # type: ignore[attr-defined]
     if admin is not None:
         import sqlalchemy as sa
 
         with admin.connect() as conn:  # type: ignore[attr-defined]
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{_pg_state["name"]}" WITH (FORCE)'))
+            if "template" in _pg_state:
+                template = _pg_state["template"][1]  # type: ignore[index]
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
         admin.dispose()  # type: ignore[attr-defined]
 
 
@@ -119,6 +127,65 @@ def postgres_url() -> str:
     return f"{base}?options=-csearch_path%3D{schema}"
 
 
+def migrated_postgres_url() -> tuple[str, Callable[[], None]]:
+    """The URL of a fresh store at head on the Postgres server, and the call that drops it.
+
+    The migrations run once per process, into a template database; each store is a copy of
+    it (CREATE DATABASE … TEMPLATE, WAL_LOG: a tenth of running them again, which took
+    most of the time of the Postgres tests). The copy is the database the migrations made,
+    schema, partitions, extension and alembic_version included."""
+    import sqlalchemy as sa
+
+    if "template" not in _pg_state:
+        from mercato_int.store.engine import create_store_engine
+        from mercato_int.store.migrate import upgrade
+
+        url = postgres_url()  # the run's database (skips or fails when unreachable)
+        template = f"{_pg_state['name']}_tmpl"
+        admin: sa.Engine = _pg_state["admin"]  # type: ignore[assignment]
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{template}"'))
+        schema = url.rsplit("%3D", 1)[1]
+        base = url.split("?", 1)[0].rsplit("/", 1)[0]
+        engine = sa.create_engine(f"{base}/{template}")
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        engine.dispose()
+        engine = create_store_engine(f"{base}/{template}?options=-csearch_path%3D{schema}")
+        upgrade(engine)
+        engine.dispose()  # no session may stay on a template that is copied
+        _pg_state["template"] = (base, template, schema)
+    base, template, schema = _pg_state["template"]  # type: ignore[misc]
+    admin = _pg_state["admin"]  # type: ignore[assignment]
+    name = f"{template[: -len('_tmpl')]}_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY WAL_LOG'))
+
+    def drop() -> None:  # by a thread of its own: the test goes on meanwhile
+        _dropper().put(name)
+
+    return f"{base}/{name}?options=-csearch_path%3D{schema}", drop
+
+
+def _dropper() -> queue.Queue[str | None]:
+    """The queue of the thread that drops the test stores' copies, one after the other."""
+    if "drops" not in _pg_state:
+        import sqlalchemy as sa
+
+        admin: sa.Engine = _pg_state["admin"]  # type: ignore[assignment]
+        drops: queue.Queue[str | None] = queue.Queue()
+
+        def work() -> None:
+            while (name := drops.get()) is not None:
+                with admin.connect() as conn:
+                    conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+        thread = threading.Thread(target=work, name="drop-test-stores", daemon=True)
+        thread.start()
+        _pg_state["drops"], _pg_state["dropping"] = drops, thread
+    return _pg_state["drops"]  # type: ignore[return-value]
+
+
 @pytest.fixture
 def pg_url() -> str:
     return postgres_url()
@@ -129,13 +196,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A real store: a SQLite file, or a fresh schema on the Postgres server (migrated)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
-    url = postgres_url()
-    from mercato_int.store.engine import create_store_engine
-    from mercato_int.store.migrate import upgrade
-
-    engine = create_store_engine(url)
-    upgrade(engine)
-    engine.dispose()
+    url, drop = migrated_postgres_url()
+    request.addfinalizer(drop)
     return url
 
 
@@ -175,8 +237,6 @@ def module_services(
     name the engine as `services`' do ([sqlite-…], [postgres-…])."""
     from mercato_int.services import Services
     from mercato_int.settings import Settings
-    from mercato_int.store.engine import create_store_engine
-    from mercato_int.store.migrate import upgrade
 
     tmp = tmp_path_factory.mktemp("module-store")
     with pytest.MonkeyPatch.context() as mp:
@@ -184,10 +244,8 @@ def module_services(
         if request.param == "sqlite":
             url = f"sqlite:///{tmp / 'store.db'}"
         else:
-            url = postgres_url()
-            engine = create_store_engine(url)
-            upgrade(engine)
-            engine.dispose()
+            url, drop = migrated_postgres_url()
+            request.addfinalizer(drop)
         mp.setenv("MERCATO_INT_DATABASE_URL", url)
         svc = Services(Settings.load())
     yield svc
