@@ -7,8 +7,10 @@ a failure."""
 from __future__ import annotations
 
 import os
+import queue
+import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +25,10 @@ REPO = Path(__file__).resolve().parent.parent
 @pytest.fixture(autouse=True)
 def isolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private home, an empty environment for our variables, and no OS keyring."""
+    return _isolate(tmp_path, monkeypatch)
+
+
+def _isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in list(os.environ):
         if name.startswith("MERCATO_INT_") and name != "MERCATO_INT_TEST_PG_URL":
             monkeypatch.delenv(name)
@@ -89,11 +95,17 @@ def _pg_database() -> str | None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     admin = _pg_state.get("admin")
+    if "drops" in _pg_state:  # the copies first: all dropped before the run ends
+        _pg_state["drops"].put(None)  # type: ignore[attr-defined]
+        _pg_state["dropping"].join()  # type: ignore[attr-defined]
     if admin is not None:
         import sqlalchemy as sa
 
         with admin.connect() as conn:  # type: ignore[attr-defined]
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{_pg_state["name"]}" WITH (FORCE)'))
+            if "template" in _pg_state:
+                template = _pg_state["template"][1]  # type: ignore[index]
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
         admin.dispose()  # type: ignore[attr-defined]
 
 
@@ -115,6 +127,65 @@ def postgres_url() -> str:
     return f"{base}?options=-csearch_path%3D{schema}"
 
 
+def migrated_postgres_url() -> tuple[str, Callable[[], None]]:
+    """The URL of a fresh store at head on the Postgres server, and the call that drops it.
+
+    The migrations run once per process, into a template database; each store is a copy of
+    it (CREATE DATABASE … TEMPLATE, WAL_LOG: a tenth of running them again, which took
+    most of the time of the Postgres tests). The copy is the database the migrations made,
+    schema, partitions, extension and alembic_version included."""
+    import sqlalchemy as sa
+
+    if "template" not in _pg_state:
+        from mercato_int.store.engine import create_store_engine
+        from mercato_int.store.migrate import upgrade
+
+        url = postgres_url()  # the run's database (skips or fails when unreachable)
+        template = f"{_pg_state['name']}_tmpl"
+        admin: sa.Engine = _pg_state["admin"]  # type: ignore[assignment]
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{template}"'))
+        schema = url.rsplit("%3D", 1)[1]
+        base = url.split("?", 1)[0].rsplit("/", 1)[0]
+        engine = sa.create_engine(f"{base}/{template}")
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        engine.dispose()
+        engine = create_store_engine(f"{base}/{template}?options=-csearch_path%3D{schema}")
+        upgrade(engine)
+        engine.dispose()  # no session may stay on a template that is copied
+        _pg_state["template"] = (base, template, schema)
+    base, template, schema = _pg_state["template"]  # type: ignore[misc]
+    admin = _pg_state["admin"]  # type: ignore[assignment]
+    name = f"{template[: -len('_tmpl')]}_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY WAL_LOG'))
+
+    def drop() -> None:  # by a thread of its own: the test goes on meanwhile
+        _dropper().put(name)
+
+    return f"{base}/{name}?options=-csearch_path%3D{schema}", drop
+
+
+def _dropper() -> queue.Queue[str | None]:
+    """The queue of the thread that drops the test stores' copies, one after the other."""
+    if "drops" not in _pg_state:
+        import sqlalchemy as sa
+
+        admin: sa.Engine = _pg_state["admin"]  # type: ignore[assignment]
+        drops: queue.Queue[str | None] = queue.Queue()
+
+        def work() -> None:
+            while (name := drops.get()) is not None:
+                with admin.connect() as conn:
+                    conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+        thread = threading.Thread(target=work, name="drop-test-stores", daemon=True)
+        thread.start()
+        _pg_state["drops"], _pg_state["dropping"] = drops, thread
+    return _pg_state["drops"]  # type: ignore[return-value]
+
+
 @pytest.fixture
 def pg_url() -> str:
     return postgres_url()
@@ -125,13 +196,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A real store: a SQLite file, or a fresh schema on the Postgres server (migrated)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
-    url = postgres_url()
-    from mercato_int.store.engine import create_store_engine
-    from mercato_int.store.migrate import upgrade
-
-    engine = create_store_engine(url)
-    upgrade(engine)
-    engine.dispose()
+    url, drop = migrated_postgres_url()
+    request.addfinalizer(drop)
     return url
 
 
@@ -158,6 +224,77 @@ def poison():
     whose message is 'poison' (a trigger on SQLite, a CHECK on Postgres), as it would refuse
     data our checks missed."""
     return _poison
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def module_services(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[object]:
+    """Like `services`, on a store made once per module and engine: for read-only tests over
+    a costly fill (plans over 20,000 rows), which must not change what they share. Test ids
+    name the engine as `services`' do ([sqlite-…], [postgres-…])."""
+    from mercato_int.services import Services
+    from mercato_int.settings import Settings
+
+    tmp = tmp_path_factory.mktemp("module-store")
+    with pytest.MonkeyPatch.context() as mp:
+        _isolate(tmp, mp)
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp / 'store.db'}"
+        else:
+            url, drop = migrated_postgres_url()
+            request.addfinalizer(drop)
+        mp.setenv("MERCATO_INT_DATABASE_URL", url)
+        svc = Services(Settings.load())
+    yield svc
+    svc.close()
+
+
+def fill_logs(engine: object, rows: int, start: str, step_seconds: int, **columns: str) -> None:
+    """`rows` log entries in one INSERT … SELECT over k = 0 … rows - 1 (a recursive CTE on
+    SQLite, generate_series on Postgres), for tests about plans, not the writer: `columns`
+    are SQL expressions of `k` (`details_k=""` stores {"k": k}); the id is random, created_at
+    is `start` (UTC, 'YYYY-MM-DD HH:MM:SS') + k * step_seconds, stored as the store stores it;
+    then ANALYZE of the log table only (a bare ANALYZE on Postgres locks every schema's
+    tables of the run's database)."""
+    import sqlalchemy as sa
+
+    assert isinstance(engine, sa.Engine)
+    sqlite = engine.dialect.name == "sqlite"
+    values = dict(columns)
+    if values.pop("details_k", None) is not None:
+        values["details"] = "json_object('k', k)" if sqlite else "jsonb_build_object('k', k)"
+    if sqlite:
+        values["id"] = "lower(hex(randomblob(16)))"
+        values["created_at"] = (
+            f"strftime('%Y-%m-%d %H:%M:%S', '{start}', '+' || (k * {step_seconds}) || "
+            "' seconds') || '.000000'"
+        )
+        series = (
+            f"WITH RECURSIVE n(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM n WHERE k < {rows - 1})"
+        )
+    else:
+        values["id"] = "gen_random_uuid()"
+        values["created_at"] = (
+            f"timestamptz '{start}+00' + make_interval(secs => k * {step_seconds})"
+        )
+        series = f"WITH n(k) AS (SELECT generate_series(0, {rows - 1}))"
+    names = ", ".join(values)
+    exprs = ", ".join(values.values())
+    sql = f"INSERT INTO integration_logs ({names}) {series} SELECT {exprs} FROM n"
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            sql if sqlite else sql.replace("%", "%%")  # psycopg's placeholders
+        )
+        conn.exec_driver_sql("ANALYZE integration_logs")
+
+
+def pick(values: list[str], expr: str) -> str:
+    """SQL for values[expr] (expr an integer expression), as a CASE."""
+    whens = " ".join(f"WHEN {i} THEN '{v}'" for i, v in enumerate(values))
+    return f"(CASE {expr} {whens} END)"
 
 
 @pytest.fixture

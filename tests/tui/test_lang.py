@@ -61,13 +61,25 @@ async def test_notifications_do_not_cover_a_confirmation(make_app, polish):
     """Enable All leaves toasts (done, credentials not set) on the right; Disable All's
     question must still be read whole, on the bundle screen and the marketplace."""
     app = make_app()
+    # The toasts last 3 s of wall time, which a loaded machine can spend between two steps
+    # here: the toast would be gone (not held back) while the dialog is up, and never back
+    # after it. Here they last for the whole test, so both are seen for what they are.
+    notify = app.notify
+    app.notify = lambda message, **kw: notify(message, **{**kw, "timeout": 600})
+    question = "Wyłączyć 5 integracji pakietu MedusaJS w tenant default"
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
 
         def dialog_up() -> bool:
             return type(app.screen).__name__ == "ConfirmDialog"
 
+        def shown() -> str:
+            return " ".join(_screen_text(app).split())
+
         def toast_shown() -> bool:
             return "Włączono wszystkie integracje" in _screen_text(app)
+
+        def question_shown() -> bool:
+            return dialog_up() and question in shown()
 
         await pilot.pause()
         app.open_bundle("sync_medusa")
@@ -75,22 +87,22 @@ async def test_notifications_do_not_cover_a_confirmation(make_app, polish):
         await pilot.press("ctrl+a")
         await _until(pilot, toast_shown)  # a toast is up
         await pilot.press("ctrl+x")
-        await _until(pilot, dialog_up)
-        await pilot.pause(0.3)
-        shown = " ".join(_screen_text(app).split())
-        assert "Włączono wszystkie" not in shown  # held back while the dialog is up
-        assert "Wyłączyć 5 integracji pakietu MedusaJS w tenant default" in shown
+        await _until(pilot, question_shown)
+        await pilot.pause()
+        assert app._notifications  # the toast is still there (not expired)...
+        assert "Włączono wszystkie" not in shown()  # ...held back while the dialog is up
+        assert question in shown()
         await pilot.press("n")
         await _until(pilot, lambda: not dialog_up())
         await _until(pilot, toast_shown)  # and back after it
 
         await pilot.press("escape")  # to the marketplace, the toasts still up
-        await pilot.pause(0.3)
+        await _until(pilot, lambda: type(app.screen).__name__ == "MarketplaceScreen")
+        await _until(pilot, toast_shown)
         await pilot.press("x")
-        await _until(pilot, dialog_up)
-        await pilot.pause(0.3)
-        shown = " ".join(_screen_text(app).split())
-        assert "Wyłączyć 5 integracji pakietu MedusaJS w tenant default" in shown
+        await _until(pilot, question_shown)
+        await pilot.pause()
+        assert question in shown()
 
 
 async def test_the_bundle_screen_shows_a_member_category_whole(make_app, polish):

@@ -4,7 +4,7 @@ no table scan, and pages come out of the index in order (no sort) so they stop a
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
@@ -19,6 +19,8 @@ from mercato_int.services.logs.query import (
     page_statement,
 )
 from mercato_int.store.schema import LOGS
+
+from ...conftest import fill_logs, pick
 
 SCOPE = TenantScope("default", "t1")
 IDS = ["gateway_stripe", "carrier_dhl", "sync_medusa_products", "sync_medusa_orders"]
@@ -52,26 +54,24 @@ CASES = {
 }
 
 
-@pytest.fixture
-def filled(services):
-    start = datetime(2026, 1, 1, tzinfo=UTC)
-    levels = ["info"] * 7 + ["debug", "warning", "error"]
-    with services.logs.writer(batch_size=5000, flush_interval=None) as w:
-        for k in range(20_000):
-            w.write(
-                integration_id=IDS[k % len(IDS)],
-                level=levels[k % len(levels)],
-                operation="sync.import.batch",
-                message=f"entry {k}",
-                scope=TenantScope("default", f"t{k % 5}"),
-                details={"k": k},
-                created_at=start + timedelta(seconds=k * 30),
-            )
-    with services.store.engine.begin() as conn:
-        # this store's table only: a bare ANALYZE on Postgres locks every table of every
-        # test schema in the run's database at once (out of shared memory)
-        conn.exec_driver_sql("ANALYZE integration_logs")
-    return services
+@pytest.fixture(scope="module")
+def filled(module_services):
+    """20,000 entries in one INSERT … SELECT (the plans are the point here, not the writer),
+    made once per engine for the module: the tests only read plans."""
+    fill_logs(
+        module_services.store.engine,
+        20_000,
+        "2026-01-01 00:00:00",
+        30,
+        integration_id=pick(IDS, "k % 4"),
+        level=pick(["info"] * 7 + ["debug", "warning", "error"], "k % 10"),
+        operation="'sync.import.batch'",
+        message="'entry ' || k",
+        organization_id="'default'",
+        tenant_id="'t' || (k % 5)",
+        details_k="",
+    )
+    return module_services
 
 
 def seq_scans(plan: str) -> list[str]:

@@ -6,7 +6,6 @@ level page; a capped total stops counting at TOTAL_CAP + 1."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -19,6 +18,8 @@ from mercato_int.services.logs.query import (
     explain,
     page_statement,
 )
+
+from ...conftest import fill_logs, pick
 
 SCOPE = TenantScope("default", "t1")
 IDS = ["gateway_stripe", "carrier_dhl", "sync_medusa_products", "sync_medusa_orders"]
@@ -34,27 +35,28 @@ CASES = {
 }
 
 
-@pytest.fixture
-def filled(services):
-    start = datetime(2026, 1, 1, tzinfo=UTC)
-    levels = ["info"] * 7 + ["debug", "warning", "error"]
-    with services.logs.writer(batch_size=5000, flush_interval=None) as w:
-        for k in range(20_000):
-            w.write(
-                integration_id=IDS[k % len(IDS)],
-                level=levels[k % len(levels)],
-                # rare enough in the tenant for an index to beat a walk of the newest entries
-                operation=OPERATIONS[k % 4] if k % 50 == 0 else "sync.other.item",
-                message=f"entry {k} of the batch",
-                scope=TenantScope("default", f"t{k % 5}"),
-                correlation_id=f"run_{k // 100}",
-                entity_type="catalog.product",
-                entity_id=f"prod_{k}",
-                created_at=start + timedelta(seconds=k * 30),
-            )
-    with services.store.engine.begin() as conn:
-        conn.exec_driver_sql("ANALYZE integration_logs")  # this store's table only
-    return services
+@pytest.fixture(scope="module")
+def filled(module_services):
+    """20,000 entries in one INSERT … SELECT (the plans are the point here, not the writer),
+    made once per engine for the module: the tests only read plans."""
+    fill_logs(
+        module_services.store.engine,
+        20_000,
+        "2026-01-01 00:00:00",
+        30,
+        integration_id=pick(IDS, "k % 4"),
+        level=pick(["info"] * 7 + ["debug", "warning", "error"], "k % 10"),
+        # rare enough in the tenant for an index to beat a walk of the newest entries
+        operation=f"CASE WHEN k % 50 = 0 THEN {pick(OPERATIONS, 'k % 4')} "
+        "ELSE 'sync.other.item' END",
+        message="'entry ' || k || ' of the batch'",
+        organization_id="'default'",
+        tenant_id="'t' || (k % 5)",
+        correlation_id="'run_' || (k / 100)",
+        entity_type="'catalog.product'",
+        entity_id="'prod_' || k",
+    )
+    return module_services
 
 
 def _seq_scans(plan: str) -> list[str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
 
 from mercato_int.tui.widgets.card_list import CardList
 from mercato_int.tui.widgets.cards import BundleCard, IntegrationTile
@@ -47,15 +46,27 @@ def big_providers(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _write_registry(tmp_path_factory.mktemp("providers"))
 
 
+@pytest.fixture(scope="module")
+def big_registry(big_providers: Path):
+    """The registry of the bundled providers and these, discovered once for the module (the
+    screens only read it)."""
+    from mercato_int.registry.discovery import discover
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MERCATO_INT_PROVIDERS_PATH", str(big_providers))
+        from mercato_int.settings import Settings
+
+        return discover(Settings.load().providers_path)
+
+
 @pytest.fixture
-def tui_services(big_providers: Path, monkeypatch: pytest.MonkeyPatch, tui_services):
-    """The bundled providers and the 2,000 (the path is read when the registry is first
-    used, after this)."""
+def tui_services(big_registry, big_providers: Path, monkeypatch: pytest.MonkeyPatch, tui_services):
+    """The bundled providers and the 2,000, their registry shared by the module's tests."""
     monkeypatch.setenv("MERCATO_INT_PROVIDERS_PATH", str(big_providers))
     from mercato_int.services import Services
     from mercato_int.settings import Settings
 
-    svc = Services(Settings.load(), clock=tui_services.clock)
+    svc = Services(Settings.load(), clock=tui_services.clock, registry=big_registry)
     assert len(svc.registry.integrations) == INTEGRATIONS + 7
     yield svc
     svc.close()
@@ -118,54 +129,6 @@ async def test_end_and_paging_reach_the_last_integration(make_app):
             seen |= shown
             assert _mounted(app) < WIDGET_BOUND
         assert "bundle_0010" in seen
-
-
-async def test_arrow_keys_walk_down_past_the_mounted_cards(make_app):
-    """Down from the first tile, 40 times: each press lands on a tile or button below the
-    last, in view, while the cards ahead are mounted and those behind let go."""
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        cards = app.screen.query_one("#cards", CardList)
-        tops = []
-        for _ in range(40):
-            await pilot.press("down")
-            await pilot.pause()
-            here = app.focused
-            assert here is not None and here.is_attached and cards in here.ancestors
-            assert _in_view(app, here)
-            tops.append(cards.scroll_y + here.region.y)
-        assert tops == sorted(tops) and tops[-1] > tops[0]
-        assert cards.scroll_y > 100
-        assert not app.screen.query("#tile-sync_medusa_products")
-        assert _mounted(app) < WIDGET_BOUND
-
-
-async def test_search_finds_an_integration_far_down_and_opens_it(make_app):
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"Integration 01987")
-        await settle(pilot)
-        tiles = [t.item.definition.id for t in app.screen.query(IntegrationTile)]
-        assert tiles == ["int_01987"]
-        await pilot.press("enter")  # from the search box to the match
-        assert app.focused is app.screen.query_one("#tile-int_01987")
-        await pilot.press("enter")
-        await pilot.pause()
-        assert type(app.screen).__name__ == "IntegrationScreen"
-        assert app.screen.integration_id == "int_01987"
-        await pilot.press("escape")
-        await pilot.pause()
-        # back, and the filter cleared: the focused card stays in view, far down the list
-        await pilot.press("escape")
-        await settle(pilot)
-        assert app.screen.query_one("#search", Input).value == ""
-        tile = app.screen.query_one("#tile-int_01987")
-        assert app.focused is tile
-        assert _in_view(app, tile)
-        assert app.screen.query_one("#cards", CardList).scroll_y > 5000
-        assert _mounted(app) < WIDGET_BOUND
 
 
 async def test_enable_all_far_down_re_reads_only_what_is_shown(make_app, tui_services):

@@ -37,13 +37,26 @@ def one_big_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.fixture(scope="module")
+def big_registry(one_big_bundle: Path):
+    """The registry of the bundled providers and these, discovered once for the module (the
+    screens only read it)."""
+    from mercato_int.registry.discovery import discover
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MERCATO_INT_PROVIDERS_PATH", str(one_big_bundle))
+        from mercato_int.settings import Settings
+
+        return discover(Settings.load().providers_path)
+
+
 @pytest.fixture
-def tui_services(one_big_bundle: Path, monkeypatch: pytest.MonkeyPatch, tui_services):
+def tui_services(big_registry, one_big_bundle: Path, monkeypatch: pytest.MonkeyPatch, tui_services):
     monkeypatch.setenv("MERCATO_INT_PROVIDERS_PATH", str(one_big_bundle))
     from mercato_int.services import Services
     from mercato_int.settings import Settings
 
-    svc = Services(Settings.load(), clock=tui_services.clock)
+    svc = Services(Settings.load(), clock=tui_services.clock, registry=big_registry)
     assert len(svc.registry.integrations) == MEMBERS + 7
     yield svc
     svc.close()
