@@ -22,7 +22,17 @@ def test_unreachable_postgres(ci: str, code: int, says: str) -> None:
         "MERCATO_INT_TEST_PG_URL": "postgresql+psycopg://postgres@127.0.0.1:1/test",
     }
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider", A_POSTGRES_TEST],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-n",
+            "0",
+            "-p",
+            "no:cacheprovider",
+            A_POSTGRES_TEST,
+        ],
         cwd=REPO,
         env=env,
         capture_output=True,
