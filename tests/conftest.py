@@ -6,13 +6,16 @@ a failure."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import queue
+import sys
 import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -295,6 +298,28 @@ def pick(values: list[str], expr: str) -> str:
     """SQL for values[expr] (expr an integer expression), as a CASE."""
     whens = " ".join(f"WHEN {i} THEN '{v}'" for i, v in enumerate(values))
     return f"(CASE {expr} {whens} END)"
+
+
+def load_fakes() -> ModuleType:
+    """tests/providers/fakes.py as a module, loaded once (the tests are not a package): servers
+    that answer as Stripe, Medusa and DHL do."""
+    name = "mercato_int_test_provider_fakes"
+    if name not in sys.modules:
+        path = Path(__file__).with_name("providers") / "fakes.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+def seq_scans(plan: str) -> list[str]:
+    """The Seq Scan nodes of an EXPLAIN, but for those over an empty month's partition (free:
+    no pages)."""
+    return [
+        line for line in plan.splitlines() if "Seq Scan" in line and "cost=0.00..0.00" not in line
+    ]
 
 
 @pytest.fixture

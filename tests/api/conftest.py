@@ -21,6 +21,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ..conftest import load_fakes
+
 READY = re.compile(r"listening on (http://\S+)")
 MERCATO = str(Path(sys.executable).parent / "mercato-int")
 
@@ -175,23 +177,9 @@ def tenant_name() -> str:
 @pytest.fixture(scope="module")
 def stripe_fake() -> Iterator[object]:
     """Stripe's API on a local server (tests/providers/fakes.py), for health checks."""
-    server = _fakes().FakeStripe("sk_test_APISECRET_4242")
+    server = load_fakes().FakeStripe("sk_test_APISECRET_4242")
     yield server
     server.close()
-
-
-def _fakes():
-    """tests/providers/fakes.py: servers that answer as Stripe and Medusa do."""
-    import importlib.util
-
-    name = "mercato_int_test_provider_fakes"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parents[1] / "providers" / "fakes.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-        sys.modules[name] = module
-        spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return sys.modules[name]
 
 
 def server_env(tmp: Path, db_url: str, stripe_url: str) -> dict[str, str]:

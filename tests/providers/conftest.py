@@ -3,26 +3,11 @@ that answer as the real APIs do (see fakes.py)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-
-def load_fakes() -> ModuleType:
-    """tests/providers/fakes.py as a module (the tests are not a package)."""
-    name = "mercato_int_test_provider_fakes"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("fakes.py"))
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
+from ..conftest import load_fakes
 
 fakes = load_fakes()
 

@@ -4,27 +4,13 @@ bundle check running once, and no credential value in anything printed or stored
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
-from pathlib import Path
 
 import pytest
 
+from ...conftest import load_fakes
 
-def _fakes():
-    """tests/providers/fakes.py: servers that answer as Stripe and Medusa do."""
-    name = "mercato_int_test_provider_fakes"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parents[2] / "providers" / "fakes.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-fakes = _fakes()
+fakes = load_fakes()
 
 STRIPE = {
     "publishableKey": "pk_test_PUBLISHABLE_4242",

@@ -6,7 +6,6 @@ with --json). Every test runs on SQLite and on Postgres."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import select
@@ -18,6 +17,8 @@ from pathlib import Path
 import pytest
 
 from mercato_int.scope import TenantScope
+
+from ...conftest import load_fakes
 
 SCRIPT = str(Path(sys.executable).parent / "mercato-int")
 STRIPE_KEY = "sk_test_FLEET_4242"
@@ -32,18 +33,7 @@ MEMBERS = [
 ]
 
 
-def _fakes():
-    name = "mercato_int_test_provider_fakes"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parents[2] / "providers" / "fakes.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-fakes = _fakes()
+fakes = load_fakes()
 
 
 class KeepAliveStripe(fakes.FakeStripe):

@@ -20,7 +20,7 @@ from mercato_int.services.logs.query import (
 )
 from mercato_int.store.schema import LOGS
 
-from ...conftest import fill_logs, pick
+from ...conftest import fill_logs, pick, seq_scans
 
 SCOPE = TenantScope("default", "t1")
 IDS = ["gateway_stripe", "carrier_dhl", "sync_medusa_products", "sync_medusa_orders"]
@@ -72,13 +72,6 @@ def filled(module_services):
         details_k="",
     )
     return module_services
-
-
-def seq_scans(plan: str) -> list[str]:
-    """Seq Scan nodes, but for those over an empty month's partition (free: no pages)."""
-    return [
-        line for line in plan.splitlines() if "Seq Scan" in line and "cost=0.00..0.00" not in line
-    ]
 
 
 @pytest.mark.parametrize("case", list(CASES))

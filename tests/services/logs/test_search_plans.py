@@ -19,7 +19,7 @@ from mercato_int.services.logs.query import (
     page_statement,
 )
 
-from ...conftest import fill_logs, pick
+from ...conftest import fill_logs, pick, seq_scans
 
 SCOPE = TenantScope("default", "t1")
 IDS = ["gateway_stripe", "carrier_dhl", "sync_medusa_products", "sync_medusa_orders"]
@@ -59,13 +59,6 @@ def filled(module_services):
     return module_services
 
 
-def _seq_scans(plan: str) -> list[str]:
-    """Seq Scan nodes, but for those over an empty month's partition (free: no pages)."""
-    return [
-        line for line in plan.splitlines() if "Seq Scan" in line and "cost=0.00..0.00" not in line
-    ]
-
-
 def _plan(services, stmt) -> str:
     with services.store.engine.connect() as conn:
         return explain(conn, stmt)
@@ -85,7 +78,7 @@ def test_the_filter_rides_its_index(filled, case: str) -> None:
             assert re.search(rf"\b{index}\b", plan), plan
             assert "SCAN integration_logs" not in plan, plan
         else:
-            assert not _seq_scans(plan), plan
+            assert not seq_scans(plan), plan
             assert re.search(r"\bix_logs_scope_\w+", plan), plan
 
 
@@ -112,7 +105,7 @@ def test_search_rides_the_text_index(filled) -> None:
             plan = explain(conn, stmt)
             tx.rollback()
         assert "ix_logs_message_trgm" in plan, plan
-        assert not _seq_scans(plan), plan
+        assert not seq_scans(plan), plan
 
 
 def test_a_glob_prefix_is_a_range_on_sqlite() -> None:
