@@ -57,7 +57,7 @@ def _answer(what: str, response: Any, *, health_probe: bool) -> dict[str, Any]:
     if code == 429 or code >= 500:
         return {
             "status": "degraded",
-            "message": f"{what} answered {code}{quoted}",
+            "message": f"{what} answered {code}{quoted.rstrip('.')}; try again later",
             "details": details,
         }
     if health_probe:

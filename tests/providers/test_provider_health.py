@@ -203,7 +203,7 @@ def test_medusa_busy_is_degraded(services, medusa_api, path, code, status, admin
     save_medusa(services, medusa_api.url, fakes.MEDUSA_KEY)
     o = check(services, "sync_medusa")
     assert o.status == status
-    assert o.message == f"Medusa {path} answered {code}: busy"
+    assert o.message == f"Medusa {path} answered {code}: busy; try again later"
     assert medusa_api.hits("/admin/stores") == admin_hits
 
 

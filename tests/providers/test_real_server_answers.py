@@ -95,7 +95,7 @@ def test_a_proxys_html_502_before_medusa_is_degraded_without_quoting_the_page(
     medusa_api.answer("/health", 502, NGINX_502)
     save_medusa(services, medusa_api.url)
     o = check(services, "sync_medusa")
-    assert (o.status, o.message) == ("degraded", "Medusa /health answered 502")
+    assert (o.status, o.message) == ("degraded", "Medusa /health answered 502; try again later")
     assert o.details == {"httpStatus": 502, "endpoint": "/health"}
 
 
@@ -106,7 +106,8 @@ def test_medusas_own_500_is_degraded_quoting_medusa(services, medusa_api) -> Non
     o = check(services, "sync_medusa")
     assert (o.status, o.message) == (
         "degraded",
-        f"Medusa /admin/stores answered 500: {fakes.MEDUSA_500['message']}",
+        f"Medusa /admin/stores answered 500: {fakes.MEDUSA_500['message'].rstrip('.')}; "
+        "try again later",
     )
 
 
