@@ -240,3 +240,29 @@ def test_a_change_to_the_validating_code_discovers_again(
     code.write_text("# the validators, stricter now\n")
     assert run()[1] == ["alpha_one", "beta_one"]
     assert run()[1] == []
+
+
+def test_a_write_removes_other_cache_files_unused_for_a_month(setup) -> None:
+    """Other paths' and older formats' files not written for 30 days, and a crash's temporary
+    file older than an hour, go on the next write; recent ones and the file in use stay."""
+    import time
+
+    _root, cache, run = setup
+    run()
+    (current,) = cache.glob("registry-*.json")
+    month_old = time.time() - 31 * 86400
+    old_other = cache / "registry-0123456789abcdef.json"  # another path, or format 1
+    recent_other = cache / "registry-fedcba9876543210.json"
+    old_tmp = cache / ".registry-abc.tmp"
+    new_tmp = cache / ".registry-def.tmp"
+    for file in (old_other, recent_other, old_tmp, new_tmp):
+        file.write_text("{}")
+    os.utime(old_other, (month_old, month_old))
+    os.utime(old_tmp, (time.time() - 7200, time.time() - 7200))
+    os.utime(current, (month_old, month_old))  # in use: read, never rewritten
+    run()  # read from the cache: nothing written, nothing removed
+    assert old_other.exists() and old_tmp.exists()
+    current.unlink()  # the next run discovers and writes
+    run()
+    assert not old_other.exists() and not old_tmp.exists()
+    assert recent_other.exists() and new_tmp.exists() and current.exists()

@@ -39,6 +39,7 @@ from mercato_int.registry.trusted import dump, load
 
 FORMAT = 2
 RACY_SECONDS = 2.0  # files changed this recently: the cache is not written
+UNUSED_DAYS = 30  # other cache files not written for this long are removed on a write
 _SKIP = {"__pycache__"}
 
 Stat = list[int] | None
@@ -67,6 +68,7 @@ def _discover_cached(paths: Sequence[Path], cache_dir: Path, racy_seconds: float
     if newest < time.time_ns() - racy_seconds * 1e9:
         with contextlib.suppress(OSError):
             _write(file, _document(registry, eps, stats))
+            _tidy(cache_dir, file)
     return registry
 
 
@@ -225,6 +227,22 @@ def _write(file: Path, doc: dict) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _tidy(cache_dir: Path, kept: Path) -> None:
+    """Called after a write (rare: only when discovery ran): cache files of other providers
+    paths or of an older format not written for UNUSED_DAYS, and temporary files a crash left
+    more than an hour ago, are removed, so a data dir used with many paths does not grow
+    without end. A file still in use but untouched that long costs one discovery."""
+    now = time.time()
+    for other in cache_dir.glob("*registry-*"):
+        if other == kept:
+            continue
+        with contextlib.suppress(OSError):
+            age = now - other.stat().st_mtime
+            temporary = other.name.startswith(".registry-") and other.suffix == ".tmp"
+            if age > (3600 if temporary else UNUSED_DAYS * 86400):
+                other.unlink()
 
 
 class _LazyChecks(Mapping[str, Any]):
