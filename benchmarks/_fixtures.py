@@ -140,3 +140,31 @@ def drop_pg_schema(admin_url: str, name: str) -> None:
     with admin.begin() as conn:
         conn.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
     admin.dispose()
+
+
+def create_pg_database(admin_url: str, label: str) -> str:
+    """A new empty database on the Postgres server of `admin_url` (any postgresql:// URL):
+    its URL. Drop it with drop_pg_database (leftovers of killed runs: `mercato_bench_%`)."""
+    import sqlalchemy as sa
+
+    name = f"mercato_bench_{label}_{os.getpid()}"
+    admin = sa.create_engine(_psycopg(admin_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_pg_database(url: str) -> None:
+    """Drops the database of `url`, connected through the server's `postgres` database."""
+    import sqlalchemy as sa
+
+    base, name = url.rsplit("/", 1)
+    admin = sa.create_engine(_psycopg(f"{base}/postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+def _psycopg(url: str) -> str:
+    return url.replace("postgresql://", "postgresql+psycopg://", 1)

@@ -19,28 +19,19 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import threading
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 
+sys.path.insert(0, str(Path(__file__).parent))
+from _fixtures import create_pg_database, drop_pg_database
+
 TENANTS, INTEGRATIONS = 100, 7
-
-
-def _database(pg: str) -> tuple[str, sa.Engine]:
-    name = f"bench_partitions_{os.getpid()}"
-    admin = sa.create_engine(pg, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    return pg.rsplit("/", 1)[0] + f"/{name}", admin
-
-
-def _drop(admin: sa.Engine, url: str) -> None:
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
-    admin.dispose()
 
 
 def _generate(
@@ -78,7 +69,7 @@ def _median_ms(conn: sa.Connection, stmt: sa.Select, runs: int = 20) -> tuple[fl
 
 
 def prune(pg: str, rows: int) -> None:
-    url, admin = _database(pg)
+    url = create_pg_database(pg, "partitions")
     os.environ["MERCATO_INT_DATABASE_URL"] = url
     try:
         from mercato_int.scope import TenantScope
@@ -151,11 +142,11 @@ def prune(pg: str, rows: int) -> None:
         svc.close()
         engine.dispose()
     finally:
-        _drop(admin, url)
+        drop_pg_database(url)
 
 
 def migrate(pg: str, rows: int, batch: int) -> None:
-    url, admin = _database(pg)
+    url = create_pg_database(pg, "partitions")
     try:
         from mercato_int.store import partition_copy
         from mercato_int.store.engine import create_store_engine
@@ -238,7 +229,7 @@ def migrate(pg: str, rows: int, batch: int) -> None:
         )
         engine.dispose()
     finally:
-        _drop(admin, url)
+        drop_pg_database(url)
 
 
 def main() -> None:

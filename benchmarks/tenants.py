@@ -32,6 +32,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
+from _fixtures import create_pg_database, drop_pg_database
+
 STRIPE = {"publishableKey": "pk_test_1", "secretKey": "sk_test_123456", "webhookSecret": "whsec_1"}
 MEDUSA = {
     "medusaApiUrl": "http://127.0.0.1:9/medusa",
@@ -222,18 +225,9 @@ def main() -> None:
         f"{args.tenants} tenants × 7 integrations, {args.logs} log entries per tenant, "
         f"credentials in every 4th tenant; {args.rounds} rounds"
     )
-    stores = [("SQLite", f"sqlite:///{home / 'bench.db'}", None)]
+    stores = [("SQLite", f"sqlite:///{home / 'bench.db'}", False)]
     if not args.sqlite_only:
-        import sqlalchemy as sa
-
-        admin = sa.create_engine(
-            args.pg_url.replace("postgresql://", "postgresql+psycopg://", 1),
-            isolation_level="AUTOCOMMIT",
-        )
-        name = f"mercato_bench_tenants_{os.getpid()}"
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        stores.append(("Postgres", args.pg_url.rsplit("/", 1)[0] + f"/{name}", (admin, name)))
+        stores.append(("Postgres", create_pg_database(args.pg_url, "tenants"), True))
     try:
         for label, url, _ in stores:
             start = time.perf_counter()
@@ -244,12 +238,9 @@ def main() -> None:
             if label == "Postgres":
                 print("  logs query plan:", *count_plan(url), sep="\n    ")
     finally:
-        for _, _, pg in stores:
-            if pg is not None:
-                admin, name = pg
-                with admin.connect() as conn:
-                    conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                admin.dispose()
+        for _, url, pg in stores:
+            if pg:
+                drop_pg_database(url)
 
 
 if __name__ == "__main__":
