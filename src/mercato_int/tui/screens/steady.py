@@ -2,11 +2,11 @@
 
 Textual passes every `Resize` the app gets on to its screens, one of the same size too: the
 terminal reports its size once Textual asks for resize reports (tmux does, right after
-start), and the app's `Resize` handler hands the report on even when the size did
-not change. A screen then lays out, restyles (its breakpoint class, set by the first resize,
-restyles every widget under it) and repaints everything again. In tmux at start-up that happened twice
-after the marketplace's cards were mounted: about a third of the CPU between the cards and
-the first paint at 2,000 integrations.
+start), and the app's `Resize` handler hands the report on even when the size did not
+change. A screen then lays out, restyles (its breakpoint class, set by the first resize,
+restyles every widget under it) and repaints everything again. In tmux at start-up that
+happened twice after the marketplace's cards were mounted: about a third of the CPU between
+the cards and the first paint at 2,000 integrations.
 
 A `SteadyScreen` starts with its breakpoint classes already set from the app's size,
 and a resize to the size it is laid out at, with the same breakpoint classes, stops there:
