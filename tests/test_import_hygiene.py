@@ -14,9 +14,11 @@ import pytest
 # DESIGN.md / the issue: none of these for `--help` (nor for `list`)
 NEVER_FOR_HELP = {"textual", "alembic", "cryptography", "keyring"}
 # `--help` loads neither the store nor the registry nor Rich (start-up budget: see
-# benchmarks/startup.py); `list` needs the store but not the ORM (services/state/reads.py).
+# benchmarks/startup.py); `list` needs the store but not the ORM (services/state/reads.py),
+# nor on SQLite the Postgres dialect (store/dialect_options.py).
 NOT_FOR_HELP_EITHER = {"sqlalchemy", "sqlmodel", "pydantic", "rich", "platformdirs", "httpx"}
 NEVER_FOR_LIST = NEVER_FOR_HELP | {"sqlmodel", "sqlalchemy.orm", "httpx"}
+NEVER_FOR_LIST |= {"sqlalchemy.dialects.postgresql"}
 # Core packages (and everything under them, including modules added later) must not
 # import a front end.
 CORE = ["registry", "store", "services", "keys", "crypto", "settings", "scope", "errors", "bundled"]

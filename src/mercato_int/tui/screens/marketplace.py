@@ -9,11 +9,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Select
 
 from mercato_int.i18n import scope_text, t, tn
+from mercato_int.tui.screens.steady import SteadyScreen
 from mercato_int.tui.widgets.card_list import CardList
 from mercato_int.tui.widgets.cards import BundleCard, IntegrationTile, humanize, market_entries
 from mercato_int.tui.widgets.key_labels import describe_bindings
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 ALL = "__all__"
 
 
-class MarketplaceScreen(Screen[None]):
+class MarketplaceScreen(SteadyScreen[None]):
     AUTO_FOCUS = ""  # the first tile gets the focus once the cards are mounted
     # The footer shows the keys that fit at 80 columns in Polish too; `?` lists every one.
     BINDINGS: ClassVar[list[BindingType]] = [

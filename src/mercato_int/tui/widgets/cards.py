@@ -43,16 +43,25 @@ def health_mark(status: str | None, *, short: bool = False) -> Text:
     return Text(f"{mark} {t_or('health.' + status, status)}".strip(), style=style)
 
 
+# A Text shown as a widget's whole content keeps its own style as a string, which Textual
+# parses with its own colour names at every render: rich's `grey50` is not one of them, so it
+# never applied (the widget's colour showed) and each render paid a failed parse with a
+# "did you mean" search, some 40 of them before the marketplace's first paint. Those Texts
+# have no style of their own now: the same look. (Inside another Text, as a span, a style is
+# parsed by rich: there `grey50` works, as in `health_mark` within a tile's title.)
+PLAIN = ""
+
+
 def state_mark(enabled: bool) -> Text:
     if enabled:
         return Text(t("list.enabled").rstrip(), style="bold green")
-    return Text(t("list.disabled"), style="grey50")
+    return Text(t("list.disabled"), style=PLAIN)
 
 
 def error_rate_text(activity: Activity | None) -> Text:
     """The 30-day error rate, e.g. `2.1%` (red from 5%), or `—` without entries."""
     if activity is None or activity.error_rate is None:
-        return Text("  —", style="grey50")
+        return Text("  —", style=PLAIN)
     rate = activity.error_rate * 100
     style = "red" if rate >= 5 else "yellow" if rate > 0 else "green"
     return Text(f"{rate:.0f}%" if rate >= 10 else f"{rate:.1f}%", style=style)
@@ -121,7 +130,7 @@ class IntegrationTile(Widget, can_focus=True):
         if not sparks or not rates:
             return  # not composed yet (or being removed): on_mount shows what is stored
         sparks.first().data = list(activity.daily) if activity else [0] * 30
-        rate = Text("  …", style="grey50") if pending else error_rate_text(activity)
+        rate = Text("  …", style=PLAIN) if pending else error_rate_text(activity)
         rates.first(Static).update(rate)
         total = activity.total if activity else 0
         rate_text = error_rate_text(activity)
