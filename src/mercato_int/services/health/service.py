@@ -253,24 +253,29 @@ class HealthService:
         clients = HealthClients(timeout=timeout, max_connections=max(concurrency * 2, 10))
         recorder = Recorder(self, actor=actor, correlation_id=run.correlation_id)
         workers = Workers()
-        bound = asyncio.Semaphore(concurrency)
+        outcomes: list[HealthOutcome | None] = [None] * len(jobs)
+        queued = iter(enumerate(jobs))
         done = 0
 
-        async def one(job: HealthJob) -> HealthOutcome:
+        async def worker() -> None:
+            # `concurrency` of these take the jobs in order: no task, semaphore wait or
+            # wake-up per job on the loop's thread
             nonlocal done
-            async with bound:
+            for index, job in queued:
                 outcome = await self._execute(job, clients, workers, timeout, run.correlation_id)
-            # Recorded in chunks (see recorder.py); an interrupted run keeps what it has. A
-            # key problem is not recorded: the check never ran, and the fault is this host's key.
-            if outcome.error != KEY_PROBLEM:
-                recorder.add(job, outcome)
-            done += 1
-            if progress is not None:
-                progress(outcome, done, len(jobs))
-            return outcome
+                outcomes[index] = outcome
+                # Recorded in chunks (see recorder.py); an interrupted run keeps what it has.
+                # A key problem is not recorded: the check never ran, and the fault is this
+                # host's key.
+                if outcome.error != KEY_PROBLEM:
+                    recorder.add(job, outcome)
+                done += 1
+                if progress is not None:
+                    progress(outcome, done, len(jobs))
 
         try:
-            run.outcomes = list(await asyncio.gather(*(one(j) for j in jobs)))
+            await asyncio.gather(*(worker() for _ in range(min(concurrency, len(jobs)))))
+            run.outcomes = [o for o in outcomes if o is not None]
         finally:
             try:
                 recorder.flush()
