@@ -36,6 +36,7 @@ from mercato_int.services.health.calls import (
 )
 from mercato_int.services.health.context import HealthClients, HealthContext, RedactingLogger
 from mercato_int.services.health.facts import RegistryFacts
+from mercato_int.services.health.heap import frozen_heap
 from mercato_int.services.health.jobs import HealthJob, HealthRun, Progress, TenantFailure
 from mercato_int.services.health.recorder import OPERATION, Recorder
 from mercato_int.services.health.result import (
@@ -104,6 +105,10 @@ class HealthService:
         tenant that cannot be planned is reported and the others still are. The states and
         the credentials of every tenant are read in a few queries, each credentials row
         decrypted once."""
+        with frozen_heap():  # see heap.py
+            return self._plan_all_tenants()
+
+    def _plan_all_tenants(self) -> tuple[list[HealthJob], list[TenantFailure]]:
         jobs: list[HealthJob] = []
         failures: list[TenantFailure] = []
         scopes = self.state.enabled_scopes()
@@ -274,7 +279,8 @@ class HealthService:
                     progress(outcome, done, len(jobs))
 
         try:
-            await asyncio.gather(*(worker() for _ in range(min(concurrency, len(jobs)))))
+            with frozen_heap():  # see heap.py
+                await asyncio.gather(*(worker() for _ in range(min(concurrency, len(jobs)))))
             run.outcomes = [o for o in outcomes if o is not None]
         finally:
             try:
