@@ -24,9 +24,21 @@ from typing import Any
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection, Dialect
 
-# SQLite allows 32,766 parameters a statement (since 3.32), Postgres 65,535
+# SQLite allows 32,766 parameters a statement (999 before 3.32: see `max_parameters`),
+# Postgres 65,535
 MAX_PARAMETERS = 30_000
 MAX_ROWS = 500  # rows a statement, at most
+
+
+def max_parameters(sqlite: bool) -> int:
+    """The most parameters a statement gets: `MAX_PARAMETERS`, or 999 on a SQLite older than
+    3.32 (its limit then)."""
+    if sqlite:
+        import sqlite3
+
+        if sqlite3.sqlite_version_info < (3, 32):
+            return 999
+    return MAX_PARAMETERS
 
 
 def new_uuids(count: int) -> list[uuid.UUID]:
@@ -63,7 +75,7 @@ def values_sql(head: str, markers: str, rows: int) -> str:
 def insert_rows(conn: Connection, head: str, markers: str, rows: Sequence[Sequence[Any]]) -> None:
     """Insert rows already converted for the driver (`values_sql`'s `head` and `markers`),
     up to `MAX_ROWS` a statement and under `MAX_PARAMETERS`."""
-    step = max(1, min(MAX_ROWS, MAX_PARAMETERS // len(markers)))
+    step = max(1, min(MAX_ROWS, max_parameters(markers[0] == "?") // len(markers)))
     for start in range(0, len(rows), step):
         part = rows[start : start + step]
         flat = tuple(value for row in part for value in row)
@@ -94,7 +106,8 @@ class BoundInsert:
             process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
             processors.append(process)
         self._processed = [(i, p) for i, p in enumerate(processors) if p is not None]
-        self.rows_per_statement = max(1, min(MAX_ROWS, MAX_PARAMETERS // len(self.columns)))
+        most = max_parameters(dialect.name == "sqlite")
+        self.rows_per_statement = max(1, min(MAX_ROWS, most // len(self.columns)))
         self._sql: dict[int, str] = {}
 
     def sql(self, rows: int) -> str:
