@@ -54,6 +54,41 @@ def _expire(future: asyncio.Future[Any]) -> None:
         future.set_exception(TimeoutError())
 
 
+class Inbox:
+    """Results handed from check threads to the event loop, one wake-up of the loop for all
+    that arrive before it runs them: `call_soon_threadsafe` per result writes to the loop's
+    self-pipe each time, a system call after which the check's thread waits for the GIL
+    again, and a turn of the loop each."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self._items: list[tuple[Callable[[Any, BaseException | None], None], Any, Any]] = []
+        self._lock = threading.Lock()
+        self._scheduled = False
+
+    def put(
+        self, settle: Callable[[Any, BaseException | None], None], value: Any, error: Any
+    ) -> None:
+        """Hand `settle(value, error)` to the loop; RuntimeError when it is closed."""
+        with self._lock:
+            self._items.append((settle, value, error))
+            if self._scheduled:
+                return  # the wake-up already asked for runs this one too
+            self._scheduled = True
+        try:
+            self.loop.call_soon_threadsafe(self._run)
+        except RuntimeError:
+            with self._lock:
+                self._scheduled = False
+            raise
+
+    def _run(self) -> None:
+        with self._lock:
+            items, self._items, self._scheduled = self._items, [], False
+        for settle, value, error in items:
+            settle(value, error)
+
+
 class Workers:
     """The daemon threads that run the sync checks of one run: one is started only when none
     is idle, so a run of thousands of checks starts about as many threads as run at once. A
@@ -64,6 +99,13 @@ class Workers:
         self._lock = threading.Lock()
         self._idle = 0
         self._threads = 0
+        self._inbox: Inbox | None = None
+
+    def inbox(self, loop: asyncio.AbstractEventLoop) -> Inbox:
+        """Where these threads hand their results to `loop` (one per run)."""
+        if self._inbox is None or self._inbox.loop is not loop:
+            self._inbox = Inbox(loop)
+        return self._inbox
 
     def submit(self, task: Callable[[], None]) -> None:
         with self._lock:
@@ -128,8 +170,12 @@ def call_check(
             value, error = None, RuntimeError(f"the check raised {type(exc).__name__}")
         # RuntimeError: the run is over (loop closed) and nobody waits for this result.
         with contextlib.suppress(RuntimeError):
-            loop.call_soon_threadsafe(settle, value, error)
+            if inbox is not None:
+                inbox.put(settle, value, error)
+            else:
+                loop.call_soon_threadsafe(settle, value, error)
 
+    inbox = workers.inbox(loop) if workers is not None else None
     if workers is not None:
         # in the run's context: the run was checked for this job's scope, so what the check
         # writes through ctx.log is not checked again (two reads of the policy per entry)

@@ -36,6 +36,7 @@ from mercato_int.services.health.calls import (
 )
 from mercato_int.services.health.context import HealthClients, HealthContext, RedactingLogger
 from mercato_int.services.health.facts import RegistryFacts
+from mercato_int.services.health.heap import frozen_heap
 from mercato_int.services.health.jobs import HealthJob, HealthRun, Progress, TenantFailure
 from mercato_int.services.health.recorder import OPERATION, Recorder
 from mercato_int.services.health.result import (
@@ -104,11 +105,15 @@ class HealthService:
         tenant that cannot be planned is reported and the others still are. The states and
         the credentials of every tenant are read in a few queries, each credentials row
         decrypted once."""
+        with frozen_heap():  # see heap.py
+            return self._plan_all_tenants()
+
+    def _plan_all_tenants(self) -> tuple[list[HealthJob], list[TenantFailure]]:
         jobs: list[HealthJob] = []
         failures: list[TenantFailure] = []
         scopes = self.state.enabled_scopes()
         try:
-            states = self.state.all_states_of(scopes)
+            states = self.state.all_states_of(scopes, results=False)  # statuses: enough
             resolver = open_bulk(self._credentials(), scopes)
         except Exception as exc:  # nothing could be read: each tenant says why
             return [], [_tenant_failure(scope, exc) for scope in scopes]
@@ -253,24 +258,30 @@ class HealthService:
         clients = HealthClients(timeout=timeout, max_connections=max(concurrency * 2, 10))
         recorder = Recorder(self, actor=actor, correlation_id=run.correlation_id)
         workers = Workers()
-        bound = asyncio.Semaphore(concurrency)
+        outcomes: list[HealthOutcome | None] = [None] * len(jobs)
+        queued = iter(enumerate(jobs))
         done = 0
 
-        async def one(job: HealthJob) -> HealthOutcome:
+        async def worker() -> None:
+            # `concurrency` of these take the jobs in order: no task, semaphore wait or
+            # wake-up per job on the loop's thread
             nonlocal done
-            async with bound:
+            for index, job in queued:
                 outcome = await self._execute(job, clients, workers, timeout, run.correlation_id)
-            # Recorded in chunks (see recorder.py); an interrupted run keeps what it has. A
-            # key problem is not recorded: the check never ran, and the fault is this host's key.
-            if outcome.error != KEY_PROBLEM:
-                recorder.add(job, outcome)
-            done += 1
-            if progress is not None:
-                progress(outcome, done, len(jobs))
-            return outcome
+                outcomes[index] = outcome
+                # Recorded in chunks (see recorder.py); an interrupted run keeps what it has.
+                # A key problem is not recorded: the check never ran, and the fault is this
+                # host's key.
+                if outcome.error != KEY_PROBLEM:
+                    recorder.add(job, outcome)
+                done += 1
+                if progress is not None:
+                    progress(outcome, done, len(jobs))
 
         try:
-            run.outcomes = list(await asyncio.gather(*(one(j) for j in jobs)))
+            with frozen_heap():  # see heap.py
+                await asyncio.gather(*(worker() for _ in range(min(concurrency, len(jobs)))))
+            run.outcomes = [o for o in outcomes if o is not None]
         finally:
             try:
                 recorder.flush()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from datetime import datetime
 from types import TracebackType
@@ -28,6 +27,7 @@ from mercato_int.services.follow import notify_sql
 from mercato_int.services.logs import limits
 from mercato_int.services.logs.model import LEVELS, unknown_level
 from mercato_int.services.logs.redaction import Redactor
+from mercato_int.store.bound import UuidPool, insert_rows
 from mercato_int.store.engine import optimize
 from mercato_int.store.schema import LOGS
 
@@ -41,9 +41,7 @@ COLUMNS: tuple[str, ...] = tuple(c.name for c in LOGS.c if c.name != "seq")
 # per-value processing left to do (that is where a bulk insert's time would otherwise go).
 _BULK_TABLE = sa.table(TABLE, *(sa.column(c) for c in COLUMNS))
 _NOTIFY = notify_sql(TABLE)
-_SQLITE_INSERT = (
-    f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
-)
+_SQLITE_INSERT = (f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ", "?" * len(COLUMNS))
 # the column lengths, as the table defines them
 _LIMITS: dict[str, int] = {
     name: LOGS.c[name].type.length  # type: ignore[attr-defined]
@@ -125,6 +123,7 @@ class LogWriter:
         # text), converted once per row by the columns' own types
         self._bind_id = _bind_processor("id", self.engine.dialect)
         self._bind_stamp = _bind_processor("created_at", self.engine.dialect)
+        self._ids = UuidPool()  # made in batches: uuid4 reads the random source once per id
 
     # --- context manager ----------------------------------------------------------------
     def __enter__(self) -> LogWriter:
@@ -226,7 +225,7 @@ class LogWriter:
         }
         limits.check_texts(texts, _LIMITS)  # as stored: after masking
         when = limits.check_created_at(self.clock() if created_at is None else created_at)
-        row_id, stamp = self._bind_id(uuid.uuid4()), self._bind_stamp(when)
+        row_id, stamp = self._bind_id(self._ids.take()), self._bind_stamp(when)
         row = (
             row_id,
             integration_id,
@@ -327,8 +326,8 @@ class LogWriter:
                 if self.use_copy and len(rows) >= COPY_THRESHOLD:
                     self._copy(conn, rows)
                 elif self._sqlite:
-                    # positional rows straight to the driver's executemany: no per-row dicts
-                    conn.exec_driver_sql(_SQLITE_INSERT, rows)
+                    # rows straight to the driver, many a statement (one step): no per-row dicts
+                    insert_rows(conn, *_SQLITE_INSERT, rows)
                 else:
                     conn.execute(
                         sa.insert(_BULK_TABLE), [dict(zip(COLUMNS, r, strict=True)) for r in rows]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 
 from mercato_int.scope import TenantScope
@@ -85,6 +85,13 @@ _CREDENTIAL_TIMES = select(CREDENTIALS.c.integration_id, CREDENTIALS.c.updated_a
     CREDENTIALS.c.organization_id == bindparam("organization_id"),
     CREDENTIALS.c.tenant_id == bindparam("tenant_id"),
 )
+
+
+def _status(conn: Connection) -> Any:
+    """The `status` of each row's last result, read out of its JSON by the database."""
+    if conn.dialect.name == "postgresql":
+        return func.jsonb_extract_path_text(STATES.c.last_health_check, "status")
+    return func.json_extract(STATES.c.last_health_check, "$.status")
 
 
 def _view(row: Any) -> StateView:
@@ -209,19 +216,33 @@ def effective_views(
 
 
 def read_fleet_rows(
-    conn: Connection, scopes: Iterable[TenantScope]
+    conn: Connection, scopes: Iterable[TenantScope], *, results: bool = True
 ) -> tuple[dict[TenantScope, dict[str, StateView]], dict[TenantScope, dict[str, datetime]]]:
     """`read_state_rows` and `read_credentials_times` of many scopes in two queries (every
     row of both tables, kept when its scope is one of `scopes`): a fleet run asks for nearly
-    every scope, and one scan beats a query per scope."""
+    every scope, and one scan beats a query per scope. `results=False` (health planning):
+    each row's enabled flag and the status of its last result only (`last_health_check` is
+    then `{"status": …}`, the database reads it out of the JSON): not the JSON of 7,000
+    results, their time stamps and who enabled them."""
     wanted = set(scopes)
     states: dict[TenantScope, dict[str, StateView]] = {s: {} for s in wanted}
     times: dict[TenantScope, dict[str, datetime]] = {s: {} for s in wanted}
-    every_state = select(*_STATES_OF.selected_columns, STATES.c.organization_id, STATES.c.tenant_id)
-    for row in conn.execute(every_state):
-        found = states.get(TenantScope(row.organization_id, row.tenant_id))
-        if found is not None:
-            found[row.integration_id] = _view(row)
+    scope_columns = (STATES.c.organization_id, STATES.c.tenant_id)
+    if results:
+        every_state = select(*_STATES_OF.selected_columns, *scope_columns)
+        for row in conn.execute(every_state):
+            found = states.get(TenantScope(row.organization_id, row.tenant_id))
+            if found is not None:
+                found[row.integration_id] = _view(row)
+    else:
+        statuses = select(
+            STATES.c.integration_id, STATES.c.is_enabled, _status(conn), *scope_columns
+        )
+        for i, enabled, status, org, tenant in conn.execute(statuses):
+            found = states.get(TenantScope(org, tenant))
+            if found is not None:
+                last = None if status is None else {"status": status}
+                found[i] = StateView(i, bool(enabled), last_health_check=last)
     query = select(
         CREDENTIALS.c.organization_id,
         CREDENTIALS.c.tenant_id,

@@ -5,20 +5,21 @@ the write happen in one transaction."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, text
+from sqlalchemy.engine import Connection
 
 from mercato_int.errors import MercatoIntError, VersionConflict, msg, scope_msg
 from mercato_int.scope import TenantScope
+from mercato_int.store.bound import BoundInsert, new_uuids
 from mercato_int.store.schema import STATES
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
+    from sqlalchemy.engine import Dialect
     from sqlalchemy.orm import Session
 
 
@@ -104,33 +105,63 @@ def upsert_health(
     default_enabled: dict[str, bool],
     writes: Sequence[HealthWrite],
 ) -> None:
-    """Put each health result on its integrations' state rows in one statement (an upsert:
-    a row that did not exist is created in its integration's default state)."""
-    params = [
-        {
-            "id": uuid.uuid4(),
-            "integration_id": i,
-            "organization_id": w.scope.organization_id,
-            "tenant_id": w.scope.tenant_id,
-            "is_enabled": default_enabled[i],
-            "last_health_check": w.result,
-            "last_health_check_at": w.checked_at,
-            "created_at": w.checked_at,
-            "updated_at": w.checked_at,
-            "version": 1,
-        }
-        for w in writes
-        for i in w.integration_ids
-    ]
-    if not params:
+    """Put each health result on its integrations' state rows (an upsert: a row that did not
+    exist is created in its integration's default state), many rows a statement, bound by
+    hand (store/bound.py): a fleet run writes thousands."""
+    if not writes:
         return
-    stmt = insert_for(dialect)(STATES)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["integration_id", "organization_id", "tenant_id"],
-        set_={
-            "last_health_check": stmt.excluded.last_health_check,
-            "last_health_check_at": stmt.excluded.last_health_check_at,
-            "updated_at": stmt.excluded.updated_at,
-        },
-    )
-    session.execute(stmt, params)
+    conn = session if isinstance(session, Connection) else session.connection()
+    insert = _health_upsert(conn.dialect, dialect)
+    serialize = insert.serializer
+    ids = new_uuids(sum(len(w.integration_ids) for w in writes))
+    rows = []
+    for w in writes:
+        # the result's JSON once for all the members it goes on
+        result = serialize(w.result)
+        org, tenant, at = w.scope.organization_id, w.scope.tenant_id, w.checked_at
+        for i in w.integration_ids:
+            rows.append((ids.pop(), i, org, tenant, default_enabled[i], result, at, at, at, 1))
+    insert.execute(conn, rows)
+
+
+_HEALTH_COLUMNS = (
+    "id",
+    "integration_id",
+    "organization_id",
+    "tenant_id",
+    "is_enabled",
+    "last_health_check",
+    "last_health_check_at",
+    "created_at",
+    "updated_at",
+    "version",
+)
+_HEALTH_CONFLICT = (
+    "ON CONFLICT (integration_id, organization_id, tenant_id) DO UPDATE SET "
+    "last_health_check = excluded.last_health_check, "
+    "last_health_check_at = excluded.last_health_check_at, updated_at = excluded.updated_at"
+)
+_HEALTH_UPSERTS: dict[int, _HealthUpsert] = {}
+
+
+class _HealthUpsert(BoundInsert):
+    """The upsert of health results, its JSON column serialized by the caller (once per
+    result, not once per member it goes on)."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        super().__init__(STATES, _HEALTH_COLUMNS, dialect, _HEALTH_CONFLICT)
+        json_column = _HEALTH_COLUMNS.index("last_health_check")
+        process = dict(self._processed).get(json_column)
+        # the column's own processor turns the value into what the driver is sent (JSON text
+        # on SQLite, a Jsonb wrapper on Postgres): done per result by the caller instead
+        self.serializer: Callable[[Any], Any] = process or (lambda v: v)
+        self._processed = [(i, p) for i, p in self._processed if i != json_column]
+
+
+def _health_upsert(dialect: Dialect, name: str) -> _HealthUpsert:
+    if name not in ("sqlite", "postgresql"):
+        insert_for(name)  # raises: the store is not supported
+    found = _HEALTH_UPSERTS.get(id(dialect))
+    if found is None or found.dialect is not dialect:
+        found = _HEALTH_UPSERTS[id(dialect)] = _HealthUpsert(dialect)
+    return found

@@ -93,10 +93,13 @@ class StateService:
         return effective_views(self.registry, self.registry.integrations, rows, credentials)
 
     @requires(VIEW)
-    def all_states_of(self, scopes: list[TenantScope]) -> dict[TenantScope, dict[str, StateView]]:
-        """`all_states` of each of `scopes`, read in two queries (fleet runs)."""
+    def all_states_of(
+        self, scopes: list[TenantScope], *, results: bool = True
+    ) -> dict[TenantScope, dict[str, StateView]]:
+        """`all_states` of each of `scopes`, read in two queries (fleet runs). `results=False`:
+        each last result's status only (see `read_fleet_rows`), for planning."""
         with self.store.connect() as conn:
-            rows, credentials = read_fleet_rows(conn, scopes)
+            rows, credentials = read_fleet_rows(conn, scopes, results=results)
         ids = self.registry.integrations
         return {s: effective_views(self.registry, ids, rows[s], credentials[s]) for s in rows}
 
