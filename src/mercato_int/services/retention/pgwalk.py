@@ -1,0 +1,147 @@
+"""The Postgres delete walk: every tenant of one organization that shares a policy (the same two
+cutoffs) deleted together, in windows of `created_at`, oldest first.
+
+Why together: the tenants' entries are interleaved in the heap (the writer appends them as they
+come), so one walk a tenant dirties (and, on a table bigger than shared buffers, reads back)
+each heap page once per tenant on it; a window of every tenant's entries is one bitmap heap
+scan in table order that touches each page once, as one bulk DELETE does.
+
+Each batch is one transaction: a count of the window's candidates that stops at `cap + 1`
+(index only, ix_logs_scope_created), then, when it is within `cap`, one
+`WITH d AS (DELETE … RETURNING tenant_id, level) SELECT tenant_id, level, count(*) … GROUP BY`
+(counted in SQL: shipping every deleted row to Python costs more than the delete). A window
+over `cap` is halved and counted again, so no batch holds more than `cap` entries however
+dense the logs are; a window is sized from the last one's time and rows (a delete blocks no
+writer: MVCC, only the deleted rows are locked), at most doubled or halved. More than `cap`
+entries inside one millisecond are cut by (created_at, id) instead.
+
+Every run starts from each tenant's oldest entry (one index probe a tenant): an entry written
+back-dated after a run is deleted by the next. The caller holds every tenant's prune lock."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
+
+from mercato_int.store.engine import Store
+from mercato_int.store.schema import LOGS
+
+if TYPE_CHECKING:
+    from mercato_int.services.retention.prune import TenantPrune
+
+ERROR = "error"
+TARGET_BATCH_SECONDS = 0.25  # each batch's delete runs about this long
+NARROWEST = timedelta(milliseconds=1)  # a window over `cap` this narrow is cut by (created_at, id)
+Progress = Callable[[int], None] | None
+
+
+def group_walk(store: Store, items: list[TenantPrune], cap: int, on_progress: Progress) -> None:
+    """Delete the expired entries of `items` (one organization's tenants, the same cutoffs),
+    `cap` entries a batch at most, adding each tenant's counts by level to its item."""
+    c = LOGS.c
+    first = items[0]
+    by_tenant = {item.scope.tenant_id: item for item in items}
+    tenants = sa.bindparam("tenants", sorted(by_tenant), type_=ARRAY(sa.String()))
+    latest = max(first.cutoff, first.error_cutoff)
+    span = [c.organization_id == first.scope.organization_id, c.tenant_id == sa.any_(tenants)]
+    expired = sa.or_(
+        sa.and_(c.level == ERROR, c.created_at < first.error_cutoff),
+        sa.and_(c.level != ERROR, c.created_at < first.cutoff),
+    )
+    with store.engine.connect() as conn:
+        lo = _oldest(conn, first.scope.organization_id, tenants, latest, None)
+        width: timedelta | None = None  # the first window: everything up to the cutoff
+        after: tuple[datetime, Any] | None = None  # a (created_at, id) cut inside `lo`'s ms
+        while lo is not None:
+            hi = latest if width is None else min(latest, lo + width)
+            window = [*span, c.created_at >= lo, c.created_at < hi, *_after(after)]
+            started = time.monotonic()
+            with conn.begin():
+                found = _count(conn, window, cap)
+                if found > cap and hi - lo > NARROWEST:
+                    width = (hi - lo) / 2  # too many: half the window, counted again
+                    continue
+                edge = None
+                if found > cap:  # > cap entries within a millisecond: cut by (created_at, id)
+                    edge = conn.execute(
+                        sa.select(c.created_at, c.id)
+                        .where(*window)
+                        .order_by(c.created_at, c.id)
+                        .offset(cap - 1)
+                        .limit(1)
+                    ).one()
+                    window.append(sa.tuple_(c.created_at, c.id) <= sa.tuple_(*_typed(edge)))
+                gone = sa.delete(LOGS).where(*window, expired).returning(c.tenant_id, c.level)
+                d = gone.cte("d")
+                counts = conn.execute(
+                    sa.select(d.c.tenant_id, d.c.level, sa.func.count()).group_by(
+                        d.c.tenant_id, d.c.level
+                    )
+                ).all()
+            took = time.monotonic() - started
+            deleted = 0
+            for tenant_id, level, n in counts:
+                item = by_tenant[tenant_id]
+                item.by_level[level] = item.by_level.get(level, 0) + n
+                deleted += n
+            if deleted and on_progress:
+                on_progress(deleted)
+            if edge is not None:  # the rest of that millisecond next, after the cut
+                after = (edge[0], edge[1])
+                continue
+            after = None
+            if hi >= latest:
+                return
+            width = _next_width(hi - lo, took, found, cap)
+            lo = hi if found else _oldest(conn, first.scope.organization_id, tenants, latest, hi)
+
+
+def _count(conn: sa.Connection, window: list[Any], cap: int) -> int:
+    """The window's candidate entries, counted up to `cap + 1` (index only)."""
+    some = sa.select(sa.literal(1)).select_from(LOGS).where(*window).limit(cap + 1).subquery()
+    return int(conn.execute(sa.select(sa.func.count()).select_from(some)).scalar_one())
+
+
+def _next_width(width: timedelta, took: float, found: int, cap: int) -> timedelta:
+    """Scaled toward TARGET_BATCH_SECONDS and half of `cap` entries (at most doubled or
+    halved); an empty window doubles."""
+    if not found:
+        return width * 2
+    scale = min(TARGET_BATCH_SECONDS / max(took, 1e-3), cap / 2 / found)
+    return width * min(2.0, max(0.5, scale))
+
+
+def _oldest(
+    conn: sa.Connection, org: str, tenants: Any, latest: datetime, start: datetime | None
+) -> datetime | None:
+    """The oldest created_at at or after `start` and before `latest` among the tenants: one
+    probe of ix_logs_scope_created a tenant (None: nothing left)."""
+    c = LOGS.c
+    t = sa.func.unnest(tenants).table_valued("tenant_id").render_derived().alias("t")
+    bounds = [c.created_at < latest] + ([c.created_at >= start] if start is not None else [])
+    first = (
+        sa.select(c.created_at)
+        .where(c.organization_id == org, c.tenant_id == t.c.tenant_id, *bounds)
+        .order_by(c.created_at)
+        .limit(1)
+        .lateral("first")
+    )
+    stmt = sa.select(sa.func.min(first.c.created_at)).select_from(t.join(first, sa.true()))
+    with conn.begin():
+        return conn.execute(stmt).scalar()
+
+
+def _typed(key: Any) -> tuple[Any, Any]:
+    c = LOGS.c
+    return sa.literal(key[0], c.created_at.type), sa.literal(key[1], c.id.type)
+
+
+def _after(key: tuple[datetime, Any] | None) -> list[Any]:
+    if key is None:
+        return []
+    return [sa.tuple_(LOGS.c.created_at, LOGS.c.id) > sa.tuple_(*_typed(key))]
