@@ -6,14 +6,16 @@ come), so one walk a tenant dirties (and, on a table bigger than shared buffers,
 each heap page once per tenant on it; a window of every tenant's entries is one bitmap heap
 scan in table order that touches each page once, as one bulk DELETE does.
 
-Each batch is one transaction: a count of the window's candidates that stops at `cap + 1`
-(index only, ix_logs_scope_created), then, when it is within `cap`, one
+Each batch is one transaction, one statement:
 `WITH d AS (DELETE … RETURNING tenant_id, level) SELECT tenant_id, level, count(*) … GROUP BY`
-(counted in SQL: shipping every deleted row to Python costs more than the delete). A window
-over `cap` is halved and counted again, so no batch holds more than `cap` entries however
-dense the logs are; a window is sized from the last one's time and rows (a delete blocks no
-writer: MVCC, only the deleted rows are locked), at most doubled or halved. More than `cap`
-entries inside one millisecond are cut by (created_at, id) instead.
+(counted in SQL: shipping every deleted row to Python cost more than the delete; a separate
+count first read the window twice). A window is sized so that the planner's estimate of its
+expired entries (EXPLAIN: nothing is read) is at most `cap / 2`: wider, it is halved before
+anything is deleted; after each batch the next is scaled toward TARGET_BATCH_SECONDS (a
+delete blocks no writer: MVCC, only the deleted rows are locked) and toward `cap / 2` by the
+entries the last one really deleted. `cap` is therefore a target, not a hard limit: a batch
+exceeds it only as far as the planner's estimate is wrong, and the next one shrinks by as
+much. More than `cap / 2` estimated within one millisecond are cut by (created_at, id).
 
 Every run starts from each tenant's oldest entry (one index probe a tenant): an entry written
 back-dated after a run is deleted by the next. The caller holds every tenant's prune lock."""
@@ -36,7 +38,7 @@ if TYPE_CHECKING:
 
 ERROR = "error"
 TARGET_BATCH_SECONDS = 0.25  # each batch's delete runs about this long
-NARROWEST = timedelta(milliseconds=1)  # a window over `cap` this narrow is cut by (created_at, id)
+NARROWEST = timedelta(milliseconds=1)  # a window too full this narrow: cut by (created_at, id)
 Progress = Callable[[int], None] | None
 
 
@@ -53,8 +55,7 @@ def group_walk(store: Store, items: list[TenantPrune], cap: int, on_progress: Pr
         sa.and_(c.level == ERROR, c.created_at < first.error_cutoff),
         sa.and_(c.level != ERROR, c.created_at < first.cutoff),
     )
-    rr = store.engine.execution_options(isolation_level="REPEATABLE READ")
-    with rr.connect() as conn:
+    with store.engine.connect() as conn:
         lo = _oldest(conn, first.scope.organization_id, tenants, latest, None)
         width: timedelta | None = None  # the first window: everything up to the cutoff
         after: tuple[datetime, Any] | None = None  # a (created_at, id) cut inside `lo`'s ms
@@ -112,12 +113,12 @@ def _estimate(conn: sa.Connection, where: list[Any]) -> float:
 
 
 def _next_width(width: timedelta, took: float, found: int, cap: int) -> timedelta:
-    """Scaled toward TARGET_BATCH_SECONDS and half of `cap` entries (at most doubled or
-    halved); an empty window doubles."""
+    """Scaled toward TARGET_BATCH_SECONDS (at most doubled or halved) and shrunk as far as
+    the last window held more than half of `cap` entries; an empty window doubles."""
     if not found:
         return width * 2
-    scale = min(TARGET_BATCH_SECONDS / max(took, 1e-3), cap / 2 / found)
-    return width * min(2.0, max(0.5, scale))
+    by_time = min(2.0, max(0.5, TARGET_BATCH_SECONDS / max(took, 1e-3)))
+    return width * min(by_time, cap / 2 / found)
 
 
 def _oldest(
