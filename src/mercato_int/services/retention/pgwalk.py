@@ -13,9 +13,10 @@ count first read the window twice). A window is sized so that the planner's esti
 expired entries (EXPLAIN: nothing is read) is at most `cap / 2`: wider, it is halved before
 anything is deleted; after each batch the next is scaled toward TARGET_BATCH_SECONDS (a
 delete blocks no writer: MVCC, only the deleted rows are locked) and toward `cap / 2` by the
-entries the last one really deleted. `cap` is therefore a target, not a hard limit: a batch
-exceeds it only as far as the planner's estimate is wrong, and the next one shrinks by as
-much. More than `cap / 2` estimated within one millisecond are cut by (created_at, id).
+entries the last one really deleted. A batch that deletes more than `2 * cap` (the estimate
+was wrong: a table not analyzed yet, a burst of entries) is rolled back and the window
+narrowed by as much, so no committed batch holds more than `2 * cap` entries. A window
+still too full at one millisecond is cut by (created_at, id): `cap` entries at most.
 
 Every run starts from each tenant's oldest entry (one index probe a tenant): an entry written
 back-dated after a run is deleted by the next. The caller holds every tenant's prune lock."""
@@ -59,17 +60,18 @@ def group_walk(store: Store, items: list[TenantPrune], cap: int, on_progress: Pr
         lo = _oldest(conn, first.scope.organization_id, tenants, latest, None)
         width: timedelta | None = None  # the first window: everything up to the cutoff
         after: tuple[datetime, Any] | None = None  # a (created_at, id) cut inside `lo`'s ms
+        cut = False  # the window is too full by what a batch really found: cut it by id
         while lo is not None:
             hi = latest if width is None else min(latest, lo + width)
             window = [*span, c.created_at >= lo, c.created_at < hi, *_after(after)]
             started = time.monotonic()
             edge = None
-            with conn.begin():
-                guess = _estimate(conn, [*window, expired])
-                if guess > cap / 2 and hi - lo > NARROWEST:
+            with conn.begin() as tx:
+                full = cut or _estimate(conn, [*window, expired]) > cap / 2
+                if full and hi - lo > NARROWEST:
                     width = (hi - lo) / 2  # too many by the planner's estimate: half of it
                     continue
-                if guess > cap / 2:  # that many within a millisecond: cut by (created_at, id)
+                if full:  # that many within a millisecond: cut by (created_at, id)
                     edge = conn.execute(
                         sa.select(c.created_at, c.id)
                         .where(*window, expired)
@@ -86,12 +88,17 @@ def group_walk(store: Store, items: list[TenantPrune], cap: int, on_progress: Pr
                         gone.c.tenant_id, gone.c.level
                     )
                 ).all()
+                deleted = sum(n for _, _, n in counts)
+                if deleted > 2 * cap:  # the estimate was wrong: undone, narrower by as much
+                    tx.rollback()
+                    cut = hi - lo <= NARROWEST
+                    width = max(NARROWEST, (hi - lo) * cap / 2 / deleted)
+                    continue
+                cut = False
             took = time.monotonic() - started
-            deleted = 0
             for tenant_id, level, n in counts:
                 item = by_tenant[tenant_id]
                 item.by_level[level] = item.by_level.get(level, 0) + n
-                deleted += n
             if deleted and on_progress:
                 on_progress(deleted)
             if edge is not None:  # the rest of that millisecond next, after the cut
