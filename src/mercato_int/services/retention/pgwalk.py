@@ -23,6 +23,7 @@ back-dated after a run is deleted by the next. The caller holds every tenant's p
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -43,9 +44,17 @@ NARROWEST = timedelta(milliseconds=1)  # a window too full this narrow: cut by (
 Progress = Callable[[int], None] | None
 
 
-def group_walk(store: Store, items: list[TenantPrune], cap: int, on_progress: Progress) -> None:
+def group_walk(
+    store: Store,
+    items: list[TenantPrune],
+    cap: int,
+    on_progress: Progress,
+    held_conn: sa.Connection | None = None,
+) -> None:
     """Delete the expired entries of `items` (one organization's tenants, the same cutoffs),
-    `cap` entries a batch at most, adding each tenant's counts by level to its item."""
+    about `cap` entries a batch, adding each tenant's counts by level to its item; on
+    `held_conn` (the one holding the tenants' locks: one connection set-up less) or on a
+    connection of its own."""
     c = LOGS.c
     first = items[0]
     by_tenant = {item.scope.tenant_id: item for item in items}
@@ -56,7 +65,8 @@ def group_walk(store: Store, items: list[TenantPrune], cap: int, on_progress: Pr
         sa.and_(c.level == ERROR, c.created_at < first.error_cutoff),
         sa.and_(c.level != ERROR, c.created_at < first.cutoff),
     )
-    with store.engine.connect() as conn:
+    own: Any = store.engine.connect() if held_conn is None else contextlib.nullcontext(held_conn)
+    with own as conn:
         lo = _oldest(conn, first.scope.organization_id, tenants, latest, None)
         width: timedelta | None = None  # the first window: everything up to the cutoff
         after: tuple[datetime, Any] | None = None  # a (created_at, id) cut inside `lo`'s ms

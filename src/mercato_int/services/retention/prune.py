@@ -224,7 +224,7 @@ class RetentionService:
                 item = unit[0]
                 item.by_level = self._count(item.scope, item.cutoff, item.error_cutoff)
                 return
-            with hold([item.scope for item in unit]) as held:
+            with hold([item.scope for item in unit]) as (held, conn):
                 for item in unit:
                     item.skipped = item.scope not in held
                 mine = [item for item in unit if not item.skipped]
@@ -234,7 +234,7 @@ class RetentionService:
                     walks.sqlite_walk(self.store, mine[0], on_progress, self.sleep)
                 else:
                     cap = walks.MAX_BATCH * walks.PG_BATCH_FACTOR
-                    pgwalk.group_walk(self.store, mine, cap, on_progress)
+                    pgwalk.group_walk(self.store, mine, cap, on_progress, conn)
         except sa.exc.SQLAlchemyError as exc:
             for item in unit:
                 if not item.skipped:
@@ -249,12 +249,14 @@ class RetentionService:
 @contextmanager
 def tenant_locks(store: Store) -> Iterator[Callable[[list[TenantScope]], Any]]:
     """`hold(scopes)`: a context manager that holds the prune locks of those of `scopes` no
-    other prune (on any host) holds while its block runs, and yields the set of them.
+    other prune (on any host) holds while its block runs, and yields (the set of them, the
+    connection holding them, which the walk may use between its own transactions).
     Postgres session-level advisory locks, taken and let go in one statement, on one
     connection of their own kept for the whole prune (a lock ends with the session if the
-    process dies); other stores have one writer at a time anyway: every scope."""
+    process dies); other stores have one writer at a time anyway: every scope, no
+    connection."""
     if store.dialect != "postgresql":
-        yield lambda scopes: contextlib.nullcontext(set(scopes))
+        yield lambda scopes: contextlib.nullcontext((set(scopes), None))
         return
     with store.engine.connect() as conn:
 
@@ -270,11 +272,11 @@ def tenant_locks(store: Store) -> Iterator[Callable[[list[TenantScope]], Any]]:
             return [key for key, ok in got if ok]
 
         @contextmanager
-        def hold(scopes: list[TenantScope]) -> Iterator[set[TenantScope]]:
+        def hold(scopes: list[TenantScope]) -> Iterator[tuple[set[TenantScope], Any]]:
             keys = {f"{s.organization_id}\x1f{s.tenant_id}": s for s in scopes}
             got = each("pg_try_advisory_lock", list(keys))
             try:
-                yield {keys[key] for key in got}
+                yield {keys[key] for key in got}, conn
             finally:
                 if got:
                     each("pg_advisory_unlock", got)
@@ -285,7 +287,7 @@ def tenant_locks(store: Store) -> Iterator[Callable[[list[TenantScope]], Any]]:
 @contextmanager
 def tenant_lock(store: Store, scope: TenantScope) -> Iterator[bool]:
     """One tenant's prune lock (tenant_locks) on a connection of its own."""
-    with tenant_locks(store) as hold, hold([scope]) as held:
+    with tenant_locks(store) as hold, hold([scope]) as (held, _conn):
         yield scope in held
 
 
