@@ -15,12 +15,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from mercato_int.errors import InvalidInput
 from mercato_int.scope import TenantScope
 from mercato_int.services.features import MANAGE
 from mercato_int.services.policy import Guard, requires
-from mercato_int.services.retention import partitions, reclaim, walks
+from mercato_int.services.retention import partitions, pgwalk, reclaim, walks
 from mercato_int.services.retention.settings import SPECS, TenantSettingsService
 from mercato_int.store.engine import Store, optimize
 from mercato_int.store.schema import LOGS, SETTINGS
@@ -128,7 +129,7 @@ class RetentionService:
                     ]
                     scopes = []
             hold = stack.enter_context(tenant_locks(self.store)) if not dry_run else None
-            for scope in _ticking(scopes, on_tenant):
+            for scope in scopes:
                 if older_than is not None:
                     days = error_days = None
                     cutoff = error_cutoff = now - older_than
@@ -136,19 +137,16 @@ class RetentionService:
                     days, error_days = policies[scope]
                     cutoff = now - timedelta(days=days)
                     error_cutoff = now - timedelta(days=error_days)
-                item = TenantPrune(scope, cutoff, error_cutoff, days, error_days)
-                report.tenants.append(item)
-                try:
-                    if hold is None:
-                        item.by_level = self._count(scope, cutoff, error_cutoff)
-                        continue
-                    with hold(scope) as held:
-                        if held:
-                            self._delete(item, on_progress)
-                        else:
-                            item.skipped = True
-                except sa.exc.SQLAlchemyError as exc:
-                    item.error = _why(exc)
+                report.tenants.append(TenantPrune(scope, cutoff, error_cutoff, days, error_days))
+            items = list(report.tenants[len(report.tenants) - len(scopes) :])
+            done = 0
+            for unit in self._units(items, dry_run):
+                if on_tenant is not None:
+                    on_tenant(done, len(items))
+                done += len(unit)
+                self._run(unit, hold, on_progress)
+            if on_tenant is not None:
+                on_tenant(len(items), len(items))
         partitions.credit(report, dropped, lambda s: TenantPrune(s, now, now, None, None))
         report.seconds["delete" if not dry_run else "count"] = round(time.monotonic() - started, 3)
         if not dry_run and report.total:
@@ -204,12 +202,43 @@ class RetentionService:
                     counts[level] = counts.get(level, 0) + n
         return counts
 
-    def _delete(self, item: TenantPrune, on_progress: Callable[[int], None] | None) -> None:
-        """The tenant's expired entries, deleted in batches (walks.py)."""
-        if self.store.dialect == "sqlite":
-            walks.sqlite_walk(self.store, item, on_progress, self.sleep)
-        else:
-            walks.pg_walk(self.store, item, on_progress)
+    def _units(self, items: list[TenantPrune], dry_run: bool) -> list[list[TenantPrune]]:
+        """The tenants deleted together: on Postgres every tenant of one organization with
+        the same cutoffs (pgwalk.py); one at a time on SQLite and when counting."""
+        if dry_run or self.store.dialect != "postgresql":
+            return [[item] for item in items]
+        groups: dict[tuple[str, datetime, datetime], list[TenantPrune]] = {}
+        for item in items:
+            key = (item.scope.organization_id, item.cutoff, item.error_cutoff)
+            groups.setdefault(key, []).append(item)
+        return list(groups.values())
+
+    def _run(
+        self, unit: list[TenantPrune], hold: Any, on_progress: Callable[[int], None] | None
+    ) -> None:
+        """Count (no `hold`: a dry run) or delete the expired entries of `unit` (walks.py on
+        SQLite, pgwalk.py on Postgres), the tenants another prune holds skipped. A failure
+        is recorded on each tenant of the unit it stopped."""
+        try:
+            if hold is None:
+                item = unit[0]
+                item.by_level = self._count(item.scope, item.cutoff, item.error_cutoff)
+                return
+            with hold([item.scope for item in unit]) as (held, conn):
+                for item in unit:
+                    item.skipped = item.scope not in held
+                mine = [item for item in unit if not item.skipped]
+                if not mine:
+                    return
+                if self.store.dialect == "sqlite":
+                    walks.sqlite_walk(self.store, mine[0], on_progress, self.sleep)
+                else:
+                    cap = walks.MAX_BATCH * walks.PG_BATCH_FACTOR
+                    pgwalk.group_walk(self.store, mine, cap, on_progress, conn)
+        except sa.exc.SQLAlchemyError as exc:
+            for item in unit:
+                if not item.skipped:
+                    item.error = _why(exc)
 
     def reclaim(self) -> dict[str, Any]:
         """After a prune: the SQLite file's WAL checkpointed and free pages given back
@@ -218,29 +247,39 @@ class RetentionService:
 
 
 @contextmanager
-def tenant_locks(store: Store) -> Iterator[Callable[[TenantScope], Any]]:
-    """`hold(scope)`: a context manager that holds the tenant's prune lock while its block
-    runs and yields True, or yields False when another prune (on any host) holds it.
-    Postgres session-level advisory locks, every tenant's on one connection of their own
-    kept for the whole prune (a lock ends with the session if the process dies); other
-    stores have one writer at a time anyway: always True."""
+def tenant_locks(store: Store) -> Iterator[Callable[[list[TenantScope]], Any]]:
+    """`hold(scopes)`: a context manager that holds the prune locks of those of `scopes` no
+    other prune (on any host) holds while its block runs, and yields (the set of them, the
+    connection holding them, which the walk may use between its own transactions).
+    Postgres session-level advisory locks, taken and let go in one statement, on one
+    connection of their own kept for the whole prune (a lock ends with the session if the
+    process dies); other stores have one writer at a time anyway: every scope, no
+    connection."""
     if store.dialect != "postgresql":
-        yield lambda _scope: contextlib.nullcontext(True)
+        yield lambda scopes: contextlib.nullcontext((set(scopes), None))
         return
     with store.engine.connect() as conn:
 
-        @contextmanager
-        def hold(scope: TenantScope) -> Iterator[bool]:
-            key = sa.func.hashtext(f"{scope.organization_id}\x1f{scope.tenant_id}")
-            lock = sa.select(sa.func.pg_try_advisory_lock(PRUNE_LOCK_CLASS, key))
-            got = bool(conn.execute(lock).scalar_one())
+        def each(fn: str, keys: list[str]) -> list[Any]:
+            k = (
+                sa.func.unnest(sa.literal(keys, ARRAY(sa.Text())))
+                .table_valued("k")
+                .render_derived()
+            )
+            call = getattr(sa.func, fn)(PRUNE_LOCK_CLASS, sa.func.hashtext(k.c.k))
+            got = conn.execute(sa.select(k.c.k, call).select_from(k)).all()
             conn.commit()
+            return [key for key, ok in got if ok]
+
+        @contextmanager
+        def hold(scopes: list[TenantScope]) -> Iterator[tuple[set[TenantScope], Any]]:
+            keys = {f"{s.organization_id}\x1f{s.tenant_id}": s for s in scopes}
+            got = each("pg_try_advisory_lock", list(keys))
             try:
-                yield got
+                yield {keys[key] for key in got}, conn
             finally:
                 if got:
-                    conn.execute(sa.select(sa.func.pg_advisory_unlock(PRUNE_LOCK_CLASS, key)))
-                    conn.commit()
+                    each("pg_advisory_unlock", got)
 
         yield hold
 
@@ -248,20 +287,10 @@ def tenant_locks(store: Store) -> Iterator[Callable[[TenantScope], Any]]:
 @contextmanager
 def tenant_lock(store: Store, scope: TenantScope) -> Iterator[bool]:
     """One tenant's prune lock (tenant_locks) on a connection of its own."""
-    with tenant_locks(store) as hold, hold(scope) as held:
-        yield held
+    with tenant_locks(store) as hold, hold([scope]) as (held, _conn):
+        yield scope in held
 
 
 def _why(exc: BaseException) -> str:
     reason = str(getattr(exc, "orig", exc)).strip().splitlines()
     return reason[0] if reason else type(exc).__name__
-
-
-def _ticking(scopes: list[TenantScope], tick: Callable[[int, int], None] | None) -> Any:
-    """`scopes`, calling `tick(done, total)` before each one and after the last."""
-    for done, scope in enumerate(scopes):
-        if tick is not None:
-            tick(done, len(scopes))
-        yield scope
-    if tick is not None:
-        tick(len(scopes), len(scopes))

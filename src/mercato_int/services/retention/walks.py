@@ -10,8 +10,8 @@ for it) and the lock is left free for PAUSE_SECONDS in all, checkpoint included.
 outlasts the longest sleep of SQLite's default busy handler in a writer's first 228 ms of
 waiting (50 ms), so a waiting writer cannot sleep through it.
 
-Postgres: a delete blocks no writer (MVCC; only the deleted rows are locked), so batches run
-longer and back to back, on one connection a tenant."""
+Postgres walks every tenant that shares a policy at once instead (pgwalk.py), at most
+MAX_BATCH * PG_BATCH_FACTOR entries a batch."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 ERROR = "error"
 TARGET_BATCH_SECONDS = 0.15  # SQLite: each delete holds the write lock about this long
 PAUSE_SECONDS = 0.06  # and then leaves it free this long (the checkpoint included)
-PG_TARGET_BATCH_SECONDS, PG_BATCH_FACTOR = 0.5, 40  # Postgres: up to this many MAX_BATCH
+PG_BATCH_FACTOR = 40  # Postgres: batches of up to this many MAX_BATCH (pgwalk.py)
 MIN_BATCH, MAX_BATCH, FIRST_BATCH = 100, 5000, 1000
 Progress = Callable[[int], None] | None
 
@@ -105,29 +105,3 @@ def sqlite_walk(
         after = max((row.created_at, row.id) for row in found)
         batch = resized(batch, took, TARGET_BATCH_SECONDS, MAX_BATCH)
         sleep(max(0.0, PAUSE_SECONDS - (time.monotonic() - started - took)))
-
-
-def pg_walk(store: Store, item: TenantPrune, on_progress: Progress) -> None:
-    """Each batch: the key of the `batch`th entry after the last range's end (an index-only
-    read) bounds the range, then one `DELETE … RETURNING level` of the expired entries in it
-    (counted here: a CTE that groups them costs a third more), one transaction each, on one
-    connection for the tenant. Two prunes never share a tenant (tenant locks)."""
-    c, most = LOGS.c, MAX_BATCH * PG_BATCH_FACTOR
-    span, expired = _span(item)
-    after: tuple[Any, Any] | None = None
-    batch = min(most, max(MIN_BATCH, FIRST_BATCH * PG_BATCH_FACTOR))
-    with store.engine.connect() as conn:
-        while True:
-            where = [*span, *_after(after)]
-            edge = sa.select(c.created_at, c.id).where(*where).order_by(c.created_at, c.id)
-            started = time.monotonic()
-            with conn.begin():
-                end = conn.execute(edge.offset(batch - 1).limit(1)).first()
-                bound = _after(None if end is None else (end[0], end[1]), through=True)
-                gone = sa.delete(LOGS).where(*where, *bound, expired).returning(c.level)
-                levels = list(conn.execute(gone).scalars())
-            _counted(item, levels, on_progress)
-            if end is None:
-                return
-            after = (end[0], end[1])
-            batch = resized(batch, time.monotonic() - started, PG_TARGET_BATCH_SECONDS, most)
