@@ -69,6 +69,9 @@ def fill_sqlite(path: str, n: int, **kw: Any) -> None:
 
     from mercato_int.services.logs.writer import _SQLITE_INSERT
 
+    head, marks = _SQLITE_INSERT  # (the writer binds many rows a statement: one here)
+    insert = f"{head}({', '.join(marks)})"
+
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA synchronous=OFF")
     # a rollback journal while filling (WAL would write every page twice), WAL again after,
@@ -87,7 +90,7 @@ def fill_sqlite(path: str, n: int, **kw: Any) -> None:
         conn.execute(f"DROP {kind.upper()} {name}")
     for rows in chunks(n, "sqlite", **kw):
         conn.execute("BEGIN")
-        conn.executemany(_SQLITE_INSERT, rows)
+        conn.executemany(insert, rows)
         conn.execute("COMMIT")
     took = {"rows": time.perf_counter() - t0}
     conn.execute("BEGIN")
