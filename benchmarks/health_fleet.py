@@ -37,7 +37,11 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _fixtures import create_pg_database, drop_pg_database
+
 HERE = Path(__file__).resolve().parent
+
 STRIPE = {
     "publishableKey": "pk_test_1",
     "secretKey": "sk_test_bench_123456",
@@ -356,36 +360,24 @@ def main() -> None:
         }
     )
     os.environ.pop("MERCATO_INT_MASTER_KEY", None)
-    stores: list[tuple[str, str, Any]] = [("SQLite", f"sqlite:///{home / 'bench.db'}", None)]
+    stores: list[tuple[str, str, bool]] = [("SQLite", f"sqlite:///{home / 'bench.db'}", False)]
     if not args.sqlite_only:
-        import sqlalchemy as sa
-
-        admin = sa.create_engine(
-            args.pg_url.replace("postgresql://", "postgresql+psycopg://", 1),
-            isolation_level="AUTOCOMMIT",
-        )
-        name = f"mercato_bench_fleet_{os.getpid()}"
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        url = args.pg_url.rsplit("/", 1)[0] + f"/{name}"
+        url = create_pg_database(args.pg_url, "fleet")
+        stores.append(("Postgres", url, True))
         subprocess.run(
             [sys.executable, "-m", "mercato_int", "--db", url, "db", "upgrade"],
             check=True,
             capture_output=True,
         )
-        stores.append(("Postgres", url, (admin, name)))
     print(f"health --all-tenants: {args.tenants} tenants × 7 integrations")
     try:
         for label, url, _ in stores:
             print(*measure(label, url, args, base), sep="\n", flush=True)
     finally:
         server.terminate()
-        for _, _, pg in stores:
-            if pg is not None:
-                admin, name = pg
-                with admin.connect() as conn:
-                    conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                admin.dispose()
+        for _, url, pg in stores:
+            if pg:
+                drop_pg_database(url)
 
 
 if __name__ == "__main__":
