@@ -29,12 +29,13 @@ def chunks(
     """Rows in the writer's column order (COLUMNS), oldest first, over `integrations` x
     `tenants` (tenant t{k // integrations % tenants}); correlation run_{k // 500} (100 entries
     a tenant), entity prod_{k}, message 'Processed batch {k}: ...'."""
-    from mercato_int.services.logs.writer import _bind_processor
+    from mercato_int.store.bound import processor
     from mercato_int.store.engine import create_store_engine
+    from mercato_int.store.schema import LOGS
 
     engine = create_store_engine("sqlite://" if dialect == "sqlite" else "postgresql://x@/x")
-    bind_id = _bind_processor("id", engine.dialect)
-    bind_stamp = _bind_processor("created_at", engine.dialect)
+    bind_id = processor(LOGS, "id", engine.dialect)
+    bind_stamp = processor(LOGS, "created_at", engine.dialect)
     rnd = random.Random(seed)
     start = start or datetime.now(UTC) - span
     step = span / max(n, 1)

@@ -63,29 +63,43 @@ class UuidPool:
             return fresh.pop()
 
 
+def rows_per_statement(width: int, sqlite: bool) -> int:
+    """How many rows of `width` values one statement takes: `MAX_ROWS` at most, and under the
+    store's parameter limit (`max_parameters`)."""
+    return max(1, min(MAX_ROWS, max_parameters(sqlite) // width))
+
+
 @functools.lru_cache(maxsize=256)
-def values_sql(head: str, markers: str, rows: int) -> str:
+def values_sql(head: str, markers: str, rows: int, tail: str = "") -> str:
     """`head` (`INSERT INTO t (a, b) VALUES `) with `rows` rows of one marker per character
-    of `markers` (`"??"`: two `?` markers a row; `"ss"`: two `%s`)."""
+    of `markers` (`"??"`: two `?` markers a row; `"ss"`: two `%s`), then `tail`."""
     marker = "?" if markers[0] == "?" else "%s"
     one = f"({', '.join([marker] * len(markers))})"
-    return head + ", ".join([one] * rows)
+    return head + ", ".join([one] * rows) + tail
 
 
-def insert_rows(conn: Connection, head: str, markers: str, rows: Sequence[Sequence[Any]]) -> None:
-    """Insert rows already converted for the driver (`values_sql`'s `head` and `markers`),
-    up to `MAX_ROWS` a statement and under `MAX_PARAMETERS`."""
-    step = max(1, min(MAX_ROWS, max_parameters(markers[0] == "?") // len(markers)))
+def insert_rows(
+    conn: Connection, head: str, markers: str, rows: Sequence[Sequence[Any]], tail: str = ""
+) -> None:
+    """Insert rows already converted for the driver (`values_sql`'s `head`, `markers` and
+    `tail`), `rows_per_statement` a statement."""
+    step = rows_per_statement(len(markers), markers[0] == "?")
     for start in range(0, len(rows), step):
         part = rows[start : start + step]
         flat = tuple(value for row in part for value in row)
         if len(flat) != len(markers) * len(part):
             raise ValueError(f"rows of {len(markers)} values expected")
-        conn.exec_driver_sql(values_sql(head, markers, len(part)), flat)
+        conn.exec_driver_sql(values_sql(head, markers, len(part), tail), flat)
 
 
 def _same(value: Any) -> Any:
     return value
+
+
+def processor(table: Table, column: str, dialect: Dialect) -> Callable[[Any], Any]:
+    """The bind processor of one column for `dialect` (identity when it has none)."""
+    process = table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
+    return process if process is not None else _same
 
 
 class BoundInsert:
@@ -101,47 +115,21 @@ class BoundInsert:
         self._markers = ("?" if dialect.paramstyle == "qmark" else "s") * len(self.columns)
         self._head = f"INSERT INTO {table.name} ({', '.join(self.columns)}) VALUES "
         self._tail = f" {tail}" if tail else ""
-        processors = []
-        for name in self.columns:
-            process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-            processors.append(process)
-        self._processed = [(i, p) for i, p in enumerate(processors) if p is not None]
-        most = max_parameters(dialect.name == "sqlite")
-        self.rows_per_statement = max(1, min(MAX_ROWS, most // len(self.columns)))
-        self._sql: dict[int, str] = {}
+        self._processed = [
+            (i, process)
+            for i, name in enumerate(self.columns)
+            if (process := processor(table, name, dialect)) is not _same
+        ]
+        self.rows_per_statement = rows_per_statement(len(self.columns), self._markers[0] == "?")
 
-    def sql(self, rows: int) -> str:
-        """The statement for `rows` rows (made once per count)."""
-        found = self._sql.get(rows)
-        if found is None:
-            found = self._sql[rows] = values_sql(self._head, self._markers, rows) + self._tail
-        return found
+    def _convert(self, row: Sequence[Any]) -> list[Any]:
+        values = list(row)
+        for i, process in self._processed:
+            values[i] = process(values[i])
+        return values
 
-    def bind(self, rows: Iterable[Sequence[Any]]) -> list[Any]:
-        """The rows' values, converted and flattened in order."""
-        processed = self._processed
-        flat: list[Any] = []
-        for row in rows:
-            values = list(row)
-            for i, process in processed:
-                values[i] = process(values[i])
-            flat.extend(values)
-        return flat
-
-    def execute(self, conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
+    def execute(self, conn: Connection, rows: Iterable[Sequence[Any]]) -> None:
         """Insert `rows` on `conn` (inside its transaction), a statement per
         `rows_per_statement` rows."""
-        step = self.rows_per_statement
-        width = len(self.columns)
-        for start in range(0, len(rows), step):
-            part = rows[start : start + step]
-            flat = self.bind(part)
-            if len(flat) != width * len(part):
-                raise ValueError(f"rows of {width} values expected")
-            conn.exec_driver_sql(self.sql(len(part)), tuple(flat))
-
-
-def processor(table: Table, column: str, dialect: Dialect) -> Callable[[Any], Any]:
-    """The bind processor of one column for `dialect` (identity when it has none)."""
-    process = table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
-    return process if process is not None else _same
+        converted = [self._convert(row) for row in rows]
+        insert_rows(conn, self._head, self._markers, converted, self._tail)

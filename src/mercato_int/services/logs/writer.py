@@ -27,7 +27,7 @@ from mercato_int.services.follow import notify_sql
 from mercato_int.services.logs import limits
 from mercato_int.services.logs.model import LEVELS, unknown_level
 from mercato_int.services.logs.redaction import Redactor
-from mercato_int.store.bound import UuidPool, insert_rows
+from mercato_int.store.bound import UuidPool, insert_rows, processor
 from mercato_int.store.engine import optimize
 from mercato_int.store.schema import LOGS
 
@@ -121,8 +121,8 @@ class LogWriter:
         self._sqlite = self.dialect == "sqlite"
         # id and created_at as the dialect stores them (uuid or hex; timestamptz or naive UTC
         # text), converted once per row by the columns' own types
-        self._bind_id = _bind_processor("id", self.engine.dialect)
-        self._bind_stamp = _bind_processor("created_at", self.engine.dialect)
+        self._bind_id = processor(LOGS, "id", self.engine.dialect)
+        self._bind_stamp = processor(LOGS, "created_at", self.engine.dialect)
         self._ids = UuidPool()  # made in batches: uuid4 reads the random source once per id
 
     # --- context manager ----------------------------------------------------------------
@@ -376,17 +376,6 @@ class LogWriter:
         if self._timer_error is not None:
             error, self._timer_error = self._timer_error, None
             raise error
-
-
-def _bind_processor(column: str, dialect: sa.Dialect) -> Callable[[Any], Any]:
-    """The conversion of `column`'s type for `dialect` (what an insert through the typed table
-    would send), for rows written on untyped columns."""
-    process = LOGS.c[column].type.dialect_impl(dialect).bind_processor(dialect)
-    return process if process is not None else _same
-
-
-def _same(value: Any) -> Any:
-    return value
 
 
 def _first_line(exc: BaseException) -> str:
