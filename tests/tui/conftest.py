@@ -96,3 +96,15 @@ def _write_logs(svc, clock: list[datetime], integration_id: str, n: int, **kw) -
 def anyio_backend() -> str:
     """Pilot tests run on asyncio through anyio's pytest plugin (anyio comes with httpx)."""
     return "asyncio"
+
+
+def registry_at(providers: Path):
+    """The registry of the bundled providers and those in `providers`, discovered as the app
+    would (for module-scoped fixtures: the screens only read it)."""
+    from mercato_int.registry.discovery import discover
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MERCATO_INT_PROVIDERS_PATH", str(providers))
+        from mercato_int.settings import Settings
+
+        return discover(Settings.load().providers_path)

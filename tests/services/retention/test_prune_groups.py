@@ -5,8 +5,6 @@ rest of its group goes, and an entry written back-dated after a run goes with th
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
 from mercato_int.scope import TenantScope
@@ -14,31 +12,14 @@ from mercato_int.services.retention import walks
 from mercato_int.services.retention.prune import tenant_lock
 from mercato_int.store.engine import Store, create_store_engine
 
+from .conftest import left, write
+
 pytestmark = pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
 
 A, B, C = (TenantScope("default", t) for t in ("a", "b", "c"))
 OTHER_ORG = TenantScope("acme", "a")  # tenant a of another organization: its own walk
 AGES = (200, 95, 60, 31, 29, 1)  # days; 40 entries each at a whole minute (ties)
 LEVELS = ("debug", "info", "warning", "error")
-
-
-def write(services, scope: TenantScope, rows: list[tuple[str, float]]) -> None:
-    now = services.clock()
-    with services.logs.writer(batch_size=500, flush_interval=None) as w:
-        for k, (level, days) in enumerate(rows):
-            w.write(
-                integration_id="gateway_stripe",
-                level=level,
-                operation="op",
-                message=f"{level} {days} {k}",
-                scope=scope,
-                created_at=now - timedelta(days=days),
-            )
-
-
-def left(services, scope: TenantScope) -> list[str]:
-    page = services.logs.query(scope=scope, limit=1000)
-    return sorted(e.message for e in page.items)
 
 
 def rows_for(repeat: int) -> list[tuple[str, float]]:

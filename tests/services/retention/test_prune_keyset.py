@@ -5,8 +5,6 @@ holds (advisory lock) is skipped and said so."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
 from mercato_int.scope import TenantScope
@@ -14,28 +12,10 @@ from mercato_int.services.retention import walks as prune_module
 from mercato_int.services.retention.prune import tenant_lock
 from mercato_int.store.engine import Store, create_store_engine
 
+from .conftest import left, write
+
 A = TenantScope("default", "a")
 B = TenantScope("default", "b")
-
-
-def write(services, scope: TenantScope, rows: list[tuple[str, float]]) -> None:
-    """(level, age in days) each, at whole-minute ages (many share a timestamp)."""
-    now = services.clock()
-    with services.logs.writer(batch_size=500, flush_interval=None) as w:
-        for k, (level, days) in enumerate(rows):
-            w.write(
-                integration_id="gateway_stripe",
-                level=level,
-                operation="op",
-                message=f"{level} {days} {k}",
-                scope=scope,
-                created_at=now - timedelta(days=days),
-            )
-
-
-def left(services, scope: TenantScope) -> list[str]:
-    page = services.logs.query(scope=scope, limit=1000)
-    return sorted(e.message for e in page.items)
 
 
 @pytest.fixture

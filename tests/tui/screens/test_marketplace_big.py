@@ -10,7 +10,7 @@ import pytest
 from mercato_int.tui.widgets.card_list import CardList
 from mercato_int.tui.widgets.cards import BundleCard, IntegrationTile
 
-from ..conftest import settle
+from ..conftest import registry_at, settle
 
 pytestmark = pytest.mark.anyio
 
@@ -48,15 +48,8 @@ def big_providers(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def big_registry(big_providers: Path):
-    """The registry of the bundled providers and these, discovered once for the module (the
-    screens only read it)."""
-    from mercato_int.registry.discovery import discover
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("MERCATO_INT_PROVIDERS_PATH", str(big_providers))
-        from mercato_int.settings import Settings
-
-        return discover(Settings.load().providers_path)
+    """The registry of the bundled providers and these, discovered once for the module."""
+    return registry_at(big_providers)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from textual.widgets import Button
 
 from mercato_int.tui.widgets.cards import BUNDLE_SLICE, BundleCard, IntegrationTile
 
-from ..conftest import settle
+from ..conftest import registry_at, settle
 
 pytestmark = pytest.mark.anyio
 
@@ -39,15 +39,8 @@ def one_big_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def big_registry(one_big_bundle: Path):
-    """The registry of the bundled providers and these, discovered once for the module (the
-    screens only read it)."""
-    from mercato_int.registry.discovery import discover
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("MERCATO_INT_PROVIDERS_PATH", str(one_big_bundle))
-        from mercato_int.settings import Settings
-
-        return discover(Settings.load().providers_path)
+    """The registry of the bundled providers and these, discovered once for the module."""
+    return registry_at(one_big_bundle)
 
 
 @pytest.fixture
