@@ -122,7 +122,7 @@ def pg_schema(admin_url: str, label: str) -> tuple[str, str]:
     from mercato_int.store.migrate import upgrade
 
     name = f"bench_{label}_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(admin_url.replace("postgresql://", "postgresql+psycopg://"))
+    admin = sa.create_engine(_psycopg(admin_url))
     with admin.begin() as conn:
         conn.execute(sa.text(f'CREATE SCHEMA "{name}"'))
     admin.dispose()
@@ -136,7 +136,7 @@ def pg_schema(admin_url: str, label: str) -> tuple[str, str]:
 def drop_pg_schema(admin_url: str, name: str) -> None:
     import sqlalchemy as sa
 
-    admin = sa.create_engine(admin_url.replace("postgresql://", "postgresql+psycopg://"))
+    admin = sa.create_engine(_psycopg(admin_url))
     with admin.begin() as conn:
         conn.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
     admin.dispose()
