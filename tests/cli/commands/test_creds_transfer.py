@@ -16,7 +16,10 @@ STRIPE = {
     "secretKey": "sk_live_SECRET_7001",
     "webhookSecret": "whsec_HOOK_7001",
 }
-DHL = {"apiKey": "dhl-api-key-7002", "username": "ops"}
+DHL = {
+    "apiKey": "dhl-api-key-7002",
+    "username": "ops-user-7002",
+}  # long enough never to turn up by chance in base64
 PASS = "correct horse battery staple"
 
 
