@@ -3,6 +3,7 @@ run's outcome."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -41,6 +42,15 @@ class TenantFailure:
     error: str
     key_problem: bool = False  # exit 5 rather than 1
 
+    @classmethod
+    def of(cls, scope: TenantScope, exc: Exception) -> TenantFailure:
+        """The failure of `scope` with `exc`: a known error worded, anything else named."""
+        from mercato_int.errors import KeyProblem, MercatoIntError
+        from mercato_int.services.health.calls import describe
+
+        text = str(exc) if isinstance(exc, MercatoIntError) else describe(exc)
+        return cls(scope, text, isinstance(exc, KeyProblem))
+
 
 @dataclass
 class HealthRun:
@@ -68,3 +78,15 @@ class HealthRun:
 
 
 Progress = Callable[[HealthOutcome, int, int], None]  # (outcome, done, total)
+
+
+def new_correlation_id() -> str:
+    """What the log entries of one run share (`logs --correlation`)."""
+    return f"health-{uuid.uuid4().hex[:12]}"
+
+
+def scoped_command(command: str, scope: TenantScope) -> str:
+    """`mercato-int ...` with the scope's `--tenant`/`--org` (TenantScope.cli_flags) after the
+    program name, so that a copied hint acts on the tenant it was given for."""
+    program, _, rest = command.partition(" ")
+    return f"{program} {scope.cli_flags()}{rest}".rstrip()

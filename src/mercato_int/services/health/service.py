@@ -15,12 +15,11 @@ from __future__ import annotations
 import asyncio
 import inspect
 import time
-import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from mercato_int.errors import InvalidInput, KeyProblem, MercatoIntError, msg
+from mercato_int.errors import InvalidInput, KeyProblem, msg
 from mercato_int.registry import Registry
 from mercato_int.scope import TenantScope
 from mercato_int.services.credentials.bulk import open_bulk
@@ -37,7 +36,14 @@ from mercato_int.services.health.calls import (
 from mercato_int.services.health.context import HealthClients, HealthContext, RedactingLogger
 from mercato_int.services.health.facts import RegistryFacts
 from mercato_int.services.health.heap import frozen_heap
-from mercato_int.services.health.jobs import HealthJob, HealthRun, Progress, TenantFailure
+from mercato_int.services.health.jobs import (
+    HealthJob,
+    HealthRun,
+    Progress,
+    TenantFailure,
+    new_correlation_id,
+    scoped_command,
+)
 from mercato_int.services.health.recorder import OPERATION, Recorder
 from mercato_int.services.health.result import (
     KEY_PROBLEM,
@@ -57,7 +63,7 @@ if TYPE_CHECKING:
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_CONCURRENCY = 16
-__all__ = ["OPERATION", "HealthRun", "HealthService"]
+__all__ = ["OPERATION", "HealthRun", "HealthService", "scoped_command"]
 
 
 class HealthService:
@@ -100,29 +106,32 @@ class HealthService:
         return self._plan(targets, scope, named_bundles=set(), states=states)
 
     @requires(MANAGE, everywhere=True)
-    def plan_all_tenants(self) -> tuple[list[HealthJob], list[TenantFailure]]:
-        """Jobs for every enabled integration of every tenant (`health --all-tenants`); a
-        tenant that cannot be planned is reported and the others still are. The states and
-        the credentials of every tenant are read in a few queries, each credentials row
-        decrypted once."""
+    def plan_all_tenants(
+        self, scopes: Sequence[TenantScope] | None = None
+    ) -> tuple[list[HealthJob], list[TenantFailure]]:
+        """Jobs for every enabled integration of every tenant (`--all-tenants`), or of `scopes`
+        (a worker's share: shards.py); a tenant that cannot be planned is reported, the others
+        still are. States and credentials read in a few queries, each row decrypted once."""
         with frozen_heap():  # see heap.py
-            return self._plan_all_tenants()
+            return self._plan_all_tenants(scopes)
 
-    def _plan_all_tenants(self) -> tuple[list[HealthJob], list[TenantFailure]]:
+    def _plan_all_tenants(
+        self, scopes: Sequence[TenantScope] | None
+    ) -> tuple[list[HealthJob], list[TenantFailure]]:
         jobs: list[HealthJob] = []
         failures: list[TenantFailure] = []
-        scopes = self.state.enabled_scopes()
+        scopes = self.state.enabled_scopes() if scopes is None else list(scopes)
         try:
             states = self.state.all_states_of(scopes, results=False)  # statuses: enough
             resolver = open_bulk(self._credentials(), scopes)
         except Exception as exc:  # nothing could be read: each tenant says why
-            return [], [_tenant_failure(scope, exc) for scope in scopes]
+            return [], [TenantFailure.of(scope, exc) for scope in scopes]
         facts = RegistryFacts(self.registry)  # asked of every tenant: worked out once
         for scope in scopes:
             try:
                 jobs.extend(self._plan_tenant(scope, states[scope], resolver, facts))
             except Exception as exc:  # one tenant never blinds the others
-                failures.append(_tenant_failure(scope, exc))
+                failures.append(TenantFailure.of(scope, exc))
         return jobs, failures
 
     def _plan_tenant(
@@ -228,12 +237,19 @@ class HealthService:
         timeout: float = DEFAULT_TIMEOUT,
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
+        correlation_id: str | None = None,
     ) -> HealthRun:
         """Run `jobs` concurrently (at most `concurrency` at once), each cut at `timeout`
-        seconds, recording every outcome as it completes."""
+        seconds, recording every outcome as it completes (under `correlation_id`, or a new
+        one)."""
         return asyncio.run(
             self.arun(
-                jobs, actor=actor, timeout=timeout, concurrency=concurrency, progress=progress
+                jobs,
+                actor=actor,
+                timeout=timeout,
+                concurrency=concurrency,
+                progress=progress,
+                correlation_id=correlation_id,
             )
         )
 
@@ -246,6 +262,7 @@ class HealthService:
         timeout: float = DEFAULT_TIMEOUT,
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
+        correlation_id: str | None = None,
     ) -> HealthRun:
         """`run` for callers that already have an event loop (the TUI)."""
         if not 0 < timeout <= MAX_TIMEOUT:  # NaN and infinity too
@@ -254,7 +271,7 @@ class HealthService:
             )
         if concurrency < 1:
             raise InvalidInput(msg("state.health.bad_concurrency", concurrency=concurrency))
-        run = HealthRun(outcomes=[], correlation_id=f"health-{uuid.uuid4().hex[:12]}")
+        run = HealthRun(outcomes=[], correlation_id=correlation_id or new_correlation_id())
         clients = HealthClients(timeout=timeout, max_connections=max(concurrency * 2, 10))
         recorder = Recorder(self, actor=actor, correlation_id=run.correlation_id)
         workers = Workers()
@@ -381,15 +398,3 @@ class HealthService:
 
 
 MAX_TIMEOUT = 3600.0  # seconds: a check that needs longer is not a health check
-
-
-def scoped_command(command: str, scope: TenantScope) -> str:
-    """`mercato-int ...` with the scope's `--tenant`/`--org` (TenantScope.cli_flags) after the
-    program name, so that a copied hint acts on the tenant it was given for."""
-    program, _, rest = command.partition(" ")
-    return f"{program} {scope.cli_flags()}{rest}".rstrip()
-
-
-def _tenant_failure(scope: TenantScope, exc: Exception) -> TenantFailure:
-    text = str(exc) if isinstance(exc, MercatoIntError) else describe(exc)
-    return TenantFailure(scope, text, isinstance(exc, KeyProblem))
