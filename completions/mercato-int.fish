@@ -27,7 +27,7 @@
 #   doctor --deep --json
 #   enable ID...* --json --if-version
 #   events --type* --since --limit -f/--follow --json
-#   health [ID|BUNDLE]...* --all --all-tenants --timeout --concurrency --json
+#   health [ID|BUNDLE]...* --all --all-tenants --timeout --concurrency --processes --json
 #   keys
 #   keys drop KEY_ID --yes/-y --force
 #   keys export FILE --passphrase-file

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from mercato_int.services.events import EventsService
     from mercato_int.services.fleet import FleetService
     from mercato_int.services.health.service import HealthService
+    from mercato_int.services.health.shards import HealthFleet
     from mercato_int.services.logs.activity import LogActivityService
     from mercato_int.services.logs.service import LogService, SecretValues
     from mercato_int.services.policy import Caller, Guard
@@ -56,6 +57,8 @@ class Services:
             self.__dict__["master_keys"] = master_keys
         if store is not None:  # shared with other containers (the API: one per request)
             self.__dict__["store"] = store
+        # parts given rather than built from the settings (a worker process could not)
+        self._given = registry is not None or master_keys is not None or store is not None
         self.clock: Callable[[], datetime] = clock or _utcnow
         # what the caller asked for, named in the audit trail of a refusal (the CLI: its
         # command path); the actor is the settings'
@@ -124,6 +127,18 @@ class Services:
             credentials=lambda: self.credentials,
             store=self.store,
             clock=self.clock,
+        )
+
+    @cached_property
+    def health_fleet(self) -> HealthFleet:
+        from mercato_int.services.health.shards import HealthFleet
+
+        return HealthFleet(
+            health=self.health,
+            guard=self.guard,
+            # worker processes build their services from the settings: not when parts were given
+            settings=None if self._given else self.settings,
+            action=lambda: self.action,
         )
 
     @cached_property

@@ -14,8 +14,9 @@ from mercato_int.errors import ExitCode, InvalidInput
 from mercato_int.i18n import scope_text, t, t_or, tn
 
 if TYPE_CHECKING:
-    from mercato_int.services import Services
-    from mercato_int.services.health.jobs import HealthJob, HealthRun, Progress, TenantFailure
+    from collections.abc import Callable
+
+    from mercato_int.services.health.jobs import HealthRun, Progress
     from mercato_int.services.health.result import HealthOutcome
 
 STYLE = {"healthy": "green", "degraded": "yellow", "unhealthy": "red", "unconfigured": "dim"}
@@ -55,6 +56,17 @@ def health(
     concurrency: Annotated[
         int, typer.Option("--concurrency", metavar="N", help="Checks running at once.")
     ] = 16,
+    processes: Annotated[
+        int | None,
+        typer.Option(
+            "--processes",
+            metavar="N",
+            help=(
+                "Processes that share the tenants of --all-tenants (default: one per CPU "
+                "core, each with 200 tenants or more)."
+            ),
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON: {items, total, counts}.")] = False,
 ) -> None:
     """Run health checks now: store, log and emit each result; exit 1 if any is unhealthy.
@@ -79,27 +91,52 @@ def health(
         )
     if concurrency < 1:
         raise InvalidInput(t("state.health.bad_concurrency_flag", concurrency=concurrency))
+    if processes is not None and processes < 1:
+        raise InvalidInput(t("state.health.bad_processes_flag", processes=processes))
+    if processes is not None and not all_tenants:
+        raise InvalidInput(t("state.health.processes_need_all_tenants"))
     # Running checks writes state, logs and events: integrations.manage, in every tenant.
     svc = services(ctx)
-    jobs, failed_tenants = _plan(svc, ids or [], all_tenants)
     if all_tenants:
         where, in_where = t("state.health.all_tenants"), t("state.health.in_all_tenants")
     else:
         where = scope_text(svc.scope, svc.settings.context)
         in_where = t("state.health.in_scope", scope=where)
-    if jobs:
-        note(t("state.health.checking", count=_count(jobs), where=in_where, timeout=f"{timeout:g}"))
-        run = _run(svc, jobs, timeout, concurrency, all_tenants, as_json)
-    else:
-        from mercato_int.services.health.service import HealthRun, scoped_command
+
+    def planned(checks: int, integrations: int) -> None:
+        if checks:
+            count = _count(checks, integrations)
+            note(t("state.health.checking", count=count, where=in_where, timeout=f"{timeout:g}"))
+            return
+        from mercato_int.services.health.service import scoped_command
 
         command = "mercato-int enable ID"
         if not all_tenants:
             command = scoped_command(command, svc.scope)
         note(t("state.health.none_enabled", where=in_where, command=command))
-        run = HealthRun(outcomes=[])
-    if all_tenants:
-        run.failed_tenants = failed_tenants
+
+    def go(progress: Progress | None) -> HealthRun:
+        if all_tenants:  # planned and run together: the tenants may be shared among processes
+            return svc.health_fleet.run(
+                actor=svc.actor,
+                timeout=timeout,
+                concurrency=concurrency,
+                processes=processes,
+                progress=progress,
+                planned=planned,
+            )
+        jobs = svc.health.plan(ids, svc.scope) if ids else svc.health.plan_enabled(svc.scope)
+        planned(len(jobs), sum(len(j.integration_ids) for j in jobs))
+        if not jobs:
+            from mercato_int.services.health.service import HealthRun
+
+            return HealthRun(outcomes=[])
+        return svc.health.run(
+            jobs, actor=svc.actor, timeout=timeout, concurrency=concurrency, progress=progress
+        )
+
+    run = _run(go, all_tenants, as_json)
+    failed_tenants = run.failed_tenants or []
     from mercato_int.cli.commands.state import report_delivery_failures
 
     report_delivery_failures(run.delivery_failures)
@@ -107,7 +144,7 @@ def health(
         from mercato_int.shapes.health import HealthRunShape
 
         print_json(HealthRunShape.of(run).document())
-    elif jobs:
+    elif run.outcomes:
         _render(run, where, show_scope=all_tenants)
     # After everything ran and was printed: what could not be checked, one line each.
     for failure in failed_tenants:
@@ -134,32 +171,16 @@ def _program(ctx: typer.Context) -> str:
     return program
 
 
-def _plan(
-    svc: Services, ids: list[str], all_tenants: bool
-) -> tuple[list[HealthJob], list[TenantFailure]]:
-    if all_tenants:
-        return svc.health.plan_all_tenants()
-    if ids:
-        return svc.health.plan(ids, svc.scope), []
-    return svc.health.plan_enabled(svc.scope), []
-
-
-def _count(jobs: list[HealthJob]) -> str:
-    n = len(jobs)
-    if n == sum(len(j.integration_ids) for j in jobs):
-        return tn("count.integrations", n)
-    return tn("state.health.n_checks", n)
+def _count(checks: int, integrations: int) -> str:
+    if checks == integrations:
+        return tn("count.integrations", checks)
+    return tn("state.health.n_checks", checks)
 
 
 def _run(
-    svc: Services,
-    jobs: list[HealthJob],
-    timeout: float,
-    concurrency: int,
-    all_tenants: bool = False,
-    as_json: bool = False,
+    go: Callable[[Progress | None], HealthRun], all_tenants: bool = False, as_json: bool = False
 ) -> HealthRun:
-    """Run the jobs with progress on stderr: a bar with the time remaining on a terminal
+    """Run the checks (`go`) with progress on stderr: a bar with the time remaining on a terminal
     (none with --json), one line per check elsewhere (cron logs, pipes), written a batch at a
     time (progress.lines)."""
     from contextlib import nullcontext
@@ -195,9 +216,7 @@ def _run(
                     t(key, done=done, total=total, subject=subject, status=status, latency=latency)
                 )
 
-        return svc.health.run(
-            jobs, actor=svc.actor, timeout=timeout, concurrency=concurrency, progress=report
-        )
+        return go(report)
 
 
 def _render(run: HealthRun, where: str, *, show_scope: bool) -> None:
