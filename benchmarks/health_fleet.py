@@ -8,15 +8,17 @@ The providers answer from a local keep-alive HTTP server in its own process
 Medusa bundle's `medusaApiUrl` point at it). The store holds every integration enabled and
 credentials for Stripe, DHL and the Medusa bundle in every tenant, sealed under one master key.
 
-Timed: the in-process service call (plan_all_tenants + run, as the CLI makes it) and the whole
-command (`python -m mercato_int health --all-tenants --json`, start-up included). The floor is
+Timed: the in-process service call the CLI makes (`svc.health_fleet.run`), in one process and
+with the tenants shared among worker processes as the command does by default (one per core,
+services/health/shards.py: the workers' start-up included), and the whole command (`python -m
+mercato_int health --all-tenants --json`, start-up included). The floor is
 the same calls (same methods, paths, headers, bodies) made directly at the same concurrency,
 two ways: one `httpx.AsyncClient`, and one `httpx.Client` shared by N threads (the bundled
 Stripe and DHL checks are sync, run in threads); ratios are to the faster of the two. Each
 figure is the best of `--rounds` (and their median), floors and service alternating.
-Counted during one in-process run: credentials decrypted (a spy on the envelope opener
-the credentials service calls), transactions begun and committed (SQLAlchemy engine events),
-TCP connections the server accepted.
+Counted during one in-process run in one process: credentials decrypted (a spy on the envelope
+opener the credentials service calls), transactions begun and committed (SQLAlchemy engine
+events), TCP connections the server accepted.
 
     .venv/bin/python benchmarks/health_fleet.py [--tenants 1000] [--concurrency 16]
         [--rounds 3] [--sqlite-only] [--pg-url postgresql://postgres@127.0.0.1:5432/test]
@@ -158,8 +160,11 @@ class Counters:
         self.commits += 1
 
 
-def service_run(url: str, concurrency: int, counters: bool = False) -> dict[str, Any]:
-    """One in-process `health --all-tenants`: plan and run, timed."""
+def service_run(
+    url: str, concurrency: int, counters: bool = False, processes: int | None = 1
+) -> dict[str, Any]:
+    """One in-process `health --all-tenants` (the service call the command makes): plan and
+    run, timed; `processes` None: shared among worker processes as the command does."""
     from mercato_int.services import Services
     from mercato_int.settings import Settings
 
@@ -167,12 +172,15 @@ def service_run(url: str, concurrency: int, counters: bool = False) -> dict[str,
     _ = svc.registry  # discovery is start-up, not the run
     count = Counters(svc.store.engine) if counters else None
     started = time.perf_counter()
-    jobs, failed = svc.health.plan_all_tenants()
-    run = svc.health.run(jobs, actor="bench", concurrency=concurrency)
+    run = svc.health_fleet.run(
+        actor="bench", timeout=10.0, concurrency=concurrency, processes=processes
+    )
     elapsed = time.perf_counter() - started
     svc.close()
-    out: dict[str, Any] = {"seconds": elapsed, "checks": len(jobs)}
-    if failed or run.counts() != {"healthy": len(jobs)}:  # reported, not fatal (a busy host)
+    checks = len(run.outcomes) + len(run.failed_tenants or [])
+    out: dict[str, Any] = {"seconds": elapsed, "checks": checks}
+    failed = run.failed_tenants or []
+    if failed or run.counts() != {"healthy": checks}:  # reported, not fatal (a busy host)
         out["unexpected"] = f"{run.counts()} {len(failed)} tenants failed"
     if count is not None:
         out.update(decrypts=count.decrypts, begins=count.begins, commits=count.commits)
@@ -298,7 +306,7 @@ def measure(label: str, url: str, args: argparse.Namespace, base: str) -> list[s
     counted = service_run(url, args.concurrency, counters=True)
     connections = server_stats(base)["connections"] - before - 1  # not the stats call
     checks = counted["checks"]
-    floors, threads, services, commands = [], [], [counted["seconds"]], []
+    floors, threads, services, shared, commands = [], [], [counted["seconds"]], [], []
     notes = [counted["unexpected"]] if "unexpected" in counted else []
     for _ in range(args.rounds):
         floors.append(asyncio.run(_async_floor(base, args.tenants, args.concurrency)))
@@ -306,6 +314,9 @@ def measure(label: str, url: str, args: argparse.Namespace, base: str) -> list[s
         once = service_run(url, args.concurrency)
         services.append(once["seconds"])
         notes += [once["unexpected"]] if "unexpected" in once else []
+        both = service_run(url, args.concurrency, processes=None)
+        shared.append(both["seconds"])
+        notes += [both["unexpected"]] if "unexpected" in both else []
         if not args.no_command:
             commands.append(command_run(url, dict(os.environ), args.concurrency))
     # the floor is the faster way of making the same calls directly (the stricter ratio)
@@ -326,7 +337,10 @@ def measure(label: str, url: str, args: argparse.Namespace, base: str) -> list[s
     lines.append(f"  {checks} checks, concurrency {args.concurrency}, best of {args.rounds} rounds")
     lines.append(row("floor: one httpx.AsyncClient", floors))
     lines.append(row("floor: one httpx.Client, N threads", threads))
-    lines.append(row("service: plan_all_tenants + run", services[1:] or services))
+    from mercato_int.services.health.shards import auto_processes
+
+    lines.append(row("service, one process", services[1:] or services))
+    lines.append(row(f"service, {auto_processes(args.tenants)} processes (auto)", shared))
     if commands:
         lines.append(row("command: health --all-tenants", commands))
     lines.append(
