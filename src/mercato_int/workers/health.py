@@ -10,6 +10,7 @@ each:
                error], ...]}                                        (subscribers that failed)
     {"fatal": {"error": "...", "key": false}}                       (it could not go on)
 
+Only these reach stdout: what else would be written there (a check that prints) goes to stderr.
 Its one input is a JSON line on stdin (shards.HealthFleet._spec); then stdin stays open while
 the parent wants it to run: at its end (the parent stopped or died), the run is interrupted,
 and what ran is recorded. Nothing is printed anywhere else; exit 0 when done, 1 on a fatal
@@ -144,10 +145,22 @@ def _bigger_pipe(out: BinaryIO) -> None:
         pass
 
 
+def _own_stdout() -> BinaryIO:
+    """The pipe to the parent, for the reports only: what anything else in this process
+    writes to stdout (a provider's check that prints) goes to stderr instead, never into the
+    messages."""
+    sys.stdout.flush()
+    pipe = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    sys.stdout = sys.stderr
+    return pipe
+
+
 def main() -> int:
     stdin = sys.stdin.buffer
-    _bigger_pipe(sys.stdout.buffer)
-    report = Reporter(sys.stdout.buffer)
+    pipe = _own_stdout()
+    _bigger_pipe(pipe)
+    report = Reporter(pipe)
     spec: dict[str, Any] = {}
     try:
         spec = json.loads(stdin.readline())

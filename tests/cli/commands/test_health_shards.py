@@ -1,8 +1,9 @@
 """`health --all-tenants` with its tenants shared among worker processes (`--processes`,
 services/health/shards.py, workers/health.py), on SQLite and Postgres: the same results in the
 same order as one process, recorded once each under one correlation id, secrets masked in the
-worker too; a worker that dies costs only the tenants it had not finished (exit 1, one line
-each, no traceback); a worker whose parent closes its pipe stops and writes what ran."""
+worker too, a check that prints in the worker never in its messages; a worker that dies costs
+only the tenants it had not finished (exit 1, one line each, no traceback); a worker whose
+parent closes its pipe stops and writes what ran."""
 
 from __future__ import annotations
 
@@ -41,6 +42,8 @@ def probe(credentials, ctx):
         os._exit(3)  # a worker that dies mid-run
     if tenant == os.environ.get("PROBE_SLOW"):
         time.sleep(30)
+    if os.getpid() != int(os.environ["PROBE_PARENT_PID"]):
+        print("a check that prints: not a message to the parent")
     ctx.log.info("probe.ran", f"ran with {credentials['token']}")
     return {"status": "healthy", "message": f"pid {os.getpid()} with {credentials['token']}"}
 
