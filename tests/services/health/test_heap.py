@@ -4,41 +4,68 @@ when the last one ends, and a heap frozen by someone else is left frozen."""
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
+import textwrap
 
 from mercato_int.scope import TenantScope
-from mercato_int.services.health.heap import frozen_heap
+
+
+# The heap is the process's: these run in an interpreter of their own, where no other test's
+# thread (a TUI's check still running, say) plans or runs meanwhile and thaws it under them.
+def _alone(code: str) -> None:
+    run = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True)
+    assert run.returncode == 0, run.stderr.decode()
 
 
 def test_the_heap_is_frozen_while_any_run_lasts_and_thawed_after() -> None:
-    assert gc.get_freeze_count() == 0
-    first, second = frozen_heap(), frozen_heap()
-    first.__enter__()
-    assert gc.get_freeze_count() > 0
-    second.__enter__()  # a second run at the same time (API, TUI)
-    first.__exit__(None, None, None)
-    assert gc.get_freeze_count() > 0  # the second still runs
-    second.__exit__(None, None, None)
-    assert gc.get_freeze_count() == 0
+    _alone(
+        """
+        import gc
+        from mercato_int.services.health.heap import frozen_heap
+
+        assert gc.get_freeze_count() == 0
+        first, second = frozen_heap(), frozen_heap()
+        first.__enter__()
+        assert gc.get_freeze_count() > 0
+        second.__enter__()  # a second run at the same time (API, TUI)
+        first.__exit__(None, None, None)
+        assert gc.get_freeze_count() > 0  # the second still runs
+        second.__exit__(None, None, None)
+        assert gc.get_freeze_count() == 0
+        """
+    )
 
 
 def test_a_heap_frozen_by_someone_else_stays_frozen() -> None:
-    gc.freeze()
-    try:
+    _alone(
+        """
+        import gc
+        from mercato_int.services.health.heap import frozen_heap
+
+        gc.freeze()
         frozen = gc.get_freeze_count()
         with frozen_heap():
             pass
         assert gc.get_freeze_count() >= frozen > 0
-    finally:
-        gc.unfreeze()
+        """
+    )
 
 
 def test_a_run_that_raises_thaws_the_heap() -> None:
-    try:
-        with frozen_heap():
-            raise ValueError("x")
-    except ValueError:
-        pass
-    assert gc.get_freeze_count() == 0
+    _alone(
+        """
+        import gc
+        from mercato_int.services.health.heap import frozen_heap
+
+        try:
+            with frozen_heap():
+                raise ValueError("x")
+        except ValueError:
+            pass
+        assert gc.get_freeze_count() == 0
+        """
+    )
 
 
 def test_a_fleet_plan_and_run_leave_the_heap_as_they_found_it(services) -> None:
