@@ -265,23 +265,31 @@ class HealthFleet:
                 spec = self._spec(scopes, actor, timeout, concurrency[k], correlation)
                 workers.append(await _start(spec, scopes))
             jobs, failures = self.health.plan_all_tenants(shares[0])  # while they start up
+            total: int | None = None  # known once every worker has planned
+            early: list[HealthOutcome] = []  # done before that: told then
+            done = 0
+
+            def tick(outcome: HealthOutcome) -> None:
+                nonlocal done
+                if total is None:
+                    early.append(outcome)
+                    return
+                done += 1
+                if progress is not None:
+                    progress(outcome, done, total)
+
+            # this share runs at once, while the workers still start up and plan theirs
+            own = asyncio.ensure_future(
+                self._here(jobs, actor, timeout, concurrency[0], correlation, tick)
+            )
             for w in workers:
                 await w.read_plan()
             total = len(jobs) + sum(w.checks for w in workers)
             if planned is not None:
                 covered = sum(len(j.integration_ids) for j in jobs)
                 planned(total, covered + sum(w.integrations for w in workers))
-            done = 0
-
-            def tick(outcome: HealthOutcome) -> None:
-                nonlocal done
-                done += 1
-                if progress is not None:
-                    progress(outcome, done, total)
-
-            own = asyncio.ensure_future(
-                self._here(jobs, actor, timeout, concurrency[0], correlation, tick)
-            )
+            for outcome in early:
+                tick(outcome)
             await asyncio.gather(own, *(w.read_outcomes(tick) for w in workers if not w.fatal))
             here = own.result()
         finally:
