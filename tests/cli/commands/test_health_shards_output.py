@@ -104,3 +104,18 @@ def _sleeping(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_a_worker_does_not_import_from_the_directory_it_is_run_in(
+    chatty, cli, monkeypatch, tmp_path
+) -> None:
+    """`python -m` puts the current directory first on sys.path, the console script does not:
+    a `json.py` there (a cron job's scripts folder, /tmp) is not the worker's json module."""
+    cwd = tmp_path / "scripts"
+    cwd.mkdir()
+    (cwd / "json.py").write_text("raise SystemExit('imported json.py from the cwd')\n")
+    monkeypatch.chdir(cwd)
+    run = cli("health", "--all-tenants", "--processes", "2", "--json")
+    assert run.json()["failedTenants"] == [], run.stderr
+    assert run.exit_code == 0
+    assert [i["tenantId"] for i in run.json()["items"]] == TENANTS

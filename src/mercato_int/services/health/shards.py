@@ -350,6 +350,7 @@ async def _start(spec: dict[str, Any], scopes: list[TenantScope]) -> Share:
     debug = os.environ.get("MERCATO_INT_DEBUG") == "1"
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
+        "-P",  # not the current directory first on sys.path (its json.py, say), as -m would
         "-m",
         WORKER,
         stdin=asyncio.subprocess.PIPE,
