@@ -9,6 +9,7 @@ import textwrap
 import pytest
 
 from mercato_int.scope import TenantScope
+from mercato_int.services.health.result import TOO_LONG_NUMBER as TOO_LONG
 from mercato_int.shapes.health import HealthResultShape
 
 HERE = TenantScope()
@@ -125,6 +126,11 @@ def probe(credentials, ctx):
         node = node["d"]
     return {"status": "degraded", "message": "nul\\x00 " + "x" * 200_000 + "\\udcff",
             "details": {"deep": deep, "inf": float("inf"), "big": "y" * 400_000}}
+""",
+    "probe_bigint": """
+def probe(credentials, ctx):
+    return {"status": "degraded", "message": "a long number",
+            "details": {"n": 10 ** 5000, "neg": [-(7 ** 9000)], "small": 12}}
 """,
     "probe_echo": """
 def probe(credentials, ctx):
@@ -374,4 +380,16 @@ def test_a_check_that_returns_what_no_store_takes_is_still_recorded(probes) -> N
     assert probes.state.get("probe_huge", HERE).last_health_check["status"] == "degraded"
     (summary,) = log_rows(probes, "health.check")
     assert summary[1] == "warning"
+    assert_other_untouched(probes)
+
+
+def test_a_number_too_long_for_python_to_print_is_kept_as_text(probes) -> None:
+    """An integer past Python's 4,300-digit limit for int <-> text (sys.int_info) in a check's
+    details: that value is replaced, the check still recorded, not the whole run failing on
+    a ValueError (nor a worker of `health --all-tenants` on its JSON line)."""
+    (o,) = run(probes, "probe_bigint").outcomes
+    assert o.status == "degraded"
+    assert o.details == {"n": TOO_LONG, "neg": [TOO_LONG], "small": 12}
+    assert probes.state.get("probe_bigint", HERE).health_status == "degraded"
+    assert [r[0] for r in log_rows(probes, "health.check")] == ["probe_bigint"]
     assert_other_untouched(probes)

@@ -23,6 +23,10 @@ KEY_PROBLEM = "key_problem"
 MAX_MESSAGE_BYTES = 4096  # a health message is one line for a person, not a payload
 _MAX_DEPTH = 50  # levels of a check's details kept; deeper ones become _DEEPER
 _DEEPER = "(deeper levels left out)"
+# an integer Python will not turn into text (past sys.int_info's 4,300 digits by default):
+# json.dumps would raise on it; far beyond what a detail means anyway
+_MAX_INT_BITS = 4000 * 3  # ~3,600 digits
+TOO_LONG_NUMBER = "(a number too long to keep)"
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,8 @@ def _json_safe(value: Any, depth: int = 0) -> Any:
     if isinstance(value, int | float):
         if isinstance(value, float) and not math.isfinite(value):
             return str(value)  # NaN and Infinity are not JSON
+        if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
+            return TOO_LONG_NUMBER
         return value
     if depth >= _MAX_DEPTH:
         return _DEEPER

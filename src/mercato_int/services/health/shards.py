@@ -11,7 +11,8 @@ streams back one JSON line per outcome (progress here), then what its subscriber
 
 A worker that ends without finishing (killed, crashed, its store lost) costs only the tenants
 it had not finished: each is reported as a failed tenant, with what it said or its exit code,
-and every other share still runs. What it had written stays; a worker killed outright loses
+and every other share still runs (one that fails after its last check, recording them, costs
+every tenant it checked). What it had written stays; a worker killed outright loses
 the outcomes its recorder still held (up to recorder.CHUNK_SECONDS of them), as one process
 killed outright would. Closing a worker's stdin asks it to stop (its recorder writes what
 ran): done when this process is interrupted, fails or ends.
@@ -172,19 +173,24 @@ class Share:
             )
 
     def unfinished(self) -> list[TenantFailure]:
-        """The tenants this share owes, after a fatal end: not planned, or not all checked."""
+        """The tenants this share owes, after a fatal end: not planned, or not all checked.
+        A worker that failed after its last check came back failed while recording them (it
+        never said done: its last chunk may be unwritten): then every tenant it checked."""
         if self.fatal is None:
             return []
         checked: dict[TenantScope, int] = {}
         for o in self.outcomes.values():
             checked[o.scope] = checked.get(o.scope, 0) + 1
         failed = {f.scope for f in self.failures}
-        return [
-            TenantFailure(scope, self.fatal.error, self.fatal.key_problem)
+        owed = [
+            scope
             for scope in self.scopes
             if scope not in failed
             and (scope not in self.per_tenant or checked.get(scope, 0) < self.per_tenant[scope])
         ]
+        if not owed:
+            owed = [scope for scope in self.scopes if scope not in failed and scope in checked]
+        return [TenantFailure(scope, self.fatal.error, self.fatal.key_problem) for scope in owed]
 
     async def stop(self) -> None:
         """Ask the worker to stop (stdin closed), wait for it, kill it if it will not."""
@@ -344,6 +350,7 @@ async def _start(spec: dict[str, Any], scopes: list[TenantScope]) -> Share:
     debug = os.environ.get("MERCATO_INT_DEBUG") == "1"
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
+        "-P",  # not the current directory first on sys.path (its json.py, say), as -m would
         "-m",
         WORKER,
         stdin=asyncio.subprocess.PIPE,

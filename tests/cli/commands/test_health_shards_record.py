@@ -1,0 +1,94 @@
+"""`health --all-tenants --processes N`: a worker that reported every outcome but then failed
+to record them (its last chunk refused by the store) must not pass for a clean run: in one
+process the same failure is an error (exit 4); shared, its tenants are failed tenants, never
+a silent exit 0 with checks that were never recorded."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from mercato_int.scope import TenantScope
+
+TENANTS = [f"t{n}" for n in range(6)]  # t0-t2 here, t3-t5 in the worker
+
+PROBE = """
+integration = {
+    "id": "probe_rec",
+    "title": "Probe rec",
+    "category": "probe",
+    "credentials": {"fields": [{"key": "token", "label": "Token", "type": "secret"}]},
+    "healthCheck": {"service": "probe"},
+}
+
+
+def probe(credentials, ctx):
+    return {"status": "healthy", "message": "fine"}
+
+
+health_checks = {"probe": probe}
+"""
+
+
+@pytest.fixture
+def fleet(providers_dir, services):
+    providers_dir({"probe_rec": PROBE})
+    for tenant in TENANTS:
+        scope = TenantScope("default", tenant)
+        services.credentials.save("probe_rec", {"token": "tok_REC_0001"}, scope, actor="t")
+        services.state.enable(["probe_rec"], scope, actor="t")
+    return services
+
+
+def _refuse_events_of(db_url: str, tenant: str) -> None:
+    """From now on the store refuses the health events of `tenant` (as a full disk or a
+    constraint would): the recorder's chunk holding that tenant's outcome fails."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(db_url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql(
+                "CREATE TRIGGER refuse BEFORE INSERT ON integration_events "
+                f"WHEN NEW.tenant_id = '{tenant}' AND NEW.type = 'integrations.health.checked' "
+                "BEGIN SELECT RAISE(ABORT, 'refused row'); END"
+            )
+        else:
+            conn.exec_driver_sql(
+                "ALTER TABLE integration_events ADD CONSTRAINT refuse CHECK "
+                f"(NOT (tenant_id = '{tenant}' AND type = 'integrations.health.checked'))"
+            )
+    engine.dispose()
+
+
+def _recorded(svc) -> list[str]:
+    from sqlalchemy import text
+
+    with svc.store.engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT tenant_id FROM integration_logs WHERE operation = 'health.check'")
+        ).all()
+    return sorted(r[0] for r in rows)
+
+
+def test_a_worker_whose_last_chunk_is_not_recorded_does_not_pass_for_a_clean_run(
+    fleet, cli, db_url
+) -> None:
+    _refuse_events_of(db_url, "t5")
+    quiet = {"MERCATO_INT_DEBUG": "0"}  # as an operator runs it: errors worded, not raised
+    alone = cli("health", "--all-tenants", "--processes", "1", "--json", env=quiet)
+    assert alone.exit_code == 4, alone.stderr  # one process: the store's error
+    assert "refuse" in alone.stderr  # SQLite: "refused row"; Postgres: constraint "refuse"
+
+    shared = cli("health", "--all-tenants", "--processes", "2", "--json", env=quiet)
+    unrecorded = [t for t in TENANTS if t not in _recorded(fleet)]
+    assert unrecorded  # the worker's chunk (t3-t5) was refused
+    failed = [f["tenantId"] for f in shared.json()["failedTenants"]]
+    assert shared.exit_code == 1, shared.stderr
+    assert set(unrecorded) <= set(failed)  # each check not recorded is said so
+    assert all("refuse" in f["error"] for f in shared.json()["failedTenants"])
+    assert "Traceback" not in shared.stderr
+    assert os.linesep.join(  # one line each
+        line for line in shared.stderr.splitlines() if "was not checked" in line
+    ).count("error: tenant") == len(failed)
