@@ -6,6 +6,7 @@ each:
                  "failed": [[org, tenant, error, keyProblem], ...]}}
     {"outcome": [index, subject, ids, owner, org, tenant, status, message, details,
                  latencyMs, checkedAt, error]}                      (one per check, as it ends)
+    {"written": [index, ...]}                       (outcomes stored: state, events, log entry)
     {"done": [[eventId, type, subject, org, tenant, actor, payload, createdAt, subscriber,
                error], ...]}                                        (subscribers that failed)
     {"fatal": {"error": "...", "key": false}}                       (it could not go on)
@@ -106,6 +107,9 @@ def run(spec: dict[str, Any], stdin: BinaryIO, report: Reporter) -> None:
                     outcome_line(index[o.scope, o.integration_ids], o)
                 ),
                 correlation_id=spec["correlation"],
+                written=lambda outcomes: report.send(
+                    {"written": [index[o.scope, o.integration_ids] for o in outcomes]}
+                ),
             )
 
         try:

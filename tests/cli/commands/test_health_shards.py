@@ -113,7 +113,8 @@ def test_a_worker_that_dies_costs_only_the_tenants_it_had_not_finished(
     fleet, cli, monkeypatch
 ) -> None:
     monkeypatch.setenv("PROBE_DOOMED", "t4")
-    # two checks at once in all: one in the worker, which takes t3, then t4 (and dies)
+    # two checks at once in all: one in the worker, which takes t3, then t4 (and dies before
+    # its recorder wrote t3's outcome: t3 ran, and is owed all the same)
     run = cli("health", "--all-tenants", "--processes", "2", "--concurrency", "2", "--json")
     assert run.exit_code == 1, run.stderr
     assert _items(run) == [(t, "probe_fleet", "healthy") for t in ["t0", "t1", "t2", "t3"]]
@@ -124,13 +125,39 @@ def test_a_worker_that_dies_costs_only_the_tenants_it_had_not_finished(
             "error": "its worker process ended (exit code 3) before all its checks were done: "
             "run the command again",
         }
-        for t in ["t4", "t5"]
+        for t in ["t3", "t4", "t5"]
     ]
     lines = [line for line in run.stderr.splitlines() if "was not checked" in line]
-    assert [line.split(" · ")[0] for line in lines] == ["error: tenant t4", "error: tenant t5"]
+    assert [line.split(" · ")[0] for line in lines] == [f"error: tenant t{n}" for n in (3, 4, 5)]
     assert "Traceback" not in run.stderr
     status, _ = _recorded(fleet)
     assert [status[t] for t in ["t0", "t1", "t2"]] == ["healthy"] * 3  # this share's, written
+    assert status["t3"] is None  # shown as it ran, reported as owed: it was never stored
+
+
+def test_a_dead_workers_tenants_are_owed_unless_all_their_outcomes_were_stored() -> None:
+    from datetime import UTC, datetime
+
+    from mercato_int.services.health.jobs import TenantFailure
+    from mercato_int.services.health.result import HealthOutcome
+    from mercato_int.services.health.shards import Share
+
+    scopes = [TenantScope("o", t) for t in ["a", "b", "c", "d", "e"]]
+
+    def outcome(tenant: str, error: str | None = None) -> HealthOutcome:
+        now = datetime.now(UTC)
+        scope = TenantScope("o", tenant)
+        return HealthOutcome("x", ("x",), "x", scope, "healthy", "", None, 1, now, error)
+
+    share = Share(scopes=scopes, proc=None)  # type: ignore[arg-type]
+    share.per_tenant = {s: 1 for s in scopes[:4]}  # e: not planned (a failure of its own)
+    share.failures = [TenantFailure(scopes[4], "cannot read it")]
+    share.outcomes = {0: outcome("a"), 1: outcome("b"), 2: outcome("c", "key_problem")}
+    share.stored = {0}  # a stored; b ran, not stored; c a key problem (never stored); d not run
+    share.fatal = TenantFailure(scopes[0], "it died")
+    assert [f.scope.tenant_id for f in share.unfinished()] == ["b", "d"]
+    share.fatal = None  # it said done: nothing owed
+    assert share.unfinished() == []
 
 
 def test_a_worker_stops_when_its_parent_closes_the_pipe_and_writes_what_ran(

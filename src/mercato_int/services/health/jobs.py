@@ -78,6 +78,19 @@ class HealthRun:
 
 
 Progress = Callable[[HealthOutcome, int, int], None]  # (outcome, done, total)
+Written = Callable[[list[HealthOutcome]], None]  # outcomes whose state, events, log are stored
+MAX_TIMEOUT = 3600.0  # seconds: a check that needs longer is not a health check
+
+
+def check_limits(timeout: float, concurrency: int) -> None:
+    """InvalidInput for a run's timeout or concurrency out of bounds (NaN and infinity too)."""
+    from mercato_int.errors import InvalidInput, msg
+
+    if not 0 < timeout <= MAX_TIMEOUT:
+        most = f"{MAX_TIMEOUT:g}"
+        raise InvalidInput(msg("state.health.bad_timeout", timeout=f"{timeout:g}", most=most))
+    if concurrency < 1:
+        raise InvalidInput(msg("state.health.bad_concurrency", concurrency=concurrency))
 
 
 def new_correlation_id() -> str:

@@ -23,7 +23,7 @@ from mercato_int.services.health.result import LOG_LEVEL
 
 if TYPE_CHECKING:
     from mercato_int.services.events import DeliveryFailure, Event
-    from mercato_int.services.health.jobs import HealthJob
+    from mercato_int.services.health.jobs import HealthJob, Written
     from mercato_int.services.health.result import HealthOutcome
     from mercato_int.services.health.service import HealthService
 
@@ -43,8 +43,10 @@ class Recorder:
         correlation_id: str,
         chunk: int | None = None,
         seconds: float | None = None,
+        written: Written | None = None,
     ) -> None:
         self.service = service
+        self.written = written  # told each chunk once stored (the workers of a fleet run)
         self.actor = actor
         self.correlation_id = correlation_id
         self.chunk = max(1, CHUNK if chunk is None else chunk)
@@ -100,6 +102,8 @@ class Recorder:
         if items:
             events = self._state_and_events(items)
             self._log(items)
+            if self.written is not None:
+                self.written([outcome for _, outcome in items])
             self.failures.extend(self.service.events.deliver(events))
 
     def _state_and_events(self, items: list[tuple[HealthJob, HealthOutcome]]) -> list[Event]:

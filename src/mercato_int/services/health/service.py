@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from mercato_int.errors import InvalidInput, KeyProblem, msg
+from mercato_int.errors import KeyProblem
 from mercato_int.registry import Registry
 from mercato_int.scope import TenantScope
 from mercato_int.services.credentials.bulk import open_bulk
@@ -37,10 +37,13 @@ from mercato_int.services.health.context import HealthClients, HealthContext, Re
 from mercato_int.services.health.facts import RegistryFacts
 from mercato_int.services.health.heap import frozen_heap
 from mercato_int.services.health.jobs import (
+    MAX_TIMEOUT,
     HealthJob,
     HealthRun,
     Progress,
     TenantFailure,
+    Written,
+    check_limits,
     new_correlation_id,
     scoped_command,
 )
@@ -63,7 +66,7 @@ if TYPE_CHECKING:
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_CONCURRENCY = 16
-__all__ = ["OPERATION", "HealthRun", "HealthService", "scoped_command"]
+__all__ = ["MAX_TIMEOUT", "OPERATION", "HealthRun", "HealthService", "scoped_command"]
 
 
 class HealthService:
@@ -263,17 +266,14 @@ class HealthService:
         concurrency: int = DEFAULT_CONCURRENCY,
         progress: Progress | None = None,
         correlation_id: str | None = None,
+        written: Written | None = None,
     ) -> HealthRun:
-        """`run` for callers that already have an event loop (the TUI)."""
-        if not 0 < timeout <= MAX_TIMEOUT:  # NaN and infinity too
-            raise InvalidInput(
-                msg("state.health.bad_timeout", timeout=f"{timeout:g}", most=f"{MAX_TIMEOUT:g}")
-            )
-        if concurrency < 1:
-            raise InvalidInput(msg("state.health.bad_concurrency", concurrency=concurrency))
+        """`run` for callers that already have an event loop (the TUI); `written` hears each
+        chunk of outcomes once stored."""
+        check_limits(timeout, concurrency)
         run = HealthRun(outcomes=[], correlation_id=correlation_id or new_correlation_id())
         clients = HealthClients(timeout=timeout, max_connections=max(concurrency * 2, 10))
-        recorder = Recorder(self, actor=actor, correlation_id=run.correlation_id)
+        recorder = Recorder(self, actor=actor, correlation_id=run.correlation_id, written=written)
         workers = Workers()
         outcomes: list[HealthOutcome | None] = [None] * len(jobs)
         queued = iter(enumerate(jobs))
@@ -395,6 +395,3 @@ class HealthService:
         except Exception as exc:  # a result object whose attributes raise
             status, message, details = "unhealthy", f"check failed: {describe(exc)}", None
         return finish(status, message, details)
-
-
-MAX_TIMEOUT = 3600.0  # seconds: a check that needs longer is not a health check

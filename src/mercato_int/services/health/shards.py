@@ -3,19 +3,19 @@
 One process runs checks on one core: the checks' HTTP clients, the outcomes' shaping and
 writing all hold one interpreter lock. With several cores and many tenants, the tenants are cut
 into contiguous shares, in the order they are checked; this process plans and runs the first
-share while each other share runs in a worker process of its own
-(`python -m mercato_int.workers.health`), built from the same settings: it reads
-its own credentials with the same master keys (nothing secret crosses the pipe but the store's
-URL), and records its outcomes (state, log, events) under the run's one correlation id. It
-streams back one JSON line per outcome (progress here), then what its subscribers failed on.
+share while each other share runs in a worker process of its own (`python -P -m
+mercato_int.workers.health`), built from the same settings: it reads its own credentials with
+the same master keys (nothing secret crosses the pipe but the store's URL and the value of
+MERCATO_INT_MASTER_KEY, which it inherits anyway), and records its outcomes (state, log,
+events) under the run's one correlation id. It streams back one JSON line per outcome
+(progress here), which outcomes it has stored, then what its subscribers failed on.
 
 A worker that ends without finishing (killed, crashed, its store lost) costs only the tenants
-it had not finished: each is reported as a failed tenant, with what it said or its exit code,
-and every other share still runs (one that fails after its last check, recording them, costs
-every tenant it checked). What it had written stays; a worker killed outright loses
-the outcomes its recorder still held (up to recorder.CHUNK_SECONDS of them), as one process
-killed outright would. Closing a worker's stdin asks it to stop (its recorder writes what
-ran): done when this process is interrupted, fails or ends.
+it had not finished (`Share.unfinished`): not planned, not all checked, or checked but not all
+stored (killed outright, its recorder still held them; or the store refused them). Each is
+reported as a failed tenant with what the worker said or its exit code, and every other share
+still runs. Closing a worker's stdin asks it to stop (its recorder writes what ran): done when
+this process is interrupted, fails or ends.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from mercato_int.services.health.jobs import (
     TenantFailure,
     new_correlation_id,
 )
+from mercato_int.services.health.result import KEY_PROBLEM
 from mercato_int.services.health.shard_messages import (
     delivery_failure_of,
     outcome_of,
@@ -101,6 +102,7 @@ class Share:
     per_tenant: dict[TenantScope, int] = field(default_factory=dict)  # checks planned
     failures: list[TenantFailure] = field(default_factory=list)
     outcomes: dict[int, HealthOutcome] = field(default_factory=dict)
+    stored: set[int] = field(default_factory=set)  # outcomes it said it has written
     delivery: list[DeliveryFailure] = field(default_factory=list)
     finished: bool = False
     fatal: TenantFailure | None = None  # what it said when it could not go on
@@ -148,6 +150,8 @@ class Share:
                     break
                 self.outcomes[index] = outcome
                 tick(outcome)
+            elif message is not None and isinstance(message.get("written"), list):
+                self.stored.update(i for i in message["written"] if isinstance(i, int))
             elif message is not None and "done" in message:
                 try:
                     self.delivery = [delivery_failure_of(d) for d in message["done"]]
@@ -173,24 +177,28 @@ class Share:
             )
 
     def unfinished(self) -> list[TenantFailure]:
-        """The tenants this share owes, after a fatal end: not planned, or not all checked.
-        A worker that failed after its last check came back failed while recording them (it
-        never said done: its last chunk may be unwritten): then every tenant it checked."""
+        """The tenants this share owes, after a fatal end: not planned, not all checked, or
+        checked but not all written (the worker says which outcomes it has stored; one it
+        ran but did not store, killed or refused by the store, is owed too)."""
         if self.fatal is None:
             return []
         checked: dict[TenantScope, int] = {}
-        for o in self.outcomes.values():
+        unstored: set[TenantScope] = set()
+        for i, o in self.outcomes.items():
             checked[o.scope] = checked.get(o.scope, 0) + 1
+            if i not in self.stored and o.error != KEY_PROBLEM:  # key problems: never stored
+                unstored.add(o.scope)
         failed = {f.scope for f in self.failures}
-        owed = [
-            scope
+        return [
+            TenantFailure(scope, self.fatal.error, self.fatal.key_problem)
             for scope in self.scopes
             if scope not in failed
-            and (scope not in self.per_tenant or checked.get(scope, 0) < self.per_tenant[scope])
+            and (
+                scope not in self.per_tenant
+                or checked.get(scope, 0) < self.per_tenant[scope]
+                or scope in unstored
+            )
         ]
-        if not owed:
-            owed = [scope for scope in self.scopes if scope not in failed and scope in checked]
-        return [TenantFailure(scope, self.fatal.error, self.fatal.key_problem) for scope in owed]
 
     async def stop(self) -> None:
         """Ask the worker to stop (stdin closed), wait for it, kill it if it will not."""
