@@ -199,7 +199,9 @@ def test_a_worker_stops_when_its_parent_closes_the_pipe_and_writes_what_ran(
 def test_processes_is_checked_before_anything_runs(fleet, cli) -> None:
     zero = cli("health", "--all-tenants", "--processes", "0")
     assert zero.exit_code == 2
-    assert zero.stderr.splitlines()[0] == "error: --processes must be at least 1, not 0"
+    assert zero.stderr.splitlines()[0] == "error: --processes must be from 1 to 64, not 0"
+    many = cli("health", "--all-tenants", "--processes", "65")
+    assert many.exit_code == 2 and "not 65" in many.stderr.splitlines()[0]
     alone = cli("health", "--all", "--processes", "2")
     assert alone.exit_code == 2
     assert "use it with --all-tenants" in alone.stderr.splitlines()[0]

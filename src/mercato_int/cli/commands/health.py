@@ -91,8 +91,11 @@ def health(
         )
     if concurrency < 1:
         raise InvalidInput(t("state.health.bad_concurrency_flag", concurrency=concurrency))
-    if processes is not None and processes < 1:
-        raise InvalidInput(t("state.health.bad_processes_flag", processes=processes))
+    from mercato_int.services.health.shards import MOST_PROCESSES
+
+    if processes is not None and not 1 <= processes <= MOST_PROCESSES:
+        most = MOST_PROCESSES
+        raise InvalidInput(t("state.health.bad_processes_flag", processes=processes, most=most))
     if processes is not None and not all_tenants:
         raise InvalidInput(t("state.health.processes_need_all_tenants"))
     # Running checks writes state, logs and events: integrations.manage, in every tenant.

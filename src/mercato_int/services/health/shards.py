@@ -55,7 +55,8 @@ if TYPE_CHECKING:
 
 WORKER = "mercato_int.workers.health"
 TENANTS_PER_PROCESS = 200  # fewer: a worker's start-up (~0.5 s of CPU) costs more than it saves
-MAX_PROCESSES = 8
+MAX_PROCESSES = 8  # chosen by default at most
+MOST_PROCESSES = 64  # asked for at most (each is an interpreter, a store connection, a pool)
 STOP_SECONDS = 15.0  # how long a worker asked to stop gets to write what ran, before a kill
 Planned = Callable[[int, int], None]  # (checks, integrations they cover), once all are planned
 
