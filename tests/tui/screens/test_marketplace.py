@@ -39,7 +39,7 @@ async def test_shows_bundles_and_standalone_cards_in_the_scope(make_app):
         head = str(cards[0].query_one(".card-title", Static).render())
         assert head == "5 integrations · 0 enabled"
         tile = app.screen.query_one("#tile-gateway_stripe", IntegrationTile)
-        texts = [str(s.render()) for s in tile.query(Static)]
+        texts = [str(line) for line in tile.lines()]
         assert texts[:3] == ["Stripe –", "○ Disabled", "Payment  no creds"]  # unconfigured
 
 
@@ -131,9 +131,9 @@ async def test_activity_sparkline_and_error_rate_from_the_logs(make_app, write_l
         stripe = app.screen.query_one("#tile-gateway_stripe", IntegrationTile)
         await settle(pilot)
         assert stripe.activity.daily[-1] == 8
-        assert str(stripe.query_one(".tile-errors", Static).render()) == "25%"
+        assert str(stripe.lines()[3]).endswith("   25%")  # right-aligned in its six cells
         dhl = app.screen.query_one("#tile-carrier_dhl", IntegrationTile)
-        assert str(dhl.query_one(".tile-errors", Static).render()) == "  —"
+        assert str(dhl.lines()[3]).endswith("▁     —")
 
 
 async def test_switch_scope_changes_header_and_rejects_bad_ids(make_app, write_logs):
