@@ -8,6 +8,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.color import Color
 from textual.containers import Grid, Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
@@ -87,12 +88,6 @@ class IntegrationTile(Widget, can_focus=True):
     drawn by Textual's own renderable in its colours, the error rate right-aligned in six
     cells."""
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"tile--spark-max", "tile--spark-min"}
-    # the colours of Textual's Sparkline widget
-    DEFAULT_CSS = """
-    IntegrationTile > .tile--spark-max { color: $primary; }
-    IntegrationTile > .tile--spark-min { color: $primary 30%; }
-    """
     RATE_CELLS = 6  # the error rate's column (it was a Static of this width)
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -162,15 +157,16 @@ class IntegrationTile(Widget, can_focus=True):
         return Content("\n").join(self.lines())
 
     def _sparkline(self, width: int) -> Text:
-        """Textual's Sparkline widget's drawing: its renderable, in its colours over the
-        tile's background."""
+        """Textual's Sparkline widget's drawing: its renderable, in its colours ($primary,
+        and $primary at 30% for the smallest values) over the tile's background. (The
+        colours are the theme's, not component classes: each of those is styled with every
+        tile mounted.)"""
         if width <= 0:
             return Text()
-
         data = list(self.activity.daily) if self.activity else [0] * 30
         _, base = self.background_colors
-        low = base + self.get_component_styles("tile--spark-min").color
-        high = base + self.get_component_styles("tile--spark-max").color
+        primary = Color.parse(self.app.theme_variables.get("primary", "blue"))
+        low, high = base + primary.multiply_alpha(0.3), base + primary
         drawn = SparklineRenderable(
             data, width=width, height=1, min_color=low.rich_color, max_color=high.rich_color
         )
