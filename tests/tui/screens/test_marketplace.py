@@ -136,6 +136,34 @@ async def test_activity_sparkline_and_error_rate_from_the_logs(make_app, write_l
         assert str(dhl.lines()[3]).endswith("▁     —")
 
 
+async def test_the_figures_are_read_once_the_first_screen_is_painted(
+    make_app, write_logs, monkeypatch
+):
+    """The 30-day figures' worker starts after the first paint (not during the start-up):
+    the tiles show `…` until then, then the figures, once per scope."""
+    from mercato_int.tui.screens.marketplace import MarketplaceScreen
+
+    write_logs("gateway_stripe", 8)  # 2 errors of 8
+    started: list[tuple[bool, list[str]]] = []
+    load = MarketplaceScreen._load_activity
+
+    def spy(self, scope):
+        rates = [str(t.lines()[3]).strip()[-1] for t in self.query(IntegrationTile)]
+        started.append((self._painted, rates))
+        return load(self, scope)
+
+    monkeypatch.setattr(MarketplaceScreen, "_load_activity", spy)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert len(started) == 1
+        painted, rates = started[0]
+        assert painted and rates and set(rates) == {"…"}  # painted, the figures pending
+        stripe = app.screen.query_one("#tile-gateway_stripe", IntegrationTile)
+        assert stripe.activity is not None and stripe.activity.total == 8
+        assert str(stripe.lines()[3]).endswith("   25%")
+
+
 async def test_switch_scope_changes_header_and_rejects_bad_ids(make_app, write_logs):
     write_logs("gateway_stripe", 4, scope=TenantScope(tenant_id="acme"))
     app = make_app()
