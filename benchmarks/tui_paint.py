@@ -171,7 +171,7 @@ def main() -> None:
     cold: dict[str, float] = {}
     if args.cold:  # once each, the registry cache removed first (discovery runs again)
         for label, command, env, marks in cases[1:]:
-            for file in Path(env["MERCATO_INT_HOME"], "cache").glob("registry-*.json"):
+            for file in Path(env["MERCATO_INT_HOME"], "cache").glob("registry-*"):
                 file.unlink()
             cold[label] = paint_again(command, env, marks, args.size)[0]
     hello_ms = statistics.median(t for t, _ in runs[cases[0][0]]) * 1000
