@@ -302,3 +302,19 @@ def test_a_write_removes_other_cache_files_unused_for_a_month(setup) -> None:
     run()
     assert not old_other.exists() and not old_tmp.exists()
     assert recent_other.exists() and new_tmp.exists() and current.exists()
+
+
+def test_the_metadata_headers_are_the_distributions_own() -> None:
+    """The entry points' distributions are named by their metadata's headers only (its body,
+    the long description, is not parsed): the same Name and Version as `dist.metadata`, for
+    every installed distribution."""
+    from importlib.metadata import distributions
+
+    from mercato_int.registry.cache import _metadata_head
+
+    seen = 0
+    for dist in distributions():
+        head = _metadata_head(dist)
+        assert (head.get("Name"), head.get("Version")) == (dist.metadata["Name"], dist.version)
+        seen += 1
+    assert seen > 10

@@ -37,12 +37,15 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mercato_int.registry.catalog import ProviderSource, Registry
 from mercato_int.registry.models import IntegrationBundle, IntegrationDefinition
 from mercato_int.registry.problems import Problem
 from mercato_int.registry.trusted import dump, load
+
+if TYPE_CHECKING:
+    from importlib.metadata import Distribution
 
 FORMAT = 3  # 3: marshal, models as rows (2: JSON, models as dicts of their fields)
 RACY_SECONDS = 2.0  # files changed this recently: the cache is not written
@@ -121,16 +124,27 @@ def _entry_points() -> list[list[str | None]]:
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         dist = ep.dist
         where = getattr(dist, "_path", None)
+        head = _metadata_head(dist) if dist else {}
         out.append(
             [
                 ep.name,
                 ep.value,
-                dist.metadata["Name"] if dist else None,
-                dist.version if dist else None,
+                head.get("Name") if dist else None,
+                head.get("Version") if dist else None,
                 json.dumps(_stat(Path(where))) if where else None,
             ]
         )
     return out
+
+
+def _metadata_head(dist: Distribution) -> Mapping[str, str]:
+    """A distribution's metadata headers (Name, Version), as `dist.metadata` has them,
+    without parsing its body: the long description (mercato-int's is its README, 100 KB)
+    was most of the time to look the entry points up (4 ms of each start)."""
+    from email.parser import HeaderParser
+
+    text = dist.read_text("METADATA") or dist.read_text("PKG-INFO") or ""
+    return HeaderParser().parsestr(text.partition("\n\n")[0])  # type: ignore[return-value]
 
 
 def _stat(path: str | Path) -> Stat:
