@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.segment import Segment
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -171,8 +172,11 @@ class IntegrationTile(Widget, can_focus=True):
             data, width=width, height=1, min_color=low.rich_color, max_color=high.rich_color
         )
         # its __rich_console__ uses neither the console nor the options when given a width
-        segments = drawn.__rich_console__(None, None)  # type: ignore[arg-type]
-        return Text.assemble(*((s.text, s.style) for s in segments))
+        line = Text()
+        for segment in drawn.__rich_console__(None, None):  # type: ignore[arg-type]
+            if isinstance(segment, Segment):  # (it yields only Segments)
+                line.append(segment.text, segment.style)
+        return line
 
     def action_open(self) -> None:
         self.app.open_integration(self.item.definition.id)  # type: ignore[attr-defined]
