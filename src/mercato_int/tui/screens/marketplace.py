@@ -91,11 +91,9 @@ class MarketplaceScreen(SteadyScreen[None]):
         self._shown: tuple[str, str | None, TenantScope] | None = None
         # 30-day figures of every integration in a scope: a scan of a month of logs, so
         # typing in the search box reuses them; a refresh, a new scope or a return here
-        # computes them again.
+        # computes them again. Not before the first paint (a worker thread would take the
+        # interpreter from its mount and layout): the scope waits (`_first_paint`).
         self._activity: tuple[TenantScope, dict[str, Activity]] | None = None
-        # Until the first paint, the figures are not read (a worker thread would take the
-        # interpreter from the first screen's mounting and layout): the scope to read them
-        # for is kept here, and read once that screen is on the terminal (`_painted`).
         self._painted = False
         self._activity_waiting: TenantScope | None = None
 
@@ -191,8 +189,7 @@ class MarketplaceScreen(SteadyScreen[None]):
         await cards.show(entries, y=0 if refiltered else None)
         if figures is None and self._painted:
             self._load_activity(self.app.scope)
-        elif figures is None:
-            self._activity_waiting = self.app.scope  # read once painted (`_first_paint`)
+        self._activity_waiting = self.app.scope if figures is None and not self._painted else None
         if refiltered and focused and focused.startswith("tile-"):
             index = cards.entry_of(focused.removeprefix("tile-"))
             if index is not None:
@@ -377,8 +374,7 @@ class MarketplaceScreen(SteadyScreen[None]):
             self.call_after_refresh(self._first_paint)
 
     def _first_paint(self) -> None:
-        """The first screen is on the terminal: the app's start-up is over, and the 30-day
-        figures its tiles show as `…` are read now."""
+        """The first screen is on the terminal: start-up is over, the figures (`…`) are read."""
         self._painted = True
         self.app.started()
         waiting, self._activity_waiting = self._activity_waiting, None
