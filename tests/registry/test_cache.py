@@ -69,7 +69,7 @@ def test_a_second_run_imports_no_provider(setup) -> None:
     assert imported == []
     assert second == first
     assert list(second) == list(first)  # the same order
-    (file,) = cache.glob("registry-*.json")
+    (file,) = cache.glob("registry-*.marshal")
     assert stat.S_IMODE(file.stat().st_mode) == 0o600
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700
 
@@ -105,11 +105,13 @@ def test_any_change_discovers_again(setup, change: str) -> None:
     assert run()[1] == []  # and cached again
 
 
-@pytest.mark.parametrize("garbage", [b"", b"{not json", b'{"format": 1}', b"\x00\xff" * 10])
+@pytest.mark.parametrize(
+    "garbage", [b"", b"{not json", b'{"format": 1}', b"\x00\xff" * 10, b"x\n" + b"\xfb" * 9]
+)
 def test_a_corrupt_cache_is_ignored_and_rebuilt(setup, garbage: bytes) -> None:
     _root, cache, run = setup
     first, _ = run()
-    (file,) = cache.glob("registry-*.json")
+    (file,) = cache.glob("registry-*.marshal")
     file.write_bytes(garbage)
     again, imported = run()
     assert imported == ["alpha_one", "beta_one"]
@@ -117,10 +119,27 @@ def test_a_corrupt_cache_is_ignored_and_rebuilt(setup, garbage: bytes) -> None:
     assert run()[1] == []  # rewritten whole
 
 
+@pytest.mark.parametrize("document", [[1, 2], {"format": 2}, {"format": 3}, "text"])
+def test_a_checksummed_file_that_is_no_registry_is_ignored(setup, document) -> None:
+    """The checksum matches, the body is `marshal`'s, but not a registry of this format."""
+    import hashlib
+    import marshal
+
+    _root, cache, run = setup
+    first, _ = run()
+    (file,) = cache.glob("registry-*.marshal")
+    body = marshal.dumps(document)
+    file.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+    again, imported = run()
+    assert imported == ["alpha_one", "beta_one"]
+    assert again == first
+    assert run()[1] == []
+
+
 def test_files_changed_just_now_are_not_cached(tmp_path: Path, providers_dir) -> None:
     root = providers_dir({"alpha": _provider(tmp_path / "m", "alpha_one", "Alpha")})
     discover_cached([root], cache_dir=tmp_path / "cache")  # default: the last 2 s are racy
-    assert not list((tmp_path / "cache").glob("registry-*.json"))
+    assert not list((tmp_path / "cache").glob("registry-*.marshal"))
 
 
 def test_health_checks_of_a_cached_registry_import_their_provider(setup) -> None:
@@ -170,52 +189,69 @@ def test_the_cached_definitions_are_the_validated_ones(setup) -> None:
 
 
 def _rewrite(file: Path, edit, *, checksum: bool) -> None:
-    """`edit` applied to the cache's JSON; its checksum made to match again or not."""
+    """`edit` applied to the first integration's row in the cache; its checksum made to
+    match again or not."""
     import hashlib
-    import json
+    import marshal
 
     _digest, _, body = file.read_bytes().partition(b"\n")
-    doc = json.loads(body)
-    edit(doc)
-    new = json.dumps(doc).encode()
+    doc = marshal.loads(body)
+    at, row = doc["integrations"][0]
+    doc["integrations"][0] = [at, edit(list(row))]
+    new = marshal.dumps(doc)
     digest = hashlib.sha256(new if checksum else body).hexdigest().encode()
     file.write_bytes(digest + b"\n" + new)
 
 
-def _retitle(doc: dict) -> None:
-    doc["integrations"][0][1]["title"] = "Edited"
+def _at(name: str) -> int:
+    """A field's place in a cached row (the model's field order)."""
+    from mercato_int.registry.models import IntegrationDefinition
+
+    return list(IntegrationDefinition.model_fields).index(name)
 
 
-def _unknown_key(doc: dict) -> None:
-    doc["integrations"][0][1]["surprise"] = 1
+def _retitle(row: list) -> object:
+    row[_at("title")] = "Edited"
+    return tuple(row)
 
 
-def _required_missing(doc: dict) -> None:
-    del doc["integrations"][0][1]["title"]
+def _a_field_too_many(row: list) -> object:
+    return (*row, 1)
 
 
-def _tags_not_a_list(doc: dict) -> None:
-    doc["integrations"][0][1]["tags"] = {"a": 1}
+def _a_field_missing(row: list) -> object:
+    return tuple(row[:-1])
 
 
-def _credentials_not_a_dict(doc: dict) -> None:
-    doc["integrations"][0][1]["credentials"] = ["x"]
+def _tags_not_a_tuple(row: list) -> object:
+    row[_at("tags")] = {"a": 1}
+    return tuple(row)
+
+
+def _credentials_not_a_row(row: list) -> object:
+    row[_at("credentials")] = ["x"]
+    return tuple(row)
+
+
+def _not_a_row(row: list) -> object:
+    return {"id": row[_at("id")], "title": "Alpha", "category": "payment"}
 
 
 @pytest.mark.parametrize(
     ("edit", "checksum"),
     [
         (_retitle, False),  # edited or damaged since written: the checksum no longer matches
-        (_unknown_key, True),  # the wrong shape under a matching checksum
-        (_required_missing, True),
-        (_tags_not_a_list, True),
-        (_credentials_not_a_dict, True),
+        (_a_field_too_many, True),  # the wrong shape under a matching checksum
+        (_a_field_missing, True),
+        (_tags_not_a_tuple, True),
+        (_credentials_not_a_row, True),
+        (_not_a_row, True),
     ],
 )
 def test_a_cache_edited_or_of_the_wrong_shape_is_rebuilt(setup, edit, checksum: bool) -> None:
     _root, cache, run = setup
     first, _ = run()
-    (file,) = cache.glob("registry-*.json")
+    (file,) = cache.glob("registry-*.marshal")
     _rewrite(file, edit, checksum=checksum)
     again, imported = run()
     assert imported == ["alpha_one", "beta_one"]  # discovered, not read
@@ -249,9 +285,9 @@ def test_a_write_removes_other_cache_files_unused_for_a_month(setup) -> None:
 
     _root, cache, run = setup
     run()
-    (current,) = cache.glob("registry-*.json")
+    (current,) = cache.glob("registry-*.marshal")
     month_old = time.time() - 31 * 86400
-    old_other = cache / "registry-0123456789abcdef.json"  # another path, or format 1
+    old_other = cache / "registry-0123456789abcdef.json"  # another path, or format 2
     recent_other = cache / "registry-fedcba9876543210.json"
     old_tmp = cache / ".registry-abc.tmp"
     new_tmp = cache / ".registry-def.tmp"
@@ -266,3 +302,19 @@ def test_a_write_removes_other_cache_files_unused_for_a_month(setup) -> None:
     run()
     assert not old_other.exists() and not old_tmp.exists()
     assert recent_other.exists() and new_tmp.exists() and current.exists()
+
+
+def test_the_metadata_headers_are_the_distributions_own() -> None:
+    """The entry points' distributions are named by their metadata's headers only (its body,
+    the long description, is not parsed): the same Name and Version as `dist.metadata`, for
+    every installed distribution."""
+    from importlib.metadata import distributions
+
+    from mercato_int.registry.cache import _metadata_head
+
+    seen = 0
+    for dist in distributions():
+        head = _metadata_head(dist)
+        assert (head.get("Name"), head.get("Version")) == (dist.metadata["Name"], dist.version)
+        seen += 1
+    assert seen > 10

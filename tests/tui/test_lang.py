@@ -33,7 +33,7 @@ async def test_the_marketplace_in_polish(make_app, polish):
             "Konfiguruj pakiet",
         ]
         tile = app.screen.query_one("#tile-gateway_stripe", IntegrationTile)
-        texts = [str(s.render()) for s in tile.query(Static)]
+        texts = [str(line) for line in tile.lines()]
         assert texts[1:3] == ["○ Wyłączona", "Płatności  bez danych"]
         assert app.screen.query_one("#search", Input).placeholder == "Szukaj… (/)"
         section = app.screen.query_one(".section-title", Static)

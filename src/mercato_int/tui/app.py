@@ -16,6 +16,8 @@ from mercato_int.tui.calls import ServiceCalls
 from mercato_int.tui.widgets.key_labels import describe_bindings
 
 if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
     from mercato_int.scope import TenantScope
     from mercato_int.services import Services
 
@@ -111,6 +113,15 @@ class MercatoApp(App[None]):
             severity="error",
             timeout=8,
         )
+
+    def update_styles(self, node: DOMNode, animate: bool = True) -> None:
+        # A widget not yet mounted is styled whole when it is (`App._register` applies the
+        # stylesheet to every widget it mounts): a class it is given before that (a Button
+        # sets three in its constructor, for its variant and looks) need not restyle it
+        # then. Textual restyles it at once, matching every rule: some 10 times per card of
+        # the marketplace's first paint.
+        if node is self or node.is_attached:
+            super().update_styles(node, animate=animate)
 
     def started(self) -> None:
         """The first screen is painted: the objects made so far (most of them live as long as

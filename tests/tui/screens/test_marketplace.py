@@ -39,7 +39,7 @@ async def test_shows_bundles_and_standalone_cards_in_the_scope(make_app):
         head = str(cards[0].query_one(".card-title", Static).render())
         assert head == "5 integrations · 0 enabled"
         tile = app.screen.query_one("#tile-gateway_stripe", IntegrationTile)
-        texts = [str(s.render()) for s in tile.query(Static)]
+        texts = [str(line) for line in tile.lines()]
         assert texts[:3] == ["Stripe –", "○ Disabled", "Payment  no creds"]  # unconfigured
 
 
@@ -131,9 +131,37 @@ async def test_activity_sparkline_and_error_rate_from_the_logs(make_app, write_l
         stripe = app.screen.query_one("#tile-gateway_stripe", IntegrationTile)
         await settle(pilot)
         assert stripe.activity.daily[-1] == 8
-        assert str(stripe.query_one(".tile-errors", Static).render()) == "25%"
+        assert str(stripe.lines()[3]).endswith("   25%")  # right-aligned in its six cells
         dhl = app.screen.query_one("#tile-carrier_dhl", IntegrationTile)
-        assert str(dhl.query_one(".tile-errors", Static).render()) == "  —"
+        assert str(dhl.lines()[3]).endswith("▁     —")
+
+
+async def test_the_figures_are_read_once_the_first_screen_is_painted(
+    make_app, write_logs, monkeypatch
+):
+    """The 30-day figures' worker starts after the first paint (not during the start-up):
+    the tiles show `…` until then, then the figures, once per scope."""
+    from mercato_int.tui.screens.marketplace import MarketplaceScreen
+
+    write_logs("gateway_stripe", 8)  # 2 errors of 8
+    started: list[tuple[bool, list[str]]] = []
+    load = MarketplaceScreen._load_activity
+
+    def spy(self, scope):
+        rates = [str(t.lines()[3]).strip()[-1] for t in self.query(IntegrationTile)]
+        started.append((self._painted, rates))
+        return load(self, scope)
+
+    monkeypatch.setattr(MarketplaceScreen, "_load_activity", spy)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert len(started) == 1
+        painted, rates = started[0]
+        assert painted and rates and set(rates) == {"…"}  # painted, the figures pending
+        stripe = app.screen.query_one("#tile-gateway_stripe", IntegrationTile)
+        assert stripe.activity is not None and stripe.activity.total == 8
+        assert str(stripe.lines()[3]).endswith("   25%")
 
 
 async def test_switch_scope_changes_header_and_rejects_bad_ids(make_app, write_logs):

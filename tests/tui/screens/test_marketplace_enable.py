@@ -38,7 +38,7 @@ async def test_enable_a_bundle_then_disable_one_then_disable_all(make_app, tui_s
         assert _enabled(tui_services) == set(MEMBERS)
         assert _head(app) == "5 integrations · 5 enabled"
         orders = app.screen.query_one("#tile-sync_medusa_orders", IntegrationTile)
-        assert str(orders.query_one(".tile-state", Static).render()) == "● Enabled"
+        assert str(orders.lines()[1]) == "● Enabled"
         assert _enabled(tui_services, TenantScope(tenant_id="other")) == set()
 
         orders.focus()
@@ -70,7 +70,7 @@ async def test_enabled_filter_follows_scope(make_app, tui_services):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         stripe = app.screen.query_one("#tile-gateway_stripe", IntegrationTile)
-        assert str(stripe.query_one(".tile-state", Static).render()) == "● Enabled"
+        assert str(stripe.lines()[1]) == "● Enabled"
         assert app.sub_title == "tenant acme · org default"
 
 

@@ -9,7 +9,6 @@ import subprocess
 import sys
 
 import pytest
-from textual.widgets import Static
 
 from mercato_int.scope import TenantScope
 from mercato_int.tui.widgets.cards import IntegrationTile
@@ -37,7 +36,7 @@ def _tile(app, integration_id: str) -> IntegrationTile:
 
 
 def _texts(app, integration_id: str) -> list[str]:
-    return [str(s.render()) for s in _tile(app, integration_id).query(Static)][:3]
+    return [str(line) for line in _tile(app, integration_id).lines()][:3]
 
 
 async def test_another_process_enabling_shows_at_the_next_poll(make_app, db_url):

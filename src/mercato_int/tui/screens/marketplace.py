@@ -91,8 +91,11 @@ class MarketplaceScreen(SteadyScreen[None]):
         self._shown: tuple[str, str | None, TenantScope] | None = None
         # 30-day figures of every integration in a scope: a scan of a month of logs, so
         # typing in the search box reuses them; a refresh, a new scope or a return here
-        # computes them again.
+        # computes them again. Not before the first paint (a worker thread would take the
+        # interpreter from its mount and layout): the scope waits (`_first_paint`).
         self._activity: tuple[TenantScope, dict[str, Activity]] | None = None
+        self._painted = False
+        self._activity_waiting: TenantScope | None = None
 
     async def reload(self) -> None:
         """Re-read the marketplace for the current scope and filters; keep the focus."""
@@ -184,8 +187,9 @@ class MarketplaceScreen(SteadyScreen[None]):
         entries = market_entries(market)
         # only the cards on screen are made again (a re-read in place keeps the view)
         await cards.show(entries, y=0 if refiltered else None)
-        if figures is None:
+        if figures is None and self._painted:
             self._load_activity(self.app.scope)
+        self._activity_waiting = self.app.scope if figures is None and not self._painted else None
         if refiltered and focused and focused.startswith("tile-"):
             index = cards.entry_of(focused.removeprefix("tile-"))
             if index is not None:
@@ -366,7 +370,16 @@ class MarketplaceScreen(SteadyScreen[None]):
     async def on_screen_resume(self) -> None:
         # Also the first showing: states may have changed on another screen meanwhile.
         await self.reload()
-        self.call_after_refresh(self.app.started)
+        if not self._painted:
+            self.call_after_refresh(self._first_paint)
+
+    def _first_paint(self) -> None:
+        """The first screen is on the terminal: start-up is over, the figures (`…`) are read."""
+        self._painted = True
+        self.app.started()
+        waiting, self._activity_waiting = self._activity_waiting, None
+        if waiting is not None and waiting == self.app.scope and self._figures(waiting) is None:
+            self._load_activity(waiting)
 
 
 def nearest(here: Widget, targets: list[Widget], *, up: bool) -> Widget | None:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.segment import Segment
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.color import Color
 from textual.containers import Grid, Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
+from textual.renderables.sparkline import Sparkline as SparklineRenderable
 from textual.widget import Widget
-from textual.widgets import Button, Sparkline, Static
+from textual.widgets import Button, Static
 
 from mercato_int.i18n import t, t_or, tn
 from mercato_int.tui.widgets.key_labels import describe_bindings
@@ -75,7 +79,17 @@ def short_title(title: str, bundle_title: str | None) -> str:
 
 
 class IntegrationTile(Widget, can_focus=True):
-    """One integration: title and health, enabled state, category and error rate, sparkline."""
+    """One integration: title and health, enabled state, category, the 30-day sparkline and
+    error rate.
+
+    One widget that renders its four lines itself (they were six widgets: three Statics, a
+    row, a Sparkline and a Static): a screen of tiles is most of the widgets of the
+    marketplace's first paint, and each widget is mounted, styled and laid out on its own.
+    The lines look as the widgets did: each cut with `…` at the tile's width, the sparkline
+    drawn by Textual's own renderable in its colours, the error rate right-aligned in six
+    cells."""
+
+    RATE_CELLS = 6  # the error rate's column (it was a Static of this width)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open"),
@@ -98,43 +112,71 @@ class IntegrationTile(Widget, can_focus=True):
         super().__init__(id=f"tile-{item.definition.id}", classes="tile")
         describe_bindings(self, {"open": "tui.key.open", "toggle_enabled": "tui.key.toggle"})
         self.item = item
-        self.activity = activity
         self.bundle_title = bundle_title
-
-    def compose(self) -> ComposeResult:
-        d = self.item.definition
-        title = Text(short_title(d.title, self.bundle_title), style="bold", no_wrap=True)
+        d = item.definition
+        title = Text(short_title(d.title, bundle_title), style="bold", no_wrap=True)
         title.truncate(30, overflow="ellipsis")
-        top = Text.assemble(title, " ", health_mark(self.item.state.health_status, short=True))
-        yield Static(top, classes="tile-title")
-        yield Static(state_mark(self.item.state.is_enabled), classes="tile-state")
-        third = Text(humanize(d.category))
-        if self.bundle_title is None:
-            third.append("  ")
-            third.append(
-                t("list.creds_set") if self.item.has_credentials else t("tui.no_creds"),
-                style="green" if self.item.has_credentials else "grey50",
+        self.title_text = Text.assemble(
+            title, " ", health_mark(item.state.health_status, short=True)
+        )
+        self.state_text = state_mark(item.state.is_enabled)
+        category = Text(humanize(d.category))
+        if bundle_title is None:
+            category.append("  ")
+            category.append(
+                t("list.creds_set") if item.has_credentials else t("tui.no_creds"),
+                style="green" if item.has_credentials else "grey50",
             )
-        yield Static(third, classes="tile-category")
-        with Horizontal(classes="tile-activity"):
-            yield Sparkline([0] * 30, classes="tile-spark")
-            yield Static("", classes="tile-errors")
-
-    def on_mount(self) -> None:
-        self.show_activity(self.activity, pending=self.activity is None)
+        self.category_text = category
+        self.show_activity(activity, pending=activity is None)
 
     def show_activity(self, activity: Activity | None, *, pending: bool = False) -> None:
         """The 30-day sparkline and error rate (`…` while they are being read)."""
         self.activity = activity
-        sparks, rates = self.query(Sparkline), self.query(".tile-errors")
-        if not sparks or not rates:
-            return  # not composed yet (or being removed): on_mount shows what is stored
-        sparks.first().data = list(activity.daily) if activity else [0] * 30
-        rate = Text("  …", style=PLAIN) if pending else error_rate_text(activity)
-        rates.first(Static).update(rate)
+        self.rate_text = Text("  …", style=PLAIN) if pending else error_rate_text(activity)
         total = activity.total if activity else 0
         rate_text = error_rate_text(activity)
         self.tooltip = None if pending else t("tui.tile_tooltip", total=total, rate=rate_text)
+        self.refresh()
+
+    def lines(self) -> list[Content]:
+        """What the tile shows, line by line (the sparkline at the tile's width). Each line
+        is made from its Text as a Static made it from its whole content (a Text's own style
+        parsed by Textual, its spans by rich): the tile looks as its widgets did."""
+        console = self.app.console
+        spark = Content.from_rich_text(self._sparkline(self.size.width - self.RATE_CELLS))
+        rate = Content.from_rich_text(self.rate_text, console=console)
+        rate = rate.pad_left(max(0, self.RATE_CELLS - rate.cell_length))  # right-aligned
+        return [
+            Content.from_rich_text(self.title_text, console=console),
+            Content.from_rich_text(self.state_text, console=console),
+            Content.from_rich_text(self.category_text, console=console),
+            spark + rate,
+        ]
+
+    def render(self) -> Content:
+        return Content("\n").join(self.lines())
+
+    def _sparkline(self, width: int) -> Text:
+        """Textual's Sparkline widget's drawing: its renderable, in its colours ($primary,
+        and $primary at 30% for the smallest values) over the tile's background. (The
+        colours are the theme's, not component classes: each of those is styled with every
+        tile mounted.)"""
+        if width <= 0:
+            return Text()
+        data = list(self.activity.daily) if self.activity else [0] * 30
+        _, base = self.background_colors
+        primary = Color.parse(self.app.theme_variables.get("primary", "blue"))
+        low, high = base + primary.multiply_alpha(0.3), base + primary
+        drawn = SparklineRenderable(
+            data, width=width, height=1, min_color=low.rich_color, max_color=high.rich_color
+        )
+        # its __rich_console__ uses neither the console nor the options when given a width
+        line = Text()
+        for segment in drawn.__rich_console__(None, None):  # type: ignore[arg-type]
+            if isinstance(segment, Segment):  # (it yields only Segments)
+                line.append(segment.text, segment.style)
+        return line
 
     def action_open(self) -> None:
         self.app.open_integration(self.item.definition.id)  # type: ignore[attr-defined]
