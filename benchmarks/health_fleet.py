@@ -16,9 +16,12 @@ the same calls (same methods, paths, headers, bodies) made directly at the same 
 two ways: one `httpx.AsyncClient`, and one `httpx.Client` shared by N threads (the bundled
 Stripe and DHL checks are sync, run in threads); ratios are to the faster of the two. Each
 figure is the best of `--rounds` (and their median), floors and service alternating.
-Counted during one in-process run in one process: credentials decrypted (a spy on the envelope
-opener the credentials service calls), transactions begun and committed (SQLAlchemy engine
-events), TCP connections the server accepted.
+With several processes (auto), also a floor of the same calls shared among as many processes
+(each one httpx.Client and its share of the threads, start-up included), and the shared
+service and the command against it. Counted during one in-process run in one process:
+credentials decrypted (a spy on the envelope opener the credentials service calls),
+transactions begun and committed (SQLAlchemy engine events), TCP connections the server
+accepted.
 
     .venv/bin/python benchmarks/health_fleet.py [--tenants 1000] [--concurrency 16]
         [--rounds 3] [--sqlite-only] [--pg-url postgresql://postgres@127.0.0.1:5432/test]
@@ -271,6 +274,26 @@ def _thread_floor(base: str, tenants: int, concurrency: int) -> float:
         return time.perf_counter() - started
 
 
+def _processes_floor(base: str, tenants: int, concurrency: int, processes: int) -> float:
+    """The same calls shared among `processes` processes as the command shares its tenants
+    (each a `_thread_floor` of its share, `concurrency` in all), their start-up included:
+    what the calls cost made directly with as many cores as the command uses."""
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import health_fleet as h; "
+        "h._thread_floor(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))"
+    )
+    shares = [tenants // processes + (k < tenants % processes) for k in range(processes)]
+    each = [concurrency // processes + (k < concurrency % processes) for k in range(processes)]
+    started = time.perf_counter()
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, str(HERE), base, str(n), str(c)])
+        for n, c in zip(shares, each, strict=True)
+    ]
+    if any(proc.wait() != 0 for proc in procs):
+        sys.exit("the processes floor failed")
+    return time.perf_counter() - started
+
+
 def command_run(url: str, env: dict[str, str], concurrency: int) -> float:
     started = time.perf_counter()
     proc = subprocess.run(
@@ -306,11 +329,17 @@ def measure(label: str, url: str, args: argparse.Namespace, base: str) -> list[s
     counted = service_run(url, args.concurrency, counters=True)
     connections = server_stats(base)["connections"] - before - 1  # not the stats call
     checks = counted["checks"]
+    from mercato_int.services.health.shards import auto_processes
+
+    processes = auto_processes(args.tenants)
     floors, threads, services, shared, commands = [], [], [counted["seconds"]], [], []
+    many: list[float] = []
     notes = [counted["unexpected"]] if "unexpected" in counted else []
     for _ in range(args.rounds):
         floors.append(asyncio.run(_async_floor(base, args.tenants, args.concurrency)))
         threads.append(_thread_floor(base, args.tenants, args.concurrency))
+        if processes > 1:
+            many.append(_processes_floor(base, args.tenants, args.concurrency, processes))
         once = service_run(url, args.concurrency)
         services.append(once["seconds"])
         notes += [once["unexpected"]] if "unexpected" in once else []
@@ -337,12 +366,20 @@ def measure(label: str, url: str, args: argparse.Namespace, base: str) -> list[s
     lines.append(f"  {checks} checks, concurrency {args.concurrency}, best of {args.rounds} rounds")
     lines.append(row("floor: one httpx.AsyncClient", floors))
     lines.append(row("floor: one httpx.Client, N threads", threads))
-    from mercato_int.services.health.shards import auto_processes
-
     lines.append(row("service, one process", services[1:] or services))
-    lines.append(row(f"service, {auto_processes(args.tenants)} processes (auto)", shared))
+    lines.append(row(f"service, {processes} processes (auto)", shared))
     if commands:
         lines.append(row("command: health --all-tenants", commands))
+    if many:  # like with like: the direct calls with as many processes as the command uses
+        m, m_mid = min(many), statistics.median(many)
+        label = f"floor: {processes} processes × httpx.Client"
+        lines.append(f"  {label:<34} {m:7.2f} s  (median {m_mid:6.2f} s)")
+        for name, times in (("service, shared", shared), ("command", commands)):
+            if times:
+                best, mid = min(times), statistics.median(times)
+                lines.append(
+                    f"    {name} against it: ratio {best / m:5.2f} (median {mid / m_mid:5.2f})"
+                )
     lines.append(
         f"  one run: {counted['decrypts']} decrypts ({counted['decrypts'] / checks:.2f}/check), "
         f"{counted['begins']} transactions begun ({counted['begins'] / checks:.2f}/check), "
