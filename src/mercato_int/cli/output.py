@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -60,6 +62,31 @@ def reset() -> None:
     (several invocations share one process in tests and in the TUI)."""
     out.cache_clear()
     err.cache_clear()
+
+
+@contextmanager
+def only_data_on_stdout() -> Iterator[None]:
+    """While code that is not ours runs (providers' health checks), what it writes to stdout,
+    by `print` or straight to the descriptor, goes to stderr: stdout is for the command's data
+    (`--json` stays one document), as in the worker processes of `health --all-tenants`."""
+    import contextlib
+    import os
+
+    sys.stdout.flush()
+    fd: int | None = None
+    saved: int | None = None
+    with contextlib.suppress(AttributeError, OSError, ValueError):  # not a file (a test's)
+        fd = sys.stdout.fileno()
+        saved = os.dup(fd)
+        os.dup2(sys.stderr.fileno(), fd)
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    finally:
+        sys.stderr.flush()
+        if fd is not None and saved is not None:
+            os.dup2(saved, fd)
+            os.close(saved)
 
 
 def print_json(data: Any) -> None:

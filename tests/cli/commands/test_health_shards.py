@@ -20,6 +20,7 @@ from mercato_int.services.health.shards import auto_processes, split, spread
 
 SECRET = "tok_SHARD_SECRET_4242"
 TENANTS = [f"t{n}" for n in range(6)]  # in the order checked: t0-t2 here, t3-t5 in the worker
+COMMAND = [sys.executable, "-m", "mercato_int"]
 
 PROBE = """
 import os
@@ -40,6 +41,9 @@ def probe(credentials, ctx):
         if os.getpid() == int(os.environ["PROBE_PARENT_PID"]):
             return {"status": "unhealthy", "message": "would have ended the test's process"}
         os._exit(3)  # a worker that dies mid-run
+    if os.environ.get("PROBE_PRINTS"):  # wherever it runs: print and the descriptor too
+        print("printed by the check")
+        os.write(1, b"written to descriptor 1 by the check\\n")
     if tenant == os.environ.get("PROBE_SLOW"):
         time.sleep(30)
     if os.getpid() != int(os.environ["PROBE_PARENT_PID"]):
@@ -53,16 +57,23 @@ health_checks = {"probe": probe}
 
 
 @pytest.fixture
-def fleet(providers_dir, monkeypatch, services):
-    providers_dir({"probe_fleet": PROBE})
+def fleet(providers_dir, monkeypatch, db_url):
+    from mercato_int.services import Services
+    from mercato_int.settings import Settings
+
+    providers_dir({"probe_fleet": PROBE})  # before the settings are read: they name it
+    monkeypatch.setenv("MERCATO_INT_DATABASE_URL", db_url)
+    services = Services(Settings.load())
     monkeypatch.setenv("PROBE_PARENT_PID", str(os.getpid()))
     monkeypatch.delenv("PROBE_DOOMED", raising=False)
     monkeypatch.delenv("PROBE_SLOW", raising=False)
+    monkeypatch.delenv("PROBE_PRINTS", raising=False)
     for tenant in TENANTS:
         scope = TenantScope("default", tenant)
         services.credentials.save("probe_fleet", {"token": SECRET}, scope, actor="t")
         services.state.enable(["probe_fleet"], scope, actor="t")
-    return services
+    yield services
+    services.close()
 
 
 def _items(run) -> list[tuple[str, str, str]]:
@@ -224,3 +235,23 @@ def test_split_keeps_order_and_spread_keeps_the_total() -> None:
     assert split([1, 2], 5) == [[1], [2]]
     assert spread(16, 3) == [6, 5, 5] and sum(spread(16, 3)) == 16
     assert spread(1, 2) == [1, 1]  # never zero: each process runs at least one check
+
+
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_what_a_check_prints_never_reaches_the_commands_stdout(
+    fleet, processes, monkeypatch
+) -> None:
+    """Here (the command's own share, or the only one) as in a worker: to stderr, by print
+    and by the descriptor, so that --json stays one document."""
+    monkeypatch.setenv("PROBE_PRINTS", "1")
+    run = subprocess.run(
+        [*COMMAND, "health", "--all-tenants", "--json", "--processes", processes],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    doc = json.loads(run.stdout)  # nothing else on stdout
+    assert [i["tenantId"] for i in doc["items"]] == TENANTS
+    assert "printed by the check" in run.stderr  # the command's own share's checks
+    assert "written to descriptor 1 by the check" in run.stderr

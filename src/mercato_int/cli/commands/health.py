@@ -9,7 +9,14 @@ import typer
 from mercato_int.cli.commands import command_app
 from mercato_int.cli.complete import complete_ids
 from mercato_int.cli.context import services
-from mercato_int.cli.output import err, error_line, note, out, print_json
+from mercato_int.cli.output import (
+    err,
+    error_line,
+    note,
+    only_data_on_stdout,
+    out,
+    print_json,
+)
 from mercato_int.errors import ExitCode, InvalidInput
 from mercato_int.i18n import scope_text, t, t_or, tn
 
@@ -219,7 +226,8 @@ def _run(
                     t(key, done=done, total=total, subject=subject, status=status, latency=latency)
                 )
 
-        return go(report)
+        with only_data_on_stdout():  # a check that prints never breaks the output
+            return go(report)
 
 
 def _render(run: HealthRun, where: str, *, show_scope: bool) -> None:
