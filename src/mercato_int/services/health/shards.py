@@ -166,8 +166,8 @@ class Share:
     async def _fail(self, message: dict[str, Any] | None) -> None:
         """The worker ended, or said it could not go on: the tenants it did not finish fail."""
         said = message.get("fatal") if message is not None else None
-        if isinstance(said, dict):
-            self.fatal = TenantFailure(self.scopes[0], str(said["error"]), bool(said["key"]))
+        if isinstance(said, dict) and isinstance(said.get("error"), str):
+            self.fatal = TenantFailure(self.scopes[0], said["error"], bool(said.get("key")))
         else:
             with contextlib.suppress(TimeoutError):  # its output ended: it is ending
                 await asyncio.wait_for(self.proc.wait(), STOP_SECONDS)
