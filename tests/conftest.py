@@ -104,9 +104,9 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     given = os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS")
     if given:
         return int(given)
-    affinity = getattr(os, "sched_getaffinity", None)  # (Linux; macOS and Windows have none)
-    cores = len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
-    return cores + 1
+    from mercato_int.services.health.shards import cores  # what `health` shares among
+
+    return cores() + 1
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

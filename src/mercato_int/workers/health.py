@@ -65,6 +65,7 @@ class Reporter:
 def run(spec: dict[str, Any], stdin: BinaryIO, report: Reporter) -> None:
     from mercato_int import i18n
     from mercato_int.services import Services
+    from mercato_int.services.health.jobs import integrations_covered
     from mercato_int.services.health.shard_messages import delivery_line, outcome_line, settings_of
 
     settings = settings_of(spec["settings"])
@@ -83,7 +84,7 @@ def run(spec: dict[str, Any], stdin: BinaryIO, report: Reporter) -> None:
             {
                 "planned": {
                     "checks": len(jobs),
-                    "integrations": sum(len(j.integration_ids) for j in jobs),
+                    "integrations": integrations_covered(jobs),
                     "tenants": [[s.organization_id, s.tenant_id, n] for s, n in per_tenant.items()],
                     "failed": [
                         [f.scope.organization_id, f.scope.tenant_id, f.error, f.key_problem]

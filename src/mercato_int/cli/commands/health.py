@@ -135,11 +135,11 @@ def health(
                 progress=progress,
                 planned=planned,
             )
-        jobs = svc.health.plan(ids, svc.scope) if ids else svc.health.plan_enabled(svc.scope)
-        planned(len(jobs), sum(len(j.integration_ids) for j in jobs))
-        if not jobs:
-            from mercato_int.services.health.service import HealthRun
+        from mercato_int.services.health.jobs import HealthRun, integrations_covered
 
+        jobs = svc.health.plan(ids, svc.scope) if ids else svc.health.plan_enabled(svc.scope)
+        planned(len(jobs), integrations_covered(jobs))
+        if not jobs:
             return HealthRun(outcomes=[])
         return svc.health.run(
             jobs, actor=svc.actor, timeout=timeout, concurrency=concurrency, progress=progress

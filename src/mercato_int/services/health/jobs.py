@@ -4,7 +4,7 @@ run's outcome."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -75,6 +75,11 @@ class HealthRun:
         for o in self.outcomes:
             out[o.status] = out.get(o.status, 0) + 1
         return out
+
+
+def integrations_covered(jobs: Sequence[HealthJob]) -> int:
+    """The integrations `jobs` check (a bundle's members share one check)."""
+    return sum(len(j.integration_ids) for j in jobs)
 
 
 Progress = Callable[[HealthOutcome, int, int], None]  # (outcome, done, total)

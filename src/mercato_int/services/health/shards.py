@@ -36,6 +36,7 @@ from mercato_int.services.health.jobs import (
     HealthRun,
     Progress,
     TenantFailure,
+    integrations_covered,
     new_correlation_id,
 )
 from mercato_int.services.health.result import KEY_PROBLEM
@@ -252,7 +253,7 @@ class HealthFleet:
         if n == 1 or self.settings is None:
             jobs, failures = self.health.plan_all_tenants(scopes)
             if planned is not None:
-                planned(len(jobs), sum(len(j.integration_ids) for j in jobs))
+                planned(len(jobs), integrations_covered(jobs))
             run = self.health.run(
                 jobs, actor=actor, timeout=timeout, concurrency=concurrency, progress=progress
             )
@@ -301,7 +302,7 @@ class HealthFleet:
                 await w.read_plan()
             total = len(jobs) + sum(w.checks for w in workers)
             if planned is not None:
-                covered = sum(len(j.integration_ids) for j in jobs)
+                covered = integrations_covered(jobs)
                 planned(total, covered + sum(w.integrations for w in workers))
             for outcome in early:
                 tick(outcome)
