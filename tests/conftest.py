@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -330,6 +331,31 @@ def pick(values: list[str], expr: str) -> str:
     """SQL for values[expr] (expr an integer expression), as a CASE."""
     whens = " ".join(f"WHEN {i} THEN '{v}'" for i, v in enumerate(values))
     return f"(CASE {expr} {whens} END)"
+
+
+def probe_provider(integration_id: str, body: str) -> str:
+    """The source of a provider `integration_id` whose one credential is the secret `token`
+    and whose health check is `probe(credentials, ctx)`, defined (with its imports) by `body`."""
+    head = (
+        "integration = {\n"
+        f"    'id': {integration_id!r},\n"
+        f"    'title': {integration_id.replace('_', ' ').capitalize()!r},\n"
+        "    'category': 'probe',\n"
+        "    'credentials': {'fields': [{'key': 'token', 'label': 'Token', 'type': 'secret'}]},\n"
+        "    'healthCheck': {'service': 'probe'},\n"
+        "}\n"
+    )
+    return f"{body}\n\n{head}\nhealth_checks = {{'probe': probe}}\n"
+
+
+def enable_with_token(svc: Any, integration_id: str, token: str, tenants: list[str]) -> None:
+    """`integration_id` enabled, with its `token` saved, in each of `tenants` (org default)."""
+    from mercato_int.scope import TenantScope
+
+    for tenant in tenants:
+        scope = TenantScope("default", tenant)
+        svc.credentials.save(integration_id, {"token": token}, scope, actor="t")
+        svc.state.enable([integration_id], scope, actor="t")
 
 
 def load_fakes() -> ModuleType:

@@ -18,21 +18,17 @@ import pytest
 from mercato_int.scope import TenantScope
 from mercato_int.services.health.shards import auto_processes, split, spread
 
+from ...conftest import enable_with_token, probe_provider
+
 SECRET = "tok_SHARD_SECRET_4242"
 TENANTS = [f"t{n}" for n in range(6)]  # in the order checked: t0-t2 here, t3-t5 in the worker
 COMMAND = [sys.executable, "-m", "mercato_int"]
 
-PROBE = """
+PROBE = probe_provider(
+    "probe_fleet",
+    """
 import os
 import time
-
-integration = {
-    "id": "probe_fleet",
-    "title": "Probe fleet",
-    "category": "probe",
-    "credentials": {"fields": [{"key": "token", "label": "Token", "type": "secret"}]},
-    "healthCheck": {"service": "probe"},
-}
 
 
 def probe(credentials, ctx):
@@ -50,10 +46,8 @@ def probe(credentials, ctx):
         print("a check that prints: not a message to the parent")
     ctx.log.info("probe.ran", f"ran with {credentials['token']}")
     return {"status": "healthy", "message": f"pid {os.getpid()} with {credentials['token']}"}
-
-
-health_checks = {"probe": probe}
-"""
+""",
+)
 
 
 @pytest.fixture
@@ -68,10 +62,7 @@ def fleet(providers_dir, monkeypatch, db_url):
     monkeypatch.delenv("PROBE_DOOMED", raising=False)
     monkeypatch.delenv("PROBE_SLOW", raising=False)
     monkeypatch.delenv("PROBE_PRINTS", raising=False)
-    for tenant in TENANTS:
-        scope = TenantScope("default", tenant)
-        services.credentials.save("probe_fleet", {"token": SECRET}, scope, actor="t")
-        services.state.enable(["probe_fleet"], scope, actor="t")
+    enable_with_token(services, "probe_fleet", SECRET, TENANTS)
     yield services
     services.close()
 

@@ -12,23 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from mercato_int.scope import TenantScope
+from ...conftest import enable_with_token, probe_provider
 
 SECRET = "tok_SHARD_OUTPUT_5151"
 TENANTS = [f"t{n}" for n in range(6)]  # t0-t2 here, t3-t5 in the worker
 
-PROBE = """
+PROBE = probe_provider(
+    "probe_chatty",
+    """
 import os
 import subprocess
 import sys
-
-integration = {
-    "id": "probe_chatty",
-    "title": "Probe chatty",
-    "category": "probe",
-    "credentials": {"fields": [{"key": "token", "label": "Token", "type": "secret"}]},
-    "healthCheck": {"service": "probe"},
-}
 
 
 def probe(credentials, ctx):
@@ -48,20 +42,15 @@ def probe(credentials, ctx):
             f.write(str(helper.pid))
         os._exit(3)
     return {"status": "healthy", "message": f"checked {tenant}"}
-
-
-health_checks = {"probe": probe}
-"""
+""",
+)
 
 
 @pytest.fixture
 def chatty(providers_dir, monkeypatch, services):
     providers_dir({"probe_chatty": PROBE})
     monkeypatch.setenv("PROBE_PARENT_PID", str(os.getpid()))
-    for tenant in TENANTS:
-        scope = TenantScope("default", tenant)
-        services.credentials.save("probe_chatty", {"token": SECRET}, scope, actor="t")
-        services.state.enable(["probe_chatty"], scope, actor="t")
+    enable_with_token(services, "probe_chatty", SECRET, TENANTS)
     return services
 
 

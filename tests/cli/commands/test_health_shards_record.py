@@ -9,35 +9,23 @@ import os
 
 import pytest
 
-from mercato_int.scope import TenantScope
+from ...conftest import enable_with_token, probe_provider
 
 TENANTS = [f"t{n}" for n in range(6)]  # t0-t2 here, t3-t5 in the worker
 
-PROBE = """
-integration = {
-    "id": "probe_rec",
-    "title": "Probe rec",
-    "category": "probe",
-    "credentials": {"fields": [{"key": "token", "label": "Token", "type": "secret"}]},
-    "healthCheck": {"service": "probe"},
-}
-
-
+PROBE = probe_provider(
+    "probe_rec",
+    """
 def probe(credentials, ctx):
     return {"status": "healthy", "message": "fine"}
-
-
-health_checks = {"probe": probe}
-"""
+""",
+)
 
 
 @pytest.fixture
 def fleet(providers_dir, services):
     providers_dir({"probe_rec": PROBE})
-    for tenant in TENANTS:
-        scope = TenantScope("default", tenant)
-        services.credentials.save("probe_rec", {"token": "tok_REC_0001"}, scope, actor="t")
-        services.state.enable(["probe_rec"], scope, actor="t")
+    enable_with_token(services, "probe_rec", "tok_REC_0001", TENANTS)
     return services
 
 
