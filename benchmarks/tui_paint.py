@@ -122,6 +122,33 @@ def paint_again(*case: Any) -> tuple:
     raise AssertionError("unreachable")
 
 
+def own_tmux(root: Path) -> None:
+    """A tmux server of our own, under `root`: sessions on the shared default server were seen
+    ended by other users of it ("never painted")."""
+    (root / "tmux").mkdir(mode=0o700)
+    os.environ["TMUX_TMPDIR"] = str(root / "tmux")
+    os.environ.pop("TMUX", None)
+
+
+def tui_cases(
+    root: Path, base: dict[str, str], sizes: str, checkouts: list[tuple[str | None, str]]
+) -> list[tuple[str, dict[str, str]]]:
+    """(label, environment) of the TUI at each size (`7,300,2000`), for each (checkout, tag):
+    the 7 bundled integrations plus `n` generated in n/5 bundles, a data dir of its own each
+    (the registry cache is keyed by the checkout's code)."""
+    cases = []
+    for n in (int(s) for s in sizes.split(",")):
+        providers = make_registry(root, n, max(1, n // 5)) if n > 7 else None
+        for at, (source, tag) in enumerate(checkouts):
+            env = {**base, "MERCATO_INT_HOME": str(root / f"home_{n}_{at}")}
+            if source:
+                env["PYTHONPATH"] = str(Path(source) / "src")
+            if providers:
+                env["MERCATO_INT_PROVIDERS_PATH"] = str(providers)
+            cases.append((f"mercato-int tui, {n + 7 if n > 7 else 7:,} integrations{tag}", env))
+    return cases
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
@@ -134,11 +161,7 @@ def main() -> None:
     if shutil.which("tmux") is None:
         raise SystemExit("tmux is not installed")
     root = Path(tempfile.mkdtemp(prefix="tui_paint_"))
-    # a tmux server of our own: sessions on the shared default server were seen ended by
-    # other users of it ("never painted")
-    (root / "tmux").mkdir(mode=0o700)
-    os.environ["TMUX_TMPDIR"] = str(root / "tmux")
-    os.environ.pop("TMUX", None)
+    own_tmux(root)
     hello = root / "hello.py"
     hello.write_text(HELLO, encoding="utf-8")
     exe = str(Path(sys.executable).with_name("mercato-int"))
@@ -149,16 +172,8 @@ def main() -> None:
     cases: list[tuple[str, list[str], dict[str, str], tuple[str, ...]]] = [
         ("textual hello-world", [sys.executable, str(hello)], base, HELLO_MARKS)
     ]
-    for n in (int(s) for s in args.sizes.split(",")):
-        providers = make_registry(root, n, max(1, n // 5)) if n > 7 else None
-        for at, (source, tag) in enumerate(checkouts):
-            env = {**base, "MERCATO_INT_HOME": str(root / f"home_{n}_{at}")}
-            if source:
-                env["PYTHONPATH"] = str(Path(source) / "src")
-            if providers:  # the 7 bundled ones, plus `n` generated in n/5 bundles
-                env["MERCATO_INT_PROVIDERS_PATH"] = str(providers)
-            label = f"mercato-int tui, {n + 7 if n > 7 else 7:,} integrations{tag}"
-            cases.append((label, [exe, "tui"], env, TUI_MARKS))
+    for label, env in tui_cases(root, base, args.sizes, checkouts):
+        cases.append((label, [exe, "tui"], env, TUI_MARKS))
     # the registry cache (registry/cache.py) is not written for files changed within 2 s:
     # wait, so the warm-up writes it and every measured round reads it (warm cache)
     time.sleep(2.5)

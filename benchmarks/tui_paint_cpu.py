@@ -25,8 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _big_registry import make_registry
-from tui_paint import HELLO, HELLO_MARKS, TUI_MARKS
+from tui_paint import HELLO, HELLO_MARKS, TUI_MARKS, own_tmux, tui_cases
 
 # run inside the measured process: notes the CPU time once every mark has been written
 WATCH = """
@@ -109,9 +108,7 @@ def main() -> None:
     if shutil.which("tmux") is None:
         raise SystemExit("tmux is not installed")
     root = Path(tempfile.mkdtemp(prefix="tui_paint_cpu_"))
-    (root / "tmux").mkdir(mode=0o700)
-    os.environ["TMUX_TMPDIR"] = str(root / "tmux")  # a tmux server of our own
-    os.environ.pop("TMUX", None)
+    own_tmux(root)
     (root / "watch.py").write_text(WATCH, encoding="utf-8")
     (root / "hello.py").write_text(HELLO, encoding="utf-8")
     base = {"PATH": os.environ.get("PATH", ""), "TERM": "xterm-256color", "HOME": str(root)}
@@ -121,16 +118,8 @@ def main() -> None:
     checkouts = [(None, "")]
     if args.compare:
         checkouts.append((args.compare, f" [{Path(args.compare).name}]"))
-    for n in (int(s) for s in args.sizes.split(",")):
-        providers = make_registry(root, n, max(1, n // 5)) if n > 7 else None
-        for at, (source, tag) in enumerate(checkouts):
-            env = {**base, "MERCATO_INT_HOME": str(root / f"home_{n}_{at}")}
-            if source:
-                env["PYTHONPATH"] = str(Path(source) / "src")
-            if providers:
-                env["MERCATO_INT_PROVIDERS_PATH"] = str(providers)
-            label = f"mercato-int tui, {n + 7 if n > 7 else 7:,} integrations{tag}"
-            cases.append((label, env, ["tui", "|".join(TUI_MARKS)]))
+    for label, env in tui_cases(root, base, args.sizes, checkouts):
+        cases.append((label, env, ["tui", "|".join(TUI_MARKS)]))
     time.sleep(2.5)  # files older than 2 s: the warm-up writes the registry cache
     for _, env, case_args in cases:
         run(env, case_args, root)
