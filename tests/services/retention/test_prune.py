@@ -10,6 +10,8 @@ import pytest
 from mercato_int.errors import InvalidInput, NotFound
 from mercato_int.scope import TenantScope
 
+from .conftest import left
+
 A = TenantScope("default", "a")
 B = TenantScope("default", "b")
 
@@ -27,10 +29,6 @@ def fill(services, scope: TenantScope, ages_days: dict[str, list[int]]) -> None:
                     scope=scope,
                     created_at=now - timedelta(days=age, minutes=1),
                 )
-
-
-def messages(services, scope: TenantScope) -> list[str]:
-    return sorted(e.message for e in services.logs.query(scope=scope, limit=1000).items)
 
 
 def test_settings_defaults_validation_and_upsert(services) -> None:
@@ -61,13 +59,13 @@ def test_prune_applies_each_tenants_policy(services) -> None:
         ("a", {"info": 1, "debug": 1, "error": 1}),
         ("b", {"info": 2, "error": 2}),
     ]
-    assert len(messages(services, A)) == 6  # a dry run deletes nothing
+    assert len(left(services, A)) == 6  # a dry run deletes nothing
 
     report = services.retention.prune(scopes=services.retention.all_scopes())
     assert not report.failed
     assert report.total == 7
-    assert messages(services, A) == ["error 31d", "info 10d", "info 1d"]
-    assert messages(services, B) == ["info 1d"]
+    assert left(services, A) == ["error 31d", "info 10d", "info 1d"]
+    assert left(services, B) == ["info 1d"]
     again = services.retention.prune(scopes=[A, B])
     assert again.total == 0 and not again.failed  # idempotent
 
@@ -103,15 +101,15 @@ def test_policies_read_at_once_keep_scopes_apart_and_ignore_bad_values(services)
         (5, 90, {"info": 2}),
         (30, 90, {"info": 1}),
     ]
-    assert messages(services, A) == ["error 31d", "info 10d"]
-    assert messages(services, B) == ["info 10d"]
+    assert left(services, A) == ["error 31d", "info 10d"]
+    assert left(services, B) == ["info 10d"]
 
 
 def test_older_than_is_one_age_for_every_level(services) -> None:
     fill(services, A, {"info": [1, 3], "error": [3, 100]})
     report = services.retention.prune(scopes=[A], older_than=timedelta(days=2))
     assert report.tenants[0].by_level == {"info": 1, "error": 2}
-    assert messages(services, A) == ["info 1d"]
+    assert left(services, A) == ["info 1d"]
 
 
 def test_prune_works_in_bounded_batches(services, monkeypatch) -> None:
@@ -134,7 +132,7 @@ def test_prune_works_in_bounded_batches(services, monkeypatch) -> None:
         assert len(pauses) >= 4
     else:  # a Postgres delete blocks no writer: no pause
         assert pauses == []
-    assert messages(services, A) == ["warning 1d"]
+    assert left(services, A) == ["warning 1d"]
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # SQLite file housekeeping
@@ -168,7 +166,7 @@ def test_old_sqlite_store_without_incremental_vacuum_is_vacuumed_once(tmp_path) 
         assert report.reclaim["pagesAfter"] < report.reclaim["pagesBefore"] / 2
         with services.store.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA auto_vacuum").scalar() == 2  # incremental now
-        assert len(messages(services, A)) == 200
+        assert len(left(services, A)) == 200
     finally:
         services.close()
 
@@ -197,4 +195,4 @@ def test_two_prunes_at_once_do_no_harm(services, db_url: str) -> None:
             svc.close()
     assert [r.failed for r in reports] == [False, False]
     assert sum(r.total for r in reports) == 3500  # every row deleted exactly once
-    assert len(messages(services, A)) == 10
+    assert len(left(services, A)) == 10
