@@ -80,7 +80,9 @@ class MercatoGroup(LazyGroup):
             if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help, as click
                 typer.echo(exc.format_message(), err=True)  # does (the class is private)
                 return _exit(ExitCode.USAGE, standalone_mode)
-            error_line(_usage_message(exc))
+            from mercato_int.cli.localized_help import usage_message
+
+            error_line(usage_message(exc))
             ctx = getattr(exc, "ctx", None)
             parent = ctx.parent if ctx is not None else None
             # a group's implied command (`logs` means `logs show`): the group's help
@@ -149,37 +151,6 @@ def _option_of(root: Any, argv: list[str], i: int) -> str | None:
                 flag = getattr(param, "is_flag", False) or getattr(param, "count", False)
                 return None if flag else previous
     return previous
-
-
-def _usage_message(exc: Exception) -> str:
-    """click's usage error in the chosen language (its own text is English only). Only the
-    common kinds are rebuilt; any other keeps click's wording."""
-    from mercato_int import i18n
-
-    english = exc.format_message()  # type: ignore[attr-defined]
-    if i18n.current() == "en":
-        return english
-    import re
-
-    t = i18n.t
-    kind = type(exc).__name__
-    if kind == "NoSuchOption" and english.startswith("No such option: "):
-        text = t("help.err.no_such_option", option=exc.option_name)  # type: ignore[attr-defined]
-        possible = getattr(exc, "possibilities", None)
-        if possible:
-            text += " " + t("help.err.possible", options=", ".join(sorted(possible)))
-        return text
-    match = re.fullmatch(r"No such command ('.*')\.(?: Did you mean (.*)\?)?", english)
-    if match:
-        text = t("help.err.no_such_command", name=match[1])
-        return text + (" " + t("help.err.did_you_mean", names=match[2]) if match[2] else "")
-    match = re.fullmatch(r"Missing (argument|option) (.*)\.", english)
-    if match:
-        return t(f"help.err.missing_{match[1]}", hint=match[2])
-    match = re.fullmatch(r"Invalid value for (.*?): (.*)", english, flags=re.S)
-    if match:
-        return t("help.err.invalid_value", hint=match[1], message=match[2])
-    return english
 
 
 def _unexpected(exc: Exception) -> int:

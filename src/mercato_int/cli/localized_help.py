@@ -10,8 +10,8 @@
   option's text (click makes that option as the page is written, so it is looked up as its row
   is written).
 
-Imported only when the language is not English: English help is the text in the command
-modules, shown as written."""
+Imported only when the language is not English, or to word a usage error (`usage_message`):
+English help is the text in the command modules, shown as written."""
 
 from __future__ import annotations
 
@@ -82,3 +82,32 @@ class LocalizedContext(typer.Context):
     def get_help(self) -> str:
         with i18n.library_messages():
             return super().get_help()
+
+
+def usage_message(exc: Exception) -> str:
+    """click's usage error in the chosen language (its own text is English only). Only the
+    common kinds are rebuilt; any other keeps click's wording."""
+    english = exc.format_message()  # type: ignore[attr-defined]
+    if i18n.current() == "en":
+        return english
+    import re
+
+    t = i18n.t
+    kind = type(exc).__name__
+    if kind == "NoSuchOption" and english.startswith("No such option: "):
+        text = t("help.err.no_such_option", option=exc.option_name)  # type: ignore[attr-defined]
+        possible = getattr(exc, "possibilities", None)
+        if possible:
+            text += " " + t("help.err.possible", options=", ".join(sorted(possible)))
+        return text
+    match = re.fullmatch(r"No such command ('.*')\.(?: Did you mean (.*)\?)?", english)
+    if match:
+        text = t("help.err.no_such_command", name=match[1])
+        return text + (" " + t("help.err.did_you_mean", names=match[2]) if match[2] else "")
+    match = re.fullmatch(r"Missing (argument|option) (.*)\.", english)
+    if match:
+        return t(f"help.err.missing_{match[1]}", hint=match[2])
+    match = re.fullmatch(r"Invalid value for (.*?): (.*)", english, flags=re.S)
+    if match:
+        return t("help.err.invalid_value", hint=match[1], message=match[2])
+    return english
