@@ -81,8 +81,9 @@ def _without_422(app: FastAPI) -> None:
 def from_environment() -> FastAPI:
     """The app of one worker: settings from the environment and config file (as `serve`
     exported them), options from MERCATO_INT_API_OPTIONS."""
-    from mercato_int import i18n
+    from mercato_int import i18n, stray_errors
 
+    stray_errors.contain()  # what the server's logging does not take: one line, no traceback
     settings = Settings.load()
     i18n.choose(settings.lang)
     options: dict[str, Any] = json.loads(os.environ.get(ENV_OPTIONS) or "{}")

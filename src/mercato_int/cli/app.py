@@ -14,7 +14,7 @@ import typer
 
 from mercato_int import __version__
 from mercato_int.cli.command_index import COMMANDS
-from mercato_int.cli.context import CliState, invocation
+from mercato_int.cli.context import CliState, Interrupted, invocation
 from mercato_int.cli.lazy import LazyGroup
 from mercato_int.errors import ExitCode, InvalidInput, MercatoIntError
 
@@ -30,6 +30,12 @@ class MercatoGroup(LazyGroup):
 
     def prepare(self, command: Any) -> Any:
         return _localized(command)
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted from None
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         try:
@@ -97,7 +103,7 @@ class MercatoGroup(LazyGroup):
 
             note(i18n.t("cli.try_help", command=command))
             code = getattr(exc, "exit_code", ExitCode.USAGE) or ExitCode.USAGE
-        except (KeyboardInterrupt, typer.Abort):
+        except (KeyboardInterrupt, Interrupted, typer.Abort):
             error_line(i18n.t("cli.interrupted"))
             code = ExitCode.INTERRUPTED
         except BrokenPipeError:  # `mercato-int list --json | head`
@@ -349,7 +355,7 @@ def _root(
     ctx.obj = invocation["state"] = CliState(
         db=db, tenant=tenant, org=org, actor=actor, lang=lang, context=context
     )
-    ctx.call_on_close(lambda: ctx.obj._services and ctx.obj._services.close())
+    ctx.call_on_close(ctx.obj.close)
 
 
 def _localized(command: Any, *, subcommands: bool = True) -> Any:
@@ -365,5 +371,9 @@ def _localized(command: Any, *, subcommands: bool = True) -> Any:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: the process's stray errors (a library's logged traceback,
+    a finalizer's, a thread's) are one line each, as its own (`stray_errors`)."""
+    from mercato_int import stray_errors
+
+    stray_errors.contain()
     app(prog_name="mercato-int")

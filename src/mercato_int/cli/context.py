@@ -12,6 +12,11 @@ if TYPE_CHECKING:
     from mercato_int.services import Services
 
 
+class Interrupted(Exception):
+    """Ctrl+C, carried past Typer (which would end the command with a silent exit 130) to
+    `MercatoGroup.main`, which says so and exits 130."""
+
+
 @dataclass
 class CliState:
     """The global options; services are built on first use, from them."""
@@ -39,6 +44,14 @@ class CliState:
             )
             self._services = Services(settings)
         return self._services
+
+    def close(self) -> None:
+        """Close the store, if the command opened it (when its context closes)."""
+        try:
+            if self._services is not None:
+                self._services.close()
+        except KeyboardInterrupt:
+            raise Interrupted from None
 
 
 def services(ctx: typer.Context) -> Services:

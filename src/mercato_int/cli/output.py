@@ -89,6 +89,20 @@ def only_data_on_stdout() -> Iterator[None]:
             os.close(saved)
 
 
+@contextmanager
+def following() -> Iterator[None]:
+    """Around `logs -f` and `events -f`, which ctrl+c is the normal way to stop: no "error:"
+    line (as an interrupt elsewhere gets), the documented exit code 130."""
+    import typer
+
+    from mercato_int.errors import ExitCode
+
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise typer.Exit(ExitCode.INTERRUPTED) from None
+
+
 def print_json(data: Any) -> None:
     """Exactly the documented JSON shape on stdout, nothing else."""
     # pydantic's Rust encoder: what json.dumps(indent=2, ensure_ascii=False) writes, but the

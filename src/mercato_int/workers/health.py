@@ -162,6 +162,9 @@ def _own_stdout() -> BinaryIO:
 
 
 def main() -> int:
+    from mercato_int import stray_errors
+
+    stray_errors.contain()  # a library's logged traceback, a finalizer's: one line on stderr
     stdin = sys.stdin.buffer
     pipe = _own_stdout()
     _bigger_pipe(pipe)

@@ -10,7 +10,7 @@ import typer
 
 from mercato_int.cli.commands import command_app
 from mercato_int.cli.context import services
-from mercato_int.cli.output import local_time, out, print_json
+from mercato_int.cli.output import following, local_time, out, print_json
 from mercato_int.i18n import scope_text, t, t_or, tn
 
 if TYPE_CHECKING:
@@ -99,12 +99,14 @@ def events(
 def _follow(svc: Services, types: list[str], *, since: Any, backlog: int, as_json: bool) -> None:
     from mercato_int.shapes.events import EventShape
 
-    for e in svc.events.follow(svc.scope, types=types, since=since, backlog=backlog):
-        if as_json:
-            sys.stdout.write(json.dumps(EventShape.of(e).document(), ensure_ascii=False) + "\n")
-            sys.stdout.flush()
-        else:
-            out().print(event_line(e))
+    with following():
+        for e in svc.events.follow(svc.scope, types=types, since=since, backlog=backlog):
+            if as_json:
+                line = json.dumps(EventShape.of(e).document(), ensure_ascii=False)
+                sys.stdout.write(line + "\n")
+                sys.stdout.flush()
+            else:
+                out().print(event_line(e))
 
 
 def event_line(e: Event) -> str:

@@ -12,7 +12,7 @@ from typer.core import TyperGroup
 from mercato_int.cli.commands import command_app, scrub
 from mercato_int.cli.complete import complete_ids, complete_integration_ids, complete_levels
 from mercato_int.cli.context import services
-from mercato_int.cli.output import error_line, note, out, print_json
+from mercato_int.cli.output import error_line, following, note, out, print_json
 from mercato_int.errors import ExitCode, InvalidInput
 from mercato_int.i18n import scope_text, t, tn
 from mercato_int.i18n.areas.logs import counted, grouped
@@ -214,12 +214,9 @@ def _emitter(as_jsonl: bool, show_details: bool, *, with_integration: bool) -> A
 
 def _follow(svc: Any, scope: Any, filters: Any, backlog: int, emit: Any) -> None:
     note(t("logs.following", scope=scope_text(scope)))
-    try:
+    with following():
         for entry in svc.logs.follow(scope=scope, filters=filters, backlog=backlog):
             emit(entry)
-    except KeyboardInterrupt:
-        # the normal way to stop following: no "error:" line, the documented exit code
-        raise typer.Exit(ExitCode.INTERRUPTED) from None
 
 
 @logs_app.command("write")

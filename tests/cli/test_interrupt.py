@@ -1,0 +1,58 @@
+"""Ctrl+C ends a command with exit 130 and one line that says so (Typer alone would end it
+silently), wherever it comes: in the command, or as the command closes the store. Following
+(`logs -f`, `events -f`) is stopped by ctrl+c as its normal end: 130 without an error line."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from mercato_int.cli.context import CliState
+from mercato_int.services.container import Services
+
+
+def _interrupt(*_: object, **__: object) -> None:
+    raise KeyboardInterrupt
+
+
+def test_an_interrupt_in_the_command_is_said(cli, monkeypatch: pytest.MonkeyPatch):
+    assert cli("--tenant", "acme", "enable", "gateway_stripe").exit_code == 0
+    monkeypatch.setattr(CliState, "services", _interrupt)
+    run = cli("--tenant", "acme", "disable", "gateway_stripe")
+    assert (run.exit_code, run.stderr) == (130, "error: interrupted\n")
+    monkeypatch.undo()
+    # nothing done: it is still enabled
+    shown = cli("--tenant", "acme", "show", "gateway_stripe", "--json").json()
+    assert shown["state"]["isEnabled"] is True
+
+
+def test_an_interrupt_as_the_store_closes_is_said(cli, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(Services, "close", _interrupt)
+    run = cli("--tenant", "acme", "enable", "gateway_stripe")
+    assert run.exit_code == 130
+    assert run.stderr.splitlines()[-1] == "error: interrupted"
+
+
+@pytest.mark.parametrize("args", [["logs", "-f"], ["events", "-f"]])
+def test_following_ends_on_ctrl_c_without_an_error(
+    db_url: str, tmp_path: Path, interruptible, args: list[str]
+):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mercato_int", "--tenant", "acme", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ | {"MERCATO_INT_DATABASE_URL": db_url},
+        preexec_fn=interruptible,
+    )
+    time.sleep(1.5)  # following by now, on a loaded machine mostly: see the asserts
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode in (130, -signal.SIGINT), stderr  # -SIGINT: Python not yet started
+    assert "error" not in stderr and "Traceback" not in stderr

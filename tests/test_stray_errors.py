@@ -1,0 +1,147 @@
+"""stray_errors.contain(): what a library logs with its traceback, a finalizer raises or ends
+a thread reaches stderr as one line without the traceback (nor the exception's text); an
+interrupt a library logs on its way out is left to the command. Each case runs in a fresh
+interpreter, as the hooks are the process's, and each has a twin without `contain()` that shows
+Python's own report, so the test sees what it claims to remove."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+# SQLAlchemy's pool logs "Exception closing connection ..." with its traceback when closing
+# fails, then re-raises an interrupt: what ctrl+c during `creds export` once printed
+POOL_CLOSE = """
+import sqlalchemy as sa
+engine = sa.create_engine("sqlite:///{db}")
+with engine.connect() as conn:
+    conn.exec_driver_sql("select 1")
+def close(connection):
+    connection.close()
+    raise {raised}
+engine.dialect.do_close = close
+try:
+    engine.dispose()
+except BaseException as exc:
+    print("caught", type(exc).__name__)
+"""
+
+FINALIZER = """
+class Holder:
+    def __del__(self):
+        raise ValueError("token=sk_live_secretvalue")
+Holder()
+import gc; gc.collect()
+print("went on")
+"""
+
+THREAD = """
+import threading
+def work():
+    raise RuntimeError("password=hunter2hunter2")
+t = threading.Thread(target=work, name="sync-worker")
+t.start(); t.join()
+print("went on")
+"""
+
+
+def _run(code: str, *, contained: bool, debug: bool = False) -> subprocess.CompletedProcess[str]:
+    head = "from mercato_int import stray_errors; stray_errors.contain()\n" if contained else ""
+    env = {k: v for k, v in os.environ.items() if k != "MERCATO_INT_DEBUG"}
+    if debug:
+        env["MERCATO_INT_DEBUG"] = "1"
+    return subprocess.run(
+        [sys.executable, "-c", head + textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("raised", ["KeyboardInterrupt()", "SystemExit(3)"])
+def test_an_interrupt_a_library_logs_on_its_way_out_is_left_unsaid(tmp_path: Path, raised):
+    code = POOL_CLOSE.format(db=tmp_path / "store.db", raised=raised)
+    bare = _run(code, contained=False)
+    assert "Traceback" in bare.stderr and "Exception closing connection" in bare.stderr
+    run = _run(code, contained=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["caught", raised.split("(")[0]]  # it still ends the command
+    assert run.stderr == ""
+
+
+def test_a_library_error_is_one_line_with_its_type_and_without_its_text(tmp_path: Path):
+    code = POOL_CLOSE.format(db=tmp_path / "store.db", raised="OSError('pw=hunter2hunter2')")
+    bare = _run(code, contained=False)
+    assert "Traceback" in bare.stderr and "hunter2hunter2" in bare.stderr
+    run = _run(code, contained=True)
+    (line,) = run.stderr.splitlines()
+    assert line.startswith("sqlalchemy.pool.impl.")
+    assert "Exception closing connection" in line and line.endswith("(OSError)")
+    assert "hunter2" not in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_finalizer_error_is_one_line(tmp_path: Path):
+    bare = _run(FINALIZER, contained=False)
+    assert "Traceback" in bare.stderr and "sk_live_secretvalue" in bare.stderr
+    run = _run(FINALIZER, contained=True)
+    assert run.stdout == "went on\n"
+    assert run.stderr.splitlines() == ["Exception ignored in: Holder.__del__ (ValueError)"]
+
+
+def test_a_thread_ended_by_an_error_is_one_line(tmp_path: Path):
+    bare = _run(THREAD, contained=False)
+    assert "Traceback" in bare.stderr and "hunter2hunter2" in bare.stderr
+    run = _run(THREAD, contained=True)
+    assert run.stdout == "went on\n"
+    assert run.stderr.splitlines() == ["Exception in thread sync-worker (RuntimeError)"]
+
+
+def test_debug_keeps_pythons_own_reports(tmp_path: Path):
+    for code in (POOL_CLOSE.format(db=tmp_path / "s.db", raised="OSError('x')"), THREAD):
+        run = _run(code, contained=True, debug=True)
+        assert "Traceback" in run.stderr
+
+
+def test_handlers_a_program_configured_still_get_the_whole_record(tmp_path: Path):
+    code = """
+    import io, logging
+    buffer = io.StringIO()
+    logging.getLogger("sqlalchemy").addHandler(logging.StreamHandler(buffer))
+    try:
+        raise OSError("kept")
+    except OSError:
+        logging.getLogger("sqlalchemy.pool").error("closing failed", exc_info=True)
+    print("Traceback" in buffer.getvalue())
+    """
+    run = _run(code, contained=True)
+    assert (run.stdout, run.stderr) == ("True\n", "")
+
+
+def test_an_interrupt_while_the_command_closes_the_store_is_said_once(tmp_path: Path):
+    """What `creds export` once printed when ctrl+c came as the store closed: the command's
+    entry point (`main`, as the console script and `python -m` run it) contains it."""
+    code = """
+    import sys
+    from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite as Dialect
+    close = Dialect.do_close
+    def interrupted(self, connection):
+        close(self, connection)
+        raise KeyboardInterrupt
+    Dialect.do_close = interrupted
+    from mercato_int.cli import app
+    sys.argv = ["mercato-int", "--db", "sqlite:///{db}", "--tenant", "acme",
+                "creds", "get", "gateway_stripe"]
+    app.main() if {contained} else app.app(prog_name="mercato-int")
+    """
+    bare = _run(code.format(db=tmp_path / "a.db", contained=False), contained=False)
+    assert "Traceback" in bare.stderr and "Exception closing connection" in bare.stderr
+    run = _run(code.format(db=tmp_path / "b.db", contained=True), contained=False)
+    assert run.returncode == 130
+    assert "no credentials set" in run.stdout
+    assert run.stderr == "error: interrupted\n"  # said once, by the command
