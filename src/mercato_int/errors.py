@@ -242,3 +242,12 @@ class Unauthenticated(MercatoIntError):
     def reason(self) -> str:
         """`missing`, `unknown`, `expired` or `revoked`."""
         return (self.code or "tokens.err.unknown").rsplit(".", 1)[-1]
+
+
+def is_store_failure(exc: BaseException) -> bool:
+    """An error the database driver raised (sqlalchemy.exc.DBAPIError and its kin), told
+    without importing sqlalchemy."""
+    return any(
+        k.__module__ == "sqlalchemy.exc" and k.__name__ in {"DBAPIError", "DisconnectionError"}
+        for k in type(exc).__mro__
+    )

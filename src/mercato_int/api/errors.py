@@ -87,14 +87,6 @@ def validation_error(exc: Any):
     )
 
 
-def is_store_failure(exc: BaseException) -> bool:
-    """An error the database driver raised (sqlalchemy.exc.DBAPIError and kin)."""
-    return any(
-        k.__module__ == "sqlalchemy.exc" and k.__name__ in {"DBAPIError", "DisconnectionError"}
-        for k in type(exc).__mro__
-    )
-
-
 def unexpected(exc: BaseException, where: str):
     """A store failure (503) or a bug (500): one line in the log naming the kind of error,
     never its text or traceback (unless MERCATO_INT_DEBUG=1)."""
@@ -102,7 +94,7 @@ def unexpected(exc: BaseException, where: str):
 
     from mercato_int.i18n import t
 
-    if is_store_failure(exc):
+    if errors.is_store_failure(exc):
         log.error("store failure on %s: %s", where, type(exc).__name__)
         return response(503, "store_unavailable", t("api.err.store_failed"))
     if os.environ.get("MERCATO_INT_DEBUG") == "1":

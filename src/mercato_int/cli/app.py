@@ -16,7 +16,7 @@ from mercato_int import __version__
 from mercato_int.cli.command_index import COMMANDS
 from mercato_int.cli.context import CliState, Interrupted, invocation
 from mercato_int.cli.lazy import LazyGroup
-from mercato_int.errors import ExitCode, InvalidInput, MercatoIntError
+from mercato_int.errors import ExitCode, InvalidInput, MercatoIntError, is_store_failure
 
 
 class MercatoGroup(LazyGroup):
@@ -169,12 +169,7 @@ def _unexpected(exc: Exception) -> int:
     if os.environ.get("MERCATO_INT_DEBUG") == "1":
         raise exc
     name = type(exc).__name__
-    # any error the database driver raised (sqlalchemy.exc.DBAPIError and its kin), without
-    # importing sqlalchemy here
-    if any(
-        k.__module__ == "sqlalchemy.exc" and k.__name__ in {"DBAPIError", "DisconnectionError"}
-        for k in type(exc).__mro__
-    ):
+    if is_store_failure(exc):
         reason = str(getattr(exc, "orig", exc)).strip().splitlines() or [name]
         error_line(
             f"the store failed: {_without_db_password(reason[0])} (check that it is reachable "

@@ -3,13 +3,13 @@ checks of the tenants it is given, records their outcomes, and reports on stdout
 each:
 
     {"planned": {"checks": N, "integrations": N, "tenants": [[org, tenant, checks], ...],
-                 "failed": [[org, tenant, error, keyProblem], ...]}}
+                 "failed": [[org, tenant, error, exitCode], ...]}}
     {"outcome": [index, subject, ids, owner, org, tenant, status, message, details,
                  latencyMs, checkedAt, error]}                      (one per check, as it ends)
     {"written": [index, ...]}                       (outcomes stored: state, events, log entry)
     {"done": [[eventId, type, subject, org, tenant, actor, payload, createdAt, subscriber,
                error], ...]}                                        (subscribers that failed)
-    {"fatal": {"error": "...", "key": false}}                       (it could not go on)
+    {"fatal": {"error": "...", "exit": 1}}           (it could not go on; exit: jobs.failure_code)
 
 Only these reach stdout: what else would be written there (a check that prints) goes to stderr.
 Its one input is a JSON line on stdin (shards.HealthFleet._spec); then stdin stays open while
@@ -28,7 +28,7 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from mercato_int.errors import KeyProblem, MercatoIntError
+from mercato_int.errors import MercatoIntError, is_store_failure
 from mercato_int.scope import TenantScope
 
 if TYPE_CHECKING:
@@ -66,7 +66,12 @@ def run(spec: dict[str, Any], stdin: BinaryIO, report: Reporter) -> None:
     from mercato_int import i18n
     from mercato_int.services import Services
     from mercato_int.services.health.jobs import integrations_covered
-    from mercato_int.services.health.shard_messages import delivery_line, outcome_line, settings_of
+    from mercato_int.services.health.shard_messages import (
+        delivery_line,
+        failure_line,
+        outcome_line,
+        settings_of,
+    )
 
     settings = settings_of(spec["settings"])
     i18n.choose(settings.lang)  # as the parent chose: its flag, config, environment
@@ -86,10 +91,7 @@ def run(spec: dict[str, Any], stdin: BinaryIO, report: Reporter) -> None:
                     "checks": len(jobs),
                     "integrations": integrations_covered(jobs),
                     "tenants": [[s.organization_id, s.tenant_id, n] for s, n in per_tenant.items()],
-                    "failed": [
-                        [f.scope.organization_id, f.scope.tenant_id, f.error, f.key_problem]
-                        for f in failed
-                    ],
+                    "failed": [failure_line(f) for f in failed],
                 }
             }
         )
@@ -129,10 +131,7 @@ def _fatal(exc: Exception, url: str | None) -> str:
 
     if isinstance(exc, MercatoIntError):
         return str(exc)
-    if any(
-        k.__module__ == "sqlalchemy.exc" and k.__name__ in {"DBAPIError", "DisconnectionError"}
-        for k in type(exc).__mro__
-    ):
+    if is_store_failure(exc):
         reason = str(getattr(exc, "orig", exc)).strip().splitlines() or [type(exc).__name__]
         text = f"the store failed: {reason[0]}"
         return redact_text(text, url) if url else text
@@ -178,9 +177,11 @@ def main() -> int:
     except BrokenPipeError:  # the parent is gone: nobody to tell
         return 1
     except Exception as exc:
+        from mercato_int.services.health.jobs import failure_code
+
         url = spec.get("settings", {}).get("database_url")
         with contextlib.suppress(OSError):
-            report.send({"fatal": {"error": _fatal(exc, url), "key": isinstance(exc, KeyProblem)}})
+            report.send({"fatal": {"error": _fatal(exc, url), "exit": failure_code(exc)}})
         if os.environ.get(DEBUG) == "1" and not isinstance(exc, MercatoIntError):
             raise  # a bug: its traceback on this worker's stderr (shown with DEBUG only)
         return 1

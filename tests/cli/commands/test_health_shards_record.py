@@ -1,7 +1,7 @@
 """`health --all-tenants --processes N`: a worker that reported every outcome but then failed
 to record them (its last chunk refused by the store) must not pass for a clean run: in one
-process the same failure is an error (exit 4); shared, its tenants are failed tenants, never
-a silent exit 0 with checks that were never recorded."""
+process the same failure is an error (exit 4); shared, its tenants are failed tenants (exit
+4 too: it was the store), never a silent exit 0 with checks that were never recorded."""
 
 from __future__ import annotations
 
@@ -73,10 +73,17 @@ def test_a_worker_whose_last_chunk_is_not_recorded_does_not_pass_for_a_clean_run
     unrecorded = [t for t in TENANTS if t not in _recorded(fleet)]
     assert unrecorded  # the worker's chunk (t3-t5) was refused
     failed = [f["tenantId"] for f in shared.json()["failedTenants"]]
-    assert shared.exit_code == 1, shared.stderr
+    assert shared.exit_code == 4, shared.stderr  # the store failed, as in one process
     assert set(unrecorded) <= set(failed)  # each check not recorded is said so
     assert all("refuse" in f["error"] for f in shared.json()["failedTenants"])
     assert "Traceback" not in shared.stderr
     assert os.linesep.join(  # one line each
         line for line in shared.stderr.splitlines() if "was not checked" in line
     ).count("error: tenant") == len(failed)
+
+
+def test_the_exit_code_a_worker_says_a_failure_costs_is_one_it_can_cost() -> None:
+    from mercato_int.services.health.shard_messages import exit_code_of
+
+    assert [exit_code_of(c) for c in (1, 4, 5)] == [1, 4, 5]
+    assert [exit_code_of(c) for c in (True, "4", 4.0, 0, 2, 6, 130, None)] == [1] * 8

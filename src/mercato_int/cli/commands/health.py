@@ -163,10 +163,11 @@ def health(
         )
     for outcome in run.key_problems:
         error_line(outcome.message)
-    if run.key_problems or any(f.key_problem for f in failed_tenants):
-        raise typer.Exit(ExitCode.KEY)
-    if run.any_unhealthy or failed_tenants:
-        raise typer.Exit(ExitCode.FAILED)
+    # the worst of: 5 a key problem, 4 a tenant the store failed, 1 a failed tenant or check
+    costs = [f.exit_code for f in failed_tenants]
+    costs += [ExitCode.KEY] * bool(run.key_problems) + [ExitCode.FAILED] * run.any_unhealthy
+    if costs:
+        raise typer.Exit(max(costs))
 
 
 def _program(ctx: typer.Context) -> str:

@@ -8,11 +8,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from mercato_int.errors import ExitCode, KeyProblem, StoreError, is_store_failure
 from mercato_int.scope import TenantScope
 from mercato_int.services.health.result import KEY_PROBLEM, HealthOutcome
 
 if TYPE_CHECKING:
-    from mercato_int.errors import KeyProblem
     from mercato_int.services.credentials.requirements import MissingCredentials
     from mercato_int.services.events import DeliveryFailure
 
@@ -40,16 +40,30 @@ class TenantFailure:
 
     scope: TenantScope
     error: str
-    key_problem: bool = False  # exit 5 rather than 1
+    exit_code: int = ExitCode.FAILED  # what it costs the run's exit: failure_code
 
     @classmethod
     def of(cls, scope: TenantScope, exc: Exception) -> TenantFailure:
         """The failure of `scope` with `exc`: a known error worded, anything else named."""
-        from mercato_int.errors import KeyProblem, MercatoIntError
+        from mercato_int.errors import MercatoIntError
         from mercato_int.services.health.calls import describe
 
         text = str(exc) if isinstance(exc, MercatoIntError) else describe(exc)
-        return cls(scope, text, isinstance(exc, KeyProblem))
+        return cls(scope, text, failure_code(exc))
+
+
+# the exit codes a tenant's failure can cost an --all-tenants run (the worst one is its exit)
+FAILURE_CODES = (ExitCode.FAILED, ExitCode.STORE, ExitCode.KEY)
+
+
+def failure_code(exc: BaseException) -> int:
+    """What a tenant failed with `exc` costs the run: 5 a key problem, 4 the store failed (as
+    the store failing under a one-tenant command would), anything else 1."""
+    if isinstance(exc, KeyProblem):
+        return ExitCode.KEY
+    if isinstance(exc, StoreError) or is_store_failure(exc):
+        return ExitCode.STORE
+    return ExitCode.FAILED
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The messages between `health --all-tenants` and its worker processes (shards.py,
-shard_worker.py): the settings a worker builds its services from, an outcome, a subscriber's
-failure; JSON, as lists where there are thousands."""
+workers/health.py): the settings a worker builds its services from, an outcome, a tenant's or
+a subscriber's failure; JSON, as lists where there are thousands."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mercato_int.errors import ExitCode
 from mercato_int.scope import TenantScope
+from mercato_int.services.health.jobs import FAILURE_CODES, TenantFailure
 from mercato_int.services.health.result import HealthOutcome
 
 if TYPE_CHECKING:
@@ -114,3 +116,19 @@ def delivery_line(f: DeliveryFailure) -> list[Any]:
         f.subscriber,
         f.error,
     ]
+
+
+def failure_line(f: TenantFailure) -> list[Any]:
+    return [f.scope.organization_id, f.scope.tenant_id, f.error, f.exit_code]
+
+
+def failure_of(values: list[Any]) -> TenantFailure:
+    org, tenant, error, code = values
+    if not isinstance(error, str):
+        raise TypeError("a failure's error is text")
+    return TenantFailure(TenantScope(org, tenant), error, exit_code_of(code))
+
+
+def exit_code_of(value: Any) -> int:
+    """The exit code a worker says a failure costs, if it is one a failure can cost; else 1."""
+    return int(value) if type(value) is int and value in FAILURE_CODES else ExitCode.FAILED

@@ -42,6 +42,8 @@ from mercato_int.services.health.jobs import (
 from mercato_int.services.health.result import KEY_PROBLEM
 from mercato_int.services.health.shard_messages import (
     delivery_failure_of,
+    exit_code_of,
+    failure_of,
     outcome_of,
     settings_spec,
 )
@@ -133,7 +135,7 @@ class Share:
             planned = message["planned"]
             checks, integrations = int(planned["checks"]), int(planned["integrations"])
             per_tenant = {TenantScope(o, t): int(n) for o, t, n in planned["tenants"]}
-            failed = [TenantFailure(TenantScope(o, t), e, k) for o, t, e, k in planned["failed"]]
+            failed = [failure_of(values) for values in planned["failed"]]
         except (KeyError, TypeError, ValueError):  # not what a worker sends
             await self._fail(None)
             return
@@ -168,7 +170,9 @@ class Share:
         """The worker ended, or said it could not go on: the tenants it did not finish fail."""
         said = message.get("fatal") if message is not None else None
         if isinstance(said, dict) and isinstance(said.get("error"), str):
-            self.fatal = TenantFailure(self.scopes[0], said["error"], bool(said.get("key")))
+            self.fatal = TenantFailure(
+                self.scopes[0], said["error"], exit_code_of(said.get("exit"))
+            )
         else:
             with contextlib.suppress(TimeoutError):  # its output ended: it is ending
                 await asyncio.wait_for(self.proc.wait(), STOP_SECONDS)
@@ -192,7 +196,7 @@ class Share:
                 unstored.add(o.scope)
         failed = {f.scope for f in self.failures}
         return [
-            TenantFailure(scope, self.fatal.error, self.fatal.key_problem)
+            TenantFailure(scope, self.fatal.error, self.fatal.exit_code)
             for scope in self.scopes
             if scope not in failed
             and (
