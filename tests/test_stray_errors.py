@@ -86,20 +86,20 @@ def test_a_library_error_is_one_line_with_its_type_and_without_its_text(tmp_path
     assert "hunter2" not in run.stderr and "Traceback" not in run.stderr
 
 
-def test_a_finalizer_error_is_one_line(tmp_path: Path):
-    bare = _run(FINALIZER, contained=False)
-    assert "Traceback" in bare.stderr and "sk_live_secretvalue" in bare.stderr
-    run = _run(FINALIZER, contained=True)
+@pytest.mark.parametrize(
+    ("code", "secret", "line"),
+    [
+        (FINALIZER, "sk_live_secretvalue", "Exception ignored in: Holder.__del__ (ValueError)"),
+        (THREAD, "hunter2hunter2", "Exception in thread sync-worker (RuntimeError)"),
+    ],
+    ids=["finalizer", "thread"],
+)
+def test_a_finalizer_or_thread_error_is_one_line(code: str, secret: str, line: str):
+    bare = _run(code, contained=False)
+    assert "Traceback" in bare.stderr and secret in bare.stderr
+    run = _run(code, contained=True)
     assert run.stdout == "went on\n"
-    assert run.stderr.splitlines() == ["Exception ignored in: Holder.__del__ (ValueError)"]
-
-
-def test_a_thread_ended_by_an_error_is_one_line(tmp_path: Path):
-    bare = _run(THREAD, contained=False)
-    assert "Traceback" in bare.stderr and "hunter2hunter2" in bare.stderr
-    run = _run(THREAD, contained=True)
-    assert run.stdout == "went on\n"
-    assert run.stderr.splitlines() == ["Exception in thread sync-worker (RuntimeError)"]
+    assert run.stderr.splitlines() == [line]
 
 
 def test_debug_keeps_pythons_own_reports(tmp_path: Path):
