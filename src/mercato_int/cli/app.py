@@ -31,6 +31,13 @@ class MercatoGroup(LazyGroup):
     def prepare(self, command: Any) -> Any:
         return _localized(command)
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        # the arguments are parsed outside `invoke` (a tenth of a second of a command's start)
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt:
+            raise Interrupted from None
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
