@@ -37,6 +37,31 @@ def test_an_interrupt_as_the_store_closes_is_said(cli, monkeypatch: pytest.Monke
     assert run.stderr.splitlines()[-1] == "error: interrupted"
 
 
+def test_an_interrupt_while_the_arguments_are_parsed_is_said(cli, monkeypatch: pytest.MonkeyPatch):
+    """The context is made (the arguments parsed: a tenth of a second of a command's start)
+    outside `invoke`: Typer ended a ctrl+c there as a silent 130 too."""
+    from typer._click.core import Command
+
+    monkeypatch.setattr(Command, "make_context", _interrupt)
+    run = cli("--tenant", "acme", "enable", "gateway_stripe")
+    assert (run.exit_code, run.stderr) == (130, "error: interrupted\n")
+
+
+def test_an_interrupt_as_the_entry_point_starts_is_said(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    """Before MercatoGroup.main's `try` (its imports, Typer building the command): a ctrl+c
+    there was a traceback."""
+    from mercato_int.cli import app, output
+
+    monkeypatch.setenv("MERCATO_INT_DEBUG", "1")  # main() keeps pytest's hooks
+    monkeypatch.setattr(sys, "argv", ["mercato-int", "list"])
+    monkeypatch.setattr(output, "reset", _interrupt)
+    with pytest.raises(SystemExit) as ended:
+        app.main()
+    assert (ended.value.code, capsys.readouterr().err) == (130, "error: interrupted\n")
+
+
 @pytest.mark.parametrize("args", [["logs", "-f"], ["events", "-f"]])
 def test_following_ends_on_ctrl_c_without_an_error(cli, db_url: str, interruptible, args):
     write = (

@@ -31,6 +31,13 @@ class MercatoGroup(LazyGroup):
     def prepare(self, command: Any) -> Any:
         return _localized(command)
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        # the arguments are parsed outside `invoke` (a tenth of a second of a command's start)
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt:
+            raise Interrupted from None
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -368,7 +375,14 @@ def _localized(command: Any, *, subcommands: bool = True) -> Any:
 def main() -> None:
     """Console-script entry point: the process's stray errors (a library's logged traceback,
     a finalizer's, a thread's) are one line each, as its own (`stray_errors`)."""
-    from mercato_int import stray_errors
+    try:
+        from mercato_int import stray_errors
 
-    stray_errors.contain()
-    app(prog_name="mercato-int")
+        stray_errors.contain()
+        app(prog_name="mercato-int")
+    except KeyboardInterrupt:  # before MercatoGroup.main's own handling began (its imports)
+        from mercato_int import i18n
+        from mercato_int.cli.output import error_line
+
+        error_line(i18n.t("cli.interrupted"))
+        sys.exit(ExitCode.INTERRUPTED)
