@@ -56,7 +56,7 @@ def test_the_wheel_carries_providers_and_migrations(wheel: Path) -> None:
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "[mercato_int.providers]\nbuiltin = mercato_int.bundled:provider_dirs" in text
-    assert "mercato-int = mercato_int.cli.app:main" in text
+    assert "mercato-int = mercato_int.cli.entry:main" in text
 
 
 def test_installed_from_the_wheel_it_works_anywhere(wheel: Path, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-from mercato_int.cli.app import main
+from mercato_int.cli.entry import main
 
 if __name__ == "__main__":
     main()

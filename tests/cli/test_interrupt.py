@@ -52,14 +52,35 @@ def test_an_interrupt_as_the_entry_point_starts_is_said(
 ):
     """Before MercatoGroup.main's `try` (its imports, Typer building the command): a ctrl+c
     there was a traceback."""
-    from mercato_int.cli import app, output
+    from mercato_int.cli import entry, output
 
     monkeypatch.setenv("MERCATO_INT_DEBUG", "1")  # main() keeps pytest's hooks
     monkeypatch.setattr(sys, "argv", ["mercato-int", "list"])
     monkeypatch.setattr(output, "reset", _interrupt)
     with pytest.raises(SystemExit) as ended:
-        app.main()
+        entry.main()
     assert (ended.value.code, capsys.readouterr().err) == (130, "error: interrupted\n")
+
+
+# ctrl+c while the command's modules load: an import that raises KeyboardInterrupt
+WHILE_LOADING = """
+import sys
+class Interrupting:
+    def find_spec(self, name, path=None, target=None):
+        if name == "mercato_int.cli.app":
+            raise KeyboardInterrupt
+sys.meta_path.insert(0, Interrupting())
+sys.argv = ["mercato-int", "list"]
+from mercato_int.cli.entry import main
+main()
+"""
+
+
+def test_an_interrupt_while_the_command_loads_is_said_not_a_traceback():
+    run = subprocess.run(
+        [sys.executable, "-c", WHILE_LOADING], capture_output=True, text=True, timeout=60
+    )
+    assert (run.returncode, run.stdout, run.stderr) == (130, "", "error: interrupted\n")
 
 
 @pytest.mark.parametrize("args", [["logs", "-f"], ["events", "-f"]])

@@ -373,16 +373,9 @@ def _localized(command: Any, *, subcommands: bool = True) -> Any:
 
 
 def main() -> None:
-    """Console-script entry point: the process's stray errors (a library's logged traceback,
-    a finalizer's, a thread's) are one line each, as its own (`stray_errors`)."""
-    try:
-        from mercato_int import stray_errors
+    """The command, as `cli/entry.py` runs it: the process's stray errors (a library's logged
+    traceback, a finalizer's, a thread's) are one line each, as its own (`stray_errors`)."""
+    from mercato_int import stray_errors
 
-        stray_errors.contain()
-        app(prog_name="mercato-int")
-    except KeyboardInterrupt:  # before MercatoGroup.main's own handling began (its imports)
-        from mercato_int import i18n
-        from mercato_int.cli.output import error_line
-
-        error_line(i18n.t("cli.interrupted"))
-        sys.exit(ExitCode.INTERRUPTED)
+    stray_errors.contain()
+    app(prog_name="mercato-int")
