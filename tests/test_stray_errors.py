@@ -50,8 +50,11 @@ print("went on")
 """
 
 
+CONTAIN = "from mercato_int import stray_errors; stray_errors.contain()\n"
+
+
 def _run(code: str, *, contained: bool, debug: bool = False) -> subprocess.CompletedProcess[str]:
-    head = "from mercato_int import stray_errors; stray_errors.contain()\n" if contained else ""
+    head = CONTAIN if contained else ""
     env = {k: v for k, v in os.environ.items() if k != "MERCATO_INT_DEBUG"}
     if debug:
         env["MERCATO_INT_DEBUG"] = "1"
@@ -145,3 +148,31 @@ def test_an_interrupt_while_the_command_closes_the_store_is_said_once(tmp_path: 
     assert run.returncode == 130
     assert "no credentials set" in run.stdout
     assert run.stderr == "error: interrupted\n"  # said once, by the command
+
+
+def test_help_imports_no_logging_yet_a_later_import_gets_the_one_line_last_resort():
+    """`logging` costs a `--help` 10 ms: contain() sets its last resort as it loads, if ever."""
+    code = """
+    import sys
+    from mercato_int.cli.entry import main
+    sys.argv = ["mercato-int", "--help"]
+    try:
+        main()
+    except SystemExit:
+        pass
+    loaded = "logging" in sys.modules
+    import logging
+    print(loaded, type(logging.lastResort).__name__, file=sys.stderr)
+    """
+    run = _run(code, contained=False)
+    assert run.stdout.startswith("Usage: mercato-int")
+    assert run.stderr.split() == ["False", "OneLine"]
+
+
+def test_contained_after_logging_was_imported(tmp_path: Path):
+    code = "import logging\n" + POOL_CLOSE.format(db=tmp_path / "s.db", raised="OSError('pw')")
+    first = _run(code, contained=True)  # contain(), then logging
+    late = _run(code.replace("import logging\n", "import logging\n" + CONTAIN, 1), contained=False)
+    for each in (first, late):
+        (line,) = each.stderr.splitlines()
+        assert line.endswith("(OSError)") and "pw" not in line

@@ -11,33 +11,71 @@ With MERCATO_INT_DEBUG=1 Python's own reports, tracebacks included, are kept.
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import logging
+    from importlib.machinery import ModuleSpec
+    from types import ModuleType
 
 DEBUG = "MERCATO_INT_DEBUG"
 
 
-class OneLine(logging.Handler):
-    """The handler of last resort (a record no configured handler takes): its message on one
-    line, with the type of its exception, never the traceback. On `sys.stderr` as it is when
-    the record comes, as Python's own (the TUI and the tests redirect it)."""
+def _one_line(record: logging.LogRecord) -> None:
+    """A record of the last resort: its message's first line and its exception's type."""
+    exc = record.exc_info[1] if record.exc_info else None
+    if exc is not None and not isinstance(exc, Exception):
+        return  # an interrupt on its way out: the command says so itself
+    try:
+        message = record.getMessage()
+    except Exception:  # a library's own formatting bug
+        message = f"(a {type(record.msg).__name__} message that could not be formatted)"
+    lines = message.strip().splitlines()
+    _say(f"{record.name}: {lines[0] if lines else record.levelname.lower()}", exc)
 
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
 
-    def emit(self, record: logging.LogRecord) -> None:
-        exc = record.exc_info[1] if record.exc_info else None
-        if exc is not None and not isinstance(exc, Exception):
-            return  # an interrupt on its way out: the command says so itself
+def _last_resort(logging_module: ModuleType) -> None:
+    """`logging.lastResort`, the handler of a record that no configured handler takes (so not
+    the API server's, whose loggers have handlers), says it in one line: on `sys.stderr` as it
+    is when the record comes, as Python's own does (the TUI and the tests redirect it)."""
+    if type(logging_module.lastResort).__module__ == __name__:
+        return
+    handler: Any = logging_module.Handler
+
+    class OneLine(handler):  # type: ignore[misc]
+        def emit(self, record: logging.LogRecord) -> None:
+            _one_line(record)
+
+    setattr(logging_module, "lastResort", OneLine(logging_module.WARNING))  # noqa: B010
+
+
+class _WhenLoggingLoads:
+    """On `sys.meta_path` until `logging` is imported, to set its last resort as it loads: a
+    command that never logs (`--help`) never imports it (10 ms)."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> ModuleSpec | None:
+        if name != "logging":
+            return None
         try:
-            message = record.getMessage()
-        except Exception:  # a library's own formatting bug
-            message = str(record.msg)
-        lines = message.strip().splitlines()
-        _say(f"{record.name}: {lines[0] if lines else record.levelname.lower()}", exc)
+            sys.meta_path.remove(self)
+        except ValueError:  # another thread's import of it came first
+            return None
+        from importlib.util import find_spec
+
+        spec = find_spec(name)
+        loader: Any = spec.loader if spec is not None else None
+        if loader is not None and hasattr(loader, "exec_module"):
+            load = loader.exec_module
+
+            def exec_module(module: ModuleType) -> None:
+                load(module)
+                _last_resort(module)
+
+            loader.exec_module = exec_module
+        return spec
 
 
 def _say(line: str, exc: BaseException | None) -> None:
@@ -69,11 +107,12 @@ def _thread_ended(report: Any) -> None:
 
 def contain() -> None:
     """Route this process's stray errors through the one-line reports above (unless
-    MERCATO_INT_DEBUG=1). Idempotent; handlers a program configured (the API server's
-    logging) are untouched: only records nobody handles reach the last resort."""
+    MERCATO_INT_DEBUG=1). Idempotent."""
     if os.environ.get(DEBUG) == "1":
         return
-    if not isinstance(logging.lastResort, OneLine):
-        logging.lastResort = OneLine()
     sys.unraisablehook = _unraisable
     threading.excepthook = _thread_ended
+    if "logging" in sys.modules:
+        _last_resort(sys.modules["logging"])
+    elif not any(isinstance(finder, _WhenLoggingLoads) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _WhenLoggingLoads())
