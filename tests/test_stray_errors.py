@@ -128,7 +128,7 @@ def test_handlers_a_program_configured_still_get_the_whole_record(tmp_path: Path
 
 def test_an_interrupt_while_the_command_closes_the_store_is_said_once(tmp_path: Path):
     """What `creds export` once printed when ctrl+c came as the store closed: the command's
-    entry point (`main`, as the console script and `python -m` run it) contains it."""
+    entry point (`cli/entry.py`, as the console script and `python -m` run it) contains it."""
     code = """
     import sys
     from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite as Dialect
@@ -137,10 +137,10 @@ def test_an_interrupt_while_the_command_closes_the_store_is_said_once(tmp_path: 
         close(self, connection)
         raise KeyboardInterrupt
     Dialect.do_close = interrupted
-    from mercato_int.cli import app
+    from mercato_int.cli import app, entry
     sys.argv = ["mercato-int", "--db", "sqlite:///{db}", "--tenant", "acme",
                 "creds", "get", "gateway_stripe"]
-    app.main() if {contained} else app.app(prog_name="mercato-int")
+    entry.main() if {contained} else app.main()
     """
     bare = _run(code.format(db=tmp_path / "a.db", contained=False), contained=False)
     assert "Traceback" in bare.stderr and "Exception closing connection" in bare.stderr
@@ -176,3 +176,27 @@ def test_contained_after_logging_was_imported(tmp_path: Path):
     for each in (first, late):
         (line,) = each.stderr.splitlines()
         assert line.endswith("(OSError)") and "pw" not in line
+
+
+LOST = """
+import sys, time
+
+class Holder:
+    def __del__(self):
+        raise KeyboardInterrupt  # as a ctrl+c that lands while a finalizer runs
+
+try:
+    Holder()
+    for _ in range(100):
+        time.sleep(0.01)
+    print("went on")
+except KeyboardInterrupt:
+    print("interrupted")
+"""
+
+
+def test_a_ctrl_c_python_would_lose_in_a_finalizer_still_interrupts():
+    bare = _run(LOST, contained=False)
+    assert bare.stdout == "went on\n" and "Exception ignored in" in bare.stderr
+    run = _run(LOST, contained=True)
+    assert (run.stdout, run.stderr) == ("interrupted\n", "")

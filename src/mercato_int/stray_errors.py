@@ -1,6 +1,7 @@
 """What a front end's process does with the errors that are not the command's own: those a
 library logs with its traceback (SQLAlchemy's pool, when closing a connection fails), those a
-finalizer raises ("Exception ignored in"), and those that end a thread.
+finalizer raises ("Exception ignored in"), and those that end a thread; and a ctrl+c that
+Python would lose in a finalizer, raised again.
 
 Python prints each with its traceback on stderr, and tracebacks can carry secrets (a frame's
 source line, an exception's text). `contain()` makes each one line that names where it came
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from types import ModuleType
 
 DEBUG = "MERCATO_INT_DEBUG"
+AGAIN_SECONDS = 0.01  # a ctrl+c lost in a finalizer comes again after this
 
 
 def _one_line(record: logging.LogRecord) -> None:
@@ -90,6 +92,18 @@ def _say(line: str, exc: BaseException | None) -> None:
 
 def _unraisable(report: Any) -> None:
     exc = report.exc_value
+    if isinstance(exc, KeyboardInterrupt):
+        # ctrl+c came while a finalizer or a weakref callback ran (one of the import system's,
+        # as the command loads), where Python cannot raise it and would go on as if it had
+        # never come: sent again to the main thread once this hook is done (raised in the
+        # hook, it would be lost the same way), so the command still stops
+        import signal
+
+        main = threading.main_thread().ident
+        again = threading.Timer(AGAIN_SECONDS, signal.pthread_kill, (main, signal.SIGINT))
+        again.daemon = True
+        again.start()
+        return
     if exc is not None and not isinstance(exc, Exception):
         return
     # the object's name, not its repr (which a class may make from what it holds)

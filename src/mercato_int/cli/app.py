@@ -373,9 +373,5 @@ def _localized(command: Any, *, subcommands: bool = True) -> Any:
 
 
 def main() -> None:
-    """The command, as `cli/entry.py` runs it: the process's stray errors (a library's logged
-    traceback, a finalizer's, a thread's) are one line each, as its own (`stray_errors`)."""
-    from mercato_int import stray_errors
-
-    stray_errors.contain()
+    """The command without the process's set-up (`cli/entry.py` is the entry point)."""
     app(prog_name="mercato-int")

@@ -8,9 +8,12 @@ import sys
 
 def main() -> None:
     try:
-        from mercato_int.cli.app import main as command
+        from mercato_int import stray_errors
 
-        command()
+        stray_errors.contain()  # first: a ctrl+c in a finalizer as the command loads is not lost
+        from mercato_int.cli.app import app
+
+        app(prog_name="mercato-int")
     except KeyboardInterrupt:
         _interrupted()
 
