@@ -12,6 +12,7 @@ With MERCATO_INT_DEBUG=1 Python's own reports, tracebacks included, are kept.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
@@ -102,7 +103,8 @@ def _unraisable(report: Any) -> None:
         main = threading.main_thread().ident
         again = threading.Timer(AGAIN_SECONDS, signal.pthread_kill, (main, signal.SIGINT))
         again.daemon = True
-        again.start()
+        with contextlib.suppress(RuntimeError):  # the interpreter is shutting down: it ends
+            again.start()
         return
     if exc is not None and not isinstance(exc, Exception):
         return
@@ -114,7 +116,7 @@ def _unraisable(report: Any) -> None:
 def _thread_ended(report: Any) -> None:
     exc = report.exc_value
     if exc is None or not isinstance(exc, Exception):
-        return  # SystemExit ends a thread quietly in Python too; an interrupt is reported
+        return  # quiet for SystemExit, as Python's own hook; an interrupt is not a thread's error
     name = report.thread.name if report.thread is not None else "?"
     _say(f"Exception in thread {name}", exc)
 
