@@ -85,18 +85,8 @@ def test_an_interrupt_while_the_command_loads_is_said_not_a_traceback():
 
 @pytest.mark.parametrize("args", [["logs", "-f"], ["events", "-f"]])
 def test_following_ends_on_ctrl_c_without_an_error(cli, db_url: str, interruptible, args):
-    write = (
-        "logs",
-        "write",
-        "gateway_stripe",
-        "--level",
-        "info",
-        "--operation",
-        "o",
-        "--message",
-        "m",
-    )
-    assert cli("--tenant", "acme", *write).exit_code == 0  # a backlog line for logs -f
+    write = ("logs", "write", "gateway_stripe", "--level", "info", "--operation", "o")
+    assert cli("--tenant", "acme", *write, "--message", "m").exit_code == 0  # for logs -f
     assert cli("--tenant", "acme", "enable", "gateway_stripe").exit_code == 0  # for events -f
     proc = subprocess.Popen(
         [sys.executable, "-m", "mercato_int", "--tenant", "acme", *args],
