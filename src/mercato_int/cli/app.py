@@ -14,7 +14,7 @@ import typer
 
 from mercato_int import __version__
 from mercato_int.cli.command_index import COMMANDS
-from mercato_int.cli.context import CliState, Interrupted, invocation
+from mercato_int.cli.context import CliState, Interrupted, carried_interrupt, invocation
 from mercato_int.cli.lazy import LazyGroup
 from mercato_int.errors import ExitCode, InvalidInput, MercatoIntError, is_store_failure
 
@@ -33,16 +33,12 @@ class MercatoGroup(LazyGroup):
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         # the arguments are parsed outside `invoke` (a tenth of a second of a command's start)
-        try:
+        with carried_interrupt():
             return super().make_context(*args, **kwargs)
-        except KeyboardInterrupt:
-            raise Interrupted from None
 
     def invoke(self, ctx: Any) -> Any:
-        try:
+        with carried_interrupt():
             return super().invoke(ctx)
-        except KeyboardInterrupt:
-            raise Interrupted from None
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         try:

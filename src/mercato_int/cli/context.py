@@ -3,6 +3,8 @@ modules get their services here (`services(ctx)`), never from `cli/app.py`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +17,16 @@ if TYPE_CHECKING:
 class Interrupted(Exception):
     """Ctrl+C, carried past Typer (which would end the command with a silent exit 130) to
     `MercatoGroup.main`, which says so and exits 130."""
+
+
+@contextmanager
+def carried_interrupt() -> Iterator[None]:
+    """Around each step Typer runs inside its own catch (parse, invoke, close): a ctrl+c in it
+    leaves as Interrupted."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise Interrupted from None
 
 
 @dataclass
@@ -47,11 +59,9 @@ class CliState:
 
     def close(self) -> None:
         """Close the store, if the command opened it (when its context closes)."""
-        try:
+        with carried_interrupt():
             if self._services is not None:
                 self._services.close()
-        except KeyboardInterrupt:
-            raise Interrupted from None
 
 
 def services(ctx: typer.Context) -> Services:
